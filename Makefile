@@ -1,0 +1,48 @@
+# Bianmin — `make run` and `make test` are all a fresh machine needs (Python 3.11, make, package registries).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run test lint contracts migrations-check bench install install-dev seed clean
+
+$(BIN)/.installed: requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "需要 $(PYTHON)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	touch $@
+
+install: $(BIN)/.installed
+install-dev: $(BIN)/.installed-dev
+
+var:
+	mkdir -p var
+
+run: install var
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo
+	@echo "便民已启动：http://127.0.0.1:$(PORT)/  （工作人员入口 /staff/ ，接口文档 /api/v1/docs ）"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+contracts: install-dev
+	$(BIN)/lint-imports
+
+migrations-check: install-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: install-dev lint contracts migrations-check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest
+
+bench: install-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

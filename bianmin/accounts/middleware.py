@@ -1,0 +1,51 @@
+"""Session limits (12 hours absolute) and the forced password change."""
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from bianmin.core.timeutils import now
+
+from .services import password_expired
+
+SESSION_STARTED_KEY = "bianmin_auth_at"
+
+
+class SessionLimitsMiddleware:
+    """End a session 12 hours after sign-in whatever the activity (idle expiry is the cookie age)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            limit = settings.BIANMIN["SESSION_ABSOLUTE_HOURS"] * 3600
+            if started is None or time.time() - started > limit:
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    messages.info(request, "会话已超时，请重新登录")
+                    return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send staff whose password must change to the change page before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and request.path.startswith(("/staff/", "/admin/"))
+                and password_expired(user, now=now())):
+            allowed = {reverse("backoffice:password_change"), reverse("backoffice:logout")}
+            if request.path not in allowed:
+                return redirect("backoffice:password_change")
+        return self.get_response(request)

@@ -1,0 +1,69 @@
+"""The /api/v1/ application: routers, OpenAPI document, one error body for every 4xx."""
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from bianmin.core.errors import DomainError
+from bianmin.core.http import error_response
+
+from . import routes_auth, routes_catalog, routes_workdays
+
+api = NinjaAPI(
+    title="便民 Bianmin API",
+    version="1",
+    description="政务服务中心办件系统接口。错误统一返回 {\"error\": {\"code\", \"message\", \"fields\"}}。",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("", routes_auth.router)
+api.add_router("", routes_workdays.router)
+api.add_router("", routes_catalog.router)
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "form", "payload")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation(request, exc: ValidationError):
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        fields.setdefault(_field_name(err.get("loc", ())), []).append(_message(err))
+    return error_response(400, "invalid", "请求参数有误：" + "、".join(fields), fields)
+
+
+def _message(err: dict) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "此项为必填项"
+    if kind.startswith("int"):
+        return "应为整数"
+    if kind.startswith(("date", "datetime")):
+        return "日期格式应为 YYYY-MM-DD"
+    if kind.startswith("json"):
+        return "请求体不是有效的 JSON"
+    return err.get("msg", "格式不正确")
+
+
+@api.exception_handler(DomainError)
+def on_domain(request, exc: DomainError):
+    return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth(request, exc):
+    return error_response(401, "unauthorized", "未登录或令牌无效，请先通过 /api/v1/auth/token 获取令牌")
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return error_response(404, "not_found", "资源不存在")
+
+
+@api.exception_handler(HttpError)
+def on_http(request, exc: HttpError):
+    return error_response(exc.status_code, "error", str(exc))

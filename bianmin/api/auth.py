@@ -1,0 +1,18 @@
+"""Bearer-token authentication for staff endpoints."""
+from ninja.security import HttpBearer
+
+from bianmin.accounts.services import user_for_token
+from bianmin.core.timeutils import now
+
+
+class StaffToken(HttpBearer):
+    """Accept ``Authorization: Bearer <token>`` issued by POST /api/v1/auth/token."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        user = user_for_token(token, now=now())
+        if user is None:
+            return None
+        request.user = user
+        return user

@@ -1,0 +1,25 @@
+"""Navigation for the staff side, built from the same permissions the views check."""
+from __future__ import annotations
+
+from django.urls import reverse
+
+from bianmin.accounts.policies import can
+from bianmin.accounts.roles import Perm
+
+# (label, url name, permission) — later issues add inquiries, cases, approvals, supervision here.
+NAV = [
+    ("工作台", "backoffice:home", Perm.USE_WORKBENCH),
+    ("今日AB角", "backoffice:acting", Perm.USE_WORKBENCH),
+    ("角色授权", "backoffice:roles", Perm.GRANT_ROLES),
+    ("审计记录", "backoffice:audit", Perm.VIEW_AUDIT),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [(label, reverse(name)) for label, name, perm in NAV if can(user, perm)]
+    if user.is_staff:
+        items.append(("系统管理", reverse("admin:index")))
+    return {"staff_nav": items}

@@ -1,0 +1,42 @@
+from django import forms
+
+from bianmin.accounts.roles import Role
+from bianmin.audit.models import AuditAction
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150,
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    password = forms.CharField(label="密码", max_length=128,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput(attrs={"autofocus": True}))
+    new_password = forms.CharField(label="新密码", max_length=128, widget=forms.PasswordInput,
+                                   help_text="至少12位，包含大写字母、小写字母、数字、符号中的至少三类")
+    new_password2 = forms.CharField(label="再次输入新密码", max_length=128, widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", "两次输入的新密码不一致")
+        return data
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label="操作账号", required=False)
+    action = forms.ChoiceField(label="事件", required=False, choices=[("", "全部"), *AuditAction.choices])
+    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label="摘要包含", required=False)
+
+
+class RoleChangeForm(forms.Form):
+    username = forms.CharField(label="用户名")
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    op = forms.ChoiceField(choices=[("grant", "授予"), ("revoke", "撤销")])
+
+
+class UnlockForm(forms.Form):
+    username = forms.CharField(label="用户名")

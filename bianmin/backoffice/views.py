@@ -1,0 +1,202 @@
+"""Staff pages: sign-in, the role-aware workbench, audit trail, role grants. Thin: rules live in services."""
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from bianmin.accounts.middleware import SESSION_STARTED_KEY
+from bianmin.accounts.models import LoginThrottle
+from bianmin.accounts.policies import can, roles_of
+from bianmin.accounts.roles import Perm, Role
+from bianmin.accounts.services import (
+    LoginFailed,
+    authenticate_staff,
+    change_password,
+    grant_role,
+    log_logout,
+    password_expires_in_days,
+    revoke_role,
+    unlock_account,
+)
+from bianmin.audit.selectors import audit_entries
+from bianmin.core.errors import DomainError
+from bianmin.core.timeutils import now, today
+from bianmin.org.policies import staff_profile_of
+from bianmin.org.selectors import absent_staff_ids, acting_for, posts_for_unit
+from bianmin.workdays.checks import next_year_missing
+
+from .forms import AuditFilterForm, LoginForm, PasswordChangeForm, RoleChangeForm, UnlockForm
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+class StaffView(View):
+    """Base for staff pages: sign-in required, then ``permission`` checked before anything else."""
+
+    permission: Perm = Perm.USE_WORKBENCH
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"/staff/login/?next={request.path}")
+        if not can(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LoginView(View):
+    def get(self, request):
+        if request.user.is_authenticated:
+            return redirect("backoffice:home")
+        return render(request, "backoffice/login.html", {"form": LoginForm()})
+
+    def post(self, request):
+        form = LoginForm(request.POST)
+        if form.is_valid():
+            try:
+                user = authenticate_staff(username=form.cleaned_data["username"],
+                                          password=form.cleaned_data["password"], now=now(), ip=_ip(request),
+                                          request=request)
+            except LoginFailed as exc:
+                form.add_error(None, exc.message)
+            else:
+                login(request, user)  # rotates the session key
+                request.session[SESSION_STARTED_KEY] = time.time()
+                target = request.GET.get("next", "")
+                if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                    target = "/staff/"
+                return redirect(target or "/staff/")
+        return render(request, "backoffice/login.html", {"form": form}, status=200)
+
+
+class LogoutView(View):
+    def post(self, request):
+        if request.user.is_authenticated:
+            log_logout(user=request.user, now=now(), ip=_ip(request))
+        logout(request)
+        messages.info(request, "您已安全退出")
+        return redirect("backoffice:login")
+
+    def get(self, request):
+        return render(request, "backoffice/logout.html")
+
+
+class PasswordChangeView(View):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("backoffice:login")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, "backoffice/password_change.html", {"form": PasswordChangeForm()})
+
+    def post(self, request):
+        form = PasswordChangeForm(request.POST)
+        if form.is_valid():
+            try:
+                change_password(user=request.user, old_password=form.cleaned_data["old_password"],
+                                new_password=form.cleaned_data["new_password"], now=now())
+            except DomainError as exc:
+                for field, errors in exc.fields.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                update_session_auth_hash(request, request.user)
+                messages.success(request, "密码已修改")
+                return redirect("backoffice:home")
+        return render(request, "backoffice/password_change.html", {"form": form})
+
+
+class HomeView(StaffView):
+    def get(self, request):
+        user = request.user
+        profile = staff_profile_of(user)
+        notices = []
+        days = password_expires_in_days(user, now=now())
+        if days is not None:
+            notices.append(f"您的密码将在{days}天后过期，请及时修改")
+        if can(user, Perm.MANAGE_CALENDAR):
+            missing = next_year_missing()
+            if missing:
+                notices.append(f"{missing}年的国务院放假安排尚未录入，相关期限按暂定规则计算")
+        return render(request, "backoffice/home.html", {
+            "profile": profile, "roles": sorted(roles_of(user), key=lambda r: list(Role).index(r)),
+            "notices": notices, "can": {p.name: can(user, p) for p in Perm},
+        })
+
+
+class ActingView(StaffView):
+    """Who acts for each post of the user's unit today (B when A is away; warning when both are)."""
+
+    def get(self, request):
+        profile = staff_profile_of(request.user)
+        day = today()
+        rows = []
+        if profile:
+            posts = list(posts_for_unit(profile.unit_id))
+            away = absent_staff_ids({i for p in posts for i in (p.a_staff_id, p.b_staff_id) if i}, day)
+            rows = [acting_for(p, day, away=away) for p in posts]
+        return render(request, "backoffice/acting.html", {"rows": rows, "day": day, "profile": profile})
+
+
+class AuditView(StaffView):
+    permission = Perm.VIEW_AUDIT
+
+    def get(self, request):
+        form = AuditFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        qs = audit_entries(**{k: v for k, v in filters.items() if v})
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(request, "backoffice/audit.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+class RolesView(StaffView):
+    permission = Perm.GRANT_ROLES
+
+    def get(self, request, role_form=None, unlock_form=None):
+        q = request.GET.get("q", "").strip()
+        users = get_user_model().objects.order_by("username").prefetch_related(Prefetch("groups"))
+        if q:
+            users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
+        page = Paginator(users, 30).get_page(request.GET.get("page"))
+        locked = LoginThrottle.objects.filter(locked_until__gt=now()).order_by("username")
+        return render(request, "backoffice/roles.html", {
+            "page": page, "q": q, "locked": locked, "roles": Role.choices,
+            "role_form": role_form or RoleChangeForm(), "unlock_form": unlock_form or UnlockForm()})
+
+    def post(self, request):
+        if "unlock" in request.POST:
+            form = UnlockForm(request.POST)
+            if form.is_valid():
+                try:
+                    unlock_account(actor=request.user, username=form.cleaned_data["username"], now=now())
+                    messages.success(request, f"已解除 {form.cleaned_data['username']} 的锁定")
+                    return redirect("backoffice:roles")
+                except DomainError as exc:
+                    form.add_error("username", exc.message)
+            return self.get(request, unlock_form=form)
+        form = RoleChangeForm(request.POST)
+        if form.is_valid():
+            target = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
+            if target is None:
+                form.add_error("username", "用户不存在")
+            else:
+                service = grant_role if form.cleaned_data["op"] == "grant" else revoke_role
+                try:
+                    service(actor=request.user, target=target, role=Role(form.cleaned_data["role"]), now=now())
+                    messages.success(request, "角色已更新")
+                    return redirect("backoffice:roles")
+                except DomainError as exc:
+                    form.add_error("role" if "role" in exc.fields else None, exc.message)
+        return self.get(request, role_form=form)

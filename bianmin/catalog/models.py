@@ -1,0 +1,231 @@
+"""Service items (事项) and their versions: a case pins the version it was received under."""
+from django.db import models
+from django.db.models import Q
+
+
+class ItemKind(models.TextChoices):
+    LICENSE = "LICENSE", "行政许可"
+    CONFIRMATION = "CONFIRMATION", "行政确认"
+    BENEFIT = "BENEFIT", "行政给付"
+    PUBLIC_SERVICE = "PUBLIC_SERVICE", "公共服务"
+    OTHER = "OTHER", "其他行政权力"
+
+
+class ItemLevel(models.TextChoices):
+    COUNTY = "COUNTY", "县级"
+    TOWN = "TOWN", "镇（街道）级"
+    VILLAGE = "VILLAGE", "村（社区）级"
+    INSTITUTION = "INSTITUTION", "机构便民服务"
+
+
+class LimitUnit(models.TextChoices):
+    WORKING = "WORKING", "工作日"
+    NATURAL = "NATURAL", "自然日"
+
+
+class CaseClass(models.TextChoices):
+    IMMEDIATE = "IMMEDIATE", "即办件"
+    PROMISED = "PROMISED", "承诺件"
+    REPORTED = "REPORTED", "上报件"
+
+
+class SpecialProcedure(models.TextChoices):
+    HEARING = "HEARING", "听证"
+    TENDER = "TENDER", "招标"
+    AUCTION = "AUCTION", "拍卖"
+    INSPECTION = "INSPECTION", "检验"
+    TESTING = "TESTING", "检测"
+    QUARANTINE = "QUARANTINE", "检疫"
+    APPRAISAL = "APPRAISAL", "鉴定"
+    EXPERT_REVIEW = "EXPERT_REVIEW", "专家评审"
+
+
+class Channel(models.TextChoices):
+    WINDOW = "WINDOW", "窗口办理"
+    ONLINE = "ONLINE", "网上办理"
+    POST = "POST", "邮寄办理"
+
+
+class ResultType(models.TextChoices):
+    CERTIFICATE = "CERTIFICATE", "证照"
+    APPROVAL = "APPROVAL", "批准文书"
+    CARD = "CARD", "卡证"
+    RECORD = "RECORD", "登记备案"
+    OTHER = "OTHER", "其他"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "DRAFT", "草稿"
+    PUBLISHED = "PUBLISHED", "现行"
+    SUPERSEDED = "SUPERSEDED", "已被新版本取代"
+
+
+class ServiceItem(models.Model):
+    """The stable identity of an item; its content lives in versions."""
+
+    code = models.CharField("实施编码", max_length=32, unique=True)
+    basic_code = models.CharField("基本编码", max_length=32, db_index=True)
+    created_at = models.DateTimeField("创建时间")
+
+    class Meta:
+        verbose_name = "事项"
+        verbose_name_plural = "事项"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ItemVersion(models.Model):
+    """One version of an item's guide. Published versions are never edited: a change makes a new one."""
+
+    item = models.ForeignKey(ServiceItem, verbose_name="事项", on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    status = models.CharField("状态", max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    is_current = models.BooleanField("现行版本", default=False)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    change_note = models.CharField("修订说明", max_length=255, blank=True)
+
+    name = models.CharField("事项名称", max_length=128, db_index=True)
+    kind = models.CharField("事项类型", max_length=16, choices=ItemKind.choices)
+    level = models.CharField("行使层级", max_length=12, choices=ItemLevel.choices)
+    implementing_unit = models.ForeignKey("org.Unit", verbose_name="实施部门", null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="item_versions",
+                                          help_text="镇、村级事项由所在便民服务中心（站）办理时可留空")
+    implementing_organ = models.CharField("实施主体", max_length=128)
+    joint_units = models.ManyToManyField("org.Unit", verbose_name="联办部门", blank=True, related_name="+")
+    legal_basis = models.TextField("设定依据")
+    conditions = models.TextField("受理条件")
+    procedure = models.TextField("办理流程", blank=True)
+    legal_limit = models.PositiveIntegerField("法定办结时限")
+    legal_limit_unit = models.CharField("法定时限单位", max_length=8, choices=LimitUnit.choices,
+                                        default=LimitUnit.WORKING)
+    committed_limit = models.PositiveIntegerField("承诺办结时限")
+    committed_limit_unit = models.CharField("承诺时限单位", max_length=8, choices=LimitUnit.choices,
+                                            default=LimitUnit.WORKING)
+    special_procedures = models.JSONField("允许的特别程序", default=list, blank=True)
+    extension_allowed = models.BooleanField("允许延期", default=False)
+    extension_days = models.PositiveIntegerField("延期时长（工作日）", default=0)
+    default_class = models.CharField("办件类型", max_length=10, choices=CaseClass.choices,
+                                     default=CaseClass.PROMISED)
+    channels = models.JSONField("办理渠道", default=list)
+    required_visits = models.PositiveSmallIntegerField("到现场次数", default=1)
+    visits_reason = models.CharField("需到现场的原因", max_length=255, blank=True)
+    appointment = models.BooleanField("支持预约", default=False)
+    courier = models.BooleanField("支持物流快递", default=False)
+    online_payment = models.BooleanField("支持网上支付", default=False)
+    place = models.CharField("办理地点", max_length=255)
+    hours = models.CharField("办理时间", max_length=255)
+    enquiry_phone = models.CharField("咨询电话", max_length=32)
+    complaint_phone = models.CharField("监督投诉电话", max_length=32)
+    result_type = models.CharField("结果类型", max_length=12, choices=ResultType.choices)
+    result_name = models.CharField("结果名称", max_length=128)
+
+    class Meta:
+        verbose_name = "事项版本"
+        verbose_name_plural = "事项版本"
+        ordering = ["item__code", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="itemversion_unique_number"),
+            models.UniqueConstraint(fields=["item"], condition=Q(is_current=True), name="itemversion_one_current"),
+            models.CheckConstraint(condition=Q(status__in=VersionStatus.values), name="itemversion_status_valid"),
+        ]
+        indexes = [models.Index(fields=["is_current", "level", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.number}版）"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    def special_procedure_labels(self) -> list[str]:
+        return [SpecialProcedure(c).label for c in self.special_procedures if c in SpecialProcedure.values]
+
+    def channel_labels(self) -> list[str]:
+        return [Channel(c).label for c in self.channels if c in Channel.values]
+
+
+class MaterialOriginal(models.TextChoices):
+    ORIGINAL = "ORIGINAL", "原件"
+    COPY = "COPY", "复印件"
+    ORIGINAL_AND_COPY = "ORIGINAL_AND_COPY", "原件和复印件"
+
+
+class MaterialForm(models.TextChoices):
+    PAPER = "PAPER", "纸质"
+    ELECTRONIC = "ELECTRONIC", "电子"
+    EITHER = "EITHER", "纸质或电子"
+
+
+class Necessity(models.TextChoices):
+    REQUIRED = "REQUIRED", "必要"
+    OPTIONAL = "OPTIONAL", "非必要"
+    DEFERRABLE = "DEFERRABLE", "容缺后补"
+
+
+class MaterialSource(models.TextChoices):
+    APPLICANT = "APPLICANT", "申请人自备"
+    GOVERNMENT = "GOVERNMENT", "政府部门核发（共享获取）"
+
+
+class Material(models.Model):
+    """One application material of a version."""
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="materials")
+    order = models.PositiveSmallIntegerField("序号", default=0)
+    name = models.CharField("材料名称", max_length=128)
+    original = models.CharField("原件/复印件", max_length=20, choices=MaterialOriginal.choices)
+    form = models.CharField("材料形式", max_length=12, choices=MaterialForm.choices)
+    copies = models.PositiveSmallIntegerField("份数", default=1)
+    necessity = models.CharField("必要性", max_length=12, choices=Necessity.choices, default=Necessity.REQUIRED)
+    source = models.CharField("来源渠道", max_length=12, choices=MaterialSource.choices,
+                              default=MaterialSource.APPLICANT)
+    basis = models.CharField("设定依据", max_length=255, blank=True)
+    standard = models.TextField("受理标准")
+    blank_form = models.FileField("空白表格", upload_to="catalog/forms/", blank=True)
+    sample = models.FileField("示范文本", upload_to="catalog/samples/", blank=True)
+
+    class Meta:
+        verbose_name = "申请材料"
+        verbose_name_plural = "申请材料"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fee(models.Model):
+    """A statutory fee of a version; no other amount may be charged."""
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="fees")
+    name = models.CharField("收费项目", max_length=128)
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+    basis = models.CharField("收费依据", max_length=255)
+    waivable = models.BooleanField("可减免", default=False)
+
+    class Meta:
+        verbose_name = "收费标准"
+        verbose_name_plural = "收费标准"
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="fee_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount}元"
+
+
+class Faq(models.Model):
+    """A frequently asked question about a version."""
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="faqs")
+    order = models.PositiveSmallIntegerField("序号", default=0)
+    question = models.CharField("问题", max_length=255)
+    answer = models.TextField("解答")
+
+    class Meta:
+        verbose_name = "常见问题"
+        verbose_name_plural = "常见问题"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.question

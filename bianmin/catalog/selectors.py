@@ -1,0 +1,45 @@
+"""Reads of the catalogue for the public site, the API and staff screens."""
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import Faq, Fee, ItemVersion, Material
+
+
+def current_versions(*, q: str = "", department: str = "", level: str = "", kind: str = "") -> QuerySet[ItemVersion]:
+    """Return the current version of every item matching the filters, by code."""
+    qs = (ItemVersion.objects.filter(is_current=True)
+          .select_related("item", "implementing_unit").order_by("item__code"))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(item__code__iexact=q) | Q(implementing_organ__icontains=q))
+    if department:
+        qs = qs.filter(implementing_unit__code=department)
+    if level:
+        qs = qs.filter(level=level)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def _with_details(qs: QuerySet[ItemVersion]) -> QuerySet[ItemVersion]:
+    return (qs.select_related("item", "implementing_unit")
+            .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("order", "id")),
+                              Prefetch("fees", queryset=Fee.objects.order_by("id")),
+                              Prefetch("faqs", queryset=Faq.objects.order_by("order", "id")),
+                              "joint_units"))
+
+
+def current_version_by_code(code: str) -> ItemVersion | None:
+    """Return the current version of item ``code`` with materials, fees and FAQ, or None."""
+    return _with_details(ItemVersion.objects.filter(item__code=code, is_current=True)).first()
+
+
+def version_by_number(code: str, number: int) -> ItemVersion | None:
+    """Return a published or superseded version (old versions stay readable), or None."""
+    return (_with_details(ItemVersion.objects.filter(item__code=code, number=number))
+            .exclude(status="DRAFT").first())
+
+
+def item_history(code: str) -> QuerySet[ItemVersion]:
+    """Return the non-draft versions of an item, newest first."""
+    return ItemVersion.objects.filter(item__code=code).exclude(status="DRAFT").order_by("-number")

@@ -1,0 +1,128 @@
+"""Writers for the catalogue: create items, open a new draft version, publish it."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from bianmin.accounts.policies import require
+from bianmin.accounts.roles import Perm
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.core.errors import Conflict, DomainError
+
+from .models import Channel, Faq, Fee, ItemVersion, Material, ServiceItem, SpecialProcedure, VersionStatus
+
+CONTENT_FIELDS = [
+    "name", "kind", "level", "implementing_unit", "implementing_organ", "legal_basis", "conditions", "procedure",
+    "legal_limit", "legal_limit_unit", "committed_limit", "committed_limit_unit", "special_procedures",
+    "extension_allowed", "extension_days", "default_class", "channels", "required_visits", "visits_reason",
+    "appointment", "courier", "online_payment", "place", "hours", "enquiry_phone", "complaint_phone",
+    "result_type", "result_name",
+]
+MATERIAL_FIELDS = ["order", "name", "original", "form", "copies", "necessity", "source", "basis", "standard",
+                   "blank_form", "sample"]
+
+
+def validate_version(version: ItemVersion) -> None:
+    """Raise DomainError naming the field when a version's content is inconsistent."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if version.legal_limit_unit == version.committed_limit_unit and version.committed_limit > version.legal_limit:
+        add("committed_limit", "承诺时限不能长于法定时限")
+    if version.extension_allowed and version.extension_days <= 0:
+        add("extension_days", "允许延期时须填写延期时长")
+    if not version.extension_allowed and version.extension_days:
+        add("extension_days", "不允许延期时延期时长应为0")
+    if not version.channels or any(c not in Channel.values for c in version.channels):
+        add("channels", "请至少选择一个有效的办理渠道")
+    if any(c not in SpecialProcedure.values for c in version.special_procedures or []):
+        add("special_procedures", "特别程序只能是听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审")
+    if version.required_visits and not version.visits_reason.strip():
+        add("visits_reason", "需要到现场办理时须说明原因")
+    if version.pk and not version.materials.exists():
+        add("materials", "至少应有一项申请材料")
+    if errors:
+        raise DomainError("事项内容不完整或不一致", fields=errors)
+
+
+def _next_number(item: ServiceItem) -> int:
+    return (item.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def create_item(*, actor, code: str, basic_code: str, content: dict[str, Any], materials: list[dict[str, Any]],
+                fees: list[dict[str, Any]], faqs: list[dict[str, Any]], joint_units=(), now: dt.datetime,
+                publish: bool = False) -> ItemVersion:
+    """Create an item with its first version (a draft unless ``publish``)."""
+    if actor is not None:
+        require(actor, Perm.MANAGE_CATALOG)
+    if ServiceItem.objects.filter(code=code).exists():
+        raise DomainError.for_field("code", f"实施编码 {code} 已存在")
+    item = ServiceItem.objects.create(code=code, basic_code=basic_code, created_at=now)
+    version = ItemVersion(item=item, number=1, **content)
+    validate_version(version)
+    version.save()
+    version.joint_units.set(joint_units)
+    Material.objects.bulk_create([Material(version=version, **m) for m in materials])
+    Fee.objects.bulk_create([Fee(version=version, **f) for f in fees])
+    Faq.objects.bulk_create([Faq(version=version, **q) for q in faqs])
+    record(action=AuditAction.CONFIG_CREATE, summary=f"新增事项：{code} {version.name}", actor=actor,
+           actor_username="" if actor else "system", obj=item, now=now)
+    if publish:
+        publish_version(actor=actor, version=version, now=now)
+    return version
+
+
+@transaction.atomic
+def new_draft(*, actor, item: ServiceItem, now: dt.datetime, change_note: str = "") -> ItemVersion:
+    """Open a new draft copied from the item's newest version; published versions stay untouched."""
+    require(actor, Perm.MANAGE_CATALOG)
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    if item.versions.filter(status=VersionStatus.DRAFT).exists():
+        raise Conflict("该事项已有未发布的草稿版本，请先编辑或发布该草稿")
+    source = item.versions.order_by("-number").first()
+    draft = ItemVersion(item=item, number=_next_number(item), status=VersionStatus.DRAFT, change_note=change_note,
+                        **{f: getattr(source, f) for f in CONTENT_FIELDS})
+    draft.save()
+    draft.joint_units.set(source.joint_units.all())
+    Material.objects.bulk_create([Material(version=draft, **{f: getattr(m, f) for f in MATERIAL_FIELDS})
+                                  for m in source.materials.all()])
+    Fee.objects.bulk_create([Fee(version=draft, name=f.name, amount=f.amount, basis=f.basis, waivable=f.waivable)
+                             for f in source.fees.all()])
+    Faq.objects.bulk_create([Faq(version=draft, order=q.order, question=q.question, answer=q.answer)
+                             for q in source.faqs.all()])
+    record(action=AuditAction.CATALOG_VERSION, summary=f"事项{item.code}新建第{draft.number}版草稿", actor=actor,
+           obj=draft, now=now)
+    return draft
+
+
+@transaction.atomic
+def publish_version(*, actor, version: ItemVersion, now: dt.datetime) -> ItemVersion:
+    """Make a draft the current version; the previous current version is kept as superseded."""
+    if actor is not None:
+        require(actor, Perm.MANAGE_CATALOG)
+    version = ItemVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise Conflict("只有草稿版本可以发布")
+    validate_version(version)
+    ItemVersion.objects.filter(item_id=version.item_id, is_current=True).update(
+        is_current=False, status=VersionStatus.SUPERSEDED)
+    version.status = VersionStatus.PUBLISHED
+    version.is_current = True
+    version.published_at = now
+    version.save(update_fields=["status", "is_current", "published_at"])
+    record(action=AuditAction.CATALOG_PUBLISH, summary=f"发布事项{version.item.code}第{version.number}版",
+           actor=actor, actor_username="" if actor else "system", obj=version, now=now)
+    return version
+
+
+def ensure_editable(version: ItemVersion) -> None:
+    """Raise Conflict when someone tries to change a published version."""
+    if version.pk and ItemVersion.objects.filter(pk=version.pk).exclude(status=VersionStatus.DRAFT).exists():
+        raise Conflict("已发布的版本不能修改，请新建版本")

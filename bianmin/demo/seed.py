@@ -1,0 +1,187 @@
+"""Build the fictional demo county 云溪县 (synthetic data only). Each part is skipped when already there."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from bianmin.accounts.roles import Role, group_name
+from bianmin.catalog.models import ServiceItem
+from bianmin.catalog.services import create_item
+from bianmin.org.models import Post, Region, RegionLevel, StaffProfile, Unit, UnitKind, Window
+from bianmin.org.services import save_region, save_unit
+from bianmin.workdays.models import CalendarYear
+from bianmin.workdays.services import chinesecalendar_days, import_official
+
+from .people import synthetic_mobile, synthetic_name
+
+DEMO_PASSWORD = "Bianmin-Demo-2026"  # noqa: S105 - demo data only; seed_demo refuses to run outside demo mode
+COUNTY_CODE = "369901"
+HOURS = "工作日 上午8:30—12:00，下午14:30—17:30"
+TOWNS = [("369901100", "青石镇", "T01"), ("369901101", "桃源镇", "T02"), ("369901102", "城关街道", "T03")]
+VILLAGES = [("369901100201", "青石村", "V01", 0), ("369901100202", "溪口村", "V02", 0),
+            ("369901101201", "桃花村", "V03", 1), ("369901101202", "柳塘村", "V04", 1),
+            ("369901102001", "文昌社区", "V05", 2), ("369901102002", "南门社区", "V06", 2)]
+DEPARTMENTS = [("SCJ", "云溪县市场监督管理局"), ("YBJ", "云溪县医疗保障局"), ("CLH", "云溪县残疾人联合会"),
+               ("MZJ", "云溪县民政局"), ("ZRJ", "云溪县自然资源局"), ("WJW", "云溪县卫生健康委员会"),
+               ("GAJ", "云溪县公安局"), ("RSJ", "云溪县人力资源和社会保障局")]
+HOSPITAL = ("YY1", "云溪县人民医院便民服务中心")
+
+# (username, name, role, unit code, window number or None, post role "A"/"B"/None)
+DEMO_LOGINS = [
+    ("window1", "陈晓东", Role.WINDOW, "C01", "01", "A"),
+    ("window2", "林海燕", Role.WINDOW, "C01", "01", "B"),
+    ("town_window1", "周文博", Role.WINDOW, "T01", "01", "A"),
+    ("agent1", "吴春梅", Role.AGENT, "V01", None, None),
+    ("leader1", "郑振华", Role.LEADER, "C01", None, None),
+    ("supervisor1", "冯玉兰", Role.SUPERVISOR, "C01", None, None),
+    ("sysadmin1", "许志强", Role.SYSADMIN, "C01", None, None),
+    ("secadmin1", "韩思远", Role.SECADMIN, "C01", None, None),
+    ("auditor1", "曹嘉怡", Role.AUDITOR, "C01", None, None),
+]
+
+
+def _region(code, name, level, parent=None) -> Region:
+    return save_region(Region(code=code, name=name, level=level, parent=parent))
+
+
+def _unit(code, name, kind, region, parent=None, **extra) -> Unit:
+    return save_unit(Unit(code=code, name=name, kind=kind, region=region, parent=parent, hours=HOURS, **extra))
+
+
+def seed_org() -> bool:
+    """Create regions, units and windows; return False when they already exist."""
+    if Region.objects.filter(code=COUNTY_CODE).exists():
+        return False
+    county = _region(COUNTY_CODE, "云溪县", RegionLevel.COUNTY)
+    center = _unit("C01", "云溪县政务服务中心", UnitKind.COUNTY_CENTER, county, address="云溪县迎宾大道88号",
+                   phone="0799-6123456", complaint_phone="0799-6123400")
+    towns = []
+    for i, (code, name, unit_code) in enumerate(TOWNS):
+        region = _region(code, name, RegionLevel.TOWN, county)
+        towns.append((region, _unit(unit_code, f"{name}便民服务中心", UnitKind.TOWN_CENTER, region, center,
+                                    address=f"{name}政府大院一楼", phone=f"0799-62{i + 1}0001",
+                                    complaint_phone="0799-6123400")))
+    for code, name, unit_code, town_index in VILLAGES:
+        town_region, town_unit = towns[town_index]
+        region = _region(code, name, RegionLevel.VILLAGE, town_region)
+        kind_name = "社区便民服务站" if name.endswith("社区") else "村便民服务站"
+        _unit(unit_code, f"{name}{kind_name}", UnitKind.VILLAGE_STATION, region, town_unit,
+              address=f"{name}党群服务中心", phone=f"0799-63{unit_code[1:]}001")
+    for code, name in DEPARTMENTS:
+        _unit(code, name, UnitKind.DEPARTMENT, county, center)
+    _unit(HOSPITAL[0], HOSPITAL[1], UnitKind.INSTITUTION_DESK, county, center, address="云溪县人民医院门诊楼一楼",
+          phone="0799-6180120", complaint_phone="0799-6180000")
+    Window.objects.create(unit=center, number="01", name="综合受理窗口")
+    for n, (code, name) in enumerate(DEPARTMENTS, start=2):
+        Window.objects.create(unit=center, number=f"{n:02d}", name=f"{name.removeprefix('云溪县')}窗口",
+                              department=Unit.objects.get(code=code))
+    for _region_obj, town_unit in towns:
+        Window.objects.create(unit=town_unit, number="01", name="综合受理窗口")
+        Window.objects.create(unit=town_unit, number="02", name="社会事务窗口")
+    Window.objects.create(unit=Unit.objects.get(code=HOSPITAL[0]), number="01", name="入出院服务窗口")
+    return True
+
+
+def _user(username: str, name: str, role: Role | None, unit: Unit, badge: str, rng, title: str = "") -> StaffProfile:
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        user = user_model(username=username, full_name=name, must_change_password=False,
+                          is_staff=role == Role.SYSADMIN)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if role is not None:
+            user.groups.add(Group.objects.get(name=group_name(role)))
+    profile = StaffProfile.objects.filter(user=user).first()
+    if profile is None:
+        profile = StaffProfile.objects.create(user=user, name=name, badge_number=badge, unit=unit, title=title,
+                                              phone=synthetic_mobile(rng))
+    return profile
+
+
+def seed_staff() -> int:
+    """Create the demo logins and enough staff for A/B posts everywhere; return how many were created."""
+    if StaffProfile.objects.filter(user__username="window1").exists():
+        return 0
+    rng = random.Random(2026)
+    units = {u.code: u for u in Unit.objects.all()}
+    profiles = {}
+    for i, (username, name, role, unit_code, _w, _p) in enumerate(DEMO_LOGINS, start=1):
+        title = {Role.LEADER: "中心副主任", Role.SUPERVISOR: "纪检监督员"}.get(role, role.label)
+        profiles[username] = _user(username, name, role, units[unit_code], f"YX{i:04d}", rng, title)
+    badge = 100
+    count = len(DEMO_LOGINS)
+    for window in Window.objects.select_related("unit").order_by("unit__path", "number"):
+        demo_a = next((profiles[u] for u, _n, _r, uc, w, p in DEMO_LOGINS
+                       if uc == window.unit.code and w == window.number and p == "A"), None)
+        demo_b = next((profiles[u] for u, _n, _r, uc, w, p in DEMO_LOGINS
+                       if uc == window.unit.code and w == window.number and p == "B"), None)
+        staff = []
+        for demo in (demo_a, demo_b):
+            if demo is not None:
+                staff.append(demo)
+                continue
+            badge += 1
+            count += 1
+            staff.append(_user(f"staff{badge}", synthetic_name(rng), Role.WINDOW, window.unit, f"YX{badge:04d}",
+                               rng, "窗口工作人员"))
+        Post.objects.create(window=window, name=f"{window.name}受理岗", a_staff=staff[0], b_staff=staff[1])
+    for _code, _name, unit_code, _t in VILLAGES[1:]:
+        badge += 1
+        count += 1
+        _user(f"agent{badge}", synthetic_name(rng), Role.AGENT, units[unit_code], f"YX{badge:04d}", rng, "代办员")
+    for code, _name in DEPARTMENTS[:4]:
+        badge += 1
+        count += 1
+        _user(f"leader{badge}", synthetic_name(rng), Role.LEADER, units[code], f"YX{badge:04d}", rng, "分管领导")
+    return count
+
+
+def seed_items() -> int:
+    """Create and publish the demo catalogue; return how many items were created."""
+    from .items_data import ITEMS
+
+    units = {u.code: u for u in Unit.objects.all()}
+    existing = set(ServiceItem.objects.values_list("code", flat=True))
+    now = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+    created = 0
+    for data in ITEMS:
+        if data["code"] in existing:
+            continue
+        dept = data["department"]
+        unit = units.get(HOSPITAL[0]) if dept == "HOSPITAL" else units.get(dept)
+        content = {k: data[k] for k in (
+            "name", "kind", "level", "legal_basis", "conditions", "procedure", "legal_limit", "legal_limit_unit",
+            "committed_limit", "committed_limit_unit", "special_procedures", "extension_allowed", "extension_days",
+            "default_class", "channels", "required_visits", "visits_reason", "appointment", "courier",
+            "online_payment", "place", "hours", "enquiry_phone", "complaint_phone", "result_type", "result_name")}
+        content["implementing_unit"] = unit
+        content["implementing_organ"] = data["implementing_organ"]
+        materials = [{**m, "order": i} for i, m in enumerate(data["materials"], start=1)]
+        fees = [{**f, "amount": Decimal(f["amount"])} for f in data["fees"]]
+        faqs = [{**q, "order": i} for i, q in enumerate(data["faq"], start=1)]
+        joint = [units[c] for c in data["joint_departments"] if c in units]
+        create_item(actor=None, code=data["code"], basic_code=data["basic_code"], content=content,
+                    materials=materials, fees=fees, faqs=faqs, joint_units=joint, now=now, publish=True)
+        created += 1
+    return created
+
+
+def seed_calendar(now: dt.datetime) -> bool:
+    """Import the official calendar once."""
+    if CalendarYear.objects.exists():
+        return False
+    days, years = chinesecalendar_days()
+    import_official(days, years, notice="chinesecalendar 数据包", now=now)
+    return True
+
+
+@transaction.atomic
+def seed_demo(now: dt.datetime) -> dict[str, object]:
+    """Load the whole demo county; safe to run again (nothing duplicated, nothing wiped)."""
+    return {"calendar": seed_calendar(now), "org": seed_org(), "staff": seed_staff(), "items": seed_items()}

@@ -1,0 +1,30 @@
+"""Row scope by the org tree: a staff member sees their own unit and the units below it."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import StaffProfile, Unit
+
+
+def staff_profile_of(user) -> StaffProfile | None:
+    """Return the user's staff profile, or None."""
+    if not user or not user.is_authenticated:
+        return None
+    try:
+        return user.staff_profile
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def scope_path(user) -> str | None:
+    """Return the unit path prefix the user may see, or None when the user has no unit."""
+    profile = staff_profile_of(user)
+    return profile.unit.path if profile else None
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    """Return the units inside the user's scope."""
+    path = scope_path(user)
+    if path is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(path__startswith=path)

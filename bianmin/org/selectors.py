@@ -1,0 +1,63 @@
+"""Reads about the organisation: who acts for a post on a date."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .models import Absence, Post, StaffProfile
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who acts for a post on a date, and whether the leader must be warned."""
+
+    post: Post
+    staff: StaffProfile | None
+    is_backup: bool
+    a_absent: bool
+    b_absent: bool
+
+    @property
+    def warning(self) -> str:
+        if self.a_absent and (self.b_absent or self.post.b_staff_id is None):
+            return f"{self.post}：A角和B角当日均不在岗，请中心领导安排"
+        return ""
+
+
+def absent_staff_ids(staff_ids, on_date: dt.date) -> set[int]:
+    """Return which of ``staff_ids`` are away on ``on_date`` (one query)."""
+    return set(Absence.objects.filter(staff_id__in=list(staff_ids), start_date__lte=on_date,
+                                      end_date__gte=on_date).values_list("staff_id", flat=True))
+
+
+def acting_for(post: Post, on_date: dt.date, *, away: set[int] | None = None) -> Acting:
+    """Return who acts for ``post`` on ``on_date``: A, or B when A is away, or nobody with a warning.
+
+    Pass ``away`` (from ``absent_staff_ids``) when resolving many posts, to avoid a query per post.
+    """
+    if away is None:
+        away = absent_staff_ids([i for i in (post.a_staff_id, post.b_staff_id) if i], on_date)
+    a_absent = post.a_staff_id in away
+    b_absent = post.b_staff_id in away if post.b_staff_id else True
+    if not a_absent:
+        return Acting(post, post.a_staff, False, False, b_absent and bool(post.b_staff_id))
+    if post.b_staff_id and not b_absent:
+        return Acting(post, post.b_staff, True, True, False)
+    return Acting(post, None, False, True, True)
+
+
+def acting_for_staff(staff: StaffProfile, on_date: dt.date) -> StaffProfile:
+    """Return who receives new work addressed to ``staff`` on ``on_date`` (B of a post where staff is A)."""
+    if staff.pk not in absent_staff_ids([staff.pk], on_date):
+        return staff
+    post = Post.objects.filter(a_staff=staff, b_staff__isnull=False).select_related("a_staff", "b_staff").first()
+    if post is None:
+        return staff
+    acting = acting_for(post, on_date)
+    return acting.staff or staff
+
+
+def posts_for_unit(unit_id: int):
+    """Return the posts of a unit's windows with their staff loaded."""
+    return (Post.objects.filter(window__unit_id=unit_id)
+            .select_related("window", "a_staff", "b_staff").order_by("window__number", "name"))

@@ -1,0 +1,60 @@
+"""Public pages: no login, no personal data."""
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from bianmin.catalog.models import ItemKind, ItemLevel
+from bianmin.catalog.selectors import current_version_by_code, current_versions, item_history, version_by_number
+from bianmin.core.http import error_response
+from bianmin.org.models import Unit, UnitKind
+
+
+def home(request):
+    centers = Unit.objects.filter(kind__in=[UnitKind.COUNTY_CENTER, UnitKind.TOWN_CENTER,
+                                            UnitKind.INSTITUTION_DESK], is_active=True).order_by("path")
+    return render(request, "public/home.html", {"centers": centers,
+                                                "item_count": current_versions().count()})
+
+
+def catalogue(request):
+    params = {k: request.GET.get(k, "").strip() for k in ("q", "department", "level", "kind")}
+    if params["level"] not in ItemLevel.values:
+        params["level"] = ""
+    if params["kind"] not in ItemKind.values:
+        params["kind"] = ""
+    qs = current_versions(**params)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    departments = Unit.objects.filter(item_versions__is_current=True).distinct().order_by("path")
+    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    return render(request, "public/catalogue.html", {
+        "page": page, "params": params, "departments": departments, "levels": ItemLevel.choices,
+        "kinds": ItemKind.choices, "query": query})
+
+
+def _render_guide(request, version):
+    if version is None:
+        raise Http404
+    history = item_history(version.item.code)
+    return render(request, "public/guide.html", {"v": version, "history": history})
+
+
+def guide(request, code: str):
+    return _render_guide(request, current_version_by_code(code))
+
+
+def guide_version(request, code: str, number: int):
+    return _render_guide(request, version_by_number(code, number))
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return error_response(404, "not_found", "资源不存在")
+    return render(request, "404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    if request.path.startswith("/api/"):
+        return error_response(403, "forbidden", "没有权限")
+    return render(request, "403.html", status=403)

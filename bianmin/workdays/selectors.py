@@ -1,0 +1,73 @@
+"""Build (once per calendar revision) and hand out the working-day value object per region."""
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+from django.db.models import Q
+
+from bianmin.org.models import Region
+
+from .engine import SpecialDay, WorkCalendar
+from .models import CalendarDay, CalendarRevision, CalendarYear, DaySource
+from .provisional import statutory_holidays
+
+_cache: dict[int | None, tuple[int, WorkCalendar]] = {}
+_lock = threading.Lock()
+
+
+def current_revision() -> int:
+    """Return the calendar revision counter (0 before any change)."""
+    return CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+
+
+def assemble_calendar(*, first_year: int, last_year: int, official_years, rows) -> WorkCalendar:
+    """Return the calendar from official years and exception rows ``(date, kind, name, source, region_id)``.
+
+    Years without official data get the provisional statutory holidays; local rows win over national ones.
+    """
+    official = set(official_years)
+    special: dict = {}
+    for year in range(first_year, last_year + 1):
+        if year not in official:
+            for day, name in statutory_holidays(year):
+                special[day] = SpecialDay(day, "REST", name, DaySource.PROVISIONAL)
+    rows = list(rows)
+    for day, kind, name, source, _region in [r for r in rows if r[4] is None] + [r for r in rows if r[4] is not None]:
+        special[day] = SpecialDay(day, kind, name, source)
+    return WorkCalendar(first_year=first_year, last_year=last_year, official_years=official, special=special)
+
+
+def build_calendar(region: Region | None = None) -> WorkCalendar:
+    """Build the calendar for ``region`` (national when None) from the database: two queries."""
+    scope = Q(region__isnull=True)
+    if region is not None:
+        scope |= Q(region__code__in=[c for c in region.path.split("/") if c])
+    rows = (CalendarDay.objects.filter(scope).order_by("date")
+            .values_list("date", "kind", "name", "source", "region_id"))
+    return assemble_calendar(first_year=settings.BIANMIN["CALENDAR_FIRST_YEAR"],
+                             last_year=settings.BIANMIN["CALENDAR_LAST_YEAR"],
+                             official_years=CalendarYear.objects.values_list("year", flat=True), rows=rows)
+
+
+def get_calendar(region: Region | None = None) -> WorkCalendar:
+    """Return the cached calendar for ``region``, rebuilding it when the calendar changed."""
+    key = region.pk if region is not None else None
+    revision = current_revision()
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == revision:
+        return cached[1]
+    with _lock:
+        calendar = build_calendar(region)
+        _cache[key] = (revision, calendar)
+    return calendar
+
+
+def region_by_code(code: str) -> Region | None:
+    """Return the region with ``code``, or None."""
+    return Region.objects.filter(code=code).first()
+
+
+def official_years() -> set[int]:
+    """Return the years with official national data."""
+    return set(CalendarYear.objects.values_list("year", flat=True))
