@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class AccountsConfig(AppConfig):
@@ -11,5 +11,10 @@ class AccountsConfig(AppConfig):
 
         from .services import sync_roles
 
-        post_migrate.connect(lambda **kw: sync_roles(), sender=self, weak=False,
-                             dispatch_uid="bianmin.accounts.sync_roles")
+        def _after_all_apps(sender, **kwargs):
+            # Model permissions of every app exist only once the last app has been migrated.
+            with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+            if sender is with_models[-1]:
+                sync_roles()
+
+        post_migrate.connect(_after_all_apps, weak=False, dispatch_uid="bianmin.accounts.sync_roles")

@@ -37,6 +37,8 @@ def record(*, action: AuditAction | str, summary: str, now: dt.datetime, actor=N
     if actor is not None and not actor_username:
         actor_username = actor.get_username()
     data = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+    if ip:  # hash what the database will store (IPv6 addresses are normalised on save)
+        ip = AuditEntry._meta.get_field("ip").get_prep_value(ip)
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:

@@ -1,0 +1,171 @@
+import time
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from bianmin.accounts.middleware import SESSION_STARTED_KEY
+from bianmin.accounts.models import LoginThrottle
+from bianmin.audit.models import AuditAction, AuditEntry
+from bianmin.audit.services import record
+from conftest import NOW, PASSWORD
+
+pytestmark = pytest.mark.django_db
+PUBLIC_STAFF_URLS = {"backoffice:login", "backoffice:logout", "backoffice:password_change"}
+# url name -> cast members allowed; everyone else with a role gets 403, anonymous is sent to the login page.
+ALLOWED = {
+    "backoffice:home": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor", "sysadmin",
+                        "secadmin", "auditor"},
+    "backoffice:acting": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor", "sysadmin",
+                          "secadmin", "auditor"},
+    "backoffice:audit": {"auditor"},
+    "backoffice:roles": {"secadmin"},
+}
+
+
+def staff_url_names():
+    resolver = get_resolver()
+    names = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.namespace == "backoffice":
+            names += [f"backoffice:{p.name}" for p in pattern.url_patterns if isinstance(p, URLPattern)]
+    return names
+
+
+def login(client, user):
+    client.force_login(user)
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time()
+    session.save()
+
+
+def test_every_staff_url_is_in_the_permission_table():
+    assert set(staff_url_names()) - PUBLIC_STAFF_URLS == set(ALLOWED)
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_permission_on_every_staff_url(client, cast, name):
+    url = reverse(name)
+    r = client.get(url)
+    assert r.status_code == 302 and "/staff/login/" in r["Location"]
+    for member in ["window_a", "town_window", "agent", "leader", "supervisor", "sysadmin", "secadmin", "auditor",
+                   "nobody"]:
+        login(client, cast[member])
+        status = client.get(url).status_code
+        assert status == (200 if member in ALLOWED[name] else 403), (name, member, status)
+        client.logout()
+
+
+def test_admin_site_only_for_system_admin(client, cast):
+    login(client, cast["window_a"])
+    assert client.get("/admin/").status_code == 302  # admin's own login page: not staff
+    login(client, cast["sysadmin"])
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/catalog/itemversion/").status_code == 200
+    assert client.get("/admin/org/unit/").status_code == 200
+
+
+def test_login_page_flow_and_audit(client, cast):
+    r = client.post("/staff/login/", {"username": "window_a", "password": "wrong"})
+    assert r.status_code == 200 and "用户名或密码不正确" in r.content.decode()
+    r = client.post("/staff/login/?next=/staff/acting/", {"username": "window_a", "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"] == "/staff/acting/"
+    assert client.get("/staff/").status_code == 200
+    r = client.post("/staff/logout/")
+    assert r.status_code == 302
+    assert list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)) == [
+        AuditAction.LOGIN_FAILED, AuditAction.LOGIN, AuditAction.LOGOUT]
+
+
+def test_login_open_redirect_refused(client, cast):
+    r = client.post("/staff/login/?next=https://evil.example/", {"username": "window_a", "password": PASSWORD})
+    assert r["Location"] == "/staff/"
+
+
+def test_login_rotates_session_key(client, cast):
+    client.get("/staff/login/")
+    client.cookies["sessionid"] = "attacker-chosen"
+    client.post("/staff/login/", {"username": "window_a", "password": PASSWORD})
+    assert client.cookies["sessionid"].value != "attacker-chosen"
+
+
+def test_absolute_session_limit(client, cast):
+    login(client, cast["window_a"])
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time() - 13 * 3600
+    session.save()
+    r = client.get("/staff/")
+    assert r.status_code == 302 and "/staff/login/" in r["Location"]
+
+
+def test_idle_timeout_is_30_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_forced_password_change(client, cast):
+    user = cast["window_a"]
+    user.must_change_password = True
+    user.save()
+    login(client, user)
+    r = client.get("/staff/")
+    assert r.status_code == 302 and r["Location"] == reverse("backoffice:password_change")
+    r = client.post(reverse("backoffice:password_change"), {"old_password": PASSWORD, "new_password": "short",
+                                                            "new_password2": "short"})
+    assert r.status_code == 200 and "12" in r.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)  # nothing changed
+    r = client.post(reverse("backoffice:password_change"), {"old_password": PASSWORD,
+                                                            "new_password": "Brand-New-Passw0rd",
+                                                            "new_password2": "Brand-New-Passw0rd"})
+    assert r.status_code == 302
+    assert client.get("/staff/").status_code == 200  # session survives the change
+
+
+def test_audit_view_filters(client, cast):
+    record(action=AuditAction.CONFIG_UPDATE, summary="修改窗口", actor=cast["sysadmin"], now=NOW)
+    record(action=AuditAction.LOGIN, summary="登录：window_a", actor=cast["window_a"], now=NOW)
+    login(client, cast["auditor"])
+    page = client.get("/staff/audit/", {"action": "CONFIG_UPDATE"}).content.decode()
+    assert "修改窗口" in page and "登录：window_a" not in page
+    page = client.get("/staff/audit/", {"actor": "window_a"}).content.decode()
+    assert "登录：window_a" in page and "修改窗口" not in page
+
+
+def test_roles_page_grants_and_shows_errors(client, cast):
+    login(client, cast["secadmin"])
+    r = client.post("/staff/roles/", {"username": "nobody", "role": "SUPERVISOR", "op": "grant"})
+    assert r.status_code == 302
+    assert cast["nobody"].groups.filter(name="监督员").exists()
+    r = client.post("/staff/roles/", {"username": "sysadmin", "role": "AUDITOR", "op": "grant"})
+    assert r.status_code == 200 and "互斥" in r.content.decode()
+    r = client.post("/staff/roles/", {"username": "secadmin", "role": "LEADER", "op": "grant"})
+    assert "不能给自己" in r.content.decode()
+
+
+def test_roles_page_unlocks(client, cast):
+    LoginThrottle.objects.create(username="window_a", failures=5, locked_until=NOW.replace(year=2099))
+    login(client, cast["secadmin"])
+    assert "window_a" in client.get("/staff/roles/").content.decode()
+    client.post("/staff/roles/", {"username": "window_a", "unlock": "1"})
+    assert LoginThrottle.objects.get(username="window_a").locked_until is None
+
+
+def test_acting_page_shows_b_when_a_is_away(client, cast):
+    import datetime as dt
+
+    from bianmin.core.timeutils import today
+    from bianmin.org.models import Absence
+
+    Absence.objects.create(staff=cast["window_a"].staff_profile, kind="LEAVE", start_date=today(),
+                           end_date=today() + dt.timedelta(days=1))
+    login(client, cast["leader"])
+    page = client.get("/staff/acting/").content.decode()
+    assert "B角代岗" in page and "window_b姓名" in page
+
+
+def test_home_navigation_follows_roles(client, cast):
+    login(client, cast["auditor"])
+    page = client.get("/staff/").content.decode()
+    assert "审计记录" in page and "角色授权" not in page
+    login(client, cast["secadmin"])
+    page = client.get("/staff/").content.decode()
+    assert "角色授权" in page and "审计记录" not in page

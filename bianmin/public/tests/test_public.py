@@ -1,0 +1,67 @@
+import pytest
+
+from bianmin.catalog.services import new_draft, publish_version
+from bianmin.catalog.tests.test_catalog import make
+from conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalogue_lists_and_searches(client, cast, org):
+    make(cast, code="YX-0001", implementing_unit=org["dept"])
+    make(cast, code="YX-0002", name="犬只登记", level="TOWN", kind="OTHER")
+    page = client.get("/items/").content.decode()
+    assert "个体工商户登记" in page and "犬只登记" in page and "共 2 个事项" in page
+    page = client.get("/items/", {"q": "犬只"}).content.decode()
+    assert "犬只登记" in page and "个体工商户登记" not in page
+    page = client.get("/items/", {"department": "D1"}).content.decode()
+    assert "个体工商户登记" in page and "犬只登记" not in page
+    page = client.get("/items/", {"level": "TOWN"}).content.decode()
+    assert "犬只登记" in page and "个体工商户登记" not in page
+    assert client.get("/items/", {"level": "BOGUS"}).status_code == 200
+
+
+def test_catalogue_paginates(client, cast):
+    for i in range(25):
+        make(cast, code=f"P{i:03d}", name=f"事项{i:03d}")
+    first = client.get("/items/").content.decode()
+    assert "事项000" in first and "事项024" not in first and "第 1 / 2 页" in first
+    assert "事项024" in client.get("/items/", {"page": 2}).content.decode()
+
+
+def test_guide_page_is_complete_and_printable(client, cast):
+    make(cast, code="YX-0001")
+    r = client.get("/items/YX-0001/")
+    page = r.content.decode()
+    assert r.status_code == 200
+    for text in ("个体工商户登记", "设定依据", "受理条件", "申请材料", "身份证", "收费标准", "工本费", "20.00",
+                 "0799-6000000", "要多久？", "window.print()"):
+        assert text in page, text
+    css = client.get("/static/css/bianmin.css")
+    body = b"".join(css.streaming_content) if css.streaming else css.content
+    assert b"@page { size: A4" in body and b"@media print" in body
+
+
+def test_old_version_stays_readable(client, cast):
+    v1 = make(cast, code="YX-0001")
+    draft = new_draft(actor=cast["sysadmin"], item=v1.item, now=NOW)
+    draft.name = "个体工商户登记（新）"
+    draft.save()
+    publish_version(actor=cast["sysadmin"], version=draft, now=NOW)
+    assert "个体工商户登记（新）" in client.get("/items/YX-0001/").content.decode()
+    old = client.get("/items/YX-0001/v1/").content.decode()
+    assert "历史版本" in old and "个体工商户登记（新）" not in old.split("<h1>")[1].split("</h1>")[0]
+
+
+def test_unknown_item_and_draft_version_are_404(client, cast):
+    make(cast, code="YX-0001", publish=False)
+    assert client.get("/items/YX-0001/").status_code == 404
+    assert client.get("/items/YX-0001/v1/").status_code == 404
+    assert client.get("/items/NOPE/").status_code == 404
+
+
+def test_no_external_origins_in_pages(client, cast):
+    make(cast, code="YX-0001")
+    for url in ("/", "/items/", "/items/YX-0001/", "/staff/login/"):
+        page = client.get(url).content.decode()
+        assert "http://" not in page and "https://" not in page, url

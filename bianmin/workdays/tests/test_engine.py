@@ -1,0 +1,214 @@
+"""WorkCalendar arithmetic (DOMAIN.md §3): checked against chinesecalendar, hand-worked examples and properties.
+
+The calendar is pure, so it is built once per module straight from the chinesecalendar data (2004–2026,
+official) plus the provisional statutory holidays (2027–2060), exactly as ``build_calendar`` assembles it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache, lru_cache
+
+import chinese_calendar
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bianmin.workdays.engine import CalendarRangeError, DayAnswer, SpecialDay, WorkCalendar
+from bianmin.workdays.provisional import statutory_holidays
+from bianmin.workdays.services import chinesecalendar_days
+
+D = dt.date
+FIRST, LAST_OFFICIAL, LAST = 2004, 2026, 2060
+TIAOXIU_2026 = [D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20), D(2026, 10, 10)]
+
+
+@lru_cache(maxsize=1)
+def calendar() -> WorkCalendar:
+    days, _years = chinesecalendar_days()
+    special = {}
+    for year in range(LAST_OFFICIAL + 1, LAST + 1):
+        for day, name in statutory_holidays(year):
+            special[day] = SpecialDay(day, "REST", name, "PROVISIONAL")
+    for day, kind, name in days:
+        if day.year <= LAST_OFFICIAL:
+            special[day] = SpecialDay(day, kind, name, "OFFICIAL")
+    return WorkCalendar(first_year=FIRST, last_year=LAST, official_years=range(FIRST, LAST_OFFICIAL + 1),
+                        special=special)
+
+
+@cache
+def _provisional_rest(year: int) -> frozenset[dt.date]:
+    return frozenset(day for day, _name in statutory_holidays(year))
+
+
+def ref_is_workday(day: dt.date) -> bool:
+    """Independent reference: chinesecalendar for official years, weekdays minus statutory holidays after."""
+    if day.year <= LAST_OFFICIAL:
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5 and day not in _provisional_rest(day.year)
+
+
+def ref_add_workdays(start: dt.date, n: int) -> dt.date:
+    day, counted = start, 0
+    while counted < n:
+        day += dt.timedelta(days=1)
+        counted += ref_is_workday(day)
+    return day
+
+
+# -- agreement with the official data -----------------------------------------------------------------
+def test_every_day_2004_to_2026_agrees_with_chinesecalendar():
+    cal = calendar()
+    day, mismatches = D(2004, 1, 1), []
+    while day <= D(2026, 12, 31):
+        if cal.is_workday(day) != chinese_calendar.is_workday(day):
+            mismatches.append(day)
+        day += dt.timedelta(days=1)
+    assert mismatches == []
+
+
+@pytest.mark.parametrize(("start", "n", "expected"), [
+    (D(2026, 2, 13), 5, D(2026, 2, 27)),   # Fri before 春节; Sat 2/14 is a 调休 workday
+    (D(2026, 9, 30), 5, D(2026, 10, 13)),  # Wed before 国庆; Sat 10/10 is a 调休 workday
+    (D(2026, 9, 19), 20, D(2026, 10, 22)),  # Sat start; Sun 9/20 is a 调休 workday
+])
+def test_domain_examples(start, n, expected):
+    assert calendar().add_workdays(start, n) == DayAnswer(expected, False)
+
+
+@pytest.mark.parametrize("day", TIAOXIU_2026)
+def test_2026_tiaoxiu_weekends_are_workdays(day):
+    assert day.weekday() >= 5
+    assert calendar().is_workday(day) is True
+
+
+@pytest.mark.parametrize(("start", "expected"), [
+    (D(2026, 3, 7), D(2026, 3, 9)),     # Saturday -> Monday (chinese_calendar.find_workday is a day late here)
+    (D(2026, 3, 8), D(2026, 3, 9)),     # Sunday -> Monday
+    (D(2026, 10, 3), D(2026, 10, 8)),   # inside 国庆
+    (D(2026, 2, 15), D(2026, 2, 24)),   # first day of 春节
+    (D(2026, 2, 13), D(2026, 2, 14)),   # Friday -> 调休 Saturday
+])
+def test_one_working_day_from_a_rest_day_is_the_next_working_day(start, expected):
+    assert calendar().add_workdays(start, 1) == DayAnswer(expected, False)
+
+
+def test_zero_days_returns_the_start_day():
+    cal = calendar()
+    assert cal.add_workdays(D(2026, 3, 7), 0) == DayAnswer(D(2026, 3, 7), False)
+    assert cal.add_workdays(D(2027, 3, 6), 0) == DayAnswer(D(2027, 3, 6), True)
+
+
+def test_deadline_running_into_provisional_2027():
+    cal = calendar()
+    assert cal.is_provisional_year(2026) is False
+    assert cal.is_provisional_year(2027) is True
+    assert cal.is_workday(D(2027, 1, 1)) is False  # Friday, 元旦
+    # 12/21–25 (5), 12/28–31 (4), skip Fri 1/1, 1/4–8 (5), 1/11–15 (5), Mon 1/18 (20)
+    assert cal.add_workdays(D(2026, 12, 20), 20) == DayAnswer(D(2027, 1, 18), True)
+    # 春节 2027: 除夕 Fri 2/5, 初一–初三 Sat 2/6–Mon 2/8 are rest days
+    assert [cal.is_workday(D(2027, 2, d)) for d in (4, 5, 8, 9)] == [True, False, False, True]
+    # 2/1–4 (4), 2/9–12 (8), 2/15 (9), 2/16 (10)
+    assert cal.add_workdays(D(2027, 1, 29), 10) == DayAnswer(D(2027, 2, 16), True)
+    assert cal.workdays_between(D(2026, 12, 31), D(2027, 1, 4)) == (1, True)
+    assert cal.workdays_between(D(2026, 3, 2), D(2026, 3, 9)) == (5, False)
+
+
+@pytest.mark.parametrize(("start", "n"), [(D(2026, 2, 13), 5), (D(2026, 9, 19), 20), (D(2026, 12, 20), 20),
+                                          (D(2026, 10, 1), 0), (D(2004, 1, 1), 250)])
+def test_round_trip_examples(start, n):
+    cal = calendar()
+    assert cal.workdays_between(start, cal.add_workdays(start, n).date).days == n
+
+
+@pytest.mark.parametrize(("start", "n"), [(D(2026, 9, 26), 5), (D(2026, 3, 2), 3), (D(2026, 10, 5), 5),
+                                          (D(2026, 2, 1), 14), (D(2025, 12, 27), 5)])
+def test_natural_days_roll_forward_to_a_working_day(start, n):
+    target = start + dt.timedelta(days=n)
+    expected = target
+    while not chinese_calendar.is_workday(expected):
+        expected += dt.timedelta(days=1)
+    assert calendar().add_natural_days(start, n) == DayAnswer(expected, False)
+
+
+def test_natural_days_landing_in_national_day_2026():
+    # 9/26 + 5 = 10/1; 10/1–10/7 are off in 2026
+    assert calendar().add_natural_days(D(2026, 9, 26), 5).date == D(2026, 10, 8)
+    assert calendar().add_natural_days(D(2026, 12, 20), 20) == DayAnswer(D(2027, 1, 11), True)
+
+
+@pytest.mark.parametrize("call", ["add_workdays", "add_natural_days"])
+def test_negative_days_raise_value_error(call):
+    with pytest.raises(ValueError, match="negative") as excinfo:
+        getattr(calendar(), call)(D(2026, 3, 2), -1)
+    assert excinfo.type is ValueError
+
+
+@pytest.mark.parametrize("query", [
+    lambda c: c.is_workday(D(2003, 12, 31)),
+    lambda c: c.is_workday(D(2061, 1, 1)),
+    lambda c: c.add_workdays(D(2003, 12, 31), 1),
+    lambda c: c.add_workdays(D(2060, 12, 28), 10),  # the result falls after 2060
+    lambda c: c.workdays_between(D(2026, 1, 1), D(2061, 1, 2)),
+    lambda c: c.next_workday(D(2060, 12, 31), include_today=False),
+    lambda c: c.add_natural_days(D(2060, 12, 31), 1),
+])
+def test_dates_outside_the_range_raise(query):
+    with pytest.raises(CalendarRangeError):
+        query(calendar())
+
+
+def test_special_days_2026_lists_rest_and_work_days_with_names():
+    days = calendar().special_days(2026)
+    assert [s.date for s in days] == sorted(s.date for s in days)
+    assert all(s.date.year == 2026 and s.name and s.source == "OFFICIAL" for s in days)
+    assert sorted(s.date for s in days if s.kind == "WORK") == TIAOXIU_2026
+    assert SpecialDay(D(2026, 2, 14), "WORK", "春节调休", "OFFICIAL") in days
+    assert SpecialDay(D(2026, 10, 1), "REST", "国庆节", "OFFICIAL") in days
+    assert SpecialDay(D(2026, 1, 1), "REST", "元旦", "OFFICIAL") in days
+    assert len([s for s in days if s.kind == "REST"]) == 33
+
+
+def test_special_days_of_a_provisional_year():
+    days = calendar().special_days(2027)
+    assert [(s.date, s.name) for s in days] == list(statutory_holidays(2027))
+    assert {(s.kind, s.source) for s in days} == {("REST", "PROVISIONAL")}
+
+
+# -- properties ---------------------------------------------------------------------------------------
+dates = st.dates(min_value=D(2004, 1, 1), max_value=D(2040, 12, 31))
+PROPERTY = settings(max_examples=200, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(start=dates, n=st.integers(0, 400))
+def test_property_round_trip(start, n):
+    cal = calendar()
+    end = cal.add_workdays(start, n).date
+    assert cal.workdays_between(start, end).days == n
+    assert cal.workdays_between(end, start).days == -n
+
+
+@PROPERTY
+@given(start=dates, n=st.integers(1, 400))
+def test_property_result_is_a_later_workday(start, n):
+    end = calendar().add_workdays(start, n).date
+    assert end > start
+    assert calendar().is_workday(end)
+    assert ref_is_workday(end)
+
+
+@PROPERTY
+@given(start=dates, n=st.integers(0, 399))
+def test_property_monotonic(start, n):
+    cal = calendar()
+    assert cal.add_workdays(start, n + 1).date > cal.add_workdays(start, n).date
+
+
+@PROPERTY
+@given(start=dates, n=st.integers(0, 30))
+def test_property_matches_day_by_day_reference(start, n):
+    answer = calendar().add_workdays(start, n)
+    assert answer.date == ref_add_workdays(start, n)
+    assert answer.provisional == (start.year > LAST_OFFICIAL or answer.date.year > LAST_OFFICIAL)
