@@ -14,6 +14,16 @@ PASSWORD = "Cast-Password-2026!"
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Each test's database starts anew, so no calendar built by another test may be reused."""
+    from bianmin.workdays import selectors
+
+    selectors._cache.clear()
+    yield
+    selectors._cache.clear()
+
+
 @pytest.fixture
 def now():
     return NOW

@@ -2,6 +2,8 @@
 from django.db import models
 from django.db.models import Q
 
+from bianmin.core.uploads import validate_upload
+
 
 class ItemKind(models.TextChoices):
     LICENSE = "LICENSE", "行政许可"
@@ -183,8 +185,8 @@ class Material(models.Model):
                               default=MaterialSource.APPLICANT)
     basis = models.CharField("设定依据", max_length=255, blank=True)
     standard = models.TextField("受理标准")
-    blank_form = models.FileField("空白表格", upload_to="catalog/forms/", blank=True)
-    sample = models.FileField("示范文本", upload_to="catalog/samples/", blank=True)
+    blank_form = models.FileField("空白表格", upload_to="catalog/forms/", blank=True, validators=[validate_upload])
+    sample = models.FileField("示范文本", upload_to="catalog/samples/", blank=True, validators=[validate_upload])
 
     class Meta:
         verbose_name = "申请材料"

@@ -43,3 +43,9 @@ def version_by_number(code: str, number: int) -> ItemVersion | None:
 def item_history(code: str) -> QuerySet[ItemVersion]:
     """Return the non-draft versions of an item, newest first."""
     return ItemVersion.objects.filter(item__code=code).exclude(status="DRAFT").order_by("-number")
+
+
+def material_for_download(code: str, number: int, material_id: int) -> Material | None:
+    """Return a material of a published or superseded version, or None."""
+    return (Material.objects.filter(pk=material_id, version__item__code=code, version__number=number)
+            .exclude(version__status="DRAFT").first())

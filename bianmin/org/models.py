@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from bianmin.core.uploads import validate_upload
+
 
 class RegionLevel(models.TextChoices):
     COUNTY = "COUNTY", "县（市、区）"
@@ -91,7 +93,7 @@ class StaffProfile(models.Model):
                                 related_name="staff_profile")
     name = models.CharField("姓名", max_length=64)
     badge_number = models.CharField("上岗证号", max_length=32, unique=True)
-    photo = models.ImageField("照片", upload_to="staff/", blank=True)
+    photo = models.ImageField("照片", upload_to="staff/", blank=True, validators=[validate_upload])
     unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="staff")
     title = models.CharField("职务", max_length=64, blank=True)
     phone = models.CharField("联系电话", max_length=32, blank=True)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("items/", views.catalogue, name="catalogue"),
     path("items/<str:code>/", views.guide, name="guide"),
     path("items/<str:code>/v<int:number>/", views.guide_version, name="guide_version"),
+    path("items/<str:code>/v<int:number>/materials/<int:material_id>/<str:which>/", views.material_file,
+         name="material_file"),
 ]

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from bianmin.catalog.models import ItemKind, ItemLevel
-from bianmin.catalog.selectors import current_version_by_code, current_versions, item_history, version_by_number
+from bianmin.catalog.selectors import (current_version_by_code, current_versions, item_history,
+                                       material_for_download, version_by_number)
 from bianmin.core.http import error_response
 from bianmin.org.models import Unit, UnitKind
 
@@ -46,6 +47,19 @@ def guide(request, code: str):
 
 def guide_version(request, code: str, number: int):
     return _render_guide(request, version_by_number(code, number))
+
+
+def material_file(request, code: str, number: int, material_id: int, which: str):
+    """Serve a material's blank form or sample as an attachment (published versions only)."""
+    material = material_for_download(code, number, material_id)
+    field = {"blank": "blank_form", "sample": "sample"}.get(which)
+    if material is None or field is None or not getattr(material, field):
+        raise Http404
+    stored = getattr(material, field)
+    filename = f"{material.name}{'（空白表格）' if which == 'blank' else '（示范文本）'}.{stored.name.rsplit('.', 1)[-1]}"
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def not_found(request, exception=None):

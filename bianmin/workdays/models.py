@@ -63,7 +63,7 @@ class CalendarDay(models.Model):
 
 
 class CalendarRevision(models.Model):
-    """A counter bumped by every calendar change so each process knows when to rebuild its index."""
+    """A random stamp renewed by every calendar change so each process knows when to rebuild its index."""
 
     revision = models.PositiveBigIntegerField(default=0)
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
 
 from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
@@ -24,10 +24,14 @@ HOLIDAY_NAMES = {
 
 
 def bump_revision() -> None:
-    """Tell every process that the calendar changed (call inside the writing transaction)."""
-    updated = CalendarRevision.objects.filter(pk=1).update(revision=F("revision") + 1)
-    if not updated:
-        CalendarRevision.objects.create(pk=1, revision=1)
+    """Tell every process that the calendar changed (call inside the writing transaction).
+
+    The revision is a random stamp, not a counter, so a restored backup or a rolled-back test can never
+    present a number that a process already cached for other data.
+    """
+    stamp = secrets.randbits(62) + 1
+    if not CalendarRevision.objects.filter(pk=1).update(revision=stamp):
+        CalendarRevision.objects.create(pk=1, revision=stamp)
 
 
 def check_days(days: Iterable[tuple[dt.date, str, str]], year: int | None = None) -> list[tuple]:

@@ -169,3 +169,24 @@ def test_home_navigation_follows_roles(client, cast):
     login(client, cast["secadmin"])
     page = client.get("/staff/").content.decode()
     assert "角色授权" in page and "审计记录" not in page
+
+
+def test_admin_password_reset_forces_a_change(client, cast):
+    login(client, cast["sysadmin"])
+    user = cast["window_a"]
+    r = client.post(f"/admin/users/user/{user.pk}/password/", {"password1": "Reset-Passw0rd-99",
+                                                                "password2": "Reset-Passw0rd-99"})
+    assert r.status_code == 302, r.content.decode()[:500]
+    user.refresh_from_db()
+    assert user.must_change_password and user.check_password("Reset-Passw0rd-99")
+    assert AuditEntry.objects.filter(action=AuditAction.CONFIG_UPDATE, object_id=str(user.pk)).exists()
+
+
+def test_admin_changes_are_audited(client, cast, org):
+    login(client, cast["sysadmin"])
+    r = client.post(f"/admin/org/unit/{org['dept'].pk}/change/", {
+        "code": "D1", "name": "改名后的部门", "short_name": "", "kind": "DEPARTMENT", "region": org["county"].pk,
+        "parent": org["center"].pk, "address": "", "phone": "", "complaint_phone": "", "hours": "", "is_active": "on"})
+    assert r.status_code == 302, r.content.decode()[:800]
+    entry = AuditEntry.objects.get(action=AuditAction.CONFIG_UPDATE, object_type="org.Unit")
+    assert entry.actor == cast["sysadmin"] and "改名后的部门" in entry.summary

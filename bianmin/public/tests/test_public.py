@@ -65,3 +65,18 @@ def test_no_external_origins_in_pages(client, cast):
     for url in ("/", "/items/", "/items/YX-0001/", "/staff/login/"):
         page = client.get(url).content.decode()
         assert "http://" not in page and "https://" not in page, url
+
+
+def test_blank_form_download_is_an_attachment(client, cast):
+    from django.core.files.base import ContentFile
+
+    v = make(cast, code="YX-0001")
+    material = v.materials.get()
+    material.blank_form.save("form.pdf", ContentFile(b"%PDF-1.7 blank"), save=True)
+    page = client.get("/items/YX-0001/").content.decode()
+    assert "下载空白表格" in page
+    r = client.get(f"/items/YX-0001/v1/materials/{material.pk}/blank/")
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/items/YX-0001/v1/materials/{material.pk}/sample/").status_code == 404
+    assert client.get(f"/items/YX-0001/v1/materials/{material.pk}/other/").status_code == 404

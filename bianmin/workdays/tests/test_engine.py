@@ -114,6 +114,19 @@ def test_deadline_running_into_provisional_2027():
     assert cal.workdays_between(D(2026, 3, 2), D(2026, 3, 9)) == (5, False)
 
 
+def test_a_provisional_year_in_between_makes_the_answer_provisional():
+    # 2028 entered early while 2027 is still provisional: anything spanning 2027 is provisional.
+    cal = WorkCalendar(first_year=2026, last_year=2028, official_years=[2026, 2028], special={})
+    across = cal.add_workdays(D(2026, 12, 1), 300)
+    assert across.date.year == 2028
+    assert across.provisional is True
+    assert cal.add_workdays(D(2027, 12, 20), 20) == DayAnswer(D(2028, 1, 17), True)
+    assert cal.add_workdays(D(2028, 1, 3), 5) == DayAnswer(D(2028, 1, 10), False)
+    assert cal.workdays_between(D(2026, 12, 1), D(2028, 2, 1)).provisional is True
+    assert cal.add_natural_days(D(2026, 12, 20), 400) == DayAnswer(D(2028, 1, 24), True)
+    assert cal.add_natural_days(D(2027, 12, 25), 10) == DayAnswer(D(2028, 1, 4), True)
+
+
 @pytest.mark.parametrize(("start", "n"), [(D(2026, 2, 13), 5), (D(2026, 9, 19), 20), (D(2026, 12, 20), 20),
                                           (D(2026, 10, 1), 0), (D(2004, 1, 1), 250)])
 def test_round_trip_examples(start, n):

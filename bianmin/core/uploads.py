@@ -1,0 +1,36 @@
+"""Upload checks (SECURITY.md "Uploads"): allow-list by content, extension must match, size limits."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# extension -> magic-byte prefixes
+ALLOWED = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "ofd": (b"PK\x03\x04",),  # OFD is a ZIP container
+}
+
+
+def sniff(head: bytes) -> set[str]:
+    """Return the allowed extensions whose magic bytes ``head`` starts with."""
+    return {ext for ext, magics in ALLOWED.items() if any(head.startswith(m) for m in magics)}
+
+
+def validate_upload(file) -> None:
+    """Raise ValidationError unless ``file`` is a PDF, JPEG, PNG or OFD of at most 10 MB whose name matches."""
+    name = getattr(file, "name", "") or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED:
+        raise ValidationError("只能上传 PDF、JPEG、PNG 或 OFD 文件", code="extension")
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_FILE_BYTES:
+        raise ValidationError("单个文件不能超过 10 MB", code="size")
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(16)
+    file.seek(position)
+    if ext not in sniff(head):
+        raise ValidationError("文件内容与扩展名不符，请上传真实的 PDF、JPEG、PNG 或 OFD 文件", code="content")
