@@ -1,8 +1,8 @@
 """Account administration for the system administrator: accounts only, never roles (安全管理员 grants those)."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 
 from bianmin.audit.admin_mixins import AuditedAdmin
 from bianmin.users.models import User

@@ -6,8 +6,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from bianmin.catalog.models import ItemKind, ItemLevel
-from bianmin.catalog.selectors import (current_version_by_code, current_versions, item_history,
-                                       material_for_download, version_by_number)
+from bianmin.catalog.selectors import (
+    current_version_by_code,
+    current_versions,
+    item_history,
+    material_for_download,
+    version_by_number,
+)
 from bianmin.core.http import error_response
 from bianmin.org.models import Unit, UnitKind
 
@@ -56,7 +61,8 @@ def material_file(request, code: str, number: int, material_id: int, which: str)
     if material is None or field is None or not getattr(material, field):
         raise Http404
     stored = getattr(material, field)
-    filename = f"{material.name}{'（空白表格）' if which == 'blank' else '（示范文本）'}.{stored.name.rsplit('.', 1)[-1]}"
+    suffix = "（空白表格）" if which == "blank" else "（示范文本）"
+    filename = f"{material.name}{suffix}.{stored.name.rsplit('.', 1)[-1]}"
     response = FileResponse(stored.open("rb"), as_attachment=True, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

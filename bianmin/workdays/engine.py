@@ -23,6 +23,9 @@ class DayAnswer(NamedTuple):
     provisional: bool
 
 
+_answer = tuple.__new__  # builds a DayAnswer without the Python-level NamedTuple constructor (hot path)
+
+
 class CountAnswer(NamedTuple):
     """A number of working days and whether any provisional year was involved."""
 
@@ -43,7 +46,7 @@ class WorkCalendar:
     """Answer working-day questions for one region over ``first_year``..``last_year``."""
 
     __slots__ = ("first_year", "last_year", "_first", "_last", "_work", "_rank", "_official", "_prov_prefix",
-                 "_special")
+                 "_special", "_work_dates")
 
     def __init__(self, *, first_year: int, last_year: int, official_years: Iterable[int],
                  special: Mapping[dt.date, SpecialDay]):
@@ -68,6 +71,7 @@ class WorkCalendar:
             rank.append(len(work))
         self._work = work
         self._rank = rank
+        self._work_dates = [dt.date.fromordinal(o) for o in work]
 
     # -- helpers -------------------------------------------------------------------------------------
     def _ordinal(self, day: dt.date) -> int:
@@ -102,13 +106,13 @@ class WorkCalendar:
             raise CalendarRangeError(f"日期 {start} 超出工作日历范围（{self.first_year}—{self.last_year}年）")
         if days == 0:
             return DayAnswer(start, start.year not in self._official)
-        work = self._work
         i = self._rank[ordinal - self._first] + days - 1
-        if i >= len(work):
-            raise CalendarRangeError(f"结果超出工作日历范围（{self.first_year}—{self.last_year}年）")
-        result = dt.date.fromordinal(work[i])
+        try:
+            result = self._work_dates[i]
+        except IndexError:
+            raise CalendarRangeError(f"结果超出工作日历范围（{self.first_year}—{self.last_year}年）") from None
         prefix, base = self._prov_prefix, self.first_year
-        return DayAnswer(result, prefix[result.year - base + 1] - prefix[start.year - base] > 0)
+        return _answer(DayAnswer, (result, prefix[result.year - base + 1] - prefix[start.year - base] > 0))
 
     def workdays_between(self, start: dt.date, end: dt.date) -> CountAnswer:
         """Return the working days in (start, end]; negative when ``end`` is before ``start``."""
