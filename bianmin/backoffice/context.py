@@ -11,6 +11,7 @@ NAV = [
     ("工作台", "backoffice:home", Perm.USE_WORKBENCH),
     ("今日AB角", "backoffice:acting", Perm.USE_WORKBENCH),
     ("角色授权", "backoffice:roles", Perm.GRANT_ROLES),
+    ("工作日历", "backoffice:calendar", Perm.MANAGE_CALENDAR),
     ("审计记录", "backoffice:audit", Perm.VIEW_AUDIT),
 ]
 

@@ -40,3 +40,11 @@ class RoleChangeForm(forms.Form):
 
 class UnlockForm(forms.Form):
     username = forms.CharField(label="用户名")
+
+
+class CalendarNoticeForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2004, max_value=2060)
+    notice = forms.CharField(label="通知文号", max_length=128, help_text="例如：国办发明电〔2026〕X号")
+    published_on = forms.DateField(label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.CharField(label="放假日和调休上班日", widget=forms.Textarea(attrs={"rows": 24, "cols": 48}),
+                           help_text="每行一天：日期 类型 名称，类型为“休”或“班”，例如 2027-02-07 班 春节调休")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("acting/", views.ActingView.as_view(), name="acting"),
     path("audit/", views.AuditView.as_view(), name="audit"),
     path("roles/", views.RolesView.as_view(), name="roles"),
+    path("calendar/", views.CalendarNoticeView.as_view(), name="calendar"),
 ]

@@ -32,8 +32,11 @@ from bianmin.core.timeutils import now, today
 from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import absent_staff_ids, acting_for, posts_for_unit
 from bianmin.workdays.checks import next_year_missing
+from bianmin.workdays.provisional import statutory_holidays
+from bianmin.workdays.selectors import official_year_rows
+from bianmin.workdays.services import finalize_year, parse_notice_lines
 
-from .forms import AuditFilterForm, LoginForm, PasswordChangeForm, RoleChangeForm, UnlockForm
+from .forms import AuditFilterForm, CalendarNoticeForm, LoginForm, PasswordChangeForm, RoleChangeForm, UnlockForm
 
 
 def _ip(request) -> str | None:
@@ -200,3 +203,33 @@ class RolesView(StaffView):
                 except DomainError as exc:
                     form.add_error("role" if "role" in exc.fields else None, exc.message)
         return self.get(request, role_form=form)
+
+
+class CalendarNoticeView(StaffView):
+    """Enter a year's State Council holiday notice; the year stops being provisional."""
+
+    permission = Perm.MANAGE_CALENDAR
+
+    def get(self, request, form=None):
+        if form is None:
+            year = today().year + 1
+            draft = "\n".join(f"{d.isoformat()} 休 {name}" for d, name in statutory_holidays(year))
+            form = CalendarNoticeForm(initial={"year": year, "days": draft})
+        return render(request, "backoffice/calendar_notice.html", {"form": form, "years": official_year_rows()})
+
+    def post(self, request):
+        form = CalendarNoticeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                rows = parse_notice_lines(data["days"], data["year"])
+                finalize_year(actor=request.user, year=data["year"], notice=data["notice"], days=rows,
+                              published_on=data["published_on"], now=now())
+            except DomainError as exc:
+                for field, errors in (exc.fields or {None: [exc.message]}).items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, f"{data['year']}年放假安排已录入，该年不再按暂定规则计算")
+                return redirect("backoffice:calendar")
+        return self.get(request, form=form)

@@ -71,3 +71,8 @@ def region_by_code(code: str) -> Region | None:
 def official_years() -> set[int]:
     """Return the years with official national data."""
     return set(CalendarYear.objects.values_list("year", flat=True))
+
+
+def official_year_rows():
+    """Return the published years, newest first, with who entered them."""
+    return CalendarYear.objects.select_related("finalized_by").order_by("-year")

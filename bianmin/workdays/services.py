@@ -106,6 +106,32 @@ def add_local_day(*, actor, region: Region, date: dt.date, kind: str, name: str,
     return day
 
 
+KIND_WORDS = {"休": DayKind.REST, "放假": DayKind.REST, "休息": DayKind.REST, "REST": DayKind.REST,
+              "班": DayKind.WORK, "上班": DayKind.WORK, "调休上班": DayKind.WORK, "WORK": DayKind.WORK}
+
+
+def parse_notice_lines(text: str, year: int) -> list[tuple[dt.date, str, str]]:
+    """Parse lines like ``2027-02-07 班 春节调休``; raise DomainError on field ``days`` naming the line."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) < 3:
+            raise DomainError.for_field("days", f"第{number}行应为“日期 类型 名称”，例如 {year}-01-01 休 元旦")
+        try:
+            day = dt.date.fromisoformat(parts[0])
+        except ValueError:
+            raise DomainError.for_field("days", f"第{number}行的日期“{parts[0]}”无效，格式为 YYYY-MM-DD") from None
+        kind = KIND_WORDS.get(parts[1].upper() if parts[1].isascii() else parts[1])
+        if kind is None:
+            raise DomainError.for_field("days", f"第{number}行的类型“{parts[1]}”无效，应为“休”或“班”")
+        rows.append((day, kind.value, " ".join(parts[2:])))
+    if not rows:
+        raise DomainError.for_field("days", "请逐行填写放假日和调休上班日")
+    return rows
+
+
 def chinesecalendar_days() -> tuple[list[tuple[dt.date, str, str]], list[int]]:
     """Return the official exceptions and covered years from the ``chinesecalendar`` package."""
     from chinese_calendar import constants

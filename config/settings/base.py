@@ -89,6 +89,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "bianmin.accounts.passwords.CharacterClassValidator"},
     {"NAME": "bianmin.accounts.passwords.MaximumLengthValidator"},
 ]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links expire in 60 minutes (SECURITY.md)
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"

@@ -19,6 +19,7 @@ ALLOWED = {
                           "secadmin", "auditor"},
     "backoffice:audit": {"auditor"},
     "backoffice:roles": {"secadmin"},
+    "backoffice:calendar": {"sysadmin"},
 }
 
 
@@ -190,3 +191,23 @@ def test_admin_changes_are_audited(client, cast, org):
     assert r.status_code == 302, r.content.decode()[:800]
     entry = AuditEntry.objects.get(action=AuditAction.CONFIG_UPDATE, object_type="org.Unit")
     assert entry.actor == cast["sysadmin"] and "改名后的部门" in entry.summary
+
+
+def test_calendar_notice_page_finalises_a_year(client, cast):
+    from bianmin.workdays.models import CalendarDay, CalendarYear
+
+    login(client, cast["sysadmin"])
+    page = client.get("/staff/calendar/").content.decode()
+    assert "休 元旦" in page  # prefilled from the provisional rule
+    bad = client.post("/staff/calendar/", {"year": 2027, "notice": "国办发明电〔2026〕9号",
+                                           "days": "2027-01-01 休 元旦\n2027-01-04 班 调休"})
+    assert bad.status_code == 200 and "周一至周五" in bad.content.decode()
+    assert not CalendarYear.objects.filter(year=2027).exists()  # nothing half-written
+    bad = client.post("/staff/calendar/", {"year": 2027, "notice": "x", "days": "2027-13-01 休 元旦"})
+    assert "第1行" in bad.content.decode()
+    ok = client.post("/staff/calendar/", {"year": 2027, "notice": "国办发明电〔2026〕9号",
+                                          "days": "2027-01-01 休 元旦\n2027-02-07 班 春节调休"})
+    assert ok.status_code == 302
+    assert CalendarYear.objects.get(year=2027).finalized_by == cast["sysadmin"]
+    assert CalendarDay.objects.filter(date__year=2027, region__isnull=True).count() == 2
+    assert AuditEntry.objects.filter(action=AuditAction.CALENDAR_CHANGE).exists()
