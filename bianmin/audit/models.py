@@ -20,6 +20,9 @@ class AuditAction(models.TextChoices):
     CATALOG_PUBLISH = "CATALOG_PUBLISH", "事项发布"
     CALENDAR_CHANGE = "CALENDAR_CHANGE", "工作日历变更"
     PERSONAL_DATA_VIEW = "PERSONAL_DATA_VIEW", "查看完整个人信息"
+    CASE_TRANSITION = "CASE_TRANSITION", "办件状态变更"
+    CASE_CHANGE = "CASE_CHANGE", "办件信息变更"
+    INQUIRY_CHANGE = "INQUIRY_CHANGE", "首问登记变更"
 
 
 class AuditEntry(models.Model):

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "bianmin.org",
     "bianmin.workdays",
     "bianmin.catalog",
+    "bianmin.inquiries",
+    "bianmin.cases",
     "bianmin.api",
     "bianmin.public",
     "bianmin.backoffice",

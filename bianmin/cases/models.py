@@ -1,0 +1,342 @@
+"""办件: cases pinned to an item version, their materials, events, notices, transfers, fees and files."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from bianmin.core.uploads import validate_upload
+
+from .workflow import Action, CaseClass, Status
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "PERSON", "自然人"
+    ORGANISATION = "ORGANISATION", "法人或其他组织"
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "RESIDENT_ID", "居民身份证"
+    PASSPORT = "PASSPORT", "护照"
+    HMT_PERMIT = "HMT_PERMIT", "港澳台居民居住证/通行证"
+    FOREIGNER_PR = "FOREIGNER_PR", "外国人永久居留身份证"
+
+
+class IntakeOutcome(models.TextChoices):
+    NOT_LICENSED = "NOT_LICENSED", "不属于许可事项"
+    OUTSIDE_POWERS = "OUTSIDE_POWERS", "不属本机关职权"
+    FIXED_ON_SPOT = "FIXED_ON_SPOT", "当场更正"
+    SUPPLEMENT = "SUPPLEMENT", "一次性告知补正"
+    ACCEPTED = "ACCEPTED", "受理"
+    IMMEDIATE = "IMMEDIATE", "即办"
+    DEEMED = "DEEMED", "逾期视为受理"
+    REJECTED = "REJECTED", "不予受理"
+
+
+class DecisionOutcome(models.TextChoices):
+    GRANTED = "GRANTED", "准予"
+    DENIED = "DENIED", "不予许可"
+
+
+class DeliveryMethod(models.TextChoices):
+    PICKUP = "PICKUP", "窗口领取"
+    POST = "POST", "邮寄送达"
+    AGENT = "AGENT", "代办员送达"
+
+
+class Case(models.Model):
+    """One application (办件). Status changes only through ``cases.services``."""
+
+    number = models.CharField("办件编号", max_length=32, unique=True)
+    query_code = models.CharField("查询码", max_length=16)
+    item_version = models.ForeignKey("catalog.ItemVersion", verbose_name="事项版本", on_delete=models.PROTECT,
+                                     related_name="cases")
+    unit = models.ForeignKey("org.Unit", verbose_name="受理单位", on_delete=models.PROTECT, related_name="cases")
+    unit_path = models.CharField("单位路径", max_length=255, db_index=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    case_class = models.CharField("办件类型", max_length=12, choices=CaseClass.choices, default=CaseClass.PENDING)
+
+    applicant_kind = models.CharField("申请人类型", max_length=14, choices=ApplicantKind.choices)
+    applicant_name = models.CharField("申请人", max_length=128, db_index=True)
+    applicant_id_type = models.CharField("证件类型", max_length=14, choices=IdType.choices, blank=True)
+    applicant_id_number = models.CharField("证件号码", max_length=32, blank=True, db_index=True)
+    applicant_credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    applicant_legal_rep = models.CharField("法定代表人", max_length=64, blank=True)
+    applicant_contact = models.CharField("联系人", max_length=64, blank=True)
+    applicant_phone = models.CharField("联系电话", max_length=20, db_index=True)
+    applicant_address = models.CharField("地址", max_length=255, blank=True)
+    agent_name = models.CharField("代理人", max_length=64, blank=True)
+    agent_id_number = models.CharField("代理人证件号码", max_length=32, blank=True)
+    agent_phone = models.CharField("代理人电话", max_length=20, blank=True)
+    agent_authorization = models.CharField("授权委托说明", max_length=255, blank=True)
+
+    received_at = models.DateTimeField("收件时间", db_index=True)
+    received_by = models.ForeignKey("org.StaffProfile", verbose_name="收件人", on_delete=models.PROTECT,
+                                    related_name="received_cases")
+    intake_outcome = models.CharField("审查结论", max_length=16, choices=IntakeOutcome.choices, blank=True)
+    intake_reason = models.TextField("不予受理理由", blank=True)
+    competent_organ = models.CharField("有权机关", max_length=128, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    accepted_by = models.ForeignKey("org.StaffProfile", verbose_name="受理人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="accepted_cases")
+    first_handler = models.ForeignKey("org.StaffProfile", verbose_name="首办负责人", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="handled_cases")
+    urgent = models.BooleanField("急办", default=False)
+    immediate = models.BooleanField("即办", default=False)
+    deferred_materials = models.BooleanField("容缺受理", default=False)
+    committed_deadline = models.DateField("承诺办结日期", null=True, blank=True, db_index=True)
+    legal_deadline = models.DateField("法定办结日期", null=True, blank=True)
+    deadline_provisional = models.BooleanField("期限按暂定日历计算", default=False)
+    intake_deadline = models.DateField("补正告知截止日期", null=True, blank=True, db_index=True)
+
+    decided_at = models.DateTimeField("办结时间", null=True, blank=True)
+    outcome = models.CharField("办理结果", max_length=8, choices=DecisionOutcome.choices, blank=True)
+    decision_reasons = models.TextField("决定理由", blank=True)
+    certificate_name = models.CharField("证照名称", max_length=128, blank=True)
+    certificate_number = models.CharField("证照编号", max_length=64, blank=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    delivery_method = models.CharField("送达方式", max_length=8, choices=DeliveryMethod.choices, blank=True)
+    delivered_to = models.CharField("签收人", max_length=64, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "办件"
+        verbose_name_plural = "办件"
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
+            models.CheckConstraint(condition=Q(case_class__in=CaseClass.values), name="case_class_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["first_handler", "status", "committed_deadline"], name="case_workbench_idx"),
+            models.Index(fields=["unit_path", "status"], name="case_scope_status_idx"),
+            models.Index(fields=["status", "intake_deadline"], name="case_intake_timer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseCounter(models.Model):
+    """Per unit and day, the last sequence number issued (locked while numbering)."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="casecounter_unique")]
+
+
+class MaterialReceipt(models.TextChoices):
+    PAPER = "PAPER", "纸质"
+    ELECTRONIC = "ELECTRONIC", "电子"
+    SHARED = "SHARED", "共享获取"
+    MISSING = "MISSING", "未提交"
+
+
+class CaseMaterial(models.Model):
+    """One checklist line: how a material of the pinned version was received, and whether it is acceptable."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey("catalog.Material", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    name = models.CharField("材料名称", max_length=128)
+    standard = models.TextField("受理标准", blank=True)
+    necessity = models.CharField("必要性", max_length=12, blank=True)
+    received_as = models.CharField("收取方式", max_length=12, choices=MaterialReceipt.choices)
+    copies = models.PositiveSmallIntegerField("份数", default=0)
+    acceptable = models.BooleanField("符合要求", default=True)
+    problem = models.CharField("问题说明", max_length=255, blank=True)
+    supplied_after_notice = models.BooleanField("补正后提交", default=False)
+
+    class Meta:
+        verbose_name = "收件材料"
+        verbose_name_plural = "收件材料"
+        ordering = ["id"]
+
+
+class CaseEvent(models.Model):
+    """An append-only step of a case: who did what, when, with which opinion."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_name = models.CharField("经办人", max_length=64, blank=True)
+    action = models.CharField("环节", max_length=24)
+    from_status = models.CharField("原状态", max_length=16, blank=True)
+    to_status = models.CharField("新状态", max_length=16, blank=True)
+    opinion = models.TextField("意见", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "办件环节"
+        verbose_name_plural = "办件环节"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def action_label(self) -> str:
+        try:
+            return Action(self.action).label
+        except ValueError:
+            return EVENT_LABELS.get(self.action, self.action)
+
+
+EVENT_LABELS = {
+    "COMMENT": "备注", "TRANSFER_REQUESTED": "申请移交", "TRANSFER_APPROVED": "批准移交", "TRANSFER_REJECTED": "驳回移交",
+    "FEE_PAID": "缴费", "NOTICE_ISSUED": "出具文书", "FILE_UPLOADED": "上传材料", "SUPPLEMENT_REFUSED": "再次补正被拒",
+    "MATERIALS_UPDATED": "更新材料清单",
+}
+
+
+class NoticeKind(models.TextChoices):
+    ACCEPTANCE = "ACCEPTANCE", "受理通知书"
+    SUPPLEMENT = "SUPPLEMENT", "补正通知书（一次性告知书）"
+    REJECTION = "REJECTION", "不予受理通知书"
+    DEFERRED = "DEFERRED", "补办件通知书"
+    RECEIPT = "RECEIPT", "首办负责回执"
+    DENIAL = "DENIAL", "不予许可决定书"
+    RETURN = "RETURN", "退件通知书"
+
+
+NOTICE_PREFIX = {"ACCEPTANCE": "SL", "SUPPLEMENT": "BZ", "REJECTION": "BSL", "DEFERRED": "BB", "RECEIPT": "HZ",
+                 "DENIAL": "BYXK", "RETURN": "TJ"}
+
+
+class Notice(models.Model):
+    """A written notice. A 补正 notice collects lines until served; every notice is frozen once issued."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField("文书", max_length=12, choices=NoticeKind.choices)
+    number = models.CharField("文号", max_length=40, unique=True, null=True, blank=True)
+    issued_at = models.DateTimeField("出具时间", null=True, blank=True)
+    served_at = models.DateTimeField("送达时间", null=True, blank=True)
+    content = models.JSONField("内容", default=dict, blank=True)
+    justification = models.TextField("再次补正的理由", blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "文书"
+        verbose_name_plural = "文书"
+        ordering = ["created_at", "id"]
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.issued_at is not None
+
+
+class SupplementLine(models.Model):
+    """One deficient material on a 补正 notice, with the standard it must meet."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="lines")
+    case_material = models.ForeignKey(CaseMaterial, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    material_name = models.CharField("材料", max_length=128)
+    problem = models.CharField("问题", max_length=255)
+    standard = models.TextField("要求", blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class NoticeCounter(models.Model):
+    """Per notice prefix and year, the last sequence number issued."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="noticecounter_unique")]
+
+
+class RefusedSupplement(models.Model):
+    """A further 补正 notice that was refused (kept for supervision)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="refused_supplements")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=255)
+    attempted = models.JSONField(default=list)
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "PENDING", "待审批"
+    APPROVED = "APPROVED", "已批准"
+    REJECTED = "REJECTED", "已驳回"
+
+
+class Transfer(models.Model):
+    """A request to hand a case to another first handler; a leader decides."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
+    from_handler = models.ForeignKey("org.StaffProfile", on_delete=models.PROTECT, related_name="+")
+    to_handler = models.ForeignKey("org.StaffProfile", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("移交理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(status="PENDING"),
+                                               name="transfer_one_pending")]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+
+class FeePayment(models.Model):
+    """A fee charged under the pinned version's fee standard, with its receipt number."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="payments")
+    fee = models.ForeignKey("catalog.Fee", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    receipt_number = models.CharField("票据号", max_length=40, unique=True)
+    paid_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
+def case_file_path(instance, filename: str) -> str:
+    import secrets
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cases/{instance.case_id}/{secrets.token_hex(16)}.{ext}"
+
+
+class CaseFile(models.Model):
+    """An uploaded material file, stored under a random name and served only through a permission check."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="files")
+    case_material = models.ForeignKey(CaseMaterial, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="files")
+    file = models.FileField(upload_to=case_file_path, validators=[validate_upload])
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
+class Comment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    at = models.DateTimeField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class LookupAttempt(models.Model):
+    """One public status lookup, for throttling by IP and by case (SECURITY.md "Public site")."""
+
+    at = models.DateTimeField(db_index=True)
+    ip = models.GenericIPAddressField(null=True)
+    number = models.CharField(max_length=32)
+    success = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip", "at"]), models.Index(fields=["number", "success", "at"])]

@@ -1,0 +1,113 @@
+"""Reads of cases: workbench, search, detail, approvals, class counts, public lookup."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from bianmin.org.models import Post
+from bianmin.org.policies import staff_profile_of
+from bianmin.org.selectors import absent_staff_ids
+
+from .models import Case, CaseEvent, Transfer, TransferStatus
+from .policies import visible_cases
+from .workflow import CLOSED, CaseClass, Status
+
+LIST_FIELDS = ("item_version__item", "unit", "first_handler")
+
+
+def workbench(user, today: dt.date) -> QuerySet[Case]:
+    """Return the open cases the user is first handler of, plus those of absent A's the user backs up,
+    nearest committed deadline first."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Case.objects.none()
+    backs = list(Post.objects.filter(b_staff=profile).values_list("a_staff_id", flat=True))
+    acting_for = absent_staff_ids(backs, today) if backs else set()
+    return (visible_cases(user).filter(first_handler_id__in=[profile.pk, *acting_for])
+            .exclude(status__in=CLOSED).select_related(*LIST_FIELDS)
+            .order_by("committed_deadline", "received_at"))
+
+
+def intake_queue(user) -> QuerySet[Case]:
+    """Return applications of the user's unit awaiting review (received or waiting for 补正)."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Case.objects.none()
+    return (visible_cases(user).filter(unit=profile.unit, status__in=[Status.RECEIVED, Status.SUPPLEMENT])
+            .select_related(*LIST_FIELDS).order_by("intake_deadline", "received_at"))
+
+
+def search_cases(user, q: str = "", status: str = "", case_class: str = "") -> QuerySet[Case]:
+    """Search visible cases by number, applicant name, ID number or phone; filter by status and class."""
+    qs = visible_cases(user).select_related(*LIST_FIELDS)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(number=q.upper()) | Q(applicant_name__startswith=q) | Q(applicant_phone=q)
+                       | Q(applicant_id_number=q.upper()) | Q(applicant_credit_code=q.upper()))
+    if status:
+        qs = qs.filter(status=status)
+    if case_class:
+        qs = qs.filter(case_class=case_class)
+    return qs.order_by("-received_at")
+
+
+def class_counts(user) -> dict[str, int]:
+    """Return the number of visible cases per class."""
+    rows = visible_cases(user).values("case_class").annotate(n=Count("id"))
+    counts = {c.value: 0 for c in CaseClass}
+    counts.update({r["case_class"]: r["n"] for r in rows})
+    return counts
+
+
+def case_detail(case: Case) -> Case:
+    """Return the case with everything its detail page shows loaded in a fixed number of queries."""
+    return (Case.objects.filter(pk=case.pk)
+            .select_related("item_version__item", "unit", "first_handler", "received_by", "accepted_by")
+            .prefetch_related("materials", Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")),
+                              "notices", "payments__fee", "files", "comments__author",
+                              Prefetch("transfers", queryset=Transfer.objects.select_related(
+                                  "from_handler", "to_handler", "requested_by", "decided_by")))
+            .get())
+
+
+def pending_transfers(user) -> QuerySet[Transfer]:
+    """Return transfer requests awaiting a decision on cases the leader can see."""
+    return (Transfer.objects.filter(status=TransferStatus.PENDING, case__in=visible_cases(user))
+            .select_related("case__item_version", "from_handler", "to_handler", "requested_by")
+            .order_by("requested_at"))
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    number: str
+    item: str
+    status: str
+    status_label: str
+    received_at: dt.datetime
+    accepted_at: dt.datetime | None
+    committed_deadline: dt.date | None
+    legal_deadline: dt.date | None
+    provisional: bool
+    unit: str
+    handler_name: str
+    handler_badge: str
+    steps: list[dict]
+
+
+def public_lookup(number: str, code: str) -> PublicStatus | None:
+    """Return a case's public status for the right number and query code; None otherwise (no difference)."""
+    case = (Case.objects.select_related("item_version", "unit", "first_handler")
+            .filter(number=(number or "").strip().upper()).first())
+    if case is None or not code or case.query_code != code.strip().upper():
+        return None
+    steps = [{"at": e.at, "step": e.action_label(), "status": Status(e.to_status).label if e.to_status else ""}
+             for e in case.events.filter(to_status__gt="").order_by("at", "id")]
+    handler = case.first_handler
+    return PublicStatus(number=case.number, item=case.item_version.name, status=case.status,
+                        status_label=case.get_status_display(), received_at=case.received_at,
+                        accepted_at=case.accepted_at, committed_deadline=case.committed_deadline,
+                        legal_deadline=case.legal_deadline, provisional=case.deadline_provisional,
+                        unit=case.unit.name, handler_name=handler.name if handler else "",
+                        handler_badge=handler.badge_number if handler else "", steps=steps)

@@ -1,0 +1,143 @@
+"""The transition function, numbering and events shared by the case services."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.core.errors import Forbidden
+from bianmin.org.models import Post
+from bianmin.org.policies import staff_profile_of
+from bianmin.org.selectors import absent_staff_ids
+
+from ..models import Case, CaseCounter, CaseEvent, Notice, NoticeCounter
+from ..policies import get_case_for, require_transition
+from ..workflow import Action, derive_class, next_status
+
+QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+def new_query_code() -> str:
+    """Return a random 8-character query code from an unambiguous alphabet."""
+    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
+
+
+def _next_counter(model, lookup: dict[str, Any]) -> int:
+    """Lock (creating if needed) the counter row for ``lookup`` and return the next number."""
+    counter = model.objects.select_for_update().filter(**lookup).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                model.objects.create(**lookup, last=0)
+        except IntegrityError:
+            pass  # another transaction created it first; lock theirs
+        counter = model.objects.select_for_update().get(**lookup)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def next_case_number(unit, now: dt.datetime) -> str:
+    """Return the next case number: unit code + date + 4-digit sequence (unique under concurrency)."""
+    day = timezone.localtime(now).date()
+    seq = _next_counter(CaseCounter, {"unit": unit, "day": day})
+    return f"{unit.code}{day:%Y%m%d}{seq:04d}"
+
+
+def next_notice_number(kind: str, now: dt.datetime) -> str:
+    """Return the next notice number, e.g. BZ-2026-000123."""
+    from ..models import NOTICE_PREFIX
+
+    prefix = NOTICE_PREFIX[kind]
+    year = timezone.localtime(now).year
+    seq = _next_counter(NoticeCounter, {"prefix": prefix, "year": year})
+    return f"{prefix}-{year}-{seq:06d}"
+
+
+def actor_profile(actor):
+    """Return the actor's staff profile or refuse: cases are handled by staff with a badge."""
+    profile = staff_profile_of(actor)
+    if profile is None:
+        raise Forbidden("只有在岗工作人员可以办理办件")
+    return profile
+
+
+def acting_ids_for(case: Case, on_date: dt.date) -> set[int]:
+    """Return staff who act today for the case's first handler (B when A is away)."""
+    if case.first_handler_id is None:
+        return set()
+    if case.first_handler_id not in absent_staff_ids([case.first_handler_id], on_date):
+        return set()
+    return set(Post.objects.filter(a_staff_id=case.first_handler_id, b_staff__isnull=False)
+               .values_list("b_staff_id", flat=True))
+
+
+def add_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: str = "", to_status: str = "",
+              opinion: str = "", data: dict | None = None) -> CaseEvent:
+    """Append a step to the case history."""
+    profile = staff_profile_of(actor) if actor is not None else None
+    return CaseEvent.objects.create(case=case, at=now, actor=actor,
+                                    actor_name=profile.name if profile else (actor.get_username() if actor else "系统"),
+                                    action=action, from_status=from_status, to_status=to_status, opinion=opinion,
+                                    data=data or {})
+
+
+def refresh_class(case: Case) -> None:
+    """Recompute the derived case class from the case's facts."""
+    case.case_class = derive_class(status=case.status, immediate=case.immediate, urgent=case.urgent,
+                                   deferred_materials=case.deferred_materials, accepted=case.accepted_at is not None)
+
+
+def locked_case(actor, number: str) -> Case:
+    """Return the case locked for update, scoped to the actor (NotFound when missing or forbidden)."""
+    return get_case_for(actor, number, for_update=True)
+
+
+def transition(case: Case, *, actor, action: Action, now: dt.datetime, opinion: str = "",
+               changes: dict[str, Any] | None = None, data: dict | None = None, system: bool = False) -> Case:
+    """Apply ``action`` to a locked case: check table and policy, set status and fields, save, log.
+
+    The single place where ``Case.status`` changes. Call inside ``transaction.atomic`` with the row locked.
+    """
+    if not system:
+        require_transition(actor, case, action, acting_ids=acting_ids_for(case, timezone.localtime(now).date()))
+    target = next_status(case.status, action)
+    if target is None:
+        from bianmin.core.errors import Conflict
+
+        raise Conflict(f"办件当前状态为“{case.get_status_display()}”，不能执行“{action.label}”")
+    before = case.status
+    fields = {"status", "case_class", "version"}
+    for name, value in (changes or {}).items():
+        setattr(case, name, value)
+        fields.add(name)
+    case.status = target
+    case.version += 1
+    refresh_class(case)
+    case.save(update_fields=sorted(fields))
+    add_event(case, actor=actor, now=now, action=action.value, from_status=before, to_status=target,
+              opinion=opinion, data=data)
+    record(action=AuditAction.CASE_TRANSITION, summary=f"办件{case.number}：{action.label}（{before}→{target}）",
+           actor=actor, actor_username="" if actor else "system", obj=case, now=now,
+           data={"action": action.value, "from": before, "to": target})
+    return case
+
+
+def issue_notice(case: Case, *, kind: str, actor, now: dt.datetime, content: dict[str, Any],
+                 notice: Notice | None = None, serve: bool = False) -> Notice:
+    """Number and freeze a notice with its full content (so a reprint is identical after item changes)."""
+    if notice is None:
+        notice = Notice(case=case, kind=kind, created_at=now, created_by=actor)
+    notice.number = next_notice_number(kind, now)
+    notice.issued_at = now
+    if serve:
+        notice.served_at = now
+    notice.content = {**content, "number": notice.number, "issued_at": timezone.localtime(now).isoformat()}
+    notice.save()
+    add_event(case, actor=actor, now=now, action="NOTICE_ISSUED", data={"kind": kind, "number": notice.number})
+    return notice

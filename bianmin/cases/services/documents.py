@@ -1,0 +1,90 @@
+"""The frozen content of each notice: everything a reprint needs, copied at the moment of issue."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from bianmin.core.masking import mask_id_staff
+from bianmin.org.policies import staff_profile_of
+
+REVIEW_REMEDY = ("如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
+                 "或者自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。")
+
+
+def _d(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y年%m月%d日 %H:%M")
+    return value.strftime("%Y年%m月%d日")
+
+
+def base_content(case, actor, now: dt.datetime) -> dict[str, Any]:
+    """Return the fields every notice carries."""
+    version = case.item_version
+    unit = case.unit
+    handler = case.first_handler or staff_profile_of(actor)
+    return {
+        "case_number": case.number, "query_code": case.query_code,
+        "item_name": version.name, "item_code": version.item.code, "item_version": version.number,
+        "legal_basis": version.legal_basis,
+        "applicant": case.applicant_name,
+        "applicant_id": mask_id_staff(case.applicant_id_number or case.applicant_credit_code),
+        "received_at": _d(case.received_at), "organ": version.implementing_organ, "unit": unit.name,
+        "unit_phone": unit.phone or version.enquiry_phone,
+        "complaint_phone": version.complaint_phone or unit.complaint_phone,
+        "hotline": settings.BIANMIN["HOTLINE"],
+        "handler": handler.name if handler else "", "handler_badge": handler.badge_number if handler else "",
+        "handler_phone": unit.phone, "date": _d(timezone.localtime(now).date()),
+    }
+
+
+def supplement_content(case, lines, actor, now, justification: str) -> dict[str, Any]:
+    return {**base_content(case, actor, now), "title": "补正通知书（一次性告知书）",
+            "lines": [{"material": line.material_name, "problem": line.problem, "standard": line.standard}
+                      for line in lines],
+            "justification": justification,
+            "body": "经审查，您提交的申请材料不齐全或者不符合法定形式。请按下列要求一次性补正后重新提交，"
+                    "补正材料齐全后我们将依法受理。"}
+
+
+def acceptance_content(case, actor, now) -> dict[str, Any]:
+    v = case.item_version
+    return {**base_content(case, actor, now), "title": "受理通知书",
+            "accepted_at": _d(case.accepted_at),
+            "legal_limit": f"{v.legal_limit}个{v.get_legal_limit_unit_display()}",
+            "committed_limit": f"{v.committed_limit}个{v.get_committed_limit_unit_display()}",
+            "committed_deadline": _d(case.committed_deadline), "legal_deadline": _d(case.legal_deadline),
+            "provisional": case.deadline_provisional, "urgent": case.urgent,
+            "delivery": "窗口领取、邮寄或代办员送达", "body": "您的申请材料齐全、符合法定形式，本机关决定受理。"}
+
+
+def receipt_content(case, actor, now) -> dict[str, Any]:
+    return {**base_content(case, actor, now), "title": "首办负责制回执",
+            "accepted_at": _d(case.accepted_at), "committed_deadline": _d(case.committed_deadline),
+            "legal_deadline": _d(case.legal_deadline), "provisional": case.deadline_provisional,
+            "body": "您的事项由以下首办负责人全程负责办理，如有疑问请直接与其联系。"}
+
+
+def rejection_content(case, actor, now, reason: str, competent_organ: str) -> dict[str, Any]:
+    return {**base_content(case, actor, now), "title": "不予受理通知书", "reason": reason,
+            "competent_organ": competent_organ, "remedy": REVIEW_REMEDY,
+            "body": "经审查，您的申请不予受理，理由如下。"}
+
+
+def deferred_content(case, actor, now, materials: list[str], due: dt.date) -> dict[str, Any]:
+    return {**base_content(case, actor, now), "title": "补办件通知书", "materials": materials, "due_date": _d(due),
+            "body": "您的申请已容缺受理。以下非核心材料请于规定日期前补交，补交后即可领取办理结果。"}
+
+
+def denial_content(case, actor, now, reasons: str) -> dict[str, Any]:
+    return {**base_content(case, actor, now), "title": "不予许可决定书", "reason": reasons, "remedy": REVIEW_REMEDY,
+            "body": "经审查，您的申请不符合法定条件，本机关决定不予许可。"}
+
+
+def return_content(case, actor, now, reason: str) -> dict[str, Any]:
+    return {**base_content(case, actor, now), "title": "退件通知书", "reason": reason,
+            "body": "您的申请材料予以退回，理由如下。所提交的材料原件已一并退还。"}

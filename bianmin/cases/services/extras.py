@@ -1,0 +1,91 @@
+"""Fees under the pinned fee standard, comments and uploaded files."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from bianmin.accounts.policies import require
+from bianmin.accounts.roles import Perm
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.core.errors import Conflict, DomainError
+from bianmin.core.uploads import validate_upload
+
+from ..models import CaseFile, Comment, FeePayment
+from ..workflow import Status
+from .core import add_event, locked_case
+
+MAX_FILES_PER_CASE = 20
+MAX_BYTES_PER_CASE = 100 * 1024 * 1024
+
+
+def record_fee(*, actor, number: str, fee_id: int, amount: str | Decimal, receipt_number: str,
+               now: dt.datetime) -> FeePayment:
+    """Record a payment; only a fee of the pinned version at its listed amount (0 when waivable) is accepted."""
+    require(actor, Perm.HANDLE_CASES)
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError.for_field("amount", "金额格式不正确") from None
+    if not receipt_number.strip():
+        raise DomainError.for_field("receipt_number", "请填写票据号")
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        if case.status in (Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.RETURNED):
+            raise Conflict("该办件已终止，不能收费")
+        fee = case.item_version.fees.filter(pk=fee_id).first()
+        if fee is None:
+            raise DomainError.for_field("fee", "该事项的收费标准中没有此收费项目，不得收取")
+        if value != fee.amount and not (fee.waivable and value == 0):
+            raise DomainError.for_field("amount", f"{fee.name}的收费标准为{fee.amount}元，不得收取其他金额")
+        if case.payments.filter(fee=fee).exists():
+            raise Conflict(f"{fee.name}已收取，不得重复收费")
+        try:
+            with transaction.atomic():
+                payment = FeePayment.objects.create(case=case, fee=fee, amount=value,
+                                                    receipt_number=receipt_number.strip()[:40], paid_at=now,
+                                                    recorded_by=actor)
+        except IntegrityError:
+            raise DomainError.for_field("receipt_number", "票据号已被使用") from None
+        add_event(case, actor=actor, now=now, action="FEE_PAID",
+                  data={"fee": fee.name, "amount": str(value), "receipt": payment.receipt_number})
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}收费{fee.name}{value}元", actor=actor,
+               obj=case, now=now, data={"receipt": payment.receipt_number})
+    return payment
+
+
+def add_comment(*, actor, number: str, text: str, now: dt.datetime) -> Comment:
+    """Add a comment to the case."""
+    if not text.strip():
+        raise DomainError.for_field("text", "备注内容不能为空")
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        comment = Comment.objects.create(case=case, at=now, author=actor, text=text.strip()[:2000])
+        add_event(case, actor=actor, now=now, action="COMMENT", opinion=comment.text)
+    return comment
+
+
+def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: str = "") -> CaseFile:
+    """Store an uploaded material (PDF, JPEG, PNG, OFD; ≤10 MB; ≤20 files and 100 MB a case)."""
+    require(actor, Perm.HANDLE_CASES)
+    try:
+        validate_upload(upload)
+    except ValidationError as exc:
+        raise DomainError.for_field("file", exc.messages[0]) from None
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        files = list(case.files.values_list("size", flat=True))
+        if len(files) >= MAX_FILES_PER_CASE:
+            raise DomainError.for_field("file", "每个办件最多上传20个文件")
+        if sum(files) + upload.size > MAX_BYTES_PER_CASE:
+            raise DomainError.for_field("file", "每个办件的文件合计不能超过100 MB")
+        line = case.materials.filter(name=material_name).first() if material_name else None
+        stored = CaseFile(case=case, case_material=line, original_name=upload.name[:255], size=upload.size,
+                          uploaded_at=now, uploaded_by=actor)
+        stored.file.save(upload.name, upload, save=False)
+        stored.save()
+        add_event(case, actor=actor, now=now, action="FILE_UPLOADED", data={"name": stored.original_name})
+    return stored

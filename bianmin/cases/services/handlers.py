@@ -1,0 +1,86 @@
+"""First-handler transfers: requested with a reason, approved or rejected by a leader (A/B routed)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from bianmin.accounts.policies import can, require
+from bianmin.accounts.roles import Perm
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.org.models import StaffProfile
+from bianmin.org.selectors import acting_for_staff
+
+from ..models import Transfer, TransferStatus
+from ..policies import is_handler_side
+from ..workflow import CLOSED
+from .core import acting_ids_for, add_event, locked_case
+
+
+def request_transfer(*, actor, number: str, to_badge: str, reason: str, now: dt.datetime) -> Transfer:
+    """Ask a leader to hand the case to another staff member (new work for an absent A goes to B)."""
+    require(actor, Perm.HANDLE_CASES)
+    if not reason.strip():
+        raise DomainError.for_field("reason", "请填写移交理由")
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        if case.first_handler_id is None or case.status in CLOSED:
+            raise Conflict("只有已受理且未办结的办件可以移交")
+        if not is_handler_side(actor, case, acting_ids_for(case, timezone.localtime(now).date())):
+            raise Forbidden("只有首办负责人（或其B角）可以申请移交")
+        target = (StaffProfile.objects.select_related("unit", "user")
+                  .filter(badge_number=to_badge, is_active=True, user__is_active=True).first())
+        network = "/" + case.unit_path.strip("/").split("/")[0] + "/"
+        if target is None or not target.unit.path.startswith(network) or not can(target.user, Perm.HANDLE_CASES):
+            raise DomainError.for_field("to_badge", "接收人不存在或不能办理办件")
+        target = acting_for_staff(target, timezone.localtime(now).date())
+        if target.pk == case.first_handler_id:
+            raise DomainError.for_field("to_badge", "接收人就是当前首办负责人")
+        if case.transfers.filter(status=TransferStatus.PENDING).exists():
+            raise Conflict("该办件已有待审批的移交申请")
+        transfer = Transfer.objects.create(case=case, from_handler=case.first_handler, to_handler=target,
+                                           reason=reason.strip(), requested_by=actor, requested_at=now)
+        add_event(case, actor=actor, now=now, action="TRANSFER_REQUESTED", opinion=reason.strip(),
+                  data={"to": target.badge_number, "transfer": transfer.pk})
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}申请移交给{target.name}", actor=actor,
+               obj=case, now=now)
+    return transfer
+
+
+def _decide(actor, transfer_id: int, now: dt.datetime, approve: bool, note: str) -> Transfer:
+    require(actor, Perm.APPROVE)
+    with transaction.atomic():
+        transfer = Transfer.objects.select_related("case", "to_handler").filter(pk=transfer_id).first()
+        if transfer is None:
+            raise NotFound("移交申请不存在")
+        case = locked_case(actor, transfer.case.number)  # scope check: NotFound outside the leader's units
+        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        if transfer.status != TransferStatus.PENDING:
+            raise Conflict("该移交申请已处理")
+        if not approve and not note.strip():
+            raise DomainError.for_field("note", "驳回移交须说明理由")
+        transfer.status = TransferStatus.APPROVED if approve else TransferStatus.REJECTED
+        transfer.decided_by, transfer.decided_at, transfer.decision_note = actor, now, note.strip()[:255]
+        transfer.save()
+        if approve:
+            case.first_handler_id = transfer.to_handler_id
+            case.version += 1
+            case.save(update_fields=["first_handler", "version"])
+        add_event(case, actor=actor, now=now, action="TRANSFER_APPROVED" if approve else "TRANSFER_REJECTED",
+                  opinion=note.strip(), data={"transfer": transfer.pk, "to": transfer.to_handler.badge_number})
+        record(action=AuditAction.CASE_CHANGE,
+               summary=f"办件{case.number}移交{'获批准' if approve else '被驳回'}", actor=actor, obj=case, now=now)
+    return transfer
+
+
+def approve_transfer(*, actor, transfer_id: int, now: dt.datetime, note: str = "") -> Transfer:
+    """Approve: the receiver becomes first handler."""
+    return _decide(actor, transfer_id, now, True, note)
+
+
+def reject_transfer(*, actor, transfer_id: int, now: dt.datetime, note: str) -> Transfer:
+    """Reject with a reason."""
+    return _decide(actor, transfer_id, now, False, note)

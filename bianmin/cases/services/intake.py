@@ -1,0 +1,349 @@
+"""Receipt, the materials checklist, 补正 (one-time notice rule), resubmission, deemed acceptance."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bianmin.accounts.policies import require
+from bianmin.accounts.roles import Perm
+from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
+from bianmin.core import validators as v
+from bianmin.core.errors import Conflict, DomainError
+from bianmin.workdays.selectors import get_calendar
+
+from ..models import (
+    ApplicantKind,
+    Case,
+    CaseMaterial,
+    IdType,
+    IntakeOutcome,
+    MaterialReceipt,
+    Notice,
+    NoticeKind,
+    RefusedSupplement,
+    SupplementLine,
+)
+from ..workflow import Action, Status
+from .core import (
+    actor_profile,
+    add_event,
+    issue_notice,
+    locked_case,
+    new_query_code,
+    next_case_number,
+    refresh_class,
+    transition,
+)
+from .documents import supplement_content
+
+INTAKE_WORKING_DAYS = 5
+
+
+class _Errors:
+    def __init__(self):
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def check(self, field: str, func, value, **kwargs):
+        try:
+            return func(value, **kwargs)
+        except ValidationError as exc:
+            self.add(field, exc.messages[0])
+            return value
+
+    def raise_if_any(self, message: str = "提交的信息有误，请按提示修改") -> None:
+        if self.fields:
+            raise DomainError(message, fields=self.fields)
+
+
+def _clean_applicant(data: dict[str, Any], errors: _Errors, today: dt.date) -> dict[str, Any]:
+    kind = data.get("kind") or ApplicantKind.PERSON
+    out: dict[str, Any] = {"applicant_kind": kind}
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors.add("applicant.name", "请填写申请人名称")
+    out["applicant_name"] = name[:128]
+    out["applicant_phone"] = errors.check("applicant.phone", v.validate_phone, data.get("phone") or "")
+    out["applicant_address"] = (data.get("address") or "").strip()[:255]
+    if kind == ApplicantKind.PERSON:
+        id_type = data.get("id_type") or IdType.RESIDENT_ID
+        if id_type not in IdType.values:
+            errors.add("applicant.id_type", "证件类型无效")
+        raw = data.get("id_number") or ""
+        if not raw.strip():
+            errors.add("applicant.id_number", "请填写证件号码")
+        elif id_type in (IdType.RESIDENT_ID, IdType.HMT_PERMIT, IdType.FOREIGNER_PR):
+            raw = errors.check("applicant.id_number", v.validate_resident_id, raw, today=today)
+        else:
+            raw = errors.check("applicant.id_number", v.validate_passport, raw)
+        out.update(applicant_id_type=id_type, applicant_id_number=raw)
+    elif kind == ApplicantKind.ORGANISATION:
+        code = data.get("credit_code") or ""
+        override = (data.get("credit_code_override_reason") or "").strip()
+        try:
+            code = v.validate_credit_code(code)
+        except ValidationError as exc:
+            if not (override and len(code.strip()) == 18):
+                errors.add("applicant.credit_code", exc.messages[0])
+            code = code.strip().upper()
+        out.update(applicant_credit_code=code, applicant_legal_rep=(data.get("legal_rep") or "").strip()[:64],
+                   applicant_contact=(data.get("contact") or "").strip()[:64])
+        if not out["applicant_legal_rep"]:
+            errors.add("applicant.legal_rep", "请填写法定代表人")
+        out["_credit_override"] = override
+    else:
+        errors.add("applicant.kind", "申请人类型应为 PERSON 或 ORGANISATION")
+    return out
+
+
+def _clean_agent(data: dict[str, Any] | None, errors: _Errors, today: dt.date) -> dict[str, Any]:
+    if not data or not any((data.get(k) or "").strip() for k in ("name", "id_number", "phone")):
+        return {}
+    out = {"agent_name": (data.get("name") or "").strip()[:64],
+           "agent_id_number": errors.check("agent.id_number", v.validate_resident_id, data.get("id_number") or "",
+                                           today=today),
+           "agent_phone": errors.check("agent.phone", v.validate_phone, data.get("phone") or ""),
+           "agent_authorization": (data.get("authorization") or "").strip()[:255]}
+    if not out["agent_name"]:
+        errors.add("agent.name", "请填写代理人姓名")
+    if not out["agent_authorization"]:
+        errors.add("agent.authorization", "代理办理须有授权委托书，请填写授权说明")
+    return out
+
+
+def _checklist(version: ItemVersion, given: list[dict[str, Any]], errors: _Errors) -> list[CaseMaterial]:
+    """Return one checklist line per material of the pinned version, filled from ``given``."""
+    materials = list(version.materials.all())
+    by_id = {m.pk: m for m in materials}
+    by_name = {m.name: m for m in materials}
+    chosen: dict[int, dict[str, Any]] = {}
+    for i, row in enumerate(given or []):
+        ref = row.get("material")
+        material = by_id.get(ref) if isinstance(ref, int) else by_name.get(str(ref or row.get("name") or ""))
+        if material is None:
+            errors.add(f"materials.{i}.material", f"“{ref or row.get('name')}”不是该事项的申请材料")
+            continue
+        how = row.get("received_as") or MaterialReceipt.PAPER
+        if how not in MaterialReceipt.values:
+            errors.add(f"materials.{i}.received_as", "收取方式应为 PAPER、ELECTRONIC、SHARED 或 MISSING")
+        chosen[material.pk] = {**row, "received_as": how}
+    lines = []
+    for m in materials:
+        row = chosen.get(m.pk)
+        if row is None:
+            how = MaterialReceipt.SHARED if m.source == MaterialSource.GOVERNMENT else MaterialReceipt.MISSING
+            row = {"received_as": how, "copies": 0}
+        how = row["received_as"]
+        acceptable = row.get("acceptable")
+        if acceptable is None:
+            acceptable = how != MaterialReceipt.MISSING or m.necessity == Necessity.OPTIONAL
+        lines.append(CaseMaterial(material=m, name=m.name, standard=m.standard, necessity=m.necessity,
+                                  received_as=how, copies=int(row.get("copies") or (0 if how == "MISSING" else 1)),
+                                  acceptable=bool(acceptable), problem=(row.get("problem") or "")[:255]))
+    return lines
+
+
+def receive_case(*, actor, item_code: str, applicant: dict[str, Any], materials: list[dict[str, Any]] | None = None,
+                 agent: dict[str, Any] | None = None, now: dt.datetime) -> Case:
+    """Receive an application: pin the item's current version, number it, build the checklist.
+
+    Raises DomainError naming every bad field (nothing is written), Forbidden without the role.
+    """
+    require(actor, Perm.HANDLE_CASES)
+    profile = actor_profile(actor)
+    today = timezone.localtime(now).date()
+    errors = _Errors()
+    version = (ItemVersion.objects.filter(item__code=item_code, is_current=True)
+               .prefetch_related("materials").first())
+    if version is None:
+        errors.add("item", f"事项“{item_code}”不存在或未发布")
+    fields = _clean_applicant(applicant or {}, errors, today)
+    fields.update(_clean_agent(agent, errors, today))
+    lines = _checklist(version, materials or [], errors) if version else []
+    errors.raise_if_any()
+    override = fields.pop("_credit_override", "")
+    calendar = get_calendar(profile.unit.region)
+    with transaction.atomic():
+        case = Case(number=next_case_number(profile.unit, now), query_code=new_query_code(), item_version=version,
+                    unit=profile.unit, unit_path=profile.unit.path, status=Status.RECEIVED, received_at=now,
+                    received_by=profile, intake_deadline=calendar.add_workdays(today, INTAKE_WORKING_DAYS).date,
+                    **fields)
+        refresh_class(case)
+        case.save()
+        for line in lines:
+            line.case = case
+        CaseMaterial.objects.bulk_create(lines)
+        add_event(case, actor=actor, now=now, action=Action.RECEIVE.value, to_status=Status.RECEIVED,
+                  data={"item": item_code, "version": version.number,
+                        **({"credit_code_override": override} if override else {})})
+        from bianmin.audit.models import AuditAction
+        from bianmin.audit.services import record
+
+        record(action=AuditAction.CASE_TRANSITION, summary=f"收件：{case.number} {version.name}", actor=actor,
+               obj=case, now=now, data={"to": Status.RECEIVED})
+    return case
+
+
+def update_materials(*, actor, number: str, materials: list[dict[str, Any]], now: dt.datetime,
+                     after_notice: bool = False) -> Case:
+    """Update checklist lines by material name or id (before acceptance)."""
+    require(actor, Perm.HANDLE_CASES)
+    errors = _Errors()
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        if case.status not in (Status.RECEIVED, Status.SUPPLEMENT):
+            raise Conflict("受理后不能修改收件材料清单")
+        lines = {line.name: line for line in case.materials.all()}
+        by_id = {line.material_id: line for line in lines.values()}
+        changed = []
+        for i, row in enumerate(materials):
+            ref = row.get("material")
+            line = by_id.get(ref) if isinstance(ref, int) else lines.get(str(ref or row.get("name") or ""))
+            if line is None:
+                errors.add(f"materials.{i}.material", f"“{ref}”不在该办件的材料清单中")
+                continue
+            if "received_as" in row:
+                if row["received_as"] not in MaterialReceipt.values:
+                    errors.add(f"materials.{i}.received_as", "收取方式无效")
+                    continue
+                line.received_as = row["received_as"]
+            if "copies" in row:
+                line.copies = int(row["copies"])
+            line.acceptable = bool(row.get("acceptable", line.received_as != MaterialReceipt.MISSING))
+            line.problem = (row.get("problem") or "")[:255]
+            if after_notice:
+                line.supplied_after_notice = True
+            changed.append(line)
+        errors.raise_if_any()
+        CaseMaterial.objects.bulk_update(changed, ["received_as", "copies", "acceptable", "problem",
+                                                   "supplied_after_notice"])
+        add_event(case, actor=actor, now=now, action="MATERIALS_UPDATED",
+                  data={"materials": [line.name for line in changed]})
+    return case
+
+
+def fix_on_spot(*, actor, number: str, note: str, now: dt.datetime) -> Case:
+    """Record errors corrected on the spot (Art. 32 (3))."""
+    if not note.strip():
+        raise DomainError.for_field("note", "请说明当场更正的内容")
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        case = transition(case, actor=actor, action=Action.FIX_ON_SPOT, now=now, opinion=note.strip(),
+                          changes={"intake_outcome": IntakeOutcome.FIXED_ON_SPOT})
+    return case
+
+
+def _draft_supplement(case: Case, actor, now: dt.datetime) -> Notice:
+    draft = case.notices.filter(kind=NoticeKind.SUPPLEMENT, issued_at__isnull=True).first()
+    if draft is None:
+        draft = Notice.objects.create(case=case, kind=NoticeKind.SUPPLEMENT, created_at=now, created_by=actor)
+    return draft
+
+
+def _refuse(case: Case, actor, now: dt.datetime, reason: str, attempted: list[str]) -> None:
+    """Record a refused further 补正 attempt in its own transaction, so it survives the refusal."""
+    with transaction.atomic():
+        RefusedSupplement.objects.create(case=case, at=now, actor=actor, reason=reason, attempted=attempted)
+        add_event(case, actor=actor, now=now, action="SUPPLEMENT_REFUSED", opinion=reason,
+                  data={"materials": attempted})
+
+
+def add_supplement_line(*, actor, number: str, material: str, problem: str, now: dt.datetime,
+                        standard: str = "") -> Notice:
+    """Add a deficient material to the case's unserved 补正 notice (a notice is additive until served).
+
+    After a first notice was served, only material supplied after it may be listed; anything else is
+    refused and recorded for supervision.
+    """
+    if not problem.strip():
+        raise DomainError.for_field("problem", "请写明材料存在的问题")
+    refused = None
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        if case.status != Status.RECEIVED:
+            raise Conflict(f"办件当前状态为“{case.get_status_display()}”，不能出具补正通知")
+        line_material = case.materials.filter(name=material).first()
+        if line_material is None:
+            raise DomainError.for_field("material", f"“{material}”不在该办件的材料清单中")
+        served_before = case.notices.filter(kind=NoticeKind.SUPPLEMENT, served_at__isnull=False).exists()
+        if served_before and not line_material.supplied_after_notice:
+            refused = f"“{material}”在首次补正告知时已应一并告知，不能再次要求补正"
+        else:
+            draft = _draft_supplement(case, actor, now)
+            SupplementLine.objects.create(notice=draft, case_material=line_material, material_name=material,
+                                          problem=problem.strip()[:255],
+                                          standard=standard.strip() or line_material.standard)
+            return draft
+    _refuse(case, actor, now, refused, [material])
+    raise Conflict(refused, code="supplement_refused")
+
+
+def serve_supplement_notice(*, actor, number: str, now: dt.datetime, justification: str = "") -> Notice:
+    """Serve (freeze) the draft 补正 notice: one notice listing every correction."""
+    refused = None
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        draft = case.notices.filter(kind=NoticeKind.SUPPLEMENT, issued_at__isnull=True).first()
+        if draft is None or not draft.lines.exists():
+            raise DomainError.for_field("lines", "补正通知书还没有列出任何需补正的材料")
+        today = timezone.localtime(now).date()
+        if case.intake_deadline and today > case.intake_deadline and not case.notices.filter(
+                kind=NoticeKind.SUPPLEMENT, served_at__isnull=False).exists():
+            raise Conflict(f"已超过收件后5个工作日（{case.intake_deadline}）的补正告知期限，依法视为受理，请直接受理")
+        served_before = case.notices.filter(kind=NoticeKind.SUPPLEMENT, served_at__isnull=False).exists()
+        if served_before and not justification.strip():
+            refused = "再次出具补正通知须书面说明理由（仅限首次补正后新提交的材料）"
+        else:
+            draft.justification = justification.strip()
+            lines = list(draft.lines.all())
+            transition(case, actor=actor, action=Action.SERVE_SUPPLEMENT, now=now,
+                       changes={"intake_outcome": IntakeOutcome.SUPPLEMENT, "intake_deadline": None},
+                       data={"lines": [line.material_name for line in lines]})
+            return issue_notice(case, kind=NoticeKind.SUPPLEMENT, actor=actor, now=now, notice=draft, serve=True,
+                                content=supplement_content(case, lines, actor, now, draft.justification))
+    _refuse(case, actor, now, refused, [])
+    raise Conflict(refused, code="supplement_refused")
+
+
+def resubmit(*, actor, number: str, materials: list[dict[str, Any]], now: dt.datetime) -> Case:
+    """Record the corrected materials and put the application back for review."""
+    if materials:
+        update_materials(actor=actor, number=number, materials=materials, now=now, after_notice=True)
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        return transition(case, actor=actor, action=Action.RESUBMIT, now=now,
+                          data={"materials": [str(m.get("material") or m.get("name")) for m in materials]})
+
+
+def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None) -> list[str]:
+    """Accept, as of their receipt date, applications with no 补正 notice served and no decision within
+    5 working days of receipt. Idempotent: only applications still in RECEIVED are touched."""
+    from .lifecycle import deadlines_for
+
+    today = timezone.localtime(now).date()
+    numbers = list(Case.objects.filter(status=Status.RECEIVED, intake_deadline__lt=today)
+                   .exclude(notices__kind=NoticeKind.SUPPLEMENT, notices__served_at__isnull=False)
+                   .order_by("id").values_list("number", flat=True)[:limit])
+    done = []
+    for number in numbers:
+        with transaction.atomic():
+            case = (Case.objects.select_for_update().select_related("item_version", "unit__region", "received_by")
+                    .filter(number=number, status=Status.RECEIVED).first())
+            if case is None:
+                continue
+            received_on = timezone.localtime(case.received_at).date()
+            committed, legal, provisional = deadlines_for(case, received_on, urgent_days=None)
+            transition(case, actor=None, action=Action.DEEM_ACCEPTED, now=now, system=True,
+                       opinion="收件后5个工作日内未出具补正通知，依法自收到材料之日起视为受理",
+                       changes={"accepted_at": case.received_at, "first_handler": case.received_by,
+                                "accepted_by": case.received_by, "intake_outcome": IntakeOutcome.DEEMED,
+                                "committed_deadline": committed, "legal_deadline": legal,
+                                "deadline_provisional": provisional})
+            done.append(number)
+    return done
