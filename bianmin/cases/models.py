@@ -183,8 +183,14 @@ class CaseEvent(models.Model):
 
 
 EVENT_LABELS = {
-    "COMMENT": "备注", "TRANSFER_REQUESTED": "申请移交", "TRANSFER_APPROVED": "批准移交", "TRANSFER_REJECTED": "驳回移交",
-    "FEE_PAID": "缴费", "NOTICE_ISSUED": "出具文书", "FILE_UPLOADED": "上传材料", "SUPPLEMENT_REFUSED": "再次补正被拒",
+    "COMMENT": "备注",
+    "TRANSFER_REQUESTED": "申请移交",
+    "TRANSFER_APPROVED": "批准移交",
+    "TRANSFER_REJECTED": "驳回移交",
+    "FEE_PAID": "缴费",
+    "NOTICE_ISSUED": "出具文书",
+    "FILE_UPLOADED": "上传材料",
+    "SUPPLEMENT_REFUSED": "再次补正被拒",
     "MATERIALS_UPDATED": "更新材料清单",
 }
 

@@ -19,8 +19,9 @@ def calendar(db):
 
 
 def _content(**overrides):
-    data = {"name": "食品经营许可", "kind": "LICENSE", "level": "COUNTY", "implementing_organ": "测试县市场监督管理局",
-            "legal_basis": "《中华人民共和国食品安全法》", "conditions": "具有经营场所", "procedure": "申请、受理、审查",
+    data = {"name": "食品经营许可", "kind": "LICENSE", "level": "COUNTY",
+            "implementing_organ": "测试县市场监督管理局", "legal_basis": "《中华人民共和国食品安全法》",
+            "conditions": "具有经营场所", "procedure": "申请、受理、审查",
             "legal_limit": 20, "legal_limit_unit": "WORKING", "committed_limit": 10,
             "committed_limit_unit": "WORKING", "special_procedures": ["INSPECTION"], "extension_allowed": True,
             "extension_days": 10, "default_class": "PROMISED", "channels": ["WINDOW"], "required_visits": 1,
