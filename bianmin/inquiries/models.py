@@ -1,1 +1,86 @@
+"""首问: every inquiry has a first responder who stays responsible until it is closed."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
 
+
+class Channel(models.TextChoices):
+    WINDOW = "WINDOW", "窗口"
+    PHONE = "PHONE", "电话"
+    ONLINE = "ONLINE", "网上"
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "ANSWERED", "当场解答"
+    REFERRED_INTERNAL = "REFERRED_INTERNAL", "引导至中心内窗口或人员"
+    MATERIALS_PASSED = "MATERIALS_PASSED", "代收材料转交"
+    REFERRED_OUTSIDE = "REFERRED_OUTSIDE", "告知向其他机关咨询"
+    RESEARCH = "RESEARCH", "需研究后答复"
+    ESCALATED = "ESCALATED", "报告领导"
+    NOT_POSSIBLE = "NOT_POSSIBLE", "依规定不能办理并说明理由"
+
+
+class InquiryStatus(models.TextChoices):
+    OPEN = "OPEN", "办理中"
+    CLOSED = "CLOSED", "已办结"
+
+
+class Inquiry(models.Model):
+    """One inquiry at a window, by phone or online."""
+
+    number = models.CharField("登记号", max_length=32, unique=True)
+    channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="inquiries")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    first_responder = models.ForeignKey("org.StaffProfile", verbose_name="首问责任人", on_delete=models.PROTECT,
+                                        related_name="inquiries")
+    visitor_name = models.CharField("来访人/来电人", max_length=64, blank=True)
+    visitor_unit = models.CharField("单位", max_length=128, blank=True)
+    phone = models.CharField("电话", max_length=20, blank=True)
+    matter = models.TextField("咨询事项")
+    received_at = models.DateTimeField("登记时间", db_index=True)
+    status = models.CharField("状态", max_length=8, choices=InquiryStatus.choices, default=InquiryStatus.OPEN)
+    outcome = models.CharField("处理方式", max_length=20, choices=Outcome.choices, blank=True)
+    referred_to = models.ForeignKey("org.StaffProfile", verbose_name="接收人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="referred_inquiries")
+    referral_acknowledged_at = models.DateTimeField("接收确认时间", null=True, blank=True)
+    materials = models.JSONField("代收材料", default=list, blank=True)
+    outside_authority = models.CharField("有权机关", max_length=128, blank=True)
+    outside_contact = models.CharField("联系方式", max_length=128, blank=True)
+    promised_reply_date = models.DateField("承诺答复日期", null=True, blank=True, db_index=True)
+    promised_provisional = models.BooleanField(default=False)
+    escalated_to = models.ForeignKey("org.StaffProfile", verbose_name="报告领导", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="escalated_inquiries")
+    result = models.TextField("处理结果", blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "首问登记"
+        verbose_name_plural = "首问登记"
+        ordering = ["-received_at"]
+        constraints = [models.CheckConstraint(condition=Q(status__in=InquiryStatus.values),
+                                              name="inquiry_status_valid")]
+        indexes = [models.Index(fields=["first_responder", "status", "received_at"])]
+
+
+class InquiryEvent(models.Model):
+    """An append-only step of an inquiry."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=24)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class InquiryCounter(models.Model):
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="inquirycounter_unique")]

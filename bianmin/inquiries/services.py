@@ -1,0 +1,200 @@
+"""首问 services: register, record the outcome, acknowledge a referral, close."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bianmin.accounts.policies import can, require
+from bianmin.accounts.roles import Perm
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.core.validators import validate_phone
+from bianmin.org.models import StaffProfile
+from bianmin.org.policies import staff_profile_of, visible_units
+from bianmin.org.selectors import acting_for_staff
+from bianmin.workdays.selectors import get_calendar
+
+from .models import Channel, Inquiry, InquiryCounter, InquiryEvent, InquiryStatus, Outcome
+
+CLOSING_OUTCOMES = {Outcome.ANSWERED, Outcome.REFERRED_OUTSIDE, Outcome.NOT_POSSIBLE}
+
+
+def _profile(actor) -> StaffProfile:
+    require(actor, Perm.HANDLE_INQUIRIES)
+    profile = staff_profile_of(actor)
+    if profile is None:
+        raise Forbidden("只有在岗工作人员可以登记首问")
+    return profile
+
+
+def _number(unit, now: dt.datetime) -> str:
+    day = timezone.localtime(now).date()
+    counter = InquiryCounter.objects.select_for_update().filter(unit=unit, day=day).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                InquiryCounter.objects.create(unit=unit, day=day)
+        except IntegrityError:
+            pass
+        counter = InquiryCounter.objects.select_for_update().get(unit=unit, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"Z{unit.code}{day:%Y%m%d}{counter.last:04d}"
+
+
+def _event(inquiry: Inquiry, actor, now, action: str, note: str = "", data: dict | None = None) -> None:
+    InquiryEvent.objects.create(inquiry=inquiry, at=now, actor=actor, action=action, note=note, data=data or {})
+    record(action=AuditAction.INQUIRY_CHANGE, summary=f"首问{inquiry.number}：{action}", actor=actor, obj=inquiry,
+           now=now)
+
+
+def register_inquiry(*, actor, channel: str, matter: str, now: dt.datetime, visitor_name: str = "",
+                     phone: str = "", visitor_unit: str = "") -> Inquiry:
+    """Register an inquiry; the actor is the first responder. Phone inquiries need caller, phone and matter."""
+    profile = _profile(actor)
+    errors: dict[str, list[str]] = {}
+    if channel not in Channel.values:
+        errors["channel"] = ["渠道应为 WINDOW、PHONE 或 ONLINE"]
+    if not matter.strip():
+        errors["matter"] = ["请填写咨询事项"]
+    if channel == Channel.PHONE:
+        if not visitor_name.strip():
+            errors["visitor_name"] = ["电话咨询须登记来电人姓名"]
+        if not phone.strip():
+            errors["phone"] = ["电话咨询须登记来电号码"]
+    if phone.strip():
+        try:
+            phone = validate_phone(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if errors:
+        raise DomainError("首问登记信息不完整", fields=errors)
+    with transaction.atomic():
+        inquiry = Inquiry.objects.create(number=_number(profile.unit, now), channel=channel, unit=profile.unit,
+                                         unit_path=profile.unit.path, first_responder=profile,
+                                         visitor_name=visitor_name.strip()[:64], visitor_unit=visitor_unit[:128],
+                                         phone=phone, matter=matter.strip(), received_at=now)
+        _event(inquiry, actor, now, "REGISTER", data={"channel": channel})
+    return inquiry
+
+
+def visible_inquiries(user):
+    """Return inquiries of the user's unit and below."""
+    units = visible_units(user)
+    if not can(user, Perm.HANDLE_INQUIRIES) and not can(user, Perm.SUPERVISE):
+        return Inquiry.objects.none()
+    return Inquiry.objects.filter(unit__in=units)
+
+
+def get_inquiry_for(user, number: str, *, for_update: bool = False) -> Inquiry:
+    """Return the inquiry if visible; NotFound otherwise (missing and forbidden alike)."""
+    qs = visible_inquiries(user)
+    if for_update:
+        qs = qs.select_for_update()
+    inquiry = qs.filter(number=number).first()
+    if inquiry is None:
+        raise NotFound("首问登记不存在")
+    return inquiry
+
+
+def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **details: Any) -> Inquiry:
+    """Record how the first responder handled the inquiry (answered, referred, research, escalated, …)."""
+    _profile(actor)
+    if outcome not in Outcome.values:
+        raise DomainError.for_field("outcome", "处理方式无效")
+    with transaction.atomic():
+        inquiry = get_inquiry_for(actor, number, for_update=True)
+        if inquiry.status == InquiryStatus.CLOSED:
+            raise Conflict("该首问登记已办结")
+        if inquiry.first_responder.user_id != actor.pk:
+            raise Forbidden("只有首问责任人可以登记处理方式")
+        today = timezone.localtime(now).date()
+        inquiry.outcome = outcome
+        note = (details.get("result") or "").strip()
+        if outcome == Outcome.REFERRED_INTERNAL:
+            target = StaffProfile.objects.filter(badge_number=details.get("to_badge") or "", is_active=True).first()
+            if target is None or target.unit_id != inquiry.unit_id:
+                raise DomainError.for_field("to_badge", "接收人不存在或不在本中心")
+            inquiry.referred_to = acting_for_staff(target, today)  # an absent A's work goes to B
+        elif outcome == Outcome.MATERIALS_PASSED:
+            materials = details.get("materials") or []
+            if not materials or any(not m.get("name") or int(m.get("count") or 0) < 1 for m in materials):
+                raise DomainError.for_field("materials", "请逐项登记代收材料的名称和份数")
+            target = StaffProfile.objects.filter(badge_number=details.get("to_badge") or "", is_active=True).first()
+            if target is None:
+                raise DomainError.for_field("to_badge", "请填写材料转交的经办人")
+            inquiry.materials = [{"name": m["name"], "count": int(m["count"])} for m in materials]
+            inquiry.referred_to = acting_for_staff(target, today)
+        elif outcome == Outcome.REFERRED_OUTSIDE:
+            if not (details.get("authority") or "").strip():
+                raise DomainError.for_field("authority", "请填写有权机关")
+            inquiry.outside_authority = details["authority"].strip()[:128]
+            inquiry.outside_contact = (details.get("contact") or "").strip()[:128]
+        elif outcome == Outcome.RESEARCH:
+            days = int(details.get("reply_days") or 0)
+            if not 1 <= days <= 30:
+                raise DomainError.for_field("reply_days", "承诺答复期限应为1至30个工作日")
+            answer = get_calendar(inquiry.unit.region).add_workdays(today, days)
+            inquiry.promised_reply_date, inquiry.promised_provisional = answer.date, answer.provisional
+        elif outcome == Outcome.ESCALATED:
+            leader = StaffProfile.objects.filter(badge_number=details.get("to_badge") or "").select_related(
+                "user").first()
+            if leader is None or not can(leader.user, Perm.APPROVE):
+                raise DomainError.for_field("to_badge", "请选择要报告的领导")
+            inquiry.escalated_to = leader
+        elif not note:
+            raise DomainError.for_field("result", "请填写答复或说明内容")
+        if outcome in CLOSING_OUTCOMES:
+            inquiry.status, inquiry.result, inquiry.closed_at = InquiryStatus.CLOSED, note, now
+        inquiry.save()
+        _event(inquiry, actor, now, f"OUTCOME_{outcome}", note=note,
+               data={k: v for k, v in details.items() if k != "result"})
+    return inquiry
+
+
+def acknowledge_referral(*, actor, number: str, now: dt.datetime) -> Inquiry:
+    """The receiver confirms a referral or the materials passed on."""
+    profile = _profile(actor)
+    with transaction.atomic():
+        inquiry = get_inquiry_for(actor, number, for_update=True)
+        if inquiry.referred_to_id != profile.pk:
+            raise Forbidden("只有接收人可以确认")
+        if inquiry.referral_acknowledged_at:
+            raise Conflict("已确认接收")
+        inquiry.referral_acknowledged_at = now
+        inquiry.save(update_fields=["referral_acknowledged_at"])
+        _event(inquiry, actor, now, "ACKNOWLEDGE")
+    return inquiry
+
+
+def close_inquiry(*, actor, number: str, result: str, now: dt.datetime) -> Inquiry:
+    """Close with the result (the first responder, or the receiver of a referral)."""
+    profile = _profile(actor)
+    if not result.strip():
+        raise DomainError.for_field("result", "请填写处理结果")
+    with transaction.atomic():
+        inquiry = get_inquiry_for(actor, number, for_update=True)
+        if inquiry.status == InquiryStatus.CLOSED:
+            raise Conflict("该首问登记已办结")
+        if profile.pk not in (inquiry.first_responder_id, inquiry.referred_to_id):
+            raise Forbidden("只有首问责任人或接收人可以办结")
+        inquiry.status, inquiry.result, inquiry.closed_at = InquiryStatus.CLOSED, result.strip(), now
+        inquiry.save(update_fields=["status", "result", "closed_at"])
+        _event(inquiry, actor, now, "CLOSE", note=result.strip())
+    return inquiry
+
+
+def open_inquiries_for(user):
+    """Return the open inquiries the user answers for (as first responder or receiver), oldest first."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Inquiry.objects.none()
+    from django.db.models import Q
+
+    return (Inquiry.objects.filter(Q(first_responder=profile) | Q(referred_to=profile), status=InquiryStatus.OPEN)
+            .select_related("first_responder", "referred_to").order_by("promised_reply_date", "received_at"))

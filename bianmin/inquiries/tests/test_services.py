@@ -1,0 +1,119 @@
+import datetime as dt
+
+import pytest
+
+from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.inquiries import services as svc
+from bianmin.inquiries.models import InquiryStatus, Outcome
+from bianmin.org.models import Absence
+from bianmin.workdays.services import chinesecalendar_days, import_official
+from conftest import NOW
+
+pytestmark = pytest.mark.django_db
+MONDAY = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def calendar(db):
+    import_official(*chinesecalendar_days(), now=NOW)
+
+
+def register(cast, who="window_a", **kw):
+    data = {"channel": "WINDOW", "matter": "咨询个体工商户登记需要哪些材料"}
+    data.update(kw)
+    return svc.register_inquiry(actor=cast[who], now=MONDAY, **data)
+
+
+def test_phone_inquiry_requires_caller_phone_and_matter(cast):
+    with pytest.raises(DomainError) as exc:
+        register(cast, channel="PHONE", matter="")
+    assert {"visitor_name", "phone", "matter"} <= set(exc.value.fields)
+    inquiry = register(cast, channel="PHONE", visitor_name="王五", phone="138 0013 8000")
+    assert inquiry.phone == "13800138000" and inquiry.first_responder == cast["window_a"].staff_profile
+    assert inquiry.number.startswith("ZC120260302")
+
+
+def test_answered_on_the_spot_closes(cast):
+    inquiry = svc.record_outcome(actor=cast["window_a"], number=register(cast).number, outcome=Outcome.ANSWERED,
+                                 result="已告知所需材料清单", now=MONDAY)
+    assert inquiry.status == InquiryStatus.CLOSED
+
+
+def test_internal_referral_is_acknowledged_and_visible_to_both(cast):
+    number = register(cast).number
+    inquiry = svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.REFERRED_INTERNAL,
+                                 to_badge="B-window_b", now=MONDAY)
+    assert inquiry.referred_to == cast["window_b"].staff_profile and inquiry.status == InquiryStatus.OPEN
+    assert number in [i.number for i in svc.open_inquiries_for(cast["window_a"])]
+    assert number in [i.number for i in svc.open_inquiries_for(cast["window_b"])]
+    with pytest.raises(Forbidden):
+        svc.acknowledge_referral(actor=cast["window_a"], number=number, now=MONDAY)
+    svc.acknowledge_referral(actor=cast["window_b"], number=number, now=MONDAY)
+    svc.close_inquiry(actor=cast["window_b"], number=number, result="已办理", now=MONDAY)
+
+
+def test_referral_to_absent_a_goes_to_b(cast, django_user_model):
+    from bianmin.accounts.roles import Role
+    from conftest import make_user
+
+    make_user(django_user_model, "window_c", Role.WINDOW, cast["window_a"].staff_profile.unit)
+    Absence.objects.create(staff=cast["window_a"].staff_profile, kind="LEAVE", start_date=dt.date(2026, 3, 2),
+                           end_date=dt.date(2026, 3, 2))
+    number = register(cast, who="leader").number
+    inquiry = svc.record_outcome(actor=cast["leader"], number=number, outcome=Outcome.REFERRED_INTERNAL,
+                                 to_badge="B-window_a", now=MONDAY)
+    assert inquiry.referred_to == cast["window_b"].staff_profile
+
+
+def test_materials_passed_need_names_and_counts(cast):
+    number = register(cast).number
+    with pytest.raises(DomainError) as exc:
+        svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.MATERIALS_PASSED,
+                           materials=[{"name": "身份证复印件", "count": 0}], to_badge="B-window_b", now=MONDAY)
+    assert "materials" in exc.value.fields
+    inquiry = svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.MATERIALS_PASSED,
+                                 materials=[{"name": "身份证复印件", "count": 2}], to_badge="B-window_b", now=MONDAY)
+    assert inquiry.materials == [{"name": "身份证复印件", "count": 2}]
+
+
+def test_outside_referral_names_the_authority(cast):
+    number = register(cast).number
+    with pytest.raises(DomainError):
+        svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.REFERRED_OUTSIDE, now=MONDAY)
+    inquiry = svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.REFERRED_OUTSIDE,
+                                 authority="县税务局", contact="0799-6100000", now=MONDAY)
+    assert inquiry.status == InquiryStatus.CLOSED and inquiry.outside_authority == "县税务局"
+
+
+def test_research_promises_a_reply_date_in_working_days(cast, calendar):
+    inquiry = svc.record_outcome(actor=cast["window_a"], number=register(cast).number, outcome=Outcome.RESEARCH,
+                                 reply_days=3, now=MONDAY)
+    assert inquiry.promised_reply_date == dt.date(2026, 3, 5) and inquiry.status == InquiryStatus.OPEN
+
+
+def test_escalation_to_a_leader(cast):
+    number = register(cast).number
+    with pytest.raises(DomainError):
+        svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.ESCALATED, to_badge="B-window_b",
+                           now=MONDAY)
+    inquiry = svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.ESCALATED,
+                                 to_badge="B-leader", now=MONDAY)
+    assert inquiry.escalated_to == cast["leader"].staff_profile
+
+
+def test_not_possible_counts_as_done(cast):
+    inquiry = svc.record_outcome(actor=cast["window_a"], number=register(cast).number,
+                                 outcome=Outcome.NOT_POSSIBLE, result="不符合办理条件，已说明依据", now=MONDAY)
+    assert inquiry.status == InquiryStatus.CLOSED
+    with pytest.raises(Conflict):
+        svc.close_inquiry(actor=cast["window_a"], number=inquiry.number, result="x", now=MONDAY)
+
+
+def test_scope_and_roles(cast):
+    number = register(cast).number
+    with pytest.raises(NotFound):
+        svc.get_inquiry_for(cast["town_window"], number)
+    with pytest.raises(Forbidden):
+        register(cast, who="auditor")
+    with pytest.raises(Forbidden):
+        svc.record_outcome(actor=cast["window_b"], number=number, outcome=Outcome.ANSWERED, result="x", now=MONDAY)
