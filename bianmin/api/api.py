@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from bianmin.core.errors import DomainError
 from bianmin.core.http import error_response
 
-from . import routes_auth, routes_catalog, routes_workdays
+from . import routes_auth, routes_cases, routes_catalog, routes_inquiries, routes_public, routes_workdays
 
 api = NinjaAPI(
     title="便民 Bianmin API",
@@ -21,6 +21,9 @@ api = NinjaAPI(
 api.add_router("", routes_auth.router)
 api.add_router("", routes_workdays.router)
 api.add_router("", routes_catalog.router)
+api.add_router("", routes_cases.router)
+api.add_router("", routes_inquiries.router)
+api.add_router("", routes_public.router)
 
 
 def _field_name(loc) -> str:

@@ -9,6 +9,11 @@ from bianmin.accounts.roles import Perm
 # (label, url name, permission) — later issues add inquiries, cases, approvals, supervision here.
 NAV = [
     ("工作台", "backoffice:home", Perm.USE_WORKBENCH),
+    ("我的办件", "backoffice:my_work", Perm.USE_WORKBENCH),
+    ("收件", "backoffice:receive", Perm.HANDLE_CASES),
+    ("首问登记", "backoffice:inquiry_new", Perm.HANDLE_INQUIRIES),
+    ("办件查询", "backoffice:cases", Perm.USE_WORKBENCH),
+    ("审批", "backoffice:approvals", Perm.APPROVE),
     ("今日AB角", "backoffice:acting", Perm.USE_WORKBENCH),
     ("角色授权", "backoffice:roles", Perm.GRANT_ROLES),
     ("工作日历", "backoffice:calendar", Perm.MANAGE_CALENDAR),

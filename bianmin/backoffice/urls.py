@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_cases
 
 app_name = "backoffice"
 urlpatterns = [
@@ -12,4 +12,13 @@ urlpatterns = [
     path("audit/", views.AuditView.as_view(), name="audit"),
     path("roles/", views.RolesView.as_view(), name="roles"),
     path("calendar/", views.CalendarNoticeView.as_view(), name="calendar"),
+    path("work/", views_cases.MyWorkView.as_view(), name="my_work"),
+    path("cases/", views_cases.CaseSearchView.as_view(), name="cases"),
+    path("cases/new/", views_cases.ReceiveView.as_view(), name="receive"),
+    path("cases/<str:number>/", views_cases.CaseDetailView.as_view(), name="case"),
+    path("notices/<str:notice_number>/", views_cases.NoticePrintView.as_view(), name="notice"),
+    path("notices/<str:notice_number>/pdf/", views_cases.NoticePdfView.as_view(), name="notice_pdf"),
+    path("approvals/", views_cases.ApprovalsView.as_view(), name="approvals"),
+    path("inquiries/new/", views_cases.InquiryNewView.as_view(), name="inquiry_new"),
+    path("inquiries/<str:number>/", views_cases.InquiryDetailView.as_view(), name="inquiry"),
 ]

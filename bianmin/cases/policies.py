@@ -34,11 +34,14 @@ def get_case_for(user, number: str, *, for_update: bool = False) -> Case:
 
 
 def is_handler_side(user, case: Case, acting_ids: set[int] | None = None) -> bool:
-    """Return whether the user is the first handler, acts for them today, or is a leader in scope."""
+    """Return whether the user is the first handler or acts for them today (B while A is away).
+
+    Leaders do not handle cases; they approve transfers (and, later, extensions and sanctions).
+    """
     profile = staff_profile_of(user)
     if profile is None:
         return False
-    if case.first_handler_id in (None, profile.pk) or can(user, Perm.APPROVE):
+    if case.first_handler_id in (None, profile.pk):
         return True
     return bool(acting_ids and profile.pk in acting_ids)
 

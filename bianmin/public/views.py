@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from bianmin.cases.lookup import lookup_with_throttle
 from bianmin.catalog.models import ItemKind, ItemLevel
 from bianmin.catalog.selectors import (
     current_version_by_code,
@@ -13,7 +14,9 @@ from bianmin.catalog.selectors import (
     material_for_download,
     version_by_number,
 )
+from bianmin.core.errors import DomainError
 from bianmin.core.http import error_response
+from bianmin.core.timeutils import now
 from bianmin.org.models import Unit, UnitKind
 
 
@@ -66,6 +69,19 @@ def material_file(request, code: str, number: int, material_id: int, which: str)
     response = FileResponse(stored.open("rb"), as_attachment=True, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def lookup(request):
+    """Case status by number and query code; wrong code and unknown number answer the same."""
+    number = (request.POST.get("number") or request.GET.get("n") or "").strip()
+    code = (request.POST.get("code") or request.GET.get("c") or "").strip()
+    result, error = None, ""
+    if number and code:
+        try:
+            result = lookup_with_throttle(number, code, ip=request.META.get("REMOTE_ADDR"), now=now())
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "public/lookup.html", {"result": result, "error": error, "number": number})
 
 
 def not_found(request, exception=None):

@@ -215,7 +215,8 @@ def update_materials(*, actor, number: str, materials: list[dict[str, Any]], now
                 line.received_as = row["received_as"]
             if "copies" in row:
                 line.copies = int(row["copies"])
-            line.acceptable = bool(row.get("acceptable", line.received_as != MaterialReceipt.MISSING))
+            acceptable = row.get("acceptable")
+            line.acceptable = line.received_as != MaterialReceipt.MISSING if acceptable is None else bool(acceptable)
             line.problem = (row.get("problem") or "")[:255]
             if after_notice:
                 line.supplied_after_notice = True

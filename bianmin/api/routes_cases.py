@@ -1,0 +1,350 @@
+"""Staff case endpoints: explicit actions, never a writable status. Scoped: a forbidden case is a 404."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Router, Schema
+
+from bianmin.cases import services as svc
+from bianmin.cases.policies import get_case_for
+from bianmin.cases.selectors import case_detail, search_cases
+from bianmin.cases.workflow import Action
+from bianmin.core.masking import mask_id_staff, mask_phone
+from bianmin.core.timeutils import now
+
+from .auth import StaffToken
+from .schemas import ErrorOut
+
+router = Router(tags=["办件"], auth=StaffToken())
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class ApplicantIn(Schema):
+    kind: str = "PERSON"
+    name: str = ""
+    id_type: str = "RESIDENT_ID"
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    credit_code: str = ""
+    credit_code_override_reason: str = ""
+    legal_rep: str = ""
+    contact: str = ""
+
+
+class AgentIn(Schema):
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    authorization: str = ""
+
+
+class MaterialIn(Schema):
+    material: int | str
+    received_as: str = "PAPER"
+    copies: int = 1
+    acceptable: bool | None = None
+    problem: str = ""
+
+
+class CaseIn(Schema):
+    item: str
+    applicant: ApplicantIn
+    agent: AgentIn | None = None
+    materials: list[MaterialIn] = []
+
+
+class CaseCreatedOut(Schema):
+    number: str
+    query_code: str
+    status: str
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    label: str
+    actor: str
+    from_status: str
+    to_status: str
+    opinion: str
+
+
+class CaseOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    case_class: str
+    item: str
+    item_name: str
+    item_version: int
+    unit: str
+    applicant: dict[str, Any]
+    received_at: dt.datetime
+    accepted_at: dt.datetime | None
+    first_handler: dict[str, str] | None
+    committed_deadline: dt.date | None
+    legal_deadline: dt.date | None
+    provisional: bool
+    urgent: bool
+    outcome: str
+    materials: list[dict[str, Any]]
+    notices: list[dict[str, Any]]
+    transfers: list[dict[str, Any]]
+    payments: list[dict[str, Any]]
+    events: list[EventOut]
+
+
+def case_out(case) -> dict[str, Any]:
+    case = case_detail(case)
+    handler = case.first_handler
+    return {
+        "number": case.number, "status": case.status, "status_label": case.get_status_display(),
+        "case_class": case.case_class, "item": case.item_version.item.code, "item_name": case.item_version.name,
+        "item_version": case.item_version.number, "unit": case.unit.code,
+        "applicant": {"kind": case.applicant_kind, "name": case.applicant_name,
+                      "id_number": mask_id_staff(case.applicant_id_number),
+                      "credit_code": case.applicant_credit_code, "phone": mask_phone(case.applicant_phone)},
+        "received_at": case.received_at, "accepted_at": case.accepted_at,
+        "first_handler": {"name": handler.name, "badge": handler.badge_number} if handler else None,
+        "committed_deadline": case.committed_deadline, "legal_deadline": case.legal_deadline,
+        "provisional": case.deadline_provisional, "urgent": case.urgent, "outcome": case.outcome,
+        "materials": [{"name": m.name, "received_as": m.received_as, "copies": m.copies, "acceptable": m.acceptable,
+                       "problem": m.problem} for m in case.materials.all()],
+        "notices": [{"kind": n.kind, "number": n.number, "issued_at": n.issued_at, "served_at": n.served_at}
+                    for n in case.notices.all()],
+        "transfers": [{"id": t.pk, "to": t.to_handler.badge_number, "status": t.status, "reason": t.reason}
+                      for t in case.transfers.all()],
+        "payments": [{"fee": p.fee.name, "amount": str(p.amount), "receipt": p.receipt_number}
+                     for p in case.payments.all()],
+        "events": [{"at": e.at, "action": e.action, "label": e.action_label(), "actor": e.actor_name,
+                    "from_status": e.from_status, "to_status": e.to_status, "opinion": e.opinion}
+                   for e in case.events.all()],
+    }
+
+
+@router.post("/cases", response={201: CaseCreatedOut, **ERRORS}, summary="收件（登记申请）")
+def create_case(request, payload: CaseIn):
+    case = svc.receive_case(actor=request.auth, item_code=payload.item, applicant=payload.applicant.dict(),
+                            agent=payload.agent.dict() if payload.agent else None,
+                            materials=[m.dict() for m in payload.materials], now=now())
+    return 201, {"number": case.number, "query_code": case.query_code, "status": case.status}
+
+
+@router.get("/cases", response={200: dict, **ERRORS}, summary="办件查询（编号、申请人、电话）")
+def list_cases(request, q: str = "", status: str = "", case_class: str = "", page: int = 1, page_size: int = 20):
+    page_size = max(1, min(page_size, 100))
+    qs = search_cases(request.auth, q=q, status=status, case_class=case_class)
+    rows = qs[(max(page, 1) - 1) * page_size: max(page, 1) * page_size]
+    return {"count": qs.count(), "results": [
+        {"number": c.number, "status": c.status, "case_class": c.case_class, "item_name": c.item_version.name,
+         "applicant": c.applicant_name, "committed_deadline": c.committed_deadline,
+         "first_handler": c.first_handler.name if c.first_handler else None} for c in rows]}
+
+
+@router.get("/cases/{number}", response={200: CaseOut, **ERRORS}, summary="办件详情")
+def get_case(request, number: str):
+    return case_out(get_case_for(request.auth, number))
+
+
+class AcceptIn(Schema):
+    urgent: bool = False
+    urgent_days: int | None = None
+
+
+class AcceptOut(CaseOut):
+    pass
+
+
+def _done(request, number: str):
+    return case_out(get_case_for(request.auth, number))
+
+
+@router.post("/cases/{number}/accept", response={200: CaseOut, **ERRORS}, summary="受理")
+def accept(request, number: str, payload: AcceptIn | None = None):
+    payload = payload or AcceptIn()
+    svc.accept_case(actor=request.auth, number=number, now=now(), urgent=payload.urgent,
+                    urgent_days=payload.urgent_days)
+    return _done(request, number)
+
+
+class ImmediateIn(Schema):
+    certificate_number: str = ""
+
+
+@router.post("/cases/{number}/accept-immediately", response={200: CaseOut, **ERRORS}, summary="即办")
+def accept_immediately(request, number: str, payload: ImmediateIn | None = None):
+    svc.accept_immediately(actor=request.auth, number=number, now=now(),
+                           certificate_number=(payload or ImmediateIn()).certificate_number)
+    return _done(request, number)
+
+
+class FixIn(Schema):
+    note: str
+
+
+@router.post("/cases/{number}/fix-on-spot", response={200: CaseOut, **ERRORS}, summary="当场更正")
+def fix_on_spot(request, number: str, payload: FixIn):
+    svc.fix_on_spot(actor=request.auth, number=number, note=payload.note, now=now())
+    return _done(request, number)
+
+
+class SupplementLineIn(Schema):
+    material: str
+    problem: str
+    standard: str = ""
+
+
+@router.post("/cases/{number}/supplement/lines", response={200: CaseOut, **ERRORS}, summary="补正通知书添加一项")
+def supplement_line(request, number: str, payload: SupplementLineIn):
+    svc.add_supplement_line(actor=request.auth, number=number, material=payload.material, problem=payload.problem,
+                            standard=payload.standard, now=now())
+    return _done(request, number)
+
+
+class ServeIn(Schema):
+    justification: str = ""
+
+
+@router.post("/cases/{number}/supplement/serve", response={200: CaseOut, **ERRORS}, summary="送达补正通知书")
+def supplement_serve(request, number: str, payload: ServeIn | None = None):
+    svc.serve_supplement_notice(actor=request.auth, number=number, now=now(),
+                                justification=(payload or ServeIn()).justification)
+    return _done(request, number)
+
+
+class ResubmitIn(Schema):
+    materials: list[MaterialIn] = []
+
+
+@router.post("/cases/{number}/resubmit", response={200: CaseOut, **ERRORS}, summary="补正后重新提交")
+def resubmit(request, number: str, payload: ResubmitIn):
+    svc.resubmit(actor=request.auth, number=number, materials=[m.dict() for m in payload.materials], now=now())
+    return _done(request, number)
+
+
+class RejectIn(Schema):
+    kind: str = "REJECT"  # NOT_LICENSED | OUTSIDE_POWERS | REJECT
+    reason: str
+    competent_organ: str = ""
+
+
+@router.post("/cases/{number}/reject", response={200: CaseOut, **ERRORS}, summary="不予受理")
+def reject(request, number: str, payload: RejectIn):
+    if payload.kind not in ("NOT_LICENSED", "OUTSIDE_POWERS", "REJECT"):
+        from bianmin.core.errors import DomainError
+
+        raise DomainError.for_field("kind", "类型应为 NOT_LICENSED、OUTSIDE_POWERS 或 REJECT")
+    svc.refuse_case(actor=request.auth, number=number, action=Action(payload.kind), reason=payload.reason,
+                    competent_organ=payload.competent_organ, now=now())
+    return _done(request, number)
+
+
+class NoteIn(Schema):
+    opinion: str = ""
+
+
+@router.post("/cases/{number}/start", response={200: CaseOut, **ERRORS}, summary="开始办理")
+def start(request, number: str, payload: NoteIn | None = None):
+    svc.start_case(actor=request.auth, number=number, now=now(), opinion=(payload or NoteIn()).opinion)
+    return _done(request, number)
+
+
+class DecideIn(Schema):
+    outcome: str
+    reasons: str = ""
+    certificate_number: str = ""
+
+
+@router.post("/cases/{number}/decide", response={200: CaseOut, **ERRORS}, summary="作出决定")
+def decide(request, number: str, payload: DecideIn):
+    svc.decide_case(actor=request.auth, number=number, outcome=payload.outcome, reasons=payload.reasons,
+                    certificate_number=payload.certificate_number, now=now())
+    return _done(request, number)
+
+
+class DeliverIn(Schema):
+    method: str
+    received_by: str
+
+
+@router.post("/cases/{number}/deliver", response={200: CaseOut, **ERRORS}, summary="送达")
+def deliver(request, number: str, payload: DeliverIn):
+    svc.deliver_case(actor=request.auth, number=number, method=payload.method, received_by=payload.received_by,
+                     now=now())
+    return _done(request, number)
+
+
+@router.post("/cases/{number}/archive", response={200: CaseOut, **ERRORS}, summary="归档")
+def archive(request, number: str):
+    svc.archive_case(actor=request.auth, number=number, now=now())
+    return _done(request, number)
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/cases/{number}/withdraw", response={200: CaseOut, **ERRORS}, summary="申请人撤回")
+def withdraw(request, number: str, payload: ReasonIn):
+    svc.withdraw_case(actor=request.auth, number=number, reason=payload.reason, now=now())
+    return _done(request, number)
+
+
+@router.post("/cases/{number}/return", response={200: CaseOut, **ERRORS}, summary="退件")
+def return_case(request, number: str, payload: ReasonIn):
+    svc.return_case(actor=request.auth, number=number, reason=payload.reason, now=now())
+    return _done(request, number)
+
+
+class TransferIn(Schema):
+    to_badge: str
+    reason: str
+
+
+@router.post("/cases/{number}/transfer", response={200: CaseOut, **ERRORS}, summary="申请移交")
+def transfer(request, number: str, payload: TransferIn):
+    svc.request_transfer(actor=request.auth, number=number, to_badge=payload.to_badge, reason=payload.reason,
+                         now=now())
+    return _done(request, number)
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+@router.post("/transfers/{transfer_id}/approve", response={200: dict, **ERRORS}, summary="批准移交")
+def approve_transfer(request, transfer_id: int, payload: DecisionIn | None = None):
+    t = svc.approve_transfer(actor=request.auth, transfer_id=transfer_id, now=now(),
+                             note=(payload or DecisionIn()).note)
+    return {"id": t.pk, "status": t.status, "case": t.case.number}
+
+
+@router.post("/transfers/{transfer_id}/reject", response={200: dict, **ERRORS}, summary="驳回移交")
+def reject_transfer(request, transfer_id: int, payload: DecisionIn):
+    t = svc.reject_transfer(actor=request.auth, transfer_id=transfer_id, now=now(), note=payload.note)
+    return {"id": t.pk, "status": t.status, "case": t.case.number}
+
+
+class FeeIn(Schema):
+    fee: int
+    amount: str
+    receipt_number: str
+
+
+@router.post("/cases/{number}/fees", response={200: CaseOut, **ERRORS}, summary="收费登记")
+def fees(request, number: str, payload: FeeIn):
+    svc.record_fee(actor=request.auth, number=number, fee_id=payload.fee, amount=payload.amount,
+                   receipt_number=payload.receipt_number, now=now())
+    return _done(request, number)
+
+
+class CommentIn(Schema):
+    text: str
+
+
+@router.post("/cases/{number}/comments", response={200: CaseOut, **ERRORS}, summary="备注")
+def comment(request, number: str, payload: CommentIn):
+    svc.add_comment(actor=request.auth, number=number, text=payload.text, now=now())
+    return _done(request, number)

@@ -1,0 +1,85 @@
+"""首问 endpoints for staff."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Router, Schema
+
+from bianmin.core.masking import mask_phone
+from bianmin.core.timeutils import now
+from bianmin.inquiries import services as svc
+
+from .auth import StaffToken
+from .schemas import ErrorOut
+
+router = Router(tags=["首问"], auth=StaffToken())
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class InquiryIn(Schema):
+    channel: str
+    matter: str
+    visitor_name: str = ""
+    phone: str = ""
+    visitor_unit: str = ""
+
+
+class InquiryOut(Schema):
+    number: str
+    channel: str
+    status: str
+    outcome: str
+    matter: str
+    visitor_name: str
+    phone: str
+    first_responder: str
+    referred_to: str | None
+    promised_reply_date: dt.date | None
+    result: str
+
+
+def out(i) -> dict[str, Any]:
+    return {"number": i.number, "channel": i.channel, "status": i.status, "outcome": i.outcome, "matter": i.matter,
+            "visitor_name": i.visitor_name, "phone": mask_phone(i.phone), "first_responder": i.first_responder.name,
+            "referred_to": i.referred_to.name if i.referred_to else None,
+            "promised_reply_date": i.promised_reply_date, "result": i.result}
+
+
+@router.post("/inquiries", response={201: InquiryOut, **ERRORS}, summary="首问登记")
+def create(request, payload: InquiryIn):
+    return 201, out(svc.register_inquiry(actor=request.auth, now=now(), **payload.dict()))
+
+
+@router.get("/inquiries", response={200: list[InquiryOut], **ERRORS}, summary="我负责的未办结首问")
+def mine(request):
+    return [out(i) for i in svc.open_inquiries_for(request.auth)[:200]]
+
+
+class OutcomeIn(Schema):
+    outcome: str
+    result: str = ""
+    to_badge: str = ""
+    materials: list[dict[str, Any]] = []
+    authority: str = ""
+    contact: str = ""
+    reply_days: int = 0
+
+
+@router.post("/inquiries/{number}/outcome", response={200: InquiryOut, **ERRORS}, summary="登记处理方式")
+def outcome(request, number: str, payload: OutcomeIn):
+    return out(svc.record_outcome(actor=request.auth, number=number, now=now(), **payload.dict()))
+
+
+@router.post("/inquiries/{number}/acknowledge", response={200: InquiryOut, **ERRORS}, summary="接收人确认")
+def acknowledge(request, number: str):
+    return out(svc.acknowledge_referral(actor=request.auth, number=number, now=now()))
+
+
+class CloseIn(Schema):
+    result: str
+
+
+@router.post("/inquiries/{number}/close", response={200: InquiryOut, **ERRORS}, summary="办结")
+def close(request, number: str, payload: CloseIn):
+    return out(svc.close_inquiry(actor=request.auth, number=number, result=payload.result, now=now()))

@@ -1,0 +1,57 @@
+"""Forms for the window screens; they only collect input — rules live in the services."""
+from django import forms
+
+from bianmin.cases.models import ApplicantKind, DecisionOutcome, DeliveryMethod, IdType, MaterialReceipt
+from bianmin.inquiries.models import Channel, Outcome
+
+
+class ReceiveForm(forms.Form):
+    applicant_kind = forms.ChoiceField(label="申请人类型", choices=ApplicantKind.choices)
+    name = forms.CharField(label="申请人姓名/名称", max_length=128, required=False,
+                           widget=forms.TextInput(attrs={"autofocus": True}))
+    id_type = forms.ChoiceField(label="证件类型", choices=IdType.choices, required=False)
+    id_number = forms.CharField(label="证件号码", max_length=32, required=False)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    credit_code_override_reason = forms.CharField(label="信用代码校验不通过的核验说明", max_length=255, required=False)
+    legal_rep = forms.CharField(label="法定代表人", max_length=64, required=False)
+    contact = forms.CharField(label="联系人", max_length=64, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    address = forms.CharField(label="地址", max_length=255, required=False)
+    agent_name = forms.CharField(label="代理人姓名", max_length=64, required=False)
+    agent_id_number = forms.CharField(label="代理人身份证号", max_length=32, required=False)
+    agent_phone = forms.CharField(label="代理人电话", max_length=20, required=False)
+    agent_authorization = forms.CharField(label="授权委托说明", max_length=255, required=False)
+
+
+RECEIPT_CHOICES = MaterialReceipt.choices
+
+
+class InquiryForm(forms.Form):
+    channel = forms.ChoiceField(label="渠道", choices=Channel.choices)
+    visitor_name = forms.CharField(label="来访人/来电人", max_length=64, required=False,
+                                   widget=forms.TextInput(attrs={"autofocus": True}))
+    phone = forms.CharField(label="电话", max_length=20, required=False)
+    visitor_unit = forms.CharField(label="单位", max_length=128, required=False)
+    matter = forms.CharField(label="咨询事项", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="处理方式", choices=Outcome.choices)
+    result = forms.CharField(label="答复/说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    to_badge = forms.CharField(label="接收人/领导上岗证号", required=False)
+    materials = forms.CharField(label="代收材料（每行：名称 份数）", required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    authority = forms.CharField(label="有权机关", required=False)
+    contact = forms.CharField(label="联系方式", required=False)
+    reply_days = forms.IntegerField(label="承诺答复（工作日）", required=False, min_value=1, max_value=30)
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(label="办理结果", choices=DecisionOutcome.choices)
+    reasons = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    certificate_number = forms.CharField(label="证照编号", required=False)
+
+
+class DeliverForm(forms.Form):
+    method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices)
+    received_by = forms.CharField(label="签收人")

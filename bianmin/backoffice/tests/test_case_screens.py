@@ -1,0 +1,129 @@
+"""The window screens end to end through Django's test client (rules are tested in the services)."""
+import datetime as dt
+
+import pytest
+import time_machine
+
+from bianmin.cases.models import Case, Notice, Transfer
+from bianmin.cases.tests.conftest import ID, MATERIALS, _content
+from bianmin.inquiries.models import Inquiry
+
+from .test_views import login
+
+pytestmark = pytest.mark.django_db
+FROZEN = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def item(cast, org):
+    from bianmin.catalog.services import create_item
+    from bianmin.workdays.services import chinesecalendar_days, import_official
+
+    import_official(*chinesecalendar_days(), now=FROZEN)
+    return create_item(actor=cast["sysadmin"], code="SP-01", basic_code="1",
+                       content=_content(implementing_unit=org["dept"]), materials=MATERIALS, fees=[], faqs=[],
+                       now=FROZEN, publish=True)
+
+
+def receive_form(item, **overrides):
+    data = {"item": "SP-01", "applicant_kind": "PERSON", "name": "张三", "id_type": "RESIDENT_ID", "id_number": ID,
+            "phone": "13800138000"}
+    for m in item.materials.all():
+        data[f"m{m.pk}_how"] = "SHARED" if m.source == "GOVERNMENT" else "PAPER"
+        data[f"m{m.pk}_copies"] = "1"
+        data[f"m{m.pk}_ok"] = "on"
+    data.update(overrides)
+    return data
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_receive_accept_and_print(client, cast, item):
+    login(client, cast["window_a"])
+    assert "食品经营许可" in client.get("/staff/cases/new/", {"q": "食品"}).content.decode()
+    page = client.get("/staff/cases/new/", {"item": "SP-01"}).content.decode()
+    assert "申请书" in page and "场所平面图" in page
+    r = client.post("/staff/cases/new/", receive_form(item, id_number="110105194912310021"))
+    assert r.status_code == 200 and "校验位" in r.content.decode() and not Case.objects.exists()
+    r = client.post("/staff/cases/new/", receive_form(item))
+    case = Case.objects.get()
+    assert r["Location"] == f"/staff/cases/{case.number}/"
+    page = client.get(r["Location"]).content.decode()
+    assert "受理（A）" in page and "110***********002X" in page and ID not in page
+    client.post(r["Location"], {"action": "accept"})
+    case.refresh_from_db()
+    assert case.status == "ACCEPTED"
+    notice = Notice.objects.get(case=case, kind="RECEIPT")
+    page = client.get(f"/staff/notices/{notice.number}/").content.decode()
+    assert "首办负责制回执" in page and "window_a姓名" in page and case.query_code in page
+    pdf = client.get(f"/staff/notices/{notice.number}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # Another unit cannot open it: the same 404 as a missing case.
+    login(client, cast["town_window"])
+    assert client.get(f"/staff/cases/{case.number}/").status_code == 404
+    assert client.get(f"/staff/notices/{notice.number}/pdf/").status_code == 404
+    assert client.get("/staff/cases/NOPE/").status_code == 404
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_action_errors_are_shown_not_raised(client, cast, item):
+    login(client, cast["window_a"])
+    client.post("/staff/cases/new/", receive_form(item, **{f"m{item.materials.get(name='申请书').pk}_how": "MISSING"}))
+    case = Case.objects.get()
+    r = client.post(f"/staff/cases/{case.number}/", {"action": "accept"}, follow=True)
+    assert "必要材料缺失" in r.content.decode() and Case.objects.get().status == "RECEIVED"
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_search_by_phone_and_number(client, cast, item):
+    login(client, cast["window_a"])
+    client.post("/staff/cases/new/", receive_form(item))
+    case = Case.objects.get()
+    assert case.number in client.get("/staff/cases/", {"q": "13800138000"}).content.decode()
+    assert client.get("/staff/cases/", {"q": case.number})["Location"] == f"/staff/cases/{case.number}/"
+    assert case.number in client.get("/staff/work/").content.decode()
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_transfer_approval_screen(client, cast, item):
+    login(client, cast["window_a"])
+    client.post("/staff/cases/new/", receive_form(item))
+    case = Case.objects.get()
+    client.post(f"/staff/cases/{case.number}/", {"action": "accept"})
+    client.post(f"/staff/cases/{case.number}/", {"action": "transfer", "to_badge": "B-window_b", "reason": "调岗"})
+    transfer = Transfer.objects.get()
+    login(client, cast["leader"])
+    assert case.number in client.get("/staff/approvals/").content.decode()
+    client.post("/staff/approvals/", {"transfer": transfer.pk, "decision": "approve"})
+    assert Case.objects.get().first_handler == cast["window_b"].staff_profile
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_inquiry_screens(client, cast):
+    login(client, cast["window_a"])
+    r = client.post("/staff/inquiries/new/", {"channel": "PHONE", "matter": "咨询"})
+    assert r.status_code == 200 and "来电人" in r.content.decode()
+    r = client.post("/staff/inquiries/new/", {"channel": "PHONE", "matter": "咨询", "visitor_name": "王五",
+                                              "phone": "13800138000"})
+    inquiry = Inquiry.objects.get()
+    assert r["Location"] == f"/staff/inquiries/{inquiry.number}/"
+    client.post(r["Location"], {"outcome": "REFERRED_INTERNAL", "to_badge": "B-window_b"})
+    login(client, cast["window_b"])
+    client.post(f"/staff/inquiries/{inquiry.number}/", {"step": "acknowledge"})
+    client.post(f"/staff/inquiries/{inquiry.number}/", {"step": "close", "result": "已办理"})
+    inquiry.refresh_from_db()
+    assert inquiry.status == "CLOSED" and inquiry.referral_acknowledged_at
+    login(client, cast["town_window"])
+    assert client.get(f"/staff/inquiries/{inquiry.number}/").status_code == 404
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_public_lookup_page(client, cast, item):
+    login(client, cast["window_a"])
+    client.post("/staff/cases/new/", receive_form(item))
+    case = Case.objects.get()
+    client.logout()
+    page = client.get("/lookup/", {"n": case.number, "c": case.query_code}).content.decode()
+    assert "已收件" in page and "张三" not in page
+    wrong = client.post("/lookup/", {"number": case.number, "code": "WRONG123"}).content.decode()
+    unknown = client.post("/lookup/", {"number": "NOPE", "code": "WRONG123"}).content.decode()
+    assert "不正确" in wrong and "不正确" in unknown

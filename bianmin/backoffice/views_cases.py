@@ -1,0 +1,329 @@
+"""Window screens: my work, receive an application, case detail with actions, notices, approvals, 首问."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from bianmin.accounts.policies import can
+from bianmin.accounts.roles import Perm
+from bianmin.cases import services as svc
+from bianmin.cases.models import Notice
+from bianmin.cases.pdf import render_notice_pdf
+from bianmin.cases.policies import can_transition, get_case_for, visible_cases
+from bianmin.cases.selectors import case_detail, class_counts, intake_queue, pending_transfers, search_cases, workbench
+from bianmin.cases.services.core import acting_ids_for
+from bianmin.cases.workflow import Action, CaseClass, Status, actions_from
+from bianmin.catalog.selectors import current_version_by_code, current_versions
+from bianmin.core.errors import DomainError, NotFound
+from bianmin.core.masking import mask_id_staff, mask_phone
+from bianmin.core.timeutils import now, today
+from bianmin.inquiries import services as inq
+from bianmin.inquiries.models import Outcome
+
+from .forms_cases import RECEIPT_CHOICES, DecideForm, DeliverForm, InquiryForm, OutcomeForm, ReceiveForm
+from .views import StaffView
+
+
+def _errors_to_form(form, exc: DomainError) -> None:
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    for field, errors in exc.fields.items():
+        short = field.split(".")[-1]
+        for error in errors:
+            form.add_error(short if short in form.fields else None, f"{error}" if short in form.fields
+                           else f"{field}：{error}")
+
+
+class MyWorkView(StaffView):
+    """The window clerk's desk: cases by nearest deadline, applications awaiting review, open inquiries."""
+
+    def get(self, request):
+        user = request.user
+        return render(request, "backoffice/my_work.html", {
+            "cases": workbench(user, today())[:100], "queue": intake_queue(user)[:100],
+            "inquiries": inq.open_inquiries_for(user)[:100], "counts": class_counts(user),
+            "classes": CaseClass.choices, "can_receive": can(user, Perm.HANDLE_CASES)})
+
+
+class CaseSearchView(StaffView):
+    def get(self, request):
+        q, status, klass = (request.GET.get(k, "").strip() for k in ("q", "status", "class"))
+        qs = search_cases(request.user, q=q, status=status if status in Status.values else "",
+                          case_class=klass if klass in CaseClass.values else "")
+        if q and not status and not klass:
+            exact = qs.filter(number=q.upper()).first()
+            if exact:
+                return redirect("backoffice:case", number=exact.number)
+        page = Paginator(qs, 30).get_page(request.GET.get("page"))
+        return render(request, "backoffice/case_search.html", {
+            "page": page, "q": q, "status": status, "klass": klass, "statuses": Status.choices,
+            "classes": CaseClass.choices, "query": request.GET.urlencode()})
+
+
+class ReceiveView(StaffView):
+    permission = Perm.HANDLE_CASES
+
+    def get(self, request, form=None, rows=None):
+        code = request.GET.get("item") or request.POST.get("item", "")
+        version = current_version_by_code(code) if code else None
+        if version is None:
+            q = request.GET.get("q", "").strip()
+            items = current_versions(q=q)[:50]
+            return render(request, "backoffice/case_pick_item.html", {"items": items, "q": q})
+        materials = list(version.materials.all())
+        return render(request, "backoffice/case_receive.html", {
+            "version": version, "form": form or ReceiveForm(), "materials": materials, "choices": RECEIPT_CHOICES,
+            "rows": rows or {}})
+
+    def post(self, request):
+        form = ReceiveForm(request.POST)
+        code = request.POST.get("item", "")
+        version = current_version_by_code(code)
+        if version is None:
+            raise Http404
+        rows = {}
+        materials = []
+        for m in version.materials.all():
+            how = request.POST.get(f"m{m.pk}_how", "MISSING")
+            row = {"material": m.pk, "received_as": how, "copies": int(request.POST.get(f"m{m.pk}_copies") or 0),
+                   "acceptable": request.POST.get(f"m{m.pk}_ok") == "on",
+                   "problem": request.POST.get(f"m{m.pk}_problem", "")}
+            rows[m.pk] = row
+            materials.append(row)
+        if form.is_valid():
+            d = form.cleaned_data
+            applicant = {"kind": d["applicant_kind"], "name": d["name"], "id_type": d["id_type"],
+                         "id_number": d["id_number"], "phone": d["phone"], "address": d["address"],
+                         "credit_code": d["credit_code"], "legal_rep": d["legal_rep"], "contact": d["contact"],
+                         "credit_code_override_reason": d["credit_code_override_reason"]}
+            agent = {"name": d["agent_name"], "id_number": d["agent_id_number"], "phone": d["agent_phone"],
+                     "authorization": d["agent_authorization"]}
+            try:
+                case = svc.receive_case(actor=request.user, item_code=code, applicant=applicant, agent=agent,
+                                        materials=materials, now=now())
+            except DomainError as exc:
+                for field, errors in exc.fields.items():
+                    name = {"applicant.name": "name", "applicant.id_number": "id_number", "applicant.phone": "phone",
+                            "applicant.credit_code": "credit_code", "applicant.legal_rep": "legal_rep",
+                            "agent.id_number": "agent_id_number", "agent.phone": "agent_phone",
+                            "agent.name": "agent_name", "agent.authorization": "agent_authorization"}.get(field)
+                    for error in errors:
+                        form.add_error(name, error)
+            else:
+                messages.success(request, f"已收件，办件编号 {case.number}，查询码 {case.query_code}")
+                return redirect("backoffice:case", number=case.number)
+        request.GET = request.GET.copy()
+        request.GET["item"] = code
+        return self.get(request, form=form, rows=rows)
+
+
+# Action -> (service call, form fields it reads). Buttons come from the same table and policy as the server.
+def _run(action: str, user, number: str, post) -> str:
+    t = now()
+    if action == "accept":
+        svc.accept_case(actor=user, number=number, now=t, urgent=post.get("urgent") == "on",
+                        urgent_days=int(post["urgent_days"]) if post.get("urgent_days") else None)
+        return "已受理，已生成受理通知书和首办回执"
+    if action == "accept_immediately":
+        svc.accept_immediately(actor=user, number=number, now=t, certificate_number=post.get("certificate_number", ""))
+        return "已即办办结"
+    if action == "fix_on_spot":
+        svc.fix_on_spot(actor=user, number=number, note=post.get("note", ""), now=t)
+        return "已记录当场更正"
+    if action == "supplement_line":
+        svc.add_supplement_line(actor=user, number=number, material=post.get("material", ""),
+                                problem=post.get("problem", ""), standard=post.get("standard", ""), now=t)
+        return "已加入补正通知书（送达前可继续添加）"
+    if action == "supplement_serve":
+        svc.serve_supplement_notice(actor=user, number=number, now=t, justification=post.get("justification", ""))
+        return "补正通知书已送达"
+    if action == "resubmit":
+        names = post.getlist("material")
+        svc.resubmit(actor=user, number=number, now=t, materials=[
+            {"material": n, "received_as": "PAPER", "acceptable": True} for n in names])
+        return "已登记补正材料"
+    if action in ("not_licensed", "outside_powers", "reject"):
+        svc.refuse_case(actor=user, number=number, action=Action(action.upper()), reason=post.get("reason", ""),
+                        competent_organ=post.get("competent_organ", ""), now=t)
+        return "已作出不予受理处理"
+    if action == "start":
+        svc.start_case(actor=user, number=number, now=t, opinion=post.get("opinion", ""))
+        return "已开始办理"
+    if action == "decide":
+        svc.decide_case(actor=user, number=number, outcome=post.get("outcome", ""), reasons=post.get("reasons", ""),
+                        certificate_number=post.get("certificate_number", ""), now=t)
+        return "已作出决定"
+    if action == "deliver":
+        svc.deliver_case(actor=user, number=number, method=post.get("method", ""),
+                         received_by=post.get("received_by", ""), now=t)
+        return "已送达"
+    if action == "archive":
+        svc.archive_case(actor=user, number=number, now=t)
+        return "已归档"
+    if action == "withdraw":
+        svc.withdraw_case(actor=user, number=number, reason=post.get("reason", ""), now=t)
+        return "已登记撤回"
+    if action == "return":
+        svc.return_case(actor=user, number=number, reason=post.get("reason", ""), now=t)
+        return "已退件"
+    if action == "transfer":
+        svc.request_transfer(actor=user, number=number, to_badge=post.get("to_badge", ""),
+                             reason=post.get("reason", ""), now=t)
+        return "移交申请已提交，等待领导审批"
+    if action == "fee":
+        svc.record_fee(actor=user, number=number, fee_id=int(post.get("fee") or 0), amount=post.get("amount", ""),
+                       receipt_number=post.get("receipt_number", ""), now=t)
+        return "已登记收费"
+    if action == "comment":
+        svc.add_comment(actor=user, number=number, text=post.get("text", ""), now=t)
+        return "已添加备注"
+    raise Http404
+
+
+class CaseDetailView(StaffView):
+    def get(self, request, number: str):
+        try:
+            case = case_detail(get_case_for(request.user, number))
+        except NotFound:
+            raise Http404 from None
+        acting = acting_ids_for(case, today())
+        allowed = {a.value for a in actions_from(case.status)
+                   if can_transition(request.user, case, a, acting_ids=acting)}
+        draft = next((n for n in case.notices.all() if n.kind == "SUPPLEMENT" and not n.issued_at), None)
+        return render(request, "backoffice/case_detail.html", {
+            "case": case, "allowed": allowed, "draft": draft, "id_masked": mask_id_staff(case.applicant_id_number),
+            "phone_masked": mask_phone(case.applicant_phone), "decide_form": DecideForm(),
+            "deliver_form": DeliverForm(), "fees": case.item_version.fees.all(),
+            "is_open": case.status not in ("DECIDED", "DELIVERED", "ARCHIVED", "NOT_ACCEPTED", "WITHDRAWN",
+                                           "RETURNED")})
+
+    def post(self, request, number: str):
+        action = request.POST.get("action", "")
+        try:
+            message = _run(action, request.user, number, request.POST)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            detail = "；".join(m for msgs in exc.fields.values() for m in msgs)
+            messages.error(request, f"{exc.message}{'：' + detail if detail and detail != exc.message else ''}")
+        else:
+            messages.success(request, message)
+        return redirect("backoffice:case", number=number)
+
+
+def _notice_for(user, notice_number: str) -> Notice:
+    notice = (Notice.objects.select_related("case").filter(number=notice_number, issued_at__isnull=False,
+                                                            case__in=visible_cases(user)).first())
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def _lookup_url(request, notice: Notice) -> str:
+    return request.build_absolute_uri(reverse("public:lookup")) + \
+        f"?n={notice.content.get('case_number', '')}&c={notice.content.get('query_code', '')}"
+
+
+class NoticePrintView(StaffView):
+    def get(self, request, notice_number: str):
+        notice = _notice_for(request.user, notice_number)
+        return render(request, "backoffice/notice_print.html", {"n": notice.content, "notice": notice,
+                                                                 "lookup_url": _lookup_url(request, notice)})
+
+
+class NoticePdfView(StaffView):
+    def get(self, request, notice_number: str):
+        notice = _notice_for(request.user, notice_number)
+        pdf = render_notice_pdf(notice.content, lookup_url=_lookup_url(request, notice))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ApprovalsView(StaffView):
+    permission = Perm.APPROVE
+
+    def get(self, request):
+        return render(request, "backoffice/approvals.html", {"transfers": pending_transfers(request.user)})
+
+    def post(self, request):
+        transfer_id = int(request.POST.get("transfer") or 0)
+        try:
+            if request.POST.get("decision") == "approve":
+                svc.approve_transfer(actor=request.user, transfer_id=transfer_id, now=now(),
+                                     note=request.POST.get("note", ""))
+                messages.success(request, "已批准移交，接收人成为首办负责人")
+            else:
+                svc.reject_transfer(actor=request.user, transfer_id=transfer_id, now=now(),
+                                    note=request.POST.get("note", ""))
+                messages.success(request, "已驳回移交")
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            messages.error(request, exc.message + "".join("：" + m for ms in exc.fields.values() for m in ms))
+        return redirect("backoffice:approvals")
+
+
+class InquiryNewView(StaffView):
+    permission = Perm.HANDLE_INQUIRIES
+
+    def get(self, request, form=None):
+        return render(request, "backoffice/inquiry_new.html", {"form": form or InquiryForm()})
+
+    def post(self, request):
+        form = InquiryForm(request.POST)
+        if form.is_valid():
+            try:
+                inquiry = inq.register_inquiry(actor=request.user, now=now(), **form.cleaned_data)
+            except DomainError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, f"已登记首问 {inquiry.number}")
+                return redirect("backoffice:inquiry", number=inquiry.number)
+        return self.get(request, form=form)
+
+
+class InquiryDetailView(StaffView):
+    permission = Perm.HANDLE_INQUIRIES
+
+    def get(self, request, number: str, form=None):
+        try:
+            inquiry = inq.get_inquiry_for(request.user, number)
+        except NotFound:
+            raise Http404 from None
+        return render(request, "backoffice/inquiry_detail.html", {
+            "i": inquiry, "events": inquiry.events.select_related("actor"), "form": form or OutcomeForm(),
+            "phone_masked": mask_phone(inquiry.phone), "outcomes": Outcome})
+
+    def post(self, request, number: str):
+        step = request.POST.get("step")
+        try:
+            if step == "acknowledge":
+                inq.acknowledge_referral(actor=request.user, number=number, now=now())
+            elif step == "close":
+                inq.close_inquiry(actor=request.user, number=number, result=request.POST.get("result", ""), now=now())
+            else:
+                form = OutcomeForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, number, form=form)
+                d = form.cleaned_data
+                materials = []
+                for line in (d["materials"] or "").splitlines():
+                    parts = line.split()
+                    if parts:
+                        materials.append({"name": " ".join(parts[:-1]) or parts[0],
+                                          "count": parts[-1] if len(parts) > 1 else 0})
+                inq.record_outcome(actor=request.user, number=number, now=now(), outcome=d["outcome"],
+                                   result=d["result"], to_badge=d["to_badge"], materials=materials,
+                                   authority=d["authority"], contact=d["contact"], reply_days=d["reply_days"] or 0)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            messages.error(request, exc.message + "".join("：" + m for ms in exc.fields.values() for m in ms))
+        else:
+            messages.success(request, "已保存")
+        return redirect("backoffice:inquiry", number=number)
