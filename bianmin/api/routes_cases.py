@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from bianmin.cases import services as svc
 from bianmin.cases.policies import get_case_for
@@ -129,7 +130,7 @@ def create_case(request, payload: CaseIn):
     case = svc.receive_case(actor=request.auth, item_code=payload.item, applicant=payload.applicant.dict(),
                             agent=payload.agent.dict() if payload.agent else None,
                             materials=[m.dict() for m in payload.materials], now=now())
-    return 201, {"number": case.number, "query_code": case.query_code, "status": case.status}
+    return Status(201, {"number": case.number, "query_code": case.query_code, "status": case.status})
 
 
 @router.get("/cases", response={200: dict, **ERRORS}, summary="办件查询（编号、申请人、电话）")

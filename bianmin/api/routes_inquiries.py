@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from bianmin.core.masking import mask_phone
 from bianmin.core.timeutils import now
@@ -48,7 +49,7 @@ def out(i) -> dict[str, Any]:
 
 @router.post("/inquiries", response={201: InquiryOut, **ERRORS}, summary="首问登记")
 def create(request, payload: InquiryIn):
-    return 201, out(svc.register_inquiry(actor=request.auth, now=now(), **payload.dict()))
+    return Status(201, out(svc.register_inquiry(actor=request.auth, now=now(), **payload.dict())))
 
 
 @router.get("/inquiries", response={200: list[InquiryOut], **ERRORS}, summary="我负责的未办结首问")
