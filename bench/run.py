@@ -68,6 +68,11 @@ def main() -> int:
     print(f"[1] add 20 working days × 10,000 dates: Bianmin {r['ours_us']:.2f} µs/call, "
           f"chinesecalendar loop {r['loop_us']:.1f} µs/call, {r['ratio']:.0f}× faster "
           f"(target ≤ 2 µs and ≥ 200×): {'OK' if ok else 'MISSED'}")
+    sys.stdout.flush()
+    if os.environ.get("BENCH_SKIP_HTTP") != "1":
+        import subprocess
+
+        subprocess.run([sys.executable, str(Path(__file__).parent / "http_bench.py")], check=False)
     return 0 if ok else 1
 
 

@@ -3,12 +3,24 @@ from __future__ import annotations
 
 from bianmin.core.errors import Forbidden
 
-from .roles import Perm, Role, group_name
+from .roles import ROLE_PERMS, Perm, Role, group_name
+
+
+def _perms(user) -> frozenset[str]:
+    """Return the user's custom permissions from their roles (one query, cached on the user object)."""
+    cached = getattr(user, "_bianmin_perms", None)
+    if cached is None:
+        roles = roles_of(user)
+        cached = frozenset(str(p) for role in roles for p in ROLE_PERMS[role])
+        user._bianmin_perms = cached
+    return cached
 
 
 def can(user, perm: Perm) -> bool:
-    """Return whether ``user`` is signed in, active and holds ``perm``."""
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(str(perm)))
+    """Return whether ``user`` is signed in, active and holds ``perm`` (through a role, or as superuser)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or str(perm) in _perms(user)
 
 
 def require(user, perm: Perm) -> None:
@@ -18,13 +30,24 @@ def require(user, perm: Perm) -> None:
 
 
 def roles_of(user) -> set[Role]:
-    """Return the roles ``user`` holds."""
+    """Return the roles ``user`` holds (cached on the user object for the request)."""
     if not user or not user.is_authenticated:
         return set()
-    names = set(user.groups.values_list("name", flat=True))
-    return {role for role in Role if group_name(role) in names}
+    cached = getattr(user, "_bianmin_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if group_name(role) in names)
+        user._bianmin_roles = cached
+    return set(cached)
 
 
 def has_role(user, role: Role) -> bool:
     """Return whether ``user`` holds ``role``."""
     return role in roles_of(user)
+
+
+def forget_cached_roles(user) -> None:
+    """Drop the per-request role and permission caches after a role change."""
+    for name in ("_bianmin_roles", "_bianmin_perms", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        if hasattr(user, name):
+            delattr(user, name)

@@ -16,7 +16,7 @@ from bianmin.audit.services import record
 from bianmin.core.errors import DomainError, Forbidden, NotFound
 
 from .models import ApiToken, LoginThrottle
-from .policies import require, roles_of
+from .policies import forget_cached_roles, require, roles_of
 from .roles import ADMIN_ROLES, ROLE_PERMS, SYSADMIN_MODEL_APPS, Perm, Role, group_name
 
 GENERIC_LOGIN_ERROR = "用户名或密码不正确，或账号已被临时锁定（连续失败5次锁定30分钟，可联系安全管理员解锁）"
@@ -183,6 +183,7 @@ def _check_grant(actor, target, role: Role) -> None:
 def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
     """Grant ``role`` to ``target``; the three administrator roles exclude each other."""
     _check_grant(actor, target, role)
+    original = target
     with transaction.atomic():
         target = get_user_model().objects.select_for_update().get(pk=target.pk)
         held = roles_of(target)
@@ -193,6 +194,8 @@ def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
             names = "、".join(r.label for r in clash)
             raise DomainError.for_field("role", f"系统管理员、安全管理员、审计管理员三者互斥：该用户已是{names}")
         target.groups.add(Group.objects.get(name=group_name(role)))
+        forget_cached_roles(target)
+        forget_cached_roles(original)
         if role == Role.SYSADMIN and not target.is_staff:
             target.is_staff = True
             target.save(update_fields=["is_staff"])
@@ -203,11 +206,14 @@ def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
 def revoke_role(*, actor, target, role: Role, now: dt.datetime) -> None:
     """Take ``role`` away from ``target``."""
     _check_grant(actor, target, role)
+    original = target
     with transaction.atomic():
         target = get_user_model().objects.select_for_update().get(pk=target.pk)
         if role not in roles_of(target):
             raise DomainError.for_field("role", f"该用户没有角色“{role.label}”")
         target.groups.remove(Group.objects.get(name=group_name(role)))
+        forget_cached_roles(target)
+        forget_cached_roles(original)
         if role == Role.SYSADMIN and target.is_staff and not target.is_superuser:
             target.is_staff = False
             target.save(update_fields=["is_staff"])

@@ -154,20 +154,37 @@ class AcceptIn(Schema):
     urgent_days: int | None = None
 
 
-class AcceptOut(CaseOut):
-    pass
+class AcceptOut(Schema):
+    number: str
+    status: str
+    case_class: str
+    accepted_at: dt.datetime | None
+    first_handler: dict[str, str] | None
+    committed_deadline: dt.date | None
+    legal_deadline: dt.date | None
+    provisional: bool
+    urgent: bool
+
+
+def accept_out(case) -> dict[str, Any]:
+    handler = case.first_handler
+    return {"number": case.number, "status": case.status, "case_class": case.case_class,
+            "accepted_at": case.accepted_at, "committed_deadline": case.committed_deadline,
+            "legal_deadline": case.legal_deadline, "provisional": case.deadline_provisional, "urgent": case.urgent,
+            "first_handler": {"name": handler.name, "badge": handler.badge_number} if handler else None}
 
 
 def _done(request, number: str):
     return case_out(get_case_for(request.auth, number))
 
 
-@router.post("/cases/{number}/accept", response={200: CaseOut, **ERRORS}, summary="受理")
+@router.post("/cases/{number}/accept", response={200: AcceptOut, **ERRORS},
+             summary="受理（返回承诺和法定办结日期）")
 def accept(request, number: str, payload: AcceptIn | None = None):
     payload = payload or AcceptIn()
-    svc.accept_case(actor=request.auth, number=number, now=now(), urgent=payload.urgent,
-                    urgent_days=payload.urgent_days)
-    return _done(request, number)
+    case = svc.accept_case(actor=request.auth, number=number, now=now(), urgent=payload.urgent,
+                           urgent_days=payload.urgent_days)
+    return accept_out(case)
 
 
 class ImmediateIn(Schema):

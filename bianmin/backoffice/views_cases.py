@@ -43,8 +43,8 @@ class MyWorkView(StaffView):
     def get(self, request):
         user = request.user
         return render(request, "backoffice/my_work.html", {
-            "cases": workbench(user, today())[:100], "queue": intake_queue(user)[:100],
-            "inquiries": inq.open_inquiries_for(user)[:100], "counts": class_counts(user),
+            "cases": workbench(user, today())[:30], "queue": intake_queue(user)[:20],
+            "inquiries": inq.open_inquiries_for(user)[:20], "counts": class_counts(user),
             "classes": CaseClass.choices, "can_receive": can(user, Perm.HANDLE_CASES)})
 
 

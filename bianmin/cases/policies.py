@@ -24,9 +24,9 @@ def visible_cases(user) -> QuerySet[Case]:
 
 def get_case_for(user, number: str, *, for_update: bool = False) -> Case:
     """Return the case ``number`` if the user may see it; raise NotFound otherwise (missing or forbidden)."""
-    qs = visible_cases(user)
+    qs = visible_cases(user).select_related("item_version__item", "unit__region")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     case = qs.filter(number=number).first()
     if case is None:
         raise NotFound("办件不存在")

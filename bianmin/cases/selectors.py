@@ -53,9 +53,13 @@ def search_cases(user, q: str = "", status: str = "", case_class: str = "") -> Q
     return qs.order_by("-received_at")
 
 
-def class_counts(user) -> dict[str, int]:
-    """Return the number of visible cases per class."""
-    rows = visible_cases(user).values("case_class").annotate(n=Count("id"))
+def class_counts(user, *, whole_scope: bool = False) -> dict[str, int]:
+    """Return the number of the user's own cases (first handler) per class, or of all visible cases."""
+    qs = visible_cases(user)
+    if not whole_scope:
+        profile = staff_profile_of(user)
+        qs = qs.filter(first_handler=profile) if profile else qs.none()
+    rows = qs.order_by().values("case_class").annotate(n=Count("id"))
     counts = {c.value: 0 for c in CaseClass}
     counts.update({r["case_class"]: r["n"] for r in rows})
     return counts

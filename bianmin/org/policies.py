@@ -10,10 +10,13 @@ def staff_profile_of(user) -> StaffProfile | None:
     """Return the user's staff profile, or None."""
     if not user or not user.is_authenticated:
         return None
-    try:
-        return user.staff_profile
-    except StaffProfile.DoesNotExist:
-        return None
+    cached = getattr(user, "_bianmin_profile", False)
+    if cached is not False:
+        return cached
+    # One query with the unit and region, cached on the user object for the rest of the request.
+    profile = StaffProfile.objects.select_related("unit__region").filter(user_id=user.pk).first()
+    user._bianmin_profile = profile
+    return profile
 
 
 def scope_path(user) -> str | None:

@@ -1,0 +1,240 @@
+"""HTTP benchmarks on PostgreSQL behind gunicorn with 8 concurrent clients (issue 3, item 13).
+
+1. receive + accept (two requests per case): cases per second, nothing lost, no duplicate numbers.
+2. with BENCH_CASES (default 200,000) cases in the database: the first handler's workbench page and a case's
+   detail page, p50/p95 latency.
+
+Uses DATABASE_URL when set; otherwise starts a throwaway PostgreSQL (initdb + pg_ctl) on loopback, like CI.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8765"))
+CLIENTS = 8
+ID = "11010519491231002X"
+
+
+def _pg_bin() -> Path | None:
+    for d in sorted(Path("/usr/lib/postgresql").glob("*/bin")):
+        if (d / "initdb").exists():
+            return d
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+class ThrowawayPostgres:
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="bianmin-bench-pg."))
+        self.port = 55499
+        self.bin = _pg_bin()
+
+    def _as_postgres(self, cmd: str) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+            subprocess.run(["su", "postgres", "-s", "/bin/sh", "-c", cmd], check=True, stdout=subprocess.DEVNULL)
+        else:
+            subprocess.run(["/bin/sh", "-c", cmd], check=True, stdout=subprocess.DEVNULL)
+
+    def start(self) -> str:
+        data = self.dir / "data"
+        self._as_postgres(f"'{self.bin}/initdb' -D '{data}' -U postgres -A trust -E UTF8 --locale=C.UTF-8")
+        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB")
+        self._as_postgres(f"'{self.bin}/pg_ctl' -D '{data}' -o \"{opts}\" -l '{self.dir}/log' -w start")
+        subprocess.run([f"{self.bin}/psql", "-h", HOST, "-p", str(self.port), "-U", "postgres", "-c",
+                        "CREATE DATABASE bianmin_bench"], check=True, stdout=subprocess.DEVNULL)
+        return f"postgres://postgres@{HOST}:{self.port}/bianmin_bench"
+
+    def stop(self) -> None:
+        self._as_postgres(f"'{self.bin}/pg_ctl' -D '{self.dir / 'data'}' -m fast stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def manage(env: dict, *args: str) -> str:
+    if args and args[0] == "shell":
+        args = ("shell", "--no-imports", *args[1:])
+    out = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True,
+                         text=True).stdout
+    return out.strip().splitlines()[-1] if args[0] == "shell" and out.strip() else out
+
+
+class Client:
+    """A keep-alive HTTP client with cookies (enough for the session login and the API)."""
+
+    def __init__(self):
+        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.conn.request(method, path, body=body, headers=headers)
+        resp = self.conn.getresponse()
+        data = resp.read()
+        for value in resp.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return resp.status, data
+
+    def json(self, method: str, path: str, payload=None, token: str = ""):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        status, data = self.request(method, path, json.dumps(payload or {}), headers)
+        return status, json.loads(data or b"{}")
+
+    def login(self, username: str, password: str) -> None:
+        _s, page = self.request("GET", "/staff/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        body = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+        status, _ = self.request("POST", "/staff/login/", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{HOST}:{PORT}/staff/login/"})
+        assert status == 302, status
+
+
+def run_clients(worker, seconds: float) -> list:
+    results: list = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def loop(n: int):
+        local = worker(n, stop_at)
+        with lock:
+            results.extend(local)
+
+    threads = [threading.Thread(target=loop, args=(n,)) for n in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] * 1000
+
+
+def main() -> int:
+    cases = int(os.environ.get("BENCH_CASES", "200000"))
+    pg = None
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        if _pg_bin() is None:
+            print("[2-4] HTTP benchmarks skipped: no DATABASE_URL and no PostgreSQL server binaries (initdb)")
+            return 0
+        pg = ThrowawayPostgres()
+        url = pg.start()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
+    server = None
+    try:
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "seed_demo")
+        have = int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
+        if have < cases:
+            t0 = time.monotonic()
+            subprocess.run([PY, "manage.py", "seed_volume", "--cases", str(cases - have)], cwd=ROOT, env=env,
+                           check=True, stdout=subprocess.DEVNULL)
+            print(f"      seed_volume: {cases - have:,} cases in {time.monotonic() - t0:.0f} s")
+        manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
+        server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}",
+                                   "-w", "4", "--worker-class", "gthread", "--threads", "2", "--log-level",
+                                   "warning"], cwd=ROOT, env=env)
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection(HOST, PORT, timeout=1).request("GET", "/api/v1/openapi.json")
+                break
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(1)
+        # 1. receive + accept
+        _s, body = Client().json("POST", "/api/v1/auth/token", {"username": "window1",
+                                                                  "password": "Bianmin-Demo-2026"})
+        token = body["token"]
+        before = int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
+
+        def receive_accept(n, stop_at):
+            c, out = Client(), []
+            while time.monotonic() < stop_at:
+                t0 = time.monotonic()
+                s1, created = c.json("POST", "/api/v1/cases", {
+                    "item": "YX-0002", "applicant": {"name": f"压测{n}", "id_number": ID, "phone": "13800138000"},
+                    "materials": [{"material": "食品经营许可申请书"},
+                                  {"material": "经营场所平面图、设备布局图及操作流程说明"},
+                                  {"material": "食品安全管理人员名单及身份证明"}]}, token)
+                if s1 != 201:
+                    out.append(("error", s1, created))
+                    continue
+                s2, accepted = c.json("POST", f"/api/v1/cases/{created['number']}/accept", {}, token)
+                out.append(("ok" if s2 == 200 else "error", created["number"], time.monotonic() - t0))
+            return out
+
+        t0 = time.monotonic()
+        results = run_clients(receive_accept, 20)
+        elapsed = time.monotonic() - t0
+        ok = [r for r in results if r[0] == "ok"]
+        errors = [r for r in results if r[0] == "error"]
+        after = int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
+        numbers = [r[1] for r in ok]
+        rate = len(ok) / elapsed
+        print(f"[2] receive + accept over HTTP, 8 clients, gunicorn 4×2 gthread, PostgreSQL: {rate:.0f} cases/s "
+              f"(p95 pair {pct([r[2] for r in ok], 0.95):.0f} ms), {len(errors)} errors, "
+              f"{after - before - len(ok)} lost/extra, {len(numbers) - len(set(numbers))} duplicate numbers "
+              f"(target ≥ 100/s): {'OK' if rate >= 100 and not errors and after - before == len(ok) else 'MISSED'}")
+        if errors:
+            print("      first error:", errors[0][:3])
+        # 2/3. workbench and case detail with the volume in place
+        sample = manage(env, "shell", "-c", "from bianmin.cases.models import Case;"
+                        "print(' '.join(Case.objects.filter(unit__code='C01').order_by('?')"
+                        ".values_list('number', flat=True)[:500]))").split()
+
+        def pages(path_for):
+            def worker(n, stop_at):
+                c, out = Client(), []
+                c.login("window1", "Bianmin-Demo-2026")
+                rng = random.Random(n)
+                while time.monotonic() < stop_at:
+                    t = time.monotonic()
+                    status, _ = c.request("GET", path_for(rng))
+                    out.append((status, time.monotonic() - t))
+                return out
+            return worker
+
+        for label, path_for, index in (("first handler's workbench /staff/work/", lambda rng: "/staff/work/", 3),
+                                       ("case detail /staff/cases/N/",
+                                        lambda rng: f"/staff/cases/{rng.choice(sample)}/", 4)):
+            res = run_clients(pages(path_for), 15)
+            times = [t for s, t in res if s == 200]
+            bad = len([s for s, _t in res if s != 200])
+            p95 = pct(times, 0.95)
+            print(f"[{index}] {label} with {after:,} cases, 8 clients: p50 {statistics.median(times) * 1000:.0f} ms, "
+                  f"p95 {p95:.0f} ms over {len(times)} requests, {bad} non-200 (target p95 ≤ 50 ms): "
+                  f"{'OK' if p95 <= 50 and not bad else 'MISSED'}")
+    finally:
+        if server:
+            server.terminate()
+            server.wait(10)
+        if pg:
+            pg.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
