@@ -107,6 +107,11 @@ class Case(models.Model):
             models.CheckConstraint(condition=Q(case_class__in=CaseClass.values), name="case_class_valid"),
         ]
         indexes = [
+            # The first handler's workbench: open cases by nearest deadline (partial: closed cases are most rows).
+            models.Index(fields=["first_handler", "committed_deadline"], name="case_workbench_open_idx",
+                         condition=Q(status__in=["ACCEPTED", "IN_PROGRESS", "DECIDED"])),
+            models.Index(fields=["unit", "intake_deadline"], name="case_intake_queue_idx",
+                         condition=Q(status__in=["RECEIVED", "SUPPLEMENT"])),
             models.Index(fields=["first_handler", "status", "committed_deadline"], name="case_workbench_idx"),
             models.Index(fields=["unit_path", "status"], name="case_scope_status_idx"),
             models.Index(fields=["status", "intake_deadline"], name="case_intake_timer_idx"),

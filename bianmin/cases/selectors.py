@@ -12,7 +12,7 @@ from bianmin.org.selectors import absent_staff_ids
 
 from .models import Case, CaseEvent, Transfer, TransferStatus
 from .policies import visible_cases
-from .workflow import CLOSED, CaseClass, Status
+from .workflow import CaseClass, Status
 
 LIST_FIELDS = ("item_version__item", "unit", "first_handler")
 
@@ -25,9 +25,9 @@ def workbench(user, today: dt.date) -> QuerySet[Case]:
         return Case.objects.none()
     backs = list(Post.objects.filter(b_staff=profile).values_list("a_staff_id", flat=True))
     acting_for = absent_staff_ids(backs, today) if backs else set()
-    return (visible_cases(user).filter(first_handler_id__in=[profile.pk, *acting_for])
-            .exclude(status__in=CLOSED).select_related(*LIST_FIELDS)
-            .order_by("committed_deadline", "received_at"))
+    return (visible_cases(user).filter(first_handler_id__in=[profile.pk, *acting_for],
+                                       status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.DECIDED])
+            .select_related(*LIST_FIELDS).order_by("committed_deadline", "received_at"))
 
 
 def intake_queue(user) -> QuerySet[Case]:
