@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", views_cases.CaseSearchView.as_view(), name="cases"),
     path("cases/new/", views_cases.ReceiveView.as_view(), name="receive"),
     path("cases/<str:number>/", views_cases.CaseDetailView.as_view(), name="case"),
+    path("cases/<str:number>/files/<int:file_id>/", views_cases.CaseFileView.as_view(), name="case_file"),
     path("notices/<str:notice_number>/", views_cases.NoticePrintView.as_view(), name="notice"),
     path("notices/<str:notice_number>/pdf/", views_cases.NoticePdfView.as_view(), name="notice_pdf"),
     path("approvals/", views_cases.ApprovalsView.as_view(), name="approvals"),

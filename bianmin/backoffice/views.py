@@ -127,6 +127,10 @@ class HomeView(StaffView):
         days = password_expires_in_days(user, now=now())
         if days is not None:
             notices.append(f"您的密码将在{days}天后过期，请及时修改")
+        if can(user, Perm.APPROVE) and profile:
+            posts = list(posts_for_unit(profile.unit_id))
+            away = absent_staff_ids({i for p in posts for i in (p.a_staff_id, p.b_staff_id) if i}, today())
+            notices += [a.warning for a in (acting_for(p, today(), away=away) for p in posts) if a.warning]
         if can(user, Perm.MANAGE_CALENDAR):
             missing = next_year_missing()
             if missing:

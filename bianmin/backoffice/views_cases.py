@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -177,6 +177,12 @@ def _run(action: str, user, number: str, post) -> str:
         svc.record_fee(actor=user, number=number, fee_id=int(post.get("fee") or 0), amount=post.get("amount", ""),
                        receipt_number=post.get("receipt_number", ""), now=t)
         return "已登记收费"
+    if action == "upload":
+        upload = post.files.get("file") if hasattr(post, "files") else None
+        if upload is None:
+            raise DomainError.for_field("file", "请选择要上传的文件")
+        svc.upload_file(actor=user, number=number, upload=upload, material_name=post.get("material", ""), now=t)
+        return "已上传"
     if action == "comment":
         svc.add_comment(actor=user, number=number, text=post.get("text", ""), now=t)
         return "已添加备注"
@@ -202,8 +208,10 @@ class CaseDetailView(StaffView):
 
     def post(self, request, number: str):
         action = request.POST.get("action", "")
+        post = request.POST.copy()
+        post.files = request.FILES
         try:
-            message = _run(action, request.user, number, request.POST)
+            message = _run(action, request.user, number, post)
         except NotFound:
             raise Http404 from None
         except DomainError as exc:
@@ -327,3 +335,19 @@ class InquiryDetailView(StaffView):
         else:
             messages.success(request, "已保存")
         return redirect("backoffice:inquiry", number=number)
+
+
+class CaseFileView(StaffView):
+    """Serve an uploaded material only after the case scope check, as an attachment."""
+
+    def get(self, request, number: str, file_id: int):
+        try:
+            case = get_case_for(request.user, number)
+        except NotFound:
+            raise Http404 from None
+        stored = case.files.filter(pk=file_id).first()
+        if stored is None:
+            raise Http404
+        response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -34,3 +34,26 @@ def validate_upload(file) -> None:
     file.seek(position)
     if ext not in sniff(head):
         raise ValidationError("文件内容与扩展名不符，请上传真实的 PDF、JPEG、PNG 或 OFD 文件", code="content")
+
+
+def without_metadata(file):
+    """Return a JPEG or PNG re-encoded without EXIF and other metadata; other files unchanged."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    name = getattr(file, "name", "") or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ("jpg", "jpeg", "png"):
+        return file
+    file.seek(0)
+    with Image.open(file) as image:
+        image.load()
+        clean = Image.new(image.mode, image.size)  # a fresh image carries no EXIF, XMP or text chunks
+        if image.mode == "P" and image.getpalette():
+            clean.putpalette(image.getpalette())
+        clean.paste(image)
+        buffer = io.BytesIO()
+        clean.save(buffer, format="PNG" if ext == "png" else "JPEG", quality=92)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png" if ext == "png" else "image/jpeg")

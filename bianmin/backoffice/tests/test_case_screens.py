@@ -127,3 +127,31 @@ def test_public_lookup_page(client, cast, item):
     wrong = client.post("/lookup/", {"number": case.number, "code": "WRONG123"}).content.decode()
     unknown = client.post("/lookup/", {"number": "NOPE", "code": "WRONG123"}).content.decode()
     assert "不正确" in wrong and "不正确" in unknown
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_upload_and_download_through_the_scope_check(client, cast, item):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    login(client, cast["window_a"])
+    client.post("/staff/cases/new/", receive_form(item))
+    case = Case.objects.get()
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMaker"
+    Image.new("RGB", (8, 8), "red").save(buffer, format="JPEG", exif=exif)
+    photo = SimpleUploadedFile("场所照片.jpg", buffer.getvalue(), content_type="image/jpeg")
+    client.post(f"/staff/cases/{case.number}/", {"action": "upload", "material": "场所平面图", "file": photo})
+    stored = case.files.get()
+    r = client.get(f"/staff/cases/{case.number}/files/{stored.pk}/")
+    body = b"".join(r.streaming_content)
+    assert r["Content-Disposition"].startswith("attachment") and r["X-Content-Type-Options"] == "nosniff"
+    assert body.startswith(b"\xff\xd8\xff") and b"SecretCameraMaker" not in body  # EXIF stripped
+    bad = SimpleUploadedFile("x.pdf", b"MZ not a pdf")
+    r = client.post(f"/staff/cases/{case.number}/", {"action": "upload", "file": bad}, follow=True)
+    assert "不符" in r.content.decode() and case.files.count() == 1
+    login(client, cast["town_window"])
+    assert client.get(f"/staff/cases/{case.number}/files/{stored.pk}/").status_code == 404

@@ -29,7 +29,8 @@ ALLOWED = {
     "backoffice:approvals": {"leader"},
 }
 # URLs that need an object: checked with real objects in bianmin/backoffice/tests/test_case_screens.py
-OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry"}
+OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry",
+               "backoffice:case_file"}
 
 
 def staff_url_names():
@@ -220,3 +221,15 @@ def test_calendar_notice_page_finalises_a_year(client, cast):
     assert CalendarYear.objects.get(year=2027).finalized_by == cast["sysadmin"]
     assert CalendarDay.objects.filter(date__year=2027, region__isnull=True).count() == 2
     assert AuditEntry.objects.filter(action=AuditAction.CALENDAR_CHANGE).exists()
+
+
+def test_leader_is_warned_when_a_and_b_are_both_away(client, cast):
+    from bianmin.core.timeutils import today
+    from bianmin.org.models import Absence
+
+    for who in ("window_a", "window_b"):
+        Absence.objects.create(staff=cast[who].staff_profile, kind="LEAVE", start_date=today(), end_date=today())
+    login(client, cast["leader"])
+    assert "A角和B角当日均不在岗" in client.get("/staff/").content.decode()
+    login(client, cast["window_a"])
+    assert "A角和B角当日均不在岗" not in client.get("/staff/").content.decode()

@@ -12,7 +12,7 @@ from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.core.errors import Conflict, DomainError
-from bianmin.core.uploads import validate_upload
+from bianmin.core.uploads import validate_upload, without_metadata
 
 from ..models import CaseFile, Comment, FeePayment
 from ..workflow import Status
@@ -73,8 +73,11 @@ def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: 
     require(actor, Perm.HANDLE_CASES)
     try:
         validate_upload(upload)
+        upload = without_metadata(upload)  # EXIF (location, device) is stripped from images
     except ValidationError as exc:
         raise DomainError.for_field("file", exc.messages[0]) from None
+    except OSError:
+        raise DomainError.for_field("file", "图片文件已损坏，无法读取") from None
     with transaction.atomic():
         case = locked_case(actor, number)
         files = list(case.files.values_list("size", flat=True))

@@ -6,11 +6,10 @@ from django.utils import timezone
 
 from bianmin.cases import services as svc
 from bianmin.cases.models import Case, CaseEvent
+from bianmin.cases.tests.conftest import ID
 from bianmin.cases.workflow import CaseClass, Status
 from bianmin.demo.seed import seed_demo
 from conftest import NOW
-
-from .conftest import ID
 
 pytestmark = pytest.mark.django_db
 
