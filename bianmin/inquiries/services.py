@@ -5,13 +5,14 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from bianmin.accounts.policies import can, require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
+from bianmin.core.counters import next_value
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.core.validators import validate_phone
 from bianmin.org.models import StaffProfile
@@ -34,17 +35,7 @@ def _profile(actor) -> StaffProfile:
 
 def _number(unit, now: dt.datetime) -> str:
     day = timezone.localtime(now).date()
-    counter = InquiryCounter.objects.select_for_update().filter(unit=unit, day=day).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                InquiryCounter.objects.create(unit=unit, day=day)
-        except IntegrityError:
-            pass
-        counter = InquiryCounter.objects.select_for_update().get(unit=unit, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"Z{unit.code}{day:%Y%m%d}{counter.last:04d}"
+    return f"Z{unit.code}{day:%Y%m%d}{next_value(InquiryCounter, unit=unit, day=day):04d}"
 
 
 def _event(inquiry: Inquiry, actor, now, action: str, note: str = "", data: dict | None = None) -> None:

@@ -5,12 +5,12 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
-from bianmin.core.errors import Forbidden
+from bianmin.core.counters import next_value
+from bianmin.core.errors import Conflict, Forbidden
 from bianmin.org.models import Post
 from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import absent_staff_ids
@@ -27,25 +27,10 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
 
 
-def _next_counter(model, lookup: dict[str, Any]) -> int:
-    """Lock (creating if needed) the counter row for ``lookup`` and return the next number."""
-    counter = model.objects.select_for_update().filter(**lookup).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                model.objects.create(**lookup, last=0)
-        except IntegrityError:
-            pass  # another transaction created it first; lock theirs
-        counter = model.objects.select_for_update().get(**lookup)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
-
-
 def next_case_number(unit, now: dt.datetime) -> str:
     """Return the next case number: unit code + date + 4-digit sequence (unique under concurrency)."""
     day = timezone.localtime(now).date()
-    seq = _next_counter(CaseCounter, {"unit": unit, "day": day})
+    seq = next_value(CaseCounter, unit=unit, day=day)
     return f"{unit.code}{day:%Y%m%d}{seq:04d}"
 
 
@@ -55,7 +40,7 @@ def next_notice_number(kind: str, now: dt.datetime) -> str:
 
     prefix = NOTICE_PREFIX[kind]
     year = timezone.localtime(now).year
-    seq = _next_counter(NoticeCounter, {"prefix": prefix, "year": year})
+    seq = next_value(NoticeCounter, prefix=prefix, year=year)
     return f"{prefix}-{year}-{seq:06d}"
 
 
@@ -108,8 +93,6 @@ def transition(case: Case, *, actor, action: Action, now: dt.datetime, opinion: 
         require_transition(actor, case, action, acting_ids=acting_ids_for(case, timezone.localtime(now).date()))
     target = next_status(case.status, action)
     if target is None:
-        from bianmin.core.errors import Conflict
-
         raise Conflict(f"办件当前状态为“{case.get_status_display()}”，不能执行“{action.label}”")
     before = case.status
     fields = {"status", "case_class", "version"}
