@@ -69,7 +69,7 @@ class InquiryEvent(models.Model):
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=24)
+    action = models.CharField(max_length=40)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 

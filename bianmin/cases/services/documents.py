@@ -63,8 +63,12 @@ def acceptance_content(case, actor, now) -> dict[str, Any]:
 
 
 def receipt_content(case, actor, now) -> dict[str, Any]:
+    v = case.item_version
     return {**base_content(case, actor, now), "title": "首办负责制回执",
             "accepted_at": _d(case.accepted_at), "committed_deadline": _d(case.committed_deadline),
+            "legal_limit": f"{v.legal_limit}个{v.get_legal_limit_unit_display()}",
+            "committed_limit": (f"{v.committed_limit}个{v.get_committed_limit_unit_display()}"
+                                if v.committed_limit else "即办"),
             "legal_deadline": _d(case.legal_deadline), "provisional": case.deadline_provisional,
             "body": "您的事项由以下首办负责人全程负责办理，如有疑问请直接与其联系。"}
 
