@@ -30,6 +30,12 @@ CLIENTS = 8
 ID = "11010519491231002X"
 
 
+def say(*parts) -> None:
+    """Write one line of benchmark output."""
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+    sys.stdout.flush()
+
+
 def _pg_bin() -> Path | None:
     for d in sorted(Path("/usr/lib/postgresql").glob("*/bin")):
         if (d / "initdb").exists():
@@ -138,7 +144,7 @@ def main() -> int:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         if _pg_bin() is None:
-            print("[2-4] HTTP benchmarks skipped: no DATABASE_URL and no PostgreSQL server binaries (initdb)")
+            say("[2-4] HTTP benchmarks skipped: no DATABASE_URL and no PostgreSQL server binaries (initdb)")
             return 0
         pg = ThrowawayPostgres()
         url = pg.start()
@@ -152,7 +158,7 @@ def main() -> int:
             t0 = time.monotonic()
             subprocess.run([PY, "manage.py", "seed_volume", "--cases", str(cases - have)], cwd=ROOT, env=env,
                            check=True, stdout=subprocess.DEVNULL)
-            print(f"      seed_volume: {cases - have:,} cases in {time.monotonic() - t0:.0f} s")
+            say(f"      seed_volume: {cases - have:,} cases in {time.monotonic() - t0:.0f} s")
         manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
         server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}",
                                    "-w", "4", "--worker-class", "gthread", "--threads", "2", "--log-level",
@@ -194,12 +200,12 @@ def main() -> int:
         after = int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
         numbers = [r[1] for r in ok]
         rate = len(ok) / elapsed
-        print(f"[2] receive + accept over HTTP, 8 clients, gunicorn 4×2 gthread, PostgreSQL: {rate:.0f} cases/s "
+        say(f"[2] receive + accept over HTTP, 8 clients, gunicorn 4×2 gthread, PostgreSQL: {rate:.0f} cases/s "
               f"(p95 pair {pct([r[2] for r in ok], 0.95):.0f} ms), {len(errors)} errors, "
               f"{after - before - len(ok)} lost/extra, {len(numbers) - len(set(numbers))} duplicate numbers "
               f"(target ≥ 100/s): {'OK' if rate >= 100 and not errors and after - before == len(ok) else 'MISSED'}")
         if errors:
-            print("      first error:", errors[0][:3])
+            say("      first error:", errors[0][:3])
         # 2/3. workbench and case detail with the volume in place
         sample = manage(env, "shell", "-c", "from bianmin.cases.models import Case;"
                         "print(' '.join(Case.objects.filter(unit__code='C01').order_by('?')"
@@ -224,7 +230,7 @@ def main() -> int:
             times = [t for s, t in res if s == 200]
             bad = len([s for s, _t in res if s != 200])
             p95 = pct(times, 0.95)
-            print(f"[{index}] {label} with {after:,} cases, 8 clients: p50 {statistics.median(times) * 1000:.0f} ms, "
+            say(f"[{index}] {label} with {after:,} cases, 8 clients: p50 {statistics.median(times) * 1000:.0f} ms, "
                   f"p95 {p95:.0f} ms over {len(times)} requests, {bad} non-200 (target p95 ≤ 50 ms): "
                   f"{'OK' if p95 <= 50 and not bad else 'MISSED'}")
     finally:

@@ -1,12 +1,11 @@
 from django.contrib import admin, messages
-from django.db.models import Max
 
 from bianmin.audit.admin_mixins import AuditedAdmin
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now
 
 from .models import Faq, Fee, ItemVersion, Material, ServiceItem, VersionStatus
-from .services import ensure_editable, new_draft, publish_version
+from .services import ensure_editable, new_draft, prepare_draft, publish_version
 
 
 class _DraftOnlyInline(admin.TabularInline):
@@ -91,8 +90,7 @@ class ItemVersionAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         ensure_editable(obj)
         if not change:
-            obj.number = (ItemVersion.objects.filter(item=obj.item).aggregate(n=Max("number"))["n"] or 0) + 1
-            obj.status = VersionStatus.DRAFT
+            prepare_draft(obj)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="发布所选草稿（成为现行版本）")

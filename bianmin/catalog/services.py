@@ -126,3 +126,10 @@ def ensure_editable(version: ItemVersion) -> None:
     """Raise Conflict when someone tries to change a published version."""
     if version.pk and ItemVersion.objects.filter(pk=version.pk).exclude(status=VersionStatus.DRAFT).exists():
         raise Conflict("已发布的版本不能修改，请新建版本")
+
+
+def prepare_draft(version: ItemVersion) -> ItemVersion:
+    """Number a version created in the admin as the item's next draft (not saved)."""
+    version.number = _next_number(version.item)
+    version.status = VersionStatus.DRAFT
+    return version

@@ -115,3 +115,11 @@ def test_search_filters(cast, org):
     assert [v.item.code for v in current_versions(department="D1")] == ["A1"]
     assert [v.item.code for v in current_versions(level="TOWN")] == ["A2"]
     assert [v.item.code for v in current_versions(kind="LICENSE")] == ["A1"]
+
+
+def test_prepare_draft_numbers_the_next_version(cast):
+    from bianmin.catalog.services import prepare_draft
+
+    v1 = make(cast)
+    draft = prepare_draft(ItemVersion(item=v1.item, status=VersionStatus.PUBLISHED))
+    assert draft.number == 2 and draft.status == VersionStatus.DRAFT
