@@ -1,6 +1,8 @@
 """Navigation for the staff side, built from the same permissions the views check."""
 from __future__ import annotations
 
+from functools import cache
+
 from django.urls import reverse
 
 from bianmin.accounts.policies import can
@@ -21,11 +23,18 @@ NAV = [
 ]
 
 
+@cache
+def _urls() -> dict[str, str]:
+    """Resolve the navigation URLs once per process (they never change at run time)."""
+    return {name: reverse(name) for _label, name, _perm in NAV} | {"admin:index": reverse("admin:index")}
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = [(label, reverse(name)) for label, name, perm in NAV if can(user, perm)]
+    urls = _urls()
+    items = [(label, urls[name]) for label, name, perm in NAV if can(user, perm)]
     if user.is_staff:
-        items.append(("系统管理", reverse("admin:index")))
+        items.append(("系统管理", urls["admin:index"]))
     return {"staff_nav": items}

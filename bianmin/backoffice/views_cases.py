@@ -45,7 +45,9 @@ class MyWorkView(StaffView):
         return render(request, "backoffice/my_work.html", {
             "cases": workbench(user, today())[:30], "queue": intake_queue(user)[:20],
             "inquiries": inq.open_inquiries_for(user)[:20], "counts": class_counts(user),
-            "classes": CaseClass.choices, "can_receive": can(user, Perm.HANDLE_CASES)})
+            "classes": CaseClass.choices, "can_receive": can(user, Perm.HANDLE_CASES),
+            "case_url": reverse("backoffice:cases"),
+            "inquiry_url": reverse("backoffice:inquiry", args=["_"]).removesuffix("_/")})
 
 
 class CaseSearchView(StaffView):
@@ -60,6 +62,7 @@ class CaseSearchView(StaffView):
         page = Paginator(qs, 30).get_page(request.GET.get("page"))
         return render(request, "backoffice/case_search.html", {
             "page": page, "q": q, "status": status, "klass": klass, "statuses": Status.choices,
+            "case_url": reverse("backoffice:cases"),
             "classes": CaseClass.choices, "query": request.GET.urlencode()})
 
 
