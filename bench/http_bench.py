@@ -160,9 +160,9 @@ def main() -> int:
                            check=True, stdout=subprocess.DEVNULL)
             say(f"      seed_volume: {cases - have:,} cases in {time.monotonic() - t0:.0f} s")
         manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
+        workers = os.environ.get("BENCH_GUNICORN", "-w 3").split()
         server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}",
-                                   "-w", "4", "--worker-class", "gthread", "--threads", "2", "--log-level",
-                                   "warning"], cwd=ROOT, env=env)
+                                   *workers, "--log-level", "warning"], cwd=ROOT, env=env)
         for _ in range(100):
             try:
                 http.client.HTTPConnection(HOST, PORT, timeout=1).request("GET", "/api/v1/openapi.json")
@@ -200,7 +200,7 @@ def main() -> int:
         after = int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
         numbers = [r[1] for r in ok]
         rate = len(ok) / elapsed
-        say(f"[2] receive + accept over HTTP, 8 clients, gunicorn 4×2 gthread, PostgreSQL: {rate:.0f} cases/s "
+        say(f"[2] receive + accept over HTTP, 8 clients, gunicorn {' '.join(workers)}, PostgreSQL: {rate:.0f} cases/s "
               f"(p95 pair {pct([r[2] for r in ok], 0.95):.0f} ms), {len(errors)} errors, "
               f"{after - before - len(ok)} lost/extra, {len(numbers) - len(set(numbers))} duplicate numbers "
               f"(target ≥ 100/s): {'OK' if rate >= 100 and not errors and after - before == len(ok) else 'MISSED'}")
