@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from bianmin.catalog.models import Necessity
 from bianmin.core.uploads import validate_upload
 
 from .workflow import Action, CaseClass, Status
@@ -147,7 +148,7 @@ class CaseMaterial(models.Model):
                                  related_name="+")
     name = models.CharField("材料名称", max_length=128)
     standard = models.TextField("受理标准", blank=True)
-    necessity = models.CharField("必要性", max_length=12, blank=True)
+    necessity = models.CharField("必要性", max_length=12, blank=True, choices=Necessity.choices)
     received_as = models.CharField("收取方式", max_length=12, choices=MaterialReceipt.choices)
     copies = models.PositiveSmallIntegerField("份数", default=0)
     acceptable = models.BooleanField("符合要求", default=True)

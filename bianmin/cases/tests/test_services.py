@@ -83,6 +83,7 @@ def test_accept_computes_deadlines_and_makes_first_handler(cast, item):
     assert case.committed_deadline == dt.date(2026, 3, 16)  # 10 working days after Mon 3/2
     assert case.legal_deadline == dt.date(2026, 3, 30)
     assert not case.deadline_provisional and case.case_class == CaseClass.PROMISED
+    assert case.intake_deadline is None  # the intake timer stops at acceptance
     kinds = set(case.notices.values_list("kind", flat=True))
     assert kinds == {NoticeKind.ACCEPTANCE, NoticeKind.RECEIPT}
     assert all(n.number and n.issued_at for n in case.notices.all())
