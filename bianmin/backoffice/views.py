@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 
 from bianmin.accounts.middleware import SESSION_STARTED_KEY
@@ -50,7 +51,7 @@ class StaffView(View):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect(f"/staff/login/?next={request.path}")
+            return redirect(f"{reverse('backoffice:login')}?{urlencode({'next': request.get_full_path()})}")
         if not can(request.user, self.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
