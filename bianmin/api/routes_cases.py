@@ -94,7 +94,19 @@ class CaseOut(Schema):
     notices: list[dict[str, Any]]
     transfers: list[dict[str, Any]]
     payments: list[dict[str, Any]]
+    pauses: list[dict[str, Any]]
+    extension: dict[str, Any] | None
     events: list[EventOut]
+
+
+def _extension(case) -> dict[str, Any] | None:
+    from bianmin.cases.models import Extension
+
+    try:
+        e = case.extension
+    except Extension.DoesNotExist:
+        return None
+    return {"id": e.pk, "status": e.status, "days": e.days, "reason": e.reason}
 
 
 def case_out(case) -> dict[str, Any]:
@@ -119,6 +131,9 @@ def case_out(case) -> dict[str, Any]:
                       for t in case.transfers.all()],
         "payments": [{"fee": p.fee.name, "amount": str(p.amount), "receipt": p.receipt_number}
                      for p in case.payments.all()],
+        "pauses": [{"kind": p.kind, "basis": p.basis, "started_on": p.started_on, "ended_on": p.ended_on,
+                    "working_days": p.paused_working_days, "result": p.result} for p in case.pauses.all()],
+        "extension": _extension(case),
         "events": [{"at": e.at, "action": e.action, "label": e.action_label(), "actor": e.actor_name,
                     "from_status": e.from_status, "to_status": e.to_status, "opinion": e.opinion}
                    for e in case.events.all()],
@@ -366,3 +381,46 @@ class CommentIn(Schema):
 def comment(request, number: str, payload: CommentIn):
     svc.add_comment(actor=request.auth, number=number, text=payload.text, now=now())
     return _done(request, number)
+
+
+class PauseIn(Schema):
+    kind: str
+    basis: str
+    expected_days: int
+
+
+@router.post("/cases/{number}/pauses", response={200: CaseOut, **ERRORS}, summary="启动特别程序（计时中止）")
+def start_pause(request, number: str, payload: PauseIn):
+    svc.start_pause(actor=request.auth, number=number, kind=payload.kind, basis=payload.basis,
+                    expected_days=payload.expected_days, now=now())
+    return _done(request, number)
+
+
+class PauseEndIn(Schema):
+    result: str
+
+
+@router.post("/cases/{number}/pauses/end", response={200: CaseOut, **ERRORS}, summary="结束特别程序（期限顺延）")
+def end_pause(request, number: str, payload: PauseEndIn):
+    svc.end_pause(actor=request.auth, number=number, result=payload.result, now=now())
+    return _done(request, number)
+
+
+@router.post("/cases/{number}/extension", response={200: dict, **ERRORS}, summary="申请延期（每件一次）")
+def request_extension(request, number: str, payload: ReasonIn):
+    e = svc.request_extension(actor=request.auth, number=number, reason=payload.reason, now=now())
+    return {"id": e.pk, "status": e.status, "days": e.days, "case": number}
+
+
+@router.post("/extensions/{extension_id}/approve", response={200: dict, **ERRORS}, summary="批准延期")
+def approve_extension(request, extension_id: int, payload: DecisionIn | None = None):
+    e = svc.approve_extension(actor=request.auth, extension_id=extension_id, now=now(),
+                              note=(payload or DecisionIn()).note)
+    return {"id": e.pk, "status": e.status, "case": e.case.number,
+            "committed_deadline": e.case.committed_deadline, "legal_deadline": e.case.legal_deadline}
+
+
+@router.post("/extensions/{extension_id}/reject", response={200: dict, **ERRORS}, summary="不批准延期")
+def reject_extension(request, extension_id: int, payload: DecisionIn):
+    e = svc.reject_extension(actor=request.auth, extension_id=extension_id, now=now(), note=payload.note)
+    return {"id": e.pk, "status": e.status, "case": e.case.number}

@@ -10,12 +10,21 @@ from django.urls import reverse
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.cases import services as svc
-from bianmin.cases.models import Notice
+from bianmin.cases.models import Extension, Notice
 from bianmin.cases.pdf import render_notice_pdf
-from bianmin.cases.policies import can_transition, get_case_for, visible_cases
-from bianmin.cases.selectors import case_detail, class_counts, intake_queue, pending_transfers, search_cases, workbench
+from bianmin.cases.policies import can_transition, get_case_for, is_handler_side, visible_cases
+from bianmin.cases.selectors import (
+    case_detail,
+    class_counts,
+    intake_queue,
+    pending_extensions,
+    pending_transfers,
+    search_cases,
+    workbench,
+)
 from bianmin.cases.services.core import acting_ids_for
 from bianmin.cases.workflow import Action, CaseClass, Status, actions_from
+from bianmin.catalog.models import SpecialProcedure
 from bianmin.catalog.selectors import current_version_by_code, current_versions
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.masking import mask_id_staff, mask_phone
@@ -186,6 +195,16 @@ def _run(action: str, user, number: str, post) -> str:
             raise DomainError.for_field("file", "请选择要上传的文件")
         svc.upload_file(actor=user, number=number, upload=upload, material_name=post.get("material", ""), now=t)
         return "已上传"
+    if action == "pause_start":
+        svc.start_pause(actor=user, number=number, kind=post.get("kind", ""), basis=post.get("basis", ""),
+                        expected_days=int(post.get("expected_days") or 0), now=t)
+        return "已启动特别程序，已生成特别程序告知书"
+    if action == "pause_end":
+        svc.end_pause(actor=user, number=number, result=post.get("result", ""), now=t)
+        return "特别程序已结束，办理期限已顺延"
+    if action == "extension":
+        svc.request_extension(actor=user, number=number, reason=post.get("reason", ""), now=t)
+        return "延期申请已提交，等待机关负责人批准"
     if action == "comment":
         svc.add_comment(actor=user, number=number, text=post.get("text", ""), now=t)
         return "已添加备注"
@@ -202,8 +221,17 @@ class CaseDetailView(StaffView):
         allowed = {a.value for a in actions_from(case.status)
                    if can_transition(request.user, case, a, acting_ids=acting)}
         draft = next((n for n in case.notices.all() if n.kind == "SUPPLEMENT" and not n.issued_at), None)
+        open_pause = next((p for p in case.pauses.all() if p.ended_at is None), None)
+        handler_side = is_handler_side(request.user, case, acting) and can(request.user, Perm.HANDLE_CASES)
+        try:
+            extension = case.extension
+        except Extension.DoesNotExist:
+            extension = None
         return render(request, "backoffice/case_detail.html", {
-            "case": case, "allowed": allowed, "draft": draft, "id_masked": mask_id_staff(case.applicant_id_number),
+            "case": case, "allowed": allowed, "draft": draft, "open_pause": open_pause, "extension": extension,
+            "can_clock": handler_side and case.status in ("ACCEPTED", "IN_PROGRESS"),
+            "procedures": [(c, SpecialProcedure(c).label) for c in case.item_version.special_procedures or []
+                           if c in SpecialProcedure.values], "id_masked": mask_id_staff(case.applicant_id_number),
             "phone_masked": mask_phone(case.applicant_phone), "decide_form": DecideForm(),
             "deliver_form": DeliverForm(), "fees": case.item_version.fees.all(),
             "is_open": case.status not in ("DECIDED", "DELIVERED", "ARCHIVED", "NOT_ACCEPTED", "WITHDRAWN",
@@ -259,12 +287,21 @@ class ApprovalsView(StaffView):
     permission = Perm.APPROVE
 
     def get(self, request):
-        return render(request, "backoffice/approvals.html", {"transfers": pending_transfers(request.user)})
+        return render(request, "backoffice/approvals.html", {"transfers": pending_transfers(request.user),
+                                                             "extensions": pending_extensions(request.user)})
 
     def post(self, request):
         transfer_id = int(request.POST.get("transfer") or 0)
         try:
-            if request.POST.get("decision") == "approve":
+            if request.POST.get("extension"):
+                ext_id, note = int(request.POST["extension"]), request.POST.get("note", "")
+                if request.POST.get("decision") == "approve":
+                    svc.approve_extension(actor=request.user, extension_id=ext_id, now=now(), note=note)
+                    messages.success(request, "已批准延期，已生成延期告知书")
+                else:
+                    svc.reject_extension(actor=request.user, extension_id=ext_id, now=now(), note=note)
+                    messages.success(request, "已不批准延期")
+            elif request.POST.get("decision") == "approve":
                 svc.approve_transfer(actor=request.user, transfer_id=transfer_id, now=now(),
                                      note=request.POST.get("note", ""))
                 messages.success(request, "已批准移交，接收人成为首办负责人")

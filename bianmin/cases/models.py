@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from bianmin.catalog.models import Necessity
+from bianmin.catalog.models import Necessity, SpecialProcedure
 from bianmin.core.uploads import validate_upload
 
 from .workflow import Action, CaseClass, Status
@@ -198,10 +198,17 @@ EVENT_LABELS = {
     "FILE_UPLOADED": "上传材料",
     "SUPPLEMENT_REFUSED": "再次补正被拒",
     "MATERIALS_UPDATED": "更新材料清单",
+    "PAUSE_STARTED": "启动特别程序",
+    "PAUSE_ENDED": "特别程序结束",
+    "EXTENSION_REQUESTED": "申请延期",
+    "EXTENSION_APPROVED": "批准延期",
+    "EXTENSION_REJECTED": "不批准延期",
 }
 
 
 class NoticeKind(models.TextChoices):
+    SPECIAL = "SPECIAL", "特别程序告知书"
+    EXTENSION = "EXTENSION", "延期告知书"
     ACCEPTANCE = "ACCEPTANCE", "受理通知书"
     SUPPLEMENT = "SUPPLEMENT", "补正通知书（一次性告知书）"
     REJECTION = "REJECTION", "不予受理通知书"
@@ -211,8 +218,10 @@ class NoticeKind(models.TextChoices):
     RETURN = "RETURN", "退件通知书"
 
 
-NOTICE_PREFIX = {"ACCEPTANCE": "SL", "SUPPLEMENT": "BZ", "REJECTION": "BSL", "DEFERRED": "BB", "RECEIPT": "HZ",
-                 "DENIAL": "BYXK", "RETURN": "TJ"}
+NOTICE_PREFIX = {
+    "SPECIAL": "TB", "EXTENSION": "YQ", "ACCEPTANCE": "SL", "SUPPLEMENT": "BZ", "REJECTION": "BSL",
+    "DEFERRED": "BB", "RECEIPT": "HZ", "DENIAL": "BYXK", "RETURN": "TJ",
+}
 
 
 class Notice(models.Model):
@@ -352,3 +361,53 @@ class LookupAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ip", "at"]), models.Index(fields=["number", "success", "at"])]
+
+
+class CasePause(models.Model):
+    """A special procedure (Art. 45) that stops the clock: 听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField("特别程序", max_length=16, choices=SpecialProcedure.choices)
+    basis = models.CharField("依据和原因", max_length=255)
+    expected_days = models.PositiveSmallIntegerField("预计所需工作日")
+    started_on = models.DateField("开始日期")
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    result = models.CharField("结果", max_length=255, blank=True)
+    paused_working_days = models.PositiveSmallIntegerField("扣除工作日", default=0)
+
+    class Meta:
+        verbose_name = "特别程序"
+        verbose_name_plural = "特别程序"
+        ordering = ["started_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True),
+                                               name="casepause_one_open")]
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "PENDING", "待审批"
+    APPROVED = "APPROVED", "已批准"
+    REJECTED = "REJECTED", "未批准"
+
+
+class Extension(models.Model):
+    """The one extension a case may have: asked by the first handler, approved by the organ's head."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")
+    reason = models.TextField("延期理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    days = models.PositiveSmallIntegerField("延长工作日", default=0)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "延期"
+        verbose_name_plural = "延期"

@@ -69,8 +69,9 @@ def case_detail(case: Case) -> Case:
     """Return the case with everything its detail page shows loaded in a fixed number of queries."""
     return (Case.objects.filter(pk=case.pk)
             .select_related("item_version__item", "unit", "first_handler", "received_by", "accepted_by")
+            .select_related("extension")
             .prefetch_related("materials", Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")),
-                              "notices", "payments__fee", "files", "comments__author",
+                              "notices", "payments__fee", "files", "comments__author", "pauses",
                               Prefetch("transfers", queryset=Transfer.objects.select_related(
                                   "from_handler", "to_handler", "requested_by", "decided_by")))
             .get())
@@ -115,3 +116,11 @@ def public_lookup(number: str, code: str) -> PublicStatus | None:
                         legal_deadline=case.legal_deadline, provisional=case.deadline_provisional,
                         unit=case.unit.name, handler_name=handler.name if handler else "",
                         handler_badge=handler.badge_number if handler else "", steps=steps)
+
+
+def pending_extensions(user) -> QuerySet:
+    """Return extension requests awaiting a decision on cases the leader can see."""
+    from .models import Extension, ExtensionStatus
+
+    return (Extension.objects.filter(status=ExtensionStatus.PENDING, case__in=visible_cases(user))
+            .select_related("case__item_version", "requested_by").order_by("requested_at"))

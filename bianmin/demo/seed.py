@@ -12,7 +12,7 @@ from django.db import transaction
 from bianmin.accounts.roles import Role, group_name
 from bianmin.catalog.models import ServiceItem
 from bianmin.catalog.services import create_item
-from bianmin.org.models import Post, Region, RegionLevel, StaffProfile, Unit, UnitKind, Window
+from bianmin.org.models import HeadOf, Post, Region, RegionLevel, StaffProfile, Unit, UnitKind, Window
 from bianmin.org.services import save_region, save_unit
 from bianmin.workdays.models import CalendarYear
 from bianmin.workdays.services import chinesecalendar_days, import_official
@@ -114,6 +114,8 @@ def seed_staff() -> int:
     for i, (username, name, role, unit_code, _w, _p) in enumerate(DEMO_LOGINS, start=1):
         title = {Role.LEADER: "中心副主任", Role.SUPERVISOR: "纪检监督员"}.get(role, role.label)
         profiles[username] = _user(username, name, role, units[unit_code], f"YX{i:04d}", rng, title)
+    # leader1 is the organ head who approves extensions (joint items need a government head).
+    StaffProfile.objects.filter(pk=profiles["leader1"].pk).update(head_of=HeadOf.ORGAN)
     badge = 100
     count = len(DEMO_LOGINS)
     for window in Window.objects.select_related("unit").order_by("unit__path", "number"):

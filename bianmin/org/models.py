@@ -86,6 +86,12 @@ class Window(models.Model):
         return f"{self.number}号窗口 {self.name}"
 
 
+class HeadOf(models.TextChoices):
+    NONE = "", "—"
+    ORGAN = "ORGAN", "机关负责人"
+    GOVERNMENT = "GOVERNMENT", "本级人民政府负责人"
+
+
 class StaffProfile(models.Model):
     """A staff member's badge (工作上岗证) and place of work."""
 
@@ -98,6 +104,8 @@ class StaffProfile(models.Model):
     title = models.CharField("职务", max_length=64, blank=True)
     phone = models.CharField("联系电话", max_length=32, blank=True)
     is_active = models.BooleanField("在岗", default=True)
+    head_of = models.CharField("负责人身份", max_length=12, choices=HeadOf.choices, blank=True, default="",
+                               help_text="批准延期：机关负责人；联办事项须本级人民政府负责人")
 
     class Meta:
         verbose_name = "工作人员"

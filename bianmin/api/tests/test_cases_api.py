@@ -154,3 +154,24 @@ def test_inquiry_api(client, cast):
     number = r.json()["number"]
     r = post(client, f"/api/v1/inquiries/{number}/outcome", {"outcome": "ANSWERED", "result": "已解答"}, h)
     assert r.json()["status"] == "CLOSED"
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_pause_and_extension_api(client, cast, item):
+    from bianmin.org.models import HeadOf, StaffProfile
+
+    h = token(client, "window_a")
+    number = post(client, "/api/v1/cases", BODY, h).json()["number"]
+    post(client, f"/api/v1/cases/{number}/accept", {}, h)
+    r = post(client, f"/api/v1/cases/{number}/pauses", {"kind": "HEARING", "basis": "x", "expected_days": 2}, h)
+    assert r.status_code == 400 and "kind" in r.json()["error"]["fields"]
+    r = post(client, f"/api/v1/cases/{number}/pauses", {"kind": "TESTING", "basis": "检测", "expected_days": 2}, h)
+    assert r.status_code == 200 and r.json()["pauses"][0]["kind"] == "TESTING"
+    assert post(client, f"/api/v1/cases/{number}/decide", {"outcome": "GRANTED"}, h).status_code == 409
+    assert post(client, f"/api/v1/cases/{number}/pauses/end", {"result": "合格"}, h).status_code == 200
+    ext = post(client, f"/api/v1/cases/{number}/extension", {"reason": "复杂"}, h).json()
+    assert post(client, f"/api/v1/cases/{number}/extension", {"reason": "再来"}, h).status_code == 409
+    StaffProfile.objects.filter(user__username="leader").update(head_of=HeadOf.ORGAN)
+    r = post(client, f"/api/v1/extensions/{ext['id']}/approve", {}, token(client, "leader"))
+    assert r.status_code == 200 and r.json()["status"] == "APPROVED"
+    assert r.json()["committed_deadline"] == "2026-03-30"  # 10 + 10 working days from Mon 3/2

@@ -155,3 +155,29 @@ def test_upload_and_download_through_the_scope_check(client, cast, item):
     assert "不符" in r.content.decode() and case.files.count() == 1
     login(client, cast["town_window"])
     assert client.get(f"/staff/cases/{case.number}/files/{stored.pk}/").status_code == 404
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_pause_and_extension_screens(client, cast, item):
+    from bianmin.cases.models import Extension
+    from bianmin.org.models import HeadOf
+
+    login(client, cast["window_a"])
+    client.post("/staff/cases/new/", receive_form(item))
+    case = Case.objects.get()
+    url = f"/staff/cases/{case.number}/"
+    client.post(url, {"action": "accept"})
+    assert "启动特别程序" in client.get(url).content.decode()
+    client.post(url, {"action": "pause_start", "kind": "INSPECTION", "basis": "抽样检验", "expected_days": "2"})
+    assert "结束特别程序" in client.get(url).content.decode()
+    client.post(url, {"action": "pause_end", "result": "合格"})
+    client.post(url, {"action": "extension", "reason": "需现场核查"})
+    ext = Extension.objects.get()
+    cast["leader"].staff_profile.__class__.objects.filter(pk=cast["leader"].staff_profile.pk).update(
+        head_of=HeadOf.ORGAN)
+    login(client, cast["leader"])
+    assert case.number in client.get("/staff/approvals/").content.decode()
+    client.post("/staff/approvals/", {"extension": ext.pk, "decision": "approve"})
+    ext.refresh_from_db()
+    assert ext.status == "APPROVED"
+    assert Case.objects.get().notices.filter(kind="EXTENSION").exists()

@@ -1,28 +1,30 @@
 """The only writers of cases. Every function takes ``now``, runs in a transaction and writes events and audit."""
+from .clock import approve_extension, end_pause, has_open_pause, reject_extension, request_extension, start_pause
 from .extras import add_comment, record_fee, upload_file
 from .handlers import approve_transfer, reject_transfer, request_transfer
 from .intake import (
-                     add_supplement_line,
-                     apply_deemed_acceptance,
-                     fix_on_spot,
-                     receive_case,
-                     resubmit,
-                     serve_supplement_notice,
-                     update_materials,
+                    add_supplement_line,
+                    apply_deemed_acceptance,
+                    fix_on_spot,
+                    receive_case,
+                    resubmit,
+                    serve_supplement_notice,
+                    update_materials,
 )
 from .lifecycle import (
-                     accept_case,
-                     accept_immediately,
-                     archive_case,
-                     decide_case,
-                     deliver_case,
-                     refuse_case,
-                     return_case,
-                     start_case,
-                     withdraw_case,
+                    accept_case,
+                    accept_immediately,
+                    archive_case,
+                    decide_case,
+                    deliver_case,
+                    refuse_case,
+                    return_case,
+                    start_case,
+                    withdraw_case,
 )
 
 __all__ = [
+    "approve_extension", "end_pause", "has_open_pause", "reject_extension", "request_extension", "start_pause",
     "accept_case", "accept_immediately", "add_comment", "add_supplement_line", "apply_deemed_acceptance",
     "approve_transfer", "archive_case", "decide_case", "deliver_case", "fix_on_spot", "receive_case",
     "record_fee", "refuse_case", "reject_transfer", "request_transfer", "resubmit", "return_case",

@@ -92,3 +92,21 @@ def denial_content(case, actor, now, reasons: str) -> dict[str, Any]:
 def return_content(case, actor, now, reason: str) -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "退件通知书", "reason": reason,
             "body": "您的申请材料予以退回，理由如下。所提交的材料原件已一并退还。"}
+
+
+def special_content(case, actor, now, kind_label: str, basis: str, expected_days: int) -> dict[str, Any]:
+    return {**base_content(case, actor, now), "title": "特别程序告知书", "procedure": kind_label,
+            "reason": basis, "expected": f"预计{expected_days}个工作日",
+            "body": f"您申请的事项依法需要进行{kind_label}，所需时间不计入办理期限。"}
+
+
+def extension_content(case, actor, now, reason: str, days: int) -> dict[str, Any]:
+    return {**base_content(case, actor, now), "title": "延期告知书", "reason": reason,
+            "committed_deadline": _d(case.committed_deadline), "legal_deadline": _d(case.legal_deadline),
+            "provisional": case.deadline_provisional, "approver": staff_name(actor),
+            "body": f"因下列原因，经本机关负责人批准，您的申请办理期限延长{days}个工作日。"}
+
+
+def staff_name(user) -> str:
+    profile = staff_profile_of(user)
+    return profile.name if profile else user.get_username()

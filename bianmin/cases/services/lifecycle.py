@@ -160,6 +160,8 @@ def decide_case(*, actor, number: str, outcome: str, now: dt.datetime, reasons: 
         raise DomainError.for_field("reasons", "不予许可须写明理由")
     with transaction.atomic():
         case = locked_case(actor, number)
+        if case.pauses.filter(ended_at__isnull=True).exists():
+            raise Conflict("特别程序进行中，结束后才能作出决定", code="paused")
         transition(case, actor=actor, action=Action.DECIDE, now=now, opinion=reasons.strip(),
                    changes={"decided_at": now, "outcome": outcome, "decision_reasons": reasons.strip(),
                             "certificate_name": case.item_version.result_name if outcome == "GRANTED" else "",

@@ -23,8 +23,9 @@ def _content(**overrides):
             "implementing_organ": "测试县市场监督管理局", "legal_basis": "《中华人民共和国食品安全法》",
             "conditions": "具有经营场所", "procedure": "申请、受理、审查",
             "legal_limit": 20, "legal_limit_unit": "WORKING", "committed_limit": 10,
-            "committed_limit_unit": "WORKING", "special_procedures": ["INSPECTION"], "extension_allowed": True,
-            "extension_days": 10, "default_class": "PROMISED", "channels": ["WINDOW"], "required_visits": 1,
+            "committed_limit_unit": "WORKING", "special_procedures": ["INSPECTION", "TESTING"],
+            "extension_allowed": True, "extension_days": 10, "default_class": "PROMISED", "channels": ["WINDOW"],
+            "required_visits": 1,
             "visits_reason": "现场核查", "appointment": False, "courier": False, "online_payment": False,
             "place": "二楼", "hours": "工作日", "enquiry_phone": "0799-6000001", "complaint_phone": "0799-6000000",
             "result_type": "CERTIFICATE", "result_name": "食品经营许可证"}

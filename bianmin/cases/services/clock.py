@@ -1,0 +1,166 @@
+"""The decision clock after acceptance: special-procedure pauses (Art. 45) and the one extension (Art. 42)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from bianmin.accounts.policies import require
+from bianmin.accounts.roles import Perm
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.catalog.models import SpecialProcedure
+from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.org.models import HeadOf
+from bianmin.org.policies import staff_profile_of
+from bianmin.workdays.selectors import get_calendar
+
+from ..models import CasePause, Extension, ExtensionStatus, NoticeKind
+from ..policies import is_handler_side
+from ..workflow import RUNNING
+from .core import acting_ids_for, add_event, issue_notice, locked_case
+from .documents import extension_content, special_content
+
+
+def _require_handler(actor, case, now) -> None:
+    require(actor, Perm.HANDLE_CASES)
+    if not is_handler_side(actor, case, acting_ids_for(case, timezone.localtime(now).date())):
+        raise Forbidden("只有首办负责人（或其B角）可以办理")
+
+
+def _move(case, working_days: int) -> None:
+    """Move both deadlines later by ``working_days`` working days."""
+    if working_days <= 0:
+        return
+    calendar = get_calendar(case.unit.region)
+    committed = calendar.add_workdays(case.committed_deadline, working_days)
+    legal = calendar.add_workdays(case.legal_deadline, working_days)
+    case.committed_deadline, case.legal_deadline = committed.date, legal.date
+    case.deadline_provisional = case.deadline_provisional or committed.provisional or legal.provisional
+
+
+def start_pause(*, actor, number: str, kind: str, basis: str, expected_days: int, now: dt.datetime) -> CasePause:
+    """Start a special procedure the item allows; issues the 特别程序告知书. Pauses never overlap."""
+    if kind not in SpecialProcedure.values:
+        raise DomainError.for_field("kind", "特别程序只能是听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审")
+    if not basis.strip():
+        raise DomainError.for_field("basis", "请写明依据和原因")
+    if not 1 <= int(expected_days) <= 365:
+        raise DomainError.for_field("expected_days", "预计所需时间应为1至365个工作日")
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        _require_handler(actor, case, now)
+        if case.status not in RUNNING:
+            raise Conflict("只有已受理、尚未办结的办件可以启动特别程序")
+        if kind not in (case.item_version.special_procedures or []):
+            raise DomainError.for_field("kind", f"该事项不适用“{SpecialProcedure(kind).label}”特别程序")
+        if case.pauses.filter(ended_at__isnull=True).exists():
+            raise Conflict("已有正在进行的特别程序，须先结束才能启动新的")
+        pause = CasePause.objects.create(case=case, kind=kind, basis=basis.strip()[:255],
+                                         expected_days=int(expected_days),
+                                         started_on=timezone.localtime(now).date(), started_at=now,
+                                         started_by=actor)
+        label = SpecialProcedure(kind).label
+        add_event(case, actor=actor, now=now, action="PAUSE_STARTED", opinion=basis.strip(),
+                  data={"kind": kind, "expected_days": int(expected_days)})
+        issue_notice(case, kind=NoticeKind.SPECIAL, actor=actor, now=now,
+                     content=special_content(case, actor, now, label, basis.strip(), int(expected_days)))
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}启动特别程序：{label}", actor=actor,
+               obj=case, now=now)
+    return pause
+
+
+def end_pause(*, actor, number: str, result: str, now: dt.datetime) -> CasePause:
+    """End the open special procedure; the deadlines move by the working days it lasted (start day not counted)."""
+    if not result.strip():
+        raise DomainError.for_field("result", "请填写特别程序的结果")
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        _require_handler(actor, case, now)
+        pause = case.pauses.select_for_update().filter(ended_at__isnull=True).first()
+        if pause is None:
+            raise Conflict("该办件没有正在进行的特别程序")
+        ended_on = timezone.localtime(now).date()
+        days = max(0, get_calendar(case.unit.region).workdays_between(pause.started_on, ended_on).days)
+        pause.ended_on, pause.ended_at, pause.ended_by = ended_on, now, actor
+        pause.result, pause.paused_working_days = result.strip()[:255], days
+        pause.save()
+        _move(case, days)
+        case.version += 1
+        case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version"])
+        add_event(case, actor=actor, now=now, action="PAUSE_ENDED", opinion=result.strip(),
+                  data={"kind": pause.kind, "working_days": days,
+                        "committed_deadline": case.committed_deadline.isoformat()})
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}特别程序结束，期限顺延{days}个工作日",
+               actor=actor, obj=case, now=now)
+    return pause
+
+
+def has_open_pause(case) -> bool:
+    """Return whether a special procedure is running (the case cannot be decided then)."""
+    return case.pauses.filter(ended_at__isnull=True).exists()
+
+
+def request_extension(*, actor, number: str, reason: str, now: dt.datetime) -> Extension:
+    """Ask once per case for the item's extension; a second request is refused."""
+    if not reason.strip():
+        raise DomainError.for_field("reason", "请填写延期理由")
+    with transaction.atomic():
+        case = locked_case(actor, number)
+        _require_handler(actor, case, now)
+        if case.status not in RUNNING:
+            raise Conflict("只有已受理、尚未办结的办件可以申请延期")
+        v = case.item_version
+        if not v.extension_allowed or not v.extension_days:
+            raise Conflict("该事项不允许延期")
+        if Extension.objects.filter(case=case).exists():
+            raise Conflict("每个办件只能申请一次延期，该办件已申请过", code="extension_once")
+        extension = Extension.objects.create(case=case, reason=reason.strip(), requested_by=actor,
+                                             requested_at=now, days=v.extension_days)
+        add_event(case, actor=actor, now=now, action="EXTENSION_REQUESTED", opinion=reason.strip())
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}申请延期", actor=actor, obj=case, now=now)
+    return extension
+
+
+def _decide_extension(actor, extension_id: int, approve: bool, note: str, now: dt.datetime) -> Extension:
+    require(actor, Perm.APPROVE)
+    extension = Extension.objects.select_related("case").filter(pk=extension_id).first()
+    if extension is None:
+        raise NotFound("延期申请不存在")
+    with transaction.atomic():
+        case = locked_case(actor, extension.case.number)  # NotFound outside the leader's units
+        extension = Extension.objects.select_for_update().get(pk=extension.pk)
+        if extension.status != ExtensionStatus.PENDING:
+            raise Conflict("该延期申请已处理")
+        profile = staff_profile_of(actor)
+        joint = case.item_version.joint_units.exists()
+        needed = {HeadOf.GOVERNMENT} if joint else {HeadOf.ORGAN, HeadOf.GOVERNMENT}
+        if profile is None or profile.head_of not in needed:
+            raise Forbidden("联办事项的延期须由本级人民政府负责人批准" if joint else "延期须由机关负责人批准")
+        if not approve and not note.strip():
+            raise DomainError.for_field("note", "不批准延期须说明理由")
+        extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note.strip()[:255]
+        extension.save()
+        if approve:
+            _move(case, extension.days)
+            case.version += 1
+            case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version"])
+            issue_notice(case, kind=NoticeKind.EXTENSION, actor=actor, now=now,
+                         content=extension_content(case, actor, now, extension.reason, extension.days))
+        add_event(case, actor=actor, now=now, action="EXTENSION_APPROVED" if approve else "EXTENSION_REJECTED",
+                  opinion=note.strip(), data={"days": extension.days})
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}延期{'获批准' if approve else '未获批准'}",
+               actor=actor, obj=case, now=now)
+    return extension
+
+
+def approve_extension(*, actor, extension_id: int, now: dt.datetime, note: str = "") -> Extension:
+    """Approve: both deadlines move by the item's extension and a 延期告知书 is issued."""
+    return _decide_extension(actor, extension_id, True, note, now)
+
+
+def reject_extension(*, actor, extension_id: int, now: dt.datetime, note: str) -> Extension:
+    """Reject with a reason."""
+    return _decide_extension(actor, extension_id, False, note, now)
