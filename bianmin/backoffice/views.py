@@ -28,6 +28,7 @@ from bianmin.accounts.services import (
     unlock_account,
 )
 from bianmin.audit.selectors import audit_entries
+from bianmin.cases.services.calendar_change import finalize_year_and_recompute
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now, today
 from bianmin.org.policies import staff_profile_of
@@ -35,7 +36,7 @@ from bianmin.org.selectors import absent_staff_ids, acting_for, posts_for_unit
 from bianmin.workdays.checks import next_year_missing
 from bianmin.workdays.provisional import statutory_holidays
 from bianmin.workdays.selectors import official_year_rows
-from bianmin.workdays.services import finalize_year, parse_notice_lines
+from bianmin.workdays.services import parse_notice_lines
 
 from .forms import AuditFilterForm, CalendarNoticeForm, LoginForm, PasswordChangeForm, RoleChangeForm, UnlockForm
 
@@ -228,13 +229,15 @@ class CalendarNoticeView(StaffView):
             data = form.cleaned_data
             try:
                 rows = parse_notice_lines(data["days"], data["year"])
-                finalize_year(actor=request.user, year=data["year"], notice=data["notice"], days=rows,
-                              published_on=data["published_on"], now=now())
+                _year, changed = finalize_year_and_recompute(
+                    actor=request.user, year=data["year"], notice=data["notice"], days=rows,
+                    published_on=data["published_on"], now=now())
             except DomainError as exc:
                 for field, errors in (exc.fields or {None: [exc.message]}).items():
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
-                messages.success(request, f"{data['year']}年放假安排已录入，该年不再按暂定规则计算")
+                messages.success(request, f"{data['year']}年放假安排已录入，该年不再按暂定规则计算；"
+                                          f"已重新核定 {len(changed)} 件在办办件的期限")
                 return redirect("backoffice:calendar")
         return self.get(request, form=form)

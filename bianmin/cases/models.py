@@ -86,6 +86,9 @@ class Case(models.Model):
     committed_deadline = models.DateField("承诺办结日期", null=True, blank=True, db_index=True)
     legal_deadline = models.DateField("法定办结日期", null=True, blank=True)
     deadline_provisional = models.BooleanField("期限按暂定日历计算", default=False)
+    committed_days = models.PositiveSmallIntegerField("适用承诺时限", null=True, blank=True,
+                                                      help_text="受理时采用的承诺时限（急办件为缩短后的时限）")
+    deadline_changed_at = models.DateTimeField("期限重新核定时间", null=True, blank=True)
     intake_deadline = models.DateField("补正告知截止日期", null=True, blank=True, db_index=True)
 
     decided_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -203,6 +206,7 @@ EVENT_LABELS = {
     "EXTENSION_REQUESTED": "申请延期",
     "EXTENSION_APPROVED": "批准延期",
     "EXTENSION_REJECTED": "不批准延期",
+    "DEADLINES_RECOMPUTED": "期限重新核定",
 }
 
 

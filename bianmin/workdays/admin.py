@@ -3,7 +3,6 @@ from django.contrib import admin
 
 from bianmin.audit.admin_mixins import AuditedAdmin
 from bianmin.core.errors import DomainError
-from bianmin.core.timeutils import now
 
 from .models import CalendarDay, CalendarYear, DaySource
 from .services import bump_revision, check_days
@@ -14,18 +13,17 @@ class CalendarYearAdmin(AuditedAdmin):
     """Mark a year as published by the State Council (enter its days under 日历例外日)."""
 
     list_display = ["year", "notice", "published_on", "finalized_at", "finalized_by"]
-    readonly_fields = ["finalized_at", "finalized_by"]
-    fields = ["year", "notice", "published_on", "finalized_at", "finalized_by"]
+    readonly_fields = ["year", "notice", "published_on", "finalized_at", "finalized_by"]
 
-    def save_model(self, request, obj, form, change):
-        obj.finalized_at = now()
-        obj.finalized_by = request.user
-        super().save_model(request, obj, form, change)
-        bump_revision()
+    # Read-only here: a year is entered on 工作台 → 工作日历, which also recomputes open cases' deadlines.
+    def has_add_permission(self, request):
+        return False
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        bump_revision()
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CalendarDayForm(forms.ModelForm):

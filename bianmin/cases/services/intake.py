@@ -344,7 +344,7 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None) -> li
                        opinion="收件后5个工作日内未出具补正通知，依法自收到材料之日起视为受理",
                        changes={"accepted_at": case.received_at, "first_handler": case.received_by,
                                 "accepted_by": case.received_by, "intake_outcome": IntakeOutcome.DEEMED,
-                            "intake_deadline": None,
+                            "intake_deadline": None, "committed_days": case.item_version.committed_limit,
                                 "committed_deadline": committed, "legal_deadline": legal,
                                 "deadline_provisional": provisional})
             done.append(number)

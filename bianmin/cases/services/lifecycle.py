@@ -85,6 +85,7 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
         transition(case, actor=actor, action=Action.ACCEPT, now=now,
                    changes={"accepted_at": now, "accepted_by": profile, "first_handler": profile, "urgent": urgent,
                             "intake_deadline": None,
+                            "committed_days": urgent_days if urgent_days is not None else v.committed_limit,
                             "deferred_materials": bool(deferred), "intake_outcome": IntakeOutcome.ACCEPTED,
                             "committed_deadline": committed, "legal_deadline": legal,
                             "deadline_provisional": provisional},
@@ -112,7 +113,7 @@ def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_numb
         committed, legal, provisional = deadlines_for(case, today, urgent_days=None)
         transition(case, actor=actor, action=Action.ACCEPT_IMMEDIATE, now=now,
                    changes={"accepted_at": now, "accepted_by": profile, "first_handler": profile, "immediate": True,
-                            "intake_deadline": None,
+                            "intake_deadline": None, "committed_days": v.committed_limit,
                             "intake_outcome": IntakeOutcome.IMMEDIATE, "committed_deadline": committed,
                             "legal_deadline": legal, "deadline_provisional": provisional, "decided_at": now,
                             "outcome": DecisionOutcome.GRANTED, "certificate_name": v.result_name,

@@ -131,3 +131,29 @@ def test_extension_refused_when_the_item_does_not_allow_it(cast, immediate_item)
     case = svc.accept_case(actor=cast["window_a"], number=case.number, now=at(FRIDAY))
     with pytest.raises(Conflict):
         svc.request_extension(actor=cast["window_a"], number=case.number, reason="x", now=at(FRIDAY))
+
+
+def test_finalising_a_year_recomputes_open_provisional_cases(cast, item, organ_head):
+    from bianmin.cases.services.calendar_change import finalize_year_and_recompute
+    from bianmin.workdays.provisional import statutory_holidays
+
+    december = dt.date(2026, 12, 21)
+    case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
+                            now=at(december))
+    case = svc.accept_case(actor=cast["window_a"], number=case.number, now=at(december))
+    closed = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
+                              now=at(december))
+    closed = svc.accept_case(actor=cast["window_a"], number=closed.number, now=at(december))
+    svc.decide_case(actor=cast["window_a"], number=closed.number, outcome="GRANTED", now=at(december))
+    assert case.deadline_provisional and case.committed_deadline == dt.date(2027, 1, 5)  # 1/1 off provisionally
+    # A fictional official 2027 schedule: the statutory days plus an extra rest day on Mon 2027-01-04.
+    days = [(d, "REST", n) for d, n in statutory_holidays(2027)] + [(dt.date(2027, 1, 4), "REST", "元旦")]
+    _year, changed = finalize_year_and_recompute(actor=cast["sysadmin"], year=2027, notice="国办发明电〔2026〕9号",
+                                                 days=days, published_on=None, now=at(dt.date(2026, 12, 22)))
+    assert changed == [case.number]
+    case.refresh_from_db()
+    assert not case.deadline_provisional and case.committed_deadline == dt.date(2027, 1, 6)
+    assert case.deadline_changed_at is not None
+    event = case.events.get(action="DEADLINES_RECOMPUTED")
+    assert "2027-01-05 → 2027-01-06" in event.opinion
+    assert Case.objects.get(pk=closed.pk).deadline_changed_at is None  # decided cases are left alone

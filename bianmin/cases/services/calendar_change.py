@@ -1,0 +1,70 @@
+"""When a provisional year becomes official, recompute the deadlines of the open cases that depended on it."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.workdays.selectors import get_calendar
+from bianmin.workdays.services import finalize_year
+
+from ..models import Case, Extension, ExtensionStatus
+from ..workflow import RUNNING
+from .core import add_event
+from .lifecycle import _add
+
+
+def recompute_deadlines(case: Case, *, now: dt.datetime) -> bool:
+    """Recompute a locked case's deadlines from its acceptance date, pauses and extension; True if they changed."""
+    v = case.item_version
+    calendar = get_calendar(case.unit.region)
+    start = timezone.localtime(case.accepted_at).date()
+    committed_days = case.committed_days if case.committed_days is not None else v.committed_limit
+    committed = _add(calendar, start, committed_days, v.committed_limit_unit)
+    legal = _add(calendar, start, v.legal_limit, v.legal_limit_unit)
+    shift = case.pauses.filter(ended_at__isnull=False).aggregate(n=Sum("paused_working_days"))["n"] or 0
+    try:
+        extension = case.extension
+    except Extension.DoesNotExist:
+        extension = None
+    if extension is not None and extension.status == ExtensionStatus.APPROVED:
+        shift += extension.days
+    provisional = committed.provisional or legal.provisional
+    new_committed, new_legal = committed.date, legal.date
+    if shift:
+        moved_c, moved_l = calendar.add_workdays(new_committed, shift), calendar.add_workdays(new_legal, shift)
+        new_committed, new_legal = moved_c.date, moved_l.date
+        provisional = provisional or moved_c.provisional or moved_l.provisional
+    old = (case.committed_deadline, case.legal_deadline, case.deadline_provisional)
+    if old == (new_committed, new_legal, provisional):
+        return False
+    case.committed_deadline, case.legal_deadline, case.deadline_provisional = new_committed, new_legal, provisional
+    case.deadline_changed_at = now
+    case.version += 1
+    case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "deadline_changed_at",
+                             "version"])
+    add_event(case, actor=None, now=now, action="DEADLINES_RECOMPUTED",
+              opinion=f"国务院放假安排公布后重新核定：承诺办结日期 {old[0]} → {new_committed}，"
+                      f"法定办结日期 {old[1]} → {new_legal}",
+              data={"old": [str(old[0]), str(old[1])], "new": [str(new_committed), str(new_legal)]})
+    return True
+
+
+def finalize_year_and_recompute(*, actor, year: int, notice: str, days, published_on, now: dt.datetime):
+    """Enter a year's official schedule and, in the same transaction, recompute every open provisional case."""
+    with transaction.atomic():
+        calendar_year = finalize_year(actor=actor, year=year, notice=notice, days=days, published_on=published_on,
+                                      now=now)
+        changed = []
+        for case in (Case.objects.select_for_update(of=("self",))
+                     .filter(status__in=list(RUNNING), deadline_provisional=True)
+                     .select_related("item_version", "unit__region", "extension").order_by("id")):
+            if recompute_deadlines(case, now=now):
+                changed.append(case.number)
+        record(action=AuditAction.CASE_CHANGE, summary=f"{year}年放假安排公布，重新核定 {len(changed)} 件办件期限",
+               actor=actor, now=now, data={"cases": changed[:500]})
+    return calendar_year, changed
