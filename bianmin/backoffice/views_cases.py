@@ -20,6 +20,7 @@ from bianmin.cases.selectors import (
     pending_extensions,
     pending_transfers,
     search_cases,
+    with_warnings,
     workbench,
 )
 from bianmin.cases.services.core import acting_ids_for
@@ -52,7 +53,7 @@ class MyWorkView(StaffView):
     def get(self, request):
         user = request.user
         return render(request, "backoffice/my_work.html", {
-            "cases": workbench(user, today())[:30], "queue": intake_queue(user)[:20],
+            "cases": with_warnings(workbench(user, today())[:30], today()), "queue": intake_queue(user)[:20],
             "inquiries": inq.open_inquiries_for(user)[:20], "counts": class_counts(user),
             "classes": CaseClass.choices, "can_receive": can(user, Perm.HANDLE_CASES),
             "case_url": reverse("backoffice:cases"),

@@ -14,7 +14,7 @@ from .models import Case, CaseEvent, Transfer, TransferStatus
 from .policies import visible_cases
 from .workflow import CaseClass, Status
 
-LIST_FIELDS = ("item_version__item", "unit", "first_handler")
+LIST_FIELDS = ("item_version__item", "unit__region", "first_handler")
 
 
 def workbench(user, today: dt.date) -> QuerySet[Case]:
@@ -124,3 +124,27 @@ def pending_extensions(user) -> QuerySet:
 
     return (Extension.objects.filter(status=ExtensionStatus.PENDING, case__in=visible_cases(user))
             .select_related("case__item_version", "requested_by").order_by("requested_at"))
+
+
+def with_warnings(cases, today: dt.date) -> list:
+    """Attach ``warning`` to each running case (one calendar per region, no query per row)."""
+    from bianmin.workdays.selectors import get_calendar
+
+    from .models import CasePause
+    from .warnings import Warning, warning_for
+
+    cases = list(cases)
+    calendars: dict = {}
+    paused = set(CasePause.objects.filter(case__in=[c.pk for c in cases], ended_at__isnull=True)
+                 .values_list("case_id", flat=True)) if cases else set()
+    for case in cases:
+        if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+            case.warning = Warning.NONE
+            continue
+        region_id = case.unit.region_id
+        if region_id not in calendars:
+            calendars[region_id] = get_calendar(case.unit.region)
+        case.warning = warning_for(deadline=case.committed_deadline,
+                                   limit_days=case.committed_days or case.item_version.committed_limit,
+                                   today=today, calendar=calendars[region_id], paused=case.pk in paused)
+    return cases

@@ -143,4 +143,7 @@ BIANMIN = {
     "CALENDAR_LAST_YEAR": 2060,
     "CALENDAR_WARN_FROM_MONTH": 11,
     "HOTLINE": "12345",
+    # Yellow warning when this many working days are left, or a quarter of the limit, whichever comes first.
+    "WARN_WORKING_DAYS": 2,
+    "WARN_FRACTION": 0.25,
 }

@@ -181,3 +181,15 @@ def test_pause_and_extension_screens(client, cast, item):
     ext.refresh_from_db()
     assert ext.status == "APPROVED"
     assert Case.objects.get().notices.filter(kind="EXTENSION").exists()
+
+
+def test_workbench_shows_red_for_an_overdue_case(client, cast, item):
+    with time_machine.travel(FROZEN, tick=False):
+        login(client, cast["window_a"])
+        client.post("/staff/cases/new/", receive_form(item))
+        case = Case.objects.get()
+        client.post(f"/staff/cases/{case.number}/", {"action": "accept"})
+    with time_machine.travel(dt.datetime(2026, 3, 20, 2, 0, tzinfo=dt.UTC), tick=False):
+        login(client, cast["window_a"])
+        page = client.get("/staff/work/").content.decode()
+        assert "红色预警" in page and 'class="warn-red"' in page
