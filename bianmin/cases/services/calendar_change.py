@@ -15,7 +15,7 @@ from bianmin.workdays.services import finalize_year
 from ..models import Case, Extension, ExtensionStatus
 from ..workflow import RUNNING
 from .core import add_event
-from .lifecycle import _add
+from .lifecycle import add_limit
 
 
 def recompute_deadlines(case: Case, *, now: dt.datetime) -> bool:
@@ -24,8 +24,8 @@ def recompute_deadlines(case: Case, *, now: dt.datetime) -> bool:
     calendar = get_calendar(case.unit.region)
     start = timezone.localtime(case.accepted_at).date()
     committed_days = case.committed_days if case.committed_days is not None else v.committed_limit
-    committed = _add(calendar, start, committed_days, v.committed_limit_unit)
-    legal = _add(calendar, start, v.legal_limit, v.legal_limit_unit)
+    committed = add_limit(calendar, start, committed_days, v.committed_limit_unit)
+    legal = add_limit(calendar, start, v.legal_limit, v.legal_limit_unit)
     shift = case.pauses.filter(ended_at__isnull=False).aggregate(n=Sum("paused_working_days"))["n"] or 0
     try:
         extension = case.extension

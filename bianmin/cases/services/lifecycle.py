@@ -28,7 +28,8 @@ from .documents import (
 DEFERRED_DUE_WORKING_DAYS = 10
 
 
-def _add(calendar, start: dt.date, days: int, unit: str):
+def add_limit(calendar, start: dt.date, days: int, unit: str):
+    """Return the deadline ``days`` after ``start`` in the limit's unit (0 days: the next working day)."""
     if days == 0:
         return calendar.next_workday(start)
     if unit == LimitUnit.NATURAL:
@@ -42,8 +43,8 @@ def deadlines_for(case, start: dt.date, *, urgent_days: int | None) -> tuple[dt.
     calendar = get_calendar(case.unit.region)
     committed_days = urgent_days if urgent_days is not None else v.committed_limit
     try:
-        committed = _add(calendar, start, committed_days, v.committed_limit_unit)
-        legal = _add(calendar, start, v.legal_limit, v.legal_limit_unit)
+        committed = add_limit(calendar, start, committed_days, v.committed_limit_unit)
+        legal = add_limit(calendar, start, v.legal_limit, v.legal_limit_unit)
     except CalendarRangeError as exc:
         raise DomainError(str(exc)) from None
     return committed.date, legal.date, committed.provisional or legal.provisional
