@@ -233,3 +233,11 @@ def test_leader_is_warned_when_a_and_b_are_both_away(client, cast):
     assert "A角和B角当日均不在岗" in client.get("/staff/").content.decode()
     login(client, cast["window_a"])
     assert "A角和B角当日均不在岗" not in client.get("/staff/").content.decode()
+
+
+def test_admin_login_goes_through_the_staff_login(client, cast):
+    r = client.get("/admin/login/?next=/admin/org/unit/")
+    assert r.status_code == 302 and r["Location"].startswith("/staff/login/?next=%2Fadmin%2Forg%2Funit%2F")
+    r = client.post(r["Location"], {"username": "sysadmin", "password": PASSWORD})
+    assert r["Location"] == "/admin/org/unit/"
+    assert client.get("/admin/org/unit/").status_code == 200  # the session carries the sign-in time
