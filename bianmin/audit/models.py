@@ -23,6 +23,10 @@ class AuditAction(models.TextChoices):
     CASE_TRANSITION = "CASE_TRANSITION", "办件状态变更"
     CASE_CHANGE = "CASE_CHANGE", "办件信息变更"
     INQUIRY_CHANGE = "INQUIRY_CHANGE", "首问登记变更"
+    NOTIFICATION = "NOTIFICATION", "消息通知"
+    SWEEP = "SWEEP", "时限巡检"
+    ACCOUNTABILITY = "ACCOUNTABILITY", "过错责任追究"
+    MEETING = "MEETING", "联席会议"
 
 
 class AuditEntry(models.Model):

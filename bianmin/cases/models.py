@@ -90,8 +90,13 @@ class Case(models.Model):
                                                       help_text="受理时采用的承诺时限（急办件为缩短后的时限）")
     deadline_changed_at = models.DateTimeField("期限重新核定时间", null=True, blank=True)
     intake_deadline = models.DateField("补正告知截止日期", null=True, blank=True, db_index=True)
+    # Written by the sweep (warning transitions notify people once); reset whenever the deadlines move.
+    warning_level = models.CharField("已发出的预警", max_length=8, blank=True, default="",
+                                     choices=[("", "无"), ("YELLOW", "黄色预警"), ("RED", "红色预警"),
+                                              ("LATE", "超期办结（待记录）")])
+    yellow_on = models.DateField("黄色预警起始日", null=True, blank=True)
 
-    decided_at = models.DateTimeField("办结时间", null=True, blank=True)
+    decided_at = models.DateTimeField("办结时间", null=True, blank=True, db_index=True)
     outcome = models.CharField("办理结果", max_length=8, choices=DecisionOutcome.choices, blank=True)
     decision_reasons = models.TextField("决定理由", blank=True)
     certificate_name = models.CharField("证照名称", max_length=128, blank=True)
@@ -119,6 +124,12 @@ class Case(models.Model):
             models.Index(fields=["first_handler", "status", "committed_deadline"], name="case_workbench_idx"),
             models.Index(fields=["unit_path", "status"], name="case_scope_status_idx"),
             models.Index(fields=["status", "intake_deadline"], name="case_intake_timer_idx"),
+            # The sweep reads only cases about to change warning level (cost follows changes, not volume).
+            models.Index(fields=["yellow_on"], name="case_sweep_yellow_idx",
+                         condition=Q(status__in=["ACCEPTED", "IN_PROGRESS"], warning_level="")),
+            models.Index(fields=["committed_deadline"], name="case_sweep_red_idx",
+                         condition=Q(status__in=["ACCEPTED", "IN_PROGRESS"], warning_level__in=["", "YELLOW"])),
+            models.Index(fields=["id"], name="case_sweep_late_idx", condition=Q(warning_level="LATE")),
         ]
 
     def __str__(self) -> str:
@@ -284,6 +295,11 @@ class RefusedSupplement(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=255)
     attempted = models.JSONField(default=list)
+    # Set when the sweep has turned the attempt into a violation record.
+    flagged = models.BooleanField("已记录过错", default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["id"], name="refused_unflagged_idx", condition=Q(flagged=False))]
 
 
 class TransferStatus(models.TextChoices):

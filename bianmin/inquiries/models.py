@@ -49,6 +49,10 @@ class Inquiry(models.Model):
     outside_contact = models.CharField("联系方式", max_length=128, blank=True)
     promised_reply_date = models.DateField("承诺答复日期", null=True, blank=True, db_index=True)
     promised_provisional = models.BooleanField(default=False)
+    # DUE while a promised reply is awaited; ON_TIME when replied by the date; LATE once the sweep records it.
+    reply_check = models.CharField("答复时限核查", max_length=8, blank=True, default="",
+                                   choices=[("", "不适用"), ("DUE", "待答复"), ("ON_TIME", "按时答复"),
+                                            ("LATE", "答复超期")])
     escalated_to = models.ForeignKey("org.StaffProfile", verbose_name="报告领导", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="escalated_inquiries")
     result = models.TextField("处理结果", blank=True)
@@ -60,7 +64,9 @@ class Inquiry(models.Model):
         ordering = ["-received_at"]
         constraints = [models.CheckConstraint(condition=Q(status__in=InquiryStatus.values),
                                               name="inquiry_status_valid")]
-        indexes = [models.Index(fields=["first_responder", "status", "received_at"])]
+        indexes = [models.Index(fields=["first_responder", "status", "received_at"]),
+                   models.Index(fields=["promised_reply_date"], name="inquiry_reply_due_idx",
+                                condition=Q(reply_check="DUE"))]
 
 
 class InquiryEvent(models.Model):

@@ -132,6 +132,7 @@ def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **deta
                 raise DomainError.for_field("reply_days", "承诺答复期限应为1至30个工作日")
             answer = get_calendar(inquiry.unit.region).add_workdays(today, days)
             inquiry.promised_reply_date, inquiry.promised_provisional = answer.date, answer.provisional
+            inquiry.reply_check = "DUE"
         elif outcome == Outcome.ESCALATED:
             leader = StaffProfile.objects.filter(badge_number=details.get("to_badge") or "").select_related(
                 "user").first()
@@ -175,7 +176,9 @@ def close_inquiry(*, actor, number: str, result: str, now: dt.datetime) -> Inqui
         if profile.pk not in (inquiry.first_responder_id, inquiry.referred_to_id):
             raise Forbidden("只有首问责任人或接收人可以办结")
         inquiry.status, inquiry.result, inquiry.closed_at = InquiryStatus.CLOSED, result.strip(), now
-        inquiry.save(update_fields=["status", "result", "closed_at"])
+        if inquiry.reply_check == "DUE" and timezone.localtime(now).date() <= inquiry.promised_reply_date:
+            inquiry.reply_check = "ON_TIME"  # replied late stays DUE: the sweep records the violation
+        inquiry.save(update_fields=["status", "result", "closed_at", "reply_check"])
         _event(inquiry, actor, now, "CLOSE", note=result.strip())
     return inquiry
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bianmin.accounts.roles import Role, group_name
+
 from .models import Absence, Post, StaffProfile
 
 
@@ -61,3 +63,22 @@ def posts_for_unit(unit_id: int):
     """Return the posts of a unit's windows with their staff loaded."""
     return (Post.objects.filter(window__unit_id=unit_id)
             .select_related("window", "a_staff", "b_staff").order_by("window__number", "name"))
+
+
+def warning_recipients(handler_ids: set[int], unit_paths: set[str]) -> tuple[dict[int, set[int]], dict[str, set[int]]]:
+    """Return, in three queries, who hears about a handler's deadlines: the user ids of the handler and of the
+    B of each post where they are A (by handler id), and the nearest leaders above each unit (by unit path)."""
+    by_handler: dict[int, set[int]] = {}
+    for pk, user_id in StaffProfile.objects.filter(pk__in=handler_ids).values_list("pk", "user_id"):
+        by_handler.setdefault(pk, set()).add(user_id)
+    for a_id, b_user in Post.objects.filter(a_staff_id__in=handler_ids, b_staff__isnull=False).values_list(
+            "a_staff_id", "b_staff__user_id"):
+        by_handler.setdefault(a_id, set()).add(b_user)
+    leaders = list(StaffProfile.objects.filter(user__groups__name=group_name(Role.LEADER), is_active=True,
+                                               user__is_active=True).values_list("unit__path", "user_id"))
+    by_path: dict[str, set[int]] = {}
+    for path in unit_paths:
+        above = [(len(lp), uid) for lp, uid in leaders if path.startswith(lp)]
+        nearest = max((n for n, _ in above), default=None)
+        by_path[path] = {uid for n, uid in above if n == nearest}
+    return by_handler, by_path

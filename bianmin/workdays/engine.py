@@ -114,6 +114,16 @@ class WorkCalendar:
         prefix, base = self._prov_prefix, self.first_year
         return _answer(DayAnswer, (result, prefix[result.year - base + 1] - prefix[start.year - base] > 0))
 
+    def workdays_back(self, day: dt.date, days: int) -> dt.date:
+        """Return the earliest date from which at most ``days`` working days remain until ``day``.
+
+        The inverse of counting: ``workdays_between(result, day) == days`` when ``day`` is a working day.
+        """
+        if days < 0:
+            raise ValueError("days must not be negative")
+        i = self._rank[self._ordinal(day) - self._first] - days - 1
+        return self._work_dates[i] if i >= 0 else dt.date.fromordinal(self._first)
+
     def workdays_between(self, start: dt.date, end: dt.date) -> CountAnswer:
         """Return the working days in (start, end]; negative when ``end`` is before ``start``."""
         a, b = self._ordinal(start), self._ordinal(end)

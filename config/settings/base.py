@@ -22,8 +22,11 @@ INSTALLED_APPS = [
     "bianmin.org",
     "bianmin.workdays",
     "bianmin.catalog",
+    "bianmin.notifications",
     "bianmin.inquiries",
     "bianmin.cases",
+    "bianmin.accountability",
+    "bianmin.sweep",
     "bianmin.api",
     "bianmin.public",
     "bianmin.backoffice",
@@ -146,4 +149,21 @@ BIANMIN = {
     # Yellow warning when this many working days are left, or a quarter of the limit, whichever comes first.
     "WARN_WORKING_DAYS": 2,
     "WARN_FRACTION": 0.25,
+    # Notifications outbox: SMS backend (dotted path), retries with exponential backoff, staff digests only
+    # in working hours on working days.
+    "SMS_BACKEND": "bianmin.notifications.backends.HttpGatewayBackend",
+    "SMS_FILE": str(VAR_DIR / "sms.jsonl"),
+    "SMS_GATEWAY_URL": "",
+    "SMS_GATEWAY_TOKEN": "",
+    "OUTBOX_MAX_ATTEMPTS": 6,
+    "OUTBOX_BACKOFF_SECONDS": 30,
+    "WORKING_HOURS": ("08:30", "17:30"),
+    # The sweep looks this many days back the first time it runs (later runs continue from where they stopped).
+    "SWEEP_BACKFILL_DAYS": 30,
+    # The scheduler's pause between rounds (seconds).
+    "SCHEDULER_INTERVAL_SECONDS": 300,
+    # Graduated internal sanctions (过错责任追究), mildest first.
+    "SANCTION_LADDER": ("口头告诫", "书面告诫", "离岗培训", "调离岗位", "免职", "辞退"),
+    # Joint meetings (联席会议): "monthly" or "quarterly".
+    "MEETING_CADENCE": "monthly",
 }

@@ -7,4 +7,4 @@ from .base import BIANMIN
 DEBUG = True
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-bianmin")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
-BIANMIN = {**BIANMIN, "DEMO_MODE": True}
+BIANMIN = {**BIANMIN, "DEMO_MODE": True, "SMS_BACKEND": "bianmin.notifications.backends.FileBackend"}

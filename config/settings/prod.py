@@ -29,3 +29,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MIDDLEWARE = list(MIDDLEWARE)
+
+# SMS gateway of the provincial platform (the outbox worker retries when it is down).
+BIANMIN = {**BIANMIN, "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", ""),  # noqa: F405
+           "SMS_GATEWAY_TOKEN": os.environ.get("SMS_GATEWAY_TOKEN", "")}

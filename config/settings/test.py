@@ -8,7 +8,7 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-BIANMIN = {**BIANMIN, "DEMO_MODE": True}
+BIANMIN = {**BIANMIN, "DEMO_MODE": True, "SMS_BACKEND": "bianmin.notifications.backends.LocmemBackend"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:",
                             "TEST": {"NAME": ":memory:"}}

@@ -14,7 +14,7 @@ from bianmin.workdays.services import finalize_year
 
 from ..models import Case, Extension, ExtensionStatus
 from ..workflow import RUNNING
-from .core import add_event
+from .core import add_event, stamp_warning
 from .lifecycle import add_limit
 
 
@@ -46,7 +46,7 @@ def recompute_deadlines(case: Case, *, now: dt.datetime) -> bool:
     case.deadline_changed_at = now
     case.version += 1
     case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "deadline_changed_at",
-                             "version"])
+                             "version", *stamp_warning(case)])
     add_event(case, actor=None, now=now, action="DEADLINES_RECOMPUTED",
               opinion=f"国务院放假安排公布后重新核定：承诺办结日期 {old[0]} → {new_committed}，"
                       f"法定办结日期 {old[1]} → {new_legal}",

@@ -19,7 +19,7 @@ from bianmin.workdays.selectors import get_calendar
 from ..models import CasePause, Extension, ExtensionStatus, NoticeKind
 from ..policies import is_handler_side
 from ..workflow import RUNNING
-from .core import acting_ids_for, add_event, issue_notice, locked_case
+from .core import acting_ids_for, add_event, issue_notice, locked_case, stamp_warning
 from .documents import extension_content, special_content
 
 
@@ -88,7 +88,8 @@ def end_pause(*, actor, number: str, result: str, now: dt.datetime) -> CasePause
         pause.save()
         _move(case, days)
         case.version += 1
-        case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version"])
+        case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version",
+                                 *stamp_warning(case)])
         add_event(case, actor=actor, now=now, action="PAUSE_ENDED", opinion=result.strip(),
                   data={"kind": pause.kind, "working_days": days,
                         "committed_deadline": case.committed_deadline.isoformat()})
@@ -146,7 +147,8 @@ def _decide_extension(actor, extension_id: int, approve: bool, note: str, now: d
         if approve:
             _move(case, extension.days)
             case.version += 1
-            case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version"])
+            case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version",
+                                     *stamp_warning(case)])
             issue_notice(case, kind=NoticeKind.EXTENSION, actor=actor, now=now,
                          content=extension_content(case, actor, now, extension.reason, extension.days))
         add_event(case, actor=actor, now=now, action="EXTENSION_APPROVED" if approve else "EXTENSION_REJECTED",

@@ -11,12 +11,15 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.core.counters import next_value
 from bianmin.core.errors import Conflict, Forbidden
+from bianmin.notifications.services import enqueue_sms
 from bianmin.org.models import Post
 from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import absent_staff_ids
+from bianmin.workdays.selectors import get_calendar
 
 from ..models import Case, CaseCounter, CaseEvent, Notice, NoticeCounter
 from ..policies import get_case_for, require_transition
+from ..warnings import yellow_threshold
 from ..workflow import Action, derive_class, next_status
 
 QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -78,6 +81,40 @@ def refresh_class(case: Case) -> None:
                                    deferred_materials=case.deferred_materials, accepted=case.accepted_at is not None)
 
 
+def _sms_text(case: Case, action: Action) -> str:
+    item = case.item_version.name
+    head = f"您申请的“{item}”（办件编号{case.number}）"
+    if action in (Action.ACCEPT, Action.DEEM_ACCEPTED):
+        return (f"{head}已受理，承诺办结日期{case.committed_deadline:%Y-%m-%d}。凭办件编号和查询码"
+                f"{case.query_code}可查询进度。")
+    if action == Action.SERVE_SUPPLEMENT:
+        return f"{head}材料需补正，请按一次性告知书列明的全部内容补齐后提交。"
+    if action in (Action.DECIDE, Action.ACCEPT_IMMEDIATE):
+        result = "准予许可" if case.outcome == "GRANTED" else "不予许可，理由见决定书"
+        return f"{head}已办结：{result}。"
+    if action == Action.DELIVER:
+        return f"{head}的办理结果已送达，签收人{case.delivered_to}。"
+    return ""
+
+
+SMS_ACTIONS = frozenset({Action.ACCEPT, Action.DEEM_ACCEPTED, Action.SERVE_SUPPLEMENT, Action.DECIDE,
+                         Action.ACCEPT_IMMEDIATE, Action.DELIVER})
+
+
+def stamp_warning(case: Case) -> list[str]:
+    """Set the day the yellow warning starts from the current deadline and clear the sweep's level.
+
+    Called wherever the committed deadline is set or moved; returns the fields it changed.
+    """
+    if case.committed_deadline is None:
+        case.yellow_on = None
+    else:
+        calendar = get_calendar(case.unit.region)
+        case.yellow_on = calendar.workdays_back(case.committed_deadline, yellow_threshold(case.committed_days or 0))
+    case.warning_level = ""
+    return ["yellow_on", "warning_level"]
+
+
 def locked_case(actor, number: str) -> Case:
     """Return the case locked for update, scoped to the actor (NotFound when missing or forbidden)."""
     return get_case_for(actor, number, for_update=True)
@@ -99,12 +136,17 @@ def transition(case: Case, *, actor, action: Action, now: dt.datetime, opinion: 
     for name, value in (changes or {}).items():
         setattr(case, name, value)
         fields.add(name)
+    if changes and "committed_deadline" in changes:
+        fields.update(stamp_warning(case))
     case.status = target
     case.version += 1
     refresh_class(case)
     case.save(update_fields=sorted(fields))
     add_event(case, actor=actor, now=now, action=action.value, from_status=before, to_status=target,
               opinion=opinion, data=data)
+    if action in SMS_ACTIONS:  # the outbox row commits (or rolls back) with the transition
+        enqueue_sms(phone=case.applicant_phone, kind=f"CASE_{action.value}", text=_sms_text(case, action),
+                    cause=f"case:{case.number}", now=now)
     record(action=AuditAction.CASE_TRANSITION, summary=f"办件{case.number}：{action.label}（{before}→{target}）",
            actor=actor, actor_username="" if actor else "system", obj=case, now=now,
            data={"action": action.value, "from": before, "to": target})

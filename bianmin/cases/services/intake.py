@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -322,9 +323,12 @@ def resubmit(*, actor, number: str, materials: list[dict[str, Any]], now: dt.dat
                           data={"materials": [str(m.get("material") or m.get("name")) for m in materials]})
 
 
-def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None) -> list[str]:
+def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
+                            on_deemed: Callable[[Case], None] | None = None) -> list[str]:
     """Accept, as of their receipt date, applications with no 补正 notice served and no decision within
-    5 working days of receipt. Idempotent: only applications still in RECEIVED are touched."""
+    5 working days of receipt. Idempotent: only applications still in RECEIVED are touched.
+
+    ``on_deemed(case)`` runs inside each case's transaction (the sweep records the violation there)."""
     from .lifecycle import deadlines_for
 
     today = timezone.localtime(now).date()
@@ -347,5 +351,7 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None) -> li
                             "intake_deadline": None, "committed_days": case.item_version.committed_limit,
                                 "committed_deadline": committed, "legal_deadline": legal,
                                 "deadline_provisional": provisional})
+            if on_deemed is not None:
+                on_deemed(case)
             done.append(number)
     return done

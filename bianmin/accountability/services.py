@@ -1,0 +1,251 @@
+"""The accountability flow: record → (申辩) → dismiss, or propose a sanction → a leader approves or rejects.
+
+Every function takes ``now``, runs in one transaction, writes an audit row and tells the staff member in-app.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bianmin.accounts.policies import can, require
+from bianmin.accounts.roles import Perm
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.cases.policies import get_case_for
+from bianmin.core.errors import Conflict, DomainError, Forbidden
+from bianmin.notifications.services import enqueue_inapp
+from bianmin.org.models import StaffProfile
+from bianmin.org.policies import scope_path, staff_profile_of
+
+from .models import SYSTEM_KINDS, Commendation, Source, Statement, Violation, ViolationKind, ViolationStatus
+from .policies import get_violation_for
+
+
+def sanction_ladder() -> tuple[str, ...]:
+    return tuple(settings.BIANMIN["SANCTION_LADDER"])
+
+
+def _link(violation: Violation) -> str:
+    return f"/staff/accountability/{violation.pk}/"
+
+
+def _tell(violation: Violation, subject: str, text: str, now: dt.datetime) -> None:
+    enqueue_inapp(recipient=violation.staff.user, kind="ACCOUNTABILITY", subject=subject, text=text,
+                  link=_link(violation), cause=f"violation:{violation.pk}", now=now)
+
+
+def _staff_in_scope(actor, badge_or_id) -> StaffProfile:
+    path = scope_path(actor)
+    qs = StaffProfile.objects.select_related("unit", "user")
+    staff = (qs.filter(badge_number=str(badge_or_id)).first()
+             or (qs.filter(pk=badge_or_id).first() if str(badge_or_id).isdigit() else None))
+    if staff is None or path is None or not staff.unit.path.startswith(path):
+        raise DomainError.for_field("staff", "请选择本单位范围内的工作人员（上岗证号）")
+    return staff
+
+
+def _clean_evidence(evidence) -> list[dict[str, str]]:
+    cleaned = []
+    for i, item in enumerate(evidence or []):
+        label = str(item.get("label") or "").strip()[:100]
+        url = str(item.get("url") or "").strip()[:255]
+        if not label or not (url.startswith("/") or url.startswith(("https://", "http://"))):
+            raise DomainError.for_field(f"evidence.{i}", "证据须有名称，链接须是站内路径或网址")
+        cleaned.append({"label": label, "url": url})
+    return cleaned
+
+
+def record_violation(*, actor, staff: str | int, kind: str, occurred_on: dt.date, description: str,
+                     now: dt.datetime, case_number: str = "", evidence=None) -> Violation:
+    """A supervisor records a violation the system cannot detect itself (attitude, passing the buck, fees…)."""
+    require(actor, Perm.SUPERVISE)
+    if kind not in ViolationKind.values:
+        raise DomainError.for_field("kind", "过错类型无效")
+    if kind in SYSTEM_KINDS:
+        raise DomainError.for_field("kind", "超期、答复超期和补正类过错由系统巡检自动登记")
+    if not description.strip():
+        raise DomainError.for_field("description", "请写明情况")
+    if occurred_on > timezone.localtime(now).date():
+        raise DomainError.for_field("occurred_on", "发生日期不能晚于今天")
+    profile = _staff_in_scope(actor, staff)
+    case = None
+    if case_number.strip():
+        try:
+            case = get_case_for(actor, case_number.strip())
+        except DomainError:
+            raise DomainError.for_field("case_number", "办件编号不存在") from None
+    cleaned = _clean_evidence(evidence)
+    if case is not None:
+        cleaned.insert(0, {"label": f"办件 {case.number}", "url": f"/staff/cases/{case.number}/"})
+    with transaction.atomic():
+        violation = Violation.objects.create(
+            kind=kind, staff=profile, unit=profile.unit, unit_path=profile.unit.path, occurred_on=occurred_on,
+            description=description.strip(), source=Source.SUPERVISOR, case=case, evidence=cleaned,
+            created_at=now, created_by=actor)
+        _tell(violation, "过错记录通知", f"监督员登记了一条与您有关的过错记录（{violation.get_kind_display()}），"
+                                         "您可以查看并提交申辩。", now)
+        record(action=AuditAction.ACCOUNTABILITY, summary=f"登记过错：{violation.get_kind_display()}，"
+               f"责任人{profile.name}", actor=actor, obj=violation, now=now)
+    return violation
+
+
+@dataclass
+class Detected:
+    """A violation the sweep found, before it is written."""
+
+    kind: str
+    staff_id: int
+    occurred_on: dt.date
+    description: str
+    dedupe_key: str
+    case_id: int | None = None
+    inquiry_id: int | None = None
+    evidence: list[dict[str, str]] = field(default_factory=list)
+
+
+def record_detected(found: list[Detected], *, now: dt.datetime) -> list[Violation]:
+    """Write the sweep's findings that are not yet recorded (one record per fact; call inside a transaction).
+
+    Returns the records created now. Two sweeps at once cannot duplicate: ``dedupe_key`` is unique and
+    conflicting inserts are skipped.
+    """
+    if not found:
+        return []
+    keys = [f.dedupe_key for f in found]
+    existing = set(Violation.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    fresh = [f for f in found if f.dedupe_key not in existing]
+    if not fresh:
+        return []
+    staff = StaffProfile.objects.select_related("unit", "user").in_bulk({f.staff_id for f in fresh})
+    rows = [Violation(kind=f.kind, staff_id=f.staff_id, unit_id=staff[f.staff_id].unit_id,
+                      unit_path=staff[f.staff_id].unit.path, occurred_on=f.occurred_on, description=f.description,
+                      source=Source.SYSTEM, case_id=f.case_id, inquiry_id=f.inquiry_id, evidence=f.evidence,
+                      dedupe_key=f.dedupe_key, created_at=now) for f in fresh]
+    Violation.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(Violation.objects.select_related("staff__user").filter(
+        dedupe_key__in=[f.dedupe_key for f in fresh], created_at=now))
+    for violation in created:
+        _tell(violation, "过错记录通知", f"系统巡检登记了一条与您有关的过错记录：{violation.description}"
+                                         "。您可以查看并提交申辩。", now)
+    if created:
+        record(action=AuditAction.ACCOUNTABILITY, summary=f"系统巡检登记过错 {len(created)} 条",
+               actor_username="system", now=now, data={"ids": [v.pk for v in created][:200]})
+    return created
+
+
+def dismiss_violation(*, actor, pk: int, reason: str, now: dt.datetime) -> Violation:
+    """A supervisor dismisses an open record with a reason (e.g. the delay was the applicant's)."""
+    require(actor, Perm.SUPERVISE)
+    if not reason.strip():
+        raise DomainError.for_field("reason", "撤销须写明理由")
+    with transaction.atomic():
+        violation = get_violation_for(actor, pk, for_update=True)
+        if violation.staff.user_id == actor.pk:
+            raise Forbidden("不能处理与本人有关的过错记录")
+        if violation.status not in (ViolationStatus.OPEN, ViolationStatus.PROPOSED):
+            raise Conflict(f"该记录已{violation.get_status_display()}，不能撤销")
+        violation.status, violation.resolution_note = ViolationStatus.DISMISSED, reason.strip()
+        violation.decided_by, violation.decided_at = actor, now
+        violation.save(update_fields=["status", "resolution_note", "decided_by", "decided_at"])
+        _tell(violation, "过错记录已撤销", f"与您有关的过错记录已撤销：{reason.strip()}", now)
+        record(action=AuditAction.ACCOUNTABILITY, summary=f"撤销过错记录 {violation.pk}", actor=actor,
+               obj=violation, now=now, data={"reason": reason.strip()})
+    return violation
+
+
+def propose_sanction(*, actor, pk: int, sanction: str, reason: str, now: dt.datetime) -> Violation:
+    """A supervisor proposes a sanction from the ladder; a leader decides."""
+    require(actor, Perm.SUPERVISE)
+    if sanction not in sanction_ladder():
+        raise DomainError.for_field("sanction", "处理方式须从以下选择：" + "、".join(sanction_ladder()))
+    if not reason.strip():
+        raise DomainError.for_field("reason", "请写明处理意见")
+    with transaction.atomic():
+        violation = get_violation_for(actor, pk, for_update=True)
+        if violation.staff.user_id == actor.pk:
+            raise Forbidden("不能处理与本人有关的过错记录")
+        if violation.status != ViolationStatus.OPEN:
+            raise Conflict(f"该记录已{violation.get_status_display()}，不能再提出处理意见")
+        violation.status, violation.sanction, violation.sanction_reason = (ViolationStatus.PROPOSED, sanction,
+                                                                          reason.strip())
+        violation.proposed_by, violation.proposed_at = actor, now
+        violation.save(update_fields=["status", "sanction", "sanction_reason", "proposed_by", "proposed_at"])
+        record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 拟处理：{sanction}",
+               actor=actor, obj=violation, now=now)
+    return violation
+
+
+def decide_sanction(*, actor, pk: int, approve: bool, now: dt.datetime, note: str = "") -> Violation:
+    """A leader approves the proposed sanction, or sends it back to the supervisor with a reason."""
+    require(actor, Perm.APPROVE)
+    if not approve and not note.strip():
+        raise DomainError.for_field("note", "不同意须说明理由")
+    with transaction.atomic():
+        violation = get_violation_for(actor, pk, for_update=True)
+        if violation.staff.user_id == actor.pk:
+            raise Forbidden("不能审批与本人有关的处理")
+        if violation.status != ViolationStatus.PROPOSED:
+            raise Conflict("该记录没有待审批的处理意见")
+        if approve:
+            violation.status = ViolationStatus.SANCTIONED
+            violation.decided_by, violation.decided_at = actor, now
+            _tell(violation, "过错处理决定", f"经领导审批，对您的过错记录作出处理：{violation.sanction}。"
+                                             f"理由：{violation.sanction_reason}", now)
+        else:
+            violation.status = ViolationStatus.OPEN
+        violation.decision_note = note.strip()[:255]
+        violation.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        record(action=AuditAction.ACCOUNTABILITY,
+               summary=f"过错记录 {violation.pk} 处理意见{'获批准' if approve else '被退回'}",
+               actor=actor, obj=violation, now=now, data={"note": note.strip()})
+    return violation
+
+
+def file_statement(*, actor, pk: int, text: str, now: dt.datetime) -> Statement:
+    """The staff member files a statement (申辩) on their own record."""
+    if not text.strip():
+        raise DomainError.for_field("text", "请填写申辩内容")
+    with transaction.atomic():
+        violation = get_violation_for(actor, pk, for_update=True)
+        if violation.staff.user_id != actor.pk:
+            raise Forbidden("只有本人可以提交申辩")
+        if violation.status == ViolationStatus.DISMISSED:
+            raise Conflict("该记录已撤销，无需申辩")
+        statement = Statement.objects.create(violation=violation, author=actor, text=text.strip(), at=now)
+        record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 本人提交申辩", actor=actor,
+               obj=violation, now=now)
+    return statement
+
+
+def set_external_reference(*, actor, pk: int, reference: str, now: dt.datetime) -> Violation:
+    """Keep the reference of a 政务处分 decided by the competent body (never decided here)."""
+    require(actor, Perm.SUPERVISE)
+    with transaction.atomic():
+        violation = get_violation_for(actor, pk, for_update=True)
+        violation.external_reference = reference.strip()[:128]
+        violation.save(update_fields=["external_reference"])
+        record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 登记政务处分文号",
+               actor=actor, obj=violation, now=now, data={"reference": violation.external_reference})
+    return violation
+
+
+def commend(*, actor, staff: str | int, reason: str, on_date: dt.date, now: dt.datetime) -> Commendation:
+    """Supervisors and leaders record a commendation (表扬)."""
+    if not (can(actor, Perm.SUPERVISE) or can(actor, Perm.APPROVE)):
+        raise Forbidden("只有监督员或领导可以登记表扬")
+    if not reason.strip():
+        raise DomainError.for_field("reason", "请写明表扬事由")
+    profile = _staff_in_scope(actor, staff)
+    if profile.pk == getattr(staff_profile_of(actor), "pk", None):
+        raise Forbidden("不能表扬本人")
+    with transaction.atomic():
+        item = Commendation.objects.create(staff=profile, unit_path=profile.unit.path, on_date=on_date,
+                                           reason=reason.strip(), created_by=actor, created_at=now)
+        enqueue_inapp(recipient=profile.user, kind="COMMENDATION", subject="表扬", text=reason.strip(), now=now,
+                      link="/staff/accountability/mine/", cause=f"commendation:{item.pk}")
+        record(action=AuditAction.ACCOUNTABILITY, summary=f"表扬 {profile.name}", actor=actor, obj=item, now=now)
+    return item

@@ -1,0 +1,155 @@
+"""Write messages into the outbox (inside the caller's transaction) and deliver them with retries."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.core.errors import NotFound
+from bianmin.org.models import StaffProfile
+from bianmin.workdays.engine import CalendarRangeError
+from bianmin.workdays.selectors import get_calendar
+
+from .backends import get_backend
+from .models import Channel, DigestItem, Message, MessageStatus
+
+
+def enqueue_sms(*, phone: str, kind: str, text: str, cause: str, now: dt.datetime) -> Message | None:
+    """Queue an SMS to an applicant in the current transaction (so it exists exactly when its cause does)."""
+    if not phone:
+        return None
+    return Message.objects.create(channel=Channel.SMS, kind=kind, phone=phone, body=text, cause=cause[:64],
+                                  created_at=now, next_attempt_at=now)
+
+
+def enqueue_inapp(*, recipient, kind: str, subject: str, text: str, now: dt.datetime, link: str = "",
+                  cause: str = "") -> Message:
+    """Queue an in-app message to a staff account."""
+    return Message.objects.create(channel=Channel.INAPP, kind=kind, recipient=recipient, subject=subject[:128],
+                                  body=text, link=link[:255], cause=cause[:64], created_at=now, next_attempt_at=now)
+
+
+def add_digest_items(items: Iterable[tuple[int, str, str, str]], *, now: dt.datetime) -> int:
+    """Gather (recipient id, kind, text, link) lines for the recipients' next digest; duplicates collapse."""
+    rows = {(uid, kind, text, link) for uid, kind, text, link in items if uid}
+    DigestItem.objects.bulk_create([DigestItem(recipient_id=uid, kind=kind, text=text[:255], link=link[:255],
+                                               created_at=now) for uid, kind, text, link in sorted(rows)])
+    return len(rows)
+
+
+def _parse_hm(value: str) -> dt.time:
+    hours, minutes = value.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def is_working_time(moment: dt.datetime, region=None) -> bool:
+    """Return whether ``moment`` falls in working hours on a working day of ``region``'s calendar."""
+    local = timezone.localtime(moment)
+    start, end = (_parse_hm(v) for v in settings.BIANMIN["WORKING_HOURS"])
+    if not start <= local.time() < end:
+        return False
+    try:
+        return get_calendar(region).is_workday(local.date())
+    except CalendarRangeError:
+        return False
+
+
+def build_digests(*, now: dt.datetime) -> int:
+    """Turn waiting digest items into one in-app message per recipient, only in the recipient's working hours.
+
+    Safe to run on two nodes at once: items are claimed with row locks that skip what the other node holds.
+    """
+    made = 0
+    with transaction.atomic():
+        pending = list(DigestItem.objects.select_for_update(skip_locked=True).filter(message__isnull=True)
+                       .order_by("recipient_id", "created_at", "id"))
+        if not pending:
+            return 0
+        by_user: dict[int, list[DigestItem]] = defaultdict(list)
+        for item in pending:
+            by_user[item.recipient_id].append(item)
+        regions = {p.user_id: p.unit.region
+                   for p in StaffProfile.objects.select_related("unit__region").filter(user_id__in=by_user)}
+        for user_id, items in by_user.items():
+            if not is_working_time(now, regions.get(user_id)):
+                continue
+            lines = [f"{i + 1}. {item.text}" for i, item in enumerate(items)]
+            message = Message.objects.create(
+                channel=Channel.INAPP, kind="DIGEST", recipient_id=user_id,
+                subject=f"办件提醒（{len(items)}条）", body="\n".join(lines),
+                link=items[0].link if len(items) == 1 else "", created_at=now, next_attempt_at=now,
+                cause="digest")
+            DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(message=message)
+            made += 1
+        if made:
+            record(action=AuditAction.NOTIFICATION, summary=f"汇总提醒 {made} 份", actor_username="system", now=now,
+                   data={"digests": made})
+    return made
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    base = settings.BIANMIN["OUTBOX_BACKOFF_SECONDS"]
+    return dt.timedelta(seconds=min(base * 2 ** (attempts - 1), 3600))
+
+
+def deliver_due(*, now: dt.datetime, batch: int = 100, backend=None) -> dict[str, int]:
+    """Send what is due, one locked batch at a time. A failure schedules a retry with exponential backoff;
+    after ``OUTBOX_MAX_ATTEMPTS`` the message is marked failed. A crash before commit leaves it pending,
+    so nothing is lost (a message may then be sent twice, never zero times)."""
+    backend = backend or get_backend()
+    max_attempts = settings.BIANMIN["OUTBOX_MAX_ATTEMPTS"]
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    while True:
+        with transaction.atomic():
+            due = list(Message.objects.select_for_update(skip_locked=True)
+                       .filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
+                       .order_by("next_attempt_at", "id")[:batch])
+            if not due:
+                break
+            counts = {"sent": 0, "retry": 0, "failed": 0}
+            for message in due:
+                message.attempts += 1
+                try:
+                    if message.channel == Channel.SMS:
+                        backend.send(phone=message.phone, text=message.body, reference=f"BM{message.pk}")
+                except Exception as exc:
+                    message.last_error = str(exc)[:255] or exc.__class__.__name__
+                    if message.attempts >= max_attempts:
+                        message.status = MessageStatus.FAILED
+                        counts["failed"] += 1
+                    else:
+                        message.next_attempt_at = now + _backoff(message.attempts)
+                        counts["retry"] += 1
+                else:
+                    message.status, message.sent_at, message.last_error = MessageStatus.SENT, now, ""
+                    counts["sent"] += 1
+                message.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"])
+            record(action=AuditAction.NOTIFICATION,
+                   summary=f"发送消息：成功{counts['sent']}，待重试{counts['retry']}，失败{counts['failed']}",
+                   actor_username="system", now=now, data=counts)
+        for key, value in counts.items():
+            totals[key] += value
+        if len(due) < batch:
+            break
+    return totals
+
+
+def mark_read(*, actor, message_id: int, now: dt.datetime) -> Message:
+    """Mark one of the actor's own in-app messages read (someone else's answers as missing)."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=message_id, recipient=actor,
+                                                             channel=Channel.INAPP).first()
+        if message is None:
+            raise NotFound("消息不存在")
+        if message.read_at is None:
+            message.read_at = now
+            message.save(update_fields=["read_at"])
+            record(action=AuditAction.NOTIFICATION, summary=f"阅读消息 {message.pk}", actor=actor, now=now,
+                   obj=message)
+    return message

@@ -1,0 +1,18 @@
+"""Run the sweep once: deemed acceptance, warnings, overdue cases, late replies, violation records."""
+from django.core.management.base import BaseCommand
+
+from bianmin.core.timeutils import now
+from bianmin.sweep.services import run_sweep
+
+LABELS = {"deemed_accepted": "视为受理", "unjustified_supplements": "无正当理由再次补正",
+          "late_decisions": "超期办结", "stamped": "补算预警日期", "overdue": "超期未办结",
+          "yellow": "黄色预警", "late_replies": "首问答复超期"}
+
+
+class Command(BaseCommand):
+    help = "时限巡检（可重复执行，多节点同时执行也不会重复登记）"
+
+    def handle(self, *args, **options):
+        counts = run_sweep(now=now())
+        self.stdout.write(self.style.SUCCESS("时限巡检完成：" + "，".join(
+            f"{LABELS[k]} {v}" for k, v in counts.items())))

@@ -1,0 +1,219 @@
+"""The sweep (时限巡检): deemed acceptance, warnings, overdue cases, late inquiry replies, violation records.
+
+Each step reads only rows about to change (partial indexes on the stored warning level and check flags),
+so its cost follows the number of cases that change, not the number of cases. Each batch locks its rows with
+``SKIP LOCKED`` and changes them in one transaction with their violations, digest lines and audit row: two
+nodes sweeping at once split the work instead of doubling it, and the unique ``dedupe_key`` of a violation
+is the last guard. Running it again changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils import timezone
+
+from bianmin.accountability.models import ViolationKind
+from bianmin.accountability.services import Detected, record_detected
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.cases.models import Case, CaseEvent, CasePause, RefusedSupplement
+from bianmin.cases.services import apply_deemed_acceptance
+from bianmin.cases.services.core import stamp_warning
+from bianmin.cases.workflow import RUNNING
+from bianmin.inquiries.models import Inquiry
+from bianmin.notifications.services import add_digest_items
+from bianmin.org.models import StaffProfile
+from bianmin.org.selectors import warning_recipients
+
+from .models import SweepRun
+
+BATCH = 500
+
+
+def _case_link(case: Case) -> str:
+    return f"/staff/cases/{case.number}/"
+
+
+def _batches(queryset: QuerySet, handle: Callable[[list], int], *, batch: int = BATCH) -> int:
+    """Lock up to ``batch`` rows of ``queryset`` at a time (skipping rows others hold) and ``handle`` them."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            rows = list(queryset.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:batch])
+            if rows:
+                total += handle(rows)
+        if len(rows) < batch:
+            return total
+
+
+def _open_pause():
+    return Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
+
+
+def _notify(cases: Iterable[Case], kind: str, text_for: Callable[[Case], str], now: dt.datetime) -> None:
+    """Queue a digest line for each case's first handler, the B of their post and the unit's nearest leaders."""
+    cases = list(cases)
+    handlers = {c.first_handler_id for c in cases if c.first_handler_id}
+    by_handler, by_path = warning_recipients(handlers, {c.unit_path for c in cases})
+    lines = []
+    for case in cases:
+        text, link = text_for(case), _case_link(case)
+        for user_id in by_handler.get(case.first_handler_id, set()) | by_path.get(case.unit_path, set()):
+            lines.append((user_id, kind, text, link))
+    add_digest_items(lines, now=now)
+
+
+def _mark(cases: list[Case], level: str) -> None:
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(warning_level=level, version=F("version") + 1)
+
+
+def _overdue_finding(case: Case) -> Detected:
+    deadline = case.committed_deadline
+    return Detected(
+        kind=ViolationKind.OVERDUE_CASE, staff_id=case.first_handler_id,
+        occurred_on=deadline + dt.timedelta(days=1),
+        description=f"办件{case.number}（{case.item_version.name}）承诺办结日期为{deadline:%Y-%m-%d}，超期未办结",
+        dedupe_key=f"OVERDUE:case:{case.pk}", case_id=case.pk,
+        evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])
+
+
+def _record_overdue(cases: list[Case], now: dt.datetime, *, running: bool) -> int:
+    _mark(cases, "RED")
+    record_detected([_overdue_finding(c) for c in cases if c.first_handler_id], now=now)
+    CaseEvent.objects.bulk_create([CaseEvent(
+        case=c, at=now, actor_name="系统巡检", action="OVERDUE",
+        opinion=f"承诺办结日期{c.committed_deadline:%Y-%m-%d}已过{'，仍未办结' if running else '，超期办结'}",
+        data={"committed_deadline": c.committed_deadline.isoformat()}) for c in cases])
+    if running:
+        _notify(cases, "RED", lambda c: f"【红色预警】办件{c.number}（{c.item_version.name}）已超过承诺办结日期"
+                                        f"{c.committed_deadline:%Y-%m-%d}", now)
+    record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(cases)}件{'超期' if running else '超期办结'}",
+           actor_username="system", now=now, data={"cases": [c.number for c in cases][:200]})
+    return len(cases)
+
+
+def sweep_unstamped(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Give running cases from before the warning fields existed (or bulk-loaded ones) their yellow date."""
+    qs = Case.objects.filter(status__in=RUNNING, yellow_on__isnull=True, committed_deadline__isnull=False)
+
+    def handle(rows: list[Case]) -> int:
+        for case in rows:
+            stamp_warning(case)
+        Case.objects.bulk_update(rows, ["yellow_on", "warning_level"])
+        return len(rows)
+
+    return _batches(qs.select_related("unit__region"), handle, batch=batch)
+
+
+def sweep_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Running cases past their committed deadline turn red; the first handler gets a violation record."""
+    today = timezone.localtime(now).date()
+    qs = (Case.objects.filter(status__in=RUNNING, warning_level__in=["", "YELLOW"], committed_deadline__lt=today)
+          .exclude(_open_pause()).select_related("item_version"))
+    return _batches(qs, lambda rows: _record_overdue(rows, now, running=True), batch=batch)
+
+
+def sweep_late_decisions(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Cases decided after their deadline before the sweep saw them overdue get the same record."""
+    qs = Case.objects.filter(warning_level="LATE").select_related("item_version")
+    return _batches(qs, lambda rows: _record_overdue(rows, now, running=False), batch=batch)
+
+
+def sweep_yellow(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Running cases entering the yellow window turn yellow and their people are told (in the next digest)."""
+    today = timezone.localtime(now).date()
+    qs = (Case.objects.filter(status__in=RUNNING, warning_level="", yellow_on__lte=today,
+                              committed_deadline__gte=today)
+          .exclude(_open_pause()).select_related("item_version"))
+
+    def handle(rows: list[Case]) -> int:
+        _mark(rows, "YELLOW")
+        _notify(rows, "YELLOW", lambda c: f"【黄色预警】办件{c.number}（{c.item_version.name}）将于"
+                                          f"{c.committed_deadline:%Y-%m-%d}到期", now)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件黄色预警", actor_username="system",
+               now=now, data={"cases": [c.number for c in rows][:200]})
+        return len(rows)
+
+    return _batches(qs, handle, batch=batch)
+
+
+def sweep_late_replies(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Inquiries whose promised reply date passed without a reply (or with a late one) are recorded."""
+    today = timezone.localtime(now).date()
+    qs = Inquiry.objects.filter(reply_check="DUE", promised_reply_date__lt=today)
+
+    def handle(rows: list[Inquiry]) -> int:
+        Inquiry.objects.filter(pk__in=[i.pk for i in rows]).update(reply_check="LATE")
+        record_detected([Detected(
+            kind=ViolationKind.LATE_INQUIRY_REPLY, staff_id=i.first_responder_id,
+            occurred_on=i.promised_reply_date + dt.timedelta(days=1),
+            description=f"首问登记{i.number}承诺于{i.promised_reply_date:%Y-%m-%d}前答复，"
+                        + ("逾期仍未答复" if i.closed_at is None else "逾期答复"),
+            dedupe_key=f"LATE_REPLY:inquiry:{i.pk}", inquiry_id=i.pk,
+            evidence=[{"label": f"首问登记 {i.number}", "url": f"/staff/inquiries/{i.number}/"}]) for i in rows],
+            now=now)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件首问答复超期", actor_username="system",
+               now=now, data={"inquiries": [i.number for i in rows][:200]})
+        return len(rows)
+
+    return _batches(qs, handle, batch=batch)
+
+
+def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Each refused further 补正 attempt becomes a violation of the staff member who tried it."""
+    qs = RefusedSupplement.objects.filter(flagged=False).select_related("case")
+
+    def handle(rows: list[RefusedSupplement]) -> int:
+        profiles = dict(StaffProfile.objects.filter(user_id__in={r.actor_id for r in rows})
+                        .values_list("user_id", "pk"))
+        RefusedSupplement.objects.filter(pk__in=[r.pk for r in rows]).update(flagged=True)
+        record_detected([Detected(
+            kind=ViolationKind.UNJUSTIFIED_SUPPLEMENT, staff_id=profiles[r.actor_id],
+            occurred_on=timezone.localtime(r.at).date(),
+            description=f"办件{r.case.number}已出具补正通知后，再次要求补正被系统拒绝：{r.reason}",
+            dedupe_key=f"UNJUST:refused:{r.pk}", case_id=r.case_id,
+            evidence=[{"label": f"办件 {r.case.number}", "url": _case_link(r.case)}])
+            for r in rows if r.actor_id in profiles], now=now)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}次无正当理由再次补正",
+               actor_username="system", now=now, data={"refused": [r.pk for r in rows][:200]})
+        return len(rows)
+
+    return _batches(qs, handle, batch=batch)
+
+
+def _deemed_violation(now: dt.datetime) -> Callable[[Case], None]:
+    today = timezone.localtime(now).date()
+
+    def on_deemed(case: Case) -> None:
+        if case.received_by_id:
+            record_detected([Detected(
+                kind=ViolationKind.LATE_SUPPLEMENT_NOTICE, staff_id=case.received_by_id, occurred_on=today,
+                description=f"办件{case.number}收件后5个工作日内既未受理也未一次性告知补正，依法视为受理",
+                dedupe_key=f"LATE_SUPPLEMENT:case:{case.pk}", case_id=case.pk,
+                evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])], now=now)
+
+    return on_deemed
+
+
+def run_sweep(*, now: dt.datetime, batch: int = BATCH) -> dict[str, int]:
+    """Run every step once; return what changed. Idempotent and safe to run on several nodes at once."""
+    started = time.perf_counter()
+    counts = {
+        "deemed_accepted": len(apply_deemed_acceptance(now=now, on_deemed=_deemed_violation(now))),
+        "unjustified_supplements": sweep_refused_supplements(now=now, batch=batch),
+        "late_decisions": sweep_late_decisions(now=now, batch=batch),
+        "stamped": sweep_unstamped(now=now, batch=batch),
+        "overdue": sweep_overdue(now=now, batch=batch),
+        "yellow": sweep_yellow(now=now, batch=batch),
+        "late_replies": sweep_late_replies(now=now, batch=batch),
+    }
+    seconds = time.perf_counter() - started
+    SweepRun.objects.create(started_at=now, finished_at=now + dt.timedelta(seconds=seconds),
+                            node=f"{socket.gethostname()}:{os.getpid()}"[:64], counts=counts, seconds=seconds)
+    return counts
