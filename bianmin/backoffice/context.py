@@ -16,6 +16,9 @@ NAV = [
     ("首问登记", "backoffice:inquiry_new", Perm.HANDLE_INQUIRIES),
     ("办件查询", "backoffice:cases", Perm.USE_WORKBENCH),
     ("审批", "backoffice:approvals", Perm.APPROVE),
+    ("时限总览", "backoffice:overview", (Perm.APPROVE, Perm.SUPERVISE)),
+    ("过错追究", "backoffice:violations", Perm.USE_WORKBENCH),
+    ("消息", "backoffice:messages", Perm.USE_WORKBENCH),
     ("今日AB角", "backoffice:acting", Perm.USE_WORKBENCH),
     ("角色授权", "backoffice:roles", Perm.GRANT_ROLES),
     ("工作日历", "backoffice:calendar", Perm.MANAGE_CALENDAR),
@@ -34,7 +37,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     urls = _urls()
-    items = [(label, urls[name]) for label, name, perm in NAV if can(user, perm)]
+    items = [(label, urls[name]) for label, name, perm in NAV
+             if any(can(user, p) for p in (perm if isinstance(perm, tuple) else (perm,)))]
     if user.is_staff:
         items.append(("系统管理", urls["admin:index"]))
     return {"staff_nav": items}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases
+from . import views, views_cases, views_oversight
 
 app_name = "backoffice"
 urlpatterns = [
@@ -20,6 +20,13 @@ urlpatterns = [
     path("notices/<str:notice_number>/", views_cases.NoticePrintView.as_view(), name="notice"),
     path("notices/<str:notice_number>/pdf/", views_cases.NoticePdfView.as_view(), name="notice_pdf"),
     path("approvals/", views_cases.ApprovalsView.as_view(), name="approvals"),
+    path("overview/", views_oversight.OverviewView.as_view(), name="overview"),
+    path("messages/", views_oversight.MessagesView.as_view(), name="messages"),
+    path("accountability/", views_oversight.ViolationListView.as_view(), name="violations"),
+    path("accountability/new/", views_oversight.ViolationNewView.as_view(), name="violation_new"),
+    path("accountability/mine/", views_oversight.MyRecordView.as_view(), name="my_record"),
+    path("accountability/commend/", views_oversight.CommendView.as_view(), name="commend"),
+    path("accountability/<int:pk>/", views_oversight.ViolationDetailView.as_view(), name="violation"),
     path("inquiries/new/", views_cases.InquiryNewView.as_view(), name="inquiry_new"),
     path("inquiries/<str:number>/", views_cases.InquiryDetailView.as_view(), name="inquiry"),
 ]

@@ -7,6 +7,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from bianmin.accountability.models import ViolationStatus
+from bianmin.accountability.policies import visible_violations
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.cases import services as svc
@@ -288,8 +290,11 @@ class ApprovalsView(StaffView):
     permission = Perm.APPROVE
 
     def get(self, request):
+        sanctions = (visible_violations(request.user).filter(status=ViolationStatus.PROPOSED)
+                     .exclude(staff__user=request.user).select_related("staff"))
         return render(request, "backoffice/approvals.html", {"transfers": pending_transfers(request.user),
-                                                             "extensions": pending_extensions(request.user)})
+                                                             "extensions": pending_extensions(request.user),
+                                                             "sanctions": sanctions})
 
     def post(self, request):
         transfer_id = int(request.POST.get("transfer") or 0)

@@ -148,3 +148,40 @@ def with_warnings(cases, today: dt.date) -> list:
                                    limit_days=case.committed_days or case.item_version.committed_limit,
                                    today=today, calendar=calendars[region_id], paused=case.pk in paused)
     return cases
+
+
+def deadline_overview(user, today: dt.date) -> dict:
+    """The leader's overview of running cases in scope: counts per first handler by warning, in one query.
+
+    Uses the stored yellow day (set whenever a deadline is set or moved), so nothing is computed per row.
+    """
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from .models import CasePause
+
+    running = visible_cases(user).filter(status__in=[Status.ACCEPTED, Status.IN_PROGRESS])
+    paused = Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
+    rows = list(running.annotate(p=paused).values("first_handler_id", "first_handler__name",
+                                                  "first_handler__unit__name").annotate(
+        total=Count("id"),
+        paused=Count("id", filter=Q(p=True)),
+        red=Count("id", filter=Q(p=False, committed_deadline__lt=today)),
+        yellow=Count("id", filter=Q(p=False, committed_deadline__gte=today, yellow_on__lte=today)),
+    ).order_by("-red", "-yellow", "first_handler__name"))
+    totals = {k: sum(r[k] for r in rows) for k in ("total", "paused", "red", "yellow")}
+    return {"handlers": rows, "totals": totals}
+
+
+def warned_cases(user, today: dt.date, level: str) -> QuerySet[Case]:
+    """Running cases in scope that are red (overdue) or yellow today, nearest deadline first."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import CasePause
+
+    qs = (visible_cases(user).filter(status__in=[Status.ACCEPTED, Status.IN_PROGRESS])
+          .exclude(Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))))
+    if level == "RED":
+        qs = qs.filter(committed_deadline__lt=today)
+    else:
+        qs = qs.filter(committed_deadline__gte=today, yellow_on__lte=today)
+    return qs.select_related("item_version", "first_handler").order_by("committed_deadline", "id")

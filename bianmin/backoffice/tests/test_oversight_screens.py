@@ -1,0 +1,101 @@
+"""Oversight screens: the leader's overview, messages and the accountability flow through the test client."""
+import datetime as dt
+
+import pytest
+import time_machine
+
+from bianmin.accountability.models import Statement, Violation
+from bianmin.cases import services as svc
+from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, item  # noqa: F401 - fixtures
+from bianmin.notifications.models import Message
+from bianmin.notifications.services import deliver_due
+from bianmin.sweep.services import run_sweep
+
+from .test_views import login
+
+pytestmark = pytest.mark.django_db
+FRIDAY = dt.datetime(2026, 9, 25, 1, 0, tzinfo=dt.UTC)  # deadline of a 10-working-day case: 2026-10-15
+AFTER = dt.datetime(2026, 10, 19, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def overdue(cast, item):  # noqa: F811
+    case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
+                            now=FRIDAY)
+    svc.accept_case(actor=cast["window_a"], number=case.number, now=FRIDAY)
+    run_sweep(now=AFTER)
+    return case
+
+
+@time_machine.travel(AFTER, tick=False)
+def test_overview_shows_red_cases_to_leaders_only(client, cast, overdue):
+    login(client, cast["leader"])
+    page = client.get("/staff/overview/").content.decode()
+    assert overdue.number in page and "window_a姓名" in page
+    assert 'class="warn-red"' in page
+    assert overdue.number not in client.get("/staff/overview/?level=YELLOW").content.decode()
+    client.logout()
+    login(client, cast["window_a"])
+    assert client.get("/staff/overview/").status_code == 403
+    client.logout()
+    login(client, cast["town_window"])
+    assert client.get("/staff/overview/").status_code == 403
+
+
+@time_machine.travel(AFTER, tick=False)
+def test_accountability_flow_through_the_screens(client, cast, overdue):
+    violation = Violation.objects.get()
+    url = f"/staff/accountability/{violation.pk}/"
+    # The handler sees the record and files a statement; a colleague gets the same 404 as a missing record.
+    login(client, cast["window_a"])
+    assert overdue.number in client.get("/staff/accountability/mine/").content.decode()
+    client.post(url, {"action": "statement", "text": "申请人补充材料延误"})
+    assert Statement.objects.filter(violation=violation).count() == 1
+    client.logout()
+    login(client, cast["window_b"])
+    assert client.get(url).status_code == 404
+    assert client.get("/staff/accountability/999999/").status_code == 404
+    assert client.post(url, {"action": "statement", "text": "x"}).status_code == 404
+    client.logout()
+    # The supervisor proposes a sanction from the ladder; a bad choice is refused with the field named.
+    login(client, cast["supervisor"])
+    page = client.get("/staff/accountability/").content.decode()
+    assert "window_a姓名" in page and "办件超期" in page
+    r = client.post(url, {"action": "propose", "sanction": "罚款", "reason": "超期"}, follow=True)
+    assert "处理方式须从以下选择" in r.content.decode()
+    client.post(url, {"action": "propose", "sanction": "口头告诫", "reason": "初次超期"})
+    violation.refresh_from_db()
+    assert violation.status == "PROPOSED"
+    client.logout()
+    # The leader approves from the approvals inbox.
+    login(client, cast["leader"])
+    assert "口头告诫" in client.get("/staff/approvals/").content.decode()
+    client.post(url, {"action": "approve", "note": ""})
+    violation.refresh_from_db()
+    assert violation.status == "SANCTIONED" and violation.decided_by == cast["leader"]
+
+
+@time_machine.travel(AFTER, tick=False)
+def test_supervisor_records_a_violation_and_the_staff_member_is_told(client, cast, overdue):
+    login(client, cast["supervisor"])
+    badge = cast["window_b"].staff_profile.badge_number
+    r = client.post("/staff/accountability/new/", {"staff": badge, "kind": "ATTITUDE", "occurred_on": "2026-10-19",
+                                                   "description": ""})
+    assert r.status_code == 200 and "请写明情况" in r.content.decode()
+    r = client.post("/staff/accountability/new/", {"staff": badge, "kind": "ATTITUDE", "occurred_on": "2026-10-19",
+                                                   "description": "对群众态度生硬", "case_number": overdue.number})
+    violation = Violation.objects.get(kind="ATTITUDE")
+    assert r["Location"] == f"/staff/accountability/{violation.pk}/"
+    assert violation.evidence[0]["label"] == f"办件 {overdue.number}"
+    client.logout()
+    deliver_due(now=AFTER)
+    login(client, cast["window_b"])
+    page = client.get("/staff/messages/").content.decode()
+    assert "过错记录通知" in page
+    message = Message.objects.get(recipient=cast["window_b"], kind="ACCOUNTABILITY")
+    r = client.post("/staff/messages/", {"message": message.pk})
+    assert r["Location"] == f"/staff/accountability/{violation.pk}/"
+    message.refresh_from_db()
+    assert message.read_at is not None
+    other = Message.objects.filter(channel="INAPP").exclude(recipient=cast["window_b"]).first()
+    assert client.post("/staff/messages/", {"message": other.pk}).status_code == 404

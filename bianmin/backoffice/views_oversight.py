@@ -1,0 +1,189 @@
+"""Oversight screens: the leader's deadline overview, messages, accountability records and commendations."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from bianmin.accountability import services as acc
+from bianmin.accountability.models import SYSTEM_KINDS, ViolationKind, ViolationStatus
+from bianmin.accountability.policies import get_violation_for, oversees, visible_commendations, visible_violations
+from bianmin.accounts.policies import can
+from bianmin.accounts.roles import Perm
+from bianmin.cases.selectors import deadline_overview, warned_cases
+from bianmin.core.errors import DomainError, NotFound
+from bianmin.core.timeutils import now, today
+from bianmin.notifications.selectors import inbox
+from bianmin.notifications.services import mark_read
+from bianmin.org.policies import staff_profile_of
+
+from .views import StaffView
+
+PAGE = 30
+
+
+def _say_error(request, exc: DomainError) -> None:
+    details = "".join(f"（{m}）" for ms in exc.fields.values() for m in ms if m != exc.message)
+    messages.error(request, exc.message + details)
+
+
+class OverviewView(StaffView):
+    """The leader's overview: who has red and yellow cases, and the cases themselves."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not oversees(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        day = today()
+        level = "YELLOW" if request.GET.get("level") == "YELLOW" else "RED"
+        page = Paginator(warned_cases(request.user, day, level), PAGE).get_page(request.GET.get("page"))
+        return render(request, "backoffice/overview.html", {
+            "overview": deadline_overview(request.user, day), "page": page, "level": level, "today": day,
+            "query": urlencode({"level": level})})
+
+
+class MessagesView(StaffView):
+    def get(self, request):
+        page = Paginator(inbox(request.user), PAGE).get_page(request.GET.get("page"))
+        return render(request, "backoffice/messages.html", {"page": page})
+
+    def post(self, request):
+        try:
+            message = mark_read(actor=request.user, message_id=int(request.POST.get("message") or 0), now=now())
+        except (NotFound, ValueError):
+            raise Http404 from None
+        return redirect(message.link or reverse("backoffice:messages"))
+
+
+class ViolationListView(StaffView):
+    def get(self, request):
+        qs = visible_violations(request.user).select_related("staff", "unit", "case").order_by("-occurred_on", "-id")
+        status, kind, q = request.GET.get("status", ""), request.GET.get("kind", ""), request.GET.get("q", "").strip()
+        if status in ViolationStatus.values:
+            qs = qs.filter(status=status)
+        if kind in ViolationKind.values:
+            qs = qs.filter(kind=kind)
+        if q:
+            qs = qs.filter(staff__name__contains=q) | qs.filter(staff__badge_number=q)
+        page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+        return render(request, "backoffice/violations.html", {
+            "page": page, "status": status, "kind": kind, "q": q, "statuses": ViolationStatus.choices,
+            "kinds": ViolationKind.choices, "can_record": can(request.user, Perm.SUPERVISE),
+            "can_commend": oversees(request.user),
+            "query": urlencode({"status": status, "kind": kind, "q": q})})
+
+
+class MyRecordView(StaffView):
+    def get(self, request):
+        profile = staff_profile_of(request.user)
+        violations = visible_violations(request.user).filter(staff=profile).select_related("case")
+        commendations = visible_commendations(request.user).filter(staff=profile)
+        return render(request, "backoffice/my_record.html", {"violations": violations,
+                                                             "commendations": commendations})
+
+
+class ViolationNewView(StaffView):
+    permission = Perm.SUPERVISE
+
+    def get(self, request, values=None):
+        kinds = [(v, label) for v, label in ViolationKind.choices if v not in SYSTEM_KINDS]
+        return render(request, "backoffice/violation_new.html", {
+            "kinds": kinds, "values": values or {"occurred_on": today().isoformat()}})
+
+    def post(self, request):
+        values = {k: request.POST.get(k, "").strip() for k in ("staff", "kind", "occurred_on", "description",
+                                                               "case_number", "evidence_label", "evidence_url")}
+        try:
+            try:
+                occurred = dt.date.fromisoformat(values["occurred_on"])
+            except ValueError:
+                raise DomainError.for_field("occurred_on", "请填写发生日期（YYYY-MM-DD）") from None
+            evidence = ([{"label": values["evidence_label"], "url": values["evidence_url"]}]
+                        if values["evidence_label"] or values["evidence_url"] else [])
+            violation = acc.record_violation(actor=request.user, staff=values["staff"], kind=values["kind"],
+                                             occurred_on=occurred, description=values["description"],
+                                             case_number=values["case_number"], evidence=evidence, now=now())
+        except DomainError as exc:
+            _say_error(request, exc)
+            return self.get(request, values=values)
+        messages.success(request, "已登记过错记录，已通知本人")
+        return redirect("backoffice:violation", pk=violation.pk)
+
+
+class ViolationDetailView(StaffView):
+    def get(self, request, pk: int):
+        try:
+            violation = get_violation_for(request.user, pk)
+        except NotFound:
+            raise Http404 from None
+        mine = violation.staff.user_id == request.user.pk
+        return render(request, "backoffice/violation_detail.html", {
+            "v": violation, "statements": violation.statements.select_related("author"), "mine": mine,
+            "ladder": settings.BIANMIN["SANCTION_LADDER"],
+            "can_supervise": can(request.user, Perm.SUPERVISE) and not mine,
+            "can_decide": can(request.user, Perm.APPROVE) and not mine,
+            "open": violation.status == ViolationStatus.OPEN,
+            "proposed": violation.status == ViolationStatus.PROPOSED})
+
+    def post(self, request, pk: int):
+        action, p = request.POST.get("action"), request.POST
+        user = request.user
+        try:
+            if action == "statement":
+                acc.file_statement(actor=user, pk=pk, text=p.get("text", ""), now=now())
+                messages.success(request, "申辩已提交")
+            elif action == "dismiss":
+                acc.dismiss_violation(actor=user, pk=pk, reason=p.get("reason", ""), now=now())
+                messages.success(request, "已撤销该过错记录")
+            elif action == "propose":
+                acc.propose_sanction(actor=user, pk=pk, sanction=p.get("sanction", ""), reason=p.get("reason", ""),
+                                     now=now())
+                messages.success(request, "处理意见已提交领导审批")
+            elif action in ("approve", "reject"):
+                acc.decide_sanction(actor=user, pk=pk, approve=action == "approve", note=p.get("note", ""),
+                                    now=now())
+                messages.success(request, "已批准处理意见" if action == "approve" else "已退回处理意见")
+            elif action == "reference":
+                acc.set_external_reference(actor=user, pk=pk, reference=p.get("reference", ""), now=now())
+                messages.success(request, "已登记政务处分文号")
+            else:
+                raise NotFound("操作不存在")
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            _say_error(request, exc)
+        return redirect("backoffice:violation", pk=pk)
+
+
+class CommendView(StaffView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not oversees(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, values=None):
+        return render(request, "backoffice/commend.html", {"values": values or {"on_date": today().isoformat()}})
+
+    def post(self, request):
+        values = {k: request.POST.get(k, "").strip() for k in ("staff", "reason", "on_date")}
+        try:
+            try:
+                on_date = dt.date.fromisoformat(values["on_date"])
+            except ValueError:
+                raise DomainError.for_field("on_date", "请填写日期（YYYY-MM-DD）") from None
+            acc.commend(actor=request.user, staff=values["staff"], reason=values["reason"], on_date=on_date,
+                        now=now())
+        except DomainError as exc:
+            _say_error(request, exc)
+            return self.get(request, values=values)
+        messages.success(request, "已登记表扬，已通知本人")
+        return redirect("backoffice:violations")
