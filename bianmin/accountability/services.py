@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,9 +21,12 @@ from bianmin.core.errors import Conflict, DomainError, Forbidden
 from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.models import StaffProfile
 from bianmin.org.policies import scope_path, staff_profile_of
+from bianmin.org.selectors import warning_recipients
 
 from .models import SYSTEM_KINDS, Commendation, Source, Statement, Violation, ViolationKind, ViolationStatus
 from .policies import get_violation_for
+
+User = get_user_model()
 
 
 def sanction_ladder() -> tuple[str, ...]:
@@ -49,8 +53,14 @@ def _staff_in_scope(actor, badge_or_id) -> StaffProfile:
 
 
 def _clean_evidence(evidence) -> list[dict[str, str]]:
+    if evidence is None:
+        return []
+    if not isinstance(evidence, list | tuple):
+        raise DomainError.for_field("evidence", "证据应为列表，每项包含名称和链接")
     cleaned = []
-    for i, item in enumerate(evidence or []):
+    for i, item in enumerate(evidence):
+        if not isinstance(item, dict):
+            raise DomainError.for_field(f"evidence.{i}", "每项证据须包含名称（label）和链接（url）")
         label = str(item.get("label") or "").strip()[:100]
         url = str(item.get("url") or "").strip()[:255]
         if not label or not (url.startswith("/") or url.startswith(("https://", "http://"))):
@@ -150,7 +160,9 @@ def dismiss_violation(*, actor, pk: int, reason: str, now: dt.datetime) -> Viola
             raise Conflict(f"该记录已{violation.get_status_display()}，不能撤销")
         violation.status, violation.resolution_note = ViolationStatus.DISMISSED, reason.strip()
         violation.decided_by, violation.decided_at = actor, now
-        violation.save(update_fields=["status", "resolution_note", "decided_by", "decided_at"])
+        violation.sanction, violation.sanction_reason = "", ""  # a pending proposal falls with the record
+        violation.save(update_fields=["status", "resolution_note", "decided_by", "decided_at", "sanction",
+                                      "sanction_reason"])
         _tell(violation, "过错记录已撤销", f"与您有关的过错记录已撤销：{reason.strip()}", now)
         record(action=AuditAction.ACCOUNTABILITY, summary=f"撤销过错记录 {violation.pk}", actor=actor,
                obj=violation, now=now, data={"reason": reason.strip()})
@@ -174,6 +186,13 @@ def propose_sanction(*, actor, pk: int, sanction: str, reason: str, now: dt.date
                                                                           reason.strip())
         violation.proposed_by, violation.proposed_at = actor, now
         violation.save(update_fields=["status", "sanction", "sanction_reason", "proposed_by", "proposed_at"])
+        _tell(violation, "过错处理意见", f"监督员对您的过错记录提出处理意见：{sanction}，待领导审批。"
+                                         "您可以提交申辩。", now)
+        _, leaders = warning_recipients(set(), {violation.unit_path})
+        for leader in User.objects.filter(pk__in=leaders.get(violation.unit_path, set()) - {violation.staff.user_id}):
+            enqueue_inapp(recipient=leader, kind="SANCTION_PROPOSED", subject="待审批的处理意见",
+                          text=f"{violation.staff.name}：{violation.get_kind_display()}，拟{sanction}",
+                          link=_link(violation), cause=f"violation:{violation.pk}", now=now)
         record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 拟处理：{sanction}",
                actor=actor, obj=violation, now=now)
     return violation
@@ -195,10 +214,14 @@ def decide_sanction(*, actor, pk: int, approve: bool, now: dt.datetime, note: st
             violation.decided_by, violation.decided_at = actor, now
             _tell(violation, "过错处理决定", f"经领导审批，对您的过错记录作出处理：{violation.sanction}。"
                                              f"理由：{violation.sanction_reason}", now)
-        else:
+        else:  # back to the supervisor; the proposal is withdrawn (its history is in the audit trail)
             violation.status = ViolationStatus.OPEN
+            violation.sanction, violation.sanction_reason = "", ""
+            violation.proposed_by, violation.proposed_at = None, None
+            _tell(violation, "过错处理意见已退回", f"领导退回了对您的处理意见：{note.strip()}", now)
         violation.decision_note = note.strip()[:255]
-        violation.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        violation.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "sanction",
+                                      "sanction_reason", "proposed_by", "proposed_at"])
         record(action=AuditAction.ACCOUNTABILITY,
                summary=f"过错记录 {violation.pk} 处理意见{'获批准' if approve else '被退回'}",
                actor=actor, obj=violation, now=now, data={"note": note.strip()})
@@ -226,6 +249,8 @@ def set_external_reference(*, actor, pk: int, reference: str, now: dt.datetime) 
     require(actor, Perm.SUPERVISE)
     with transaction.atomic():
         violation = get_violation_for(actor, pk, for_update=True)
+        if violation.staff.user_id == actor.pk:
+            raise Forbidden("不能处理与本人有关的过错记录")
         violation.external_reference = reference.strip()[:128]
         violation.save(update_fields=["external_reference"])
         record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 登记政务处分文号",
@@ -239,6 +264,8 @@ def commend(*, actor, staff: str | int, reason: str, on_date: dt.date, now: dt.d
         raise Forbidden("只有监督员或领导可以登记表扬")
     if not reason.strip():
         raise DomainError.for_field("reason", "请写明表扬事由")
+    if on_date > timezone.localtime(now).date():
+        raise DomainError.for_field("on_date", "日期不能晚于今天")
     profile = _staff_in_scope(actor, staff)
     if profile.pk == getattr(staff_profile_of(actor), "pk", None):
         raise Forbidden("不能表扬本人")

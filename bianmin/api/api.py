@@ -8,7 +8,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from bianmin.core.errors import DomainError
 from bianmin.core.http import error_response
 
-from . import routes_auth, routes_cases, routes_catalog, routes_inquiries, routes_public, routes_workdays
+from . import (
+    routes_auth,
+    routes_cases,
+    routes_catalog,
+    routes_inquiries,
+    routes_oversight,
+    routes_public,
+    routes_workdays,
+)
 
 api = NinjaAPI(
     title="便民 Bianmin API",
@@ -23,6 +31,7 @@ api.add_router("", routes_workdays.router)
 api.add_router("", routes_catalog.router)
 api.add_router("", routes_cases.router)
 api.add_router("", routes_inquiries.router)
+api.add_router("", routes_oversight.router)
 api.add_router("", routes_public.router)
 
 

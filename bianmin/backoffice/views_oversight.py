@@ -187,3 +187,79 @@ class CommendView(StaffView):
             return self.get(request, values=values)
         messages.success(request, "已登记表扬，已通知本人")
         return redirect("backoffice:violations")
+
+
+def _month_bounds(value: str) -> tuple[dt.date, dt.date]:
+    """Return the first and last day of month ``YYYY-MM`` (default: this month)."""
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        first = dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        first = today().replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+class StatsView(StaffView):
+    """统计分析: the indicators with charts for a period, grouped by center, department, window or staff."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not oversees(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def _params(self, request):
+        g = request.GET
+        first, last = _month_bounds(g.get("month", ""))
+        try:
+            start = dt.date.fromisoformat(g["from"]) if g.get("from") else first
+            end = dt.date.fromisoformat(g["to"]) if g.get("to") else last
+        except ValueError:
+            raise DomainError.for_field("from", "日期格式应为 YYYY-MM-DD") from None
+        return start, end, g.get("unit", "").strip(), g.get("group", "unit")
+
+    def get(self, request):
+        from bianmin.stats import charts
+        from bianmin.stats.selectors import GROUPS, indicators
+
+        start, end, unit, group = today().replace(day=1), today(), "", "unit"
+        report, error = None, ""
+        try:
+            start, end, unit, group = self._params(request)
+            report = indicators(request.user, start=start, end=end, unit_code=unit, group_by=group)
+        except NotFound:
+            error = "单位不存在或不在您的管辖范围内"
+        except DomainError as exc:
+            error = exc.message
+        context = {"report": report, "error": error, "start": start, "end": end, "unit": unit, "group": group,
+                   "groups": [(k, v) for k, v in GROUPS.items()],
+                   "query": urlencode({"from": start.isoformat(), "to": end.isoformat(), "unit": unit,
+                                       "group": group})}
+        if report is not None:
+            context["charts"] = [charts.on_time_chart(report), charts.volume_chart(report)]
+            if report.inquiries:
+                context["charts"].append(charts.breakdown_chart("首问登记处理方式", report.inquiries))
+            if report.violations:
+                context["charts"].append(charts.breakdown_chart("过错类型", report.violations))
+        return render(request, "backoffice/stats.html", context)
+
+
+class StatsExportView(StatsView):
+    def get(self, request):
+        from django.http import HttpResponse
+
+        from bianmin.stats.excel import monthly_workbook
+        from bianmin.stats.selectors import indicators
+
+        try:
+            start, end, unit, group = self._params(request)
+            report = indicators(request.user, start=start, end=end, unit_code=unit, group_by=group)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("backoffice:stats")
+        response = HttpResponse(monthly_workbook(report), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="bianmin-stats-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+        return response

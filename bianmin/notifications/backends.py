@@ -41,6 +41,14 @@ class FileBackend:
             fh.write(json.dumps({"reference": reference, "phone": phone, "text": text}, ensure_ascii=False) + "\n")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is a failure: following it would turn the POST into a GET (losing the message) and could send
+    the token to another host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
 class HttpGatewayBackend:
     def send(self, *, phone: str, text: str, reference: str) -> None:
         url = settings.BIANMIN.get("SMS_GATEWAY_URL") or ""
@@ -51,7 +59,7 @@ class HttpGatewayBackend:
             "Content-Type": "application/json; charset=utf-8",
             "Authorization": f"Bearer {settings.BIANMIN.get('SMS_GATEWAY_TOKEN', '')}"})
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            with urllib.request.build_opener(_NoRedirect).open(request, timeout=10) as response:
                 if not 200 <= response.status < 300:
                     raise SmsError(f"短信网关返回 {response.status}")
         except OSError as exc:  # URLError, HTTPError and timeouts

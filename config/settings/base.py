@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "bianmin.cases",
     "bianmin.accountability",
     "bianmin.sweep",
+    "bianmin.stats",
+    "bianmin.meetings",
     "bianmin.api",
     "bianmin.public",
     "bianmin.backoffice",

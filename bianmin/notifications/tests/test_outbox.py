@@ -466,10 +466,7 @@ def test_deliver_due_retries_when_the_gateway_answers_500(settings, gateway):
     assert [json.loads(r["body"])["reference"] for r in gateway.received] == [f"BM{message.pk}"] * 2
 
 
-# BUG: urllib follows a 301/302/303 answer to a POST by re-requesting the Location with GET and without the body
-# (forwarding the Authorization header, to any host). HttpGatewayBackend then sees the 200 of that GET and returns
-# normally, so deliver_due marks the SMS as SENT although the gateway never received it: a message is lost.
-@pytest.mark.xfail(strict=True, reason="BUG: a redirect from the SMS gateway counts as delivered (message lost)")
+# Regression (found by the test writer, fixed in the backend): a redirect is a failure, never "delivered".
 def test_http_gateway_redirect_is_not_taken_as_delivered(settings, gateway):
     _configure(settings, SMS_GATEWAY_URL=gateway.base + "/moved", SMS_GATEWAY_TOKEN="t")
     with pytest.raises(SmsError):

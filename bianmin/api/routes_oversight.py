@@ -1,0 +1,232 @@
+"""Oversight endpoints: statistics, the leader's overview, accountability records, commendations, messages."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from bianmin.accountability import services as acc
+from bianmin.accountability.policies import get_violation_for, oversees, visible_violations
+from bianmin.cases.selectors import deadline_overview
+from bianmin.core.errors import Forbidden
+from bianmin.core.timeutils import now, today
+from bianmin.notifications.selectors import inbox
+from bianmin.notifications.services import mark_read
+from bianmin.stats.selectors import indicators
+
+from .auth import StaffToken
+from .schemas import ErrorOut
+
+router = Router(tags=["统计与监督"], auth=StaffToken())
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _overseer(user) -> None:
+    if not oversees(user):
+        raise Forbidden("只有中心领导和监督员可以查看")
+
+
+class StatsQuery(Schema):
+    unit: str = ""
+    start: dt.date = Field(..., alias="from")
+    end: dt.date = Field(..., alias="to")
+    group: str = ""
+
+
+class IndicatorRow(Schema):
+    key: str
+    label: str
+    received: int
+    accepted: int
+    immediate: int
+    immediate_share: float | None
+    decided: int
+    on_time: int
+    on_time_rate: float | None
+    avg_working_days: float | None
+    overdue: int
+    supplement: int
+    supplement_rate: float | None
+    one_visit: int
+    one_visit_share: float | None
+
+
+class StatsOut(Schema):
+    unit: str | None
+    start: dt.date = Field(..., alias="from")
+    end: dt.date = Field(..., alias="to")
+    group: str
+    total: IndicatorRow
+    rows: list[IndicatorRow]
+    inquiries_by_outcome: dict[str, int]
+    violations_by_type: dict[str, int]
+
+
+@router.get("/stats", response={200: StatsOut, **ERRORS}, by_alias=True,
+            summary="办件指标（按期办结率、即办件占比、平均用时、超期、补正率、最多跑一次、首问、过错）")
+def stats(request, q: Query[StatsQuery]):
+    _overseer(request.auth)
+    report = indicators(request.auth, start=q.start, end=q.end, unit_code=q.unit, group_by=q.group)
+    return {"unit": report.unit.code if report.unit else None, "from": report.start, "to": report.end,
+            "group": report.group_by, "total": report.total.as_dict(), "rows": [r.as_dict() for r in report.rows],
+            "inquiries_by_outcome": report.inquiries, "violations_by_type": report.violations}
+
+
+@router.get("/overview", response={200: dict[str, Any], **ERRORS}, summary="时限总览（按首办负责人的预警数）")
+def overview(request):
+    _overseer(request.auth)
+    return deadline_overview(request.auth, today())
+
+
+class ViolationOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    staff: str
+    badge_number: str
+    unit: str
+    occurred_on: dt.date
+    description: str
+    source: str
+    status: str
+    case: str | None
+    inquiry: str | None
+    evidence: list[dict[str, str]]
+    sanction: str
+    sanction_reason: str
+    decision_note: str
+    external_reference: str
+    statements: list[dict[str, str]]
+
+
+def _out(v, *, with_statements: bool = False) -> dict[str, Any]:
+    return {"id": v.pk, "kind": v.kind, "kind_label": v.get_kind_display(), "staff": v.staff.name,
+            "badge_number": v.staff.badge_number, "unit": v.unit.name, "occurred_on": v.occurred_on,
+            "description": v.description, "source": v.source, "status": v.status,
+            "case": v.case.number if v.case_id else None, "inquiry": v.inquiry.number if v.inquiry_id else None,
+            "evidence": v.evidence, "sanction": v.sanction, "sanction_reason": v.sanction_reason,
+            "decision_note": v.decision_note, "external_reference": v.external_reference,
+            "statements": [{"at": s.at.isoformat(), "text": s.text} for s in v.statements.all()]
+            if with_statements else []}
+
+
+@router.get("/violations", response={200: list[ViolationOut], **ERRORS}, summary="过错记录（本人的，或监督范围内的）")
+def violations(request, status: str = "", staff: str = "", offset: int = 0, limit: int = 50):
+    qs = visible_violations(request.auth).select_related("staff", "unit", "case", "inquiry").order_by(
+        "-occurred_on", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    if staff:
+        qs = qs.filter(Q(staff__badge_number=staff) | Q(staff__name=staff))
+    return [_out(v) for v in qs[max(offset, 0):max(offset, 0) + min(max(limit, 1), 200)]]
+
+
+@router.get("/violations/{pk}", response={200: ViolationOut, **ERRORS}, summary="过错记录详情")
+def violation(request, pk: int):
+    return _out(get_violation_for(request.auth, pk), with_statements=True)
+
+
+class ViolationIn(Schema):
+    staff: str
+    kind: str
+    occurred_on: dt.date
+    description: str
+    case_number: str = ""
+    evidence: list[dict[str, str]] = []
+
+
+@router.post("/violations", response={201: ViolationOut, **ERRORS}, summary="监督员登记过错")
+def create_violation(request, payload: ViolationIn):
+    v = acc.record_violation(actor=request.auth, now=now(), **payload.dict())
+    return Status(201, _out(get_violation_for(request.auth, v.pk)))
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/violations/{pk}/dismiss", response={200: ViolationOut, **ERRORS}, summary="撤销过错记录")
+def dismiss(request, pk: int, payload: ReasonIn):
+    acc.dismiss_violation(actor=request.auth, pk=pk, reason=payload.reason, now=now())
+    return _out(get_violation_for(request.auth, pk))
+
+
+class ProposeIn(Schema):
+    sanction: str
+    reason: str
+
+
+@router.post("/violations/{pk}/propose", response={200: ViolationOut, **ERRORS}, summary="提出处理意见（待领导审批）")
+def propose(request, pk: int, payload: ProposeIn):
+    acc.propose_sanction(actor=request.auth, pk=pk, sanction=payload.sanction, reason=payload.reason, now=now())
+    return _out(get_violation_for(request.auth, pk))
+
+
+class DecideIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+@router.post("/violations/{pk}/decide", response={200: ViolationOut, **ERRORS}, summary="领导审批处理意见")
+def decide(request, pk: int, payload: DecideIn):
+    acc.decide_sanction(actor=request.auth, pk=pk, approve=payload.approve, note=payload.note, now=now())
+    return _out(get_violation_for(request.auth, pk))
+
+
+class TextIn(Schema):
+    text: str
+
+
+@router.post("/violations/{pk}/statement", response={200: ViolationOut, **ERRORS}, summary="本人提交申辩")
+def statement(request, pk: int, payload: TextIn):
+    acc.file_statement(actor=request.auth, pk=pk, text=payload.text, now=now())
+    return _out(get_violation_for(request.auth, pk), with_statements=True)
+
+
+class ReferenceIn(Schema):
+    reference: str
+
+
+@router.post("/violations/{pk}/external-reference", response={200: ViolationOut, **ERRORS},
+             summary="登记政务处分文号（外部决定）")
+def reference(request, pk: int, payload: ReferenceIn):
+    acc.set_external_reference(actor=request.auth, pk=pk, reference=payload.reference, now=now())
+    return _out(get_violation_for(request.auth, pk))
+
+
+class CommendIn(Schema):
+    staff: str
+    reason: str
+    on_date: dt.date
+
+
+@router.post("/commendations", response={201: dict[str, Any], **ERRORS}, summary="登记表扬")
+def commend(request, payload: CommendIn):
+    item = acc.commend(actor=request.auth, staff=payload.staff, reason=payload.reason, on_date=payload.on_date,
+                       now=now())
+    return Status(201, {"id": item.pk, "staff": item.staff.name, "on_date": item.on_date, "reason": item.reason})
+
+
+class MessageOut(Schema):
+    id: int
+    subject: str
+    body: str
+    link: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+@router.get("/messages", response={200: list[MessageOut], **ERRORS}, summary="我的站内消息")
+def messages(request, unread: bool = False):
+    qs = inbox(request.auth)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs[:100])
+
+
+@router.post("/messages/{pk}/read", response={200: MessageOut, **ERRORS}, summary="标为已读")
+def read(request, pk: int):
+    return mark_read(actor=request.auth, message_id=pk, now=now())

@@ -1,0 +1,239 @@
+"""The indicators of DOMAIN.md §5 for a scope and a period, in total and per center, department, window or staff.
+
+Definitions (each reconciles with the cases behind it; tests build known cases and check every number):
+- 收件数 received: applications received in the period.
+- 受理数 accepted: cases accepted (incl. deemed and 即办) in the period; 即办件 immediate: of those, done on the spot;
+  即办件占比 = immediate ÷ accepted.
+- 办结数 decided: cases decided in the period; 按期办结 on_time: decided on or before the committed deadline;
+  按期办结率 = on_time ÷ decided; 平均办理用时 = mean working days from acceptance to decision (start day not counted).
+- 超期件数 overdue: cases whose committed deadline fell in the period and were not decided by it (decided later,
+  or still running after it).
+- 补正率 = received applications that were served a 补正 notice ÷ received.
+- 最多跑一次 one_visit: received applications whose item needs at most one visit and that needed no 补正 (a 补正
+  means another trip) ÷ received.
+- 首问 inquiries by outcome (registered in the period); 过错 violations by type (occurred in the period, not dismissed).
+Grouping: center = the receiving unit; department = the item's implementing department; staff = who received
+(receipt figures) or the first handler (acceptance and decision figures); window = the window of that person's A post.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from bianmin.accountability.models import Violation, ViolationKind, ViolationStatus
+from bianmin.cases.models import Case, Notice, NoticeKind
+from bianmin.cases.policies import visible_cases
+from bianmin.cases.workflow import RUNNING
+from bianmin.core.errors import DomainError, NotFound
+from bianmin.inquiries.models import Inquiry, Outcome
+from bianmin.org.models import Post, Region, StaffProfile, Unit
+from bianmin.org.policies import scope_path
+from bianmin.workdays.selectors import get_calendar
+
+GROUPS = {"": "合计", "unit": "服务中心", "department": "部门", "window": "窗口", "staff": "工作人员"}
+MAX_DAYS = 366
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    received: int = 0
+    accepted: int = 0
+    immediate: int = 0
+    decided: int = 0
+    on_time: int = 0
+    working_days_total: int = 0
+    overdue: int = 0
+    supplement: int = 0
+    one_visit: int = 0
+
+    @staticmethod
+    def _share(part: int, whole: int) -> float | None:
+        return round(part / whole, 4) if whole else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._share(self.on_time, self.decided)
+
+    @property
+    def immediate_share(self) -> float | None:
+        return self._share(self.immediate, self.accepted)
+
+    @property
+    def supplement_rate(self) -> float | None:
+        return self._share(self.supplement, self.received)
+
+    @property
+    def one_visit_share(self) -> float | None:
+        return self._share(self.one_visit, self.received)
+
+    @property
+    def avg_working_days(self) -> float | None:
+        return round(self.working_days_total / self.decided, 2) if self.decided else None
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, "received": self.received, "accepted": self.accepted,
+                "immediate": self.immediate, "immediate_share": self.immediate_share, "decided": self.decided,
+                "on_time": self.on_time, "on_time_rate": self.on_time_rate,
+                "avg_working_days": self.avg_working_days, "overdue": self.overdue, "supplement": self.supplement,
+                "supplement_rate": self.supplement_rate, "one_visit": self.one_visit,
+                "one_visit_share": self.one_visit_share}
+
+
+@dataclass
+class Report:
+    start: dt.date
+    end: dt.date
+    unit: Unit | None
+    group_by: str
+    total: Row
+    rows: list[Row]
+    inquiries: dict[str, int] = field(default_factory=dict)
+    violations: dict[str, int] = field(default_factory=dict)
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+
+
+def _scope(user, unit_code: str) -> tuple[QuerySet[Case], str, Unit | None]:
+    path = scope_path(user)
+    if path is None:
+        raise NotFound("单位不存在")
+    unit = None
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code, path__startswith=path).first()
+        if unit is None:
+            raise NotFound("单位不存在")
+        path = unit.path
+    return visible_cases(user).filter(unit_path__startswith=path), path, unit
+
+
+def _keys(group_by: str, person_field: str) -> str | None:
+    return {"unit": "unit_id", "department": "item_version__implementing_unit_id", "staff": person_field,
+            "window": person_field}.get(group_by)
+
+
+def _labels(group_by: str, keys: set) -> dict:
+    keys = {k for k in keys if k is not None}
+    if group_by in ("unit", "department"):
+        return dict(Unit.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group_by == "staff":
+        return {pk: f"{name}（{badge}）" for pk, name, badge in
+                StaffProfile.objects.filter(pk__in=keys).values_list("pk", "name", "badge_number")}
+    return {}
+
+
+def _window_of(staff_ids: set) -> dict[int, str]:
+    windows: dict[int, str] = {}
+    for a_id, number, name in (Post.objects.filter(a_staff_id__in=staff_ids)
+                               .order_by("window__number").values_list("a_staff_id", "window__number",
+                                                                        "window__name")):
+        windows.setdefault(a_id, f"{number}号窗口 {name}")
+    return windows
+
+
+class _Rows:
+    """Accumulate counts by group key, mapping staff to windows when grouping by window."""
+
+    def __init__(self, group_by: str):
+        self.group_by = group_by
+        self.rows: dict = {}
+        self.raw: list[tuple[object, str, int]] = []
+
+    def add(self, key, name: str, value: int) -> None:
+        self.raw.append((key, name, value))
+
+    def build(self) -> list[Row]:
+        keys = {k for k, _n, _v in self.raw}
+        if self.group_by == "window":
+            windows = _window_of({k for k in keys if k is not None})
+            mapped = [(windows.get(k, "未设岗位"), n, v) for k, n, v in self.raw]
+            labels = {w: w for w, _n, _v in mapped}
+        else:
+            mapped = self.raw
+            labels = _labels(self.group_by, keys)
+        rows: dict = {}
+        for key, name, value in mapped:
+            row = rows.setdefault(key, Row(key=str(key if key is not None else ""),
+                                           label=labels.get(key) or "未指定"))
+            setattr(row, name, getattr(row, name) + value)
+        return sorted(rows.values(), key=lambda r: (-r.received - r.accepted - r.decided, r.label))
+
+
+def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group_by: str = "",
+               today: dt.date | None = None) -> Report:
+    """Compute the indicators for the user's scope (or one unit inside it) over [start, end]."""
+    if group_by not in GROUPS:
+        raise DomainError.for_field("group", "分组只能是 unit、department、window 或 staff")
+    if end < start:
+        raise DomainError.for_field("to", "结束日期不能早于开始日期")
+    if (end - start).days >= MAX_DAYS:
+        raise DomainError.for_field("from", "统计区间不能超过一年")
+    cases, path, unit = _scope(user, unit_code)
+    lo, hi = _bounds(start, end)
+    total = Row(key="", label=unit.name if unit else "合计")
+    acc = _Rows(group_by)
+
+    def grouped(qs: QuerySet, person_field: str, **aggregates) -> list[dict]:
+        key = _keys(group_by, person_field)
+        if key is None:
+            return [qs.aggregate(**aggregates) | {"k": None}]
+        return list(qs.values(k=F(key)).annotate(**aggregates).order_by())
+
+    served = Exists(Notice.objects.filter(case=OuterRef("pk"), kind=NoticeKind.SUPPLEMENT,
+                                          served_at__isnull=False))
+    received = cases.filter(received_at__gte=lo, received_at__lt=hi).annotate(s=served)
+    for r in grouped(received, "received_by_id", received=Count("id"), supplement=Count("id", filter=Q(s=True)),
+                     one_visit=Count("id", filter=Q(s=False, item_version__required_visits__lte=1))):
+        for name in ("received", "supplement", "one_visit"):
+            acc.add(r["k"], name, r[name])
+    accepted = cases.filter(accepted_at__gte=lo, accepted_at__lt=hi)
+    for r in grouped(accepted, "first_handler_id", accepted=Count("id"),
+                     immediate=Count("id", filter=Q(immediate=True))):
+        acc.add(r["k"], "accepted", r["accepted"])
+        acc.add(r["k"], "immediate", r["immediate"])
+    today = today or timezone.localdate()
+    overdue = (cases.filter(committed_deadline__gte=start, committed_deadline__lte=end)
+               .annotate(decided_day=TruncDate("decided_at"))
+               .filter(Q(status__in=RUNNING, committed_deadline__lt=today)
+                       | Q(decided_day__gt=F("committed_deadline"))))
+    for r in grouped(overdue, "first_handler_id", overdue=Count("id")):
+        acc.add(r["k"], "overdue", r["overdue"])
+    # Decisions: on time and working days need the calendar, so read the few columns and count here.
+    key = _keys(group_by, "first_handler_id")
+    fields = ["accepted_at", "decided_at", "committed_deadline", "unit__region_id"] + ([key] if key else [])
+    calendars: dict = {}
+    for row in (cases.filter(decided_at__gte=lo, decided_at__lt=hi, accepted_at__isnull=False)
+                .values_list(*fields).iterator(chunk_size=5000)):
+        accepted_at, decided_at, deadline, region_id = row[:4]
+        k = row[4] if key else None
+        if region_id not in calendars:
+            calendars[region_id] = get_calendar(Region.objects.get(pk=region_id))
+        decided_on = timezone.localtime(decided_at).date()
+        acc.add(k, "decided", 1)
+        if deadline is None or decided_on <= deadline:
+            acc.add(k, "on_time", 1)
+        days = calendars[region_id].workdays_between(timezone.localtime(accepted_at).date(), decided_on).days
+        acc.add(k, "working_days_total", max(days, 0))
+    rows = acc.build()
+    for row in rows:
+        for name in ("received", "accepted", "immediate", "decided", "on_time", "working_days_total", "overdue",
+                     "supplement", "one_visit"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    inquiries = dict(Inquiry.objects.filter(unit__path__startswith=path, received_at__gte=lo, received_at__lt=hi)
+                     .exclude(outcome="").values_list("outcome").annotate(n=Count("id")).order_by())
+    violations = dict(Violation.objects.filter(unit_path__startswith=path, occurred_on__gte=start,
+                                               occurred_on__lte=end).exclude(status=ViolationStatus.DISMISSED)
+                      .values_list("kind").annotate(n=Count("id")).order_by())
+    return Report(start=start, end=end, unit=unit, group_by=group_by, total=total,
+                  rows=rows if group_by else [],
+                  inquiries={Outcome(k).label: v for k, v in inquiries.items()},
+                  violations={ViolationKind(k).label: v for k, v in violations.items()})
