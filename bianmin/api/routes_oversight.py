@@ -13,6 +13,7 @@ from bianmin.accountability.policies import get_violation_for, oversees, visible
 from bianmin.cases.selectors import deadline_overview
 from bianmin.core.errors import Forbidden
 from bianmin.core.timeutils import now, today
+from bianmin.meetings import services as mtg
 from bianmin.notifications.selectors import inbox
 from bianmin.notifications.services import mark_read
 from bianmin.stats.selectors import indicators
@@ -230,3 +231,79 @@ def messages(request, unread: bool = False):
 @router.post("/messages/{pk}/read", response={200: MessageOut, **ERRORS}, summary="标为已读")
 def read(request, pk: int):
     return mark_read(actor=request.auth, message_id=pk, now=now())
+
+
+class MeetingIn(Schema):
+    held_on: dt.date
+    chair: str
+    attendees: str
+    place: str = ""
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    extra_topics: list[str] = []
+
+
+class MeetingOut(Schema):
+    id: int
+    held_on: dt.date
+    unit: str
+    period_start: dt.date
+    period_end: dt.date
+    chair: str
+    attendees: str
+    minutes: str
+    agenda: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+
+
+def _meeting(m) -> dict[str, Any]:
+    return {"id": m.pk, "held_on": m.held_on, "unit": m.unit.code, "period_start": m.period_start,
+            "period_end": m.period_end, "chair": m.chair, "attendees": m.attendees, "minutes": m.minutes,
+            "agenda": [{"id": a.pk, "kind": a.kind, "title": a.title, "detail": a.detail,
+                        "case": a.case.number if a.case_id else None, "violation": a.violation_id}
+                       for a in m.agenda.select_related("case")],
+            "actions": [{"id": x.pk, "decision": x.decision, "owner": x.owner.badge_number, "due_date": x.due_date,
+                         "status": x.status, "done_note": x.done_note}
+                        for x in m.actions.select_related("owner")]}
+
+
+@router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="联席会议记录")
+def meetings(request, offset: int = 0, limit: int = 20):
+    _overseer(request.auth)
+    qs = mtg.visible_meetings(request.auth).select_related("unit")
+    return [_meeting(m) for m in qs[max(offset, 0):max(offset, 0) + min(max(limit, 1), 100)]]
+
+
+@router.post("/meetings", response={201: MeetingOut, **ERRORS}, summary="新建联席会议记录（自动收集议题）")
+def create_meeting(request, payload: MeetingIn):
+    m = mtg.create_meeting(actor=request.auth, now=now(), **payload.dict())
+    return Status(201, _meeting(mtg.get_meeting_for(request.auth, m.pk)))
+
+
+@router.get("/meetings/{pk}", response={200: MeetingOut, **ERRORS}, summary="联席会议详情")
+def meeting(request, pk: int):
+    return _meeting(mtg.get_meeting_for(request.auth, pk))
+
+
+class DecisionIn(Schema):
+    decision: str
+    owner: str
+    due_date: dt.date
+    agenda_item: int | None = None
+
+
+@router.post("/meetings/{pk}/decisions", response={201: dict[str, Any], **ERRORS}, summary="记录议定事项")
+def decision(request, pk: int, payload: DecisionIn):
+    x = mtg.add_decision(actor=request.auth, meeting_id=pk, decision=payload.decision, owner=payload.owner,
+                         due_date=payload.due_date, agenda_item_id=payload.agenda_item, now=now())
+    return Status(201, {"id": x.pk, "status": x.status, "due_date": x.due_date})
+
+
+class NoteIn(Schema):
+    note: str
+
+
+@router.post("/meeting-actions/{pk}/done", response={200: dict[str, Any], **ERRORS}, summary="议定事项完成")
+def action_done(request, pk: int, payload: NoteIn):
+    x = mtg.complete_action(actor=request.auth, action_id=pk, note=payload.note, now=now())
+    return {"id": x.pk, "status": x.status, "done_note": x.done_note}

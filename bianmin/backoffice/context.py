@@ -18,6 +18,7 @@ NAV = [
     ("审批", "backoffice:approvals", Perm.APPROVE),
     ("时限总览", "backoffice:overview", (Perm.APPROVE, Perm.SUPERVISE)),
     ("统计分析", "backoffice:stats", (Perm.APPROVE, Perm.SUPERVISE)),
+    ("联席会议", "backoffice:meetings", (Perm.APPROVE, Perm.SUPERVISE)),
     ("过错追究", "backoffice:violations", Perm.USE_WORKBENCH),
     ("消息", "backoffice:messages", Perm.USE_WORKBENCH),
     ("今日AB角", "backoffice:acting", Perm.USE_WORKBENCH),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases, views_oversight
+from . import views, views_cases, views_meetings, views_oversight
 
 app_name = "backoffice"
 urlpatterns = [
@@ -23,6 +23,10 @@ urlpatterns = [
     path("overview/", views_oversight.OverviewView.as_view(), name="overview"),
     path("stats/", views_oversight.StatsView.as_view(), name="stats"),
     path("stats/export.xlsx", views_oversight.StatsExportView.as_view(), name="stats_export"),
+    path("meetings/", views_meetings.MeetingListView.as_view(), name="meetings"),
+    path("meetings/new/", views_meetings.MeetingNewView.as_view(), name="meeting_new"),
+    path("meetings/<int:pk>/", views_meetings.MeetingDetailView.as_view(), name="meeting"),
+    path("meetings/<int:pk>/minutes/", views_meetings.MinutesView.as_view(), name="meeting_minutes"),
     path("messages/", views_oversight.MessagesView.as_view(), name="messages"),
     path("accountability/", views_oversight.ViolationListView.as_view(), name="violations"),
     path("accountability/new/", views_oversight.ViolationNewView.as_view(), name="violation_new"),

@@ -11,6 +11,7 @@ from conftest import NOW, PASSWORD
 
 pytestmark = pytest.mark.django_db
 PUBLIC_STAFF_URLS = {"backoffice:login", "backoffice:logout", "backoffice:password_change"}
+EVERY_ROLE = {"window_a", "window_b", "town_window", "agent", "leader", "supervisor", "sysadmin", "secadmin", "auditor"}
 # url name -> cast members allowed; everyone else with a role gets 403, anonymous is sent to the login page.
 ALLOWED = {
     "backoffice:home": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor", "sysadmin",
@@ -27,10 +28,20 @@ ALLOWED = {
     "backoffice:receive": {"window_a", "window_b", "town_window"},
     "backoffice:inquiry_new": {"window_a", "window_b", "town_window", "agent", "leader"},
     "backoffice:approvals": {"leader"},
+    "backoffice:overview": {"leader", "supervisor"},
+    "backoffice:stats": {"leader", "supervisor"},
+    "backoffice:stats_export": {"leader", "supervisor"},
+    "backoffice:meetings": {"leader", "supervisor"},
+    "backoffice:meeting_new": {"leader", "supervisor"},
+    "backoffice:commend": {"leader", "supervisor"},
+    "backoffice:violation_new": {"supervisor"},
+    "backoffice:violations": EVERY_ROLE,
+    "backoffice:my_record": EVERY_ROLE,
+    "backoffice:messages": EVERY_ROLE,
 }
 # URLs that need an object: checked with real objects in bianmin/backoffice/tests/test_case_screens.py
 OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry",
-               "backoffice:case_file"}
+               "backoffice:case_file", "backoffice:violation", "backoffice:meeting", "backoffice:meeting_minutes"}
 
 
 def staff_url_names():

@@ -1,0 +1,174 @@
+"""Joint meetings: collect the agenda from the period, record decisions as action items, track them to done."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from bianmin.accountability.models import Violation, ViolationStatus
+from bianmin.accountability.policies import oversees
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.cases.policies import visible_cases
+from bianmin.cases.workflow import RUNNING
+from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.notifications.services import enqueue_inapp
+from bianmin.org.models import StaffProfile
+from bianmin.org.policies import scope_path, staff_profile_of
+
+from .models import ActionItem, ActionStatus, AgendaItem, AgendaKind, Meeting
+
+AGENDA_LIMIT = 200  # per source; the minutes list the rest as a count
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the period a meeting held ``today`` reviews: the previous month (or quarter, per the setting)."""
+    first_this_month = today.replace(day=1)
+    if settings.BIANMIN["MEETING_CADENCE"] == "quarterly":
+        quarter_start = first_this_month.replace(month=(today.month - 1) // 3 * 3 + 1)
+        end = quarter_start - dt.timedelta(days=1)
+        return end.replace(month=(end.month - 1) // 3 * 3 + 1, day=1), end
+    end = first_this_month - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def visible_meetings(user):
+    path = scope_path(user)
+    if path is None or not oversees(user):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(unit_path__startswith=path)
+
+
+def get_meeting_for(user, pk: int) -> Meeting:
+    meeting = visible_meetings(user).select_related("unit").filter(pk=pk).first()
+    if meeting is None:
+        raise NotFound("会议记录不存在")
+    return meeting
+
+
+def collect_agenda(user, start: dt.date, end: dt.date) -> list[AgendaItem]:
+    """The period's overdue cases (joint items as cross-department issues) and its violations, unsaved."""
+    path = scope_path(user)
+    today = timezone.localdate()
+    overdue = (visible_cases(user).filter(committed_deadline__gte=start, committed_deadline__lte=end)
+               .annotate(decided_day=TruncDate("decided_at"))
+               .filter(Q(status__in=RUNNING, committed_deadline__lt=today) | Q(decided_day__gt=F("committed_deadline")))
+               .select_related("item_version", "first_handler", "unit").order_by("committed_deadline", "id"))
+    joint = set(visible_cases(user).filter(pk__in=[c.pk for c in overdue[:AGENDA_LIMIT]],
+                                           item_version__joint_units__isnull=False).values_list("pk", flat=True))
+    items = []
+    for case in overdue[:AGENDA_LIMIT]:
+        kind = AgendaKind.CROSS_DEPARTMENT if case.pk in joint else AgendaKind.OVERDUE_CASE
+        who = case.first_handler.name if case.first_handler_id else "—"
+        items.append(AgendaItem(kind=kind, case=case, title=f"办件{case.number}（{case.item_version.name}）超期",
+                                detail=f"{case.unit.name}，首办负责人{who}，承诺办结日期"
+                                       f"{case.committed_deadline:%Y-%m-%d}，当前状态{case.get_status_display()}"))
+    violations = (Violation.objects.filter(unit_path__startswith=path, occurred_on__gte=start, occurred_on__lte=end)
+                  .exclude(status=ViolationStatus.DISMISSED).select_related("staff")
+                  .order_by("occurred_on", "id")[:AGENDA_LIMIT])
+    for v in violations:
+        items.append(AgendaItem(kind=AgendaKind.VIOLATION, violation=v,
+                                title=f"{v.get_kind_display()}：{v.staff.name}（{v.occurred_on:%Y-%m-%d}）",
+                                detail=f"{v.description}（{v.get_status_display()}）"))
+    # Complaints and bad ratings join here when those modules exist (AgendaKind.COMPLAINT / BAD_RATING).
+    return items
+
+
+def create_meeting(*, actor, held_on: dt.date, chair: str, attendees: str, now: dt.datetime, place: str = "",
+                   period_start: dt.date | None = None, period_end: dt.date | None = None,
+                   extra_topics: list[str] | None = None) -> Meeting:
+    """Open a meeting record with its agenda collected from the period (default: the previous month)."""
+    if not oversees(actor):
+        raise Forbidden("只有中心领导和监督员可以组织联席会议")
+    profile = staff_profile_of(actor)
+    if profile is None:
+        raise Forbidden("没有所属单位")
+    if not chair.strip():
+        raise DomainError.for_field("chair", "请填写主持人")
+    if not attendees.strip():
+        raise DomainError.for_field("attendees", "请填写参会人员")
+    if period_start is None or period_end is None:
+        period_start, period_end = default_period(held_on)
+    if period_end < period_start:
+        raise DomainError.for_field("period_end", "议题期间的结束日期不能早于开始日期")
+    with transaction.atomic():
+        meeting = Meeting.objects.create(unit=profile.unit, unit_path=profile.unit.path, period_start=period_start,
+                                         period_end=period_end, held_on=held_on, place=place.strip()[:128],
+                                         chair=chair.strip()[:64], attendees=attendees.strip(), created_by=actor,
+                                         created_at=now)
+        items = collect_agenda(actor, period_start, period_end)
+        items += [AgendaItem(kind=AgendaKind.OTHER, title=t.strip()[:255]) for t in extra_topics or [] if t.strip()]
+        for position, item in enumerate(items, start=1):
+            item.meeting, item.position = meeting, position
+        AgendaItem.objects.bulk_create(items)
+        record(action=AuditAction.MEETING, summary=f"联席会议 {held_on}：议题{len(items)}项", actor=actor,
+               obj=meeting, now=now)
+    return meeting
+
+
+def add_decision(*, actor, meeting_id: int, decision: str, owner: str, due_date: dt.date, now: dt.datetime,
+                 agenda_item_id: int | None = None) -> ActionItem:
+    """Record a decision as an action item with an owner (by badge number) and a deadline; tell the owner."""
+    if not decision.strip():
+        raise DomainError.for_field("decision", "请填写议定事项")
+    with transaction.atomic():
+        meeting = get_meeting_for(actor, meeting_id)
+        person = StaffProfile.objects.select_related("unit", "user").filter(badge_number=owner.strip()).first()
+        if person is None or not person.unit.path.startswith(meeting.unit_path):
+            raise DomainError.for_field("owner", "请填写本单位范围内责任人的上岗证号")
+        if due_date < meeting.held_on:
+            raise DomainError.for_field("due_date", "完成时限不能早于会议日期")
+        agenda = None
+        if agenda_item_id:
+            agenda = meeting.agenda.filter(pk=agenda_item_id).first()
+            if agenda is None:
+                raise DomainError.for_field("agenda_item", "议题不存在")
+        action = ActionItem.objects.create(meeting=meeting, agenda_item=agenda, decision=decision.strip(),
+                                           owner=person, due_date=due_date)
+        enqueue_inapp(recipient=person.user, kind="MEETING_ACTION", subject="联席会议议定事项",
+                      text=f"{decision.strip()}（完成时限 {due_date:%Y-%m-%d}）",
+                      link=f"/staff/meetings/{meeting.pk}/", cause=f"meeting:{meeting.pk}", now=now)
+        record(action=AuditAction.MEETING, summary=f"联席会议议定事项：责任人{person.name}", actor=actor,
+               obj=action, now=now)
+    return action
+
+
+def complete_action(*, actor, action_id: int, note: str, now: dt.datetime) -> ActionItem:
+    """The owner (or a leader/supervisor in scope) reports an action item done."""
+    if not note.strip():
+        raise DomainError.for_field("note", "请填写完成情况")
+    with transaction.atomic():
+        action = (ActionItem.objects.select_for_update(of=("self",)).select_related("owner", "meeting")
+                  .filter(pk=action_id).first())
+        profile = staff_profile_of(actor)
+        mine = action is not None and profile is not None and action.owner_id == profile.pk
+        if action is None or not (mine or visible_meetings(actor).filter(pk=action.meeting_id).exists()):
+            raise NotFound("议定事项不存在")
+        if action.status == ActionStatus.DONE:
+            raise Conflict("该事项已完成")
+        action.status, action.done_at, action.done_by, action.done_note = (ActionStatus.DONE, now, actor,
+                                                                           note.strip())
+        action.save(update_fields=["status", "done_at", "done_by", "done_note"])
+        record(action=AuditAction.MEETING, summary="联席会议议定事项完成", actor=actor, obj=action, now=now)
+    return action
+
+
+def save_minutes(*, actor, meeting_id: int, minutes: str, now: dt.datetime) -> Meeting:
+    with transaction.atomic():
+        meeting = get_meeting_for(actor, meeting_id)
+        meeting.minutes = minutes.strip()
+        meeting.save(update_fields=["minutes"])
+        record(action=AuditAction.MEETING, summary="修改会议纪要", actor=actor, obj=meeting, now=now)
+    return meeting
+
+
+def open_actions_for(user):
+    """Action items the user owns that are not done, by deadline."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return ActionItem.objects.none()
+    return ActionItem.objects.filter(owner=profile, status=ActionStatus.OPEN).select_related("meeting")
