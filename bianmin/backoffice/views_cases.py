@@ -217,7 +217,7 @@ def _run(action: str, user, number: str, post) -> str:
 class CaseDetailView(StaffView):
     def get(self, request, number: str):
         try:
-            case = case_detail(get_case_for(request.user, number))
+            case = with_warnings([case_detail(get_case_for(request.user, number))], today())[0]
         except NotFound:
             raise Http404 from None
         acting = acting_ids_for(case, today())

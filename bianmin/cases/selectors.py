@@ -68,7 +68,7 @@ def class_counts(user, *, whole_scope: bool = False) -> dict[str, int]:
 def case_detail(case: Case) -> Case:
     """Return the case with everything its detail page shows loaded in a fixed number of queries."""
     return (Case.objects.filter(pk=case.pk)
-            .select_related("item_version__item", "unit", "first_handler", "received_by", "accepted_by")
+            .select_related("item_version__item", "unit__region", "first_handler", "received_by", "accepted_by")
             .select_related("extension")
             .prefetch_related("materials", Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")),
                               "notices", "payments__fee", "files", "comments__author", "pauses",
