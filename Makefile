@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint contracts migrations-check bench install install-dev seed clean
+.PHONY: run test lint contracts migrations-check bench install install-dev seed clean scheduler
 
 $(BIN)/.installed: requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "需要 $(PYTHON)"; exit 1; }
@@ -28,6 +28,10 @@ run: install var
 	$(BIN)/python manage.py seed_demo
 	@echo "便民已启动：http://127.0.0.1:$(PORT)/  （工作人员入口 /staff/ ，接口文档 /api/v1/docs ）"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+scheduler: install var
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py scheduler
 
 lint: install-dev
 	$(BIN)/ruff check .
