@@ -75,7 +75,7 @@ class Case(models.Model):
     intake_outcome = models.CharField("审查结论", max_length=16, choices=IntakeOutcome.choices, blank=True)
     intake_reason = models.TextField("不予受理理由", blank=True)
     competent_organ = models.CharField("有权机关", max_length=128, blank=True)
-    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True, db_index=True)
     accepted_by = models.ForeignKey("org.StaffProfile", verbose_name="受理人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="accepted_cases")
     first_handler = models.ForeignKey("org.StaffProfile", verbose_name="首办负责人", null=True, blank=True,

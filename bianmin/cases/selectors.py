@@ -184,4 +184,6 @@ def warned_cases(user, today: dt.date, level: str) -> QuerySet[Case]:
         qs = qs.filter(committed_deadline__lt=today)
     else:
         qs = qs.filter(committed_deadline__gte=today, yellow_on__lte=today)
-    return qs.select_related("item_version", "first_handler").order_by("committed_deadline", "id")
+    return (qs.select_related("item_version", "first_handler")
+            .only("number", "committed_deadline", "deadline_provisional", "item_version__name", "first_handler__name")
+            .order_by("committed_deadline", "id"))

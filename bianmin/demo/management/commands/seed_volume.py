@@ -4,7 +4,7 @@
 
 Cases are spread over the demo county's centers, their items and window staff, with receipt dates over the
 past ``--days`` days (never today), statuses in realistic proportions and the events, materials and notices
-each status implies. Open cases are mostly recent (an old open case is a rare backlog). Special-procedure pauses
+each status implies. Open cases are mostly recent (an old open case is a rare backlog, 0.5%). Special-procedure pauses
 (~5% of cases whose item allows one, some still running), approved or pending extensions (~2%), the warning state
 the sweep would have left, and violation records (every overdue or late case, plus a few recorded by supervisors)
 come with them. Bulk inserts, no per-row queries; the audit trail is not written for generated history.
@@ -117,7 +117,7 @@ class Command(BaseCommand):
             counters[key] = counters.get(key, 0) + 1
             final, _w, path = rng.choices(PATHS, weights=weights)[0]
             age = (today_ - day).days
-            if final in OPEN and (age > RECENT_DAYS and rng.random() < 0.97 or final == "RECEIVED" and age > 5):
+            if final in OPEN and (age > RECENT_DAYS and rng.random() < 0.995 or final == "RECEIVED" and age > 5):
                 final, _w, path = rng.choices(CLOSED_PATHS, weights=[w for _s, w, _p in CLOSED_PATHS])[0]
             handler = rng.choice(staff[unit.pk])
             accepted = "ACCEPTED" in path
