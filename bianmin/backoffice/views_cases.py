@@ -72,6 +72,7 @@ class CaseSearchView(StaffView):
             if exact:
                 return redirect("backoffice:case", number=exact.number)
         page = Paginator(qs, 30).get_page(request.GET.get("page"))
+        page.object_list = with_warnings(page.object_list, today())
         return render(request, "backoffice/case_search.html", {
             "page": page, "q": q, "status": status, "klass": klass, "statuses": Status.choices,
             "case_url": reverse("backoffice:cases"),

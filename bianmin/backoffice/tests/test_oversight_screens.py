@@ -34,6 +34,8 @@ def test_overview_shows_red_cases_to_leaders_only(client, cast, overdue):
     assert overdue.number in page and "window_a姓名" in page
     assert 'class="warn-red"' in page
     assert overdue.number not in client.get("/staff/overview/?level=YELLOW").content.decode()
+    listing = client.get("/staff/cases/", {"status": "ACCEPTED"}).content.decode()
+    assert overdue.number in listing and "红色预警" in listing  # case lists show the warning too
     client.logout()
     login(client, cast["window_a"])
     assert client.get("/staff/overview/").status_code == 403
