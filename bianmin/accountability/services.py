@@ -18,7 +18,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.cases.policies import get_case_for
 from bianmin.core.errors import Conflict, DomainError, Forbidden
-from bianmin.notifications.services import enqueue_inapp
+from bianmin.notifications.services import enqueue_inapp, enqueue_inapp_many
 from bianmin.org.models import StaffProfile
 from bianmin.org.policies import scope_path, staff_profile_of
 from bianmin.org.selectors import warning_recipients
@@ -63,7 +63,7 @@ def _clean_evidence(evidence) -> list[dict[str, str]]:
             raise DomainError.for_field(f"evidence.{i}", "每项证据须包含名称（label）和链接（url）")
         label = str(item.get("label") or "").strip()[:100]
         url = str(item.get("url") or "").strip()[:255]
-        if not label or not (url.startswith("/") or url.startswith(("https://", "http://"))):
+        if not label or url.startswith("//") or not url.startswith(("/", "https://", "http://")):
             raise DomainError.for_field(f"evidence.{i}", "证据须有名称，链接须是站内路径或网址")
         cleaned.append({"label": label, "url": url})
     return cleaned
@@ -136,11 +136,11 @@ def record_detected(found: list[Detected], *, now: dt.datetime) -> list[Violatio
                       source=Source.SYSTEM, case_id=f.case_id, inquiry_id=f.inquiry_id, evidence=f.evidence,
                       dedupe_key=f.dedupe_key, created_at=now) for f in fresh]
     Violation.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(Violation.objects.select_related("staff__user").filter(
+    created = list(Violation.objects.select_related("staff").filter(
         dedupe_key__in=[f.dedupe_key for f in fresh], created_at=now))
-    for violation in created:
-        _tell(violation, "过错记录通知", f"系统巡检登记了一条与您有关的过错记录：{violation.description}"
-                                         "。您可以查看并提交申辩。", now)
+    enqueue_inapp_many([(v.staff.user_id, "ACCOUNTABILITY", "过错记录通知",
+                         f"系统巡检登记了一条与您有关的过错记录：{v.description}。您可以查看并提交申辩。", _link(v),
+                         f"violation:{v.pk}") for v in created], now=now)
     if created:
         record(action=AuditAction.ACCOUNTABILITY, summary=f"系统巡检登记过错 {len(created)} 条",
                actor_username="system", now=now, data={"ids": [v.pk for v in created][:200]})
@@ -209,6 +209,8 @@ def decide_sanction(*, actor, pk: int, approve: bool, now: dt.datetime, note: st
             raise Forbidden("不能审批与本人有关的处理")
         if violation.status != ViolationStatus.PROPOSED:
             raise Conflict("该记录没有待审批的处理意见")
+        if violation.proposed_by_id == actor.pk:
+            raise Forbidden("提出处理意见的人不能审批自己的意见")
         if approve:
             violation.status = ViolationStatus.SANCTIONED
             violation.decided_by, violation.decided_at = actor, now

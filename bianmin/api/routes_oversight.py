@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -14,6 +14,7 @@ from bianmin.cases.selectors import deadline_overview
 from bianmin.core.errors import Forbidden
 from bianmin.core.timeutils import now, today
 from bianmin.meetings import services as mtg
+from bianmin.meetings.models import ActionItem, AgendaItem
 from bianmin.notifications.selectors import inbox
 from bianmin.notifications.services import mark_read
 from bianmin.stats.selectors import indicators
@@ -256,33 +257,43 @@ class MeetingOut(Schema):
     actions: list[dict[str, Any]]
 
 
+def _with_items(meeting):
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([meeting], Prefetch("agenda", queryset=AgendaItem.objects.select_related("case")),
+                             Prefetch("actions", queryset=ActionItem.objects.select_related("owner")))
+    return meeting
+
+
 def _meeting(m) -> dict[str, Any]:
     return {"id": m.pk, "held_on": m.held_on, "unit": m.unit.code, "period_start": m.period_start,
             "period_end": m.period_end, "chair": m.chair, "attendees": m.attendees, "minutes": m.minutes,
             "agenda": [{"id": a.pk, "kind": a.kind, "title": a.title, "detail": a.detail,
                         "case": a.case.number if a.case_id else None, "violation": a.violation_id}
-                       for a in m.agenda.select_related("case")],
+                       for a in m.agenda.all()],
             "actions": [{"id": x.pk, "decision": x.decision, "owner": x.owner.badge_number, "due_date": x.due_date,
                          "status": x.status, "done_note": x.done_note}
-                        for x in m.actions.select_related("owner")]}
+                        for x in m.actions.all()]}
 
 
 @router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="联席会议记录")
 def meetings(request, offset: int = 0, limit: int = 20):
     _overseer(request.auth)
-    qs = mtg.visible_meetings(request.auth).select_related("unit")
+    qs = mtg.visible_meetings(request.auth).select_related("unit").prefetch_related(
+        Prefetch("agenda", queryset=AgendaItem.objects.select_related("case")),
+        Prefetch("actions", queryset=ActionItem.objects.select_related("owner")))
     return [_meeting(m) for m in qs[max(offset, 0):max(offset, 0) + min(max(limit, 1), 100)]]
 
 
 @router.post("/meetings", response={201: MeetingOut, **ERRORS}, summary="新建联席会议记录（自动收集议题）")
 def create_meeting(request, payload: MeetingIn):
     m = mtg.create_meeting(actor=request.auth, now=now(), **payload.dict())
-    return Status(201, _meeting(mtg.get_meeting_for(request.auth, m.pk)))
+    return Status(201, _meeting(_with_items(mtg.get_meeting_for(request.auth, m.pk))))
 
 
 @router.get("/meetings/{pk}", response={200: MeetingOut, **ERRORS}, summary="联席会议详情")
 def meeting(request, pk: int):
-    return _meeting(mtg.get_meeting_for(request.auth, pk))
+    return _meeting(_with_items(mtg.get_meeting_for(request.auth, pk)))
 
 
 class DecisionIn(Schema):

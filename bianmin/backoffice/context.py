@@ -4,9 +4,11 @@ from __future__ import annotations
 from functools import cache
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
+from bianmin.notifications.selectors import unread_count
 
 # (label, url name, permission) — later issues add inquiries, cases, approvals, supervision here.
 NAV = [
@@ -43,4 +45,6 @@ def navigation(request):
              if any(can(user, p) for p in (perm if isinstance(perm, tuple) else (perm,)))]
     if user.is_staff:
         items.append(("系统管理", urls["admin:index"]))
-    return {"staff_nav": items}
+    # Counted only when the template shows it (pages without the staff navigation pay nothing).
+    unread = SimpleLazyObject(lambda: unread_count(user))
+    return {"staff_nav": items, "messages_url": urls["backoffice:messages"], "unread_messages": unread}

@@ -24,6 +24,7 @@ urlpatterns = [
     path("stats/", views_oversight.StatsView.as_view(), name="stats"),
     path("stats/export.xlsx", views_oversight.StatsExportView.as_view(), name="stats_export"),
     path("meetings/", views_meetings.MeetingListView.as_view(), name="meetings"),
+    path("meetings/actions/", views_meetings.MyActionsView.as_view(), name="my_actions"),
     path("meetings/new/", views_meetings.MeetingNewView.as_view(), name="meeting_new"),
     path("meetings/<int:pk>/", views_meetings.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/minutes/", views_meetings.MinutesView.as_view(), name="meeting_minutes"),

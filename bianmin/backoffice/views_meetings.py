@@ -102,3 +102,22 @@ class MeetingDetailView(OverseerView):
 
 class MinutesView(MeetingDetailView):
     template = "backoffice/meeting_minutes.html"
+
+
+class MyActionsView(StaffView):
+    """我的议定事项: what joint meetings asked of me, with a form to report each done."""
+
+    def get(self, request):
+        return render(request, "backoffice/my_actions.html", {"actions": mtg.open_actions_for(request.user),
+                                                              "today": today()})
+
+    def post(self, request):
+        try:
+            mtg.complete_action(actor=request.user, action_id=int(request.POST.get("item") or 0),
+                                note=request.POST.get("note", ""), now=now())
+            messages.success(request, "已报告完成")
+        except (NotFound, ValueError):
+            raise Http404 from None
+        except DomainError as exc:
+            _say_error(request, exc)
+        return redirect("backoffice:my_actions")

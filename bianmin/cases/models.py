@@ -130,6 +130,9 @@ class Case(models.Model):
             models.Index(fields=["committed_deadline"], name="case_sweep_red_idx",
                          condition=Q(status__in=["ACCEPTED", "IN_PROGRESS"], warning_level__in=["", "YELLOW"])),
             models.Index(fields=["id"], name="case_sweep_late_idx", condition=Q(warning_level="LATE")),
+            models.Index(fields=["id"], name="case_sweep_unstamped_idx",
+                         condition=Q(status__in=["ACCEPTED", "IN_PROGRESS"], yellow_on__isnull=True,
+                                     committed_deadline__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -143,10 +143,17 @@ def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **deta
             raise DomainError.for_field("result", "请填写答复或说明内容")
         if outcome in CLOSING_OUTCOMES:
             inquiry.status, inquiry.result, inquiry.closed_at = InquiryStatus.CLOSED, note, now
+            _replied(inquiry, now)
         inquiry.save()
         _event(inquiry, actor, now, f"OUTCOME_{outcome}", note=note,
                data={k: v for k, v in details.items() if k != "result"})
     return inquiry
+
+
+def _replied(inquiry: Inquiry, now: dt.datetime) -> None:
+    """A promised reply given by its date is on time; a late one stays DUE and the sweep records it."""
+    if inquiry.reply_check == "DUE" and timezone.localtime(now).date() <= inquiry.promised_reply_date:
+        inquiry.reply_check = "ON_TIME"
 
 
 def acknowledge_referral(*, actor, number: str, now: dt.datetime) -> Inquiry:
@@ -176,8 +183,7 @@ def close_inquiry(*, actor, number: str, result: str, now: dt.datetime) -> Inqui
         if profile.pk not in (inquiry.first_responder_id, inquiry.referred_to_id):
             raise Forbidden("只有首问责任人或接收人可以办结")
         inquiry.status, inquiry.result, inquiry.closed_at = InquiryStatus.CLOSED, result.strip(), now
-        if inquiry.reply_check == "DUE" and timezone.localtime(now).date() <= inquiry.promised_reply_date:
-            inquiry.reply_check = "ON_TIME"  # replied late stays DUE: the sweep records the violation
+        _replied(inquiry, now)
         inquiry.save(update_fields=["status", "result", "closed_at", "reply_check"])
         _event(inquiry, actor, now, "CLOSE", note=result.strip())
     return inquiry

@@ -5,8 +5,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from bianmin.accountability.models import Violation, ViolationStatus
@@ -14,11 +12,11 @@ from bianmin.accountability.policies import oversees
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.cases.policies import visible_cases
-from bianmin.cases.workflow import RUNNING
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.models import StaffProfile
 from bianmin.org.policies import scope_path, staff_profile_of
+from bianmin.stats.selectors import overdue_cases
 
 from .models import ActionItem, ActionStatus, AgendaItem, AgendaKind, Meeting
 
@@ -50,13 +48,10 @@ def get_meeting_for(user, pk: int) -> Meeting:
     return meeting
 
 
-def collect_agenda(user, start: dt.date, end: dt.date) -> list[AgendaItem]:
+def collect_agenda(user, start: dt.date, end: dt.date, today: dt.date) -> list[AgendaItem]:
     """The period's overdue cases (joint items as cross-department issues) and its violations, unsaved."""
     path = scope_path(user)
-    today = timezone.localdate()
-    overdue = (visible_cases(user).filter(committed_deadline__gte=start, committed_deadline__lte=end)
-               .annotate(decided_day=TruncDate("decided_at"))
-               .filter(Q(status__in=RUNNING, committed_deadline__lt=today) | Q(decided_day__gt=F("committed_deadline")))
+    overdue = (overdue_cases(visible_cases(user), start, end, today)
                .select_related("item_version", "first_handler", "unit").order_by("committed_deadline", "id"))
     joint = set(visible_cases(user).filter(pk__in=[c.pk for c in overdue[:AGENDA_LIMIT]],
                                            item_version__joint_units__isnull=False).values_list("pk", flat=True))
@@ -100,7 +95,7 @@ def create_meeting(*, actor, held_on: dt.date, chair: str, attendees: str, now: 
                                          period_end=period_end, held_on=held_on, place=place.strip()[:128],
                                          chair=chair.strip()[:64], attendees=attendees.strip(), created_by=actor,
                                          created_at=now)
-        items = collect_agenda(actor, period_start, period_end)
+        items = collect_agenda(actor, period_start, period_end, timezone.localtime(now).date())
         items += [AgendaItem(kind=AgendaKind.OTHER, title=t.strip()[:255]) for t in extra_topics or [] if t.strip()]
         for position, item in enumerate(items, start=1):
             item.meeting, item.position = meeting, position
@@ -131,7 +126,7 @@ def add_decision(*, actor, meeting_id: int, decision: str, owner: str, due_date:
                                            owner=person, due_date=due_date)
         enqueue_inapp(recipient=person.user, kind="MEETING_ACTION", subject="联席会议议定事项",
                       text=f"{decision.strip()}（完成时限 {due_date:%Y-%m-%d}）",
-                      link=f"/staff/meetings/{meeting.pk}/", cause=f"meeting:{meeting.pk}", now=now)
+                      link="/staff/meetings/actions/", cause=f"meeting:{meeting.pk}", now=now)
         record(action=AuditAction.MEETING, summary=f"联席会议议定事项：责任人{person.name}", actor=actor,
                obj=action, now=now)
     return action

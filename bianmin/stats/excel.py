@@ -17,6 +17,13 @@ COLUMNS = [("label", "名称"), ("received", "收件数"), ("accepted", "受理�
 PERCENT = {"immediate_share", "on_time_rate", "supplement_rate", "one_visit_share"}
 
 
+def _cell(value):
+    """Text that a spreadsheet would read as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def monthly_workbook(report: Report) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -32,7 +39,7 @@ def monthly_workbook(report: Report) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in [*report.rows, report.total]:
         data = row.as_dict()
-        ws.append([data[key] for key, _label in COLUMNS])
+        ws.append([_cell(data[key]) for key, _label in COLUMNS])
     ws[ws.max_row][0].font = Font(bold=True)
     for col, (key, _label) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = 28 if key == "label" else 12
@@ -43,7 +50,7 @@ def monthly_workbook(report: Report) -> bytes:
         sheet = wb.create_sheet(title)
         sheet.append(["类别", "数量"])
         for label, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-            sheet.append([label, n])
+            sheet.append([_cell(label), n])
         sheet.column_dimensions["A"].width = 30
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -25,7 +25,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from bianmin.accountability.models import Violation, ViolationKind, ViolationStatus
-from bianmin.cases.models import Case, Notice, NoticeKind
+from bianmin.cases.models import Case, CasePause, Notice, NoticeKind
 from bianmin.cases.policies import visible_cases
 from bianmin.cases.workflow import RUNNING
 from bianmin.core.errors import DomainError, NotFound
@@ -168,6 +168,18 @@ class _Rows:
         return sorted(rows.values(), key=lambda r: (-r.received - r.accepted - r.decided, r.label))
 
 
+def overdue_cases(cases: QuerySet[Case], start: dt.date, end: dt.date, today: dt.date) -> QuerySet[Case]:
+    """Cases whose committed deadline fell in [start, end] and that were not decided by it: decided (or returned,
+    withdrawn) later, or still running after it with the clock not paused by a special procedure."""
+    paused = Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
+    return (cases.filter(committed_deadline__gte=start, committed_deadline__lte=end)
+            .annotate(decided_day=TruncDate("decided_at"), closed_day=TruncDate("closed_at"))
+            .filter(Q(status__in=RUNNING, committed_deadline__lt=today) & ~Q(paused)
+                    | Q(decided_day__gt=F("committed_deadline"))
+                    | Q(decided_at__isnull=True, closed_day__gt=F("committed_deadline"),
+                        accepted_at__isnull=False)))
+
+
 def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group_by: str = "",
                today: dt.date | None = None) -> Report:
     """Compute the indicators for the user's scope (or one unit inside it) over [start, end]."""
@@ -201,10 +213,7 @@ def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group
         acc.add(r["k"], "accepted", r["accepted"])
         acc.add(r["k"], "immediate", r["immediate"])
     today = today or timezone.localdate()
-    overdue = (cases.filter(committed_deadline__gte=start, committed_deadline__lte=end)
-               .annotate(decided_day=TruncDate("decided_at"))
-               .filter(Q(status__in=RUNNING, committed_deadline__lt=today)
-                       | Q(decided_day__gt=F("committed_deadline"))))
+    overdue = overdue_cases(cases, start, end, today)
     for r in grouped(overdue, "first_handler_id", overdue=Count("id")):
         acc.add(r["k"], "overdue", r["overdue"])
     # Decisions: grouped by (acceptance day, decision day) in SQL, so working days are counted once per pair of
@@ -216,11 +225,12 @@ def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group
     if key:
         decided = decided.annotate(k=F(key))
     calendars: dict = {}
+    regions = Region.objects.in_bulk()  # a county has a few dozen
     for row in (decided.values(*group).annotate(n=Count("id"), late=Count("id", filter=Q(
             d_day__gt=F("committed_deadline")))).order_by()):
         region_id, k = row["unit__region_id"], row.get("k")
         if region_id not in calendars:
-            calendars[region_id] = get_calendar(Region.objects.get(pk=region_id))
+            calendars[region_id] = get_calendar(regions[region_id])
         days = max(calendars[region_id].workdays_between(row["a_day"], row["d_day"]).days, 0)
         acc.add(k, "decided", row["n"])
         acc.add(k, "on_time", row["n"] - row["late"])

@@ -9,6 +9,7 @@ is the last guard. Running it again changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 import time
@@ -34,6 +35,7 @@ from bianmin.org.selectors import warning_recipients
 from .models import SweepRun
 
 BATCH = 500
+logger = logging.getLogger("bianmin.sweep")
 
 
 def _case_link(case: Case) -> str:
@@ -79,7 +81,7 @@ def _overdue_finding(case: Case) -> Detected:
         kind=ViolationKind.OVERDUE_CASE, staff_id=case.first_handler_id,
         occurred_on=deadline + dt.timedelta(days=1),
         description=f"办件{case.number}（{case.item_version.name}）承诺办结日期为{deadline:%Y-%m-%d}，超期未办结",
-        dedupe_key=f"OVERDUE:case:{case.pk}", case_id=case.pk,
+        dedupe_key=f"OVERDUE:case:{case.pk}:{deadline:%Y%m%d}", case_id=case.pk,
         evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])
 
 
@@ -103,12 +105,13 @@ def sweep_unstamped(*, now: dt.datetime, batch: int = BATCH) -> int:
     qs = Case.objects.filter(status__in=RUNNING, yellow_on__isnull=True, committed_deadline__isnull=False)
 
     def handle(rows: list[Case]) -> int:
+        today = timezone.localtime(now).date()
         for case in rows:
-            stamp_warning(case)
+            stamp_warning(case, today)
         Case.objects.bulk_update(rows, ["yellow_on", "warning_level"])
         return len(rows)
 
-    return _batches(qs.select_related("unit__region"), handle, batch=batch)
+    return _batches(qs.select_related("unit__region", "item_version"), handle, batch=batch)
 
 
 def sweep_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -187,13 +190,12 @@ def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
     return _batches(qs, handle, batch=batch)
 
 
-def _deemed_violation(now: dt.datetime) -> Callable[[Case], None]:
-    today = timezone.localtime(now).date()
-
-    def on_deemed(case: Case) -> None:
+def _deemed_violation(now: dt.datetime) -> Callable[[Case, dt.date], None]:
+    def on_deemed(case: Case, intake_deadline: dt.date | None) -> None:
+        occurred = intake_deadline + dt.timedelta(days=1) if intake_deadline else timezone.localtime(now).date()
         if case.received_by_id:
             record_detected([Detected(
-                kind=ViolationKind.LATE_SUPPLEMENT_NOTICE, staff_id=case.received_by_id, occurred_on=today,
+                kind=ViolationKind.LATE_SUPPLEMENT_NOTICE, staff_id=case.received_by_id, occurred_on=occurred,
                 description=f"办件{case.number}收件后5个工作日内既未受理也未一次性告知补正，依法视为受理",
                 dedupe_key=f"LATE_SUPPLEMENT:case:{case.pk}", case_id=case.pk,
                 evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])], now=now)
@@ -201,19 +203,35 @@ def _deemed_violation(now: dt.datetime) -> Callable[[Case], None]:
     return on_deemed
 
 
+STEPS: tuple[tuple[str, Callable], ...] = (
+    ("deemed_accepted", lambda now, batch: len(apply_deemed_acceptance(now=now, on_deemed=_deemed_violation(now)))),
+    ("unjustified_supplements", lambda now, batch: sweep_refused_supplements(now=now, batch=batch)),
+    ("late_decisions", lambda now, batch: sweep_late_decisions(now=now, batch=batch)),
+    ("stamped", lambda now, batch: sweep_unstamped(now=now, batch=batch)),
+    ("overdue", lambda now, batch: sweep_overdue(now=now, batch=batch)),
+    ("yellow", lambda now, batch: sweep_yellow(now=now, batch=batch)),
+    ("late_replies", lambda now, batch: sweep_late_replies(now=now, batch=batch)),
+)
+
+
 def run_sweep(*, now: dt.datetime, batch: int = BATCH) -> dict[str, int]:
-    """Run every step once; return what changed. Idempotent and safe to run on several nodes at once."""
+    """Run every step once; return what changed. Idempotent and safe to run on several nodes at once.
+
+    A failing step does not stop the others (each batch is its own transaction); its error is kept in the run log
+    and the next run retries it.
+    """
     started = time.perf_counter()
-    counts = {
-        "deemed_accepted": len(apply_deemed_acceptance(now=now, on_deemed=_deemed_violation(now))),
-        "unjustified_supplements": sweep_refused_supplements(now=now, batch=batch),
-        "late_decisions": sweep_late_decisions(now=now, batch=batch),
-        "stamped": sweep_unstamped(now=now, batch=batch),
-        "overdue": sweep_overdue(now=now, batch=batch),
-        "yellow": sweep_yellow(now=now, batch=batch),
-        "late_replies": sweep_late_replies(now=now, batch=batch),
-    }
+    counts: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for name, step in STEPS:
+        try:
+            counts[name] = step(now, batch)
+        except Exception as exc:
+            counts[name] = 0
+            errors[name] = repr(exc)[:500]
+            logger.exception("sweep step %s failed", name)
     seconds = time.perf_counter() - started
     SweepRun.objects.create(started_at=now, finished_at=now + dt.timedelta(seconds=seconds),
-                            node=f"{socket.gethostname()}:{os.getpid()}"[:64], counts=counts, seconds=seconds)
+                            node=f"{socket.gethostname()}:{os.getpid()}"[:64], counts=counts | (
+                                {"errors": errors} if errors else {}), seconds=seconds)
     return counts

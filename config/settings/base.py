@@ -160,8 +160,6 @@ BIANMIN = {
     "OUTBOX_MAX_ATTEMPTS": 6,
     "OUTBOX_BACKOFF_SECONDS": 30,
     "WORKING_HOURS": ("08:30", "17:30"),
-    # The sweep looks this many days back the first time it runs (later runs continue from where they stopped).
-    "SWEEP_BACKFILL_DAYS": 30,
     # The scheduler's pause between rounds (seconds).
     "SCHEDULER_INTERVAL_SECONDS": 300,
     # Graduated internal sanctions (过错责任追究), mildest first.

@@ -480,3 +480,20 @@ def test_system_records_follow_the_same_flow(cast):
     svc.dismiss_violation(actor=cast["supervisor"], pk=violation.pk, reason="申请人原因", now=LATER)
     assert Violation.objects.get(pk=violation.pk).status == ViolationStatus.DISMISSED
     assert verify_chain() is None
+
+
+def test_who_proposed_a_sanction_cannot_approve_it(cast):
+    from django.contrib.auth.models import Group
+
+    from bianmin.accounts.roles import group_name
+
+    both = cast["supervisor"]
+    both.groups.add(Group.objects.get(name=group_name(Role.LEADER)))  # holds LEADER and SUPERVISOR
+    violation = proposed(cast, report(cast))
+    with refused(Forbidden):
+        svc.decide_sanction(actor=fresh(both), pk=violation.pk, approve=True, now=LATER)
+
+
+def test_protocol_relative_evidence_links_are_refused(cast):
+    with refused(DomainError, "evidence.0"):
+        report(cast, evidence=[{"label": "录像", "url": "//evil.example/x"}])

@@ -93,7 +93,7 @@ def test_supervisor_records_a_violation_and_the_staff_member_is_told(client, cas
     deliver_due(now=AFTER)
     login(client, cast["window_b"])
     page = client.get("/staff/messages/").content.decode()
-    assert "过错记录通知" in page
+    assert "过错记录通知" in page and 'title="未读消息">1</span>' in page  # the unread count in the navigation
     message = Message.objects.get(recipient=cast["window_b"], kind="ACCOUNTABILITY")
     r = client.post("/staff/messages/", {"message": message.pk})
     assert r["Location"] == f"/staff/accountability/{violation.pk}/"

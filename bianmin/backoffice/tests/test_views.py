@@ -38,6 +38,7 @@ ALLOWED = {
     "backoffice:violations": EVERY_ROLE,
     "backoffice:my_record": EVERY_ROLE,
     "backoffice:messages": EVERY_ROLE,
+    "backoffice:my_actions": EVERY_ROLE,
 }
 # URLs that need an object: checked with real objects in bianmin/backoffice/tests/test_case_screens.py
 OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry",

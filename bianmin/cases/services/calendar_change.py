@@ -46,7 +46,7 @@ def recompute_deadlines(case: Case, *, now: dt.datetime) -> bool:
     case.deadline_changed_at = now
     case.version += 1
     case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "deadline_changed_at",
-                             "version", *stamp_warning(case)])
+                             "version", *stamp_warning(case, timezone.localtime(now).date())])
     add_event(case, actor=None, now=now, action="DEADLINES_RECOMPUTED",
               opinion=f"国务院放假安排公布后重新核定：承诺办结日期 {old[0]} → {new_committed}，"
                       f"法定办结日期 {old[1]} → {new_legal}",

@@ -29,6 +29,12 @@ def _require_handler(actor, case, now) -> None:
         raise Forbidden("只有首办负责人（或其B角）可以办理")
 
 
+def _refuse_after_deadline(case, now, what: str) -> None:
+    """Pauses and extensions are decided within the period (Art. 42, 45); a missed deadline stays missed."""
+    if case.committed_deadline and timezone.localtime(now).date() > case.committed_deadline:
+        raise Conflict(f"承诺办结日期（{case.committed_deadline:%Y-%m-%d}）已过，不能再{what}", code="deadline_passed")
+
+
 def _move(case, working_days: int) -> None:
     """Move both deadlines later by ``working_days`` working days."""
     if working_days <= 0:
@@ -53,6 +59,7 @@ def start_pause(*, actor, number: str, kind: str, basis: str, expected_days: int
         _require_handler(actor, case, now)
         if case.status not in RUNNING:
             raise Conflict("只有已受理、尚未办结的办件可以启动特别程序")
+        _refuse_after_deadline(case, now, "启动特别程序")
         if kind not in (case.item_version.special_procedures or []):
             raise DomainError.for_field("kind", f"该事项不适用“{SpecialProcedure(kind).label}”特别程序")
         if case.pauses.filter(ended_at__isnull=True).exists():
@@ -89,7 +96,7 @@ def end_pause(*, actor, number: str, result: str, now: dt.datetime) -> CasePause
         _move(case, days)
         case.version += 1
         case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version",
-                                 *stamp_warning(case)])
+                                 *stamp_warning(case, timezone.localtime(now).date())])
         add_event(case, actor=actor, now=now, action="PAUSE_ENDED", opinion=result.strip(),
                   data={"kind": pause.kind, "working_days": days,
                         "committed_deadline": case.committed_deadline.isoformat()})
@@ -117,6 +124,7 @@ def request_extension(*, actor, number: str, reason: str, now: dt.datetime) -> E
             raise Conflict("该事项不允许延期")
         if Extension.objects.filter(case=case).exists():
             raise Conflict("每个办件只能申请一次延期，该办件已申请过", code="extension_once")
+        _refuse_after_deadline(case, now, "申请延期")
         extension = Extension.objects.create(case=case, reason=reason.strip(), requested_by=actor,
                                              requested_at=now, days=v.extension_days)
         add_event(case, actor=actor, now=now, action="EXTENSION_REQUESTED", opinion=reason.strip())
@@ -145,10 +153,11 @@ def _decide_extension(actor, extension_id: int, approve: bool, note: str, now: d
         extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note.strip()[:255]
         extension.save()
         if approve:
+            _refuse_after_deadline(case, now, "批准延期")
             _move(case, extension.days)
             case.version += 1
             case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version",
-                                     *stamp_warning(case)])
+                                     *stamp_warning(case, timezone.localtime(now).date())])
             issue_notice(case, kind=NoticeKind.EXTENSION, actor=actor, now=now,
                          content=extension_content(case, actor, now, extension.reason, extension.days))
         add_event(case, actor=actor, now=now, action="EXTENSION_APPROVED" if approve else "EXTENSION_REJECTED",

@@ -101,8 +101,9 @@ SMS_ACTIONS = frozenset({Action.ACCEPT, Action.DEEM_ACCEPTED, Action.SERVE_SUPPL
                          Action.ACCEPT_IMMEDIATE, Action.DELIVER})
 
 
-def stamp_warning(case: Case) -> list[str]:
-    """Set the day the yellow warning starts from the current deadline and clear the sweep's level.
+def stamp_warning(case: Case, today: dt.date) -> list[str]:
+    """Set the day the yellow warning starts from the current deadline and clear the sweep's level (so the sweep
+    warns again about the new deadline) — unless the case is already recorded overdue and still is.
 
     Called wherever the committed deadline is set or moved; returns the fields it changed.
     """
@@ -110,9 +111,15 @@ def stamp_warning(case: Case) -> list[str]:
         case.yellow_on = None
     else:
         calendar = get_calendar(case.unit.region)
-        case.yellow_on = calendar.workdays_back(case.committed_deadline, yellow_threshold(case.committed_days or 0))
-    case.warning_level = ""
+        limit = case.committed_days if case.committed_days is not None else case.item_version.committed_limit
+        case.yellow_on = calendar.workdays_back(case.committed_deadline, yellow_threshold(limit or 0))
+    if not (case.warning_level == "RED" and case.committed_deadline and case.committed_deadline < today):
+        case.warning_level = ""
     return ["yellow_on", "warning_level"]
+
+
+# Ending a running case after its deadline: the sweep records the overdue case unless it already has.
+ENDS_RUNNING = frozenset({Action.DECIDE, Action.RETURN, Action.WITHDRAW})
 
 
 def locked_case(actor, number: str) -> Case:
@@ -136,8 +143,14 @@ def transition(case: Case, *, actor, action: Action, now: dt.datetime, opinion: 
     for name, value in (changes or {}).items():
         setattr(case, name, value)
         fields.add(name)
+    today = timezone.localtime(now).date()
     if changes and "committed_deadline" in changes:
-        fields.update(stamp_warning(case))
+        fields.update(stamp_warning(case, today))
+    if (action in ENDS_RUNNING and before in ("ACCEPTED", "IN_PROGRESS") and case.committed_deadline
+            and today > case.committed_deadline and case.warning_level != "RED"
+            and not case.pauses.filter(ended_at__isnull=True).exists()):  # a paused clock is not late
+        case.warning_level = "LATE"
+        fields.add("warning_level")
     case.status = target
     case.version += 1
     refresh_class(case)

@@ -324,11 +324,12 @@ def resubmit(*, actor, number: str, materials: list[dict[str, Any]], now: dt.dat
 
 
 def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
-                            on_deemed: Callable[[Case], None] | None = None) -> list[str]:
+                            on_deemed: Callable[[Case, dt.date], None] | None = None) -> list[str]:
     """Accept, as of their receipt date, applications with no 补正 notice served and no decision within
     5 working days of receipt. Idempotent: only applications still in RECEIVED are touched.
 
-    ``on_deemed(case)`` runs inside each case's transaction (the sweep records the violation there)."""
+    ``on_deemed(case, intake_deadline)`` runs inside each case's transaction (the sweep records the violation
+    there)."""
     from .lifecycle import deadlines_for
 
     today = timezone.localtime(now).date()
@@ -343,6 +344,7 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
             if case is None:
                 continue
             received_on = timezone.localtime(case.received_at).date()
+            intake_deadline = case.intake_deadline
             committed, legal, provisional = deadlines_for(case, received_on, urgent_days=None)
             transition(case, actor=None, action=Action.DEEM_ACCEPTED, now=now, system=True,
                        opinion="收件后5个工作日内未出具补正通知，依法自收到材料之日起视为受理",
@@ -352,6 +354,6 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
                                 "committed_deadline": committed, "legal_deadline": legal,
                                 "deadline_provisional": provisional})
             if on_deemed is not None:
-                on_deemed(case)
+                on_deemed(case, intake_deadline)
             done.append(number)
     return done

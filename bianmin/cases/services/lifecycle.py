@@ -164,11 +164,8 @@ def decide_case(*, actor, number: str, outcome: str, now: dt.datetime, reasons: 
         case = locked_case(actor, number)
         if case.pauses.filter(ended_at__isnull=True).exists():
             raise Conflict("特别程序进行中，结束后才能作出决定", code="paused")
-        late = case.committed_deadline is not None and timezone.localtime(now).date() > case.committed_deadline
         transition(case, actor=actor, action=Action.DECIDE, now=now, opinion=reasons.strip(),
                    changes={"decided_at": now, "outcome": outcome, "decision_reasons": reasons.strip(),
-                            # Decided after the deadline: the sweep records the overdue case unless it already did.
-                            "warning_level": "LATE" if late and case.warning_level != "RED" else case.warning_level,
                             "certificate_name": case.item_version.result_name if outcome == "GRANTED" else "",
                             "certificate_number": certificate_number.strip()[:64]})
         if outcome == DecisionOutcome.DENIED:

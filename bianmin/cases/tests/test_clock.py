@@ -157,3 +157,48 @@ def test_finalising_a_year_recomputes_open_provisional_cases(cast, item, organ_h
     event = case.events.get(action="DEADLINES_RECOMPUTED")
     assert "2027-01-05 → 2027-01-06" in event.opinion
     assert Case.objects.get(pk=closed.pk).deadline_changed_at is None  # decided cases are left alone
+
+
+def test_no_pause_or_extension_once_the_deadline_has_passed(cast, accepted, organ_head):
+    late = at(dt.date(2026, 10, 16))  # the committed deadline was 10/15
+    with pytest.raises(Conflict) as exc:
+        svc.start_pause(actor=cast["window_a"], number=accepted.number, kind="TESTING", basis="送检",
+                        expected_days=3, now=late)
+    assert exc.value.code == "deadline_passed"
+    with pytest.raises(Conflict) as exc:
+        svc.request_extension(actor=cast["window_a"], number=accepted.number, reason="复杂", now=late)
+    assert exc.value.code == "deadline_passed"
+    # Asked in time, but a decision after the deadline cannot undo a missed deadline either.
+    extension = svc.request_extension(actor=cast["window_a"], number=accepted.number, reason="复杂",
+                                      now=at(dt.date(2026, 10, 15)))
+    with pytest.raises(Conflict):
+        svc.approve_extension(actor=fresh(organ_head), extension_id=extension.pk, now=late)
+    assert Case.objects.get(pk=accepted.pk).committed_deadline == dt.date(2026, 10, 15)
+
+
+def test_stamp_keeps_red_while_the_new_deadline_is_still_past_and_uses_the_item_limit(accepted):
+    from bianmin.cases.services.core import stamp_warning
+
+    case = Case.objects.select_related("unit__region", "item_version").get(pk=accepted.pk)
+    case.warning_level = "RED"
+    stamp_warning(case, dt.date(2026, 10, 20))  # deadline 10/15 is still past: stays recorded as red
+    assert case.warning_level == "RED"
+    stamp_warning(case, dt.date(2026, 10, 1))
+    assert case.warning_level == ""
+    case.committed_days = None  # bulk-loaded cases: the item's committed limit (10) gives the threshold (3)
+    stamp_warning(case, dt.date(2026, 10, 1))
+    assert case.yellow_on == dt.date(2026, 10, 12)
+
+
+def test_returning_a_case_after_its_deadline_marks_it_late_but_not_while_paused(cast, accepted):
+    svc.return_case(actor=cast["window_a"], number=accepted.number, reason="申请人要求退件",
+                    now=at(dt.date(2026, 10, 16)))
+    assert Case.objects.get(pk=accepted.pk).warning_level == "LATE"
+    other = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(name="李四"),
+                             materials=ALL_GOOD, now=at(FRIDAY))
+    svc.accept_case(actor=cast["window_a"], number=other.number, now=at(FRIDAY))
+    svc.start_pause(actor=cast["window_a"], number=other.number, kind="TESTING", basis="送检", expected_days=5,
+                    now=at(dt.date(2026, 10, 14)))
+    svc.withdraw_case(actor=cast["window_a"], number=other.number, reason="申请人撤回",
+                      now=at(dt.date(2026, 10, 16)))
+    assert Case.objects.get(pk=other.pk).warning_level == ""  # the clock was stopped: not late

@@ -113,4 +113,8 @@ def test_meeting_screens_and_printable_minutes(client, cast, october):
     assert "联席会议纪要" in minutes and "限期整改" in minutes and "严格执行限时办结制" in minutes
     client.logout()
     login(client, cast["window_a"])
-    assert client.get(f"/staff/meetings/{meeting.pk}/").status_code == 403
+    assert client.get(f"/staff/meetings/{meeting.pk}/").status_code == 403  # the meeting is the leaders'
+    assert "限期整改" in client.get("/staff/meetings/actions/").content.decode()  # but the owner's task is theirs
+    client.post("/staff/meetings/actions/", {"item": ActionItem.objects.get().pk, "note": "已整改"})
+    assert ActionItem.objects.get().status == "DONE"
+    assert "没有待办的议定事项" in client.get("/staff/meetings/actions/").content.decode()

@@ -17,6 +17,8 @@ from bianmin.notifications import selectors
 from bianmin.notifications.backends import FileBackend, HttpGatewayBackend, LocmemBackend, SmsError, get_backend
 from bianmin.notifications.models import Channel, DigestItem, Message, MessageStatus
 from bianmin.notifications.services import (
+    LEASE,
+    STOP_AFTER_FAILURES,
     add_digest_items,
     build_digests,
     deliver_due,
@@ -210,13 +212,25 @@ def test_a_crash_between_write_and_send_loses_nothing():
     for message in (first, second):
         message = reload(message)
         assert (message.status, message.attempts, message.sent_at) == (MessageStatus.PENDING, 0, None)
-    assert audit_rows() == []  # the batch's transaction rolled back as a whole
+        assert message.next_attempt_at == NOW + LEASE  # claimed before sending, outside any transaction
+    assert audit_rows() == []  # nothing was marked
 
     backend = FakeBackend()
-    assert deliver_due(now=NOW + dt.timedelta(minutes=1), backend=backend)["sent"] == 2
+    assert deliver_due(now=NOW + dt.timedelta(minutes=1), backend=backend)["sent"] == 0  # still leased
+    assert deliver_due(now=NOW + LEASE, backend=backend)["sent"] == 2  # the lease ran out: sent again
     # At least once, never zero times: the first message goes out a second time.
     assert [c["text"] for c in backend.calls] == ["第一条", "第二条"]
     assert {reload(m).status for m in (first, second)} == {MessageStatus.SENT}
+
+
+def test_a_gateway_that_is_down_stops_the_round_and_releases_the_rest():
+    for i in range(8):
+        sms(f"第{i}条")
+    backend = FakeBackend(fail=SmsError("网关超时"))
+    totals = deliver_due(now=NOW, backend=backend)
+    assert len(backend.calls) == STOP_AFTER_FAILURES and totals["retry"] == STOP_AFTER_FAILURES
+    untried = Message.objects.filter(attempts=0)
+    assert untried.count() == 3 and all(m.status == MessageStatus.PENDING for m in untried)
 
 
 def test_each_batch_writes_one_audit_row(cast):
@@ -487,3 +501,13 @@ def test_file_backend_appends_json_lines(settings, tmp_path):
     assert [json.loads(line) for line in text.splitlines()] == [
         {"reference": "BM1", "phone": PHONE, "text": "您的办件已受理"},
         {"reference": "BM2", "phone": "13900000000", "text": "请补正材料"}]
+
+
+def test_sms_only_to_mobiles_and_never_at_night():
+    assert enqueue_sms(phone="0791-86000000", kind="CASE_ACCEPT", text="x", cause="c", now=NOW) is None
+    night = dt.datetime(2026, 3, 2, 14, 30, tzinfo=dt.UTC)  # 22:30 in Beijing
+    message = enqueue_sms(phone=PHONE, kind="CASE_ACCEPT", text="x", cause="c", now=night)
+    assert message.next_attempt_at == dt.datetime(2026, 3, 3, 0, 0, tzinfo=dt.UTC)  # 08:00 next morning
+    early = dt.datetime(2026, 3, 2, 21, 0, tzinfo=dt.UTC)  # 05:00 on the 3rd in Beijing
+    assert enqueue_sms(phone=PHONE, kind="k", text="x", cause="c", now=early).next_attempt_at == dt.datetime(
+        2026, 3, 3, 0, 0, tzinfo=dt.UTC)

@@ -112,3 +112,21 @@ def test_excel_and_charts(cast, october):
     svg = charts.on_time_chart(report)
     assert svg.startswith("<svg") and "window_a姓名" in svg
     assert "<script src" not in svg and "kozea.github.io" not in svg  # pygal's tooltip script is not linked
+
+
+def test_a_paused_case_is_not_overdue(cast, october):
+    paused = accepted(cast["window_a"], dt.date(2026, 10, 19), name="庚")  # deadline 10/30
+    svc.start_pause(actor=cast["window_a"], number=paused.number, kind="TESTING", basis="送检", expected_days=10,
+                    now=at(dt.date(2026, 10, 29)))
+    report = indicators(fresh(cast["leader"]), start=OCT1, end=OCT31, today=TODAY)
+    assert report.total.overdue == 2  # unchanged: the clock of 庚's case is stopped
+
+
+def test_excel_keeps_formula_like_text_as_text(cast, october):
+    from bianmin.org.models import StaffProfile
+
+    StaffProfile.objects.filter(user=cast["window_b"]).update(name="=HYPERLINK(\"http://x\")")
+    report = indicators(fresh(cast["leader"]), start=OCT1, end=OCT31, group_by="staff", today=TODAY)
+    sheet = openpyxl.load_workbook(io.BytesIO(monthly_workbook(report)))["办件指标"]
+    labels = [sheet.cell(row, 1).value for row in range(3, sheet.max_row + 1)]
+    assert any(str(v).startswith("'=HYPERLINK") for v in labels)

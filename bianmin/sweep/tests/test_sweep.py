@@ -58,6 +58,7 @@ def test_overdue_twice_gives_exactly_one_violation_visible_to_supervisor_and_han
     assert violation.staff == cast["window_a"].staff_profile
     assert violation.occurred_on == DEADLINE + dt.timedelta(days=1)
     assert violation.evidence[0]["url"] == f"/staff/cases/{accepted.number}/"
+    assert violation.dedupe_key == f"OVERDUE:case:{accepted.pk}:20261015"  # one record per missed deadline
     assert list(visible_violations(fresh(cast["supervisor"]))) == [violation]
     assert list(visible_violations(fresh(cast["window_a"]))) == [violation]
     assert list(visible_violations(fresh(cast["window_b"]))) == []
@@ -120,6 +121,8 @@ def test_deemed_acceptance_records_a_late_intake_violation_once(cast, item):  # 
     assert run_sweep(now=later)["deemed_accepted"] == 0
     violation = Violation.objects.get(kind=ViolationKind.LATE_SUPPLEMENT_NOTICE)
     assert violation.case.number == case.number and violation.staff == cast["window_a"].staff_profile
+    # Received Friday 9/25: 5 working days end 10/9 (9/28–9/30, 10/8, 10/9); late from 10/10, however late the sweep.
+    assert violation.occurred_on == dt.date(2026, 10, 10)
     assert Message.objects.filter(channel="SMS", kind="CASE_DEEM_ACCEPTED").count() == 1
 
 
@@ -142,7 +145,9 @@ def test_late_inquiry_reply_is_recorded_and_an_on_time_one_is_not(cast, calendar
         return inq.record_outcome(actor=cast["window_a"], number=inquiry.number, outcome="RESEARCH",
                                   now=at(dt.date(2026, 3, 2)), reply_days=2)
 
-    late, on_time = research("甲"), research("乙")
+    late, on_time, answered = research("甲"), research("乙"), research("丙")
+    inq.record_outcome(actor=cast["window_a"], number=answered.number, outcome="ANSWERED", result="研究后答复",
+                       now=at(dt.date(2026, 3, 3)))  # a closing outcome by the promised date is a reply in time
     assert late.promised_reply_date == dt.date(2026, 3, 4)
     inq.close_inquiry(actor=cast["window_a"], number=on_time.number, result="已答复",
                       now=at(dt.date(2026, 3, 4)))
@@ -151,6 +156,24 @@ def test_late_inquiry_reply_is_recorded_and_an_on_time_one_is_not(cast, calendar
     assert run_sweep(now=at(dt.date(2026, 3, 6)))["late_replies"] == 0
     violation = Violation.objects.get()
     assert violation.kind == ViolationKind.LATE_INQUIRY_REPLY and violation.inquiry.number == late.number
+
+
+def test_returned_after_the_deadline_is_recorded(cast, accepted):
+    svc.return_case(actor=cast["window_a"], number=accepted.number, reason="退件", now=at(DEADLINE + dt.timedelta(1)))
+    assert run_sweep(now=at(DEADLINE + dt.timedelta(days=1), 10))["late_decisions"] == 1
+    assert Violation.objects.get().kind == ViolationKind.OVERDUE_CASE
+
+
+def test_a_failing_step_does_not_stop_the_others(cast, accepted, monkeypatch):
+    from bianmin.sweep import services
+
+    def boom(**kwargs):
+        raise RuntimeError("模拟故障")
+
+    monkeypatch.setattr(services, "sweep_yellow", boom)
+    counts = run_sweep(now=at(DEADLINE + dt.timedelta(days=1)))
+    assert counts["overdue"] == 1 and counts["yellow"] == 0
+    assert "模拟故障" in SweepRun.objects.latest("id").counts["errors"]["yellow"]
 
 
 def test_cases_without_a_yellow_day_are_stamped(accepted):
