@@ -1,9 +1,12 @@
 """Sign-in with per-username lockout, password changes, API tokens and role grants (三权分立)."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import secrets
+import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
@@ -150,15 +153,43 @@ def issue_api_token(*, username: str, password: str, now: dt.datetime, ip: str |
     return raw
 
 
-def user_for_token(raw: str, *, now: dt.datetime):
-    """Return the active user owning an unexpired token, or None."""
+# Bearer token -> user (with roles, and whatever ``warm`` loads) per process, for a few seconds. Every change
+# to users, role grants, profiles or tokens in this process empties it (signals in apps.py); other processes
+# see a revocation, deactivation or expiry within TOKEN_CACHE_SECONDS (docs/decisions/0010).
+TOKEN_CACHE_SECONDS = 5.0
+_token_cache: dict[str, tuple[float, dt.datetime, object]] = {}
+
+
+def forget_cached_tokens(**_kwargs) -> None:
+    """Drop every cached token lookup of this process (after a change to users, roles, profiles or tokens)."""
+    _token_cache.clear()
+
+
+def user_for_token(raw: str, *, now: dt.datetime, warm: Callable[[object], object] | None = None):
+    """Return the active user owning an unexpired token, or None.
+
+    The lookup, the user's roles and what ``warm(user)`` caches on the user object are reused for
+    ``TOKEN_CACHE_SECONDS`` in this process; each call gets its own copy of the user object.
+    """
+    key = _token_hash(raw or "")
+    hit = _token_cache.get(key)
+    if hit is not None and time.monotonic() < hit[0] and now < hit[1]:
+        return copy.copy(hit[2])
     token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=_token_hash(raw or ""), expires_at__gt=now, user__is_active=True).first())
+             .filter(key_hash=key, expires_at__gt=now, user__is_active=True).first())
     if token is None:
+        _token_cache.pop(key, None)
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    roles_of(user)
+    if warm is not None:
+        warm(user)
+    if len(_token_cache) > 10_000:
+        _token_cache.clear()
+    _token_cache[key] = (time.monotonic() + TOKEN_CACHE_SECONDS, token.expires_at, user)
+    return copy.copy(user)
 
 
 def sync_roles() -> None:
@@ -199,6 +230,7 @@ def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
         if role == Role.SYSADMIN and not target.is_staff:
             target.is_staff = True
             target.save(update_fields=["is_staff"])
+        transaction.on_commit(forget_cached_tokens)
         record(action=AuditAction.ROLE_GRANT, summary=f"授予{target.get_username()}角色：{role.label}", actor=actor,
                obj=target, now=now, data={"role": role.value})
 
@@ -217,5 +249,6 @@ def revoke_role(*, actor, target, role: Role, now: dt.datetime) -> None:
         if role == Role.SYSADMIN and target.is_staff and not target.is_superuser:
             target.is_staff = False
             target.save(update_fields=["is_staff"])
+        transaction.on_commit(forget_cached_tokens)
         record(action=AuditAction.ROLE_REVOKE, summary=f"撤销{target.get_username()}角色：{role.label}",
                actor=actor, obj=target, now=now, data={"role": role.value})

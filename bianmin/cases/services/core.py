@@ -62,14 +62,22 @@ def acting_ids_for(case: Case, on_date: dt.date) -> set[int]:
                .values_list("b_staff_id", flat=True))
 
 
+def new_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: str = "", to_status: str = "",
+              opinion: str = "", data: dict | None = None) -> CaseEvent:
+    """Return an unsaved step of the case history (for ``bulk_create``)."""
+    profile = staff_profile_of(actor) if actor is not None else None
+    return CaseEvent(case=case, at=now, actor=actor,
+                     actor_name=profile.name if profile else (actor.get_username() if actor else "系统"),
+                     action=action, from_status=from_status, to_status=to_status, opinion=opinion, data=data or {})
+
+
 def add_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: str = "", to_status: str = "",
               opinion: str = "", data: dict | None = None) -> CaseEvent:
     """Append a step to the case history."""
-    profile = staff_profile_of(actor) if actor is not None else None
-    return CaseEvent.objects.create(case=case, at=now, actor=actor,
-                                    actor_name=profile.name if profile else (actor.get_username() if actor else "系统"),
-                                    action=action, from_status=from_status, to_status=to_status, opinion=opinion,
-                                    data=data or {})
+    event = new_event(case, actor=actor, now=now, action=action, from_status=from_status, to_status=to_status,
+                      opinion=opinion, data=data)
+    event.save(force_insert=True)
+    return event
 
 
 def refresh_class(case: Case) -> None:
@@ -111,16 +119,34 @@ def transition(case: Case, *, actor, action: Action, now: dt.datetime, opinion: 
     return case
 
 
-def issue_notice(case: Case, *, kind: str, actor, now: dt.datetime, content: dict[str, Any],
-                 notice: Notice | None = None, serve: bool = False) -> Notice:
-    """Number and freeze a notice with its full content (so a reprint is identical after item changes)."""
-    if notice is None:
-        notice = Notice(case=case, kind=kind, created_at=now, created_by=actor)
+def _numbered(notice: Notice, kind: str, now: dt.datetime, content: dict[str, Any], serve: bool) -> Notice:
     notice.number = next_notice_number(kind, now)
     notice.issued_at = now
     if serve:
         notice.served_at = now
     notice.content = {**content, "number": notice.number, "issued_at": timezone.localtime(now).isoformat()}
-    notice.save()
-    add_event(case, actor=actor, now=now, action="NOTICE_ISSUED", data={"kind": kind, "number": notice.number})
     return notice
+
+
+def _issued_event(case: Case, notice: Notice, actor, now: dt.datetime) -> CaseEvent:
+    return new_event(case, actor=actor, now=now, action="NOTICE_ISSUED",
+                     data={"kind": notice.kind, "number": notice.number})
+
+
+def issue_notice(case: Case, *, kind: str, actor, now: dt.datetime, content: dict[str, Any],
+                 notice: Notice | None = None, serve: bool = False) -> Notice:
+    """Number and freeze a notice with its full content (so a reprint is identical after item changes)."""
+    if notice is None:
+        notice = Notice(case=case, kind=kind, created_at=now, created_by=actor)
+    _numbered(notice, kind, now, content, serve).save()
+    _issued_event(case, notice, actor, now).save(force_insert=True)
+    return notice
+
+
+def issue_notices(case: Case, *, contents: list[tuple[str, dict[str, Any]]], actor, now: dt.datetime) -> list[Notice]:
+    """Number and freeze several new notices (kind, content) at once: one insert for them, one for their events."""
+    notices = [_numbered(Notice(case=case, kind=kind, created_at=now, created_by=actor), kind, now, content, False)
+               for kind, content in contents]
+    Notice.objects.bulk_create(notices)
+    CaseEvent.objects.bulk_create([_issued_event(case, notice, actor, now) for notice in notices])
+    return notices

@@ -15,7 +15,7 @@ from bianmin.workdays.selectors import get_calendar
 
 from ..models import DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
 from ..workflow import Action
-from .core import actor_profile, issue_notice, locked_case, transition
+from .core import actor_profile, issue_notice, issue_notices, locked_case, transition
 from .documents import (
     acceptance_content,
     deferred_content,
@@ -91,13 +91,12 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
                             "committed_deadline": committed, "legal_deadline": legal,
                             "deadline_provisional": provisional},
                    data={"urgent_days": urgent_days, "deferred": deferred})
-        issue_notice(case, kind=NoticeKind.ACCEPTANCE, actor=actor, now=now,
-                     content=acceptance_content(case, actor, now))
-        issue_notice(case, kind=NoticeKind.RECEIPT, actor=actor, now=now, content=receipt_content(case, actor, now))
+        contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
+                    (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
         if deferred:
             due = get_calendar(case.unit.region).add_workdays(today, DEFERRED_DUE_WORKING_DAYS).date
-            issue_notice(case, kind=NoticeKind.DEFERRED, actor=actor, now=now,
-                         content=deferred_content(case, actor, now, deferred, due))
+            contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, due)))
+        issue_notices(case, contents=contents, actor=actor, now=now)
     return case
 
 
