@@ -15,6 +15,13 @@ from .policies import visible_cases
 from .workflow import CaseClass, Status
 
 LIST_FIELDS = ("item_version__item", "unit__region", "first_handler")
+# The columns the workbench tables and their deadline warnings read: loading whole rows (the item version's
+# long texts included) cost more than the queries themselves.
+DESK_RELATED = ("item_version", "unit__region", "first_handler")
+DESK_FIELDS = ("number", "status", "urgent", "applicant_name", "received_at", "intake_deadline",
+               "committed_deadline", "committed_days", "deadline_provisional", "deadline_changed_at",
+               "item_version__name", "item_version__committed_limit", "unit__region__code", "unit__region__path",
+               "unit__region__level", "first_handler__name", "first_handler__user_id")
 
 
 def workbench(user, today: dt.date) -> QuerySet[Case]:
@@ -27,7 +34,7 @@ def workbench(user, today: dt.date) -> QuerySet[Case]:
     acting_for = absent_staff_ids(backs, today) if backs else set()
     return (visible_cases(user).filter(first_handler_id__in=[profile.pk, *acting_for],
                                        status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.DECIDED])
-            .select_related(*LIST_FIELDS).order_by("committed_deadline", "received_at"))
+            .select_related(*DESK_RELATED).only(*DESK_FIELDS).order_by("committed_deadline", "received_at"))
 
 
 def intake_queue(user) -> QuerySet[Case]:
@@ -36,7 +43,9 @@ def intake_queue(user) -> QuerySet[Case]:
     if profile is None:
         return Case.objects.none()
     return (visible_cases(user).filter(unit=profile.unit, status__in=[Status.RECEIVED, Status.SUPPLEMENT])
-            .select_related(*LIST_FIELDS).order_by("intake_deadline", "received_at"))
+            .select_related("item_version").only("number", "status", "applicant_name", "intake_deadline",
+                                                 "received_at", "item_version__name")
+            .order_by("intake_deadline", "received_at"))
 
 
 def search_cases(user, q: str = "", status: str = "", case_class: str = "") -> QuerySet[Case]:
