@@ -5,7 +5,6 @@ import copy
 import datetime as dt
 import hashlib
 import secrets
-import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,9 +16,10 @@ from django.db import transaction
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.core.errors import DomainError, Forbidden, NotFound
+from bianmin.core.ttlcache import TTLCache, clear_all
 
 from .models import ApiToken, LoginThrottle
-from .policies import forget_cached_roles, require, roles_of
+from .policies import IDENTITY_CACHE_SECONDS, forget_cached_roles, require, roles_of
 from .roles import ADMIN_ROLES, ROLE_PERMS, SYSADMIN_MODEL_APPS, Perm, Role, group_name
 
 GENERIC_LOGIN_ERROR = "用户名或密码不正确，或账号已被临时锁定（连续失败5次锁定30分钟，可联系安全管理员解锁）"
@@ -154,31 +154,30 @@ def issue_api_token(*, username: str, password: str, now: dt.datetime, ip: str |
 
 
 # Bearer token -> user (with roles, and whatever ``warm`` loads) per process, for a few seconds. Every change
-# to users, role grants, profiles or tokens in this process empties it (signals in apps.py); other processes
-# see a revocation, deactivation or expiry within TOKEN_CACHE_SECONDS (docs/decisions/0010).
-TOKEN_CACHE_SECONDS = 5.0
-_token_cache: dict[str, tuple[float, dt.datetime, object]] = {}
+# to users, role grants, profiles, units or tokens in this process empties it (signals in apps.py); other
+# processes see a revocation, deactivation or expiry within IDENTITY_CACHE_SECONDS (docs/decisions/0010).
+_token_cache = TTLCache(IDENTITY_CACHE_SECONDS)
 
 
 def forget_cached_tokens(**_kwargs) -> None:
-    """Drop every cached token lookup of this process (after a change to users, roles, profiles or tokens)."""
-    _token_cache.clear()
+    """Drop every cached identity (token lookups, roles, profiles) of this process."""
+    clear_all()
 
 
 def user_for_token(raw: str, *, now: dt.datetime, warm: Callable[[object], object] | None = None):
     """Return the active user owning an unexpired token, or None.
 
     The lookup, the user's roles and what ``warm(user)`` caches on the user object are reused for
-    ``TOKEN_CACHE_SECONDS`` in this process; each call gets its own copy of the user object.
+    ``IDENTITY_CACHE_SECONDS`` in this process; each call gets its own copy of the user object.
     """
     key = _token_hash(raw or "")
     hit = _token_cache.get(key)
-    if hit is not None and time.monotonic() < hit[0] and now < hit[1]:
-        return copy.copy(hit[2])
+    if hit is not None and now < hit[0]:
+        return copy.copy(hit[1])
     token = (ApiToken.objects.select_related("user")
              .filter(key_hash=key, expires_at__gt=now, user__is_active=True).first())
     if token is None:
-        _token_cache.pop(key, None)
+        _token_cache.pop(key)
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -186,9 +185,7 @@ def user_for_token(raw: str, *, now: dt.datetime, warm: Callable[[object], objec
     roles_of(user)
     if warm is not None:
         warm(user)
-    if len(_token_cache) > 10_000:
-        _token_cache.clear()
-    _token_cache[key] = (time.monotonic() + TOKEN_CACHE_SECONDS, token.expires_at, user)
+    _token_cache.set(key, (token.expires_at, user))
     return copy.copy(user)
 
 

@@ -207,3 +207,13 @@ def test_lockout_threshold_is_a_setting(cast):
         with pytest.raises(LoginFailed):
             authenticate_staff(username="window_a", password="wrong", now=NOW)
     assert LoginThrottle.objects.get(username="window_a").locked_until is not None
+
+
+def test_roles_are_shared_across_requests_briefly_and_forgotten_on_grants(cast, django_assert_num_queries):
+    user_model = type(cast["supervisor"])
+    roles_of(user_model.objects.get(pk=cast["window_a"].pk))
+    fresh = user_model.objects.get(pk=cast["window_a"].pk)  # a later request's user object
+    with django_assert_num_queries(0):
+        assert roles_of(fresh) == {Role.WINDOW}
+    grant_role(actor=cast["secadmin"], target=cast["window_a"], role=Role.SUPERVISOR, now=NOW)
+    assert roles_of(user_model.objects.get(pk=cast["window_a"].pk)) == {Role.WINDOW, Role.SUPERVISOR}
