@@ -14,7 +14,7 @@ from bianmin.cases.models import Extension, Notice
 from bianmin.cases.pdf import render_notice_pdf
 from bianmin.cases.policies import can_transition, get_case_for, is_handler_side, visible_cases
 from bianmin.cases.selectors import (
-    case_detail,
+    case_detail_for,
     class_counts,
     intake_queue,
     pending_extensions,
@@ -215,7 +215,7 @@ def _run(action: str, user, number: str, post) -> str:
 class CaseDetailView(StaffView):
     def get(self, request, number: str):
         try:
-            case = case_detail(get_case_for(request.user, number))
+            case = case_detail_for(request.user, number)
         except NotFound:
             raise Http404 from None
         acting = acting_ids_for(case, today())

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from bianmin.org.models import Post
+from bianmin.core.errors import NotFound
+from bianmin.org.models import Post, StaffProfile
 from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import absent_staff_ids
 
@@ -76,14 +77,39 @@ def class_counts(user, *, whole_scope: bool = False) -> dict[str, int]:
 
 def case_detail(case: Case) -> Case:
     """Return the case with everything its detail page shows loaded in a fixed number of queries."""
-    return (Case.objects.filter(pk=case.pk)
-            .select_related("item_version__item", "unit", "first_handler", "received_by", "accepted_by")
-            .select_related("extension")
+    return _with_staff(_with_detail(Case.objects.filter(pk=case.pk)).get())
+
+
+def case_detail_for(user, number: str) -> Case:
+    """Return the case ``number`` as ``case_detail`` does, read once through the user's scope.
+
+    Raises NotFound for a missing and for a forbidden case alike (as ``get_case_for``).
+    """
+    case = _with_detail(visible_cases(user).filter(number=number)).first()
+    if case is None:
+        raise NotFound("办件不存在")
+    return _with_staff(case)
+
+
+def _with_detail(qs: QuerySet[Case]) -> QuerySet[Case]:
+    # Joining the three staff profiles as well made PostgreSQL spend ~5 ms planning each read (join search
+    # over eight tables); they come in one extra indexed query instead (_with_staff).
+    return (qs.select_related("item_version__item", "unit__region", "extension")
             .prefetch_related("materials", Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")),
                               "notices", "payments__fee", "files", "comments__author", "pauses",
                               Prefetch("transfers", queryset=Transfer.objects.select_related(
-                                  "from_handler", "to_handler", "requested_by", "decided_by")))
-            .get())
+                                  "from_handler", "to_handler", "requested_by", "decided_by"))))
+
+
+def _with_staff(case: Case) -> Case:
+    """Attach the first handler, receiver and acceptor to ``case`` from one query."""
+    ids = {case.first_handler_id, case.received_by_id, case.accepted_by_id} - {None}
+    staff = StaffProfile.objects.in_bulk(ids) if ids else {}
+    for field in ("first_handler", "received_by", "accepted_by"):
+        pk = getattr(case, f"{field}_id")
+        if pk is not None:
+            setattr(case, field, staff[pk])
+    return case
 
 
 def pending_transfers(user) -> QuerySet[Transfer]:
