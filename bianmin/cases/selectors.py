@@ -69,7 +69,7 @@ def class_counts(user, *, whole_scope: bool = False) -> dict[str, int]:
     if not whole_scope:
         profile = staff_profile_of(user)
         qs = qs.filter(first_handler=profile) if profile else qs.none()
-    rows = qs.order_by().values("case_class").annotate(n=Count("id"))
+    rows = qs.order_by().values("case_class").annotate(n=Count("*"))  # COUNT(*): index-only scan
     counts = {c.value: 0 for c in CaseClass}
     counts.update({r["case_class"]: r["n"] for r in rows})
     return counts
