@@ -51,11 +51,13 @@ class MyWorkView(StaffView):
     """The window clerk's desk: cases by nearest deadline, applications awaiting review, open inquiries."""
 
     def get(self, request):
-        user = request.user
+        user, on = request.user, today()
+        counts = class_counts(user)
         return render(request, "backoffice/my_work.html", {
-            "cases": with_warnings(workbench(user, today())[:30], today()), "queue": intake_queue(user)[:20],
-            "inquiries": inq.open_inquiries_for(user)[:20], "counts": class_counts(user),
-            "classes": CaseClass.choices, "can_receive": can(user, Perm.HANDLE_CASES),
+            "cases": with_warnings(workbench(user, on)[:30], on), "queue": intake_queue(user)[:20],
+            "inquiries": inq.open_inquiries_for(user)[:20],
+            "class_counts": [(value, label, counts[value]) for value, label in CaseClass.choices],
+            "can_receive": can(user, Perm.HANDLE_CASES),
             "case_url": reverse("backoffice:cases"),
             "inquiry_url": reverse("backoffice:inquiry", args=["_"]).removesuffix("_/")})
 
