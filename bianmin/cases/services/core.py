@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
-from bianmin.core.counters import next_value
+from bianmin.core.counters import next_value, next_values
 from bianmin.core.errors import Conflict, Forbidden
 from bianmin.org.models import Post
 from bianmin.org.policies import staff_profile_of
@@ -36,12 +36,17 @@ def next_case_number(unit, now: dt.datetime) -> str:
 
 def next_notice_number(kind: str, now: dt.datetime) -> str:
     """Return the next notice number, e.g. BZ-2026-000123."""
+    return next_notice_numbers([kind], now)[0]
+
+
+def next_notice_numbers(kinds: list[str], now: dt.datetime) -> list[str]:
+    """Return the next number of each notice kind in ``kinds`` (distinct kinds), drawn together."""
     from ..models import NOTICE_PREFIX
 
-    prefix = NOTICE_PREFIX[kind]
     year = timezone.localtime(now).year
-    seq = next_value(NoticeCounter, prefix=prefix, year=year)
-    return f"{prefix}-{year}-{seq:06d}"
+    prefixes = [NOTICE_PREFIX[kind] for kind in kinds]
+    seqs = next_values(NoticeCounter, [{"prefix": prefix, "year": year} for prefix in prefixes])
+    return [f"{prefix}-{year}-{seq:06d}" for prefix, seq in zip(prefixes, seqs, strict=True)]
 
 
 def actor_profile(actor):
@@ -119,8 +124,9 @@ def transition(case: Case, *, actor, action: Action, now: dt.datetime, opinion: 
     return case
 
 
-def _numbered(notice: Notice, kind: str, now: dt.datetime, content: dict[str, Any], serve: bool) -> Notice:
-    notice.number = next_notice_number(kind, now)
+def _numbered(notice: Notice, kind: str, now: dt.datetime, content: dict[str, Any], serve: bool,
+              number: str | None = None) -> Notice:
+    notice.number = number or next_notice_number(kind, now)
     notice.issued_at = now
     if serve:
         notice.served_at = now
@@ -145,8 +151,10 @@ def issue_notice(case: Case, *, kind: str, actor, now: dt.datetime, content: dic
 
 def issue_notices(case: Case, *, contents: list[tuple[str, dict[str, Any]]], actor, now: dt.datetime) -> list[Notice]:
     """Number and freeze several new notices (kind, content) at once: one insert for them, one for their events."""
-    notices = [_numbered(Notice(case=case, kind=kind, created_at=now, created_by=actor), kind, now, content, False)
-               for kind, content in contents]
+    numbers = next_notice_numbers([kind for kind, _content in contents], now)
+    notices = [_numbered(Notice(case=case, kind=kind, created_at=now, created_by=actor), kind, now, content, False,
+                         number)
+               for (kind, content), number in zip(contents, numbers, strict=True)]
     Notice.objects.bulk_create(notices)
     CaseEvent.objects.bulk_create([_issued_event(case, notice, actor, now) for notice in notices])
     return notices

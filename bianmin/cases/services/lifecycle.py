@@ -37,10 +37,11 @@ def add_limit(calendar, start: dt.date, days: int, unit: str):
     return calendar.add_workdays(start, days)
 
 
-def deadlines_for(case, start: dt.date, *, urgent_days: int | None) -> tuple[dt.date, dt.date, bool]:
+def deadlines_for(case, start: dt.date, *, urgent_days: int | None,
+                  calendar=None) -> tuple[dt.date, dt.date, bool]:
     """Return (committed, legal, provisional) deadlines counted from ``start`` (start day not counted)."""
     v = case.item_version
-    calendar = get_calendar(case.unit.region)
+    calendar = calendar or get_calendar(case.unit.region)
     committed_days = urgent_days if urgent_days is not None else v.committed_limit
     try:
         committed = add_limit(calendar, start, committed_days, v.committed_limit_unit)
@@ -82,7 +83,8 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
         else:
             urgent_days = None
         today = timezone.localtime(now).date()
-        committed, legal, provisional = deadlines_for(case, today, urgent_days=urgent_days)
+        calendar = get_calendar(case.unit.region)
+        committed, legal, provisional = deadlines_for(case, today, urgent_days=urgent_days, calendar=calendar)
         transition(case, actor=actor, action=Action.ACCEPT, now=now,
                    changes={"accepted_at": now, "accepted_by": profile, "first_handler": profile, "urgent": urgent,
                             "intake_deadline": None,
@@ -94,7 +96,7 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
         contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
                     (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
         if deferred:
-            due = get_calendar(case.unit.region).add_workdays(today, DEFERRED_DUE_WORKING_DAYS).date
+            due = calendar.add_workdays(today, DEFERRED_DUE_WORKING_DAYS).date
             contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, due)))
         issue_notices(case, contents=contents, actor=actor, now=now)
     return case
