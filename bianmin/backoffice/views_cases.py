@@ -54,8 +54,8 @@ class MyWorkView(StaffView):
         user, on = request.user, today()
         counts = class_counts(user)
         return render(request, "backoffice/my_work.html", {
-            "cases": with_warnings(workbench(user, on)[:30], on), "queue": intake_queue(user)[:20],
-            "inquiries": inq.open_inquiries_for(user)[:20],
+            "cases": with_warnings(workbench(user, on)[:30], on), "queue": list(intake_queue(user)[:20]),
+            "inquiries": list(inq.open_inquiries_for(user)[:20]),
             "class_counts": [(value, label, counts[value]) for value, label in CaseClass.choices],
             "can_receive": can(user, Perm.HANDLE_CASES),
             "case_url": reverse("backoffice:cases"),
