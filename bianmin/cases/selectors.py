@@ -96,7 +96,7 @@ def _with_detail(qs: QuerySet[Case]) -> QuerySet[Case]:
     # over eight tables); they come in one extra indexed query instead (_with_staff).
     return (qs.select_related("item_version__item", "unit__region", "extension")
             .prefetch_related("materials", Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")),
-                              "notices", "payments__fee", "files", "comments__author", "pauses",
+                              "notices", "payments__fee", "files", "pauses",  # comments are shown nowhere
                               Prefetch("transfers", queryset=Transfer.objects.select_related(
                                   "from_handler", "to_handler", "requested_by", "decided_by"))))
 
