@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 from bianmin.core.errors import Forbidden
+from bianmin.core.ttlcache import TTLCache
 
 from .roles import ROLE_PERMS, Perm, Role, group_name
+
+# Roles per user id, reused across requests of this process for a few seconds and emptied by any change to
+# users or role grants here (signals in apps.py); other processes follow within this many seconds.
+IDENTITY_CACHE_SECONDS = 5.0
+_roles_cache = TTLCache(IDENTITY_CACHE_SECONDS)
 
 
 def _perms(user) -> frozenset[str]:
@@ -35,9 +41,12 @@ def roles_of(user) -> set[Role]:
         return set()
     cached = getattr(user, "_bianmin_roles", None)
     if cached is None:
+        cached = _roles_cache.get(user.pk)
+    if cached is None:
         names = set(user.groups.values_list("name", flat=True))
         cached = frozenset(role for role in Role if group_name(role) in names)
-        user._bianmin_roles = cached
+        _roles_cache.set(user.pk, cached)
+    user._bianmin_roles = cached
     return set(cached)
 
 
@@ -48,6 +57,7 @@ def has_role(user, role: Role) -> bool:
 
 def forget_cached_roles(user) -> None:
     """Drop the per-request role and permission caches after a role change."""
+    _roles_cache.pop(getattr(user, "pk", None))
     for name in ("_bianmin_roles", "_bianmin_perms", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
         if hasattr(user, name):
             delattr(user, name)

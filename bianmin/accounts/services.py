@@ -1,9 +1,11 @@
 """Sign-in with per-username lockout, password changes, API tokens and role grants (三权分立)."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
@@ -14,9 +16,10 @@ from django.db import transaction
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.core.errors import DomainError, Forbidden, NotFound
+from bianmin.core.ttlcache import TTLCache, clear_all
 
 from .models import ApiToken, LoginThrottle
-from .policies import forget_cached_roles, require, roles_of
+from .policies import IDENTITY_CACHE_SECONDS, forget_cached_roles, require, roles_of
 from .roles import ADMIN_ROLES, ROLE_PERMS, SYSADMIN_MODEL_APPS, Perm, Role, group_name
 
 GENERIC_LOGIN_ERROR = "用户名或密码不正确，或账号已被临时锁定（连续失败5次锁定30分钟，可联系安全管理员解锁）"
@@ -150,15 +153,40 @@ def issue_api_token(*, username: str, password: str, now: dt.datetime, ip: str |
     return raw
 
 
-def user_for_token(raw: str, *, now: dt.datetime):
-    """Return the active user owning an unexpired token, or None."""
+# Bearer token -> user (with roles, and whatever ``warm`` loads) per process, for a few seconds. Every change
+# to users, role grants, profiles, units or tokens in this process empties it (signals in apps.py); other
+# processes see a revocation, deactivation or expiry within IDENTITY_CACHE_SECONDS (docs/decisions/0010).
+_token_cache = TTLCache(IDENTITY_CACHE_SECONDS)
+
+
+def forget_cached_tokens(**_kwargs) -> None:
+    """Drop every cached identity (token lookups, roles, profiles) of this process."""
+    clear_all()
+
+
+def user_for_token(raw: str, *, now: dt.datetime, warm: Callable[[object], object] | None = None):
+    """Return the active user owning an unexpired token, or None.
+
+    The lookup, the user's roles and what ``warm(user)`` caches on the user object are reused for
+    ``IDENTITY_CACHE_SECONDS`` in this process; each call gets its own copy of the user object.
+    """
+    key = _token_hash(raw or "")
+    hit = _token_cache.get(key)
+    if hit is not None and now < hit[0]:
+        return copy.copy(hit[1])
     token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=_token_hash(raw or ""), expires_at__gt=now, user__is_active=True).first())
+             .filter(key_hash=key, expires_at__gt=now, user__is_active=True).first())
     if token is None:
+        _token_cache.pop(key)
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    roles_of(user)
+    if warm is not None:
+        warm(user)
+    _token_cache.set(key, (token.expires_at, user))
+    return copy.copy(user)
 
 
 def sync_roles() -> None:
@@ -199,6 +227,7 @@ def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
         if role == Role.SYSADMIN and not target.is_staff:
             target.is_staff = True
             target.save(update_fields=["is_staff"])
+        transaction.on_commit(forget_cached_tokens)
         record(action=AuditAction.ROLE_GRANT, summary=f"授予{target.get_username()}角色：{role.label}", actor=actor,
                obj=target, now=now, data={"role": role.value})
 
@@ -217,5 +246,6 @@ def revoke_role(*, actor, target, role: Role, now: dt.datetime) -> None:
         if role == Role.SYSADMIN and target.is_staff and not target.is_superuser:
             target.is_staff = False
             target.save(update_fields=["is_staff"])
+        transaction.on_commit(forget_cached_tokens)
         record(action=AuditAction.ROLE_REVOKE, summary=f"撤销{target.get_username()}角色：{role.label}",
                actor=actor, obj=target, now=now, data={"role": role.value})

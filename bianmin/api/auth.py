@@ -3,6 +3,7 @@ from ninja.security import HttpBearer
 
 from bianmin.accounts.services import user_for_token
 from bianmin.core.timeutils import now
+from bianmin.org.policies import staff_profile_of
 
 
 class StaffToken(HttpBearer):
@@ -11,7 +12,7 @@ class StaffToken(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request, token):
-        user = user_for_token(token, now=now())
+        user = user_for_token(token, now=now(), warm=staff_profile_of)
         if user is None:
             return None
         request.user = user

@@ -16,7 +16,7 @@ from bianmin.cases.models import Extension, Notice
 from bianmin.cases.pdf import render_notice_pdf
 from bianmin.cases.policies import can_transition, get_case_for, is_handler_side, visible_cases
 from bianmin.cases.selectors import (
-    case_detail,
+    case_detail_for,
     class_counts,
     intake_queue,
     pending_extensions,
@@ -53,11 +53,13 @@ class MyWorkView(StaffView):
     """The window clerk's desk: cases by nearest deadline, applications awaiting review, open inquiries."""
 
     def get(self, request):
-        user = request.user
+        user, on = request.user, today()
+        counts = class_counts(user)
         return render(request, "backoffice/my_work.html", {
-            "cases": with_warnings(workbench(user, today())[:30], today()), "queue": intake_queue(user)[:20],
-            "inquiries": inq.open_inquiries_for(user)[:20], "counts": class_counts(user),
-            "classes": CaseClass.choices, "can_receive": can(user, Perm.HANDLE_CASES),
+            "cases": with_warnings(workbench(user, on)[:30], on), "queue": list(intake_queue(user)[:20]),
+            "inquiries": list(inq.open_inquiries_for(user)[:20]),
+            "class_counts": [(value, label, counts[value]) for value, label in CaseClass.choices],
+            "can_receive": can(user, Perm.HANDLE_CASES),
             "case_url": reverse("backoffice:cases"),
             "inquiry_url": reverse("backoffice:inquiry", args=["_"]).removesuffix("_/")})
 
@@ -218,7 +220,7 @@ def _run(action: str, user, number: str, post) -> str:
 class CaseDetailView(StaffView):
     def get(self, request, number: str):
         try:
-            case = with_warnings([case_detail(get_case_for(request.user, number))], today())[0]
+            case = with_warnings([case_detail_for(request.user, number)], today())[0]
         except NotFound:
             raise Http404 from None
         acting = acting_ids_for(case, today())

@@ -1,17 +1,39 @@
-"""Gap-free sequence numbers from counter rows locked for the rest of the transaction."""
+"""Sequence numbers per scope (a unit and day, a notice prefix and year) that never hold a lock to commit.
+
+On PostgreSQL each scope has a counter row (created once, race-safely) and a database sequence named after the
+row's id; ``nextval`` never waits for other transactions, so concurrent receipts of one unit no longer queue
+behind each other. A rolled-back transaction leaves a gap in its scope (docs/decisions/0010). Elsewhere
+(SQLite) the counter row is locked and incremented in the caller's transaction: gap-free, and SQLite
+serialises writers anyway.
+"""
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 
 def next_value(model, **lookup: Any) -> int:
-    """Lock (creating race-safely if needed) the counter row matching ``lookup`` and return its next value.
+    """Return the next number of the scope ``lookup`` of counter ``model``.
 
     ``model`` has a ``last`` integer field and a unique constraint over the lookup fields. Call inside the
-    transaction that uses the number, so a rollback gives the number back.
+    transaction that uses the number.
     """
+    return next_values(model, [lookup])[0]
+
+
+def next_values(model, lookups: list[dict[str, Any]]) -> list[int]:
+    """Return the next number of each scope in ``lookups`` (distinct scopes), in one statement on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return _next_from_sequences(model, lookups)
+    return [_next_from_row(model, lookup) for lookup in lookups]
+
+
+def _next_from_row(model, lookup: dict[str, Any]) -> int:
     counter = model.objects.select_for_update().filter(**lookup).first()
     if counter is None:
         try:
@@ -23,3 +45,108 @@ def next_value(model, **lookup: Any) -> int:
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
+
+
+def _prefix(model) -> str:
+    return f"{model._meta.db_table}_seq_"
+
+
+def sequence_name(model, pk: int) -> str:
+    """Return the name of the PostgreSQL sequence of the counter row ``pk``."""
+    return f"{_prefix(model)}{int(pk)}"
+
+
+def _scope_fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "last")]
+
+
+def _key(model, values: dict[str, Any]) -> tuple:
+    return tuple(values[f] for f in _scope_fields(model))
+
+
+def _normalised(model, lookup: dict[str, Any]) -> dict[str, Any]:
+    """Return ``lookup`` keyed by column attnames (``unit`` -> ``unit_id``)."""
+    out = {}
+    for name, value in lookup.items():
+        field = model._meta.get_field(name)
+        out[field.attname] = getattr(value, "pk", value) if field.is_relation else value
+    return out
+
+
+def _draw(model, lookups: list[dict[str, Any]]) -> dict[tuple, tuple[int, int, int | None]]:
+    """Return {scope key: (row id, last, next value or None when the row has no sequence yet)}."""
+    prefix = _prefix(model)
+    nextval = RawSQL(  # noqa: S611 - only the table-derived prefix and the row id enter the statement
+        f"CASE WHEN to_regclass('{prefix}' || id) IS NULL THEN NULL ELSE nextval(to_regclass('{prefix}' || id)) END",
+        ())
+    fields = _scope_fields(model)
+    rows = (model.objects.filter(reduce(operator.or_, (Q(**lookup) for lookup in lookups)))
+            .annotate(_next=nextval).values_list("id", "last", "_next", *fields))
+    return {tuple(row[3:]): row[:3] for row in rows}
+
+
+def _next_from_sequences(model, lookups: list[dict[str, Any]]) -> list[int]:
+    keys = [_key(model, _normalised(model, lookup)) for lookup in lookups]
+    drawn = _draw(model, lookups)
+    missing = [lookup for lookup, key in zip(lookups, keys, strict=True) if key not in drawn]
+    if missing:
+        for lookup in missing:
+            _create_scope(model, lookup)
+        drawn.update(_draw(model, missing))
+    values = []
+    for key in keys:
+        pk, _last, value = drawn[key]
+        values.append(value if value is not None else _adopt(model, pk))
+    return values
+
+
+def _create_scope(model, lookup: dict[str, Any]) -> None:
+    """Create the counter row of a new scope with its sequence (a concurrent creator waits, then uses ours)."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            row = model.objects.create(**lookup, last=0)
+            quoted = connection.ops.quote_name(sequence_name(model, row.pk))
+            cursor.execute(f"DROP SEQUENCE IF EXISTS {quoted}")  # left over from a table emptied without it
+            cursor.execute(f"CREATE SEQUENCE {quoted} START WITH 1")
+    except IntegrityError:
+        pass
+
+
+def _adopt(model, pk: int) -> int:
+    """Give a row numbered before sequences were used its sequence (after its last number) and draw from it."""
+    last = model.objects.select_for_update().values_list("last", flat=True).get(pk=pk)
+    name = sequence_name(model, pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {connection.ops.quote_name(name)} START WITH {int(last) + 1}")
+        cursor.execute("SELECT nextval(%s::regclass)", [name])
+        return cursor.fetchone()[0]
+
+
+def _sequence_positions(model) -> dict[int, tuple[str, int]]:
+    """Return {row id: (sequence name, last number drawn)} for the rows of ``model`` that have a sequence."""
+    prefix = _prefix(model)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sequencename, COALESCE(last_value, 0) FROM pg_sequences "
+                       "WHERE schemaname = current_schema() AND sequencename LIKE %s", [prefix + "%"])
+        return {int(name[len(prefix):]): (name, drawn) for name, drawn in cursor.fetchall()
+                if name[len(prefix):].isdigit()}
+
+
+def settle_counters(model) -> None:
+    """Write each scope's sequence position back into its counter row (before numbering in bulk)."""
+    if connection.vendor != "postgresql":
+        return
+    for pk, (_name, drawn) in _sequence_positions(model).items():
+        model.objects.filter(pk=pk, last__lt=drawn).update(last=drawn)
+
+
+def advance_sequences(model) -> None:
+    """Move each scope's sequence past its counter row's ``last`` (after numbering in bulk)."""
+    if connection.vendor != "postgresql":
+        return
+    positions = _sequence_positions(model)
+    lasts = dict(model.objects.filter(pk__in=positions).values_list("pk", "last"))
+    with connection.cursor() as cursor:
+        for pk, (name, drawn) in positions.items():
+            if pk in lasts and lasts[pk] > drawn:
+                cursor.execute("SELECT setval(%s::regclass, %s)", [name, lasts[pk]])

@@ -3,7 +3,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from bianmin.accounts.policies import IDENTITY_CACHE_SECONDS
+from bianmin.core.ttlcache import TTLCache
+
 from .models import StaffProfile, Unit
+
+# Profiles (with unit and region) per user id, shared by this process's requests for a few seconds; emptied
+# by any change to users, profiles or units here (signals in apps.py).
+_profile_cache = TTLCache(IDENTITY_CACHE_SECONDS)
 
 
 def staff_profile_of(user) -> StaffProfile | None:
@@ -14,7 +21,10 @@ def staff_profile_of(user) -> StaffProfile | None:
     if cached is not False:
         return cached
     # One query with the unit and region, cached on the user object for the rest of the request.
-    profile = StaffProfile.objects.select_related("unit__region").filter(user_id=user.pk).first()
+    profile = _profile_cache.get(user.pk, False)
+    if profile is False:
+        profile = StaffProfile.objects.select_related("unit__region").filter(user_id=user.pk).first()
+        _profile_cache.set(user.pk, profile)
     user._bianmin_profile = profile
     return profile
 

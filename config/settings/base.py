@@ -102,6 +102,7 @@ LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
 
 # Sessions: 30 minutes idle (cookie age refreshed on each request), 12 hours absolute (middleware).
+SESSION_ENGINE = "bianmin.accounts.sessions"  # database sessions, refreshed with one UPDATE per request
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -172,6 +172,27 @@ def test_api_token_issue_and_lookup(cast):
     assert not ApiToken.objects.filter(key_hash=raw).exists()  # only the hash is stored
 
 
+def test_token_lookup_is_reused_briefly_and_forgotten_on_changes(cast, django_assert_num_queries):
+    raw = issue_api_token(username="window_a", password=PASSWORD, now=NOW)
+    first = user_for_token(raw, now=NOW)
+    with django_assert_num_queries(0):
+        again = user_for_token(raw, now=NOW)
+    assert again == first and again is not first and roles_of(again) == {Role.WINDOW}
+    user = cast["window_a"]
+    user.is_active = False
+    user.save()  # deactivation (like any change to users, roles, profiles or tokens) empties the cache
+    assert user_for_token(raw, now=NOW) is None
+
+
+def test_cached_token_lookup_still_honours_expiry_and_revoked_roles(cast):
+    raw = issue_api_token(username="window_a", password=PASSWORD, now=NOW)
+    assert user_for_token(raw, now=NOW) is not None
+    assert user_for_token(raw, now=NOW + dt.timedelta(hours=13)) is None
+    user_for_token(raw, now=NOW)
+    revoke_role(actor=cast["secadmin"], target=cast["window_a"], role=Role.WINDOW, now=NOW)
+    assert roles_of(user_for_token(raw, now=NOW)) == set()
+
+
 def test_api_token_refused_while_password_change_pending(cast):
     cast["window_a"].must_change_password = True
     cast["window_a"].save()
@@ -186,3 +207,13 @@ def test_lockout_threshold_is_a_setting(cast):
         with pytest.raises(LoginFailed):
             authenticate_staff(username="window_a", password="wrong", now=NOW)
     assert LoginThrottle.objects.get(username="window_a").locked_until is not None
+
+
+def test_roles_are_shared_across_requests_briefly_and_forgotten_on_grants(cast, django_assert_num_queries):
+    user_model = type(cast["supervisor"])
+    roles_of(user_model.objects.get(pk=cast["window_a"].pk))
+    fresh = user_model.objects.get(pk=cast["window_a"].pk)  # a later request's user object
+    with django_assert_num_queries(0):
+        assert roles_of(fresh) == {Role.WINDOW}
+    grant_role(actor=cast["secadmin"], target=cast["window_a"], role=Role.SUPERVISOR, now=NOW)
+    assert roles_of(user_model.objects.get(pk=cast["window_a"].pk)) == {Role.WINDOW, Role.SUPERVISOR}

@@ -111,3 +111,44 @@ def test_record_rolls_back_with_the_change(now):
     assert entry.seq == 1
     assert entry.prev_hash == GENESIS
     assert verify_chain() is None
+
+
+def test_audited_atomic_chains_buffered_rows_at_the_end_of_its_block(now):
+    from bianmin.audit.services import audited_atomic
+
+    with audited_atomic():
+        first = record(action=AuditAction.CONFIG_UPDATE, summary="一", actor_username="sysadmin", now=now)
+        assert first.pk is None and not AuditEntry.objects.exists()  # buffered: chain lock not taken yet
+        second = record(action=AuditAction.CONFIG_UPDATE, summary="二", actor_username="sysadmin", now=now)
+    rows = list(AuditEntry.objects.order_by("seq"))
+    assert [(r.seq, r.summary) for r in rows] == [(1, "一"), (2, "二")]
+    assert (first.seq, second.seq, second.prev_hash) == (1, 2, first.hash)
+    assert AuditHead.objects.get(pk=1).last_hash == rows[1].hash
+    assert verify_chain() is None
+
+
+def test_audited_atomic_discards_its_rows_when_the_block_fails(now):
+    from bianmin.audit.services import audited_atomic
+
+    with pytest.raises(RuntimeError), audited_atomic():
+        record(action=AuditAction.CONFIG_UPDATE, summary="失败", actor_username="sysadmin", now=now)
+        raise RuntimeError
+    assert not AuditEntry.objects.exists()
+    record(action=AuditAction.CONFIG_UPDATE, summary="之后", actor_username="sysadmin", now=now)
+    assert AuditEntry.objects.get().seq == 1
+    assert verify_chain() is None
+
+
+def test_rows_in_a_nested_savepoint_are_written_at_once_and_roll_back_with_it(now):
+    from bianmin.audit.services import audited_atomic
+
+    with audited_atomic():
+        record(action=AuditAction.CONFIG_UPDATE, summary="外层", actor_username="sysadmin", now=now)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            record(action=AuditAction.CONFIG_UPDATE, summary="回滚", actor_username="sysadmin", now=now)
+            assert AuditEntry.objects.filter(summary="回滚").exists()
+            raise RuntimeError
+        with transaction.atomic():
+            record(action=AuditAction.CONFIG_UPDATE, summary="内层", actor_username="sysadmin", now=now)
+    assert list(AuditEntry.objects.order_by("seq").values_list("summary", flat=True)) == ["内层", "外层"]
+    assert verify_chain() is None

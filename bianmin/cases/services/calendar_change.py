@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.workdays.selectors import get_calendar
 from bianmin.workdays.services import finalize_year
 
@@ -56,7 +55,7 @@ def recompute_deadlines(case: Case, *, now: dt.datetime) -> bool:
 
 def finalize_year_and_recompute(*, actor, year: int, notice: str, days, published_on, now: dt.datetime):
     """Enter a year's official schedule and, in the same transaction, recompute every open provisional case."""
-    with transaction.atomic():
+    with audited_atomic():
         calendar_year = finalize_year(actor=actor, year=year, notice=notice, days=days, published_on=published_on,
                                       now=now)
         changed = []

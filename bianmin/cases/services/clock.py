@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.catalog.models import SpecialProcedure
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.org.models import HeadOf
@@ -54,7 +53,7 @@ def start_pause(*, actor, number: str, kind: str, basis: str, expected_days: int
         raise DomainError.for_field("basis", "请写明依据和原因")
     if not 1 <= int(expected_days) <= 365:
         raise DomainError.for_field("expected_days", "预计所需时间应为1至365个工作日")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         _require_handler(actor, case, now)
         if case.status not in RUNNING:
@@ -82,7 +81,7 @@ def end_pause(*, actor, number: str, result: str, now: dt.datetime) -> CasePause
     """End the open special procedure; the deadlines move by the working days it lasted (start day not counted)."""
     if not result.strip():
         raise DomainError.for_field("result", "请填写特别程序的结果")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         _require_handler(actor, case, now)
         pause = case.pauses.select_for_update().filter(ended_at__isnull=True).first()
@@ -114,7 +113,7 @@ def request_extension(*, actor, number: str, reason: str, now: dt.datetime) -> E
     """Ask once per case for the item's extension; a second request is refused."""
     if not reason.strip():
         raise DomainError.for_field("reason", "请填写延期理由")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         _require_handler(actor, case, now)
         if case.status not in RUNNING:
@@ -137,7 +136,7 @@ def _decide_extension(actor, extension_id: int, approve: bool, note: str, now: d
     extension = Extension.objects.select_related("case").filter(pk=extension_id).first()
     if extension is None:
         raise NotFound("延期申请不存在")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, extension.case.number)  # NotFound outside the leader's units
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
         if extension.status != ExtensionStatus.PENDING:

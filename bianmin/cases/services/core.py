@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
-from bianmin.core.counters import next_value
+from bianmin.core.counters import next_value, next_values
 from bianmin.core.errors import Conflict, Forbidden
 from bianmin.notifications.services import enqueue_sms
 from bianmin.org.models import Post
@@ -39,12 +39,17 @@ def next_case_number(unit, now: dt.datetime) -> str:
 
 def next_notice_number(kind: str, now: dt.datetime) -> str:
     """Return the next notice number, e.g. BZ-2026-000123."""
+    return next_notice_numbers([kind], now)[0]
+
+
+def next_notice_numbers(kinds: list[str], now: dt.datetime) -> list[str]:
+    """Return the next number of each notice kind in ``kinds`` (distinct kinds), drawn together."""
     from ..models import NOTICE_PREFIX
 
-    prefix = NOTICE_PREFIX[kind]
     year = timezone.localtime(now).year
-    seq = next_value(NoticeCounter, prefix=prefix, year=year)
-    return f"{prefix}-{year}-{seq:06d}"
+    prefixes = [NOTICE_PREFIX[kind] for kind in kinds]
+    seqs = next_values(NoticeCounter, [{"prefix": prefix, "year": year} for prefix in prefixes])
+    return [f"{prefix}-{year}-{seq:06d}" for prefix, seq in zip(prefixes, seqs, strict=True)]
 
 
 def actor_profile(actor):
@@ -65,14 +70,22 @@ def acting_ids_for(case: Case, on_date: dt.date) -> set[int]:
                .values_list("b_staff_id", flat=True))
 
 
+def new_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: str = "", to_status: str = "",
+              opinion: str = "", data: dict | None = None) -> CaseEvent:
+    """Return an unsaved step of the case history (for ``bulk_create``)."""
+    profile = staff_profile_of(actor) if actor is not None else None
+    return CaseEvent(case=case, at=now, actor=actor,
+                     actor_name=profile.name if profile else (actor.get_username() if actor else "系统"),
+                     action=action, from_status=from_status, to_status=to_status, opinion=opinion, data=data or {})
+
+
 def add_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: str = "", to_status: str = "",
               opinion: str = "", data: dict | None = None) -> CaseEvent:
     """Append a step to the case history."""
-    profile = staff_profile_of(actor) if actor is not None else None
-    return CaseEvent.objects.create(case=case, at=now, actor=actor,
-                                    actor_name=profile.name if profile else (actor.get_username() if actor else "系统"),
-                                    action=action, from_status=from_status, to_status=to_status, opinion=opinion,
-                                    data=data or {})
+    event = new_event(case, actor=actor, now=now, action=action, from_status=from_status, to_status=to_status,
+                      opinion=opinion, data=data)
+    event.save(force_insert=True)
+    return event
 
 
 def refresh_class(case: Case) -> None:
@@ -166,16 +179,37 @@ def transition(case: Case, *, actor, action: Action, now: dt.datetime, opinion: 
     return case
 
 
+def _numbered(notice: Notice, kind: str, now: dt.datetime, content: dict[str, Any], serve: bool,
+              number: str | None = None) -> Notice:
+    notice.number = number or next_notice_number(kind, now)
+    notice.issued_at = now
+    if serve:
+        notice.served_at = now
+    notice.content = {**content, "number": notice.number, "issued_at": timezone.localtime(now).isoformat()}
+    return notice
+
+
+def _issued_event(case: Case, notice: Notice, actor, now: dt.datetime) -> CaseEvent:
+    return new_event(case, actor=actor, now=now, action="NOTICE_ISSUED",
+                     data={"kind": notice.kind, "number": notice.number})
+
+
 def issue_notice(case: Case, *, kind: str, actor, now: dt.datetime, content: dict[str, Any],
                  notice: Notice | None = None, serve: bool = False) -> Notice:
     """Number and freeze a notice with its full content (so a reprint is identical after item changes)."""
     if notice is None:
         notice = Notice(case=case, kind=kind, created_at=now, created_by=actor)
-    notice.number = next_notice_number(kind, now)
-    notice.issued_at = now
-    if serve:
-        notice.served_at = now
-    notice.content = {**content, "number": notice.number, "issued_at": timezone.localtime(now).isoformat()}
-    notice.save()
-    add_event(case, actor=actor, now=now, action="NOTICE_ISSUED", data={"kind": kind, "number": notice.number})
+    _numbered(notice, kind, now, content, serve).save()
+    _issued_event(case, notice, actor, now).save(force_insert=True)
     return notice
+
+
+def issue_notices(case: Case, *, contents: list[tuple[str, dict[str, Any]]], actor, now: dt.datetime) -> list[Notice]:
+    """Number and freeze several new notices (kind, content) at once: one insert for them, one for their events."""
+    numbers = next_notice_numbers([kind for kind, _content in contents], now)
+    notices = [_numbered(Notice(case=case, kind=kind, created_at=now, created_by=actor), kind, now, content, False,
+                         number)
+               for (kind, content), number in zip(contents, numbers, strict=True)]
+    Notice.objects.bulk_create(notices)
+    CaseEvent.objects.bulk_create([_issued_event(case, notice, actor, now) for notice in notices])
+    return notices

@@ -5,12 +5,12 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import Conflict, DomainError
 from bianmin.core.uploads import validate_upload, without_metadata
 
@@ -32,7 +32,7 @@ def record_fee(*, actor, number: str, fee_id: int, amount: str | Decimal, receip
         raise DomainError.for_field("amount", "金额格式不正确") from None
     if not receipt_number.strip():
         raise DomainError.for_field("receipt_number", "请填写票据号")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         if case.status in (Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.RETURNED):
             raise Conflict("该办件已终止，不能收费")
@@ -44,7 +44,7 @@ def record_fee(*, actor, number: str, fee_id: int, amount: str | Decimal, receip
         if case.payments.filter(fee=fee).exists():
             raise Conflict(f"{fee.name}已收取，不得重复收费")
         try:
-            with transaction.atomic():
+            with audited_atomic():
                 payment = FeePayment.objects.create(case=case, fee=fee, amount=value,
                                                     receipt_number=receipt_number.strip()[:40], paid_at=now,
                                                     recorded_by=actor)
@@ -61,7 +61,7 @@ def add_comment(*, actor, number: str, text: str, now: dt.datetime) -> Comment:
     """Add a comment to the case."""
     if not text.strip():
         raise DomainError.for_field("text", "备注内容不能为空")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         comment = Comment.objects.create(case=case, at=now, author=actor, text=text.strip()[:2000])
         add_event(case, actor=actor, now=now, action="COMMENT", opinion=comment.text)
@@ -78,7 +78,7 @@ def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: 
         raise DomainError.for_field("file", exc.messages[0]) from None
     except OSError:
         raise DomainError.for_field("file", "图片文件已损坏，无法读取") from None
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         files = list(case.files.values_list("size", flat=True))
         if len(files) >= MAX_FILES_PER_CASE:

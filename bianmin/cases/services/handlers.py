@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from bianmin.accounts.policies import can, require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.org.models import StaffProfile
 from bianmin.org.selectors import acting_for_staff
@@ -25,7 +24,7 @@ def request_transfer(*, actor, number: str, to_badge: str, reason: str, now: dt.
     require(actor, Perm.HANDLE_CASES)
     if not reason.strip():
         raise DomainError.for_field("reason", "请填写移交理由")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         if case.first_handler_id is None or case.status in CLOSED:
             raise Conflict("只有已受理且未办结的办件可以移交")
@@ -52,7 +51,7 @@ def request_transfer(*, actor, number: str, to_badge: str, reason: str, now: dt.
 
 def _decide(actor, transfer_id: int, now: dt.datetime, approve: bool, note: str) -> Transfer:
     require(actor, Perm.APPROVE)
-    with transaction.atomic():
+    with audited_atomic():
         transfer = Transfer.objects.select_related("case", "to_handler").filter(pk=transfer_id).first()
         if transfer is None:
             raise NotFound("移交申请不存在")

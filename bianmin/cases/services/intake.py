@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
+from bianmin.audit.services import audited_atomic
 from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
 from bianmin.core import validators as v
 from bianmin.core.errors import Conflict, DomainError
@@ -170,7 +170,7 @@ def receive_case(*, actor, item_code: str, applicant: dict[str, Any], materials:
     errors.raise_if_any()
     override = fields.pop("_credit_override", "")
     calendar = get_calendar(profile.unit.region)
-    with transaction.atomic():
+    with audited_atomic():
         case = Case(number=next_case_number(profile.unit, now), query_code=new_query_code(), item_version=version,
                     unit=profile.unit, unit_path=profile.unit.path, status=Status.RECEIVED, received_at=now,
                     received_by=profile, intake_deadline=calendar.add_workdays(today, INTAKE_WORKING_DAYS).date,
@@ -196,7 +196,7 @@ def update_materials(*, actor, number: str, materials: list[dict[str, Any]], now
     """Update checklist lines by material name or id (before acceptance)."""
     require(actor, Perm.HANDLE_CASES)
     errors = _Errors()
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         if case.status not in (Status.RECEIVED, Status.SUPPLEMENT):
             raise Conflict("受理后不能修改收件材料清单")
@@ -234,7 +234,7 @@ def fix_on_spot(*, actor, number: str, note: str, now: dt.datetime) -> Case:
     """Record errors corrected on the spot (Art. 32 (3))."""
     if not note.strip():
         raise DomainError.for_field("note", "请说明当场更正的内容")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         case = transition(case, actor=actor, action=Action.FIX_ON_SPOT, now=now, opinion=note.strip(),
                           changes={"intake_outcome": IntakeOutcome.FIXED_ON_SPOT})
@@ -250,7 +250,7 @@ def _draft_supplement(case: Case, actor, now: dt.datetime) -> Notice:
 
 def _refuse(case: Case, actor, now: dt.datetime, reason: str, attempted: list[str]) -> None:
     """Record a refused further 补正 attempt in its own transaction, so it survives the refusal."""
-    with transaction.atomic():
+    with audited_atomic():
         RefusedSupplement.objects.create(case=case, at=now, actor=actor, reason=reason, attempted=attempted)
         add_event(case, actor=actor, now=now, action="SUPPLEMENT_REFUSED", opinion=reason,
                   data={"materials": attempted})
@@ -266,7 +266,7 @@ def add_supplement_line(*, actor, number: str, material: str, problem: str, now:
     if not problem.strip():
         raise DomainError.for_field("problem", "请写明材料存在的问题")
     refused = None
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         if case.status != Status.RECEIVED:
             raise Conflict(f"办件当前状态为“{case.get_status_display()}”，不能出具补正通知")
@@ -289,7 +289,7 @@ def add_supplement_line(*, actor, number: str, material: str, problem: str, now:
 def serve_supplement_notice(*, actor, number: str, now: dt.datetime, justification: str = "") -> Notice:
     """Serve (freeze) the draft 补正 notice: one notice listing every correction."""
     refused = None
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         draft = case.notices.filter(kind=NoticeKind.SUPPLEMENT, issued_at__isnull=True).first()
         if draft is None or not draft.lines.exists():
@@ -317,7 +317,7 @@ def resubmit(*, actor, number: str, materials: list[dict[str, Any]], now: dt.dat
     """Record the corrected materials and put the application back for review."""
     if materials:
         update_materials(actor=actor, number=number, materials=materials, now=now, after_notice=True)
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         return transition(case, actor=actor, action=Action.RESUBMIT, now=now,
                           data={"materials": [str(m.get("material") or m.get("name")) for m in materials]})
@@ -338,7 +338,7 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
                    .order_by("id").values_list("number", flat=True)[:limit])
     done = []
     for number in numbers:
-        with transaction.atomic():
+        with audited_atomic():
             case = (Case.objects.select_for_update().select_related("item_version", "unit__region", "received_by")
                     .filter(number=number, status=Status.RECEIVED).first())
             if case is None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from django.db import transaction
 from django.utils import timezone
 
+from bianmin.audit.services import audited_atomic
 from bianmin.catalog.models import CaseClass as ItemClass
 from bianmin.catalog.models import LimitUnit, Necessity
 from bianmin.core.errors import Conflict, DomainError
@@ -15,7 +15,7 @@ from bianmin.workdays.selectors import get_calendar
 
 from ..models import DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
 from ..workflow import Action
-from .core import actor_profile, issue_notice, locked_case, transition
+from .core import actor_profile, issue_notice, issue_notices, locked_case, transition
 from .documents import (
     acceptance_content,
     deferred_content,
@@ -37,10 +37,11 @@ def add_limit(calendar, start: dt.date, days: int, unit: str):
     return calendar.add_workdays(start, days)
 
 
-def deadlines_for(case, start: dt.date, *, urgent_days: int | None) -> tuple[dt.date, dt.date, bool]:
+def deadlines_for(case, start: dt.date, *, urgent_days: int | None,
+                  calendar=None) -> tuple[dt.date, dt.date, bool]:
     """Return (committed, legal, provisional) deadlines counted from ``start`` (start day not counted)."""
     v = case.item_version
-    calendar = get_calendar(case.unit.region)
+    calendar = calendar or get_calendar(case.unit.region)
     committed_days = urgent_days if urgent_days is not None else v.committed_limit
     try:
         committed = add_limit(calendar, start, committed_days, v.committed_limit_unit)
@@ -70,7 +71,7 @@ def _check_materials(case) -> list[str]:
 def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, urgent_days: int | None = None):
     """Accept (受理): the actor becomes first handler; deadlines from the pinned version; notices issued."""
     profile = actor_profile(actor)
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         deferred = _check_materials(case)
         v = case.item_version
@@ -82,7 +83,8 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
         else:
             urgent_days = None
         today = timezone.localtime(now).date()
-        committed, legal, provisional = deadlines_for(case, today, urgent_days=urgent_days)
+        calendar = get_calendar(case.unit.region)
+        committed, legal, provisional = deadlines_for(case, today, urgent_days=urgent_days, calendar=calendar)
         transition(case, actor=actor, action=Action.ACCEPT, now=now,
                    changes={"accepted_at": now, "accepted_by": profile, "first_handler": profile, "urgent": urgent,
                             "intake_deadline": None,
@@ -91,20 +93,19 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
                             "committed_deadline": committed, "legal_deadline": legal,
                             "deadline_provisional": provisional},
                    data={"urgent_days": urgent_days, "deferred": deferred})
-        issue_notice(case, kind=NoticeKind.ACCEPTANCE, actor=actor, now=now,
-                     content=acceptance_content(case, actor, now))
-        issue_notice(case, kind=NoticeKind.RECEIPT, actor=actor, now=now, content=receipt_content(case, actor, now))
+        contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
+                    (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
         if deferred:
-            due = get_calendar(case.unit.region).add_workdays(today, DEFERRED_DUE_WORKING_DAYS).date
-            issue_notice(case, kind=NoticeKind.DEFERRED, actor=actor, now=now,
-                         content=deferred_content(case, actor, now, deferred, due))
+            due = calendar.add_workdays(today, DEFERRED_DUE_WORKING_DAYS).date
+            contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, due)))
+        issue_notices(case, contents=contents, actor=actor, now=now)
     return case
 
 
 def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_number: str = ""):
     """即办: accept and complete on the spot (items whose class is 即办 or whose committed limit is 0)."""
     profile = actor_profile(actor)
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         v = case.item_version
         if v.default_class != ItemClass.IMMEDIATE and v.committed_limit != 0:
@@ -135,7 +136,7 @@ def refuse_case(*, actor, number: str, action: Action, reason: str, now: dt.date
         raise DomainError.for_field("reason", "请写明理由")
     if action == Action.OUTSIDE_POWERS and not competent_organ.strip():
         raise DomainError.for_field("competent_organ", "不属本机关职权的，须告知申请人向哪个机关申请")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         transition(case, actor=actor, action=action, now=now, opinion=reason.strip(),
                    changes={"intake_outcome": REFUSALS[action], "intake_reason": reason.strip(),
@@ -149,7 +150,7 @@ def refuse_case(*, actor, number: str, action: Action, reason: str, now: dt.date
 
 def start_case(*, actor, number: str, now: dt.datetime, opinion: str = ""):
     """Start handling an accepted case."""
-    with transaction.atomic():
+    with audited_atomic():
         return transition(locked_case(actor, number), actor=actor, action=Action.START, now=now, opinion=opinion)
 
 
@@ -160,7 +161,7 @@ def decide_case(*, actor, number: str, outcome: str, now: dt.datetime, reasons: 
         raise DomainError.for_field("outcome", "办理结果应为 GRANTED（准予）或 DENIED（不予许可）")
     if outcome == DecisionOutcome.DENIED and not reasons.strip():
         raise DomainError.for_field("reasons", "不予许可须写明理由")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         if case.pauses.filter(ended_at__isnull=True).exists():
             raise Conflict("特别程序进行中，结束后才能作出决定", code="paused")
@@ -180,7 +181,7 @@ def deliver_case(*, actor, number: str, method: str, received_by: str, now: dt.d
         raise DomainError.for_field("method", "送达方式应为 PICKUP、POST 或 AGENT")
     if not received_by.strip():
         raise DomainError.for_field("received_by", "请填写签收人")
-    with transaction.atomic():
+    with audited_atomic():
         return transition(locked_case(actor, number), actor=actor, action=Action.DELIVER, now=now,
                           changes={"delivered_at": now, "delivery_method": method,
                                    "delivered_to": received_by.strip()[:64], "closed_at": now})
@@ -188,7 +189,7 @@ def deliver_case(*, actor, number: str, method: str, received_by: str, now: dt.d
 
 def archive_case(*, actor, number: str, now: dt.datetime):
     """Archive a finished case."""
-    with transaction.atomic():
+    with audited_atomic():
         return transition(locked_case(actor, number), actor=actor, action=Action.ARCHIVE, now=now)
 
 
@@ -196,7 +197,7 @@ def withdraw_case(*, actor, number: str, reason: str, now: dt.datetime):
     """Record the applicant's withdrawal."""
     if not reason.strip():
         raise DomainError.for_field("reason", "请填写撤回说明")
-    with transaction.atomic():
+    with audited_atomic():
         return transition(locked_case(actor, number), actor=actor, action=Action.WITHDRAW, now=now,
                           opinion=reason.strip(), changes={"closed_at": now, "intake_deadline": None})
 
@@ -205,7 +206,7 @@ def return_case(*, actor, number: str, reason: str, now: dt.datetime):
     """退件: return the application and its materials with a written notice."""
     if not reason.strip():
         raise DomainError.for_field("reason", "请写明退件理由")
-    with transaction.atomic():
+    with audited_atomic():
         case = locked_case(actor, number)
         transition(case, actor=actor, action=Action.RETURN, now=now, opinion=reason.strip(),
                    changes={"closed_at": now, "intake_deadline": None})

@@ -27,6 +27,7 @@ from bianmin.cases.services.core import QUERY_ALPHABET
 from bianmin.cases.warnings import yellow_threshold
 from bianmin.cases.workflow import Status, derive_class
 from bianmin.catalog.models import ItemVersion
+from bianmin.core.counters import advance_sequences, settle_counters
 from bianmin.core.validators import id_check_char
 from bianmin.org.models import HeadOf, StaffProfile, Unit, UnitKind
 from bianmin.workdays.selectors import get_calendar
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         first_day = today - dt.timedelta(days=days)
         head = StaffProfile.objects.filter(head_of=HeadOf.ORGAN).first()
         self.approver_id = head.user_id if head else None
+        settle_counters(CaseCounter)  # numbers drawn from the sequences since the last seeding
         counters: dict[tuple[int, dt.date], int] = {
             (row["unit_id"], row["day"]): row["last"] for row in CaseCounter.objects.values("unit_id", "day", "last")}
         start = time.monotonic()
@@ -95,6 +97,7 @@ class Command(BaseCommand):
             self.stdout.write(f"\r已生成 {done:,}/{cases:,} 件（{done * 100 // cases}%，{rate:,.0f} 件/秒）",
                               ending="")
             self.stdout.flush()
+        advance_sequences(CaseCounter)  # live numbering continues after the seeded cases
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"完成：{cases:,} 件，用时 {time.monotonic() - start:.0f} 秒"))
 

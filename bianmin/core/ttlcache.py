@@ -1,0 +1,40 @@
+"""Small per-process caches that forget their entries after a few seconds (and all at once on demand)."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+_all: list[TTLCache] = []
+
+
+class TTLCache:
+    """A dict whose entries expire ``seconds`` after they were stored; bounded by ``max_entries``."""
+
+    def __init__(self, seconds: float, max_entries: int = 10_000):
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self._data: dict[Any, tuple[float, Any]] = {}
+        _all.append(self)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        hit = self._data.get(key)
+        if hit is None or time.monotonic() >= hit[0]:
+            return default
+        return hit[1]
+
+    def set(self, key: Any, value: Any) -> None:
+        if len(self._data) >= self.max_entries:
+            self._data.clear()
+        self._data[key] = (time.monotonic() + self.seconds, value)
+
+    def pop(self, key: Any) -> None:
+        self._data.pop(key, None)
+
+    def clear(self) -> None:
+        self._data.clear()
+
+
+def clear_all(**_signal_kwargs) -> None:
+    """Empty every TTL cache of this process (connected to the signals of the models they copy)."""
+    for cache in _all:
+        cache.clear()
