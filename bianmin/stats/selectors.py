@@ -200,13 +200,19 @@ def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group
             return [qs.aggregate(**aggregates) | {"k": None}]
         return list(qs.values(k=F(key)).annotate(**aggregates).order_by())
 
-    served = Exists(Notice.objects.filter(case=OuterRef("pk"), kind=NoticeKind.SUPPLEMENT,
-                                          served_at__isnull=False))
-    received = cases.filter(received_at__gte=lo, received_at__lt=hi).annotate(s=served)
-    for r in grouped(received, "received_by_id", received=Count("id"), supplement=Count("id", filter=Q(s=True)),
-                     one_visit=Count("id", filter=Q(s=False, item_version__required_visits__lte=1))):
-        for name in ("received", "supplement", "one_visit"):
-            acc.add(r["k"], name, r[name])
+    received = cases.filter(received_at__gte=lo, received_at__lt=hi)
+    for r in grouped(received, "received_by_id", received=Count("id"),
+                     one_visit=Count("id", filter=Q(item_version__required_visits__lte=1))):
+        acc.add(r["k"], "received", r["received"])
+        acc.add(r["k"], "one_visit", r["one_visit"])
+    # Received applications that were served a 补正 notice: read from the (few) served notices.
+    supplemented = cases.filter(pk__in=Notice.objects.filter(
+        kind=NoticeKind.SUPPLEMENT, served_at__isnull=False, case__received_at__gte=lo,
+        case__received_at__lt=hi).values("case_id"))
+    for r in grouped(supplemented, "received_by_id", supplement=Count("id"),
+                     again=Count("id", filter=Q(item_version__required_visits__lte=1))):
+        acc.add(r["k"], "supplement", r["supplement"])
+        acc.add(r["k"], "one_visit", -r["again"])  # a 补正 means another trip
     accepted = cases.filter(accepted_at__gte=lo, accepted_at__lt=hi)
     for r in grouped(accepted, "first_handler_id", accepted=Count("id"),
                      immediate=Count("id", filter=Q(immediate=True))):

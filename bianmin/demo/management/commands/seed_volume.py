@@ -4,7 +4,8 @@
 
 Cases are spread over the demo county's centers, their items and window staff, with receipt dates over the
 past ``--days`` days (never today), statuses in realistic proportions and the events, materials and notices
-each status implies. Open cases are mostly recent (an old open case is a rare backlog, 0.5%). Special-procedure pauses
+each status implies. Open cases are recent (a case runs about its committed limit; an old open case is a rare backlog), and about
+one application in twelve was served a 补正 notice on the way. Special-procedure pauses
 (~5% of cases whose item allows one, some still running), approved or pending extensions (~2%), the warning state
 the sweep would have left, and violation records (every overdue or late case, plus a few recorded by supervisors)
 come with them. Bulk inserts, no per-row queries; the audit trail is not written for generated history.
@@ -120,7 +121,11 @@ class Command(BaseCommand):
             counters[key] = counters.get(key, 0) + 1
             final, _w, path = rng.choices(PATHS, weights=weights)[0]
             age = (today_ - day).days
-            if final in OPEN and (age > RECENT_DAYS and rng.random() < 0.995 or final == "RECEIVED" and age > 5):
+            # Open cases are recent: an application waits at most days for review, a case runs about its limit.
+            overrun = (final in ("ACCEPTED", "IN_PROGRESS") and version.committed_limit
+                       and calendar.workdays_between(day, today_).days > version.committed_limit + 2)
+            if final in OPEN and (age > RECENT_DAYS and rng.random() < 0.999 or final == "RECEIVED" and age > 5
+                                  or overrun and rng.random() < 0.95):
                 final, _w, path = rng.choices(CLOSED_PATHS, weights=[w for _s, w, _p in CLOSED_PATHS])[0]
             handler = rng.choice(staff[unit.pk])
             accepted = "ACCEPTED" in path
@@ -207,6 +212,13 @@ class Command(BaseCommand):
                     materials.append({"case_id": case["id"], "material_id": m.pk, "name": m.name, "standard": "",
                                       "necessity": m.necessity, "received_as": "PAPER", "copies": 1,
                                       "acceptable": True, "problem": "", "supplied_after_notice": False})
+                if "SUPPLEMENT" in path or (case["accepted_at"] and rng.random() < 0.08):  # one 补正 on the way
+                    served = case["received_at"] + dt.timedelta(hours=1)
+                    notices.append({"case_id": case["id"], "kind": "SUPPLEMENT", "number": f"BZ-V-{case['number']}",
+                                    "issued_at": served, "served_at": served, "created_at": served,
+                                    "created_by_id": handler.user_id, "justification": "",
+                                    "content": json.dumps({"title": "补正材料通知书", "case_number": case["number"]},
+                                                          ensure_ascii=False)})
                 if case["accepted_at"]:
                     notices.append({"case_id": case["id"], "kind": "ACCEPTANCE", "number": f"SL-V-{case['number']}",
                                     "issued_at": case["accepted_at"], "served_at": None,
