@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from bianmin.accounts.policies import require
@@ -334,7 +335,9 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
 
     today = timezone.localtime(now).date()
     numbers = list(Case.objects.filter(status=Status.RECEIVED, intake_deadline__lt=today)
-                   .exclude(notices__kind=NoticeKind.SUPPLEMENT, notices__served_at__isnull=False)
+                   # One served 补正 notice stops the timer (Exists: both conditions on the same notice).
+                   .exclude(Exists(Notice.objects.filter(case=OuterRef("pk"), kind=NoticeKind.SUPPLEMENT,
+                                                         served_at__isnull=False)))
                    .order_by("id").values_list("number", flat=True)[:limit])
     done = []
     for number in numbers:
