@@ -21,8 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from http_bench import (
-    HOST,
-    PORT,
     PY,
     ROOT,
     Client,
@@ -32,6 +30,7 @@ from http_bench import (
     pct,
     run_clients,
     say,
+    start_gunicorn,
 )
 
 
@@ -88,20 +87,9 @@ def bench_stats() -> None:
 
 
 def bench_overview(env: dict) -> None:
-    import http.client
-
     workers = os.environ.get("BENCH_GUNICORN", "-w 3").split()
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}", *workers,
-                               "--log-level", "warning"], cwd=ROOT, env=env)
+    server = start_gunicorn(env, workers)
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection(HOST, PORT, timeout=1).request("GET", "/api/v1/openapi.json")
-                break
-            except OSError:
-                time.sleep(0.2)
-        time.sleep(1)
-
         def worker(n, stop_at):
             c, out = Client(), []
             c.login("leader1", "Bianmin-Demo-2026")

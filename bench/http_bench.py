@@ -133,6 +133,20 @@ def run_clients(worker, seconds: float) -> list:
     return results
 
 
+def start_gunicorn(env: dict, workers: list[str]) -> subprocess.Popen:
+    """Start gunicorn on HOST:PORT and wait until it answers."""
+    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}", *workers,
+                               "--log-level", "warning"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection(HOST, PORT, timeout=1).request("GET", "/api/v1/openapi.json")
+            break
+        except OSError:
+            time.sleep(0.2)
+    time.sleep(1)
+    return server
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))] * 1000
@@ -161,15 +175,7 @@ def main() -> int:
             say(f"      seed_volume: {cases - have:,} cases in {time.monotonic() - t0:.0f} s")
         manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
         workers = os.environ.get("BENCH_GUNICORN", "-w 3").split()
-        server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}",
-                                   *workers, "--log-level", "warning"], cwd=ROOT, env=env)
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection(HOST, PORT, timeout=1).request("GET", "/api/v1/openapi.json")
-                break
-            except OSError:
-                time.sleep(0.2)
-        time.sleep(1)
+        server = start_gunicorn(env, workers)
         # 1. receive + accept
         _s, body = Client().json("POST", "/api/v1/auth/token", {"username": "window1",
                                                                   "password": "Bianmin-Demo-2026"})

@@ -147,17 +147,23 @@ def record_detected(found: list[Detected], *, now: dt.datetime) -> list[Violatio
     return created
 
 
+def _for_supervisor(actor, pk: int, allowed: tuple[str, ...], refusal: str) -> Violation:
+    """Lock a record in the supervisor's scope that is not about the supervisor and is in one of ``allowed``."""
+    violation = get_violation_for(actor, pk, for_update=True)
+    if violation.staff.user_id == actor.pk:
+        raise Forbidden("不能处理与本人有关的过错记录")
+    if violation.status not in allowed:
+        raise Conflict(f"该记录已{violation.get_status_display()}，{refusal}")
+    return violation
+
+
 def dismiss_violation(*, actor, pk: int, reason: str, now: dt.datetime) -> Violation:
     """A supervisor dismisses an open record with a reason (e.g. the delay was the applicant's)."""
     require(actor, Perm.SUPERVISE)
     if not reason.strip():
         raise DomainError.for_field("reason", "撤销须写明理由")
     with transaction.atomic():
-        violation = get_violation_for(actor, pk, for_update=True)
-        if violation.staff.user_id == actor.pk:
-            raise Forbidden("不能处理与本人有关的过错记录")
-        if violation.status not in (ViolationStatus.OPEN, ViolationStatus.PROPOSED):
-            raise Conflict(f"该记录已{violation.get_status_display()}，不能撤销")
+        violation = _for_supervisor(actor, pk, (ViolationStatus.OPEN, ViolationStatus.PROPOSED), "不能撤销")
         violation.status, violation.resolution_note = ViolationStatus.DISMISSED, reason.strip()
         violation.decided_by, violation.decided_at = actor, now
         violation.sanction, violation.sanction_reason = "", ""  # a pending proposal falls with the record
@@ -177,11 +183,7 @@ def propose_sanction(*, actor, pk: int, sanction: str, reason: str, now: dt.date
     if not reason.strip():
         raise DomainError.for_field("reason", "请写明处理意见")
     with transaction.atomic():
-        violation = get_violation_for(actor, pk, for_update=True)
-        if violation.staff.user_id == actor.pk:
-            raise Forbidden("不能处理与本人有关的过错记录")
-        if violation.status != ViolationStatus.OPEN:
-            raise Conflict(f"该记录已{violation.get_status_display()}，不能再提出处理意见")
+        violation = _for_supervisor(actor, pk, (ViolationStatus.OPEN,), "不能再提出处理意见")
         violation.status, violation.sanction, violation.sanction_reason = (ViolationStatus.PROPOSED, sanction,
                                                                           reason.strip())
         violation.proposed_by, violation.proposed_at = actor, now
