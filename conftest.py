@@ -24,6 +24,16 @@ def _fresh_calendar_cache():
     selectors._cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Pages cache a few aggregates per process; no test may see another test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def now():
     return NOW

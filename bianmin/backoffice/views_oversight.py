@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -22,11 +23,12 @@ from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.timeutils import now, today
 from bianmin.notifications.selectors import inbox
 from bianmin.notifications.services import mark_read
-from bianmin.org.policies import staff_profile_of
+from bianmin.org.policies import scope_path, staff_profile_of
 
 from .views import StaffView
 
 PAGE = 30
+OVERVIEW_SECONDS = 60
 
 
 def _say_error(request, exc: DomainError) -> None:
@@ -46,9 +48,14 @@ class OverviewView(StaffView):
         day = today()
         level = "YELLOW" if request.GET.get("level") == "YELLOW" else "RED"
         page = Paginator(warned_cases(request.user, day, level), PAGE).get_page(request.GET.get("page"))
+        # The counts per handler are kept for a minute per scope (the lists below are always live).
+        key = f"overview:{scope_path(request.user)}:{day.isoformat()}"
+        overview = cache.get(key)
+        if overview is None:
+            overview = {**deadline_overview(request.user, day), "as_of": now()}
+            cache.set(key, overview, OVERVIEW_SECONDS)
         return render(request, "backoffice/overview.html", {
-            "overview": deadline_overview(request.user, day), "page": page, "level": level, "today": day,
-            "query": urlencode({"level": level})})
+            "overview": overview, "page": page, "level": level, "today": day, "query": urlencode({"level": level})})
 
 
 class MessagesView(StaffView):

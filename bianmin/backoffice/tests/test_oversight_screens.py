@@ -101,3 +101,15 @@ def test_supervisor_records_a_violation_and_the_staff_member_is_told(client, cas
     assert message.read_at is not None
     other = Message.objects.filter(channel="INAPP").exclude(recipient=cast["window_b"]).first()
     assert client.post("/staff/messages/", {"message": other.pk}).status_code == 404
+
+
+@time_machine.travel(AFTER, tick=False)
+def test_overview_counts_are_kept_for_a_minute(client, cast, overdue):
+    login(client, cast["leader"])
+    assert "统计于" in client.get("/staff/overview/").content.decode()
+    svc.decide_case(actor=cast["window_a"], number=overdue.number, outcome="GRANTED", now=AFTER)
+    page = client.get("/staff/overview/").content.decode()
+    assert '<strong>1</strong> 红色预警' in page  # counts as of a minute ago
+    assert overdue.number not in page.split('id="warned"')[1]  # the list is live
+    with time_machine.travel(AFTER + dt.timedelta(seconds=61), tick=False):
+        assert '<strong>0</strong> 红色预警' in client.get("/staff/overview/").content.decode()
