@@ -10,7 +10,7 @@ STYLE = Style(font_family="'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif
               plot_background="white", colors=("#1565c0", "#c62828", "#f9a825", "#2e7d32", "#6a1b9a"))
 # js=[] keeps pygal from linking its tooltip script on a CDN.
 OPTIONS = {"style": STYLE, "js": [], "disable_xml_declaration": True, "height": 320, "width": 720,
-           "legend_at_bottom": True, "print_values": False}
+           "legend_at_bottom": True, "print_values": False, "no_data_text": "暂无数据"}
 
 
 def on_time_chart(report: Report) -> str:

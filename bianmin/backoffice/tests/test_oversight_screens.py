@@ -113,3 +113,16 @@ def test_overview_counts_are_kept_for_a_minute(client, cast, overdue):
     assert overdue.number not in page.split('id="warned"')[1]  # the list is live
     with time_machine.travel(AFTER + dt.timedelta(seconds=61), tick=False):
         assert '<strong>0</strong> 红色预警' in client.get("/staff/overview/").content.decode()
+
+
+@time_machine.travel(AFTER, tick=False)
+def test_statistics_dashboard_and_excel_export(client, cast, overdue):
+    login(client, cast["leader"])
+    page = client.get("/staff/stats/", {"from": "2026-09-01", "to": "2026-10-31", "group": "staff"}).content.decode()
+    assert page.count("<svg") >= 2 and "window_a姓名" in page and "按期办结率" in page
+    wrong = client.get("/staff/stats/", {"from": "2026-10-31", "to": "2026-10-01"}).content.decode()
+    assert "结束日期不能早于开始日期" in wrong
+    r = client.get("/staff/stats/export.xlsx", {"from": "2026-09-01", "to": "2026-10-31"})
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats") and r.content[:2] == b"PK"
+    assert client.get("/staff/stats/", {"unit": "NOPE", "from": "2026-09-01", "to": "2026-10-31"}).status_code == 200
+    assert client.get("/staff/stats/export.xlsx", {"unit": "NOPE"}).status_code == 404
