@@ -72,7 +72,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
 }
 
 # Django model permissions the system administrator needs for the admin pages.
-SYSADMIN_MODEL_APPS = ("users", "org", "catalog", "workdays")
+SYSADMIN_MODEL_APPS = ("users", "org", "catalog", "workdays", "notifications", "sweep")
 
 
 def group_name(role: Role) -> str:

@@ -126,3 +126,11 @@ def test_statistics_dashboard_and_excel_export(client, cast, overdue):
     assert r["Content-Type"].startswith("application/vnd.openxmlformats") and r.content[:2] == b"PK"
     assert client.get("/staff/stats/", {"unit": "NOPE", "from": "2026-09-01", "to": "2026-10-31"}).status_code == 200
     assert client.get("/staff/stats/export.xlsx", {"unit": "NOPE"}).status_code == 404
+
+
+def test_operators_see_the_outbox_and_sweep_runs_read_only_with_phones_masked(client, cast, overdue):
+    login(client, cast["sysadmin"])
+    page = client.get("/admin/notifications/message/").content.decode()
+    assert "138****8000" in page and "13800138000" not in page
+    assert client.get("/admin/sweep/sweeprun/").status_code == 200
+    assert client.get("/admin/notifications/message/add/").status_code == 403
