@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -258,8 +258,6 @@ class MeetingOut(Schema):
 
 
 def _with_items(meeting):
-    from django.db.models import prefetch_related_objects
-
     prefetch_related_objects([meeting], Prefetch("agenda", queryset=AgendaItem.objects.select_related("case")),
                              Prefetch("actions", queryset=ActionItem.objects.select_related("owner")))
     return meeting

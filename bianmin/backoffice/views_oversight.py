@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -24,6 +24,9 @@ from bianmin.core.timeutils import now, today
 from bianmin.notifications.selectors import inbox
 from bianmin.notifications.services import mark_read
 from bianmin.org.policies import scope_path, staff_profile_of
+from bianmin.stats import charts
+from bianmin.stats.excel import monthly_workbook
+from bianmin.stats.selectors import GROUPS, indicators
 
 from .views import StaffView
 
@@ -226,9 +229,6 @@ class StatsView(StaffView):
         return start, end, g.get("unit", "").strip(), g.get("group", "unit")
 
     def get(self, request):
-        from bianmin.stats import charts
-        from bianmin.stats.selectors import GROUPS, indicators
-
         start, end, unit, group = today().replace(day=1), today(), "", "unit"
         report, error = None, ""
         try:
@@ -253,11 +253,6 @@ class StatsView(StaffView):
 
 class StatsExportView(StatsView):
     def get(self, request):
-        from django.http import HttpResponse
-
-        from bianmin.stats.excel import monthly_workbook
-        from bianmin.stats.selectors import indicators
-
         try:
             start, end, unit, group = self._params(request)
             report = indicators(request.user, start=start, end=end, unit_code=unit, group_by=group)
