@@ -23,7 +23,7 @@ from bianmin.cases.selectors import (
     pending_transfers,
     search_cases,
     with_warnings,
-    workbench,
+    workbench_rows,
 )
 from bianmin.cases.services.core import acting_ids_for
 from bianmin.cases.workflow import Action, CaseClass, Status, actions_from
@@ -36,6 +36,7 @@ from bianmin.inquiries import services as inq
 from bianmin.inquiries.models import Outcome
 
 from .forms_cases import RECEIPT_CHOICES, DecideForm, DeliverForm, InquiryForm, OutcomeForm, ReceiveForm
+from .templatetags.desk import INQUIRY_COLUMNS, QUEUE_COLUMNS
 from .views import StaffView
 
 
@@ -56,8 +57,9 @@ class MyWorkView(StaffView):
         user, on = request.user, today()
         counts = class_counts(user)
         return render(request, "backoffice/my_work.html", {
-            "cases": with_warnings(workbench(user, on)[:30], on), "queue": list(intake_queue(user)[:20]),
-            "inquiries": list(inq.open_inquiries_for(user)[:20]),
+            "cases": workbench_rows(user, on),
+            "queue": list(intake_queue(user).values_list(*QUEUE_COLUMNS)[:20]),
+            "inquiries": list(inq.open_inquiries_for(user).values_list(*INQUIRY_COLUMNS)[:20]),
             "class_counts": [(value, label, counts[value]) for value, label in CaseClass.choices],
             "can_receive": can(user, Perm.HANDLE_CASES),
             "case_url": reverse("backoffice:cases"),

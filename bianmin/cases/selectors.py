@@ -13,6 +13,7 @@ from bianmin.org.selectors import absent_staff_ids
 
 from .models import Case, CaseEvent, Transfer, TransferStatus
 from .policies import visible_cases
+from .warnings import Warning
 from .workflow import CaseClass, Status
 
 LIST_FIELDS = ("item_version__item", "unit__region", "first_handler")
@@ -36,6 +37,66 @@ def workbench(user, today: dt.date) -> QuerySet[Case]:
     return (visible_cases(user).filter(first_handler_id__in=[profile.pk, *acting_for],
                                        status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.DECIDED])
             .select_related(*DESK_RELATED).only(*DESK_FIELDS).order_by("committed_deadline", "received_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class DeskRow:
+    """One line of the workbench's "my cases" table (read as plain values: no model objects per row)."""
+
+    number: str
+    status: str
+    item_name: str
+    applicant_name: str
+    urgent: bool
+    committed_deadline: dt.date | None
+    deadline_provisional: bool
+    deadline_changed_at: dt.datetime | None
+    handler_name: str
+    handler_user_id: int | None
+    warning: Warning
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+
+_DESK_COLUMNS = ("pk", "number", "status", "item_version__name", "applicant_name", "urgent", "committed_deadline",
+                 "deadline_provisional", "deadline_changed_at", "first_handler__name", "first_handler__user_id",
+                 "committed_days", "item_version__committed_limit", "unit__region_id")
+
+
+def workbench_rows(user, today: dt.date, limit: int = 30) -> list[DeskRow]:
+    """Return the first ``limit`` cases of ``workbench`` as rows with their warning on ``today``.
+
+    Two queries (the cases, and which of them are paused) plus the regions' calendars, which are cached.
+    """
+    from bianmin.org.models import Region
+    from bianmin.workdays.selectors import get_calendar
+
+    from .models import CasePause
+    from .warnings import warning_for
+
+    values = list(workbench(user, today).values_list(*_DESK_COLUMNS)[:limit])
+    running = {v[0] for v in values if v[2] in (Status.ACCEPTED, Status.IN_PROGRESS)}
+    paused = set(CasePause.objects.filter(case__in=running, ended_at__isnull=True)
+                 .values_list("case_id", flat=True)) if running else set()
+    profile = staff_profile_of(user)
+    regions = {profile.unit.region_id: profile.unit.region} if profile else {}
+    missing = {v[13] for v in values} - regions.keys()
+    if missing:
+        regions.update(Region.objects.in_bulk(missing))
+    rows = []
+    for (pk, number, status, item_name, applicant, urgent, deadline, provisional, changed_at, handler_name,
+         handler_user_id, committed_days, item_limit, region_id) in values:
+        warning = Warning.NONE
+        if pk in running:
+            warning = warning_for(deadline=deadline, limit_days=committed_days or item_limit, today=today,
+                                  calendar=get_calendar(regions[region_id]), paused=pk in paused)
+        rows.append(DeskRow(number=number, status=status, item_name=item_name, applicant_name=applicant,
+                            urgent=urgent, committed_deadline=deadline, deadline_provisional=provisional,
+                            deadline_changed_at=changed_at, handler_name=handler_name or "",
+                            handler_user_id=handler_user_id, warning=warning))
+    return rows
 
 
 def intake_queue(user) -> QuerySet[Case]:

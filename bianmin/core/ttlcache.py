@@ -5,6 +5,7 @@ import time
 from typing import Any
 
 _all: list[TTLCache] = []
+_clock = time.monotonic  # tests move it forward
 
 
 class TTLCache:
@@ -18,14 +19,14 @@ class TTLCache:
 
     def get(self, key: Any, default: Any = None) -> Any:
         hit = self._data.get(key)
-        if hit is None or time.monotonic() >= hit[0]:
+        if hit is None or _clock() >= hit[0]:
             return default
         return hit[1]
 
     def set(self, key: Any, value: Any) -> None:
         if len(self._data) >= self.max_entries:
             self._data.clear()
-        self._data[key] = (time.monotonic() + self.seconds, value)
+        self._data[key] = (_clock() + self.seconds, value)
 
     def pop(self, key: Any) -> None:
         self._data.pop(key, None)

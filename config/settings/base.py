@@ -82,7 +82,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["bianmin.accounts.backends.StaffBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -101,10 +101,11 @@ LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
 
-# Sessions: 30 minutes idle (cookie age refreshed on each request), 12 hours absolute (middleware).
-SESSION_ENGINE = "bianmin.accounts.sessions"  # database sessions, refreshed with one UPDATE per request
+# Sessions: 30 minutes idle, 12 hours absolute (middleware). The idle expiry is pushed forward by a request at
+# most once a minute (SessionLimitsMiddleware), not rewritten on every request (docs/decisions/0011).
+SESSION_ENGINE = "bianmin.accounts.sessions"  # database sessions, refreshed with one UPDATE
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -142,6 +143,7 @@ BIANMIN = {
     "LOCKOUT_FAILURES": 5,
     "LOCKOUT_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
+    "SESSION_REFRESH_SECONDS": 60,
     "PASSWORD_MAX_AGE_DAYS": 90,
     "PASSWORD_WARN_DAYS": 14,
     "API_TOKEN_HOURS": 12,

@@ -193,3 +193,21 @@ def test_workbench_shows_red_for_an_overdue_case(client, cast, item):
         login(client, cast["window_a"])
         page = client.get("/staff/work/").content.decode()
         assert "红色预警" in page and 'class="warn-red"' in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_workbench_tables_escape_what_applicants_typed(client, cast, item):
+    from bianmin.inquiries import services as inq
+
+    login(client, cast["window_a"])
+    client.post("/staff/cases/new/", receive_form(item, name="王<i>五</i>&"))
+    queued = Case.objects.get()
+    client.post("/staff/cases/new/", receive_form(item, name="赵\"六'"))
+    accepted = Case.objects.exclude(pk=queued.pk).get()
+    client.post(f"/staff/cases/{accepted.number}/", {"action": "accept"})
+    inq.register_inquiry(actor=cast["window_a"], channel="WINDOW", matter="<script>问</script>", now=FROZEN)
+    page = client.get("/staff/work/").content.decode()
+    assert "王&lt;i&gt;五&lt;/i&gt;&amp;" in page and "<i>五" not in page  # the intake queue
+    assert "赵&quot;六&#x27;" in page  # my cases
+    assert f'href="/staff/cases/{accepted.number}/"' in page and f'href="/staff/cases/{queued.number}/"' in page
+    assert "<script>问" not in page and "&lt;script&gt;问" in page  # open inquiries

@@ -1,6 +1,8 @@
+import datetime as dt
 import time
 
 import pytest
+import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bianmin.accounts.middleware import SESSION_STARTED_KEY
@@ -121,7 +123,33 @@ def test_absolute_session_limit(client, cast):
 
 
 def test_idle_timeout_is_30_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 1800
+
+
+def test_activity_pushes_the_idle_expiry_at_most_once_a_minute(client, cast):
+    from django.contrib.sessions.models import Session
+
+    from bianmin.accounts.middleware import SESSION_SEEN_KEY
+
+    login(client, cast["window_a"])
+    client.get("/staff/")
+    key = client.cookies["sessionid"].value
+    first = Session.objects.get(session_key=key).expire_date
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)):
+        client.get("/staff/")
+    assert Session.objects.get(session_key=key).expire_date == first  # no write within the minute
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90)):
+        client.get("/staff/")
+        assert Session.objects.get(session_key=key).expire_date > first
+        assert client.session[SESSION_SEEN_KEY] > time.time() - 5
+
+
+def test_a_session_idle_for_30_minutes_is_over(client, cast):
+    login(client, cast["window_a"])
+    assert client.get("/staff/").status_code == 200
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)):
+        r = client.get("/staff/")
+    assert r.status_code == 302 and "/staff/login/" in r["Location"]
 
 
 def test_forced_password_change(client, cast):
