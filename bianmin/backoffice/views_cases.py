@@ -22,6 +22,7 @@ from bianmin.cases.selectors import (
     pending_extensions,
     pending_transfers,
     search_cases,
+    with_warning,
     with_warnings,
     workbench_rows,
 )
@@ -222,7 +223,7 @@ def _run(action: str, user, number: str, post) -> str:
 class CaseDetailView(StaffView):
     def get(self, request, number: str):
         try:
-            case = with_warnings([case_detail_for(request.user, number)], today())[0]
+            case = with_warning(case_detail_for(request.user, number), today())
         except NotFound:
             raise Http404 from None
         acting = acting_ids_for(case, today())

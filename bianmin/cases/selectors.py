@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 
 from bianmin.core.errors import NotFound
 from bianmin.org.models import Post, StaffProfile
@@ -138,28 +139,60 @@ def class_counts(user, *, whole_scope: bool = False) -> dict[str, int]:
 
 def case_detail(case: Case) -> Case:
     """Return the case with everything its detail page shows loaded in a fixed number of queries."""
-    return _with_staff(_with_detail(Case.objects.filter(pk=case.pk)).get())
+    return _with_staff(_load_related(_DETAIL_RELATED(Case.objects.filter(pk=case.pk)).get()))
 
 
 def case_detail_for(user, number: str) -> Case:
-    """Return the case ``number`` as ``case_detail`` does, read once through the user's scope.
+    """Return the case ``number`` as ``case_detail`` does, read once through the user's scope, for reading.
 
+    Its pinned item version (with item and fees) comes from the per-process cache of ``pinned_version``.
     Raises NotFound for a missing and for a forbidden case alike (as ``get_case_for``).
     """
-    case = _with_detail(visible_cases(user).filter(number=number)).first()
+    from bianmin.catalog.selectors import pinned_version
+
+    case = visible_cases(user).filter(number=number).select_related("unit__region", "extension").first()
     if case is None:
         raise NotFound("办件不存在")
-    return _with_staff(case)
+    case.item_version = pinned_version(case.item_version_id)
+    return _with_staff(_load_related(case))
 
 
-def _with_detail(qs: QuerySet[Case]) -> QuerySet[Case]:
+def _DETAIL_RELATED(qs: QuerySet[Case]) -> QuerySet[Case]:  # noqa: N802 - reads as a constant
     # Joining the three staff profiles as well made PostgreSQL spend ~5 ms planning each read (join search
     # over eight tables); they come in one extra indexed query instead (_with_staff).
-    return (qs.select_related("item_version__item", "unit__region", "extension")
-            .prefetch_related("materials", Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")),
-                              "notices", "payments__fee", "files", "pauses",  # comments are shown nowhere
-                              Prefetch("transfers", queryset=Transfer.objects.select_related(
-                                  "from_handler", "to_handler", "requested_by", "decided_by"))))
+    return qs.select_related("item_version__item", "unit__region", "extension")
+
+
+def _attach(case: Case, name: str, rows: list) -> None:
+    """Store ``rows`` as the loaded content of ``case.<name>`` (what ``prefetch_related`` stores), so
+    ``case.<name>.all()`` reads them without a query."""
+    qs = getattr(case, name).all()
+    qs._result_cache, qs._prefetch_done = rows, True
+    case.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
+
+
+def _load_related(case: Case) -> Case:
+    """Load the lists the detail page shows: one query each for materials, events and notices, one statement
+    telling which of payments, files, pauses and transfers exist, and a query only for those that do (most cases
+    have none). ``prefetch_related`` cost about 2 ms of Python per list; this costs about a third of that."""
+    from .models import CaseFile, CaseMaterial, CasePause, FeePayment, Notice
+
+    _attach(case, "materials", list(CaseMaterial.objects.filter(case_id=case.pk).order_by("id")))
+    _attach(case, "events", list(CaseEvent.objects.filter(case_id=case.pk).order_by("at", "id")))
+    _attach(case, "notices", list(Notice.objects.filter(case_id=case.pk).order_by("created_at", "id")))
+    optional = {"payments": (FeePayment, lambda: FeePayment.objects.select_related("fee").order_by("id")),
+                "files": (CaseFile, lambda: CaseFile.objects.order_by("at", "id")),
+                "pauses": (CasePause, lambda: CasePause.objects.order_by("started_at", "id")),
+                "transfers": (Transfer, lambda: Transfer.objects.select_related(
+                    "from_handler", "to_handler", "requested_by", "decided_by").order_by("requested_at", "id"))}
+    tables = [connection.ops.quote_name(model._meta.db_table) for model, _qs in optional.values()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(  # noqa: S608 - table names from the models, the id a parameter
+            f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s)" for table in tables), [case.pk] * len(tables))
+        present = cursor.fetchone()
+    for (name, (_model, queryset)), exists in zip(optional.items(), present, strict=True):
+        _attach(case, name, list(queryset().filter(case_id=case.pk)) if exists else [])
+    return case
 
 
 def _with_staff(case: Case) -> Case:
@@ -244,6 +277,22 @@ def with_warnings(cases, today: dt.date) -> list:
                                    limit_days=case.committed_days or case.item_version.committed_limit,
                                    today=today, calendar=calendars[region_id], paused=case.pk in paused)
     return cases
+
+
+def with_warning(case: Case, today: dt.date) -> Case:
+    """Attach ``warning`` to one case loaded by ``case_detail``/``case_detail_for`` (its pauses are loaded)."""
+    from bianmin.workdays.selectors import get_calendar
+
+    from .warnings import warning_for
+
+    if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+        case.warning = Warning.NONE
+        return case
+    case.warning = warning_for(deadline=case.committed_deadline,
+                               limit_days=case.committed_days or case.item_version.committed_limit, today=today,
+                               calendar=get_calendar(case.unit.region),
+                               paused=any(p.ended_at is None for p in case.pauses.all()))
+    return case
 
 
 def deadline_overview(user, today: dt.date) -> dict:
