@@ -86,13 +86,15 @@ def workbench_rows(user, today: dt.date, limit: int = 30) -> list[DeskRow]:
     missing = {v[13] for v in values} - regions.keys()
     if missing:
         regions.update(Region.objects.in_bulk(missing))
+    calendars = {region_id: get_calendar(regions[region_id])
+                 for region_id in {v[13] for v in values if v[0] in running}}
     rows = []
     for (pk, number, status, item_name, applicant, urgent, deadline, provisional, changed_at, handler_name,
          handler_user_id, committed_days, item_limit, region_id) in values:
         warning = Warning.NONE
         if pk in running:
             warning = warning_for(deadline=deadline, limit_days=committed_days or item_limit, today=today,
-                                  calendar=get_calendar(regions[region_id]), paused=pk in paused)
+                                  calendar=calendars[region_id], paused=pk in paused)
         rows.append(DeskRow(number=number, status=status, item_name=item_name, applicant_name=applicant,
                             urgent=urgent, committed_deadline=deadline, deadline_provisional=provisional,
                             deadline_changed_at=changed_at, handler_name=handler_name or "",
@@ -157,7 +159,7 @@ def case_detail_for(user, number: str) -> Case:
     return _with_staff(_load_related(case))
 
 
-def _DETAIL_RELATED(qs: QuerySet[Case]) -> QuerySet[Case]:  # noqa: N802 - reads as a constant
+def _DETAIL_RELATED(qs: QuerySet[Case]) -> QuerySet[Case]:
     # Joining the three staff profiles as well made PostgreSQL spend ~5 ms planning each read (join search
     # over eight tables); they come in one extra indexed query instead (_with_staff).
     return qs.select_related("item_version__item", "unit__region", "extension")
@@ -177,18 +179,18 @@ def _load_related(case: Case) -> Case:
     have none). ``prefetch_related`` cost about 2 ms of Python per list; this costs about a third of that."""
     from .models import CaseFile, CaseMaterial, CasePause, FeePayment, Notice
 
-    _attach(case, "materials", list(CaseMaterial.objects.filter(case_id=case.pk).order_by("id")))
+    _attach(case, "materials", list(CaseMaterial.objects.filter(case_id=case.pk)))
     _attach(case, "events", list(CaseEvent.objects.filter(case_id=case.pk).order_by("at", "id")))
-    _attach(case, "notices", list(Notice.objects.filter(case_id=case.pk).order_by("created_at", "id")))
+    _attach(case, "notices", list(Notice.objects.filter(case_id=case.pk)))
     optional = {"payments": (FeePayment, lambda: FeePayment.objects.select_related("fee").order_by("id")),
-                "files": (CaseFile, lambda: CaseFile.objects.order_by("at", "id")),
-                "pauses": (CasePause, lambda: CasePause.objects.order_by("started_at", "id")),
+                "files": (CaseFile, lambda: CaseFile.objects.order_by("id")),
+                "pauses": (CasePause, CasePause.objects.all),  # the models' own ordering, as prefetch used
                 "transfers": (Transfer, lambda: Transfer.objects.select_related(
-                    "from_handler", "to_handler", "requested_by", "decided_by").order_by("requested_at", "id"))}
+                    "from_handler", "to_handler", "requested_by", "decided_by"))}
     tables = [connection.ops.quote_name(model._meta.db_table) for model, _qs in optional.values()]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(  # noqa: S608 - table names from the models, the id a parameter
-            f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s)" for table in tables), [case.pk] * len(tables))
+    tests = ", ".join(f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s)" for table in tables)  # noqa: S608
+    with connection.cursor() as cursor:  # table names come from the models; the id is a parameter
+        cursor.execute(f"SELECT {tests}", [case.pk] * len(tables))
         present = cursor.fetchone()
     for (name, (_model, queryset)), exists in zip(optional.items(), present, strict=True):
         _attach(case, name, list(queryset().filter(case_id=case.pk)) if exists else [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 
 from bianmin.org.models import Region
@@ -17,8 +18,24 @@ _lock = threading.Lock()
 
 
 def current_revision() -> int:
-    """Return the calendar revision counter (0 before any change)."""
-    return CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+    """Return the calendar revision counter (0 before any change).
+
+    Read once per transaction: a service that computes several dates in one transaction (acceptance: deadlines,
+    warning day, 补办 due date) uses one calendar throughout and pays for one read.
+    """
+    conn = transaction.get_connection()
+    outermost = conn.atomic_blocks[0] if conn.in_atomic_block and conn.atomic_blocks else None
+    memo = getattr(conn, "_bianmin_calendar_revision", None)
+    if outermost is not None and memo is not None and memo[0] is outermost:
+        return memo[1]
+    revision = CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+    conn._bianmin_calendar_revision = (outermost, revision) if outermost is not None else None
+    return revision
+
+
+def forget_revision_memo() -> None:
+    """Drop the revision remembered for the current transaction (called when the revision changes)."""
+    transaction.get_connection()._bianmin_calendar_revision = None
 
 
 def assemble_calendar(*, first_year: int, last_year: int, official_years, rows) -> WorkCalendar:

@@ -15,6 +15,7 @@ from bianmin.core.errors import DomainError
 from bianmin.org.models import Region
 
 from .models import CalendarDay, CalendarRevision, CalendarYear, DayKind, DaySource
+from .selectors import forget_revision_memo
 
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
@@ -32,6 +33,7 @@ def bump_revision() -> None:
     stamp = secrets.randbits(62) + 1
     if not CalendarRevision.objects.filter(pk=1).update(revision=stamp):
         CalendarRevision.objects.create(pk=1, revision=stamp)
+    forget_revision_memo()  # later reads in this transaction must see the new revision
 
 
 def check_days(days: Iterable[tuple[dt.date, str, str]], year: int | None = None) -> list[tuple]:

@@ -69,10 +69,10 @@ def test_import_official_is_idempotent(official, now, cast, org):
     assert not get_calendar(org["town"]).is_workday(D(2026, 4, 20))
 
 
-def test_get_calendar_caches_and_rebuilds_after_a_change(official, cast, org, now, django_assert_num_queries):
+def test_get_calendar_caches_and_rebuilds_after_a_change(official, cast, org, now, django_assert_max_num_queries):
     national = get_calendar()
     town = get_calendar(org["town"])
-    with django_assert_num_queries(1):  # only the revision is read
+    with django_assert_max_num_queries(1):  # only the revision is read (once per transaction)
         assert get_calendar() is national
     assert get_calendar(org["town"]) is town
     assert town.is_workday(D(2026, 4, 20)) is True
@@ -196,3 +196,24 @@ def test_each_change_writes_one_calendar_audit_entry(cast, org, now):
         region__isnull=True, date__year__lte=2026).count()}
     assert "三月三" in entries[2].summary
     assert verify_chain() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_revision_is_read_once_per_transaction_and_again_in_the_next(django_assert_num_queries):
+    from django.db import transaction
+
+    from bianmin.workdays.models import CalendarRevision
+
+    CalendarRevision.objects.update_or_create(pk=1, defaults={"revision": 7})
+    with transaction.atomic(), django_assert_num_queries(2):  # one read, the update; the second call reads nothing
+        assert current_revision() == 7
+        CalendarRevision.objects.filter(pk=1).update(revision=8)  # as another process would (no memo reset)
+        assert current_revision() == 7  # one calendar for the whole transaction
+    with django_assert_num_queries(1):
+        assert current_revision() == 8  # outside a transaction: always read
+    with transaction.atomic():
+        assert current_revision() == 8
+        from bianmin.workdays.services import bump_revision
+
+        bump_revision()
+        assert current_revision() not in (7, 8)  # a change made in this transaction is seen at once
