@@ -150,3 +150,27 @@ def advance_sequences(model) -> None:
         for pk, (name, drawn) in positions.items():
             if pk in lasts and lasts[pk] > drawn:
                 cursor.execute("SELECT setval(%s::regclass, %s)", [name, lasts[pk]])
+
+
+def retire_sequences(model, scope: Q) -> int:
+    """Write the position of the sequence of each scope matching ``scope`` into its row and drop the sequence;
+    return how many were dropped.
+
+    For scopes that are over (a past day's case numbers), so sequences do not pile up: one per unit and day
+    would be ~36,000 a year in a county. Should a number of a retired scope still be drawn, ``_adopt`` gives it a
+    new sequence after the row's ``last``. Do not retire a scope that may be drawing right now: a number drawn
+    between reading the position and the drop would be drawn again.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    positions = _sequence_positions(model)
+    pks = list(model.objects.filter(scope, pk__in=list(positions)).values_list("pk", flat=True))
+    for pk in pks:
+        quoted = connection.ops.quote_name(positions[pk][0])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT last_value, is_called FROM {quoted}")  # noqa: S608 - a name we made
+            last_value, is_called = cursor.fetchone()
+            drawn = last_value if is_called else last_value - 1
+            model.objects.filter(pk=pk, last__lt=drawn).update(last=drawn)
+            cursor.execute(f"DROP SEQUENCE {quoted}")
+    return len(pks)

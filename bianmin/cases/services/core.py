@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
-from bianmin.core.counters import next_value, next_values
+from bianmin.core.counters import next_value, next_values, retire_sequences
 from bianmin.core.errors import Conflict, Forbidden
 from bianmin.notifications.services import enqueue_sms
 from bianmin.org.models import Post
@@ -35,6 +35,14 @@ def next_case_number(unit, now: dt.datetime) -> str:
     day = timezone.localtime(now).date()
     seq = next_value(CaseCounter, unit=unit, day=day)
     return f"{unit.code}{day:%Y%m%d}{seq:04d}"
+
+
+def retire_case_counters(now: dt.datetime) -> int:
+    """Drop the number sequences of days before yesterday (local time): no receipt draws from them any more."""
+    from django.db.models import Q
+
+    before = timezone.localtime(now).date() - dt.timedelta(days=1)
+    return retire_sequences(CaseCounter, Q(day__lt=before))
 
 
 def next_notice_number(kind: str, now: dt.datetime) -> str:

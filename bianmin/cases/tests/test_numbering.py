@@ -40,3 +40,22 @@ def test_bulk_seeding_and_live_numbering_agree(org):
     row.save()
     advance_sequences(CaseCounter)  # ... and after
     assert next_value(CaseCounter, unit=org["center"], day=day) == 11
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="sequences exist on PostgreSQL only")
+def test_past_days_sequences_are_retired_and_numbering_would_continue(org):
+    from bianmin.cases.services.core import retire_case_counters
+    from bianmin.core.counters import _sequence_positions
+
+    for _ in range(3):
+        next_case_number(org["center"], NOW)  # 2026-03-02
+    next_case_number(org["center"], NOW + dt.timedelta(days=1))  # 03-03
+    next_case_number(org["center"], NOW + dt.timedelta(days=2))  # 03-04
+    old = CaseCounter.objects.get(unit=org["center"], day=dt.date(2026, 3, 2))
+    assert old.pk in _sequence_positions(CaseCounter)
+    assert retire_case_counters(NOW + dt.timedelta(days=2)) == 1  # only the day before yesterday
+    old.refresh_from_db()
+    assert old.last == 3 and old.pk not in _sequence_positions(CaseCounter)
+    assert len(_sequence_positions(CaseCounter)) == 2
+    assert retire_case_counters(NOW + dt.timedelta(days=2)) == 0  # again: nothing to do
+    assert next_case_number(org["center"], NOW) == "C1202603020004"  # a late draw continues after last

@@ -1,4 +1,5 @@
-"""The long-running scheduler: sweep, staff digests and the outbox, every few minutes until stopped.
+"""The long-running scheduler: sweep, staff digests, the outbox and retiring past days' number sequences, every
+few minutes until stopped.
 
     manage.py scheduler [--interval SECONDS] [--once]
 
@@ -11,6 +12,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from bianmin.cases.services.core import retire_case_counters
 from bianmin.core.timeutils import now
 from bianmin.notifications.services import build_digests, deliver_due
 from bianmin.sweep.services import run_sweep
@@ -34,7 +36,9 @@ class Command(BaseCommand):
                 counts = run_sweep(now=now())
                 digests = build_digests(now=now())
                 sent = deliver_due(now=now())
-                self.stdout.write(f"[{now():%Y-%m-%d %H:%M:%S}] 巡检 {counts}；汇总提醒 {digests}；消息 {sent}")
+                retired = retire_case_counters(now())
+                self.stdout.write(f"[{now():%Y-%m-%d %H:%M:%S}] 巡检 {counts}；汇总提醒 {digests}；消息 {sent}"
+                                  + (f"；清理过期编号序列 {retired} 个" if retired else ""))
             except Exception as exc:
                 self.stderr.write(f"本轮出错，下一轮重试：{exc!r}")
             if once:
