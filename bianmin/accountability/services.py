@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from bianmin.accounts.policies import can, require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.policies import get_case_for
 from bianmin.core.errors import Conflict, DomainError, Forbidden
 from bianmin.notifications.services import enqueue_inapp, enqueue_inapp_many
@@ -91,7 +90,7 @@ def record_violation(*, actor, staff: str | int, kind: str, occurred_on: dt.date
     cleaned = _clean_evidence(evidence)
     if case is not None:
         cleaned.insert(0, {"label": f"办件 {case.number}", "url": f"/staff/cases/{case.number}/"})
-    with transaction.atomic():
+    with audited_atomic():
         violation = Violation.objects.create(
             kind=kind, staff=profile, unit=profile.unit, unit_path=profile.unit.path, occurred_on=occurred_on,
             description=description.strip(), source=Source.SUPERVISOR, case=case, evidence=cleaned,
@@ -162,7 +161,7 @@ def dismiss_violation(*, actor, pk: int, reason: str, now: dt.datetime) -> Viola
     require(actor, Perm.SUPERVISE)
     if not reason.strip():
         raise DomainError.for_field("reason", "撤销须写明理由")
-    with transaction.atomic():
+    with audited_atomic():
         violation = _for_supervisor(actor, pk, (ViolationStatus.OPEN, ViolationStatus.PROPOSED), "不能撤销")
         violation.status, violation.resolution_note = ViolationStatus.DISMISSED, reason.strip()
         violation.decided_by, violation.decided_at = actor, now
@@ -182,7 +181,7 @@ def propose_sanction(*, actor, pk: int, sanction: str, reason: str, now: dt.date
         raise DomainError.for_field("sanction", "处理方式须从以下选择：" + "、".join(sanction_ladder()))
     if not reason.strip():
         raise DomainError.for_field("reason", "请写明处理意见")
-    with transaction.atomic():
+    with audited_atomic():
         violation = _for_supervisor(actor, pk, (ViolationStatus.OPEN,), "不能再提出处理意见")
         violation.status, violation.sanction, violation.sanction_reason = (ViolationStatus.PROPOSED, sanction,
                                                                           reason.strip())
@@ -205,7 +204,7 @@ def decide_sanction(*, actor, pk: int, approve: bool, now: dt.datetime, note: st
     require(actor, Perm.APPROVE)
     if not approve and not note.strip():
         raise DomainError.for_field("note", "不同意须说明理由")
-    with transaction.atomic():
+    with audited_atomic():
         violation = get_violation_for(actor, pk, for_update=True)
         if violation.staff.user_id == actor.pk:
             raise Forbidden("不能审批与本人有关的处理")
@@ -236,7 +235,7 @@ def file_statement(*, actor, pk: int, text: str, now: dt.datetime) -> Statement:
     """The staff member files a statement (申辩) on their own record."""
     if not text.strip():
         raise DomainError.for_field("text", "请填写申辩内容")
-    with transaction.atomic():
+    with audited_atomic():
         violation = get_violation_for(actor, pk, for_update=True)
         if violation.staff.user_id != actor.pk:
             raise Forbidden("只有本人可以提交申辩")
@@ -251,7 +250,7 @@ def file_statement(*, actor, pk: int, text: str, now: dt.datetime) -> Statement:
 def set_external_reference(*, actor, pk: int, reference: str, now: dt.datetime) -> Violation:
     """Keep the reference of a 政务处分 decided by the competent body (never decided here)."""
     require(actor, Perm.SUPERVISE)
-    with transaction.atomic():
+    with audited_atomic():
         violation = get_violation_for(actor, pk, for_update=True)
         if violation.staff.user_id == actor.pk:
             raise Forbidden("不能处理与本人有关的过错记录")
@@ -273,7 +272,7 @@ def commend(*, actor, staff: str | int, reason: str, on_date: dt.date, now: dt.d
     profile = _staff_in_scope(actor, staff)
     if profile.pk == getattr(staff_profile_of(actor), "pk", None):
         raise Forbidden("不能表扬本人")
-    with transaction.atomic():
+    with audited_atomic():
         item = Commendation.objects.create(staff=profile, unit_path=profile.unit.path, on_date=on_date,
                                            reason=reason.strip(), created_by=actor, created_at=now)
         enqueue_inapp(recipient=profile.user, kind="COMMENDATION", subject="表扬", text=reason.strip(), now=now,

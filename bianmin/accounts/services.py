@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import DomainError, Forbidden, NotFound
 from bianmin.core.ttlcache import TTLCache, clear_all
 
@@ -42,7 +42,7 @@ def authenticate_staff(*, username: str, password: str, now: dt.datetime, ip: st
     """
     username = (username or "").strip()
     failed = False
-    with transaction.atomic():
+    with audited_atomic():
         throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=username[:150])
         locked = throttle.locked_until is not None and throttle.locked_until > now
         user = None if locked else authenticate(request, username=username, password=password)
@@ -86,7 +86,7 @@ def is_locked(*, username: str, now: dt.datetime) -> bool:
 def unlock_account(*, actor, username: str, now: dt.datetime) -> None:
     """Clear the lockout of ``username`` (security administrator)."""
     require(actor, Perm.UNLOCK_ACCOUNTS)
-    with transaction.atomic():
+    with audited_atomic():
         updated = LoginThrottle.objects.filter(username=username).update(failures=0, locked_until=None)
         if not updated:
             raise NotFound("该账号没有锁定记录")
@@ -96,7 +96,7 @@ def unlock_account(*, actor, username: str, now: dt.datetime) -> None:
 
 def log_logout(*, user, now: dt.datetime, ip: str | None = None) -> None:
     """Audit a sign-out."""
-    with transaction.atomic():
+    with audited_atomic():
         record(action=AuditAction.LOGOUT, summary=f"退出：{user.get_username()}", actor=user, now=now, ip=ip)
 
 
@@ -127,7 +127,7 @@ def change_password(*, user, old_password: str, new_password: str, now: dt.datet
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
         raise DomainError("新密码不符合要求", fields={"new_password": list(exc.messages)}) from None
-    with transaction.atomic():
+    with audited_atomic():
         user.set_password(new_password)
         user.must_change_password = False
         user.password_changed_at = now
@@ -145,7 +145,7 @@ def issue_api_token(*, username: str, password: str, now: dt.datetime, ip: str |
     if password_expired(user, now=now):
         raise DomainError("密码已过期或须在首次登录时修改，请先在网页端修改密码", code="password_change_required")
     raw = secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with audited_atomic():
         ApiToken.objects.create(user=user, key_hash=_token_hash(raw), created_at=now,
                                 expires_at=now + dt.timedelta(hours=_cfg("API_TOKEN_HOURS")))
         record(action=AuditAction.TOKEN_ISSUED, summary=f"签发接口令牌：{user.get_username()}", actor=user,
@@ -212,7 +212,7 @@ def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
     """Grant ``role`` to ``target``; the three administrator roles exclude each other."""
     _check_grant(actor, target, role)
     original = target
-    with transaction.atomic():
+    with audited_atomic():
         target = get_user_model().objects.select_for_update().get(pk=target.pk)
         held = roles_of(target)
         if role in held:
@@ -236,7 +236,7 @@ def revoke_role(*, actor, target, role: Role, now: dt.datetime) -> None:
     """Take ``role`` away from ``target``."""
     _check_grant(actor, target, role)
     original = target
-    with transaction.atomic():
+    with audited_atomic():
         target = get_user_model().objects.select_for_update().get(pk=target.pk)
         if role not in roles_of(target):
             raise DomainError.for_field("role", f"该用户没有角色“{role.label}”")

@@ -5,13 +5,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from bianmin.accounts.policies import can, require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.core.counters import next_value
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.core.validators import validate_phone
@@ -65,7 +64,7 @@ def register_inquiry(*, actor, channel: str, matter: str, now: dt.datetime, visi
             errors["phone"] = exc.messages
     if errors:
         raise DomainError("首问登记信息不完整", fields=errors)
-    with transaction.atomic():
+    with audited_atomic():
         inquiry = Inquiry.objects.create(number=_number(profile.unit, now), channel=channel, unit=profile.unit,
                                          unit_path=profile.unit.path, first_responder=profile,
                                          visitor_name=visitor_name.strip()[:64], visitor_unit=visitor_unit[:128],
@@ -98,7 +97,7 @@ def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **deta
     _profile(actor)
     if outcome not in Outcome.values:
         raise DomainError.for_field("outcome", "处理方式无效")
-    with transaction.atomic():
+    with audited_atomic():
         inquiry = get_inquiry_for(actor, number, for_update=True)
         if inquiry.status == InquiryStatus.CLOSED:
             raise Conflict("该首问登记已办结")
@@ -159,7 +158,7 @@ def _replied(inquiry: Inquiry, now: dt.datetime) -> None:
 def acknowledge_referral(*, actor, number: str, now: dt.datetime) -> Inquiry:
     """The receiver confirms a referral or the materials passed on."""
     profile = _profile(actor)
-    with transaction.atomic():
+    with audited_atomic():
         inquiry = get_inquiry_for(actor, number, for_update=True)
         if inquiry.referred_to_id != profile.pk:
             raise Forbidden("只有接收人可以确认")
@@ -176,7 +175,7 @@ def close_inquiry(*, actor, number: str, result: str, now: dt.datetime) -> Inqui
     profile = _profile(actor)
     if not result.strip():
         raise DomainError.for_field("result", "请填写处理结果")
-    with transaction.atomic():
+    with audited_atomic():
         inquiry = get_inquiry_for(actor, number, for_update=True)
         if inquiry.status == InquiryStatus.CLOSED:
             raise Conflict("该首问登记已办结")

@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from bianmin.accountability.models import Violation, ViolationStatus
 from bianmin.accountability.policies import oversees
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.policies import visible_cases
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.notifications.services import enqueue_inapp
@@ -90,7 +89,7 @@ def create_meeting(*, actor, held_on: dt.date, chair: str, attendees: str, now: 
         period_start, period_end = default_period(held_on)
     if period_end < period_start:
         raise DomainError.for_field("period_end", "议题期间的结束日期不能早于开始日期")
-    with transaction.atomic():
+    with audited_atomic():
         meeting = Meeting.objects.create(unit=profile.unit, unit_path=profile.unit.path, period_start=period_start,
                                          period_end=period_end, held_on=held_on, place=place.strip()[:128],
                                          chair=chair.strip()[:64], attendees=attendees.strip(), created_by=actor,
@@ -110,7 +109,7 @@ def add_decision(*, actor, meeting_id: int, decision: str, owner: str, due_date:
     """Record a decision as an action item with an owner (by badge number) and a deadline; tell the owner."""
     if not decision.strip():
         raise DomainError.for_field("decision", "请填写议定事项")
-    with transaction.atomic():
+    with audited_atomic():
         meeting = get_meeting_for(actor, meeting_id)
         person = StaffProfile.objects.select_related("unit", "user").filter(badge_number=owner.strip()).first()
         if person is None or not person.unit.path.startswith(meeting.unit_path):
@@ -136,7 +135,7 @@ def complete_action(*, actor, action_id: int, note: str, now: dt.datetime) -> Ac
     """The owner (or a leader/supervisor in scope) reports an action item done."""
     if not note.strip():
         raise DomainError.for_field("note", "请填写完成情况")
-    with transaction.atomic():
+    with audited_atomic():
         action = (ActionItem.objects.select_for_update(of=("self",)).select_related("owner", "meeting")
                   .filter(pk=action_id).first())
         profile = staff_profile_of(actor)
@@ -153,7 +152,7 @@ def complete_action(*, actor, action_id: int, note: str, now: dt.datetime) -> Ac
 
 
 def save_minutes(*, actor, meeting_id: int, minutes: str, now: dt.datetime) -> Meeting:
-    with transaction.atomic():
+    with audited_atomic():
         meeting = get_meeting_for(actor, meeting_id)
         meeting.minutes = minutes.strip()
         meeting.save(update_fields=["minutes"])

@@ -9,7 +9,7 @@ from django.db.models import Q
 from bianmin.accounts.policies import can, require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import DomainError
 
 from .models import Absence, AbsenceKind, Post, Region, StaffProfile, Unit
@@ -88,7 +88,7 @@ def register_absence(*, actor, staff: StaffProfile, kind: AbsenceKind, start_dat
         require(actor, Perm.MANAGE_ORG)
     if end_date < start_date:
         raise DomainError.for_field("end_date", "结束日期不能早于开始日期")
-    with transaction.atomic():
+    with audited_atomic():
         clash = partner_absence(staff, start_date, end_date)
         if clash and not leader_override:
             raise DomainError.for_field("start_date", clash_message(clash))

@@ -5,12 +5,10 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable
 
-from django.db import transaction
-
 from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
-from bianmin.audit.services import record
+from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import DomainError
 from bianmin.org.models import Region
 
@@ -59,7 +57,7 @@ def import_official(days: Iterable[tuple[dt.date, str, str]], years: Iterable[in
     """Replace the national official data of ``years`` with ``days``; return the number of rows (idempotent)."""
     years = sorted(set(years))
     rows = check_days(days)
-    with transaction.atomic():
+    with audited_atomic():
         CalendarDay.objects.filter(region__isnull=True, date__year__in=years).delete()
         CalendarDay.objects.bulk_create(
             [CalendarDay(region=None, date=d, kind=k, name=n, source=DaySource.OFFICIAL) for d, k, n in rows])
@@ -80,7 +78,7 @@ def finalize_year(*, actor, year: int, notice: str, days: Iterable[tuple[dt.date
         raise DomainError.for_field("notice", "请填写通知文号")
     if not any(k == DayKind.REST for _d, k, _n in rows):
         raise DomainError.for_field("days", "至少应有一个放假日")
-    with transaction.atomic():
+    with audited_atomic():
         CalendarDay.objects.filter(region__isnull=True, date__year=year).delete()
         CalendarDay.objects.bulk_create(
             [CalendarDay(region=None, date=d, kind=k, name=n, source=DaySource.OFFICIAL) for d, k, n in rows])
@@ -97,7 +95,7 @@ def add_local_day(*, actor, region: Region, date: dt.date, kind: str, name: str,
     """Add a region's own rest day (e.g. a minority festival) or workday; applies to regions below it."""
     require(actor, Perm.MANAGE_CALENDAR)
     ((date, kind, name),) = check_days([(date, kind, name)])
-    with transaction.atomic():
+    with audited_atomic():
         if CalendarDay.objects.filter(region=region, date=date).exists():
             raise DomainError.for_field("date", f"{region.name}在{date}已有登记")
         day = CalendarDay.objects.create(region=region, date=date, kind=kind, name=name, source=DaySource.LOCAL)
