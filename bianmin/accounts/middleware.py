@@ -1,20 +1,40 @@
-"""Session limits (12 hours absolute) and the forced password change."""
+"""Signing in from the session (with the 5-second user cache), session limits (30 minutes idle, 12 hours absolute)
+and the forced password change."""
 from __future__ import annotations
 
 import time
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from bianmin.core.timeutils import now
 
+from .backends import forget_stale_session_user
 from .services import password_expired
 
 SESSION_STARTED_KEY = "bianmin_auth_at"
 SESSION_SEEN_KEY = "bianmin_seen_at"
+
+
+def _get_user(request):
+    if not hasattr(request, "_cached_user"):
+        forget_stale_session_user(request)
+        request._cached_user = auth.get_user(request)
+    return request._cached_user
+
+
+class StaffAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's authentication middleware, first checking the cached user against the session's password hash
+    (``backends.forget_stale_session_user``)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _get_user(request))
 
 
 class SessionLimitsMiddleware:
@@ -38,9 +58,10 @@ class SessionLimitsMiddleware:
                 if not request.path.startswith("/api/"):
                     messages.info(request, "会话已超时，请重新登录")
                     return redirect(settings.LOGIN_URL)
-            clock = time.time()
-            if clock - request.session.get(SESSION_SEEN_KEY, 0) >= settings.BIANMIN["SESSION_REFRESH_SECONDS"]:
-                request.session[SESSION_SEEN_KEY] = clock  # modified: saved with a new expiry at the end
+            else:
+                clock = time.time()
+                if clock - request.session.get(SESSION_SEEN_KEY, 0) >= settings.BIANMIN["SESSION_REFRESH_SECONDS"]:
+                    request.session[SESSION_SEEN_KEY] = clock  # modified: saved with a new expiry at the end
         return self.get_response(request)
 
 

@@ -157,20 +157,30 @@ def retire_sequences(model, scope: Q) -> int:
     return how many were dropped.
 
     For scopes that are over (a past day's case numbers), so sequences do not pile up: one per unit and day
-    would be ~36,000 a year in a county. Should a number of a retired scope still be drawn, ``_adopt`` gives it a
-    new sequence after the row's ``last``. Do not retire a scope that may be drawing right now: a number drawn
-    between reading the position and the drop would be drawn again.
+    would be ~36,000 a year in a county. Each scope is retired in its own transaction holding its counter row
+    (another node retiring at the same time skips it) and its sequence (``ALTER SEQUENCE`` waits for
+    transactions that drew from it and holds off new draws until the drop). Should a number of a retired scope
+    still be drawn, ``_adopt`` gives it a new sequence after the row's ``last``.
     """
     if connection.vendor != "postgresql":
         return 0
     positions = _sequence_positions(model)
     pks = list(model.objects.filter(scope, pk__in=list(positions)).values_list("pk", flat=True))
+    retired = 0
     for pk in pks:
-        quoted = connection.ops.quote_name(positions[pk][0])
+        name = positions[pk][0]
+        quoted = connection.ops.quote_name(name)
         with transaction.atomic(), connection.cursor() as cursor:
+            if model.objects.select_for_update(skip_locked=True).filter(pk=pk).values_list("pk").first() is None:
+                continue  # another node is retiring it
+            cursor.execute("SELECT to_regclass(%s)", [name])
+            if cursor.fetchone()[0] is None:
+                continue  # already retired
+            cursor.execute(f"ALTER SEQUENCE {quoted} NO CYCLE")  # no-op that takes the sequence's lock
             cursor.execute(f"SELECT last_value, is_called FROM {quoted}")  # noqa: S608 - a name we made
             last_value, is_called = cursor.fetchone()
             drawn = last_value if is_called else last_value - 1
             model.objects.filter(pk=pk, last__lt=drawn).update(last=drawn)
-            cursor.execute(f"DROP SEQUENCE {quoted}")
-    return len(pks)
+            cursor.execute(f"DROP SEQUENCE IF EXISTS {quoted}")
+        retired += 1
+    return retired

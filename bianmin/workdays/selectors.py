@@ -21,15 +21,21 @@ def current_revision() -> int:
     """Return the calendar revision counter (0 before any change).
 
     Read once per transaction: a service that computes several dates in one transaction (acceptance: deadlines,
-    warning day, 补办 due date) uses one calendar throughout and pays for one read.
+    warning day, 补办 due date) uses one calendar throughout and pays for one read. The remembered value is tied to
+    a no-op registered with ``on_commit``, which Django forgets when the transaction (or the savepoint it was
+    registered in) commits or rolls back. Outside a transaction it is read on every call.
     """
     conn = transaction.get_connection()
-    outermost = conn.atomic_blocks[0] if conn.in_atomic_block and conn.atomic_blocks else None
-    memo = getattr(conn, "_bianmin_calendar_revision", None)
-    if outermost is not None and memo is not None and memo[0] is outermost:
+    memo = getattr(conn, "_bianmin_calendar_revision", None) if conn.in_atomic_block else None
+    if memo is not None and any(entry[1] is memo[0] for entry in reversed(conn.run_on_commit)):
         return memo[1]
     revision = CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
-    conn._bianmin_calendar_revision = (outermost, revision) if outermost is not None else None
+    if conn.in_atomic_block:
+        def token() -> None:  # a fresh object per transaction; does nothing when run
+            return None
+
+        transaction.on_commit(token)
+        conn._bianmin_calendar_revision = (token, revision)
     return revision
 
 

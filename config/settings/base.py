@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bianmin.accounts.middleware.StaffAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bianmin.accounts.middleware.SessionLimitsMiddleware",
     "bianmin.accounts.middleware.PasswordChangeRequiredMiddleware",

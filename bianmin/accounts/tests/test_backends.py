@@ -61,3 +61,32 @@ def test_each_request_gets_its_own_user_object(client, cast):
     assert first == second and first is not second
     first._per_request = 1
     assert not hasattr(second, "_per_request")
+
+
+def test_a_password_changed_in_another_process_keeps_this_session(client, cast, django_user_model):
+    from django.contrib.auth import HASH_SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+
+    user = cast["window_a"]
+    _sign_in(client, user)
+    assert client.get("/staff/acting/").status_code == 200  # the user is now cached here
+    # Another process saves the new password (no signal here) and updates this session's hash, as the
+    # password-change view does with update_session_auth_hash.
+    django_user_model.objects.filter(pk=user.pk).update(password=make_password("Another-Passw0rd-2026"))
+    session = client.session
+    session[HASH_SESSION_KEY] = django_user_model.objects.get(pk=user.pk).get_session_auth_hash()
+    session.save()
+    assert client.get("/staff/acting/").status_code == 200  # still signed in
+
+
+def test_an_api_request_after_the_absolute_limit_leaves_no_session_behind(client, cast):
+    from django.contrib.sessions.models import Session
+
+    from bianmin.accounts.middleware import SESSION_STARTED_KEY
+
+    _sign_in(client, cast["window_a"])
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time() - 13 * 3600
+    session.save()
+    client.get("/api/v1/workdays/2026-03-02")
+    assert Session.objects.count() == 0

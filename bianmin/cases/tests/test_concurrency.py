@@ -47,3 +47,38 @@ def test_concurrent_receipt_numbers_are_unique_and_nothing_is_lost(postgres_only
     sequences = sorted(int(n[-4:]) for n in numbers)
     assert sequences == list(range(1, THREADS * PER_THREAD + 1))  # no gaps, no duplicates
     assert CaseEvent.objects.count() == THREADS * PER_THREAD
+
+
+def test_two_nodes_retiring_sequences_at_once_neither_fails(postgres_only, org):
+    """While one node holds a past day's counter row, the other skips it; the first then retires it."""
+    from bianmin.cases.models import CaseCounter
+    from bianmin.cases.services.core import next_case_number, retire_case_counters
+    from bianmin.core.counters import _sequence_positions
+
+    for _ in range(2):
+        next_case_number(org["center"], MONDAY)
+    row = CaseCounter.objects.get()
+    holding, release, results = threading.Event(), threading.Event(), {}
+
+    def other_node() -> None:
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.select_for_update().get(pk=row.pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            close_old_connections()
+
+    t = threading.Thread(target=other_node)
+    t.start()
+    holding.wait(10)
+    results["while held"] = retire_case_counters(MONDAY + dt.timedelta(days=3))
+    release.set()
+    t.join()
+    results["after"] = retire_case_counters(MONDAY + dt.timedelta(days=3))
+    results["again"] = retire_case_counters(MONDAY + dt.timedelta(days=3))
+    assert results == {"while held": 0, "after": 1, "again": 0}
+    row.refresh_from_db()
+    assert row.last == 2 and row.pk not in _sequence_positions(CaseCounter)

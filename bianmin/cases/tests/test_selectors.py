@@ -51,3 +51,28 @@ def test_rows_cost_the_same_queries_for_one_or_many_running_cases(cast, item):
     one = _queries(cast["window_a"], dt.date(2026, 3, 13))
     _accepted(cast, 4)
     assert _queries(cast["window_a"], dt.date(2026, 3, 13)) == one
+
+
+def test_detail_lists_are_all_loaded_in_order_and_read_without_queries(cast, item, django_assert_num_queries):
+    from bianmin.cases.models import Case, CaseFile
+
+    number = _accepted(cast, 1)[0]
+    actor = cast["window_a"]
+    svc.record_fee(actor=actor, number=number, fee_id=item.fees.get().pk, amount="10", receipt_number="R1",
+                   now=MONDAY)
+    svc.request_transfer(actor=actor, number=number, to_badge="B-window_b", reason="调岗", now=MONDAY)
+    svc.start_pause(actor=actor, number=number, kind="TESTING", basis="检测", expected_days=3, now=MONDAY)
+    case = Case.objects.get(number=number)
+    for name in ("b.pdf", "a.pdf"):
+        CaseFile.objects.create(case=case, file=f"cases/{name}", original_name=name, size=10,
+                                uploaded_by=actor, uploaded_at=MONDAY)
+    expected = {name: [o.pk for o in getattr(case, name).all()] for name in
+                ("materials", "events", "notices", "pauses", "transfers")}
+    expected["payments"] = list(case.payments.order_by("id").values_list("pk", flat=True))
+    expected["files"] = list(case.files.order_by("id").values_list("pk", flat=True))
+    detail, fee = case_detail_for(actor, number), item.fees.get()
+    with django_assert_num_queries(0):
+        loaded = {name: [o.pk for o in getattr(detail, name).all()] for name in expected}
+        assert detail.transfers.all()[0].to_handler.name and detail.payments.all()[0].fee.name
+        assert detail.item_version.fees.all()[0].pk == fee.pk
+    assert loaded == expected and all(loaded.values())

@@ -123,3 +123,18 @@ def test_prepare_draft_numbers_the_next_version(cast):
     v1 = make(cast)
     draft = prepare_draft(ItemVersion(item=v1.item, status=VersionStatus.PUBLISHED))
     assert draft.number == 2 and draft.status == VersionStatus.DRAFT
+
+
+def test_pinned_versions_are_read_once_and_forgotten_when_the_catalogue_changes(cast, django_assert_num_queries):
+    from bianmin.catalog.models import Fee
+    from bianmin.catalog.selectors import pinned_version
+
+    v1 = make(cast)
+    first = pinned_version(v1.pk)
+    fees = [f.name for f in Fee.objects.filter(version=v1)]
+    with django_assert_num_queries(0):
+        assert pinned_version(v1.pk) is first
+        assert [f.name for f in first.fees.all()] == fees and first.item.code == "YX-0001"
+    new_draft(actor=cast["sysadmin"], item=v1.item, now=NOW)  # any catalogue write in this process
+    again = pinned_version(v1.pk)
+    assert again is not first and again.pk == v1.pk and again.item.code == v1.item.code

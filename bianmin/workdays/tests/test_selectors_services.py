@@ -217,3 +217,20 @@ def test_the_revision_is_read_once_per_transaction_and_again_in_the_next(django_
 
         bump_revision()
         assert current_revision() not in (7, 8)  # a change made in this transaction is seen at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reused_atomic_decorator_does_not_carry_the_revision_into_the_next_transaction():
+    from django.db import transaction
+
+    from bianmin.workdays.models import CalendarRevision
+
+    CalendarRevision.objects.update_or_create(pk=1, defaults={"revision": 7})
+
+    @transaction.atomic  # one Atomic object for every call
+    def read() -> int:
+        return current_revision()
+
+    assert read() == 7
+    CalendarRevision.objects.filter(pk=1).update(revision=9)  # committed by "another process"
+    assert read() == 9
