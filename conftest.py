@@ -29,9 +29,13 @@ def _fresh_cache():
     """Pages cache a few aggregates per process; no test may see another test's."""
     from django.core.cache import cache
 
+    from bianmin.core.ttlcache import clear_all
+
     cache.clear()
+    clear_all()  # identity caches, pinned item versions: ids are reused by the next test's database
     yield
     cache.clear()
+    clear_all()
 
 
 @pytest.fixture

@@ -23,13 +23,20 @@ def visible_cases(user) -> QuerySet[Case]:
 
 
 def get_case_for(user, number: str, *, for_update: bool = False) -> Case:
-    """Return the case ``number`` if the user may see it; raise NotFound otherwise (missing or forbidden)."""
-    qs = visible_cases(user).select_related("item_version__item", "unit__region")
+    """Return the case ``number`` if the user may see it; raise NotFound otherwise (missing or forbidden).
+
+    Its pinned item version (with item, materials and fees) is the shared read-only copy of
+    ``catalog.selectors.pinned_version``.
+    """
+    from bianmin.catalog.selectors import pinned_version
+
+    qs = visible_cases(user).select_related("unit__region")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     case = qs.filter(number=number).first()
     if case is None:
         raise NotFound("办件不存在")
+    case.item_version = pinned_version(case.item_version_id)
     return case
 
 

@@ -7,19 +7,19 @@ from bianmin.core.ttlcache import TTLCache
 
 from .models import Faq, Fee, ItemVersion, Material
 
-# Published versions pinned by cases, with their item and fees, per process. Their content never changes (a
+# Published versions pinned by cases, with their item, materials and fees, per process. Their content never changes (a
 # change makes a new version); only ``status``/``is_current`` move when a newer one is published, and case pages
 # do not read those. Any save or delete of a version, item or fee in this process empties it (apps.py).
 _pinned = TTLCache(300.0, max_entries=2_000)
 
 
 def pinned_version(pk: int) -> ItemVersion:
-    """Return the version ``pk`` with its item and fees loaded, for reading only (shared by this process's
-    requests: never modify or save the returned object)."""
+    """Return the version ``pk`` with its item, materials and fees loaded, for reading only (shared by this
+    process's requests: never modify or save the returned object)."""
     version = _pinned.get(pk)
     if version is None:
         version = (ItemVersion.objects.select_related("item")
-                   .prefetch_related(Prefetch("fees", queryset=Fee.objects.order_by("id"))).get(pk=pk))
+                   .prefetch_related("materials", Prefetch("fees", queryset=Fee.objects.order_by("id"))).get(pk=pk))
         _pinned.set(pk, version)
     return version
 

@@ -134,3 +134,16 @@ def test_operators_see_the_outbox_and_sweep_runs_read_only_with_phones_masked(cl
     assert "138****8000" in page and "13800138000" not in page
     assert client.get("/admin/sweep/sweeprun/").status_code == 200
     assert client.get("/admin/notifications/message/add/").status_code == 403
+
+
+@time_machine.travel(AFTER, tick=False)
+def test_case_paths_in_a_digest_are_links_and_the_rest_stays_escaped(client, cast):
+    Message.objects.create(channel="INAPP", kind="DIGEST", recipient=cast["window_a"], subject="办件提醒（2条）",
+                           body="1. 黄色预警 <b>甲</b>（/staff/cases/C1202603020001/）\n"
+                                "2. 红色预警（/staff/cases/C1202603020002/）", status="SENT", created_at=AFTER,
+                           next_attempt_at=AFTER, sent_at=AFTER)
+    login(client, cast["window_a"])
+    page = client.get("/staff/messages/").content.decode()
+    assert '<a href="/staff/cases/C1202603020001/">/staff/cases/C1202603020001/</a>' in page
+    assert '<a href="/staff/cases/C1202603020002/">' in page
+    assert "&lt;b&gt;甲&lt;/b&gt;" in page and "<b>甲" not in page

@@ -13,6 +13,7 @@ from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.services import audited_atomic
 from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
+from bianmin.catalog.selectors import pinned_version
 from bianmin.core import validators as v
 from bianmin.core.errors import Conflict, DomainError
 from bianmin.workdays.selectors import get_calendar
@@ -161,8 +162,11 @@ def receive_case(*, actor, item_code: str, applicant: dict[str, Any], materials:
     profile = actor_profile(actor)
     today = timezone.localtime(now).date()
     errors = _Errors()
-    version = (ItemVersion.objects.filter(item__code=item_code, is_current=True)
-               .prefetch_related("materials").first())
+    # Which version is current is read every time; its content (never edited once published) comes from the
+    # per-process cache.
+    version_id = (ItemVersion.objects.filter(item__code=item_code, is_current=True)
+                  .values_list("pk", flat=True).first())
+    version = pinned_version(version_id) if version_id is not None else None
     if version is None:
         errors.add("item", f"事项“{item_code}”不存在或未发布")
     fields = _clean_applicant(applicant or {}, errors, today)
