@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,13 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from http_bench import (
-    PY,
-    ROOT,
     Client,
     ThrowawayPostgres,
     _pg_bin,
-    manage,
     pct,
+    prepare_database,
     run_clients,
     say,
     start_gunicorn,
@@ -127,16 +124,7 @@ def main() -> int:
         url = pg.start()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
     try:
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "seed_demo")
-        have = int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
-        if have < cases:
-            t0 = time.monotonic()
-            subprocess.run([PY, "manage.py", "seed_volume", "--cases", str(cases - have), "--seed", str(have + 1)],
-                           cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-            say(f"      seed_volume: {cases - have:,} cases with pauses, extensions and violations in "
-                f"{time.monotonic() - t0:.0f} s")
-        manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
+        prepare_database(env, cases, label="cases with pauses, extensions and violations", distinct_seed=True)
         in_process(url)
         bench_sweep()
         bench_stats()

@@ -115,6 +115,25 @@ class Client:
         assert status == 302, status
 
 
+def case_count(env: dict) -> int:
+    return int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
+
+
+def prepare_database(env: dict, cases: int, *, label: str, distinct_seed: bool = False) -> None:
+    """Migrate, load the demo county and seed cases up to ``cases`` (only what is missing), then VACUUM ANALYZE."""
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_demo")
+    have = case_count(env)
+    if have < cases:
+        t0 = time.monotonic()
+        seed = ["--seed", str(have + 1)] if distinct_seed else []
+        subprocess.run([PY, "manage.py", "seed_volume", "--cases", str(cases - have), *seed], cwd=ROOT, env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+        say(f"      seed_volume: {cases - have:,} {label} in {time.monotonic() - t0:.0f} s")
+    # As autovacuum would have by the time a real county reached this size: index-only scans stay index-only.
+    manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
+
+
 def run_clients(worker, seconds: float) -> list:
     results: list = []
     lock = threading.Lock()
@@ -165,23 +184,14 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
     server = None
     try:
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "seed_demo")
-        have = int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
-        if have < cases:
-            t0 = time.monotonic()
-            subprocess.run([PY, "manage.py", "seed_volume", "--cases", str(cases - have)], cwd=ROOT, env=env,
-                           check=True, stdout=subprocess.DEVNULL)
-            say(f"      seed_volume: {cases - have:,} cases in {time.monotonic() - t0:.0f} s")
-        # As autovacuum would have by the time a real county reached this size: index-only scans stay index-only.
-        manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
+        prepare_database(env, cases, label="cases")
         workers = os.environ.get("BENCH_GUNICORN", "-w 3").split()
         server = start_gunicorn(env, workers)
         # 1. receive + accept
         _s, body = Client().json("POST", "/api/v1/auth/token", {"username": "window1",
                                                                   "password": "Bianmin-Demo-2026"})
         token = body["token"]
-        before = int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
+        before = case_count(env)
 
         def receive_accept(n, stop_at):
             c, out = Client(), []
@@ -204,7 +214,7 @@ def main() -> int:
         elapsed = time.monotonic() - t0
         ok = [r for r in results if r[0] == "ok"]
         errors = [r for r in results if r[0] == "error"]
-        after = int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
+        after = case_count(env)
         numbers = [r[1] for r in ok]
         rate = len(ok) / elapsed
         say(f"[2] receive + accept over HTTP, 8 clients, gunicorn {' '.join(workers)}, PostgreSQL: {rate:.0f} cases/s "
