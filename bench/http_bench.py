@@ -5,6 +5,7 @@
    detail page, p50/p95 latency.
 
 Uses DATABASE_URL when set; otherwise starts a throwaway PostgreSQL (initdb + pg_ctl) on loopback, like CI.
+BENCH_SETTINGS names another settings module (to compare a setting); BENCH_GUNICORN the worker options.
 """
 from __future__ import annotations
 
@@ -181,7 +182,8 @@ def main() -> int:
             return 0
         pg = ThrowawayPostgres()
         url = pg.start()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
+    env = {**os.environ, "DATABASE_URL": url,
+           "DJANGO_SETTINGS_MODULE": os.environ.get("BENCH_SETTINGS", "config.settings.bench")}
     server = None
     try:
         prepare_database(env, cases, label="cases")
