@@ -15,7 +15,7 @@ from bianmin.org.selectors import absent_staff_ids
 from .models import Case, CaseEvent, Transfer, TransferStatus
 from .policies import visible_cases
 from .warnings import Warning
-from .workflow import CaseClass, Status
+from .workflow import RUNNING, CaseClass, Status
 
 LIST_FIELDS = ("item_version__item", "unit__region", "first_handler")
 # The columns the workbench tables and their deadline warnings read: loading whole rows (the item version's
@@ -78,7 +78,7 @@ def workbench_rows(user, today: dt.date, limit: int = 30) -> list[DeskRow]:
     from .warnings import warning_for
 
     values = list(workbench(user, today).values_list(*_DESK_COLUMNS)[:limit])
-    running = {v[0] for v in values if v[2] in (Status.ACCEPTED, Status.IN_PROGRESS)}
+    running = {v[0] for v in values if v[2] in RUNNING}
     paused = set(CasePause.objects.filter(case__in=running, ended_at__isnull=True)
                  .values_list("case_id", flat=True)) if running else set()
     profile = staff_profile_of(user)
@@ -269,7 +269,7 @@ def with_warnings(cases, today: dt.date) -> list:
     paused = set(CasePause.objects.filter(case__in=[c.pk for c in cases], ended_at__isnull=True)
                  .values_list("case_id", flat=True)) if cases else set()
     for case in cases:
-        if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+        if case.status not in RUNNING:
             case.warning = Warning.NONE
             continue
         region_id = case.unit.region_id
@@ -287,7 +287,7 @@ def with_warning(case: Case, today: dt.date) -> Case:
 
     from .warnings import warning_for
 
-    if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+    if case.status not in RUNNING:
         case.warning = Warning.NONE
         return case
     case.warning = warning_for(deadline=case.committed_deadline,
