@@ -45,6 +45,10 @@ class ServiceItemAdmin(AuditedAdmin):
     readonly_fields = ["created_at"]
     actions = ["make_draft"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The codes identify the item on every case and notice (and in cached pinned versions): fixed once saved.
+        return [*self.readonly_fields, "code", "basic_code"] if obj is not None else self.readonly_fields
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("versions")
 

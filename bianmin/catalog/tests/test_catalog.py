@@ -138,3 +138,13 @@ def test_pinned_versions_are_read_once_and_forgotten_when_the_catalogue_changes(
     new_draft(actor=cast["sysadmin"], item=v1.item, now=NOW)  # any catalogue write in this process
     again = pinned_version(v1.pk)
     assert again is not first and again.pk == v1.pk and again.item.code == v1.item.code
+
+
+def test_an_items_codes_cannot_be_changed_once_saved(client, cast):
+    from bianmin.backoffice.tests.test_views import login
+
+    v1 = make(cast)
+    login(client, cast["sysadmin"])
+    page = client.get(f"/admin/catalog/serviceitem/{v1.item.pk}/change/").content.decode()
+    assert "YX-0001" in page and 'name="code"' not in page and 'name="basic_code"' not in page
+    assert 'name="code"' in client.get("/admin/catalog/serviceitem/add/").content.decode()
