@@ -81,13 +81,12 @@ def workbench_rows(user, today: dt.date, limit: int = 30) -> list[DeskRow]:
     running = {v[0] for v in values if v[2] in RUNNING}
     paused = set(CasePause.objects.filter(case__in=running, ended_at__isnull=True)
                  .values_list("case_id", flat=True)) if running else set()
+    needed = {v[13] for v in values if v[0] in running}  # regions whose calendar the warnings need
     profile = staff_profile_of(user)
     regions = {profile.unit.region_id: profile.unit.region} if profile else {}
-    missing = {v[13] for v in values} - regions.keys()
-    if missing:
-        regions.update(Region.objects.in_bulk(missing))
-    calendars = {region_id: get_calendar(regions[region_id])
-                 for region_id in {v[13] for v in values if v[0] in running}}
+    if needed - regions.keys():
+        regions.update(Region.objects.in_bulk(needed - regions.keys()))
+    calendars = {region_id: get_calendar(regions[region_id]) for region_id in needed}
     rows = []
     for (pk, number, status, item_name, applicant, urgent, deadline, provisional, changed_at, handler_name,
          handler_user_id, committed_days, item_limit, region_id) in values:
