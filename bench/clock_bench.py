@@ -21,8 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from http_bench import (
     Client,
-    ThrowawayPostgres,
-    _pg_bin,
+    bench_database,
     pct,
     prepare_database,
     run_clients,
@@ -113,15 +112,10 @@ def bench_overview(env: dict) -> None:
 
 def main() -> int:
     cases = int(os.environ.get("BENCH_CLOCK_CASES", "1000000"))
-    pg = None
-    url = os.environ.get("DATABASE_URL", "")
+    url, pg = bench_database(port_offset=1)
     if not url:
-        if _pg_bin() is None:
-            say("[5-7] skipped: no DATABASE_URL and no PostgreSQL server binaries (initdb)")
-            return 0
-        pg = ThrowawayPostgres()
-        pg.port += 1
-        url = pg.start()
+        say("[5-7] skipped: no DATABASE_URL and no PostgreSQL server binaries (initdb)")
+        return 0
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
     try:
         prepare_database(env, cases, label="cases with pauses, extensions and violations", distinct_seed=True)

@@ -116,6 +116,19 @@ class Client:
         assert status == 302, status
 
 
+def bench_database(port_offset: int = 0) -> tuple[str, ThrowawayPostgres | None]:
+    """Return DATABASE_URL when set, else the URL of a started throwaway cluster (and the cluster, to stop);
+    ("", None) when neither is possible."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        return url, None
+    if _pg_bin() is None:
+        return "", None
+    pg = ThrowawayPostgres()
+    pg.port += port_offset
+    return pg.start(), pg
+
+
 def case_count(env: dict) -> int:
     return int(manage(env, "shell", "-c", "from bianmin.cases.models import Case; print(Case.objects.count())"))
 
@@ -174,14 +187,10 @@ def pct(values: list[float], p: float) -> float:
 
 def main() -> int:
     cases = int(os.environ.get("BENCH_CASES", "200000"))
-    pg = None
-    url = os.environ.get("DATABASE_URL", "")
+    url, pg = bench_database()
     if not url:
-        if _pg_bin() is None:
-            say("[2-4] HTTP benchmarks skipped: no DATABASE_URL and no PostgreSQL server binaries (initdb)")
-            return 0
-        pg = ThrowawayPostgres()
-        url = pg.start()
+        say("[2-4] HTTP benchmarks skipped: no DATABASE_URL and no PostgreSQL server binaries (initdb)")
+        return 0
     env = {**os.environ, "DATABASE_URL": url,
            "DJANGO_SETTINGS_MODULE": os.environ.get("BENCH_SETTINGS", "config.settings.bench")}
     server = None
