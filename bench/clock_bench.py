@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -22,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from http_bench import (
     Client,
     bench_database,
-    pct,
     prepare_database,
+    report_latency,
     run_clients,
     say,
     start_gunicorn,
@@ -98,13 +97,8 @@ def bench_overview(env: dict) -> None:
                 i += 1
             return out
 
-        res = run_clients(worker, 15)
-        times = [t for s, t in res if s == 200]
-        bad = len([s for s, _t in res if s != 200])
-        p95 = pct(times, 0.95)
-        say(f"[7] leader's overview /staff/overview/, 8 clients, gunicorn {' '.join(workers)}: p50 "
-            f"{statistics.median(times) * 1000:.0f} ms, p95 {p95:.0f} ms over {len(times)} requests, {bad} non-200 "
-            f"(target p95 ≤ 300 ms): {'OK' if p95 <= 300 and not bad else 'MISSED'}")
+        report_latency(f"[7] leader's overview /staff/overview/, 8 clients, gunicorn {' '.join(workers)}",
+                       run_clients(worker, 15), 300)
     finally:
         server.terminate()
         server.wait(10)
