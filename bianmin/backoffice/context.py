@@ -4,7 +4,10 @@ from __future__ import annotations
 from functools import cache
 
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
@@ -12,21 +15,21 @@ from bianmin.notifications.selectors import unread_count
 
 # (label, url name, permission) — later issues add inquiries, cases, approvals, supervision here.
 NAV = [
-    ("工作台", "backoffice:home", Perm.USE_WORKBENCH),
-    ("我的办件", "backoffice:my_work", Perm.USE_WORKBENCH),
-    ("收件", "backoffice:receive", Perm.HANDLE_CASES),
-    ("首问登记", "backoffice:inquiry_new", Perm.HANDLE_INQUIRIES),
-    ("办件查询", "backoffice:cases", Perm.USE_WORKBENCH),
-    ("审批", "backoffice:approvals", Perm.APPROVE),
-    ("时限总览", "backoffice:overview", (Perm.APPROVE, Perm.SUPERVISE)),
-    ("统计分析", "backoffice:stats", (Perm.APPROVE, Perm.SUPERVISE)),
-    ("联席会议", "backoffice:meetings", (Perm.APPROVE, Perm.SUPERVISE)),
-    ("过错追究", "backoffice:violations", Perm.USE_WORKBENCH),
-    ("消息", "backoffice:messages", Perm.USE_WORKBENCH),
-    ("今日AB角", "backoffice:acting", Perm.USE_WORKBENCH),
-    ("角色授权", "backoffice:roles", Perm.GRANT_ROLES),
-    ("工作日历", "backoffice:calendar", Perm.MANAGE_CALENDAR),
-    ("审计记录", "backoffice:audit", Perm.VIEW_AUDIT),
+    (_l("工作台"), "backoffice:home", Perm.USE_WORKBENCH),
+    (_l("我的办件"), "backoffice:my_work", Perm.USE_WORKBENCH),
+    (_l("收件"), "backoffice:receive", Perm.HANDLE_CASES),
+    (_l("首问登记"), "backoffice:inquiry_new", Perm.HANDLE_INQUIRIES),
+    (_l("办件查询"), "backoffice:cases", Perm.USE_WORKBENCH),
+    (_l("审批"), "backoffice:approvals", Perm.APPROVE),
+    (_l("时限总览"), "backoffice:overview", (Perm.APPROVE, Perm.SUPERVISE)),
+    (_l("统计分析"), "backoffice:stats", (Perm.APPROVE, Perm.SUPERVISE)),
+    (_l("联席会议"), "backoffice:meetings", (Perm.APPROVE, Perm.SUPERVISE)),
+    (_l("过错追究"), "backoffice:violations", Perm.USE_WORKBENCH),
+    (_l("消息"), "backoffice:messages", Perm.USE_WORKBENCH),
+    (_l("今日AB角"), "backoffice:acting", Perm.USE_WORKBENCH),
+    (_l("角色授权"), "backoffice:roles", Perm.GRANT_ROLES),
+    (_l("工作日历"), "backoffice:calendar", Perm.MANAGE_CALENDAR),
+    (_l("审计记录"), "backoffice:audit", Perm.VIEW_AUDIT),
 ]
 
 
@@ -36,15 +39,38 @@ def _urls() -> dict[str, str]:
     return {name: reverse(name) for _label, name, _perm in NAV} | {"admin:index": reverse("admin:index")}
 
 
+class _NavHtml:
+    """The navigation bar's HTML, built on first use (pages that do not show it pay nothing, not even the unread
+    count's query) and then kept for the request."""
+
+    def __init__(self, user, items: list[tuple[str, str]], messages_url: str):
+        self._user, self._items, self._messages_url, self._html = user, items, messages_url, None
+
+    def __html__(self) -> SafeString:
+        if self._html is None:
+            parts = []
+            for i, (label, url) in enumerate(self._items):
+                badge = ""
+                if url == self._messages_url:
+                    unread = unread_count(self._user)
+                    if unread:
+                        badge = f' <span class="badge warn-red" title="{escape(_("未读消息"))}">{unread}</span>'
+                key = ' accesskey="h"' if i == 0 else ""
+                parts.append(f'<a href="{escape(url)}"{key}>{escape(label)}{badge}</a>')
+            self._html = mark_safe("".join(parts))  # noqa: S308 - every label and URL is escaped above
+        return self._html
+
+    __str__ = __html__
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    user = getattr(user, "_wrapped", user)  # the signed-in user itself, not the lazy proxy (checked 15 times)
     urls = _urls()
-    items = [(label, urls[name]) for label, name, perm in NAV
+    items = [(str(label), urls[name]) for label, name, perm in NAV
              if any(can(user, p) for p in (perm if isinstance(perm, tuple) else (perm,)))]
     if user.is_staff:
-        items.append(("系统管理", urls["admin:index"]))
-    # Counted only when the template shows it (pages without the staff navigation pay nothing).
-    unread = SimpleLazyObject(lambda: unread_count(user))
-    return {"staff_nav": items, "messages_url": urls["backoffice:messages"], "unread_messages": unread}
+        items.append((_("系统管理"), urls["admin:index"]))
+    return {"staff_nav": items, "staff_nav_html": _NavHtml(user, items, urls["backoffice:messages"])}

@@ -222,6 +222,28 @@ def test_home_navigation_follows_roles(client, cast):
     assert "角色授权" in page and "审计记录" not in page
 
 
+def test_navigation_markup_is_built_once_escaped_and_counts_unread_only_when_shown(cast, rf, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from bianmin.backoffice.context import _NavHtml, navigation
+
+    request = rf.get("/staff/")
+    request.user = cast["window_a"]
+    context = navigation(request)
+    with django_assert_num_queries(0):
+        navigation(request)  # building the context reads nothing (roles are cached, the count is deferred)
+    html = str(context["staff_nav_html"])
+    assert html.startswith('<a href="/staff/" accesskey="h">工作台</a>') and html.count("accesskey") == 1
+    assert '<a href="/staff/messages/">消息</a>' in html and "角色授权" not in html
+    assert [label for label, _url in context["staff_nav"]][:2] == ["工作台", "我的办件"]
+    with django_assert_num_queries(0):
+        assert str(context["staff_nav_html"]) is html  # kept for the rest of the request
+    markup = _NavHtml(cast["window_a"], [("<b>x</b>", '/a"b/')], "/staff/messages/").__html__()
+    assert markup == '<a href="/a&quot;b/" accesskey="h">&lt;b&gt;x&lt;/b&gt;</a>'
+    request.user = AnonymousUser()
+    assert navigation(request) == {}
+
+
 def test_admin_password_reset_forces_a_change(client, cast):
     login(client, cast["sysadmin"])
     user = cast["window_a"]
