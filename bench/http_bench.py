@@ -3,6 +3,9 @@
 1. receive + accept (two requests per case): cases per second, nothing lost, no duplicate numbers.
 2. with BENCH_CASES (default 200,000) cases in the database: the first handler's workbench page and a case's
    detail page, p50/p95 latency.
+8. (no target; for sizing) the same two pages under an open load: requests arrive at BENCH_OPEN_RATE per second
+   (default 25, Poisson arrivals, half of each page) instead of 8 clients asking again as soon as they are answered.
+   Latency counts from the planned arrival, so a request that has to wait for a free client is counted too.
 
 Uses DATABASE_URL when set; otherwise starts a throwaway PostgreSQL (initdb + pg_ctl) on loopback, like CI.
 BENCH_SETTINGS names another settings module (to compare a setting); BENCH_GUNICORN the worker options.
@@ -12,6 +15,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import queue
 import random
 import re
 import shutil
@@ -21,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -194,6 +199,40 @@ def report_latency(prefix: str, results: list, target_ms: int) -> None:
         f"{bad} non-200 (target p95 ≤ {target_ms} ms): {'OK' if p95 <= target_ms and not bad else 'MISSED'}")
 
 
+def open_load(rate: float, seconds: float, paths: dict) -> dict[str, list[float]]:
+    """Send requests at Poisson arrival times (``rate`` per second) for ``seconds``, each to one of ``paths``
+    (label -> function of a Random giving a path), from a pool of signed-in clients. Returns seconds per label,
+    counted from the planned arrival; a non-200 answer is recorded as infinity."""
+    pool: queue.Queue = queue.Queue()
+    for _ in range(16):
+        c = Client()
+        c.login("window1", "Bianmin-Demo-2026")
+        pool.put(c)
+    rng = random.Random(8)
+    labels = sorted(paths)
+    times: dict[str, list[float]] = {label: [] for label in labels}
+    lock = threading.Lock()
+
+    def one(label: str, path: str, planned: float) -> None:
+        c = pool.get()
+        try:
+            status, _ = c.request("GET", path)
+        finally:
+            pool.put(c)
+        with lock:
+            times[label].append(time.monotonic() - planned if status == 200 else float("inf"))
+
+    with ThreadPoolExecutor(max_workers=16) as ex:
+        start = at = time.monotonic()
+        while at < start + seconds:
+            at += rng.expovariate(rate)
+            label = rng.choice(labels)
+            path = paths[label](rng)
+            time.sleep(max(0.0, at - time.monotonic()))
+            ex.submit(one, label, path, at)
+    return times
+
+
 def main() -> int:
     cases = int(os.environ.get("BENCH_CASES", "200000"))
     url, pg = bench_database()
@@ -264,6 +303,14 @@ def main() -> int:
                                        ("case detail /staff/cases/N/",
                                         lambda rng: f"/staff/cases/{rng.choice(sample)}/", 4)):
             report_latency(f"[{index}] {label} with {after:,} cases, 8 clients", run_clients(pages(path_for), 15), 50)
+        rate = float(os.environ.get("BENCH_OPEN_RATE", "25"))
+        found = open_load(rate, 20, {"workbench": lambda rng: "/staff/work/",
+                                     "detail": lambda rng: f"/staff/cases/{rng.choice(sample)}/"})
+        say(f"[8] open load, {rate:g} requests/s arriving at random (half workbench, half detail), {after:,} cases "
+            "(no target; what a user waits at that load): " + "; ".join(
+                f"{label} p50 {statistics.median(v) * 1000:.0f} ms, p95 {pct(v, 0.95):.0f} ms over {len(v)}"
+                + (f", {sum(1 for t in v if t == float('inf'))} non-200" if float("inf") in v else "")
+                for label, v in found.items()))
     finally:
         if server:
             server.terminate()
