@@ -36,6 +36,7 @@ class ApplicantIn(Schema):
 
 class AgentIn(Schema):
     name: str = ""
+    id_type: str = "RESIDENT_ID"
     id_number: str = ""
     phone: str = ""
     authorization: str = ""
@@ -362,7 +363,7 @@ def reject_transfer(request, transfer_id: int, payload: DecisionIn):
 
 class FeeIn(Schema):
     fee: int
-    amount: str
+    amount: str | int | float  # yuan; "10", "10.00" or 10 (never rounded: "10.004" is refused)
     receipt_number: str
 
 

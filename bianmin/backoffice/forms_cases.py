@@ -6,6 +6,7 @@ from bianmin.inquiries.models import Channel, Outcome
 
 
 class ReceiveForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, required=False)  # one per blank form: no double receipt
     applicant_kind = forms.ChoiceField(label="申请人类型", choices=ApplicantKind.choices)
     name = forms.CharField(label="申请人姓名/名称", max_length=128, required=False,
                            widget=forms.TextInput(attrs={"autofocus": True}))
@@ -18,7 +19,8 @@ class ReceiveForm(forms.Form):
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     address = forms.CharField(label="地址", max_length=255, required=False)
     agent_name = forms.CharField(label="代理人姓名", max_length=64, required=False)
-    agent_id_number = forms.CharField(label="代理人身份证号", max_length=32, required=False)
+    agent_id_type = forms.ChoiceField(label="代理人证件类型", choices=IdType.choices, required=False)
+    agent_id_number = forms.CharField(label="代理人证件号码", max_length=32, required=False)
     agent_phone = forms.CharField(label="代理人电话", max_length=20, required=False)
     agent_authorization = forms.CharField(label="授权委托说明", max_length=255, required=False)
 

@@ -45,15 +45,22 @@ def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def say_error(request, exc: DomainError) -> None:
+    """Show a refused action as one message: the error, then each field's message that adds something."""
+    details = "".join(f"（{m}）" for ms in exc.fields.values() for m in dict.fromkeys(ms) if m != exc.message)
+    messages.error(request, exc.message + details)
+
+
 class StaffView(View):
     """Base for staff pages: sign-in required, then ``permission`` checked before anything else."""
 
-    permission: Perm = Perm.USE_WORKBENCH
+    permission: Perm | tuple[Perm, ...] = Perm.USE_WORKBENCH  # a tuple: any one of them
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('backoffice:login')}?{urlencode({'next': request.get_full_path()})}")
-        if not can(request.user, self.permission):
+        needed = self.permission if isinstance(self.permission, tuple) else (self.permission,)
+        if not any(can(request.user, perm) for perm in needed):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

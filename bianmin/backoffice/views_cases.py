@@ -1,6 +1,10 @@
 """Window screens: my work, receive an application, case detail with actions, notices, approvals, 首问."""
 from __future__ import annotations
 
+import re
+import unicodedata
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -35,10 +39,11 @@ from bianmin.core.masking import mask_id_staff, mask_phone
 from bianmin.core.timeutils import now, today
 from bianmin.inquiries import services as inq
 from bianmin.inquiries.models import Outcome
+from bianmin.org.models import StaffProfile
 
 from .forms_cases import RECEIPT_CHOICES, DecideForm, DeliverForm, InquiryForm, OutcomeForm, ReceiveForm
 from .templatetags.desk import INQUIRY_COLUMNS, QUEUE_COLUMNS
-from .views import StaffView
+from .views import StaffView, say_error
 
 
 def _errors_to_form(form, exc: DomainError) -> None:
@@ -84,6 +89,17 @@ class CaseSearchView(StaffView):
             "classes": CaseClass.choices, "query": request.GET.urlencode()})
 
 
+# Service error keys → fields of ReceiveForm (others, such as a material's copies, show above the form).
+RECEIVE_FORM_FIELDS = {
+    "applicant.kind": "applicant_kind", "applicant.name": "name", "applicant.id_type": "id_type",
+    "applicant.id_number": "id_number", "applicant.phone": "phone", "applicant.credit_code": "credit_code",
+    "applicant.legal_rep": "legal_rep", "agent.id_type": "agent_id_type", "agent.id_number": "agent_id_number",
+    "agent.phone": "agent_phone", "agent.name": "agent_name", "agent.authorization": "agent_authorization"}
+
+
+RECEIPTS_KEY = "bianmin_receipts"  # session: form token -> case number of the last 30 receipts
+
+
 class ReceiveView(StaffView):
     permission = Perm.HANDLE_CASES
 
@@ -95,9 +111,15 @@ class ReceiveView(StaffView):
             items = current_versions(q=q)[:50]
             return render(request, "backoffice/case_pick_item.html", {"items": items, "q": q})
         materials = list(version.materials.all())
+        for m in materials:  # what the clerk entered when the form comes back with an error, else the defaults
+            row = (rows or {}).get(m.pk)
+            m.in_how = row["received_as"] if row else ("SHARED" if m.source == "GOVERNMENT" else "PAPER")
+            m.in_copies = row["copies"] if row else m.copies
+            m.in_ok = row["acceptable"] if row else True
+            m.in_problem = row["problem"] if row else ""
         return render(request, "backoffice/case_receive.html", {
-            "version": version, "form": form or ReceiveForm(), "materials": materials, "choices": RECEIPT_CHOICES,
-            "rows": rows or {}})
+            "version": version, "form": form or ReceiveForm(initial={"token": uuid.uuid4().hex}),
+            "materials": materials, "choices": RECEIPT_CHOICES})
 
     def post(self, request):
         form = ReceiveForm(request.POST)
@@ -105,11 +127,17 @@ class ReceiveView(StaffView):
         version = current_version_by_code(code)
         if version is None:
             raise Http404
+        # The same form sent twice (the back button, a double click) opens the case received the first time.
+        token = request.POST.get("token", "")
+        received = request.session.get(RECEIPTS_KEY, {})
+        if token and token in received:
+            messages.info(request, f"该申请已于刚才收件（办件编号 {received[token]}），没有重复收件")
+            return redirect("backoffice:case", number=received[token])
         rows = {}
         materials = []
         for m in version.materials.all():
             how = request.POST.get(f"m{m.pk}_how", "MISSING")
-            row = {"material": m.pk, "received_as": how, "copies": int(request.POST.get(f"m{m.pk}_copies") or 0),
+            row = {"material": m.pk, "received_as": how, "copies": request.POST.get(f"m{m.pk}_copies") or 0,
                    "acceptable": request.POST.get(f"m{m.pk}_ok") == "on",
                    "problem": request.POST.get(f"m{m.pk}_problem", "")}
             rows[m.pk] = row
@@ -120,20 +148,20 @@ class ReceiveView(StaffView):
                          "id_number": d["id_number"], "phone": d["phone"], "address": d["address"],
                          "credit_code": d["credit_code"], "legal_rep": d["legal_rep"], "contact": d["contact"],
                          "credit_code_override_reason": d["credit_code_override_reason"]}
-            agent = {"name": d["agent_name"], "id_number": d["agent_id_number"], "phone": d["agent_phone"],
+            agent = {"name": d["agent_name"], "id_type": d["agent_id_type"] or "RESIDENT_ID",
+                     "id_number": d["agent_id_number"], "phone": d["agent_phone"],
                      "authorization": d["agent_authorization"]}
             try:
                 case = svc.receive_case(actor=request.user, item_code=code, applicant=applicant, agent=agent,
                                         materials=materials, now=now())
             except DomainError as exc:
                 for field, errors in exc.fields.items():
-                    name = {"applicant.name": "name", "applicant.id_number": "id_number", "applicant.phone": "phone",
-                            "applicant.credit_code": "credit_code", "applicant.legal_rep": "legal_rep",
-                            "agent.id_number": "agent_id_number", "agent.phone": "agent_phone",
-                            "agent.name": "agent_name", "agent.authorization": "agent_authorization"}.get(field)
+                    name = RECEIVE_FORM_FIELDS.get(field)
                     for error in errors:
                         form.add_error(name, error)
             else:
+                if token:
+                    request.session[RECEIPTS_KEY] = dict(list(received.items())[-29:]) | {token: case.number}
                 messages.success(request, f"已收件，办件编号 {case.number}，查询码 {case.query_code}")
                 return redirect("backoffice:case", number=case.number)
         request.GET = request.GET.copy()
@@ -145,14 +173,18 @@ class ReceiveView(StaffView):
 def _run(action: str, user, number: str, post) -> str:
     t = now()
     if action == "accept":
+        days = post.get("urgent_days", "").strip()
+        if days and not days.isdigit():
+            raise DomainError.for_field("urgent_days", "急办时限应为天数（整数）")
         svc.accept_case(actor=user, number=number, now=t, urgent=post.get("urgent") == "on",
-                        urgent_days=int(post["urgent_days"]) if post.get("urgent_days") else None)
+                        urgent_days=int(days) if days else None)
         return "已受理，已生成受理通知书和首办回执"
     if action == "accept_immediately":
         svc.accept_immediately(actor=user, number=number, now=t, certificate_number=post.get("certificate_number", ""))
         return "已即办办结"
     if action == "fix_on_spot":
-        svc.fix_on_spot(actor=user, number=number, note=post.get("note", ""), now=t)
+        svc.fix_on_spot(actor=user, number=number, note=post.get("note", ""), now=t,
+                        materials=post.getlist("material"))
         return "已记录当场更正"
     if action == "supplement_line":
         svc.add_supplement_line(actor=user, number=number, material=post.get("material", ""),
@@ -227,6 +259,8 @@ class CaseDetailView(StaffView):
         except NotFound:
             raise Http404 from None
         acting = acting_ids_for(case, today())
+        acting_names = list(StaffProfile.objects.filter(pk__in=acting).order_by("pk").values_list("name", flat=True)
+                            ) if acting else []
         allowed = {a.value for a in actions_from(case.status)
                    if can_transition(request.user, case, a, acting_ids=acting)}
         draft = next((n for n in case.notices.all() if n.kind == "SUPPLEMENT" and not n.issued_at), None)
@@ -237,7 +271,8 @@ class CaseDetailView(StaffView):
         except Extension.DoesNotExist:
             extension = None
         return render(request, "backoffice/case_detail.html", {
-            "case": case, "allowed": allowed, "draft": draft, "open_pause": open_pause, "extension": extension,
+            "case": case, "allowed": allowed, "draft": draft, "acting_names": acting_names, "open_pause": open_pause,
+            "extension": extension,
             "can_clock": handler_side and case.status in ("ACCEPTED", "IN_PROGRESS"),
             "procedures": [(c, SpecialProcedure(c).label) for c in case.item_version.special_procedures or []
                            if c in SpecialProcedure.values], "id_masked": mask_id_staff(case.applicant_id_number),
@@ -255,8 +290,7 @@ class CaseDetailView(StaffView):
         except NotFound:
             raise Http404 from None
         except DomainError as exc:
-            detail = "；".join(m for msgs in exc.fields.values() for m in msgs)
-            messages.error(request, f"{exc.message}{'：' + detail if detail and detail != exc.message else ''}")
+            say_error(request, exc)
         else:
             messages.success(request, message)
         return redirect("backoffice:case", number=number)
@@ -324,7 +358,7 @@ class ApprovalsView(StaffView):
         except NotFound:
             raise Http404 from None
         except DomainError as exc:
-            messages.error(request, exc.message + "".join("：" + m for ms in exc.fields.values() for m in ms))
+            say_error(request, exc)
         return redirect("backoffice:approvals")
 
 
@@ -347,8 +381,11 @@ class InquiryNewView(StaffView):
         return self.get(request, form=form)
 
 
+MATERIAL_LINE = re.compile(r"^(.+?)\s*(?:([0-9]+)\s*[份张本件]?)?$")
+
+
 class InquiryDetailView(StaffView):
-    permission = Perm.HANDLE_INQUIRIES
+    permission = (Perm.HANDLE_INQUIRIES, Perm.SUPERVISE)  # supervisors read; the services decide who acts
 
     def get(self, request, number: str, form=None):
         try:
@@ -357,7 +394,8 @@ class InquiryDetailView(StaffView):
             raise Http404 from None
         return render(request, "backoffice/inquiry_detail.html", {
             "i": inquiry, "events": inquiry.events.select_related("actor"), "form": form or OutcomeForm(),
-            "phone_masked": mask_phone(inquiry.phone), "outcomes": Outcome})
+            "phone_masked": mask_phone(inquiry.phone), "outcomes": Outcome,
+            "closers": {p.user_id for p in (inquiry.first_responder, inquiry.referred_to, inquiry.escalated_to) if p}})
 
     def post(self, request, number: str):
         step = request.POST.get("step")
@@ -372,18 +410,17 @@ class InquiryDetailView(StaffView):
                     return self.get(request, number, form=form)
                 d = form.cleaned_data
                 materials = []
-                for line in (d["materials"] or "").splitlines():
-                    parts = line.split()
-                    if parts:
-                        materials.append({"name": " ".join(parts[:-1]) or parts[0],
-                                          "count": parts[-1] if len(parts) > 1 else 0})
+                for line in (d["materials"] or "").splitlines():  # "户口簿 2份", "户口簿2份" or "户口簿 2"
+                    match = MATERIAL_LINE.match(unicodedata.normalize("NFKC", line).strip())
+                    if match:
+                        materials.append({"name": match.group(1).strip(), "count": match.group(2) or ""})
                 inq.record_outcome(actor=request.user, number=number, now=now(), outcome=d["outcome"],
                                    result=d["result"], to_badge=d["to_badge"], materials=materials,
                                    authority=d["authority"], contact=d["contact"], reply_days=d["reply_days"] or 0)
         except NotFound:
             raise Http404 from None
         except DomainError as exc:
-            messages.error(request, exc.message + "".join("：" + m for ms in exc.fields.values() for m in ms))
+            say_error(request, exc)
         else:
             messages.success(request, "已保存")
         return redirect("backoffice:inquiry", number=number)

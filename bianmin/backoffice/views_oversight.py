@@ -29,14 +29,10 @@ from bianmin.stats.excel import monthly_workbook
 from bianmin.stats.selectors import GROUPS, indicators
 
 from .views import StaffView
+from .views import say_error as _say_error
 
 PAGE = 30
 OVERVIEW_SECONDS = 60
-
-
-def _say_error(request, exc: DomainError) -> None:
-    details = "".join(f"（{m}）" for ms in exc.fields.values() for m in ms if m != exc.message)
-    messages.error(request, exc.message + details)
 
 
 class OverviewView(StaffView):

@@ -17,7 +17,8 @@ class ApplicantKind(models.TextChoices):
 class IdType(models.TextChoices):
     RESIDENT_ID = "RESIDENT_ID", "居民身份证"
     PASSPORT = "PASSPORT", "护照"
-    HMT_PERMIT = "HMT_PERMIT", "港澳台居民居住证/通行证"
+    HMT_PERMIT = "HMT_PERMIT", "港澳台居民居住证"
+    HMT_TRAVEL = "HMT_TRAVEL", "港澳台居民来往内地（大陆）通行证"
     FOREIGNER_PR = "FOREIGNER_PR", "外国人永久居留身份证"
 
 
@@ -65,6 +66,7 @@ class Case(models.Model):
     applicant_phone = models.CharField("联系电话", max_length=20, db_index=True)
     applicant_address = models.CharField("地址", max_length=255, blank=True)
     agent_name = models.CharField("代理人", max_length=64, blank=True)
+    agent_id_type = models.CharField("代理人证件类型", max_length=14, choices=IdType.choices, blank=True)
     agent_id_number = models.CharField("代理人证件号码", max_length=32, blank=True)
     agent_phone = models.CharField("代理人电话", max_length=20, blank=True)
     agent_authorization = models.CharField("授权委托说明", max_length=255, blank=True)
@@ -208,6 +210,13 @@ class CaseEvent(models.Model):
             return Action(self.action).label
         except ValueError:
             return EVENT_LABELS.get(self.action, self.action)
+
+    def to_status_label(self) -> str:
+        """The status this step led to, in words ("" for steps that change nothing)."""
+        try:
+            return Status(self.to_status).label if self.to_status else ""
+        except ValueError:
+            return self.to_status
 
 
 EVENT_LABELS = {

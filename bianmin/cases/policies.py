@@ -58,8 +58,15 @@ def can_transition(user, case: Case, action: Action, *, acting_ids: set[int] | N
     perm = permission_for(case.status, action)
     if perm is None or not can(user, perm):
         return False
+    return may_work_on(user, case, acting_ids)
+
+
+def may_work_on(user, case: Case, acting_ids: set[int] | None = None) -> bool:
+    """Return whether the user may act on the case at all (decision 0002 §7): before acceptance any window
+    clerk of the receiving unit (not of the units above it); after acceptance the first handler's side."""
     if case.status in OPEN_BEFORE_ACCEPTANCE:
-        return True  # anyone at the window of the receiving unit may review an application
+        profile = staff_profile_of(user)
+        return profile is not None and profile.unit_id == case.unit_id
     return is_handler_side(user, case, acting_ids)
 
 

@@ -108,9 +108,12 @@ class CaseClass(models.TextChoices):
 
 
 def derive_class(*, status: str, immediate: bool, urgent: bool, deferred_materials: bool,
-                 accepted: bool) -> CaseClass:
-    """Return the case class from the facts of the case."""
-    if status in (S.NOT_ACCEPTED, S.RETURNED):
+                 accepted: bool, returned: bool = False) -> CaseClass:
+    """Return the case class from the facts of the case.
+
+    ``returned``: the case was not accepted or returned (退件) earlier. It stays a 退办件 once archived.
+    """
+    if returned or status in (S.NOT_ACCEPTED, S.RETURNED):
         return CaseClass.RETURNED
     if immediate:
         return CaseClass.IMMEDIATE

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel scan is plenty; decoding more would take gigabytes of memory
 # extension -> magic-byte prefixes
 ALLOWED = {
     "pdf": (b"%PDF-",),
@@ -48,7 +49,13 @@ def without_metadata(file):
     if ext not in ("jpg", "jpeg", "png"):
         return file
     file.seek(0)
-    with Image.open(file) as image:
+    try:
+        image = Image.open(file)
+    except Image.DecompressionBombError:
+        raise ValidationError("图片像素过多，请压缩后再上传", code="pixels") from None
+    with image:
+        if image.width * image.height > MAX_IMAGE_PIXELS:  # checked before decoding: a small file can inflate
+            raise ValidationError("图片像素过多，请压缩后再上传", code="pixels")
         image.load()
         clean = Image.new(image.mode, image.size)  # a fresh image carries no EXIF, XMP or text chunks
         if image.mode == "P" and image.getpalette():

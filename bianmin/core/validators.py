@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -15,10 +16,17 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
+# ASCII digits only ([0-9], not \d, which also matches other scripts' digits); full-width input typed through a
+# Chinese input method is folded to ASCII first (``_folded``).
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE_RE = re.compile(r"^0[0-9]{2,3}[0-9]{7,8}$")
 _PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,17}$")
+
+
+def _folded(value: str) -> str:
+    """Return ``value`` stripped, with full-width letters, digits and signs folded to ASCII (NFKC: "１２ｘ" → "12x")."""
+    return unicodedata.normalize("NFKC", value or "").strip()
 
 
 def id_check_char(first17: str) -> str:
@@ -33,7 +41,7 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> str:
     Covers mainland IDs, HK/Macao/Taiwan residence permits and the 2023 permanent-residence card,
     which share the checksum. Unknown address codes are accepted (abolished counties stay valid).
     """
-    raw = (value or "").strip().upper()
+    raw = _folded(value).upper()
     if not _ID_RE.match(raw):
         raise ValidationError(_("身份证号码应为18位，前17位为数字，末位为数字或X"), code="format")
     try:
@@ -55,19 +63,26 @@ def credit_check_char(first17: str) -> str:
 
 def validate_credit_code(value: str) -> str:
     """Return the upper-cased unified social credit code, or raise ValidationError."""
-    raw = (value or "").strip().upper()
-    if len(raw) != 18 or any(c not in CREDIT_ALPHABET for c in raw):
-        raise ValidationError(
-            _("统一社会信用代码应为18位，由数字和大写字母组成（不含I、O、Z、S、V）"), code="format"
-        )
+    raw = validate_credit_code_format(value)
     if credit_check_char(raw[:17]) != raw[17]:
         raise ValidationError(_("统一社会信用代码校验位错误，请核对后重新输入"), code="checksum")
     return raw
 
 
+def validate_credit_code_format(value: str) -> str:
+    """Return the upper-cased code if it has 18 characters of the GB 32100 alphabet (the checksum not checked:
+    for the audited override of a 2015 pilot code), or raise ValidationError."""
+    raw = _folded(value).upper()
+    if len(raw) != 18 or any(c not in CREDIT_ALPHABET for c in raw):
+        raise ValidationError(
+            _("统一社会信用代码应为18位，由数字和大写字母组成（不含I、O、Z、S、V）"), code="format"
+        )
+    return raw
+
+
 def normalise_phone(value: str) -> str:
     """Strip spaces, dashes and a +86/0086 prefix."""
-    raw = re.sub(r"[\s\-()（）]", "", value or "")
+    raw = re.sub(r"[\s\-()]", "", _folded(value))
     for prefix in ("+86", "0086"):
         if raw.startswith(prefix):
             raw = raw[len(prefix):]
@@ -92,7 +107,7 @@ def validate_phone(value: str) -> str:
 
 def validate_passport(value: str) -> str:
     """Return a passport or travel-permit number checked for format only."""
-    raw = (value or "").strip().upper()
+    raw = _folded(value).upper()
     if not _PASSPORT_RE.match(raw):
         raise ValidationError(_("证件号码格式不正确"), code="format")
     return raw

@@ -82,6 +82,18 @@ class InquiryEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def action_label(self) -> str:
+        """The step in words: 登记, 确认接收, 办结, or the outcome recorded ("处理方式：内部转办")."""
+        if self.action.startswith("OUTCOME_"):
+            try:
+                return f"处理方式：{Outcome(self.action.removeprefix('OUTCOME_')).label}"
+            except ValueError:
+                return self.action
+        return INQUIRY_EVENT_LABELS.get(self.action, self.action)
+
+
+INQUIRY_EVENT_LABELS = {"REGISTER": "登记", "ACKNOWLEDGE": "确认接收", "CLOSE": "办结"}
+
 
 class InquiryCounter(models.Model):
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.core.counters import next_value
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.core.validators import validate_phone
+from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.models import StaffProfile
 from bianmin.org.policies import staff_profile_of, visible_units
 from bianmin.org.selectors import acting_for_staff
@@ -112,13 +115,14 @@ def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **deta
                 raise DomainError.for_field("to_badge", "接收人不存在或不在本中心")
             inquiry.referred_to = acting_for_staff(target, today)  # an absent A's work goes to B
         elif outcome == Outcome.MATERIALS_PASSED:
-            materials = details.get("materials") or []
-            if not materials or any(not m.get("name") or int(m.get("count") or 0) < 1 for m in materials):
-                raise DomainError.for_field("materials", "请逐项登记代收材料的名称和份数")
+            materials = [(str(m.get("name") or "").strip(), _count(m.get("count"))) for m in
+                         details.get("materials") or []]
+            if not materials or any(not name or count is None for name, count in materials):
+                raise DomainError.for_field("materials", "请逐项登记代收材料的名称和份数（每行一项，如“户口簿 2份”）")
             target = StaffProfile.objects.filter(badge_number=details.get("to_badge") or "", is_active=True).first()
-            if target is None:
-                raise DomainError.for_field("to_badge", "请填写材料转交的经办人")
-            inquiry.materials = [{"name": m["name"], "count": int(m["count"])} for m in materials]
+            if target is None or target.unit_id != inquiry.unit_id:
+                raise DomainError.for_field("to_badge", "材料转交的经办人不存在或不在本中心")
+            inquiry.materials = [{"name": name[:128], "count": count} for name, count in materials]
             inquiry.referred_to = acting_for_staff(target, today)
         elif outcome == Outcome.REFERRED_OUTSIDE:
             if not (details.get("authority") or "").strip():
@@ -134,10 +138,15 @@ def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **deta
             inquiry.reply_check = "DUE"
         elif outcome == Outcome.ESCALATED:
             leader = StaffProfile.objects.filter(badge_number=details.get("to_badge") or "").select_related(
-                "user").first()
-            if leader is None or not can(leader.user, Perm.APPROVE):
-                raise DomainError.for_field("to_badge", "请选择要报告的领导")
+                "user", "unit").first()
+            if leader is None or not can(leader.user, Perm.APPROVE) or not inquiry.unit_path.startswith(
+                    leader.unit.path):
+                raise DomainError.for_field("to_badge", "请填写本中心或上级领导的上岗证号")
             inquiry.escalated_to = leader
+            enqueue_inapp(recipient=leader.user, kind="INQUIRY_ESCALATED", now=now,
+                          subject=f"首问{inquiry.number}报请领导处理",
+                          text=f"{inquiry.first_responder.name}将首问{inquiry.number}（{inquiry.matter[:60]}）报请您处理。",
+                          link=f"/staff/inquiries/{inquiry.number}/", cause=f"inquiry:{inquiry.number}")
         elif not note:
             raise DomainError.for_field("result", "请填写答复或说明内容")
         if outcome in CLOSING_OUTCOMES:
@@ -147,6 +156,13 @@ def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **deta
         _event(inquiry, actor, now, f"OUTCOME_{outcome}", note=note,
                data={k: v for k, v in details.items() if k != "result"})
     return inquiry
+
+
+def _count(value) -> int | None:
+    """Return a count of copies from ``2``, "2" or "2份" (1–99), or None."""
+    match = re.match(r"\s*([0-9]{1,2})\s*(份|张|本|件)?\s*$", unicodedata.normalize("NFKC", str(value or "")))
+    count = int(match.group(1)) if match else 0
+    return count if 1 <= count <= 99 else None
 
 
 def _replied(inquiry: Inquiry, now: dt.datetime) -> None:
@@ -179,8 +195,8 @@ def close_inquiry(*, actor, number: str, result: str, now: dt.datetime) -> Inqui
         inquiry = get_inquiry_for(actor, number, for_update=True)
         if inquiry.status == InquiryStatus.CLOSED:
             raise Conflict("该首问登记已办结")
-        if profile.pk not in (inquiry.first_responder_id, inquiry.referred_to_id):
-            raise Forbidden("只有首问责任人或接收人可以办结")
+        if profile.pk not in (inquiry.first_responder_id, inquiry.referred_to_id, inquiry.escalated_to_id):
+            raise Forbidden("只有首问责任人、接收人或报请处理的领导可以办结")
         inquiry.status, inquiry.result, inquiry.closed_at = InquiryStatus.CLOSED, result.strip(), now
         _replied(inquiry, now)
         inquiry.save(update_fields=["status", "result", "closed_at", "reply_check"])
@@ -189,11 +205,13 @@ def close_inquiry(*, actor, number: str, result: str, now: dt.datetime) -> Inqui
 
 
 def open_inquiries_for(user):
-    """Return the open inquiries the user answers for (as first responder or receiver), oldest first."""
+    """Return the open inquiries the user answers for (as first responder, receiver or the leader it was
+    escalated to), oldest first."""
     profile = staff_profile_of(user)
     if profile is None:
         return Inquiry.objects.none()
     from django.db.models import Q
 
-    return (Inquiry.objects.filter(Q(first_responder=profile) | Q(referred_to=profile), status=InquiryStatus.OPEN)
+    return (Inquiry.objects.filter(Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile),
+                                   status=InquiryStatus.OPEN)
             .select_related("first_responder", "referred_to").order_by("promised_reply_date", "received_at"))

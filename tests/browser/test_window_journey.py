@@ -42,7 +42,7 @@ def test_window_journey(demo_server, page):
     page.fill("#id_id_number", ID)
     page.fill("#id_phone", "13800138000")
     page.locator("select[name$=_how]").first.select_option("MISSING")
-    page.click("text=确认收件（S）")
+    page.click("text=确认收件（R）")
     assert "已收件" in page.content()
     number = page.locator("h1 small").inner_text().strip()
 

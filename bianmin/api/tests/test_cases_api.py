@@ -175,3 +175,20 @@ def test_pause_and_extension_api(client, cast, item):
     r = post(client, f"/api/v1/extensions/{ext['id']}/approve", {}, token(client, "leader"))
     assert r.status_code == 200 and r.json()["status"] == "APPROVED"
     assert r.json()["committed_deadline"] == "2026-03-30"  # 10 + 10 working days from Mon 3/2
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_bad_numbers_are_400s_naming_the_field_not_500s(client, cast, item):
+    h = token(client, "window_a")
+    bad = {**BODY, "materials": [{"material": "申请书", "copies": -1}]}
+    r = post(client, "/api/v1/cases", bad, h)
+    assert r.status_code == 400 and "materials.0.copies" in r.json()["error"]["fields"]
+    number = post(client, "/api/v1/cases", BODY, h).json()["number"]
+    r = post(client, f"/api/v1/cases/{number}/accept", {"urgent": True, "urgent_days": -5}, h)
+    assert r.status_code == 400 and "urgent_days" in r.json()["error"]["fields"]
+    post(client, f"/api/v1/cases/{number}/accept", {}, h)
+    fee = item.fees.get()
+    r = post(client, f"/api/v1/cases/{number}/fees", {"fee": fee.pk, "amount": "10.004", "receipt_number": "R1"}, h)
+    assert r.status_code == 400 and "amount" in r.json()["error"]["fields"]
+    r = post(client, f"/api/v1/cases/{number}/fees", {"fee": fee.pk, "amount": 10, "receipt_number": "R1"}, h)
+    assert r.status_code == 200, r.content  # a JSON number is a fine amount

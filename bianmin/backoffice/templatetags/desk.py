@@ -33,7 +33,7 @@ def desk_case_rows(context, cases) -> SafeString:
     case_url = context["case_url"]
     urgent = format_html(' <span class="badge">{}</span>', gettext("急"))
     provisional = format_html(' <span class="badge">{}</span>', gettext("暂定"))
-    changed_label, acting_label = gettext("期限已重新核定"), gettext("B角代办")
+    changed_label, acting_label = gettext("期限已重新核定"), gettext("外出，由我代办")
     rows = []
     for c in cases:
         warning = str(c.warning).lower()

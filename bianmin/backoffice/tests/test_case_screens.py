@@ -211,3 +211,60 @@ def test_workbench_tables_escape_what_applicants_typed(client, cast, item):
     assert "赵&quot;六&#x27;" in page  # my cases
     assert f'href="/staff/cases/{accepted.number}/"' in page and f'href="/staff/cases/{queued.number}/"' in page
     assert "<script>问" not in page and "&lt;script&gt;问" in page  # open inquiries
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_failed_receipt_keeps_the_materials_as_entered_and_a_resent_form_receives_once(client, cast, item):
+    login(client, cast["window_a"])
+    page = client.get("/staff/cases/new/", {"item": "SP-01"}).content.decode()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    plan = item.materials.get(name="场所平面图")
+    data = receive_form(item, token=token, id_number="110105194912310021")
+    del data[f"m{plan.pk}_ok"]
+    data.update({f"m{plan.pk}_copies": "3", f"m{plan.pk}_problem": "未标功能分区", f"m{plan.pk}_how": "ELECTRONIC"})
+    page = client.post("/staff/cases/new/", data).content.decode()
+    row = page.split(f'name="m{plan.pk}_how"')[1].split("</tr>")[0]
+    assert '<option value="ELECTRONIC" selected>' in row and 'value="3"' in row and 'value="未标功能分区"' in row
+    assert f'name="m{plan.pk}_ok" checked' not in row and f'name="m{plan.pk}_ok"' in row
+    assert f'name="token" value="{token}"' in page  # the same form keeps its token
+    data["id_number"] = ID
+    first = client.post("/staff/cases/new/", data)
+    again = client.post("/staff/cases/new/", data)  # the back button and a second click
+    assert Case.objects.count() == 1 and first["Location"] == again["Location"]
+    assert "没有重复收件" in client.get(again["Location"]).content.decode()
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_histories_and_home_speak_chinese(client, cast, item):
+    login(client, cast["window_a"])
+    r = client.post("/staff/cases/new/", receive_form(item))
+    page = client.get(r["Location"]).content.decode()
+    history = page.split("办理过程")[1]
+    assert "已收件" in history and "RECEIVED" not in history
+    home = client.get("/staff/").content.decode()
+    assert "后续版本" not in home and "我的办件" in home and "收件" in home
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_the_case_page_shows_who_acts_for_an_absent_first_handler(client, cast, item):
+    from bianmin.org.models import Absence
+
+    login(client, cast["window_a"])
+    r = client.post("/staff/cases/new/", receive_form(item))
+    client.post(r["Location"], {"action": "accept"})
+    Absence.objects.create(staff=cast["window_a"].staff_profile, start_date=dt.date(2026, 3, 2),
+                           end_date=dt.date(2026, 3, 3), kind="TRAINING")
+    login(client, cast["window_b"])
+    page = client.get(r["Location"]).content.decode()
+    assert "由B角代办：window_b姓名" in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_supervisors_read_inquiries_but_only_the_people_involved_may_close_them(client, cast):
+    login(client, cast["window_a"])
+    client.post("/staff/inquiries/new/", {"channel": "WINDOW", "matter": "咨询材料"})
+    inquiry = Inquiry.objects.get()
+    login(client, cast["supervisor"])
+    page = client.get(f"/staff/inquiries/{inquiry.number}/")
+    assert page.status_code == 200 and 'value="close"' not in page.content.decode()
+    assert "登记" in page.content.decode() and "REGISTER" not in page.content.decode()

@@ -134,10 +134,13 @@ def request_extension(*, actor, number: str, reason: str, now: dt.datetime) -> E
 def _decide_extension(actor, extension_id: int, approve: bool, note: str, now: dt.datetime) -> Extension:
     require(actor, Perm.APPROVE)
     extension = Extension.objects.select_related("case").filter(pk=extension_id).first()
-    if extension is None:
-        raise NotFound("延期申请不存在")
     with audited_atomic():
-        case = locked_case(actor, extension.case.number)  # NotFound outside the leader's units
+        try:
+            if extension is None:
+                raise NotFound("")
+            case = locked_case(actor, extension.case.number)  # NotFound outside the leader's units
+        except NotFound:
+            raise NotFound("延期申请不存在") from None  # the same answer whether missing or out of scope
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
         if extension.status != ExtensionStatus.PENDING:
             raise Conflict("该延期申请已处理")

@@ -18,9 +18,9 @@ from bianmin.org.selectors import absent_staff_ids
 from bianmin.workdays.selectors import get_calendar
 
 from ..models import Case, CaseCounter, CaseEvent, Notice, NoticeCounter
-from ..policies import get_case_for, require_transition
+from ..policies import get_case_for, may_work_on, require_transition
 from ..warnings import yellow_threshold
-from ..workflow import Action, derive_class, next_status
+from ..workflow import Action, CaseClass, derive_class, next_status
 
 QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
@@ -78,6 +78,14 @@ def acting_ids_for(case: Case, on_date: dt.date) -> set[int]:
                .values_list("b_staff_id", flat=True))
 
 
+def require_case_worker(actor, case: Case, today: dt.date) -> None:
+    """Raise Forbidden unless the actor may work on the case (``policies.may_work_on``: the receiving unit's
+    window before acceptance, the first handler or their acting B after it)."""
+    if not may_work_on(actor, case, acting_ids_for(case, today)):
+        raise Forbidden("只有首办负责人（或其B角）才能办理该办件" if case.accepted_at
+                        else "只有收件单位的窗口人员才能审查该申请")
+
+
 def new_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: str = "", to_status: str = "",
               opinion: str = "", data: dict | None = None) -> CaseEvent:
     """Return an unsaved step of the case history (for ``bulk_create``)."""
@@ -97,9 +105,11 @@ def add_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: 
 
 
 def refresh_class(case: Case) -> None:
-    """Recompute the derived case class from the case's facts."""
+    """Recompute the derived case class from the case's facts (a 退办件 stays one: nothing leads out of
+    NOT_ACCEPTED or RETURNED but archiving)."""
     case.case_class = derive_class(status=case.status, immediate=case.immediate, urgent=case.urgent,
-                                   deferred_materials=case.deferred_materials, accepted=case.accepted_at is not None)
+                                   deferred_materials=case.deferred_materials, accepted=case.accepted_at is not None,
+                                   returned=case.case_class == CaseClass.RETURNED)
 
 
 def _sms_text(case: Case, action: Action) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
@@ -15,8 +16,8 @@ from bianmin.core.errors import Conflict, DomainError
 from bianmin.core.uploads import validate_upload, without_metadata
 
 from ..models import CaseFile, Comment, FeePayment
-from ..workflow import Status
-from .core import add_event, locked_case
+from ..workflow import CLOSED, Status
+from .core import add_event, locked_case, require_case_worker
 
 MAX_FILES_PER_CASE = 20
 MAX_BYTES_PER_CASE = 100 * 1024 * 1024
@@ -27,15 +28,18 @@ def record_fee(*, actor, number: str, fee_id: int, amount: str | Decimal, receip
     """Record a payment; only a fee of the pinned version at its listed amount (0 when waivable) is accepted."""
     require(actor, Perm.HANDLE_CASES)
     try:
-        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+        value = Decimal(str(amount).strip())
     except (InvalidOperation, ValueError):
-        raise DomainError.for_field("amount", "金额格式不正确") from None
+        value = None
+    if value is None or not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        raise DomainError.for_field("amount", "金额格式不正确：应为元，最多两位小数")  # never rounded to a fee
     if not receipt_number.strip():
         raise DomainError.for_field("receipt_number", "请填写票据号")
     with audited_atomic():
         case = locked_case(actor, number)
         if case.status in (Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.RETURNED):
             raise Conflict("该办件已终止，不能收费")
+        require_case_worker(actor, case, timezone.localtime(now).date())
         fee = case.item_version.fees.filter(pk=fee_id).first()
         if fee is None:
             raise DomainError.for_field("fee", "该事项的收费标准中没有此收费项目，不得收取")
@@ -80,6 +84,9 @@ def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: 
         raise DomainError.for_field("file", "图片文件已损坏，无法读取") from None
     with audited_atomic():
         case = locked_case(actor, number)
+        if case.status in CLOSED:
+            raise Conflict("办件已办结或终止，不能再上传材料")
+        require_case_worker(actor, case, timezone.localtime(now).date())
         files = list(case.files.values_list("size", flat=True))
         if len(files) >= MAX_FILES_PER_CASE:
             raise DomainError.for_field("file", "每个办件最多上传20个文件")

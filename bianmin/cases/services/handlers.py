@@ -32,9 +32,11 @@ def request_transfer(*, actor, number: str, to_badge: str, reason: str, now: dt.
             raise Forbidden("只有首办负责人（或其B角）可以申请移交")
         target = (StaffProfile.objects.select_related("unit", "user")
                   .filter(badge_number=to_badge, is_active=True, user__is_active=True).first())
-        network = "/" + case.unit_path.strip("/").split("/")[0] + "/"
-        if target is None or not target.unit.path.startswith(network) or not can(target.user, Perm.HANDLE_CASES):
-            raise DomainError.for_field("to_badge", "接收人不存在或不能办理办件")
+        # The receiver must be able to see the case: staff of its unit or of a unit above it.
+        if target is None or not case.unit_path.startswith(target.unit.path) or not can(target.user,
+                                                                                        Perm.HANDLE_CASES):
+            raise DomainError.for_field(
+                "to_badge", "接收人不存在、不能办理办件或看不到该办件（只能移交给本单位或上级单位的窗口人员）")
         target = acting_for_staff(target, timezone.localtime(now).date())
         if target.pk == case.first_handler_id:
             raise DomainError.for_field("to_badge", "接收人就是当前首办负责人")
@@ -53,9 +55,12 @@ def _decide(actor, transfer_id: int, now: dt.datetime, approve: bool, note: str)
     require(actor, Perm.APPROVE)
     with audited_atomic():
         transfer = Transfer.objects.select_related("case", "to_handler").filter(pk=transfer_id).first()
-        if transfer is None:
-            raise NotFound("移交申请不存在")
-        case = locked_case(actor, transfer.case.number)  # scope check: NotFound outside the leader's units
+        try:
+            if transfer is None:
+                raise NotFound("")
+            case = locked_case(actor, transfer.case.number)  # scope check: NotFound outside the leader's units
+        except NotFound:
+            raise NotFound("移交申请不存在") from None  # the same answer whether missing or out of scope
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if transfer.status != TransferStatus.PENDING:
             raise Conflict("该移交申请已处理")

@@ -30,7 +30,7 @@ from ..models import (
     RefusedSupplement,
     SupplementLine,
 )
-from ..workflow import Action, Status
+from ..workflow import Action, Status, next_status
 from .core import (
     actor_profile,
     add_event,
@@ -65,6 +65,26 @@ class _Errors:
             raise DomainError(message, fields=self.fields)
 
 
+# Identity documents sharing the GB 11643 checksum; the others (passports, travel permits) are checked for format.
+CHECKSUM_ID_TYPES = (IdType.RESIDENT_ID, IdType.HMT_PERMIT, IdType.FOREIGNER_PR)
+
+
+def _clean_id(prefix: str, data: dict[str, Any], errors: _Errors, today: dt.date) -> tuple[str, str]:
+    """Return the ID type and the normalised number of ``data`` (an applicant or an agent), errors named
+    ``<prefix>.id_type`` / ``<prefix>.id_number``."""
+    id_type = data.get("id_type") or IdType.RESIDENT_ID
+    raw = data.get("id_number") or ""
+    if id_type not in IdType.values:
+        errors.add(f"{prefix}.id_type", "证件类型无效")
+    elif not raw.strip():
+        errors.add(f"{prefix}.id_number", "请填写证件号码")
+    elif id_type in CHECKSUM_ID_TYPES:
+        raw = errors.check(f"{prefix}.id_number", v.validate_resident_id, raw, today=today)
+    else:
+        raw = errors.check(f"{prefix}.id_number", v.validate_passport, raw)
+    return id_type, raw
+
+
 def _clean_applicant(data: dict[str, Any], errors: _Errors, today: dt.date) -> dict[str, Any]:
     kind = data.get("kind") or ApplicantKind.PERSON
     out: dict[str, Any] = {"applicant_kind": kind}
@@ -75,16 +95,7 @@ def _clean_applicant(data: dict[str, Any], errors: _Errors, today: dt.date) -> d
     out["applicant_phone"] = errors.check("applicant.phone", v.validate_phone, data.get("phone") or "")
     out["applicant_address"] = (data.get("address") or "").strip()[:255]
     if kind == ApplicantKind.PERSON:
-        id_type = data.get("id_type") or IdType.RESIDENT_ID
-        if id_type not in IdType.values:
-            errors.add("applicant.id_type", "证件类型无效")
-        raw = data.get("id_number") or ""
-        if not raw.strip():
-            errors.add("applicant.id_number", "请填写证件号码")
-        elif id_type in (IdType.RESIDENT_ID, IdType.HMT_PERMIT, IdType.FOREIGNER_PR):
-            raw = errors.check("applicant.id_number", v.validate_resident_id, raw, today=today)
-        else:
-            raw = errors.check("applicant.id_number", v.validate_passport, raw)
+        id_type, raw = _clean_id("applicant", data, errors, today)
         out.update(applicant_id_type=id_type, applicant_id_number=raw)
     elif kind == ApplicantKind.ORGANISATION:
         code = data.get("credit_code") or ""
@@ -92,9 +103,10 @@ def _clean_applicant(data: dict[str, Any], errors: _Errors, today: dt.date) -> d
         try:
             code = v.validate_credit_code(code)
         except ValidationError as exc:
-            if not (override and len(code.strip()) == 18):
+            if exc.code == "checksum" and override:  # a 2015 pilot code: the checksum alone may be overridden
+                code = v.validate_credit_code_format(code)
+            else:
                 errors.add("applicant.credit_code", exc.messages[0])
-            code = code.strip().upper()
         out.update(applicant_credit_code=code, applicant_legal_rep=(data.get("legal_rep") or "").strip()[:64],
                    applicant_contact=(data.get("contact") or "").strip()[:64])
         if not out["applicant_legal_rep"]:
@@ -108,9 +120,9 @@ def _clean_applicant(data: dict[str, Any], errors: _Errors, today: dt.date) -> d
 def _clean_agent(data: dict[str, Any] | None, errors: _Errors, today: dt.date) -> dict[str, Any]:
     if not data or not any((data.get(k) or "").strip() for k in ("name", "id_number", "phone")):
         return {}
-    out = {"agent_name": (data.get("name") or "").strip()[:64],
-           "agent_id_number": errors.check("agent.id_number", v.validate_resident_id, data.get("id_number") or "",
-                                           today=today),
+    id_type, id_number = _clean_id("agent", data, errors, today)
+    out = {"agent_name": (data.get("name") or "").strip()[:64], "agent_id_type": id_type,
+           "agent_id_number": id_number,
            "agent_phone": errors.check("agent.phone", v.validate_phone, data.get("phone") or ""),
            "agent_authorization": (data.get("authorization") or "").strip()[:255]}
     if not out["agent_name"]:
@@ -118,6 +130,24 @@ def _clean_agent(data: dict[str, Any] | None, errors: _Errors, today: dt.date) -
     if not out["agent_authorization"]:
         errors.add("agent.authorization", "代理办理须有授权委托书，请填写授权说明")
     return out
+
+
+MAX_COPIES = 99
+
+
+def _copies(row: dict[str, Any], i: int, name: str, errors: _Errors) -> int | None:
+    """Return the row's number of copies (None when not given), or record an error naming the material."""
+    value = row.get("copies")
+    if value in (None, ""):
+        return None
+    try:
+        copies = int(str(value).strip())
+    except ValueError:
+        copies = -1
+    if not 0 <= copies <= MAX_COPIES:
+        errors.add(f"materials.{i}.copies", f"“{name}”的份数应为0至{MAX_COPIES}的整数")
+        return None
+    return copies
 
 
 def _checklist(version: ItemVersion, given: list[dict[str, Any]], errors: _Errors) -> list[CaseMaterial]:
@@ -135,7 +165,8 @@ def _checklist(version: ItemVersion, given: list[dict[str, Any]], errors: _Error
         how = row.get("received_as") or MaterialReceipt.PAPER
         if how not in MaterialReceipt.values:
             errors.add(f"materials.{i}.received_as", "收取方式应为 PAPER、ELECTRONIC、SHARED 或 MISSING")
-        chosen[material.pk] = {**row, "received_as": how}
+        copies = _copies(row, i, material.name, errors)
+        chosen[material.pk] = {**row, "received_as": how, "copies": copies}
     lines = []
     for m in materials:
         row = chosen.get(m.pk)
@@ -147,7 +178,7 @@ def _checklist(version: ItemVersion, given: list[dict[str, Any]], errors: _Error
         if acceptable is None:
             acceptable = how != MaterialReceipt.MISSING or m.necessity == Necessity.OPTIONAL
         lines.append(CaseMaterial(material=m, name=m.name, standard=m.standard, necessity=m.necessity,
-                                  received_as=how, copies=int(row.get("copies") or (0 if how == "MISSING" else 1)),
+                                  received_as=how, copies=row.get("copies") or (0 if how == "MISSING" else 1),
                                   acceptable=bool(acceptable), problem=(row.get("problem") or "")[:255]))
     return lines
 
@@ -220,7 +251,10 @@ def update_materials(*, actor, number: str, materials: list[dict[str, Any]], now
                     continue
                 line.received_as = row["received_as"]
             if "copies" in row:
-                line.copies = int(row["copies"])
+                copies = _copies(row, i, line.name, errors)
+                if copies is None:
+                    continue
+                line.copies = copies
             acceptable = row.get("acceptable")
             line.acceptable = line.received_as != MaterialReceipt.MISSING if acceptable is None else bool(acceptable)
             line.problem = (row.get("problem") or "")[:255]
@@ -235,14 +269,26 @@ def update_materials(*, actor, number: str, materials: list[dict[str, Any]], now
     return case
 
 
-def fix_on_spot(*, actor, number: str, note: str, now: dt.datetime) -> Case:
-    """Record errors corrected on the spot (Art. 32 (3))."""
+def fix_on_spot(*, actor, number: str, note: str, now: dt.datetime, materials: list[str] | tuple = ()) -> Case:
+    """Record errors corrected on the spot (Art. 32 (3)); the ``materials`` named (checklist lines) are
+    acceptable from now on, so the application can be accepted without a 补正 notice."""
     if not note.strip():
         raise DomainError.for_field("note", "请说明当场更正的内容")
     with audited_atomic():
         case = locked_case(actor, number)
+        lines = {line.name: line for line in case.materials.all()}
+        unknown = [name for name in materials if name not in lines]
+        if unknown:
+            raise DomainError.for_field("materials", f"“{'、'.join(unknown)}”不在该办件的材料清单中")
+        corrected = [lines[name] for name in dict.fromkeys(materials)]
         case = transition(case, actor=actor, action=Action.FIX_ON_SPOT, now=now, opinion=note.strip(),
-                          changes={"intake_outcome": IntakeOutcome.FIXED_ON_SPOT})
+                          changes={"intake_outcome": IntakeOutcome.FIXED_ON_SPOT},
+                          data={"materials": [line.name for line in corrected]})
+        for line in corrected:
+            line.acceptable, line.problem = True, ""
+            if line.received_as == MaterialReceipt.MISSING:
+                line.received_as = MaterialReceipt.PAPER
+        CaseMaterial.objects.bulk_update(corrected, ["acceptable", "problem", "received_as"])
     return case
 
 
@@ -319,11 +365,18 @@ def serve_supplement_notice(*, actor, number: str, now: dt.datetime, justificati
 
 
 def resubmit(*, actor, number: str, materials: list[dict[str, Any]], now: dt.datetime) -> Case:
-    """Record the corrected materials and put the application back for review."""
-    if materials:
-        update_materials(actor=actor, number=number, materials=materials, now=now, after_notice=True)
+    """Record the corrected materials and put the application back for review.
+
+    One transaction: a refused resubmission (wrong status, no permission) leaves the checklist untouched, so
+    nothing can be marked as supplied after the notice without the resubmission itself.
+    """
     with audited_atomic():
         case = locked_case(actor, number)
+        if next_status(case.status, Action.RESUBMIT) is None:
+            raise Conflict(f"办件当前状态为“{case.get_status_display()}”，不能执行“{Action.RESUBMIT.label}”")
+        if not materials:
+            raise DomainError.for_field("materials", "请勾选申请人补正后提交的材料")
+        update_materials(actor=actor, number=number, materials=materials, now=now, after_notice=True)
         return transition(case, actor=actor, action=Action.RESUBMIT, now=now,
                           data={"materials": [str(m.get("material") or m.get("name")) for m in materials]})
 

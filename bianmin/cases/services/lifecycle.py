@@ -76,15 +76,22 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
         deferred = _check_materials(case)
         v = case.item_version
         if urgent:
+            if v.committed_limit == 0:
+                raise DomainError.for_field("urgent_days", "该事项承诺时限为0，无需按急办件缩短")
             if urgent_days is None:
-                urgent_days = max(1, math.ceil(v.committed_limit / 2)) if v.committed_limit else 0
-            if urgent_days > v.committed_limit:
-                raise DomainError.for_field("urgent_days", f"急办时限不能长于承诺时限（{v.committed_limit}天）")
+                urgent_days = max(1, math.ceil(v.committed_limit / 2)) if v.committed_limit > 1 else 0
+            if not 0 <= urgent_days < v.committed_limit:
+                raise DomainError.for_field(
+                    "urgent_days", f"急办时限应短于承诺时限（{v.committed_limit}天），且不能为负数")
         else:
             urgent_days = None
         today = timezone.localtime(now).date()
         calendar = get_calendar(case.unit.region)
-        committed, legal, provisional = deadlines_for(case, today, urgent_days=urgent_days, calendar=calendar)
+        # Past the 5-working-day intake deadline with no 补正 notice served, the law deems the application
+        # accepted on receipt (as apply_deemed_acceptance does): the limits run from the receipt date.
+        late = bool(case.intake_deadline and today > case.intake_deadline)
+        start = timezone.localtime(case.received_at).date() if late else today
+        committed, legal, provisional = deadlines_for(case, start, urgent_days=urgent_days, calendar=calendar)
         transition(case, actor=actor, action=Action.ACCEPT, now=now,
                    changes={"accepted_at": now, "accepted_by": profile, "first_handler": profile, "urgent": urgent,
                             "intake_deadline": None,
@@ -92,7 +99,8 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
                             "deferred_materials": bool(deferred), "intake_outcome": IntakeOutcome.ACCEPTED,
                             "committed_deadline": committed, "legal_deadline": legal,
                             "deadline_provisional": provisional},
-                   data={"urgent_days": urgent_days, "deferred": deferred})
+                   data={"urgent_days": urgent_days, "deferred": deferred,
+                         **({"counted_from_receipt": str(start)} if late else {})})
         contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
                     (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
         if deferred:
@@ -110,17 +118,27 @@ def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_numb
         v = case.item_version
         if v.default_class != ItemClass.IMMEDIATE and v.committed_limit != 0:
             raise Conflict("该事项不是即办件，请按承诺件受理")
-        _check_materials(case)
+        deferred = _check_materials(case)
         today = timezone.localtime(now).date()
-        committed, legal, provisional = deadlines_for(case, today, urgent_days=None)
+        calendar = get_calendar(case.unit.region)
+        committed, legal, provisional = deadlines_for(case, today, urgent_days=None, calendar=calendar)
         transition(case, actor=actor, action=Action.ACCEPT_IMMEDIATE, now=now,
                    changes={"accepted_at": now, "accepted_by": profile, "first_handler": profile, "immediate": True,
                             "intake_deadline": None, "committed_days": v.committed_limit,
+                            "deferred_materials": bool(deferred),
                             "intake_outcome": IntakeOutcome.IMMEDIATE, "committed_deadline": committed,
                             "legal_deadline": legal, "deadline_provisional": provisional, "decided_at": now,
                             "outcome": DecisionOutcome.GRANTED, "certificate_name": v.result_name,
-                            "certificate_number": certificate_number.strip()[:64]})
-        issue_notice(case, kind=NoticeKind.RECEIPT, actor=actor, now=now, content=receipt_content(case, actor, now))
+                            "certificate_number": certificate_number.strip()[:64]},
+                   data={"deferred": deferred})
+        # Art. 32: acceptance is confirmed in writing, also when the matter is completed on the spot; a material
+        # accepted under 容缺 still gets its 补办件 notice.
+        contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
+                    (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
+        if deferred:
+            due = calendar.add_workdays(today, DEFERRED_DUE_WORKING_DAYS).date
+            contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, due)))
+        issue_notices(case, contents=contents, actor=actor, now=now)
     return case
 
 

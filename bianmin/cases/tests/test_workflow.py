@@ -140,7 +140,8 @@ u = "window_a"  # every service call below acts as the first handler
 DO = {
     Action.FIX_ON_SPOT: lambda c, n: svc.fix_on_spot(actor=c[u], number=n, note="日期笔误", now=MONDAY),
     Action.SERVE_SUPPLEMENT: _supplement,
-    Action.RESUBMIT: lambda c, n: svc.resubmit(actor=c[u], number=n, materials=[], now=MONDAY),
+    Action.RESUBMIT: lambda c, n: svc.resubmit(actor=c[u], number=n, materials=[{"material": "申请书"}],
+                                               now=MONDAY),
     Action.ACCEPT: lambda c, n: svc.accept_case(actor=c[u], number=n, now=MONDAY),
     Action.ACCEPT_IMMEDIATE: lambda c, n: svc.accept_immediately(actor=c[u], number=n, now=MONDAY),
     Action.DEEM_ACCEPTED: lambda c, n: svc.apply_deemed_acceptance(now=MONDAY + dt.timedelta(days=30)),

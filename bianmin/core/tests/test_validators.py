@@ -173,3 +173,20 @@ def test_phone_invalid(value):
     with pytest.raises(ValidationError) as excinfo:
         validate_phone(value)
     assert "电话号码格式不正确" in message(excinfo)
+
+
+def test_full_width_input_is_folded_to_ascii():
+    assert validate_resident_id("１１０１０５１９４９１２３１００２ｘ") == "11010519491231002X"
+    assert validate_phone("１３８－０００１－１１１１") == "13800011111"
+    assert validate_credit_code("９１３５０１００Ｍ０００１００Ｙ４３") == "91350100M000100Y43"
+
+
+@pytest.mark.parametrize("value", [
+    "٤٤٠٥٢٤١٨٨٠٠١٠١٠٠١٤",  # Arabic-Indic digits: "digits" to \\d, not to GB 11643
+    "४४०५२४१८८००१०१००१४",  # Devanagari
+])
+def test_digits_of_other_scripts_are_refused(value):
+    with pytest.raises(ValidationError):
+        validate_resident_id(value)
+    with pytest.raises(ValidationError):
+        validate_phone(value[:11])

@@ -117,3 +117,53 @@ def test_scope_and_roles(cast):
         register(cast, who="auditor")
     with pytest.raises(Forbidden):
         svc.record_outcome(actor=cast["window_b"], number=number, outcome=Outcome.ANSWERED, result="x", now=MONDAY)
+
+
+def test_an_escalated_inquiry_reaches_the_leader_who_may_close_it(cast):
+    from bianmin.notifications.models import Message
+
+    number = register(cast).number
+    svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.ESCALATED, to_badge="B-leader",
+                       now=MONDAY)
+    assert [i.number for i in svc.open_inquiries_for(cast["leader"])] == [number]
+    message = Message.objects.get(recipient=cast["leader"], kind="INQUIRY_ESCALATED")
+    assert number in message.subject and message.link == f"/staff/inquiries/{number}/"
+    with pytest.raises(Forbidden):
+        svc.close_inquiry(actor=cast["window_b"], number=number, result="x", now=MONDAY)
+    inquiry = svc.close_inquiry(actor=cast["leader"], number=number, result="已协调县税务局答复", now=MONDAY)
+    assert inquiry.status == InquiryStatus.CLOSED
+
+
+def test_an_inquiry_is_escalated_only_to_a_leader_above_it(cast, django_user_model):
+    from bianmin.accounts.roles import Role
+    from conftest import make_user
+
+    make_user(django_user_model, "town_leader", Role.LEADER, cast["town_window"].staff_profile.unit,
+              badge="B-town_leader")
+    with pytest.raises(DomainError) as exc:
+        svc.record_outcome(actor=cast["window_a"], number=register(cast).number, outcome=Outcome.ESCALATED,
+                           to_badge="B-town_leader", now=MONDAY)
+    assert "to_badge" in exc.value.fields
+
+
+@pytest.mark.parametrize("count,expected", [("2份", 2), ("２", 2), (" 3 张", 3), (1, 1)])
+def test_material_counts_are_read_as_clerks_write_them(cast, count, expected):
+    inquiry = svc.record_outcome(actor=cast["window_a"], number=register(cast).number,
+                                 outcome=Outcome.MATERIALS_PASSED, materials=[{"name": "户口簿", "count": count}],
+                                 to_badge="B-window_b", now=MONDAY)
+    assert inquiry.materials == [{"name": "户口簿", "count": expected}]
+
+
+@pytest.mark.parametrize("count", ["两份", "", "0", "100", None])
+def test_material_counts_that_are_not_counts_name_the_field(cast, count):
+    with pytest.raises(DomainError) as exc:
+        svc.record_outcome(actor=cast["window_a"], number=register(cast).number, outcome=Outcome.MATERIALS_PASSED,
+                           materials=[{"name": "户口簿", "count": count}], to_badge="B-window_b", now=MONDAY)
+    assert "materials" in exc.value.fields
+
+
+def test_materials_are_passed_only_inside_the_center(cast):
+    with pytest.raises(DomainError) as exc:
+        svc.record_outcome(actor=cast["window_a"], number=register(cast).number, outcome=Outcome.MATERIALS_PASSED,
+                           materials=[{"name": "户口簿", "count": 1}], to_badge="B-town_window", now=MONDAY)
+    assert "to_badge" in exc.value.fields

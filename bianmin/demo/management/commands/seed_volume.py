@@ -186,7 +186,7 @@ class Command(BaseCommand):
                 committed_days=version.committed_limit if accepted else None, yellow_on=yellow_on,
                 warning_level=warning or "",
                 case_class=derive_class(status=final, immediate=immediate, urgent=False, deferred_materials=False,
-                                        accepted=accepted))
+                                        accepted=accepted, returned="NOT_ACCEPTED" in path or "RETURNED" in path))
             cases.append(case)
             plans.append((path, handler, version))
             extras.append((pause, extension, overdue, rng.random() < 0.0005))
