@@ -253,7 +253,7 @@ def _run(action: str, user, number: str, post) -> str:
 
 
 class CaseDetailView(StaffView):
-    def get(self, request, number: str):
+    def get(self, request, number: str, revealed: dict[str, str] | None = None):
         try:
             case = with_warning(case_detail_for(request.user, number), today())
         except NotFound:
@@ -275,14 +275,29 @@ class CaseDetailView(StaffView):
             "extension": extension,
             "can_clock": handler_side and case.status in ("ACCEPTED", "IN_PROGRESS"),
             "procedures": [(c, SpecialProcedure(c).label) for c in case.item_version.special_procedures or []
-                           if c in SpecialProcedure.values], "id_masked": mask_id_staff(case.applicant_id_number),
-            "phone_masked": mask_phone(case.applicant_phone), "decide_form": DecideForm(),
+                           if c in SpecialProcedure.values],
+            "id_masked": (revealed or {}).get("id_number") or mask_id_staff(case.applicant_id_number),
+            "phone_masked": (revealed or {}).get("phone") or mask_phone(case.applicant_phone),
+            "revealed": bool(revealed), "decide_form": DecideForm(),
             "deliver_form": DeliverForm(), "fees": case.item_version.fees.all(),
             "is_open": case.status not in ("DECIDED", "DELIVERED", "ARCHIVED", "NOT_ACCEPTED", "WITHDRAWN",
                                            "RETURNED")})
 
     def post(self, request, number: str):
         action = request.POST.get("action", "")
+        if action == "reveal":  # shown on this response only: never stored in the session or a message
+            field = request.POST.get("field", "")
+            try:
+                value = svc.reveal_personal_data(actor=request.user, number=number, field=field,
+                                                 reason=request.POST.get("reason", ""), now=now())
+            except NotFound:
+                raise Http404 from None
+            except DomainError as exc:
+                say_error(request, exc)
+                return redirect("backoffice:case", number=number)
+            response = self.get(request, number, revealed={field: value})
+            response["Cache-Control"] = "no-store"
+            return response
         post = request.POST.copy()
         post.files = request.FILES
         try:
@@ -387,19 +402,25 @@ MATERIAL_LINE = re.compile(r"^(.+?)\s*(?:([0-9]+)\s*[份张本件]?)?$")
 class InquiryDetailView(StaffView):
     permission = (Perm.HANDLE_INQUIRIES, Perm.SUPERVISE)  # supervisors read; the services decide who acts
 
-    def get(self, request, number: str, form=None):
+    def get(self, request, number: str, form=None, phone: str = ""):
         try:
             inquiry = inq.get_inquiry_for(request.user, number)
         except NotFound:
             raise Http404 from None
         return render(request, "backoffice/inquiry_detail.html", {
             "i": inquiry, "events": inquiry.events.select_related("actor"), "form": form or OutcomeForm(),
-            "phone_masked": mask_phone(inquiry.phone), "outcomes": Outcome,
+            "phone_masked": phone or mask_phone(inquiry.phone), "revealed": bool(phone), "outcomes": Outcome,
             "closers": {p.user_id for p in (inquiry.first_responder, inquiry.referred_to, inquiry.escalated_to) if p}})
 
     def post(self, request, number: str):
         step = request.POST.get("step")
         try:
+            if step == "reveal":  # shown on this response only
+                phone = inq.reveal_phone(actor=request.user, number=number, reason=request.POST.get("reason", ""),
+                                         now=now())
+                response = self.get(request, number, phone=phone)
+                response["Cache-Control"] = "no-store"
+                return response
             if step == "acknowledge":
                 inq.acknowledge_referral(actor=request.user, number=number, now=now())
             elif step == "close":

@@ -215,3 +215,14 @@ def open_inquiries_for(user):
     return (Inquiry.objects.filter(Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile),
                                    status=InquiryStatus.OPEN)
             .select_related("first_responder", "referred_to").order_by("promised_reply_date", "received_at"))
+
+
+def reveal_phone(*, actor, number: str, reason: str, now: dt.datetime) -> str:
+    """Return the caller's full phone number for a call back (audited with the reason, SECURITY.md)."""
+    if len(reason.strip()) < 2:
+        raise DomainError.for_field("reason", "请写明查看完整电话的理由（如“回电答复”）")
+    with audited_atomic():
+        inquiry = get_inquiry_for(actor, number)
+        record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"查看首问{inquiry.number}来电人的完整电话",
+               actor=actor, obj=inquiry, now=now, data={"field": "phone", "reason": reason.strip()[:200]})
+    return inquiry.phone

@@ -268,3 +268,38 @@ def test_supervisors_read_inquiries_but_only_the_people_involved_may_close_them(
     page = client.get(f"/staff/inquiries/{inquiry.number}/")
     assert page.status_code == 200 and 'value="close"' not in page.content.decode()
     assert "登记" in page.content.decode() and "REGISTER" not in page.content.decode()
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_full_phone_or_id_is_shown_once_for_a_reason_and_audited(client, cast, item):
+    from bianmin.audit.models import AuditEntry
+
+    login(client, cast["window_a"])
+    r = client.post("/staff/cases/new/", receive_form(item))
+    url = r["Location"]
+    page = client.get(url).content.decode()
+    assert "13800138000" not in page and "查看完整号码" in page
+    refused = client.post(url, {"action": "reveal", "field": "phone", "reason": ""}, follow=True)
+    assert "13800138000" not in refused.content.decode() and "理由" in refused.content.decode()
+    shown = client.post(url, {"action": "reveal", "field": "id_number", "reason": "核对身份"})
+    assert shown.status_code == 200 and ID in shown.content.decode() and shown["Cache-Control"] == "no-store"
+    entry = AuditEntry.objects.get(action="PERSONAL_DATA_VIEW")
+    assert entry.data == {"field": "id_number", "reason": "核对身份"} and entry.actor == cast["window_a"]
+    assert ID not in client.get(url).content.decode()  # masked again on the next view
+    login(client, cast["town_window"])
+    assert client.post(url, {"action": "reveal", "field": "phone", "reason": "看看"}).status_code == 404
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_callers_full_phone_is_shown_for_a_call_back_and_audited(client, cast):
+    from bianmin.audit.models import AuditEntry
+
+    login(client, cast["window_a"])
+    client.post("/staff/inquiries/new/", {"channel": "PHONE", "visitor_name": "李四", "phone": "13911112222",
+                                          "matter": "咨询"})
+    inquiry = Inquiry.objects.get()
+    url = f"/staff/inquiries/{inquiry.number}/"
+    assert "13911112222" not in client.get(url).content.decode()
+    shown = client.post(url, {"step": "reveal", "reason": "回电答复"})
+    assert "13911112222" in shown.content.decode()
+    assert AuditEntry.objects.filter(action="PERSONAL_DATA_VIEW", object_id=str(inquiry.pk)).exists()

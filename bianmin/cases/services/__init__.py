@@ -1,6 +1,6 @@
 """The only writers of cases. Every function takes ``now``, runs in a transaction and writes events and audit."""
 from .clock import approve_extension, end_pause, has_open_pause, reject_extension, request_extension, start_pause
-from .extras import add_comment, record_fee, upload_file
+from .extras import add_comment, record_fee, reveal_personal_data, upload_file
 from .handlers import approve_transfer, reject_transfer, request_transfer
 from .intake import (
                     add_supplement_line,
@@ -24,6 +24,7 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "reveal_personal_data",
     "approve_extension", "end_pause", "has_open_pause", "reject_extension", "request_extension", "start_pause",
     "accept_case", "accept_immediately", "add_comment", "add_supplement_line", "apply_deemed_acceptance",
     "approve_transfer", "archive_case", "decide_case", "deliver_case", "fix_on_spot", "receive_case",

@@ -8,14 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from bianmin.accounts.policies import require
+from bianmin.accounts.policies import can, require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
-from bianmin.core.errors import Conflict, DomainError
+from bianmin.core.errors import Conflict, DomainError, Forbidden
 from bianmin.core.uploads import validate_upload, without_metadata
 
 from ..models import CaseFile, Comment, FeePayment
+from ..policies import get_case_for
 from ..workflow import CLOSED, Status
 from .core import add_event, locked_case, require_case_worker
 
@@ -99,3 +100,23 @@ def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: 
         stored.save()
         add_event(case, actor=actor, now=now, action="FILE_UPLOADED", data={"name": stored.original_name})
     return stored
+
+
+REVEALABLE = {"phone": ("applicant_phone", "联系电话"), "id_number": ("applicant_id_number", "证件号码")}
+
+
+def reveal_personal_data(*, actor, number: str, field: str, reason: str, now: dt.datetime) -> str:
+    """Return the applicant's full phone or ID number (SECURITY.md: an explicit action with a permission and a
+    reason, audited in the same transaction). Window staff and supervisors who can see the case may ask."""
+    if not (can(actor, Perm.HANDLE_CASES) or can(actor, Perm.SUPERVISE)):
+        raise Forbidden("您没有查看完整个人信息的权限")
+    if field not in REVEALABLE:
+        raise DomainError.for_field("field", "只能查看完整的联系电话或证件号码")
+    if len(reason.strip()) < 2:
+        raise DomainError.for_field("reason", "请写明查看完整信息的理由（如“电话通知申请人补正”）")
+    attribute, label = REVEALABLE[field]
+    with audited_atomic():
+        case = get_case_for(actor, number)
+        record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"查看办件{case.number}申请人的完整{label}",
+               actor=actor, obj=case, now=now, data={"field": field, "reason": reason.strip()[:200]})
+    return getattr(case, attribute)
