@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
@@ -114,10 +115,13 @@ def intake_queue(user) -> QuerySet[Case]:
 
 def search_cases(user, q: str = "", status: str = "", case_class: str = "") -> QuerySet[Case]:
     """Search visible cases by number, applicant name, ID number or phone; filter by status and class."""
+    from bianmin.core.validators import normalise_phone
+
     qs = visible_cases(user).select_related(*LIST_FIELDS)
-    q = q.strip()
+    q = unicodedata.normalize("NFKC", q).strip()  # full-width digits typed through a Chinese input method
     if q:
-        qs = qs.filter(Q(number=q.upper()) | Q(applicant_name__startswith=q) | Q(applicant_phone=q)
+        phone = normalise_phone(q)  # "138 0000 1111", "138-0000-1111", "+86 138…" as stored
+        qs = qs.filter(Q(number=q.upper()) | Q(applicant_name__startswith=q) | Q(applicant_phone=phone)
                        | Q(applicant_id_number=q.upper()) | Q(applicant_credit_code=q.upper()))
     if status:
         qs = qs.filter(status=status)

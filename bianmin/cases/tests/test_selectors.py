@@ -76,3 +76,13 @@ def test_detail_lists_are_all_loaded_in_order_and_read_without_queries(cast, ite
         assert detail.transfers.all()[0].to_handler.name and detail.payments.all()[0].fee.name
         assert detail.item_version.fees.all()[0].pk == fee.pk
     assert loaded == expected and all(loaded.values())
+
+
+@pytest.mark.parametrize("q", ["13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000",
+                               "１３８００１３８０００", "张三", "11010519491231002x"])
+def test_search_finds_a_phone_however_it_is_typed(cast, item, q):
+    from bianmin.cases.selectors import search_cases
+
+    case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
+                            now=MONDAY)
+    assert [c.number for c in search_cases(cast["window_a"], q=q)] == [case.number]
