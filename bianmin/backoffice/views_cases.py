@@ -17,7 +17,7 @@ from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.cases import services as svc
 from bianmin.cases.models import Extension, Notice
-from bianmin.cases.pdf import render_notice_pdf
+from bianmin.cases.pdf import notice_rows, qr_svg_data_uri, render_notice_pdf
 from bianmin.cases.policies import can_transition, get_case_for, is_handler_side, visible_cases
 from bianmin.cases.selectors import (
     case_detail_for,
@@ -327,8 +327,10 @@ def _lookup_url(request, notice: Notice) -> str:
 class NoticePrintView(StaffView):
     def get(self, request, notice_number: str):
         notice = _notice_for(request.user, notice_number)
-        return render(request, "backoffice/notice_print.html", {"n": notice.content, "notice": notice,
-                                                                 "lookup_url": _lookup_url(request, notice)})
+        lookup_url = _lookup_url(request, notice)
+        return render(request, "backoffice/notice_print.html", {
+            "n": notice.content, "notice": notice, "rows": notice_rows(notice.content), "lookup_url": lookup_url,
+            "qr": qr_svg_data_uri(lookup_url)})
 
 
 class NoticePdfView(StaffView):

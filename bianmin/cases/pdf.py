@@ -50,8 +50,31 @@ FIELD_LABELS = [
     ("committed_limit", "承诺办结时限"), ("committed_deadline", "承诺办结日期"), ("legal_deadline", "法定办结日期"),
     ("due_date", "补交期限"), ("competent_organ", "有权受理机关"), ("handler", "首办负责人"),
     ("handler_badge", "上岗证号"), ("handler_phone", "联系电话"), ("delivery", "送达方式"),
-    ("query_code", "查询码"), ("complaint_phone", "监督投诉电话"),
+    ("query_code", "查询码"), ("complaint_phone", "监督投诉电话"), ("legal_basis", "依据"),
 ]
+
+
+def notice_rows(content: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return the (label, value) rows of a notice's table: the same for the PDF and the HTML print."""
+    rows = [(label, str(content[key])) for key, label in FIELD_LABELS if content.get(key)]
+    if content.get("provisional"):
+        rows.append(("期限说明", "该期限按暂定工作日历计算，国务院公布放假安排后将重新核定并告知。"))
+    if content.get("urgent"):
+        rows.append(("办件类型", "急办件（缩短承诺时限）"))
+    return rows
+
+
+def qr_svg_data_uri(text: str) -> str:
+    """Return a QR code of ``text`` as an SVG data URI (for the HTML print; drawn on the server, no script)."""
+    import base64
+
+    from reportlab.graphics import renderSVG
+
+    qr = QrCodeWidget(text)
+    x1, y1, x2, y2 = qr.getBounds()
+    drawing = Drawing(x2 - x1, y2 - y1)
+    drawing.add(qr)
+    return "data:image/svg+xml;base64," + base64.b64encode(renderSVG.drawToString(drawing).encode()).decode()
 
 
 def render_notice_pdf(content: dict[str, Any], *, lookup_url: str) -> bytes:
@@ -68,11 +91,7 @@ def render_notice_pdf(content: dict[str, Any], *, lookup_url: str) -> bytes:
     if content.get("reason"):
         story.append(p(f"理由：{content['reason']}"))
     story.append(Spacer(1, 3 * mm))
-    rows = [[p(label), p(content[key])] for key, label in FIELD_LABELS if content.get(key)]
-    if content.get("provisional"):
-        rows.append([p("期限说明"), p("该期限按暂定工作日历计算，国务院公布放假安排后将重新核定并告知。")])
-    if content.get("urgent"):
-        rows.append([p("办件类型"), p("急办件（缩短承诺时限）")])
+    rows = [[p(label), p(value)] for label, value in notice_rows(content)]
     if rows:
         table = Table(rows, colWidths=[38 * mm, 132 * mm])
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),

@@ -303,3 +303,20 @@ def test_a_callers_full_phone_is_shown_for_a_call_back_and_audited(client, cast)
     shown = client.post(url, {"step": "reveal", "reason": "回电答复"})
     assert "13911112222" in shown.content.decode()
     assert AuditEntry.objects.filter(action="PERSONAL_DATA_VIEW", object_id=str(inquiry.pk)).exists()
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_the_printed_notice_carries_what_the_pdf_carries_and_a_qr_code(client, cast, item):
+    from bianmin.cases.pdf import notice_rows
+
+    login(client, cast["window_a"])
+    r = client.post("/staff/cases/new/", receive_form(item))
+    client.post(r["Location"], {"action": "accept"})
+    notice = Notice.objects.get(kind="ACCEPTANCE")
+    page = client.get(f"/staff/notices/{notice.number}/").content.decode()
+    rows = notice_rows(notice.content)
+    labels = [label for label, _value in rows]
+    assert {"法定办结日期", "依据", "证件号码"} <= set(labels)
+    for label, value in rows:
+        assert f"<th>{label}</th><td>{value}</td>" in page
+    assert '<img src="data:image/svg+xml;base64,' in page and "counter(pages)" in page
