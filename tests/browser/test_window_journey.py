@@ -60,6 +60,7 @@ def test_window_journey(demo_server, page):
 
     # Resubmission and acceptance.
     page.locator("form:has(input[value=resubmit]) input[type=checkbox]").first.check()
+    page.once("dialog", lambda d: d.accept())  # the clerk confirms the resubmission
     page.click("form:has(input[value=resubmit]) button")
     assert "已收件" in page.content()
     page.click("text=受理（A）")
