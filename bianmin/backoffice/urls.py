@@ -34,6 +34,7 @@ urlpatterns = [
     path("accountability/mine/", views_oversight.MyRecordView.as_view(), name="my_record"),
     path("accountability/commend/", views_oversight.CommendView.as_view(), name="commend"),
     path("accountability/<int:pk>/", views_oversight.ViolationDetailView.as_view(), name="violation"),
+    path("inquiries/", views_cases.InquiryListView.as_view(), name="inquiries"),
     path("inquiries/new/", views_cases.InquiryNewView.as_view(), name="inquiry_new"),
     path("inquiries/<str:number>/", views_cases.InquiryDetailView.as_view(), name="inquiry"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -396,6 +397,25 @@ class InquiryNewView(StaffView):
                 messages.success(request, f"已登记首问 {inquiry.number}")
                 return redirect("backoffice:inquiry", number=inquiry.number)
         return self.get(request, form=form)
+
+
+class InquiryListView(StaffView):
+    """首问记录: every visible inquiry with search, status and "mine" filters, 30 a page."""
+
+    permission = (Perm.HANDLE_INQUIRIES, Perm.SUPERVISE)
+
+    def get(self, request):
+        from bianmin.inquiries.models import InquiryStatus
+        from bianmin.inquiries.selectors import search_inquiries
+
+        q, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
+        mine = request.GET.get("mine") == "1"
+        page = Paginator(search_inquiries(request.user, q=q, status=status, mine=mine), 30).get_page(
+            request.GET.get("page"))
+        return render(request, "backoffice/inquiries.html", {
+            "page": page, "q": q, "status": status, "mine": mine, "statuses": InquiryStatus.choices,
+            "query": urlencode({k: v for k, v in (("q", q), ("status", status), ("mine", "1" if mine else ""))
+                                if v})})
 
 
 MATERIAL_LINE = re.compile(r"^(.+?)\s*(?:([0-9]+)\s*[份张本件]?)?$")

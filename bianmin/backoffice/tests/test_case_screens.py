@@ -320,3 +320,27 @@ def test_the_printed_notice_carries_what_the_pdf_carries_and_a_qr_code(client, c
     for label, value in rows:
         assert f"<th>{label}</th><td>{value}</td>" in page
     assert '<img src="data:image/svg+xml;base64,' in page and "counter(pages)" in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_the_inquiry_list_searches_filters_and_stays_in_scope(client, cast):
+    login(client, cast["window_a"])
+    client.post("/staff/inquiries/new/", {"channel": "PHONE", "visitor_name": "李四", "phone": "13911112222",
+                                          "matter": "咨询个体户登记"})
+    login(client, cast["window_b"])
+    client.post("/staff/inquiries/new/", {"channel": "WINDOW", "matter": "咨询社保转移"})
+    login(client, cast["town_window"])
+    client.post("/staff/inquiries/new/", {"channel": "WINDOW", "matter": "镇里的咨询"})
+    li, other, town = Inquiry.objects.order_by("id")
+    login(client, cast["window_a"])
+    page = client.get("/staff/inquiries/").content.decode()
+    assert li.number in page and other.number in page and town.number in page  # the town is below the county
+    assert "13911112222" not in page
+    assert other.number not in client.get("/staff/inquiries/", {"mine": "1"}).content.decode()
+    for q in ("李四", "139 1111 2222", "个体户", li.number.lower()):
+        found = client.get("/staff/inquiries/", {"q": q}).content.decode()
+        assert li.number in found and other.number not in found, q
+    assert li.number not in client.get("/staff/inquiries/", {"status": "CLOSED"}).content.decode()
+    login(client, cast["town_window"])
+    page = client.get("/staff/inquiries/").content.decode()
+    assert town.number in page and li.number not in page

@@ -29,6 +29,7 @@ ALLOWED = {
                          "secadmin", "auditor"},
     "backoffice:receive": {"window_a", "window_b", "town_window"},
     "backoffice:inquiry_new": {"window_a", "window_b", "town_window", "agent", "leader"},
+    "backoffice:inquiries": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor"},
     "backoffice:approvals": {"leader"},
     "backoffice:overview": {"leader", "supervisor"},
     "backoffice:stats": {"leader", "supervisor"},

@@ -1,0 +1,30 @@
+"""Reading inquiries: the list with search (the rules that write them are in services)."""
+from __future__ import annotations
+
+import unicodedata
+
+from django.db.models import Q, QuerySet
+
+from bianmin.core.validators import normalise_phone
+from bianmin.org.policies import staff_profile_of
+
+from .models import Inquiry, InquiryStatus
+from .services import visible_inquiries
+
+
+def search_inquiries(user, *, q: str = "", status: str = "", mine: bool = False) -> QuerySet[Inquiry]:
+    """Return the visible inquiries, newest first, matching ``q`` (number, caller's name or phone, matter),
+    ``status`` (OPEN or CLOSED) and, with ``mine``, those the user answers for (first responder, receiver or
+    the leader it was escalated to)."""
+    qs = visible_inquiries(user).select_related("first_responder", "referred_to", "escalated_to")
+    q = unicodedata.normalize("NFKC", q).strip()
+    if q:
+        qs = qs.filter(Q(number=q.upper()) | Q(visitor_name__startswith=q) | Q(phone=normalise_phone(q))
+                       | Q(matter__contains=q))
+    if status in InquiryStatus.values:
+        qs = qs.filter(status=status)
+    if mine:
+        profile = staff_profile_of(user)
+        qs = qs.filter(Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile)) if profile \
+            else qs.none()
+    return qs.order_by("-received_at", "-id")
