@@ -2,6 +2,7 @@ from django import forms
 
 from bianmin.accounts.roles import Role
 from bianmin.audit.models import AuditAction
+from bianmin.org.models import AbsenceKind, StaffProfile
 
 
 class LoginForm(forms.Form):
@@ -48,3 +49,20 @@ class CalendarNoticeForm(forms.Form):
     published_on = forms.DateField(label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.CharField(label="放假日和调休上班日", widget=forms.Textarea(attrs={"rows": 24, "cols": 48}),
                            help_text="每行一天：日期 类型 名称，类型为“休”或“班”，例如 2027-02-07 班 春节调休")
+
+
+class AbsenceForm(forms.Form):
+    """离岗登记 on the AB page: staff may register their own absence; leaders anyone of their unit."""
+
+    staff = forms.ModelChoiceField(label="人员", queryset=StaffProfile.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(label="类型", choices=AbsenceKind.choices)
+    start_date = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="说明", max_length=255, required=False)
+    leader_override = forms.BooleanField(label="批准A、B角同时离岗（领导）", required=False)
+
+    def __init__(self, *args, staff_choices, may_override: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff_choices
+        if not may_override:
+            del self.fields["leader_override"]

@@ -31,14 +31,24 @@ from bianmin.audit.selectors import audit_entries
 from bianmin.cases.services.calendar_change import finalize_year_and_recompute
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now, today
+from bianmin.org.models import Absence, StaffProfile
 from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import absent_staff_ids, acting_for, posts_for_unit
+from bianmin.org.services import register_absence
 from bianmin.workdays.checks import next_year_missing
 from bianmin.workdays.provisional import statutory_holidays
 from bianmin.workdays.selectors import official_year_rows
 from bianmin.workdays.services import parse_notice_lines
 
-from .forms import AuditFilterForm, CalendarNoticeForm, LoginForm, PasswordChangeForm, RoleChangeForm, UnlockForm
+from .forms import (
+    AbsenceForm,
+    AuditFilterForm,
+    CalendarNoticeForm,
+    LoginForm,
+    PasswordChangeForm,
+    RoleChangeForm,
+    UnlockForm,
+)
 
 
 def _ip(request) -> str | None:
@@ -151,17 +161,51 @@ class HomeView(StaffView):
 
 
 class ActingView(StaffView):
-    """Who acts for each post of the user's unit today (B when A is away; warning when both are)."""
+    """Who acts for each post of the user's unit today (B when A is away; warning when both are), the unit's
+    absences from today on, and 离岗登记 (one's own; a leader's for anyone of the unit, with the override)."""
 
-    def get(self, request):
+    def _form(self, request, profile, data=None):
+        leader = can(request.user, Perm.APPROVE) or can(request.user, Perm.MANAGE_ORG)
+        choices = (StaffProfile.objects.filter(unit=profile.unit, is_active=True).order_by("badge_number")
+                   if leader else StaffProfile.objects.filter(pk=profile.pk))
+        return AbsenceForm(data, staff_choices=choices, may_override=can(request.user, Perm.APPROVE),
+                           initial={"staff": profile.pk, "start_date": today(), "end_date": today()})
+
+    def get(self, request, form=None):
         profile = staff_profile_of(request.user)
         day = today()
-        rows = []
+        rows, absences = [], []
         if profile:
             posts = list(posts_for_unit(profile.unit_id))
             away = absent_staff_ids({i for p in posts for i in (p.a_staff_id, p.b_staff_id) if i}, day)
             rows = [acting_for(p, day, away=away) for p in posts]
-        return render(request, "backoffice/acting.html", {"rows": rows, "day": day, "profile": profile})
+            absences = (Absence.objects.filter(staff__unit=profile.unit, end_date__gte=day)
+                        .select_related("staff", "override_by").order_by("start_date", "staff__badge_number")[:100])
+        return render(request, "backoffice/acting.html", {
+            "rows": rows, "day": day, "profile": profile, "absences": absences,
+            "form": form or (self._form(request, profile) if profile else None)})
+
+    def post(self, request):
+        profile = staff_profile_of(request.user)
+        if profile is None:
+            raise PermissionDenied
+        form = self._form(request, profile, request.POST)
+        if not form.is_valid():
+            return self.get(request, form=form)
+        d = form.cleaned_data
+        try:
+            register_absence(actor=request.user, staff=d["staff"], kind=d["kind"], start_date=d["start_date"],
+                             end_date=d["end_date"], note=d["note"], now=now(),
+                             leader_override=d.get("leader_override", False))
+        except DomainError as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+            return self.get(request, form=form)
+        messages.success(request, f"已登记{d['staff'].name}离岗 {d['start_date']} 至 {d['end_date']}")
+        return redirect("backoffice:acting")
 
 
 class AuditView(StaffView):

@@ -344,3 +344,24 @@ def test_the_inquiry_list_searches_filters_and_stays_in_scope(client, cast):
     login(client, cast["town_window"])
     page = client.get("/staff/inquiries/").content.decode()
     assert town.number in page and li.number not in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_absences_are_registered_on_the_ab_page_with_the_leaders_override(client, cast):
+    from bianmin.org.models import Absence
+
+    a, b = cast["window_a"].staff_profile, cast["window_b"].staff_profile
+    day = {"kind": "TRAINING", "start_date": "2026-03-02", "end_date": "2026-03-03"}
+    login(client, cast["window_a"])
+    page = client.get("/staff/acting/").content.decode()
+    assert "离岗登记" in page and "window_b姓名" not in page.split("离岗登记")[1]  # only oneself
+    r = client.post("/staff/acting/", {**day, "staff": b.pk})
+    assert r.status_code == 200 and not Absence.objects.exists()  # someone else: refused
+    r = client.post("/staff/acting/", {**day, "staff": a.pk})
+    assert r.status_code == 302 and Absence.objects.get().staff == a
+    assert "B角代岗" in client.get("/staff/acting/").content.decode()
+    login(client, cast["leader"])
+    page = client.post("/staff/acting/", {**day, "staff": b.pk}).content.decode()
+    assert Absence.objects.count() == 1 and "同时" in page  # A and B both away needs the override
+    r = client.post("/staff/acting/", {**day, "staff": b.pk, "leader_override": "on"})
+    assert r.status_code == 302 and Absence.objects.get(staff=b).override_by == cast["leader"]
