@@ -254,7 +254,7 @@ def _run(action: str, user, number: str, post) -> str:
 
 
 class CaseDetailView(StaffView):
-    def get(self, request, number: str, revealed: dict[str, str] | None = None):
+    def get(self, request, number: str, revealed: dict[str, str] | None = None, posted=None):
         try:
             case = with_warning(case_detail_for(request.user, number), today())
         except NotFound:
@@ -279,8 +279,10 @@ class CaseDetailView(StaffView):
                            if c in SpecialProcedure.values],
             "id_masked": (revealed or {}).get("id_number") or mask_id_staff(case.applicant_id_number),
             "phone_masked": (revealed or {}).get("phone") or mask_phone(case.applicant_phone),
-            "revealed": bool(revealed), "decide_form": DecideForm(),
-            "deliver_form": DeliverForm(), "fees": case.item_version.fees.all(),
+            "revealed": bool(revealed), "posted": posted,
+            "decide_form": DecideForm(posted) if posted and posted.get("action") == "decide" else DecideForm(),
+            "deliver_form": DeliverForm(posted) if posted and posted.get("action") == "deliver" else DeliverForm(),
+            "fees": case.item_version.fees.all(),
             "is_open": case.status not in ("DECIDED", "DELIVERED", "ARCHIVED", "NOT_ACCEPTED", "WITHDRAWN",
                                            "RETURNED")})
 
@@ -305,10 +307,12 @@ class CaseDetailView(StaffView):
             message = _run(action, request.user, number, post)
         except NotFound:
             raise Http404 from None
-        except DomainError as exc:
+        except DomainError as exc:  # the page comes back with the message and what was typed (see kept.py)
             say_error(request, exc)
-        else:
-            messages.success(request, message)
+            response = self.get(request, number, posted=request.POST)
+            response.status_code = 400
+            return response
+        messages.success(request, message)
         return redirect("backoffice:case", number=number)
 
 
@@ -450,7 +454,9 @@ class InquiryDetailView(StaffView):
             else:
                 form = OutcomeForm(request.POST)
                 if not form.is_valid():
-                    return self.get(request, number, form=form)
+                    response = self.get(request, number, form=form)
+                    response.status_code = 400
+                    return response
                 d = form.cleaned_data
                 materials = []
                 for line in (d["materials"] or "").splitlines():  # "户口簿 2份", "户口簿2份" or "户口簿 2"
@@ -463,9 +469,19 @@ class InquiryDetailView(StaffView):
         except NotFound:
             raise Http404 from None
         except DomainError as exc:
-            say_error(request, exc)
-        else:
-            messages.success(request, "已保存")
+            if step in ("acknowledge", "close", "reveal"):
+                say_error(request, exc)
+                return redirect("backoffice:inquiry", number=number)
+            # The outcome form comes back as typed, each error beside its field.
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+            response = self.get(request, number, form=form)
+            response.status_code = 400
+            return response
+        messages.success(request, "已保存")
         return redirect("backoffice:inquiry", number=number)
 
 

@@ -365,3 +365,35 @@ def test_absences_are_registered_on_the_ab_page_with_the_leaders_override(client
     assert Absence.objects.count() == 1 and "同时" in page  # A and B both away needs the override
     r = client.post("/staff/acting/", {**day, "staff": b.pk, "leader_override": "on"})
     assert r.status_code == 302 and Absence.objects.get(staff=b).override_by == cast["leader"]
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_refused_action_comes_back_with_what_was_typed(client, cast, item):
+    login(client, cast["window_a"])
+    url = client.post("/staff/cases/new/", receive_form(item))["Location"]
+    r = client.post(url, {"action": "outside_powers", "reason": "属省级<审批>权限", "competent_organ": ""})
+    page = r.content.decode()
+    assert r.status_code == 400 and "不属本机关职权的，须告知申请人向哪个机关申请" in page
+    assert 'value="属省级&lt;审批&gt;权限"' in page  # kept, and escaped
+    assert '<option value="outside_powers" selected>' in page
+    client.post(url, {"action": "accept"})
+    r = client.post(url, {"action": "transfer", "to_badge": "NOPE", "reason": "调岗到综合窗口"})
+    page = r.content.decode()
+    assert r.status_code == 400 and 'value="NOPE"' in page and 'value="调岗到综合窗口"' in page
+    assert 'value="调岗到综合窗口"' not in client.get(url).content.decode()  # only on the refused response
+    assert Case.objects.get().status == "ACCEPTED"
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_refused_inquiry_outcome_comes_back_as_typed_with_the_error_once(client, cast):
+    login(client, cast["window_a"])
+    client.post("/staff/inquiries/new/", {"channel": "WINDOW", "matter": "咨询"})
+    url = f"/staff/inquiries/{Inquiry.objects.get().number}/"
+    r = client.post(url, {"outcome": "RESEARCH", "reply_days": "", "result": "需查阅政策文件"})
+    page = r.content.decode()
+    assert r.status_code == 400 and page.count("承诺答复期限应为1至30个工作日") == 1
+    assert "需查阅政策文件" in page
+    r = client.post(url, {"outcome": "MATERIALS_PASSED", "materials": "户口簿2份\n身份证复印件 1",
+                          "to_badge": "B-window_b"})
+    assert r.status_code == 302
+    assert Inquiry.objects.get().materials == [{"name": "户口簿", "count": 2}, {"name": "身份证复印件", "count": 1}]
