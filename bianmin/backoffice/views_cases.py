@@ -187,6 +187,9 @@ def _run(action: str, user, number: str, post) -> str:
         svc.fix_on_spot(actor=user, number=number, note=post.get("note", ""), now=t,
                         materials=post.getlist("material"))
         return "已记录当场更正"
+    if action == "supplement_from_checklist":
+        added = svc.draft_supplement_from_checklist(actor=user, number=number, now=t)
+        return f"已将收件时标注的{added}项材料问题加入补正通知书（送达前可继续添加）"
     if action == "supplement_line":
         svc.add_supplement_line(actor=user, number=number, material=post.get("material", ""),
                                 problem=post.get("problem", ""), standard=post.get("standard", ""), now=t)

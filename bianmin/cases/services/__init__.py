@@ -5,6 +5,7 @@ from .handlers import approve_transfer, reject_transfer, request_transfer
 from .intake import (
                     add_supplement_line,
                     apply_deemed_acceptance,
+                    draft_supplement_from_checklist,
                     fix_on_spot,
                     receive_case,
                     resubmit,
@@ -24,7 +25,7 @@ from .lifecycle import (
 )
 
 __all__ = [
-    "reveal_personal_data",
+    "reveal_personal_data", "draft_supplement_from_checklist",
     "approve_extension", "end_pause", "has_open_pause", "reject_extension", "request_extension", "start_pause",
     "accept_case", "accept_immediately", "add_comment", "add_supplement_line", "apply_deemed_acceptance",
     "approve_transfer", "archive_case", "decide_case", "deliver_case", "fix_on_spot", "receive_case",

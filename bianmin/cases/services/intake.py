@@ -39,6 +39,7 @@ from .core import (
     new_query_code,
     next_case_number,
     refresh_class,
+    require_case_worker,
     transition,
 )
 from .documents import supplement_content
@@ -321,6 +322,7 @@ def add_supplement_line(*, actor, number: str, material: str, problem: str, now:
         case = locked_case(actor, number)
         if case.status != Status.RECEIVED:
             raise Conflict(f"办件当前状态为“{case.get_status_display()}”，不能出具补正通知")
+        require_case_worker(actor, case, timezone.localtime(now).date())
         line_material = case.materials.filter(name=material).first()
         if line_material is None:
             raise DomainError.for_field("material", f"“{material}”不在该办件的材料清单中")
@@ -335,6 +337,41 @@ def add_supplement_line(*, actor, number: str, material: str, problem: str, now:
             return draft
     _refuse(case, actor, now, refused, [material])
     raise Conflict(refused, code="supplement_refused")
+
+
+def draft_supplement_from_checklist(*, actor, number: str, now: dt.datetime) -> int:
+    """Put every checklist line found deficient at intake on the unserved 补正 notice, with the problem noted,
+    so that one notice lists them all.
+
+    Deficient: marked not acceptable, or a required material missing (not optional materials, nor missing 容缺
+    ones). Lines already on the draft are kept; after a served notice only material supplied since may be
+    listed. Returns the number of lines added."""
+    with audited_atomic():
+        case = locked_case(actor, number)
+        if case.status != Status.RECEIVED:
+            raise Conflict(f"办件当前状态为“{case.get_status_display()}”，不能出具补正通知")
+        require_case_worker(actor, case, timezone.localtime(now).date())
+        served_before = case.notices.filter(kind=NoticeKind.SUPPLEMENT, served_at__isnull=False).exists()
+        draft = case.notices.filter(kind=NoticeKind.SUPPLEMENT, issued_at__isnull=True).first()
+        listed = set(draft.lines.values_list("case_material_id", flat=True)) if draft else set()
+        missing = MaterialReceipt.MISSING
+        deficient = [line for line in case.materials.all()
+                     if line.pk not in listed and (line.supplied_after_notice or not served_before)
+                     and line.necessity != Necessity.OPTIONAL
+                     # a missing 容缺 material is accepted and supplied later (补办件), not a 补正 matter
+                     and not (line.received_as == missing and line.necessity == Necessity.DEFERRABLE)
+                     and (not line.acceptable or line.received_as == missing)]
+        if not deficient:
+            raise Conflict("清单中没有尚未列入补正通知书的不符合要求的材料")
+        draft = draft or _draft_supplement(case, actor, now)
+        SupplementLine.objects.bulk_create([
+            SupplementLine(notice=draft, case_material=line, material_name=line.name, standard=line.standard,
+                           problem=line.problem or ("未提交" if line.received_as == MaterialReceipt.MISSING
+                                                    else "不符合要求"))
+            for line in deficient])
+        add_event(case, actor=actor, now=now, action="MATERIALS_UPDATED",
+                  data={"supplement_draft": [line.name for line in deficient]})
+    return len(deficient)
 
 
 def serve_supplement_notice(*, actor, number: str, now: dt.datetime, justification: str = "") -> Notice:

@@ -250,3 +250,19 @@ def test_a_resubmission_names_what_was_supplied(cast, item):
         svc.resubmit(actor=w, number=case.number, materials=[], now=MONDAY)
     assert "materials" in exc.value.fields
     assert Case.objects.get(pk=case.pk).status == Status.SUPPLEMENT
+
+
+def test_the_supplement_notice_is_drafted_from_the_intake_checklist_in_one_go(cast, item):
+    w = cast["window_a"]
+    case = receive(cast, materials=[{"material": "申请书", "acceptable": False, "problem": "未签字"},
+                                    {"material": "场所平面图", "received_as": "MISSING"}])  # 容缺: not listed
+    svc.add_supplement_line(actor=w, number=case.number, material="申请书", problem="未签字", now=MONDAY)
+    with pytest.raises(Conflict):  # the only deficient line is already on the draft
+        svc.draft_supplement_from_checklist(actor=w, number=case.number, now=MONDAY)
+    CaseMaterial.objects.filter(case=case, name="营业执照").update(acceptable=False, problem="已过期")
+    assert svc.draft_supplement_from_checklist(actor=w, number=case.number, now=MONDAY) == 1
+    notice = svc.serve_supplement_notice(actor=w, number=case.number, now=MONDAY)
+    assert [(line["material"], line["problem"]) for line in notice.content["lines"]] == [
+        ("申请书", "未签字"), ("营业执照", "已过期")]
+    with pytest.raises(Forbidden):  # only the receiving unit, as for every intake step
+        svc.draft_supplement_from_checklist(actor=w, number=receive(cast, who="town_window").number, now=MONDAY)
