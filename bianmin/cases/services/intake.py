@@ -237,6 +237,7 @@ def update_materials(*, actor, number: str, materials: list[dict[str, Any]], now
         case = locked_case(actor, number)
         if case.status not in (Status.RECEIVED, Status.SUPPLEMENT):
             raise Conflict("受理后不能修改收件材料清单")
+        require_case_worker(actor, case, timezone.localtime(now).date())
         lines = {line.name: line for line in case.materials.all()}
         by_id = {line.material_id: line for line in lines.values()}
         changed = []

@@ -266,3 +266,11 @@ def test_the_supplement_notice_is_drafted_from_the_intake_checklist_in_one_go(ca
         ("申请书", "未签字"), ("营业执照", "已过期")]
     with pytest.raises(Forbidden):  # only the receiving unit, as for every intake step
         svc.draft_supplement_from_checklist(actor=w, number=receive(cast, who="town_window").number, now=MONDAY)
+
+
+def test_only_the_receiving_unit_updates_the_checklist(cast, item):
+    case = receive(cast, who="town_window")
+    with pytest.raises(Forbidden):
+        svc.update_materials(actor=cast["window_a"], number=case.number, now=MONDAY,
+                             materials=[{"material": "申请书", "acceptable": False}])
+    assert CaseMaterial.objects.get(case=case, name="申请书").acceptable
