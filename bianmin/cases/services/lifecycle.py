@@ -68,6 +68,17 @@ def _check_materials(case) -> list[str]:
     return deferred
 
 
+def _issue_acceptance_notices(case, actor, now: dt.datetime, deferred: list[str], due) -> None:
+    """受理通知书 and 首办 receipt, plus the 补办件 notice for materials accepted under 容缺 (due: ``due.date``).
+
+    Art. 32 wants acceptance confirmed in writing, also when the matter is completed on the spot (即办)."""
+    contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
+                (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
+    if deferred:
+        contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, due.date)))
+    issue_notices(case, contents=contents, actor=actor, now=now)
+
+
 def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, urgent_days: int | None = None):
     """Accept (受理): the actor becomes first handler; deadlines from the pinned version; notices issued."""
     profile = actor_profile(actor)
@@ -101,12 +112,7 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
                             "deadline_provisional": provisional},
                    data={"urgent_days": urgent_days, "deferred": deferred,
                          **({"counted_from_receipt": str(start)} if late else {})})
-        contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
-                    (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
-        if deferred:
-            due = calendar.add_workdays(today, DEFERRED_DUE_WORKING_DAYS).date
-            contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, due)))
-        issue_notices(case, contents=contents, actor=actor, now=now)
+        _issue_acceptance_notices(case, actor, now, deferred, calendar.add_workdays(today, DEFERRED_DUE_WORKING_DAYS))
     return case
 
 
@@ -131,14 +137,7 @@ def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_numb
                             "outcome": DecisionOutcome.GRANTED, "certificate_name": v.result_name,
                             "certificate_number": certificate_number.strip()[:64]},
                    data={"deferred": deferred})
-        # Art. 32: acceptance is confirmed in writing, also when the matter is completed on the spot; a material
-        # accepted under 容缺 still gets its 补办件 notice.
-        contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
-                    (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
-        if deferred:
-            due = calendar.add_workdays(today, DEFERRED_DUE_WORKING_DAYS).date
-            contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, due)))
-        issue_notices(case, contents=contents, actor=actor, now=now)
+        _issue_acceptance_notices(case, actor, now, deferred, calendar.add_workdays(today, DEFERRED_DUE_WORKING_DAYS))
     return case
 
 
