@@ -1,13 +1,14 @@
 """Read-only view of the outbox for operators: what is pending, what failed and why (phones masked)."""
 from django.contrib import admin
 
+from bianmin.core.admin import ReadOnlyAdminMixin
 from bianmin.core.masking import mask_phone
 
 from .models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "channel", "kind", "recipient", "masked_phone", "status", "attempts",
                     "next_attempt_at", "last_error"]
     list_filter = ["status", "channel", "kind"]
@@ -18,12 +19,3 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.display(description="手机号码")
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

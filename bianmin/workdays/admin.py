@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from bianmin.audit.admin_mixins import AuditedAdmin
+from bianmin.core.admin import ReadOnlyAdminMixin
 from bianmin.core.errors import DomainError
 
 from .models import CalendarDay, CalendarYear, DaySource
@@ -9,21 +10,12 @@ from .services import bump_revision, check_days
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(AuditedAdmin):
-    """Mark a year as published by the State Council (enter its days under 日历例外日)."""
+class CalendarYearAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+    """Years published by the State Council, read-only here: a year is entered on 工作台 → 工作日历, which also
+    recomputes open cases' deadlines (its days are under 日历例外日)."""
 
     list_display = ["year", "notice", "published_on", "finalized_at", "finalized_by"]
     readonly_fields = ["year", "notice", "published_on", "finalized_at", "finalized_by"]
-
-    # Read-only here: a year is entered on 工作台 → 工作日历, which also recomputes open cases' deadlines.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CalendarDayForm(forms.ModelForm):
