@@ -39,7 +39,8 @@ from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.masking import mask_id_staff, mask_phone
 from bianmin.core.timeutils import now, today
 from bianmin.inquiries import services as inq
-from bianmin.inquiries.models import Outcome
+from bianmin.inquiries.models import InquiryStatus, Outcome
+from bianmin.inquiries.selectors import search_inquiries
 from bianmin.org.models import StaffProfile
 
 from .forms_cases import RECEIPT_CHOICES, DecideForm, DeliverForm, InquiryForm, OutcomeForm, ReceiveForm
@@ -412,9 +413,6 @@ class InquiryListView(StaffView):
     permission = (Perm.HANDLE_INQUIRIES, Perm.SUPERVISE)
 
     def get(self, request):
-        from bianmin.inquiries.models import InquiryStatus
-        from bianmin.inquiries.selectors import search_inquiries
-
         q, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
         mine = request.GET.get("mine") == "1"
         page = Paginator(search_inquiries(request.user, q=q, status=status, mine=mine), 30).get_page(
