@@ -18,12 +18,26 @@ class ViolationKind(models.TextChoices):
     CONFIRMED_COMPLAINT = "COMPLAINT", "投诉查实"
     BAD_RATING = "BAD_RATING", "差评查实"
     UNAPPROVED = "UNAPPROVED", "未经批准擅自办理"
+    NOT_HANDED_OVER = "NOT_HANDED_OVER", "未及时将事项移交承办人（受理后未按时开始办理）"
+    RESULT_NOT_TOLD = "RESULT_NOT_TOLD", "未及时回复办理结果"
+    DEFERRED_OVERDUE = "DEFERRED_OVERDUE", "补办材料逾期未督促补齐"
+    LATE_ACCEPTANCE = "LATE_ACCEPTANCE", "超过收件审查期限才受理"
     OTHER = "OTHER", "其他"
 
 
 # Detected by the sweep; supervisors record the others.
 SYSTEM_KINDS = frozenset({ViolationKind.OVERDUE_CASE, ViolationKind.LATE_INQUIRY_REPLY,
-                          ViolationKind.LATE_SUPPLEMENT_NOTICE, ViolationKind.UNJUSTIFIED_SUPPLEMENT})
+                          ViolationKind.LATE_SUPPLEMENT_NOTICE, ViolationKind.UNJUSTIFIED_SUPPLEMENT,
+                          ViolationKind.NOT_HANDED_OVER, ViolationKind.RESULT_NOT_TOLD,
+                          ViolationKind.DEFERRED_OVERDUE, ViolationKind.LATE_ACCEPTANCE})
+
+
+class Severity(models.TextChoices):
+    """情节 (seed Art. 9): each tier allows only its own sanctions (``BIANMIN["SANCTION_LADDER"]``)."""
+
+    MINOR = "MINOR", "情节较轻"
+    SERIOUS = "SERIOUS", "情节严重"
+    VERY_SERIOUS = "VERY_SERIOUS", "情节特别严重"
 
 
 class ViolationStatus(models.TextChoices):
@@ -59,6 +73,8 @@ class Violation(models.Model):
                                    related_name="+")
     status = models.CharField("状态", max_length=10, choices=ViolationStatus.choices, default=ViolationStatus.OPEN)
     resolution_note = models.TextField("撤销理由", blank=True)
+    # Blank until a sanction is proposed (and on records proposed before severities were kept).
+    severity = models.CharField("情节", max_length=16, choices=Severity.choices, blank=True, default="")
     sanction = models.CharField("拟处理方式", max_length=16, blank=True)
     sanction_reason = models.TextField("处理意见", blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -77,6 +93,7 @@ class Violation(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ViolationStatus.values), name="violation_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=ViolationKind.values), name="violation_kind_valid"),
+            models.CheckConstraint(condition=Q(severity__in=["", *Severity.values]), name="violation_severity_valid"),
         ]
         indexes = [models.Index(fields=["staff", "occurred_on"]), models.Index(fields=["status", "unit_path"])]
 

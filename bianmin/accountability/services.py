@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -22,14 +21,21 @@ from bianmin.org.models import StaffProfile
 from bianmin.org.policies import scope_path, staff_profile_of
 from bianmin.org.selectors import warning_recipients
 
-from .models import SYSTEM_KINDS, Commendation, Source, Statement, Violation, ViolationKind, ViolationStatus
+from .ladder import sanction_ladder as sanction_ladder  # re-exported: the flat ladder for existing callers
+from .ladder import sanctions_for
+from .models import (
+    SYSTEM_KINDS,
+    Commendation,
+    Severity,
+    Source,
+    Statement,
+    Violation,
+    ViolationKind,
+    ViolationStatus,
+)
 from .policies import get_violation_for
 
 User = get_user_model()
-
-
-def sanction_ladder() -> tuple[str, ...]:
-    return tuple(settings.BIANMIN["SANCTION_LADDER"])
 
 
 def _link(violation: Violation) -> str:
@@ -75,7 +81,8 @@ def record_violation(*, actor, staff: str | int, kind: str, occurred_on: dt.date
     if kind not in ViolationKind.values:
         raise DomainError.for_field("kind", "过错类型无效")
     if kind in SYSTEM_KINDS:
-        raise DomainError.for_field("kind", "超期、答复超期和补正类过错由系统巡检自动登记")
+        raise DomainError.for_field("kind", "以下过错由系统巡检自动登记，不能手工登记："
+                                    + "、".join(k.label for k in ViolationKind if k in SYSTEM_KINDS))
     if not description.strip():
         raise DomainError.for_field("description", "请写明情况")
     if occurred_on > timezone.localtime(now).date():
@@ -165,37 +172,57 @@ def dismiss_violation(*, actor, pk: int, reason: str, now: dt.datetime) -> Viola
         violation = _for_supervisor(actor, pk, (ViolationStatus.OPEN, ViolationStatus.PROPOSED), "不能撤销")
         violation.status, violation.resolution_note = ViolationStatus.DISMISSED, reason.strip()
         violation.decided_by, violation.decided_at = actor, now
-        violation.sanction, violation.sanction_reason = "", ""  # a pending proposal falls with the record
-        violation.save(update_fields=["status", "resolution_note", "decided_by", "decided_at", "sanction",
-                                      "sanction_reason"])
+        # A pending proposal falls with the record.
+        violation.severity, violation.sanction, violation.sanction_reason = "", "", ""
+        violation.save(update_fields=["status", "resolution_note", "decided_by", "decided_at", "severity",
+                                      "sanction", "sanction_reason"])
         _tell(violation, "过错记录已撤销", f"与您有关的过错记录已撤销：{reason.strip()}", now)
         record(action=AuditAction.ACCOUNTABILITY, summary=f"撤销过错记录 {violation.pk}", actor=actor,
                obj=violation, now=now, data={"reason": reason.strip()})
     return violation
 
 
-def propose_sanction(*, actor, pk: int, sanction: str, reason: str, now: dt.datetime) -> Violation:
-    """A supervisor proposes a sanction from the ladder; a leader decides."""
-    require(actor, Perm.SUPERVISE)
-    if sanction not in sanction_ladder():
-        raise DomainError.for_field("sanction", "处理方式须从以下选择：" + "、".join(sanction_ladder()))
+def _check_proposal(severity: str, sanction: str, reason: str) -> None:
+    """Refuse a proposal whose severity, sanction or reason is missing or does not fit (seed Art. 9)."""
+    errors: dict[str, list[str]] = {}
+    if severity not in Severity.values:
+        errors["severity"] = ["请选择情节：" + "、".join(Severity.labels)]
+    elif sanction not in sanctions_for(severity):
+        errors["sanction"] = [f"{Severity(severity).label}的，处理方式须从以下选择："
+                              + "、".join(sanctions_for(severity))]
     if not reason.strip():
-        raise DomainError.for_field("reason", "请写明处理意见")
+        errors["reason"] = ["请写明处理意见"]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(first if len(errors) == 1 else "处理意见不完整：" + "；".join(
+            m for ms in errors.values() for m in ms), fields=errors)
+
+
+def propose_sanction(*, actor, pk: int, severity: str, sanction: str, reason: str, now: dt.datetime) -> Violation:
+    """A supervisor states the severity (情节) and proposes one of its sanctions with a reason; a leader decides.
+
+    Raises DomainError naming ``severity``, ``sanction`` or ``reason``; Forbidden, NotFound, Conflict as the
+    other steps.
+    """
+    require(actor, Perm.SUPERVISE)
+    _check_proposal(severity, sanction, reason)
+    label = Severity(severity).label
     with audited_atomic():
         violation = _for_supervisor(actor, pk, (ViolationStatus.OPEN,), "不能再提出处理意见")
-        violation.status, violation.sanction, violation.sanction_reason = (ViolationStatus.PROPOSED, sanction,
-                                                                          reason.strip())
+        violation.status, violation.severity = ViolationStatus.PROPOSED, severity
+        violation.sanction, violation.sanction_reason = sanction, reason.strip()
         violation.proposed_by, violation.proposed_at = actor, now
-        violation.save(update_fields=["status", "sanction", "sanction_reason", "proposed_by", "proposed_at"])
-        _tell(violation, "过错处理意见", f"监督员对您的过错记录提出处理意见：{sanction}，待领导审批。"
+        violation.save(update_fields=["status", "severity", "sanction", "sanction_reason", "proposed_by",
+                                      "proposed_at"])
+        _tell(violation, "过错处理意见", f"监督员对您的过错记录提出处理意见：{label}，{sanction}，待领导审批。"
                                          "您可以提交申辩。", now)
         _, leaders = warning_recipients(set(), {violation.unit_path})
         for leader in User.objects.filter(pk__in=leaders.get(violation.unit_path, set()) - {violation.staff.user_id}):
             enqueue_inapp(recipient=leader, kind="SANCTION_PROPOSED", subject="待审批的处理意见",
-                          text=f"{violation.staff.name}：{violation.get_kind_display()}，拟{sanction}",
+                          text=f"{violation.staff.name}：{violation.get_kind_display()}，{label}，拟{sanction}",
                           link=_link(violation), cause=f"violation:{violation.pk}", now=now)
-        record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 拟处理：{sanction}",
-               actor=actor, obj=violation, now=now)
+        record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 拟处理：{label}，{sanction}",
+               actor=actor, obj=violation, now=now, data={"severity": severity, "sanction": sanction})
     return violation
 
 
@@ -215,15 +242,16 @@ def decide_sanction(*, actor, pk: int, approve: bool, now: dt.datetime, note: st
         if approve:
             violation.status = ViolationStatus.SANCTIONED
             violation.decided_by, violation.decided_at = actor, now
-            _tell(violation, "过错处理决定", f"经领导审批，对您的过错记录作出处理：{violation.sanction}。"
+            severity = f"（{violation.get_severity_display()}）" if violation.severity else ""
+            _tell(violation, "过错处理决定", f"经领导审批，对您的过错记录作出处理：{violation.sanction}{severity}。"
                                              f"理由：{violation.sanction_reason}", now)
         else:  # back to the supervisor; the proposal is withdrawn (its history is in the audit trail)
             violation.status = ViolationStatus.OPEN
-            violation.sanction, violation.sanction_reason = "", ""
+            violation.severity, violation.sanction, violation.sanction_reason = "", "", ""
             violation.proposed_by, violation.proposed_at = None, None
             _tell(violation, "过错处理意见已退回", f"领导退回了对您的处理意见：{note.strip()}", now)
         violation.decision_note = note.strip()[:255]
-        violation.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "sanction",
+        violation.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "severity", "sanction",
                                       "sanction_reason", "proposed_by", "proposed_at"])
         record(action=AuditAction.ACCOUNTABILITY,
                summary=f"过错记录 {violation.pk} 处理意见{'获批准' if approve else '被退回'}",

@@ -98,6 +98,14 @@ class CaseOut(Schema):
     pauses: list[dict[str, Any]]
     extension: dict[str, Any] | None
     events: list[EventOut]
+    intake_deadline: dt.date | None = None
+    deadline_change_reason: str = ""
+    competent_organ: str = ""
+    competent_organ_contact: str = ""
+    decided_by_organ: str = ""
+    decision_document: str = ""
+    deferred: dict[str, Any] | None = None
+    return_requests: list[dict[str, Any]] = []
 
 
 def _extension(case) -> dict[str, Any] | None:
@@ -135,6 +143,15 @@ def case_out(case) -> dict[str, Any]:
         "pauses": [{"kind": p.kind, "basis": p.basis, "started_on": p.started_on, "ended_on": p.ended_on,
                     "working_days": p.paused_working_days, "result": p.result} for p in case.pauses.all()],
         "extension": _extension(case),
+        "intake_deadline": case.intake_deadline, "deadline_change_reason": case.deadline_change_reason,
+        "competent_organ": case.competent_organ, "competent_organ_contact": case.competent_organ_contact,
+        "decided_by_organ": case.decided_by_organ, "decision_document": case.decision_document,
+        "deferred": {"due_date": case.deferred_due_date, "supplied_at": case.deferred_supplied_at,
+                     "exception_at": case.deferred_exception_at, "exception_reason": case.deferred_exception_reason,
+                     "overdue": case.deferred_overdue} if case.deferred_materials else None,
+        "return_requests": [{"id": r.pk, "status": r.status, "reason": r.reason, "requested_at": r.requested_at,
+                             "decided_at": r.decided_at, "note": r.decision_note}
+                            for r in case.return_requests.all()],
         "events": [{"at": e.at, "action": e.action, "label": e.action_label(), "actor": e.actor_name,
                     "from_status": e.from_status, "to_status": e.to_status, "opinion": e.opinion}
                    for e in case.events.all()],
@@ -262,6 +279,7 @@ class RejectIn(Schema):
     kind: str = "REJECT"  # NOT_LICENSED | OUTSIDE_POWERS | REJECT
     reason: str
     competent_organ: str = ""
+    competent_organ_contact: str = ""
 
 
 @router.post("/cases/{number}/reject", response={200: CaseOut, **ERRORS}, summary="不予受理")
@@ -271,7 +289,8 @@ def reject(request, number: str, payload: RejectIn):
 
         raise DomainError.for_field("kind", "类型应为 NOT_LICENSED、OUTSIDE_POWERS 或 REJECT")
     svc.refuse_case(actor=request.auth, number=number, action=Action(payload.kind), reason=payload.reason,
-                    competent_organ=payload.competent_organ, now=now())
+                    competent_organ=payload.competent_organ,
+                    competent_organ_contact=payload.competent_organ_contact, now=now())
     return _done(request, number)
 
 
@@ -289,12 +308,16 @@ class DecideIn(Schema):
     outcome: str
     reasons: str = ""
     certificate_number: str = ""
+    decided_by_organ: str = ""  # 上报件: the higher organ that decided
+    decision_document: str = ""  # 上报件: its decision number
 
 
-@router.post("/cases/{number}/decide", response={200: CaseOut, **ERRORS}, summary="作出决定")
+@router.post("/cases/{number}/decide", response={200: CaseOut, **ERRORS},
+             summary="作出决定（上报件须填写上级机关的决定）")
 def decide(request, number: str, payload: DecideIn):
     svc.decide_case(actor=request.auth, number=number, outcome=payload.outcome, reasons=payload.reasons,
-                    certificate_number=payload.certificate_number, now=now())
+                    certificate_number=payload.certificate_number, decided_by_organ=payload.decided_by_organ,
+                    decision_document=payload.decision_document, now=now())
     return _done(request, number)
 
 
@@ -326,9 +349,35 @@ def withdraw(request, number: str, payload: ReasonIn):
     return _done(request, number)
 
 
-@router.post("/cases/{number}/return", response={200: CaseOut, **ERRORS}, summary="退件")
+@router.post("/cases/{number}/return", response={200: CaseOut, **ERRORS}, summary="退件（受理前）")
 def return_case(request, number: str, payload: ReasonIn):
     svc.return_case(actor=request.auth, number=number, reason=payload.reason, now=now())
+    return _done(request, number)
+
+
+@router.post("/cases/{number}/return-request", response={200: dict, **ERRORS},
+             summary="申请退件（受理后，须领导批准）")
+def request_return(request, number: str, payload: ReasonIn):
+    r = svc.request_return(actor=request.auth, number=number, reason=payload.reason, now=now())
+    return {"id": r.pk, "status": r.status, "case": number}
+
+
+class DeferredIn(Schema):
+    materials: list[str]
+    received_as: str = "PAPER"
+
+
+@router.post("/cases/{number}/deferred-materials", response={200: CaseOut, **ERRORS}, summary="补交补办材料")
+def supply_deferred(request, number: str, payload: DeferredIn):
+    svc.supply_deferred_materials(actor=request.auth, number=number, materials=payload.materials,
+                                  received_as=payload.received_as, now=now())
+    return _done(request, number)
+
+
+@router.post("/cases/{number}/deferred-exception", response={200: CaseOut, **ERRORS},
+             summary="批准补办材料未补齐先行送达（领导）")
+def deferred_exception(request, number: str, payload: ReasonIn):
+    svc.allow_delivery_before_deferred(actor=request.auth, number=number, reason=payload.reason, now=now())
     return _done(request, number)
 
 
@@ -359,6 +408,20 @@ def approve_transfer(request, transfer_id: int, payload: DecisionIn | None = Non
 def reject_transfer(request, transfer_id: int, payload: DecisionIn):
     t = svc.reject_transfer(actor=request.auth, transfer_id=transfer_id, now=now(), note=payload.note)
     return {"id": t.pk, "status": t.status, "case": t.case.number}
+
+
+@router.post("/return-requests/{request_id}/approve", response={200: dict, **ERRORS},
+             summary="批准退件（出具退件通知书）")
+def approve_return(request, request_id: int, payload: DecisionIn | None = None):
+    r = svc.approve_return(actor=request.auth, request_id=request_id, now=now(),
+                           note=(payload or DecisionIn()).note)
+    return {"id": r.pk, "status": r.status, "case": r.case.number}
+
+
+@router.post("/return-requests/{request_id}/reject", response={200: dict, **ERRORS}, summary="不同意退件")
+def reject_return(request, request_id: int, payload: DecisionIn):
+    r = svc.reject_return(actor=request.auth, request_id=request_id, now=now(), note=payload.note)
+    return {"id": r.pk, "status": r.status, "case": r.case.number}
 
 
 class FeeIn(Schema):

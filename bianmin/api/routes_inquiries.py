@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from bianmin.core.masking import mask_phone
@@ -36,6 +36,8 @@ class InquiryOut(Schema):
     phone: str
     first_responder: str
     referred_to: str | None
+    outside_authority: str = Field(description="告知向其他机关咨询时：主管机关名称")
+    outside_contact: str = Field(description="告知向其他机关咨询时：主管机关联系方式")
     promised_reply_date: dt.date | None
     result: str
 
@@ -44,6 +46,7 @@ def out(i) -> dict[str, Any]:
     return {"number": i.number, "channel": i.channel, "status": i.status, "outcome": i.outcome, "matter": i.matter,
             "visitor_name": i.visitor_name, "phone": mask_phone(i.phone), "first_responder": i.first_responder.name,
             "referred_to": i.referred_to.name if i.referred_to else None,
+            "outside_authority": i.outside_authority, "outside_contact": i.outside_contact,
             "promised_reply_date": i.promised_reply_date, "result": i.result}
 
 
@@ -62,8 +65,8 @@ class OutcomeIn(Schema):
     result: str = ""
     to_badge: str = ""
     materials: list[dict[str, Any]] = []
-    authority: str = ""
-    contact: str = ""
+    authority: str = Field("", description="REFERRED_OUTSIDE 时必填：主管机关名称")
+    contact: str = Field("", description="REFERRED_OUTSIDE 时必填：主管机关联系方式（电话或地址）")
     reply_days: int = 0
 
 

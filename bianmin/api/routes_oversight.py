@@ -45,6 +45,7 @@ class IndicatorRow(Schema):
     accepted: int
     immediate: int
     immediate_share: float | None
+    reported: int = 0
     decided: int
     on_time: int
     on_time_rate: float | None
@@ -97,6 +98,8 @@ class ViolationOut(Schema):
     case: str | None
     inquiry: str | None
     evidence: list[dict[str, str]]
+    severity: str = Field(description="情节（MINOR、SERIOUS、VERY_SERIOUS）；没有处理意见时为空")
+    severity_label: str
     sanction: str
     sanction_reason: str
     decision_note: str
@@ -109,7 +112,8 @@ def _out(v, *, with_statements: bool = False) -> dict[str, Any]:
             "badge_number": v.staff.badge_number, "unit": v.unit.name, "occurred_on": v.occurred_on,
             "description": v.description, "source": v.source, "status": v.status,
             "case": v.case.number if v.case_id else None, "inquiry": v.inquiry.number if v.inquiry_id else None,
-            "evidence": v.evidence, "sanction": v.sanction, "sanction_reason": v.sanction_reason,
+            "evidence": v.evidence, "severity": v.severity, "severity_label": v.get_severity_display(),
+            "sanction": v.sanction, "sanction_reason": v.sanction_reason,
             "decision_note": v.decision_note, "external_reference": v.external_reference,
             "statements": [{"at": s.at.isoformat(), "text": s.text} for s in v.statements.all()]
             if with_statements else []}
@@ -157,13 +161,16 @@ def dismiss(request, pk: int, payload: ReasonIn):
 
 
 class ProposeIn(Schema):
-    sanction: str
-    reason: str
+    severity: str = Field("", description="情节：MINOR 情节较轻、SERIOUS 情节严重、VERY_SERIOUS 情节特别严重")
+    sanction: str = Field("", description="该情节可选的处理方式之一（BIANMIN.SANCTION_LADDER），如“书面告诫”")
+    reason: str = ""
 
 
-@router.post("/violations/{pk}/propose", response={200: ViolationOut, **ERRORS}, summary="提出处理意见（待领导审批）")
+@router.post("/violations/{pk}/propose", response={200: ViolationOut, **ERRORS},
+             summary="提出处理意见（按情节选择处理方式，待领导审批）")
 def propose(request, pk: int, payload: ProposeIn):
-    acc.propose_sanction(actor=request.auth, pk=pk, sanction=payload.sanction, reason=payload.reason, now=now())
+    acc.propose_sanction(actor=request.auth, pk=pk, severity=payload.severity, sanction=payload.sanction,
+                         reason=payload.reason, now=now())
     return _out(get_violation_for(request.auth, pk))
 
 
@@ -235,21 +242,28 @@ def read(request, pk: int):
 
 
 class MeetingIn(Schema):
+    kind: str = Field("JOINT", description="会议类别：JOINT 联席会议、REGULAR 工作例会、SPECIAL 专题会议")
+    topic: str = Field("", description="会议主题；专题会议必填")
     held_on: dt.date
     chair: str
     attendees: str
     place: str = ""
-    period_start: dt.date | None = None
+    period_start: dt.date | None = Field(None, description="议题期间；联席会议、工作例会默认为本单位会议周期的上一期，"
+                                                         "专题会议不填")
     period_end: dt.date | None = None
     extra_topics: list[str] = []
+    case_numbers: list[str] = Field([], description="关联办件编号（须在本单位范围内）")
 
 
 class MeetingOut(Schema):
     id: int
+    kind: str
+    kind_label: str
+    topic: str
     held_on: dt.date
     unit: str
-    period_start: dt.date
-    period_end: dt.date
+    period_start: dt.date | None
+    period_end: dt.date | None
     chair: str
     attendees: str
     minutes: str
@@ -264,7 +278,8 @@ def _with_items(meeting):
 
 
 def _meeting(m) -> dict[str, Any]:
-    return {"id": m.pk, "held_on": m.held_on, "unit": m.unit.code, "period_start": m.period_start,
+    return {"id": m.pk, "kind": m.kind, "kind_label": m.get_kind_display(), "topic": m.topic,
+            "held_on": m.held_on, "unit": m.unit.code, "period_start": m.period_start,
             "period_end": m.period_end, "chair": m.chair, "attendees": m.attendees, "minutes": m.minutes,
             "agenda": [{"id": a.pk, "kind": a.kind, "title": a.title, "detail": a.detail,
                         "case": a.case.number if a.case_id else None, "violation": a.violation_id}
@@ -274,22 +289,26 @@ def _meeting(m) -> dict[str, Any]:
                         for x in m.actions.all()]}
 
 
-@router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="联席会议记录")
-def meetings(request, offset: int = 0, limit: int = 20):
+@router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="会议记录（联席会议、工作例会、专题会议）")
+def meetings(request, offset: int = 0, limit: int = 20, kind: str | None = None):
     _overseer(request.auth)
-    qs = mtg.visible_meetings(request.auth).select_related("unit").prefetch_related(
+    qs = mtg.visible_meetings(request.auth)
+    if kind:
+        qs = qs.filter(kind=kind)
+    qs = qs.select_related("unit").prefetch_related(
         Prefetch("agenda", queryset=AgendaItem.objects.select_related("case")),
         Prefetch("actions", queryset=ActionItem.objects.select_related("owner")))
     return [_meeting(m) for m in qs[max(offset, 0):max(offset, 0) + min(max(limit, 1), 100)]]
 
 
-@router.post("/meetings", response={201: MeetingOut, **ERRORS}, summary="新建联席会议记录（自动收集议题）")
+@router.post("/meetings", response={201: MeetingOut, **ERRORS},
+             summary="新建会议记录（联席会议、工作例会自动收集议题；专题会议须填主题）")
 def create_meeting(request, payload: MeetingIn):
     m = mtg.create_meeting(actor=request.auth, now=now(), **payload.dict())
     return Status(201, _meeting(_with_items(mtg.get_meeting_for(request.auth, m.pk))))
 
 
-@router.get("/meetings/{pk}", response={200: MeetingOut, **ERRORS}, summary="联席会议详情")
+@router.get("/meetings/{pk}", response={200: MeetingOut, **ERRORS}, summary="会议详情")
 def meeting(request, pk: int):
     return _meeting(_with_items(mtg.get_meeting_for(request.auth, pk)))
 

@@ -22,6 +22,7 @@ class StepOut(Schema):
     at: dt.datetime
     step: str
     status: str
+    note: str = ""
 
 
 class LookupOut(Schema):
@@ -38,6 +39,8 @@ class LookupOut(Schema):
     handler_name: str
     handler_badge: str
     steps: list[StepOut]
+    deadline_changed_at: dt.datetime | None = None
+    deadline_change_reason: str = ""
 
 
 @router.post("/public/case-lookup", response={200: LookupOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},

@@ -46,7 +46,7 @@ def add_workdays(request, start: str, days: str, region: str | None = None):
 
 
 @router.get("/workdays/{year}", response={200: WorkdayYearOut, 400: ErrorOut}, auth=None,
-            summary="某年的放假日和调休上班日")
+            summary="某年的放假日（暂定年度含补假）和调休上班日")
 def year_days(request, year: int, region: str | None = None):
     region_obj = _region(region)
     calendar = get_calendar(region_obj)

@@ -46,6 +46,7 @@ class SpecialDayOut(Schema):
     kind: str
     name: str
     source: str
+    reason: str = ""  # why the day was added: set for the provisional rule's 补假 days, empty otherwise
 
 
 class WorkdayYearOut(Schema):

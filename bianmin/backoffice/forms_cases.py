@@ -43,8 +43,9 @@ class OutcomeForm(forms.Form):
     to_badge = forms.CharField(label="接收人/领导上岗证号", required=False)
     materials = forms.CharField(label="代收材料（每行：名称 份数）", required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}))
-    authority = forms.CharField(label="有权机关", required=False)
-    contact = forms.CharField(label="联系方式", required=False)
+    # Both are required by the service for 告知向其他机关咨询 (the form serves every outcome).
+    authority = forms.CharField(label="主管机关名称（告知向其他机关咨询时必填）", max_length=128, required=False)
+    contact = forms.CharField(label="主管机关联系方式（告知向其他机关咨询时必填）", max_length=128, required=False)
     reply_days = forms.IntegerField(label="承诺答复（工作日）", required=False, min_value=1, max_value=30)
 
 
@@ -52,6 +53,13 @@ class DecideForm(forms.Form):
     outcome = forms.ChoiceField(label="办理结果", choices=DecisionOutcome.choices)
     reasons = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     certificate_number = forms.CharField(label="证照编号", required=False)
+    decided_by_organ = forms.CharField(label="作出决定的上级机关（上报件）", required=False)
+    decision_document = forms.CharField(label="上级机关决定文号（上报件）", required=False)
+
+    def __init__(self, *args, reported: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not reported:  # only a 上报件 records the higher organ's decision
+            del self.fields["decided_by_organ"], self.fields["decision_document"]
 
 
 class DeliverForm(forms.Form):

@@ -33,11 +33,11 @@ from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now, today
 from bianmin.org.models import Absence, StaffProfile
 from bianmin.org.policies import staff_profile_of
-from bianmin.org.selectors import absent_staff_ids, acting_for, posts_for_unit
+from bianmin.org.selectors import absent_staff_ids, acting_for, chief_responsible, posts_for_unit
 from bianmin.org.services import register_absence
 from bianmin.workdays.checks import next_year_missing
-from bianmin.workdays.provisional import statutory_holidays
-from bianmin.workdays.selectors import official_year_rows
+from bianmin.workdays.provisional import provisional_rest_days
+from bianmin.workdays.selectors import official_year_rows, provisional_years_ahead
 from bianmin.workdays.services import parse_notice_lines
 
 from .forms import (
@@ -157,6 +157,7 @@ class HomeView(StaffView):
         return render(request, "backoffice/home.html", {
             "profile": profile, "roles": sorted(roles_of(user), key=lambda r: list(Role).index(r)),
             "notices": notices, "can": {p.name: can(user, p) for p in Perm},
+            "chief": chief_responsible(profile.unit) if profile else None,
         })
 
 
@@ -270,9 +271,10 @@ class CalendarNoticeView(StaffView):
     def get(self, request, form=None):
         if form is None:
             year = today().year + 1
-            draft = "\n".join(f"{d.isoformat()} 休 {name}" for d, name in statutory_holidays(year))
+            draft = "\n".join(f"{d.isoformat()} 休 {name}" for d, name, _reason in provisional_rest_days(year))
             form = CalendarNoticeForm(initial={"year": year, "days": draft})
-        return render(request, "backoffice/calendar_notice.html", {"form": form, "years": official_year_rows()})
+        return render(request, "backoffice/calendar_notice.html", {
+            "form": form, "years": official_year_rows(), "provisional_years": provisional_years_ahead(today())})
 
     def post(self, request):
         form = CalendarNoticeForm(request.POST)

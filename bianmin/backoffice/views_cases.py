@@ -24,7 +24,9 @@ from bianmin.cases.selectors import (
     case_detail_for,
     class_counts,
     intake_queue,
+    pending_deferred_exceptions,
     pending_extensions,
+    pending_returns,
     pending_transfers,
     search_cases,
     with_warning,
@@ -32,6 +34,7 @@ from bianmin.cases.selectors import (
     workbench_rows,
 )
 from bianmin.cases.services.core import acting_ids_for
+from bianmin.cases.services.lifecycle import may_accept_immediately
 from bianmin.cases.workflow import Action, CaseClass, Status, actions_from
 from bianmin.catalog.models import SpecialProcedure
 from bianmin.catalog.selectors import current_version_by_code, current_versions
@@ -205,14 +208,17 @@ def _run(action: str, user, number: str, post) -> str:
         return "已登记补正材料"
     if action in ("not_licensed", "outside_powers", "reject"):
         svc.refuse_case(actor=user, number=number, action=Action(action.upper()), reason=post.get("reason", ""),
-                        competent_organ=post.get("competent_organ", ""), now=t)
+                        competent_organ=post.get("competent_organ", ""),
+                        competent_organ_contact=post.get("competent_organ_contact", ""), now=t)
         return "已作出不予受理处理"
     if action == "start":
         svc.start_case(actor=user, number=number, now=t, opinion=post.get("opinion", ""))
         return "已开始办理"
     if action == "decide":
         svc.decide_case(actor=user, number=number, outcome=post.get("outcome", ""), reasons=post.get("reasons", ""),
-                        certificate_number=post.get("certificate_number", ""), now=t)
+                        certificate_number=post.get("certificate_number", ""),
+                        decided_by_organ=post.get("decided_by_organ", ""),
+                        decision_document=post.get("decision_document", ""), now=t)
         return "已作出决定"
     if action == "deliver":
         svc.deliver_case(actor=user, number=number, method=post.get("method", ""),
@@ -227,6 +233,15 @@ def _run(action: str, user, number: str, post) -> str:
     if action == "return":
         svc.return_case(actor=user, number=number, reason=post.get("reason", ""), now=t)
         return "已退件"
+    if action == "return_request":
+        svc.request_return(actor=user, number=number, reason=post.get("reason", ""), now=t)
+        return "退件申请已提交，等待领导批准"
+    if action == "deferred_supply":
+        svc.supply_deferred_materials(actor=user, number=number, materials=post.getlist("material"), now=t)
+        return "已登记补交的补办材料"
+    if action == "deferred_exception":
+        svc.allow_delivery_before_deferred(actor=user, number=number, reason=post.get("reason", ""), now=t)
+        return "已批准未补齐补办材料先行送达"
     if action == "transfer":
         svc.request_transfer(actor=user, number=number, to_badge=post.get("to_badge", ""),
                              reason=post.get("reason", ""), now=t)
@@ -271,6 +286,9 @@ class CaseDetailView(StaffView):
         draft = next((n for n in case.notices.all() if n.kind == "SUPPLEMENT" and not n.issued_at), None)
         open_pause = next((p for p in case.pauses.all() if p.ended_at is None), None)
         handler_side = is_handler_side(request.user, case, acting) and can(request.user, Perm.HANDLE_CASES)
+        pending_return = next((r for r in case.return_requests.all() if r.status == "PENDING"), None)
+        deferred_open = case.deferred_materials and case.deferred_supplied_at is None and case.status in (
+            "ACCEPTED", "IN_PROGRESS", "DECIDED")
         try:
             extension = case.extension
         except Extension.DoesNotExist:
@@ -284,7 +302,17 @@ class CaseDetailView(StaffView):
             "id_masked": (revealed or {}).get("id_number") or mask_id_staff(case.applicant_id_number),
             "phone_masked": (revealed or {}).get("phone") or mask_phone(case.applicant_phone),
             "revealed": bool(revealed), "posted": posted,
-            "decide_form": DecideForm(posted) if posted and posted.get("action") == "decide" else DecideForm(),
+            "decide_form": DecideForm(posted if posted and posted.get("action") == "decide" else None,
+                                      reported=case.reported),
+            "may_immediate": may_accept_immediately(case.item_version, case.unit.kind),
+            "pending_return": pending_return,
+            "can_request_return": handler_side and case.status in ("ACCEPTED", "IN_PROGRESS") and not pending_return,
+            "deferred_open": deferred_open,
+            "deferred_lines": [m for m in case.materials.all() if m.necessity == "DEFERRABLE"
+                               and (m.received_as == "MISSING" or not m.acceptable)] if deferred_open else [],
+            "can_supply_deferred": deferred_open and handler_side,
+            "can_deferred_exception": deferred_open and case.deferred_exception_at is None
+                                      and can(request.user, Perm.APPROVE),
             "deliver_form": DeliverForm(posted) if posted and posted.get("action") == "deliver" else DeliverForm(),
             "fees": case.item_version.fees.all(),
             "is_open": case.status not in ("DECIDED", "DELIVERED", "ARCHIVED", "NOT_ACCEPTED", "WITHDRAWN",
@@ -360,12 +388,22 @@ class ApprovalsView(StaffView):
                      .exclude(staff__user=request.user).select_related("staff"))
         return render(request, "backoffice/approvals.html", {"transfers": pending_transfers(request.user),
                                                              "extensions": pending_extensions(request.user),
+                                                             "returns": pending_returns(request.user),
+                                                             "deferred": pending_deferred_exceptions(request.user),
                                                              "sanctions": sanctions})
 
     def post(self, request):
         transfer_id = int(request.POST.get("transfer") or 0)
         try:
-            if request.POST.get("extension"):
+            if request.POST.get("return_request"):
+                req_id, note = int(request.POST["return_request"]), request.POST.get("note", "")
+                if request.POST.get("decision") == "approve":
+                    svc.approve_return(actor=request.user, request_id=req_id, now=now(), note=note)
+                    messages.success(request, "已批准退件，已生成退件通知书")
+                else:
+                    svc.reject_return(actor=request.user, request_id=req_id, now=now(), note=note)
+                    messages.success(request, "已不同意退件，办件继续办理")
+            elif request.POST.get("extension"):
                 ext_id, note = int(request.POST["extension"]), request.POST.get("note", "")
                 if request.POST.get("decision") == "approve":
                     svc.approve_extension(actor=request.user, extension_id=ext_id, now=now(), note=note)

@@ -1,4 +1,4 @@
-"""联席会议 screens: list, new (agenda collected from the period), the meeting with decisions, printable minutes."""
+"""Meeting screens (联席会议, 工作例会, 专题会议): list, new, the meeting with decisions, printable minutes."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +13,7 @@ from bianmin.accountability.policies import oversees
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.timeutils import now, today
 from bianmin.meetings import services as mtg
-from bianmin.meetings.models import ActionStatus
+from bianmin.meetings.models import ActionStatus, MeetingKind
 
 from .views import StaffView
 from .views_oversight import _say_error
@@ -42,26 +42,34 @@ class MeetingListView(OverseerView):
 
 class MeetingNewView(OverseerView):
     def get(self, request, values=None):
-        start, end = mtg.default_period(today())
-        return render(request, "backoffice/meeting_new.html", {"values": values or {
-            "held_on": today().isoformat(), "period_start": start.isoformat(), "period_end": end.isoformat(),
-            "chair": request.user.get_full_name()}})
+        kind = request.GET.get("kind") if values is None else values["kind"]
+        kind = kind if kind in MeetingKind.values else MeetingKind.JOINT
+        if values is None:
+            period = mtg.default_period_for(request.user, kind, today())
+            values = {"kind": kind, "held_on": today().isoformat(), "chair": request.user.get_full_name(),
+                      "period_start": period[0].isoformat() if period else "",
+                      "period_end": period[1].isoformat() if period else ""}
+        return render(request, "backoffice/meeting_new.html", {
+            "values": values, "kind": kind, "kind_label": MeetingKind(kind).label, "kinds": MeetingKind.choices,
+            "special": kind == MeetingKind.SPECIAL})
 
     def post(self, request):
         p = request.POST
-        values = {k: p.get(k, "").strip() for k in ("held_on", "period_start", "period_end", "chair", "attendees",
-                                                     "place", "topics")}
+        values = {k: p.get(k, "").strip() for k in ("kind", "topic", "held_on", "period_start", "period_end", "chair",
+                                                     "attendees", "place", "topics", "cases")}
+        special = values["kind"] == MeetingKind.SPECIAL
         try:
             meeting = mtg.create_meeting(
-                actor=request.user, held_on=_date(values["held_on"], "held_on"),
-                period_start=_date(values["period_start"], "period_start"),
-                period_end=_date(values["period_end"], "period_end"), chair=values["chair"],
+                actor=request.user, kind=values["kind"] or MeetingKind.JOINT, topic=values["topic"],
+                held_on=_date(values["held_on"], "held_on"),
+                period_start=None if special else _date(values["period_start"], "period_start"),
+                period_end=None if special else _date(values["period_end"], "period_end"), chair=values["chair"],
                 attendees=values["attendees"], place=values["place"], now=now(),
-                extra_topics=values["topics"].splitlines())
+                extra_topics=values["topics"].splitlines(), case_numbers=values["cases"].split())
         except DomainError as exc:
             _say_error(request, exc)
             return self.get(request, values=values)
-        messages.success(request, f"已建立会议记录，自动收集议题 {meeting.agenda.count()} 项")
+        messages.success(request, f"已建立{meeting.get_kind_display()}记录，议题 {meeting.agenda.count()} 项")
         return redirect("backoffice:meeting", pk=meeting.pk)
 
 

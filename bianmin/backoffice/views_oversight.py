@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from bianmin.accountability import services as acc
+from bianmin.accountability.ladder import sanction_tiers
 from bianmin.accountability.models import SYSTEM_KINDS, ViolationKind, ViolationStatus
 from bianmin.accountability.policies import get_violation_for, oversees, visible_commendations, visible_violations
 from bianmin.accounts.policies import can
@@ -102,8 +102,9 @@ class ViolationNewView(StaffView):
 
     def get(self, request, values=None):
         kinds = [(v, label) for v, label in ViolationKind.choices if v not in SYSTEM_KINDS]
+        system_kinds = [label for v, label in ViolationKind.choices if v in SYSTEM_KINDS]
         return render(request, "backoffice/violation_new.html", {
-            "kinds": kinds, "values": values or {"occurred_on": today().isoformat()}})
+            "kinds": kinds, "system_kinds": system_kinds, "values": values or {"occurred_on": today().isoformat()}})
 
     def post(self, request):
         values = {k: request.POST.get(k, "").strip() for k in ("staff", "kind", "occurred_on", "description",
@@ -126,7 +127,7 @@ class ViolationNewView(StaffView):
 
 
 class ViolationDetailView(StaffView):
-    def get(self, request, pk: int):
+    def get(self, request, pk: int, posted=None, errors=None):
         try:
             violation = get_violation_for(request.user, pk)
         except NotFound:
@@ -134,7 +135,8 @@ class ViolationDetailView(StaffView):
         mine = violation.staff.user_id == request.user.pk
         return render(request, "backoffice/violation_detail.html", {
             "v": violation, "statements": violation.statements.select_related("author"), "mine": mine,
-            "ladder": settings.BIANMIN["SANCTION_LADDER"],
+            # The sanctions grouped by 情节; the service refuses one from another tier.
+            "tiers": sanction_tiers(), "posted": posted or {}, "errors": errors or {},
             "can_supervise": can(request.user, Perm.SUPERVISE) and not mine,
             "can_decide": can(request.user, Perm.APPROVE) and not mine,
             "open": violation.status == ViolationStatus.OPEN,
@@ -151,8 +153,8 @@ class ViolationDetailView(StaffView):
                 acc.dismiss_violation(actor=user, pk=pk, reason=p.get("reason", ""), now=now())
                 messages.success(request, "已撤销该过错记录")
             elif action == "propose":
-                acc.propose_sanction(actor=user, pk=pk, sanction=p.get("sanction", ""), reason=p.get("reason", ""),
-                                     now=now())
+                acc.propose_sanction(actor=user, pk=pk, severity=p.get("severity", ""), sanction=p.get("sanction", ""),
+                                     reason=p.get("reason", ""), now=now())
                 messages.success(request, "处理意见已提交领导审批")
             elif action in ("approve", "reject"):
                 acc.decide_sanction(actor=user, pk=pk, approve=action == "approve", note=p.get("note", ""),
@@ -167,6 +169,10 @@ class ViolationDetailView(StaffView):
             raise Http404 from None
         except DomainError as exc:
             _say_error(request, exc)
+            if action == "propose" and exc.status == 400:  # the proposal comes back as typed, errors beside fields
+                response = self.get(request, pk, posted=p, errors=exc.fields)
+                response.status_code = 400
+                return response
         return redirect("backoffice:violation", pk=pk)
 
 

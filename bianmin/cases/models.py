@@ -77,6 +77,10 @@ class Case(models.Model):
     intake_outcome = models.CharField("审查结论", max_length=16, choices=IntakeOutcome.choices, blank=True)
     intake_reason = models.TextField("不予受理理由", blank=True)
     competent_organ = models.CharField("有权机关", max_length=128, blank=True)
+    competent_organ_contact = models.CharField("有权机关联系方式", max_length=128, blank=True)
+    # When the materials under review were received: the receipt, or the resubmission after a 补正 notice.
+    # The Art. 32 intake timer runs from this day, and a deemed acceptance takes effect on it.
+    intake_started_at = models.DateTimeField("审查起算时间", null=True, blank=True)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True, db_index=True)
     accepted_by = models.ForeignKey("org.StaffProfile", verbose_name="受理人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="accepted_cases")
@@ -92,6 +96,27 @@ class Case(models.Model):
                                                       help_text="受理时采用的承诺时限（急办件为缩短后的时限）")
     deadline_changed_at = models.DateTimeField("期限重新核定时间", null=True, blank=True)
     intake_deadline = models.DateField("补正告知截止日期", null=True, blank=True, db_index=True)
+    # The day the decision limits count from (start day not counted): acceptance, or for a late or deemed
+    # acceptance the day the materials were received. Recomputation counts from it again.
+    clock_start_date = models.DateField("办理时限起算日", null=True, blank=True)
+    deadline_change_reason = models.CharField("期限重新核定原因", max_length=255, blank=True)
+    reported = models.BooleanField("上报件", default=False,
+                                   help_text="须由上级机关作出决定的事项：本级不能自行决定")
+    decided_by_organ = models.CharField("作出决定的机关", max_length=128, blank=True)
+    decision_document = models.CharField("决定文号", max_length=64, blank=True)
+    # 补办件 (容缺受理): the missing material is due by this day; the result is handed over only after it is
+    # supplied, unless a leader records an exception.
+    deferred_due_date = models.DateField("补办材料补交期限", null=True, blank=True)
+    deferred_supplied_at = models.DateTimeField("补办材料补齐时间", null=True, blank=True)
+    deferred_overdue = models.BooleanField("补办材料逾期已记录", default=False)
+    deferred_exception_at = models.DateTimeField("未补齐先行送达批准时间", null=True, blank=True)
+    deferred_exception_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="未补齐先行送达批准人",
+                                              null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    deferred_exception_reason = models.CharField("未补齐先行送达理由", max_length=255, blank=True)
+    # Checked by the sweep and cleared once checked: accepted but not started by this day (未及时移交承办人),
+    # decided but the result not delivered by this day (未及时回复办理结果).
+    start_due_on = models.DateField("开始办理期限", null=True, blank=True)
+    result_due_on = models.DateField("告知结果期限", null=True, blank=True)
     # Written by the sweep (warning transitions notify people once); reset whenever the deadlines move.
     warning_level = models.CharField("已发出的预警", max_length=8, blank=True, default="",
                                      choices=[("", "无"), ("YELLOW", "黄色预警"), ("RED", "红色预警"),
@@ -116,6 +141,9 @@ class Case(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
             models.CheckConstraint(condition=Q(case_class__in=CaseClass.values), name="case_class_valid"),
+            # Art. 32: no application waits for review without a clock (receipt and resubmission both set it).
+            models.CheckConstraint(condition=~Q(status="RECEIVED") | Q(intake_deadline__isnull=False),
+                                   name="case_received_has_intake_deadline"),
         ]
         indexes = [
             # The first handler's workbench: open cases by nearest deadline (partial: closed cases are most rows).
@@ -138,6 +166,14 @@ class Case(models.Model):
             # Running cases by deadline: the leader's overview lists (red, yellow) read it in order.
             models.Index(fields=["committed_deadline", "id"], name="case_running_deadline_idx",
                          condition=Q(status__in=["ACCEPTED", "IN_PROGRESS"])),
+            # The sweep's hand-over, result-notice and 补办 checks read only the cases about to be recorded.
+            models.Index(fields=["start_due_on"], name="case_sweep_start_idx",
+                         condition=Q(status="ACCEPTED", start_due_on__isnull=False)),
+            models.Index(fields=["result_due_on"], name="case_sweep_result_idx",
+                         condition=Q(status="DECIDED", result_due_on__isnull=False)),
+            models.Index(fields=["deferred_due_date"], name="case_sweep_deferred_idx",
+                         condition=Q(deferred_materials=True, deferred_supplied_at__isnull=True,
+                                     deferred_overdue=False, deferred_due_date__isnull=False)),
             # The workbench's counts per class: answered from the index alone (no visit to the case rows).
             models.Index(fields=["first_handler", "case_class", "unit_path"], name="case_class_counts_idx"),
         ]
@@ -235,6 +271,14 @@ EVENT_LABELS = {
     "EXTENSION_APPROVED": "批准延期",
     "EXTENSION_REJECTED": "不批准延期",
     "DEADLINES_RECOMPUTED": "期限重新核定",
+    "RETURN_REQUESTED": "申请退件",
+    "RETURN_REJECTED": "不同意退件",
+    "DEFERRED_SUPPLIED": "补交补办材料",
+    "DEFERRED_EXCEPTION": "批准未补齐先行送达",
+    "OVERDUE": "超期",
+    "DEFERRED_OVERDUE": "补办材料逾期",
+    "NOT_STARTED": "受理后未及时开始办理",
+    "RESULT_NOT_TOLD": "办结后未及时告知结果",
 }
 
 
@@ -347,6 +391,35 @@ class Transfer(models.Model):
         ordering = ["requested_at", "id"]
         constraints = [models.UniqueConstraint(fields=["case"], condition=Q(status="PENDING"),
                                                name="transfer_one_pending")]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+
+class ReturnRequestStatus(models.TextChoices):
+    PENDING = "PENDING", "待审批"
+    APPROVED = "APPROVED", "已批准"
+    REJECTED = "REJECTED", "未批准"
+
+
+class ReturnRequest(models.Model):
+    """退件 after acceptance: "先按承诺件受理,经请示领导研究后确认为退回件的,再以退回件通知单退回"."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="return_requests")
+    reason = models.TextField("退件理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ReturnRequestStatus.choices,
+                              default=ReturnRequestStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "退件申请"
+        verbose_name_plural = "退件申请"
+        ordering = ["requested_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(status="PENDING"),
+                                               name="returnrequest_one_pending")]
         indexes = [models.Index(fields=["status", "requested_at"])]
 
 

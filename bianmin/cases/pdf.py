@@ -48,7 +48,8 @@ FIELD_LABELS = [
     ("case_number", "办件编号"), ("item_name", "申请事项"), ("applicant", "申请人"), ("applicant_id", "证件号码"),
     ("received_at", "收件时间"), ("accepted_at", "受理时间"), ("legal_limit", "法定办结时限"),
     ("committed_limit", "承诺办结时限"), ("committed_deadline", "承诺办结日期"), ("legal_deadline", "法定办结日期"),
-    ("due_date", "补交期限"), ("competent_organ", "有权受理机关"), ("handler", "首办负责人"),
+    ("due_date", "补交期限"), ("competent_organ", "有权受理机关"),
+    ("competent_organ_contact", "有权机关联系方式"), ("handler", "首办负责人"),
     ("handler_badge", "上岗证号"), ("handler_phone", "联系电话"), ("delivery", "送达方式"),
     ("query_code", "查询码"), ("complaint_phone", "监督投诉电话"), ("legal_basis", "依据"),
 ]

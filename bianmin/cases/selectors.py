@@ -180,7 +180,7 @@ def _load_related(case: Case) -> Case:
     """Load the lists the detail page shows: one query each for materials, events and notices, one statement
     telling which of payments, files, pauses and transfers exist, and a query only for those that do (most cases
     have none). ``prefetch_related`` cost about 2 ms of Python per list; this costs about a third of that."""
-    from .models import CaseFile, CaseMaterial, CasePause, FeePayment, Notice
+    from .models import CaseFile, CaseMaterial, CasePause, FeePayment, Notice, ReturnRequest
 
     _attach(case, "materials", list(CaseMaterial.objects.filter(case_id=case.pk)))
     _attach(case, "events", list(CaseEvent.objects.filter(case_id=case.pk).order_by("at", "id")))
@@ -189,7 +189,9 @@ def _load_related(case: Case) -> Case:
                 "files": (CaseFile, lambda: CaseFile.objects.order_by("id")),
                 "pauses": (CasePause, CasePause.objects.all),  # the models' own ordering, as prefetch used
                 "transfers": (Transfer, lambda: Transfer.objects.select_related(
-                    "from_handler", "to_handler", "requested_by", "decided_by"))}
+                    "from_handler", "to_handler", "requested_by", "decided_by")),
+                "return_requests": (ReturnRequest, lambda: ReturnRequest.objects.select_related(
+                    "requested_by", "decided_by"))}
     tables = [connection.ops.quote_name(model._meta.db_table) for model, _qs in optional.values()]
     tests = ", ".join(f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s)" for table in tables)  # noqa: S608
     with connection.cursor() as cursor:  # table names come from the models; the id is a parameter
@@ -233,6 +235,8 @@ class PublicStatus:
     handler_name: str
     handler_badge: str
     steps: list[dict]
+    deadline_changed_at: dt.datetime | None = None
+    deadline_change_reason: str = ""
 
 
 def public_lookup(number: str, code: str) -> PublicStatus | None:
@@ -241,15 +245,35 @@ def public_lookup(number: str, code: str) -> PublicStatus | None:
             .filter(number=(number or "").strip().upper()).first())
     if case is None or not code or case.query_code != code.strip().upper():
         return None
-    steps = [{"at": e.at, "step": e.action_label(), "status": Status(e.to_status).label if e.to_status else ""}
-             for e in case.events.filter(to_status__gt="").order_by("at", "id")]
+    # Status changes, and the recomputation of the deadlines that the applicant was told of.
+    steps = [{"at": e.at, "step": e.action_label(), "status": Status(e.to_status).label if e.to_status else "",
+              "note": e.opinion if e.action == "DEADLINES_RECOMPUTED" else ""}
+             for e in case.events.filter(Q(to_status__gt="") | Q(action="DEADLINES_RECOMPUTED")).order_by("at", "id")]
     handler = case.first_handler
     return PublicStatus(number=case.number, item=case.item_version.name, status=case.status,
                         status_label=case.get_status_display(), received_at=case.received_at,
                         accepted_at=case.accepted_at, committed_deadline=case.committed_deadline,
                         legal_deadline=case.legal_deadline, provisional=case.deadline_provisional,
                         unit=case.unit.name, handler_name=handler.name if handler else "",
-                        handler_badge=handler.badge_number if handler else "", steps=steps)
+                        handler_badge=handler.badge_number if handler else "", steps=steps,
+                        deadline_changed_at=case.deadline_changed_at,
+                        deadline_change_reason=case.deadline_change_reason)
+
+
+def pending_returns(user) -> QuerySet:
+    """Return 退件 requests awaiting a leader's decision on cases the leader can see."""
+    from .models import ReturnRequest, ReturnRequestStatus
+
+    return (ReturnRequest.objects.filter(status=ReturnRequestStatus.PENDING, case__in=visible_cases(user))
+            .select_related("case__item_version", "case__first_handler", "requested_by").order_by("requested_at"))
+
+
+def pending_deferred_exceptions(user) -> QuerySet:
+    """Return 补办件 decided but waiting for their 容缺 material, on cases the leader can see (candidates for an
+    exception to hand the result over first)."""
+    return (visible_cases(user).filter(status=Status.DECIDED, deferred_materials=True,
+                                       deferred_supplied_at__isnull=True, deferred_exception_at__isnull=True)
+            .select_related("item_version").order_by("deferred_due_date"))
 
 
 def pending_extensions(user) -> QuerySet:

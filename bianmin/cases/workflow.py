@@ -70,8 +70,10 @@ TRANSITIONS: dict[tuple[Status, Action], tuple[Status, Perm]] = {
     (S.IN_PROGRESS, A.WITHDRAW): (S.WITHDRAWN, Perm.HANDLE_CASES),
     (S.RECEIVED, A.RETURN): (S.RETURNED, Perm.HANDLE_CASES),
     (S.SUPPLEMENT, A.RETURN): (S.RETURNED, Perm.HANDLE_CASES),
-    (S.ACCEPTED, A.RETURN): (S.RETURNED, Perm.HANDLE_CASES),
-    (S.IN_PROGRESS, A.RETURN): (S.RETURNED, Perm.HANDLE_CASES),
+    # After acceptance a 退件 is the leader's decision on the handler's request (ReturnRequest): the leader's
+    # approval applies the transition.
+    (S.ACCEPTED, A.RETURN): (S.RETURNED, Perm.APPROVE),
+    (S.IN_PROGRESS, A.RETURN): (S.RETURNED, Perm.APPROVE),
 }
 
 CLOSED = frozenset({S.DECIDED, S.DELIVERED, S.ARCHIVED, S.NOT_ACCEPTED, S.WITHDRAWN, S.RETURNED})
@@ -97,10 +99,11 @@ def actions_from(status: Status | str) -> list[Action]:
 
 
 class CaseClass(models.TextChoices):
-    """六件制: derived from what happened, never typed in (上报件 arrives with the relay issue)."""
+    """六件制: derived from what happened, never typed in."""
 
     IMMEDIATE = "IMMEDIATE", "即办件"
     PROMISED = "PROMISED", "承诺件"
+    REPORTED = "REPORTED", "上报件"
     URGENT = "URGENT", "急办件"
     DEFERRED = "DEFERRED", "补办件"
     RETURNED = "RETURNED", "退办件"
@@ -108,10 +111,11 @@ class CaseClass(models.TextChoices):
 
 
 def derive_class(*, status: str, immediate: bool, urgent: bool, deferred_materials: bool,
-                 accepted: bool, returned: bool = False) -> CaseClass:
+                 accepted: bool, returned: bool = False, reported: bool = False) -> CaseClass:
     """Return the case class from the facts of the case.
 
     ``returned``: the case was not accepted or returned (退件) earlier. It stays a 退办件 once archived.
+    ``reported``: a higher organ decides (上报件); that is what the case is, whether urgent or 容缺 too.
     """
     if returned or status in (S.NOT_ACCEPTED, S.RETURNED):
         return CaseClass.RETURNED
@@ -119,6 +123,8 @@ def derive_class(*, status: str, immediate: bool, urgent: bool, deferred_materia
         return CaseClass.IMMEDIATE
     if not accepted:
         return CaseClass.PENDING
+    if reported:
+        return CaseClass.REPORTED
     if urgent:
         return CaseClass.URGENT
     if deferred_materials:

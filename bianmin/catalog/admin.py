@@ -1,11 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
 
 from bianmin.audit.admin_mixins import AuditedAdmin
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now
 
-from .models import Faq, Fee, ItemVersion, Material, ServiceItem, VersionStatus
-from .services import ensure_editable, new_draft, prepare_draft, publish_version
+from .models import Faq, Fee, ItemVersion, KindRule, Material, ServiceItem, VersionStatus
+from .services import ensure_editable, new_draft, prepare_draft, publish_version, validate_kind_rule
 
 
 class _DraftOnlyInline(admin.TabularInline):
@@ -107,3 +108,26 @@ class ItemVersionAdmin(AuditedAdmin):
                 self.message_user(request, f"{version}：{detail}", messages.ERROR)
             else:
                 self.message_user(request, f"{version}：已发布")
+
+
+class KindRuleForm(forms.ModelForm):
+    class Meta:
+        model = KindRule
+        fields = ["kind", "intake_working_days", "start_within_working_days", "result_notice_working_days"]
+
+    def clean(self):
+        data = super().clean()
+        for field, messages_ in validate_kind_rule(data.get("kind") or "", data.get("intake_working_days"),
+                                                   data.get("start_within_working_days"),
+                                                   data.get("result_notice_working_days")).items():
+            for message in messages_:
+                self.add_error(field, message)
+        return data
+
+
+@admin.register(KindRule)
+class KindRuleAdmin(AuditedAdmin):
+    """Per kind of item: the intake timer, the hand-over limit and the result-notice limit (audited)."""
+
+    form = KindRuleForm
+    list_display = ["kind", "intake_working_days", "start_within_working_days", "result_notice_working_days"]

@@ -122,6 +122,16 @@ class ItemVersion(models.Model):
     complaint_phone = models.CharField("监督投诉电话", max_length=32)
     result_type = models.CharField("结果类型", max_length=12, choices=ResultType.choices)
     result_name = models.CharField("结果名称", max_length=128)
+    # The seed leaves these to each level ("乡、村两级中心要分别规定办理时限"): empty means the county's limit.
+    committed_limit_town = models.PositiveIntegerField(
+        "镇（街道）便民服务中心承诺时限", null=True, blank=True,
+        help_text="在镇（街道）便民服务中心受理时适用；留空表示与承诺办结时限相同（单位同承诺时限单位）")
+    committed_limit_village = models.PositiveIntegerField(
+        "村（社区）便民服务站承诺时限", null=True, blank=True,
+        help_text="在村（社区）便民服务站受理时适用；留空表示与承诺办结时限相同（单位同承诺时限单位）")
+    deferred_due_days = models.PositiveSmallIntegerField(
+        "补办材料补交期限（工作日）", default=10,
+        help_text="容缺受理（补办件）时，申请人补交所缺材料的期限，自受理之日起计算")
 
     class Meta:
         verbose_name = "事项版本"
@@ -146,6 +156,48 @@ class ItemVersion(models.Model):
 
     def channel_labels(self) -> list[str]:
         return [Channel(c).label for c in self.channels if c in Channel.values]
+
+    def committed_limit_at(self, unit_kind: str) -> int:
+        """Return the committed limit that applies when a unit of ``unit_kind`` accepts the case."""
+        if unit_kind == "TOWN_CENTER" and self.committed_limit_town is not None:
+            return self.committed_limit_town
+        if unit_kind == "VILLAGE_STATION" and self.committed_limit_village is not None:
+            return self.committed_limit_village
+        return self.committed_limit
+
+
+class KindRule(models.Model):
+    """The time limits a county sets per kind of item (the seed leaves them blank: "不得超过____个工作日").
+
+    A kind without a row uses the defaults below (``catalog.selectors.kind_rule``)."""
+
+    kind = models.CharField("事项类型", max_length=16, choices=ItemKind.choices, unique=True)
+    intake_working_days = models.PositiveSmallIntegerField(
+        "收件审查期限（工作日）", default=5,
+        help_text="收件后须在此期限内受理或一次性告知补正，逾期视为受理（行政许可法第三十二条：不超过5日）")
+    start_within_working_days = models.PositiveSmallIntegerField(
+        "受理后移交承办期限（工作日）", default=1,
+        help_text="受理后须在此期限内开始办理（移交承办人），否则记录“未及时将事项移交承办人”")
+    result_notice_working_days = models.PositiveSmallIntegerField(
+        "办结后告知结果期限（工作日）", default=10,
+        help_text="作出决定后须在此期限内将办理结果送达申请人（行政许可法第四十四条：10日内）")
+
+    class Meta:
+        verbose_name = "事项类型时限设置"
+        verbose_name_plural = "事项类型时限设置"
+        ordering = ["kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(intake_working_days__gte=1, intake_working_days__lte=30),
+                                   name="kindrule_intake_range"),
+            models.CheckConstraint(condition=Q(start_within_working_days__gte=1, start_within_working_days__lte=30),
+                                   name="kindrule_start_range"),
+            models.CheckConstraint(condition=Q(result_notice_working_days__gte=1,
+                                               result_notice_working_days__lte=30),
+                                   name="kindrule_result_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}时限设置"
 
 
 class MaterialOriginal(models.TextChoices):

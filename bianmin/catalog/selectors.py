@@ -1,11 +1,13 @@
 """Reads of the catalogue for the public site, the API and staff screens."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from bianmin.core.ttlcache import TTLCache
 
-from .models import Faq, Fee, ItemVersion, Material
+from .models import Faq, Fee, ItemVersion, KindRule, Material
 
 # Published versions pinned by cases, with their item, materials and fees, per process. Their content never changes (a
 # change makes a new version); only ``status``/``is_current`` move when a newer one is published, and case pages
@@ -71,3 +73,30 @@ def material_for_download(code: str, number: int, material_id: int) -> Material 
     """Return a material of a published or superseded version, or None."""
     return (Material.objects.filter(pk=material_id, version__item__code=code, version__number=number)
             .exclude(version__status="DRAFT").first())
+
+
+@dataclass(frozen=True)
+class KindLimits:
+    """A kind's intake, hand-over and result-notice limits in working days (defaults when no row is set)."""
+
+    intake_working_days: int = 5
+    start_within_working_days: int = 1
+    result_notice_working_days: int = 10
+
+
+_kind_rules = TTLCache(60.0, max_entries=32)
+
+
+def kind_rule(kind: str) -> KindLimits:
+    """Return the limits that apply to items of ``kind`` (cached a minute per process; emptied on any change)."""
+    limits = _kind_rules.get(kind)
+    if limits is None:
+        row = (KindRule.objects.filter(kind=kind)
+               .values("intake_working_days", "start_within_working_days", "result_notice_working_days").first())
+        limits = KindLimits(**row) if row else KindLimits()
+        _kind_rules.set(kind, limits)
+    return limits
+
+
+def forget_kind_rules(**_signal_kwargs) -> None:
+    _kind_rules.clear()

@@ -13,17 +13,53 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.core.errors import Conflict, DomainError
 
-from .models import Channel, Faq, Fee, ItemVersion, Material, ServiceItem, SpecialProcedure, VersionStatus
+from .models import (
+    Channel,
+    Faq,
+    Fee,
+    ItemKind,
+    ItemVersion,
+    Material,
+    ServiceItem,
+    SpecialProcedure,
+    VersionStatus,
+)
 
 CONTENT_FIELDS = [
     "name", "kind", "level", "implementing_unit", "implementing_organ", "legal_basis", "conditions", "procedure",
     "legal_limit", "legal_limit_unit", "committed_limit", "committed_limit_unit", "special_procedures",
     "extension_allowed", "extension_days", "default_class", "channels", "required_visits", "visits_reason",
     "appointment", "courier", "online_payment", "place", "hours", "enquiry_phone", "complaint_phone",
-    "result_type", "result_name",
+    "result_type", "result_name", "committed_limit_town", "committed_limit_village", "deferred_due_days",
 ]
 MATERIAL_FIELDS = ["order", "name", "original", "form", "copies", "necessity", "source", "basis", "standard",
                    "blank_form", "sample"]
+
+
+MAX_DEFERRED_DUE_DAYS = 60
+# 行政许可法 Art. 32 (5 days to serve a 补正 notice) and Art. 44 (10 days to issue and serve the result).
+LICENSE_MAX_INTAKE_DAYS = 5
+LICENSE_MAX_RESULT_DAYS = 10
+
+
+def validate_kind_rule(kind: str, intake_days: int | None, start_days: int | None,
+                       result_days: int | None) -> dict[str, list[str]]:
+    """Return errors by field for a kind's time limits (empty when valid): 1–30 working days each, and for
+    行政许可 no longer than the law allows."""
+    errors: dict[str, list[str]] = {}
+    for field, value, label in (("intake_working_days", intake_days, "收件审查期限"),
+                                ("start_within_working_days", start_days, "受理后移交承办期限"),
+                                ("result_notice_working_days", result_days, "办结后告知结果期限")):
+        if value is None or not 1 <= value <= 30:
+            errors.setdefault(field, []).append(f"{label}应为1至30个工作日")
+    if kind == ItemKind.LICENSE:
+        if intake_days is not None and intake_days > LICENSE_MAX_INTAKE_DAYS:
+            errors.setdefault("intake_working_days", []).append(
+                f"行政许可事项的收件审查期限不得超过{LICENSE_MAX_INTAKE_DAYS}个工作日（行政许可法第三十二条）")
+        if result_days is not None and result_days > LICENSE_MAX_RESULT_DAYS:
+            errors.setdefault("result_notice_working_days", []).append(
+                f"行政许可事项应在决定后{LICENSE_MAX_RESULT_DAYS}个工作日内送达结果（行政许可法第四十四条）")
+    return errors
 
 
 def validate_version(version: ItemVersion) -> None:
@@ -35,6 +71,13 @@ def validate_version(version: ItemVersion) -> None:
 
     if version.legal_limit_unit == version.committed_limit_unit and version.committed_limit > version.legal_limit:
         add("committed_limit", "承诺时限不能长于法定时限")
+    for field, label in (("committed_limit_town", "镇（街道）"), ("committed_limit_village", "村（社区）")):
+        limit = getattr(version, field)
+        if (limit is not None and version.legal_limit_unit == version.committed_limit_unit
+                and limit > version.legal_limit):
+            add(field, f"{label}承诺时限不能长于法定时限")
+    if not 1 <= (version.deferred_due_days or 0) <= MAX_DEFERRED_DUE_DAYS:
+        add("deferred_due_days", f"补办材料补交期限应为1至{MAX_DEFERRED_DUE_DAYS}个工作日")
     if version.extension_allowed and version.extension_days <= 0:
         add("extension_days", "允许延期时须填写延期时长")
     if not version.extension_allowed and version.extension_days:

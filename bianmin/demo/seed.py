@@ -183,7 +183,23 @@ def seed_calendar(now: dt.datetime) -> bool:
     return True
 
 
+def seed_chiefs() -> int:
+    """Name the demo leader 首席责任人 of the county and town centers that have none; return how many were set."""
+    leader = StaffProfile.objects.filter(user__username="leader1").first()
+    if leader is None:
+        return 0
+    count = 0
+    for unit in Unit.objects.filter(kind__in=[UnitKind.COUNTY_CENTER, UnitKind.TOWN_CENTER],
+                                    path__startswith=leader.unit.path, chief_responsible__isnull=True):
+        unit.chief_responsible = leader
+        save_unit(unit)
+        count += 1
+    return count
+
+
 @transaction.atomic
 def seed_demo(now: dt.datetime) -> dict[str, object]:
     """Load the whole demo county; safe to run again (nothing duplicated, nothing wiped)."""
-    return {"calendar": seed_calendar(now), "org": seed_org(), "staff": seed_staff(), "items": seed_items()}
+    result = {"calendar": seed_calendar(now), "org": seed_org(), "staff": seed_staff(), "items": seed_items()}
+    seed_chiefs()  # only centers without a chief get one, so running again changes nothing
+    return result

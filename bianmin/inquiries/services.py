@@ -124,11 +124,16 @@ def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **deta
                 raise DomainError.for_field("to_badge", "材料转交的经办人不存在或不在本中心")
             inquiry.materials = [{"name": name[:128], "count": count} for name, count in materials]
             inquiry.referred_to = acting_for_staff(target, today)
-        elif outcome == Outcome.REFERRED_OUTSIDE:
-            if not (details.get("authority") or "").strip():
-                raise DomainError.for_field("authority", "请填写有权机关")
-            inquiry.outside_authority = details["authority"].strip()[:128]
-            inquiry.outside_contact = (details.get("contact") or "").strip()[:128]
+        elif outcome == Outcome.REFERRED_OUTSIDE:  # the seed: tell the competent organ's name and contact
+            authority, contact = (str(details.get(k) or "").strip() for k in ("authority", "contact"))
+            errors: dict[str, list[str]] = {}
+            if not authority:
+                errors["authority"] = ["请填写主管机关（有权机关）的名称"]
+            if not contact:
+                errors["contact"] = ["请填写主管机关的联系方式（电话或地址）"]
+            if errors:
+                raise DomainError("告知向其他机关咨询的，须告知主管机关的名称和联系方式", fields=errors)
+            inquiry.outside_authority, inquiry.outside_contact = authority[:128], contact[:128]
         elif outcome == Outcome.RESEARCH:
             days = int(details.get("reply_days") or 0)
             if not 1 <= days <= 30:

@@ -1,36 +1,57 @@
-"""Joint meetings: collect the agenda from the period, record decisions as action items, track them to done."""
+"""Meetings: 联席会议 and 工作例会 collect their agenda from the period at the unit's cadence, 专题会议 take a
+subject and a hand-made agenda; decisions become action items tracked to done."""
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone
 
 from bianmin.accountability.models import Violation, ViolationStatus
 from bianmin.accountability.policies import oversees
+from bianmin.accounts.policies import can
+from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.policies import visible_cases
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.notifications.services import enqueue_inapp
-from bianmin.org.models import StaffProfile
+from bianmin.org.models import Cadence, StaffProfile, Unit, UnitKind
 from bianmin.org.policies import scope_path, staff_profile_of
+from bianmin.org.selectors import meeting_cadences
 from bianmin.stats.selectors import overdue_cases
 
-from .models import ActionItem, ActionStatus, AgendaItem, AgendaKind, Meeting
+from .models import ActionItem, ActionStatus, AgendaItem, AgendaKind, Meeting, MeetingKind
 
 AGENDA_LIMIT = 200  # per source; the minutes list the rest as a count
 
 
-def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    """Return the period a meeting held ``today`` reviews: the previous month (or quarter, per the setting)."""
+def default_period(today: dt.date, cadence: Cadence = Cadence.MONTHLY) -> tuple[dt.date, dt.date]:
+    """Return the period a meeting held ``today`` reviews: the previous week (Monday to Sunday), month or quarter."""
+    if cadence == Cadence.WEEKLY:
+        end = today - dt.timedelta(days=today.weekday() + 1)
+        return end - dt.timedelta(days=6), end
     first_this_month = today.replace(day=1)
-    if settings.BIANMIN["MEETING_CADENCE"] == "quarterly":
+    if cadence == Cadence.QUARTERLY:
         quarter_start = first_this_month.replace(month=(today.month - 1) // 3 * 3 + 1)
         end = quarter_start - dt.timedelta(days=1)
         return end.replace(month=(end.month - 1) // 3 * 3 + 1, day=1), end
     end = first_this_month - dt.timedelta(days=1)
     return end.replace(day=1), end
+
+
+def cadence_for(unit: Unit, kind: str) -> Cadence | None:
+    """Return how often ``unit`` holds meetings of ``kind``: None for 专题会议 and where no 工作例会 is set up."""
+    if kind == MeetingKind.SPECIAL:
+        return None
+    cadences = meeting_cadences(unit.kind)
+    return cadences.joint if kind == MeetingKind.JOINT else cadences.regular
+
+
+def default_period_for(user, kind: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Return the period a meeting of ``kind`` held ``today`` by the user's unit reviews, or None when none applies."""
+    profile = staff_profile_of(user)
+    cadence = cadence_for(profile.unit, kind) if profile is not None else None
+    return default_period(today, cadence) if cadence is not None else None
 
 
 def visible_meetings(user):
@@ -72,35 +93,77 @@ def collect_agenda(user, start: dt.date, end: dt.date, today: dt.date) -> list[A
     return items
 
 
+def _linked_cases(actor, numbers: list[str]) -> list[AgendaItem]:
+    """Agenda items (unsaved) for cases named by number; each must be in the actor's scope."""
+    wanted = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
+    found = {c.number: c for c in visible_cases(actor).filter(number__in=wanted).select_related("item_version",
+                                                                                                "unit")}
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise DomainError.for_field("case_numbers", f"办件{'、'.join(missing)}不存在或不在本单位范围内")
+    return [AgendaItem(kind=AgendaKind.CASE, case=c, title=f"办件{c.number}（{c.item_version.name}）",
+                       detail=f"{c.unit.name}，当前状态{c.get_status_display()}") for c in map(found.get, wanted)]
+
+
 def create_meeting(*, actor, held_on: dt.date, chair: str, attendees: str, now: dt.datetime, place: str = "",
                    period_start: dt.date | None = None, period_end: dt.date | None = None,
-                   extra_topics: list[str] | None = None) -> Meeting:
-    """Open a meeting record with its agenda collected from the period (default: the previous month)."""
+                   extra_topics: list[str] | None = None, kind: str = MeetingKind.JOINT, topic: str = "",
+                   case_numbers: list[str] | None = None) -> Meeting:
+    """Open a meeting record of ``kind`` (联席会议 by default) with its agenda.
+
+    联席会议 and 工作例会 collect the agenda from the period (default: the previous one at the unit kind's cadence,
+    see ``org.MeetingCadence``); a 工作例会 needs its unit kind to have one set up. A 专题会议 is called by a leader
+    at any time on a ``topic``, with no period; its agenda is the topics and cases given. Raises Forbidden, and
+    DomainError naming ``kind``, ``topic``, ``chair``, ``attendees``, ``period_start``, ``period_end`` or
+    ``case_numbers``.
+    """
     if not oversees(actor):
-        raise Forbidden("只有中心领导和监督员可以组织联席会议")
+        raise Forbidden("只有中心领导和监督员可以组织会议")
+    if kind not in MeetingKind.values:
+        raise DomainError.for_field("kind", "会议类别只能是联席会议、工作例会或专题会议")
     profile = staff_profile_of(actor)
     if profile is None:
         raise Forbidden("没有所属单位")
+    topic = topic.strip()
+    if kind == MeetingKind.SPECIAL:
+        if not can(actor, Perm.APPROVE):
+            raise Forbidden("专题会议由中心主任、副主任召开")
+        if not topic:
+            raise DomainError.for_field("topic", "专题会议须填写会议主题（需研究解决的重大、紧急事项）")
+        if period_start is not None or period_end is not None:
+            raise DomainError.for_field("period_start", "专题会议不按议题期间收集议题，请直接填写议题")
+        cadence = None
+    else:
+        cadence = cadence_for(profile.unit, kind)
+        if cadence is None:
+            raise DomainError.for_field("kind", f"{UnitKind(profile.unit.kind).label}未建立工作例会制度，"
+                                                "请系统管理员在“会议制度”中设置例会周期")
     if not chair.strip():
         raise DomainError.for_field("chair", "请填写主持人")
     if not attendees.strip():
         raise DomainError.for_field("attendees", "请填写参会人员")
-    if period_start is None or period_end is None:
-        period_start, period_end = default_period(held_on)
-    if period_end < period_start:
+    if cadence is not None and (period_start is None or period_end is None):
+        period_start, period_end = default_period(held_on, cadence)
+    if period_start is not None and period_end is not None and period_end < period_start:
         raise DomainError.for_field("period_end", "议题期间的结束日期不能早于开始日期")
+    label = MeetingKind(kind).label
     with audited_atomic():
-        meeting = Meeting.objects.create(unit=profile.unit, unit_path=profile.unit.path, period_start=period_start,
-                                         period_end=period_end, held_on=held_on, place=place.strip()[:128],
-                                         chair=chair.strip()[:64], attendees=attendees.strip(), created_by=actor,
-                                         created_at=now)
-        items = collect_agenda(actor, period_start, period_end, timezone.localtime(now).date())
+        linked = _linked_cases(actor, case_numbers or [])
+        meeting = Meeting.objects.create(unit=profile.unit, unit_path=profile.unit.path, kind=kind,
+                                         topic=topic[:255], period_start=period_start, period_end=period_end,
+                                         held_on=held_on, place=place.strip()[:128], chair=chair.strip()[:64],
+                                         attendees=attendees.strip(), created_by=actor, created_at=now)
+        items = []
+        if period_start is not None and period_end is not None:
+            items = collect_agenda(actor, period_start, period_end, timezone.localtime(now).date())
+        items += linked
         items += [AgendaItem(kind=AgendaKind.OTHER, title=t.strip()[:255]) for t in extra_topics or [] if t.strip()]
         for position, item in enumerate(items, start=1):
             item.meeting, item.position = meeting, position
         AgendaItem.objects.bulk_create(items)
-        record(action=AuditAction.MEETING, summary=f"联席会议 {held_on}：议题{len(items)}项", actor=actor,
-               obj=meeting, now=now)
+        record(action=AuditAction.MEETING, summary=f"{label} {held_on}{f'（{topic}）' if topic else ''}："
+                                                   f"议题{len(items)}项"[:500],
+               actor=actor, obj=meeting, now=now, data={"kind": kind})
     return meeting
 
 
@@ -123,11 +186,11 @@ def add_decision(*, actor, meeting_id: int, decision: str, owner: str, due_date:
                 raise DomainError.for_field("agenda_item", "议题不存在")
         action = ActionItem.objects.create(meeting=meeting, agenda_item=agenda, decision=decision.strip(),
                                            owner=person, due_date=due_date)
-        enqueue_inapp(recipient=person.user, kind="MEETING_ACTION", subject="联席会议议定事项",
+        enqueue_inapp(recipient=person.user, kind="MEETING_ACTION", subject=f"{meeting.get_kind_display()}议定事项",
                       text=f"{decision.strip()}（完成时限 {due_date:%Y-%m-%d}）",
                       link="/staff/meetings/actions/", cause=f"meeting:{meeting.pk}", now=now)
-        record(action=AuditAction.MEETING, summary=f"联席会议议定事项：责任人{person.name}", actor=actor,
-               obj=action, now=now)
+        record(action=AuditAction.MEETING, summary=f"{meeting.get_kind_display()}议定事项：责任人{person.name}",
+               actor=actor, obj=action, now=now)
     return action
 
 
@@ -147,7 +210,8 @@ def complete_action(*, actor, action_id: int, note: str, now: dt.datetime) -> Ac
         action.status, action.done_at, action.done_by, action.done_note = (ActionStatus.DONE, now, actor,
                                                                            note.strip())
         action.save(update_fields=["status", "done_at", "done_by", "done_note"])
-        record(action=AuditAction.MEETING, summary="联席会议议定事项完成", actor=actor, obj=action, now=now)
+        record(action=AuditAction.MEETING, summary=f"{action.meeting.get_kind_display()}议定事项完成", actor=actor,
+               obj=action, now=now)
     return action
 
 

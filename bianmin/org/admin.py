@@ -2,9 +2,23 @@ from django import forms
 from django.contrib import admin
 
 from bianmin.audit.admin_mixins import AuditedAdmin
+from bianmin.core.errors import DomainError
 
-from .models import Absence, Post, Region, StaffProfile, Unit, Window
-from .services import clash_message, partner_absence, save_region, save_unit
+from .models import Absence, MeetingCadence, Post, Region, StaffProfile, Unit, Window
+from .services import (
+    check_chief,
+    check_meeting_cadence,
+    clash_message,
+    partner_absence,
+    save_region,
+    save_unit,
+)
+
+
+def _field_errors(form: forms.ModelForm, exc: DomainError) -> None:
+    for field, texts in exc.fields.items():
+        for message in texts:
+            form.add_error(field if field in form.fields else None, message)
 
 
 @admin.register(Region)
@@ -19,13 +33,27 @@ class RegionAdmin(AuditedAdmin):
         save_region(obj)
 
 
+class UnitForm(forms.ModelForm):
+    """The admin builds the fields (model and field list) from UnitAdmin; this adds the 首席责任人 check."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("chief_responsible"):
+            try:
+                check_chief(data["chief_responsible"], unit_id=self.instance.pk, parent=data.get("parent"))
+            except DomainError as exc:
+                _field_errors(self, exc)
+        return data
+
+
 @admin.register(Unit)
 class UnitAdmin(AuditedAdmin):
-    list_display = ["code", "name", "kind", "region", "parent", "is_active"]
+    form = UnitForm
+    list_display = ["code", "name", "kind", "region", "parent", "chief_responsible", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
     readonly_fields = ["path"]
-    autocomplete_fields = ["region", "parent"]
+    autocomplete_fields = ["region", "parent", "chief_responsible"]
 
     def save_model(self, request, obj, form, change):
         save_unit(obj)
@@ -87,3 +115,26 @@ class AbsenceAdmin(AuditedAdmin):
     date_hierarchy = "start_date"
     search_fields = ["staff__name", "staff__badge_number"]
     autocomplete_fields = ["staff"]
+
+
+class MeetingCadenceForm(forms.ModelForm):
+    class Meta:
+        model = MeetingCadence
+        fields = ["unit_kind", "joint_cadence", "regular_cadence"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("joint_cadence") and "regular_cadence" in data:
+            try:
+                check_meeting_cadence(joint_cadence=data["joint_cadence"], regular_cadence=data["regular_cadence"])
+            except DomainError as exc:
+                _field_errors(self, exc)
+        return data
+
+
+@admin.register(MeetingCadence)
+class MeetingCadenceAdmin(AuditedAdmin):
+    """会议制度: how often each kind of unit holds its 联席会议 and 工作例会 (a missing kind uses the defaults)."""
+
+    form = MeetingCadenceForm
+    list_display = ["unit_kind", "joint_cadence", "regular_cadence"]

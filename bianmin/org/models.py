@@ -56,6 +56,9 @@ class Unit(models.Model):
     complaint_phone = models.CharField("投诉电话", max_length=32, blank=True)
     hours = models.CharField("办公时间", max_length=128, blank=True)
     is_active = models.BooleanField("启用", default=True)
+    chief_responsible = models.ForeignKey(
+        "StaffProfile", verbose_name="首席责任人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="chief_of", help_text="本单位或上级单位的在岗工作人员；下级单位未指定时沿用上级单位的")
 
     class Meta:
         verbose_name = "单位"
@@ -169,3 +172,46 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff.name} {self.get_kind_display()} {self.start_date}—{self.end_date}"
+
+
+class Cadence(models.TextChoices):
+    """How often a meeting recurs; the period a meeting reviews is the previous one of these."""
+
+    WEEKLY = "WEEKLY", "每周"
+    MONTHLY = "MONTHLY", "每月"
+    QUARTERLY = "QUARTERLY", "每季度"
+
+
+# Used when a unit kind has no row (a kind added later, or a flushed test database); migration
+# org.0006 writes the same values as rows so that the system administrator sees and edits them.
+DEFAULT_CADENCES: dict[str, tuple[str, str]] = {
+    UnitKind.COUNTY_CENTER: (Cadence.MONTHLY, ""),
+    UnitKind.TOWN_CENTER: (Cadence.MONTHLY, Cadence.WEEKLY),  # 乡级中心建立工作周例会制度
+    UnitKind.VILLAGE_STATION: (Cadence.MONTHLY, ""),
+    UnitKind.DEPARTMENT: (Cadence.MONTHLY, ""),
+    UnitKind.INSTITUTION_DESK: (Cadence.MONTHLY, ""),
+}
+
+
+class MeetingCadence(models.Model):
+    """The meeting system (会议制度) of one kind of unit: how often it holds 联席会议 and 工作例会."""
+
+    unit_kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices, unique=True)
+    joint_cadence = models.CharField("联席会议周期", max_length=10, choices=Cadence.choices,
+                                     default=Cadence.MONTHLY)
+    regular_cadence = models.CharField("工作例会周期", max_length=10, choices=Cadence.choices, blank=True,
+                                       default="", help_text="留空表示未建立工作例会制度；不能长于联席会议周期")
+
+    class Meta:
+        verbose_name = "会议制度"
+        verbose_name_plural = "会议制度"
+        ordering = ["unit_kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit_kind__in=UnitKind.values), name="cadence_unit_kind_valid"),
+            models.CheckConstraint(condition=Q(joint_cadence__in=Cadence.values), name="cadence_joint_valid"),
+            models.CheckConstraint(condition=Q(regular_cadence__in=["", *Cadence.values]),
+                                   name="cadence_regular_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_unit_kind_display()

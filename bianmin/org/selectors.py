@@ -1,4 +1,4 @@
-"""Reads about the organisation: who acts for a post on a date."""
+"""Reads about the organisation: who acts for a post on a date, who is chief, how often units meet."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bianmin.accounts.roles import Role, group_name
 
-from .models import Absence, Post, StaffProfile
+from .models import DEFAULT_CADENCES, Absence, Cadence, MeetingCadence, Post, StaffProfile, Unit
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,35 @@ def warning_recipients(handler_ids: set[int], unit_paths: set[str]) -> tuple[dic
         nearest = max((n for n, _ in above), default=None)
         by_path[path] = {uid for n, uid in above if n == nearest}
     return by_handler, by_path
+
+
+@dataclass(frozen=True)
+class Cadences:
+    """How often a kind of unit holds its 联席会议 (``joint``) and 工作例会 (``regular``, None: not held)."""
+
+    joint: Cadence
+    regular: Cadence | None
+
+
+def meeting_cadences(unit_kind: str) -> Cadences:
+    """Return the meeting cadences the system administrator set for ``unit_kind`` (defaults when unset)."""
+    row = MeetingCadence.objects.filter(unit_kind=unit_kind).values_list("joint_cadence", "regular_cadence").first()
+    joint, regular = row or DEFAULT_CADENCES.get(unit_kind, (Cadence.MONTHLY, ""))
+    return Cadences(Cadence(joint), Cadence(regular) if regular else None)
+
+
+def chief_responsible(unit: Unit) -> StaffProfile | None:
+    """Return the 首席责任人 of ``unit``: its own, else that of the nearest unit above that names one.
+
+    A named person who is no longer active, or no longer works in that unit or above it, is passed over.
+    One query, with the chief's unit loaded.
+    """
+    parts = [p for p in unit.path.split("/") if p]
+    prefixes = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    units = (Unit.objects.filter(path__in=prefixes, chief_responsible__isnull=False)
+             .select_related("chief_responsible__unit"))
+    for named in sorted(units, key=lambda u: len(u.path), reverse=True):
+        chief = named.chief_responsible
+        if chief is not None and chief.is_active and named.path.startswith(chief.unit.path):
+            return chief
+    return None

@@ -1,4 +1,4 @@
-"""Writers for the organisation: tree paths, absences with the A/B rule."""
+"""Writers for the organisation: tree paths, 首席责任人, meeting cadences, absences with the A/B rule."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +12,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import DomainError
 
-from .models import Absence, AbsenceKind, Post, Region, StaffProfile, Unit
+from .models import Absence, AbsenceKind, Cadence, Post, Region, StaffProfile, Unit
 from .policies import staff_profile_of
 
 
@@ -40,6 +40,8 @@ def save_unit(unit: Unit) -> Unit:
     """Save ``unit`` with its stored path, re-pathing descendants when it moved."""
     if unit.parent_id and f"/{unit.code}/" in unit.parent.path:
         raise DomainError.for_field("parent", "上级单位不能是自身或下级单位")
+    if unit.chief_responsible_id:
+        check_chief(unit.chief_responsible, unit_id=unit.pk, parent=unit.parent)
     old_path = Unit.objects.filter(pk=unit.pk).values_list("path", flat=True).first() if unit.pk else None
     unit.path = _path(unit.parent, unit.code)
     unit.save()
@@ -48,6 +50,39 @@ def save_unit(unit: Unit) -> Unit:
             child.path = unit.path + child.path[len(old_path):]
             child.save(update_fields=["path"])
     return unit
+
+
+def check_chief(chief: StaffProfile | None, *, unit_id: int | None, parent: Unit | None) -> None:
+    """Check that ``chief`` may be the 首席责任人 of the unit ``unit_id`` placed under ``parent``.
+
+    The chief is an active staff member of the unit itself or of a unit above it (a county leader may be the
+    chief of a town center, never the reverse). Raises DomainError naming ``chief_responsible``.
+    """
+    if chief is None:
+        return
+    own = unit_id is not None and chief.unit_id == unit_id
+    above = parent is not None and parent.path.startswith(chief.unit.path)
+    if not (own or above):
+        raise DomainError.for_field("chief_responsible", f"首席责任人须为本单位或上级单位的工作人员，{chief.name}"
+                                                         f"所在的{chief.unit.name}不在本单位之上")
+    if not chief.is_active:
+        raise DomainError.for_field("chief_responsible", f"首席责任人须在岗，{chief.name}已不在岗")
+
+
+_CADENCE_ORDER = {Cadence.WEEKLY: 1, Cadence.MONTHLY: 2, Cadence.QUARTERLY: 3}
+
+
+def check_meeting_cadence(*, joint_cadence: str, regular_cadence: str) -> None:
+    """Check a unit kind's meeting cadences: known values, and a 工作例会 no rarer than the 联席会议.
+
+    Raises DomainError naming ``joint_cadence`` or ``regular_cadence``.
+    """
+    if joint_cadence not in Cadence.values:
+        raise DomainError.for_field("joint_cadence", "联席会议周期只能是每周、每月或每季度")
+    if regular_cadence and regular_cadence not in Cadence.values:
+        raise DomainError.for_field("regular_cadence", "工作例会周期只能是每周、每月、每季度或留空（不召开）")
+    if regular_cadence and _CADENCE_ORDER[Cadence(regular_cadence)] > _CADENCE_ORDER[Cadence(joint_cadence)]:
+        raise DomainError.for_field("regular_cadence", "工作例会周期不能长于联席会议周期")
 
 
 def _partners(staff: StaffProfile) -> list[StaffProfile]:

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from .selectors import GROUPS, Report
 
 COLUMNS = [("label", "名称"), ("received", "收件数"), ("accepted", "受理数"), ("immediate", "即办件"),
-           ("immediate_share", "即办件占比"), ("decided", "办结数"), ("on_time", "按期办结"),
+           ("immediate_share", "即办件占比"), ("reported", "上报件"), ("decided", "办结数"), ("on_time", "按期办结"),
            ("on_time_rate", "按期办结率"), ("avg_working_days", "平均办理用时（工作日）"), ("overdue", "超期件数"),
            ("supplement", "补正件数"), ("supplement_rate", "补正率"), ("one_visit", "最多跑一次件数"),
            ("one_visit_share", "最多跑一次占比")]

@@ -3,7 +3,7 @@
 Definitions (each reconciles with the cases behind it; tests build known cases and check every number):
 - 收件数 received: applications received in the period.
 - 受理数 accepted: cases accepted (incl. deemed and 即办) in the period; 即办件 immediate: of those, done on the spot;
-  即办件占比 = immediate ÷ accepted.
+  即办件占比 = immediate ÷ accepted; 上报件 reported: of those, cases a higher organ decides.
 - 办结数 decided: cases decided in the period; 按期办结 on_time: decided on or before the committed deadline;
   按期办结率 = on_time ÷ decided; 平均办理用时 = mean working days from acceptance to decision (start day not counted).
 - 超期件数 overdue: cases whose committed deadline fell in the period and were not decided by it (decided later,
@@ -45,6 +45,7 @@ class Row:
     received: int = 0
     accepted: int = 0
     immediate: int = 0
+    reported: int = 0
     decided: int = 0
     on_time: int = 0
     working_days_total: int = 0
@@ -78,7 +79,8 @@ class Row:
 
     def as_dict(self) -> dict:
         return {"key": self.key, "label": self.label, "received": self.received, "accepted": self.accepted,
-                "immediate": self.immediate, "immediate_share": self.immediate_share, "decided": self.decided,
+                "immediate": self.immediate, "immediate_share": self.immediate_share, "reported": self.reported,
+                "decided": self.decided,
                 "on_time": self.on_time, "on_time_rate": self.on_time_rate,
                 "avg_working_days": self.avg_working_days, "overdue": self.overdue, "supplement": self.supplement,
                 "supplement_rate": self.supplement_rate, "one_visit": self.one_visit,
@@ -215,9 +217,11 @@ def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group
         acc.add(r["k"], "one_visit", -r["again"])  # a 补正 means another trip
     accepted = cases.filter(accepted_at__gte=lo, accepted_at__lt=hi)
     for r in grouped(accepted, "first_handler_id", accepted=Count("id"),
-                     immediate=Count("id", filter=Q(immediate=True))):
+                     immediate=Count("id", filter=Q(immediate=True)),
+                     reported=Count("id", filter=Q(reported=True))):
         acc.add(r["k"], "accepted", r["accepted"])
         acc.add(r["k"], "immediate", r["immediate"])
+        acc.add(r["k"], "reported", r["reported"])
     today = today or timezone.localdate()
     overdue = overdue_cases(cases, start, end, today)
     for r in grouped(overdue, "first_handler_id", overdue=Count("id")):
@@ -243,8 +247,8 @@ def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group
         acc.add(k, "working_days_total", days * row["n"])
     rows = acc.build()
     for row in rows:
-        for name in ("received", "accepted", "immediate", "decided", "on_time", "working_days_total", "overdue",
-                     "supplement", "one_visit"):
+        for name in ("received", "accepted", "immediate", "reported", "decided", "on_time", "working_days_total",
+                     "overdue", "supplement", "one_visit"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     inquiries = dict(Inquiry.objects.filter(unit__path__startswith=path, received_at__gte=lo, received_at__lt=hi)
                      .exclude(outcome="").values_list("outcome").annotate(n=Count("id")).order_by())

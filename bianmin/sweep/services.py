@@ -23,12 +23,13 @@ from bianmin.accountability.models import ViolationKind
 from bianmin.accountability.services import Detected, record_detected
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
+from bianmin.cases.facts import LateAcceptance
 from bianmin.cases.models import Case, CaseEvent, CasePause, RefusedSupplement
 from bianmin.cases.services import apply_deemed_acceptance
 from bianmin.cases.services.core import stamp_warning
-from bianmin.cases.workflow import RUNNING
+from bianmin.cases.workflow import RUNNING, Status
 from bianmin.inquiries.models import Inquiry
-from bianmin.notifications.services import add_digest_items
+from bianmin.notifications.services import add_digest_items, enqueue_sms
 from bianmin.org.models import StaffProfile
 from bianmin.org.selectors import warning_recipients
 
@@ -196,14 +197,136 @@ def _deemed_violation(now: dt.datetime) -> Callable[[Case, dt.date], None]:
         if case.received_by_id:
             record_detected([Detected(
                 kind=ViolationKind.LATE_SUPPLEMENT_NOTICE, staff_id=case.received_by_id, occurred_on=occurred,
-                description=f"办件{case.number}收件后5个工作日内既未受理也未一次性告知补正，依法视为受理",
+                description=f"办件{case.number}在审查期限（{intake_deadline}）内既未受理也未一次性告知补正，依法视为受理",
                 dedupe_key=f"LATE_SUPPLEMENT:case:{case.pk}", case_id=case.pk,
                 evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])], now=now)
 
     return on_deemed
 
 
+def record_late_acceptance(fact: object) -> None:
+    """Record, in the accepting transaction, that a clerk accepted after the intake deadline (registered as a
+    ``cases.facts`` recorder in ``apps.py``): the same missed deadline that a deemed acceptance records."""
+    if not isinstance(fact, LateAcceptance) or fact.staff_id is None:
+        return
+    case, now = fact.case, fact.case.accepted_at
+    record_detected([Detected(
+        kind=ViolationKind.LATE_ACCEPTANCE, staff_id=fact.staff_id,
+        occurred_on=fact.intake_deadline + dt.timedelta(days=1),
+        description=f"办件{case.number}的收件审查期限为{fact.intake_deadline:%Y-%m-%d}，"
+                    f"{fact.accepted_on:%Y-%m-%d}才受理（依法已自收到材料之日起视为受理）",
+        dedupe_key=f"LATE_ACCEPT:case:{case.pk}:{fact.intake_deadline:%Y%m%d}", case_id=case.pk,
+        evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])], now=now)
+
+
+def _case_finding(kind: str, case: Case, occurred_on: dt.date, text: str, key: str) -> Detected:
+    return Detected(kind=kind, staff_id=case.first_handler_id, occurred_on=occurred_on, description=text,
+                    dedupe_key=f"{key}:case:{case.pk}", case_id=case.pk,
+                    evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])
+
+
+def _case_events(cases: list[Case], action: str, text_for: Callable[[Case], str], now: dt.datetime) -> None:
+    CaseEvent.objects.bulk_create([CaseEvent(case=c, at=now, actor_name="系统巡检", action=action,
+                                             opinion=text_for(c)) for c in cases])
+
+
+def sweep_not_started(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Accepted cases not started by the handler within the kind's hand-over limit ("未及时将…事项移交给承办人")."""
+    today = timezone.localtime(now).date()
+    qs = (Case.objects.filter(status=Status.ACCEPTED, start_due_on__isnull=False, start_due_on__lt=today)
+          .exclude(_open_pause()).select_related("item_version"))
+
+    def text(c: Case) -> str:
+        return f"办件{c.number}（{c.item_version.name}）受理后应于{c.start_due_on:%Y-%m-%d}前开始办理，逾期未开始"
+
+    def handle(rows: list[Case]) -> int:
+        record_detected([_case_finding(ViolationKind.NOT_HANDED_OVER, c, c.start_due_on + dt.timedelta(days=1),
+                                       text(c), "NOT_STARTED") for c in rows if c.first_handler_id], now=now)
+        _case_events(rows, "NOT_STARTED", text, now)
+        Case.objects.filter(pk__in=[c.pk for c in rows]).update(start_due_on=None, version=F("version") + 1)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件受理后未及时开始办理",
+               actor_username="system", now=now, data={"cases": [c.number for c in rows][:200]})
+        return len(rows)
+
+    return _batches(qs, handle, batch=batch)
+
+
+def sweep_result_not_told(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Decided cases whose result was not delivered within the kind's limit ("未及时回复办理结果")."""
+    today = timezone.localtime(now).date()
+    qs = (Case.objects.filter(status=Status.DECIDED, result_due_on__isnull=False, result_due_on__lt=today)
+          .select_related("item_version"))
+
+    def text(c: Case) -> str:
+        return (f"办件{c.number}（{c.item_version.name}）已办结，应于{c.result_due_on:%Y-%m-%d}前"
+                "将办理结果送达申请人，逾期未送达")
+
+    def handle(rows: list[Case]) -> int:
+        record_detected([_case_finding(ViolationKind.RESULT_NOT_TOLD, c, c.result_due_on + dt.timedelta(days=1),
+                                       text(c), "RESULT_NOT_TOLD") for c in rows if c.first_handler_id], now=now)
+        _case_events(rows, "RESULT_NOT_TOLD", text, now)
+        Case.objects.filter(pk__in=[c.pk for c in rows]).update(result_due_on=None, version=F("version") + 1)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件办结后未及时告知结果",
+               actor_username="system", now=now, data={"cases": [c.number for c in rows][:200]})
+        return len(rows)
+
+    return _batches(qs, handle, batch=batch)
+
+
+def sweep_deferred_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """补办件 whose 容缺 material is past its due date: the handler and leaders are warned, the applicant reminded
+    by SMS, and the first handler gets a violation record."""
+    today = timezone.localtime(now).date()
+    qs = (Case.objects.filter(deferred_materials=True, deferred_supplied_at__isnull=True, deferred_overdue=False,
+                              deferred_due_date__isnull=False, deferred_due_date__lt=today,
+                              status__in=[*RUNNING, Status.DECIDED])
+          .select_related("item_version"))
+
+    def text(c: Case) -> str:
+        return f"办件{c.number}（{c.item_version.name}）的补办材料应于{c.deferred_due_date:%Y-%m-%d}前补交，逾期未补齐"
+
+    def handle(rows: list[Case]) -> int:
+        Case.objects.filter(pk__in=[c.pk for c in rows]).update(deferred_overdue=True, version=F("version") + 1)
+        record_detected([_case_finding(ViolationKind.DEFERRED_OVERDUE, c, c.deferred_due_date + dt.timedelta(days=1),
+                                       text(c), "DEFERRED_OVERDUE") for c in rows if c.first_handler_id], now=now)
+        _case_events(rows, "DEFERRED_OVERDUE", text, now)
+        _notify(rows, "DEFERRED", lambda c: f"【补办材料逾期】{text(c)}", now)
+        for c in rows:
+            enqueue_sms(phone=c.applicant_phone, kind="CASE_DEFERRED_OVERDUE",
+                        text=f"您申请的“{c.item_version.name}”（办件编号{c.number}）容缺受理的材料补交期限"
+                             f"{c.deferred_due_date:%Y-%m-%d}已过，请尽快补交，补交后即可领取办理结果。",
+                        cause=f"case:{c.number}", now=now)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件补办材料逾期未补齐",
+               actor_username="system", now=now, data={"cases": [c.number for c in rows][:200]})
+        return len(rows)
+
+    return _batches(qs, handle, batch=batch)
+
+
+def check_intake_clocks(*, now: dt.datetime) -> int:
+    """Report applications waiting for review without an intake deadline (the database refuses new ones; this
+    finds any that a restore or a manual edit left behind) and give them one from today, so none waits
+    unwatched."""
+    from bianmin.cases.services.intake import intake_deadline_for
+
+    stray = list(Case.objects.filter(status=Status.RECEIVED, intake_deadline__isnull=True)
+                 .select_related("item_version", "unit__region")[:BATCH])
+    if not stray:
+        return 0
+    today = timezone.localtime(now).date()
+    with transaction.atomic():
+        for case in stray:
+            case.intake_deadline = intake_deadline_for(case, today)
+        Case.objects.bulk_update(stray, ["intake_deadline"])
+        logger.error("sweep: %d applications had no intake deadline: %s", len(stray),
+                     ", ".join(c.number for c in stray[:50]))
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：发现{len(stray)}件无审查期限的待受理申请，已补设期限",
+               actor_username="system", now=now, data={"cases": [c.number for c in stray][:200]})
+    return len(stray)
+
+
 STEPS: tuple[tuple[str, Callable], ...] = (
+    ("intake_clocks_missing", lambda now, batch: check_intake_clocks(now=now)),
     ("deemed_accepted", lambda now, batch: len(apply_deemed_acceptance(now=now, on_deemed=_deemed_violation(now)))),
     ("unjustified_supplements", lambda now, batch: sweep_refused_supplements(now=now, batch=batch)),
     ("late_decisions", lambda now, batch: sweep_late_decisions(now=now, batch=batch)),
@@ -211,6 +334,9 @@ STEPS: tuple[tuple[str, Callable], ...] = (
     ("overdue", lambda now, batch: sweep_overdue(now=now, batch=batch)),
     ("yellow", lambda now, batch: sweep_yellow(now=now, batch=batch)),
     ("late_replies", lambda now, batch: sweep_late_replies(now=now, batch=batch)),
+    ("not_started", lambda now, batch: sweep_not_started(now=now, batch=batch)),
+    ("result_not_told", lambda now, batch: sweep_result_not_told(now=now, batch=batch)),
+    ("deferred_overdue", lambda now, batch: sweep_deferred_overdue(now=now, batch=batch)),
 )
 
 

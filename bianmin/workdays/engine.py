@@ -34,12 +34,13 @@ class CountAnswer(NamedTuple):
 
 
 class SpecialDay(NamedTuple):
-    """An exception to Monday–Friday: a named rest day or a 调休 workday."""
+    """An exception to Monday–Friday: a named rest day or a 调休 workday, and why (set for 补假 days)."""
 
     date: dt.date
     kind: str  # "REST" or "WORK"
     name: str
     source: str  # "OFFICIAL", "LOCAL" or "PROVISIONAL"
+    reason: str = ""
 
 
 class WorkCalendar:

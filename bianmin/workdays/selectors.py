@@ -1,6 +1,7 @@
 """Build (once per calendar revision) and hand out the working-day value object per region."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from bianmin.org.models import Region
 
 from .engine import SpecialDay, WorkCalendar
 from .models import CalendarDay, CalendarRevision, CalendarYear, DaySource
-from .provisional import statutory_holidays
+from .provisional import provisional_rest_days
 
 _cache: dict[int | None, tuple[int, WorkCalendar]] = {}
 _lock = threading.Lock()
@@ -47,14 +48,15 @@ def forget_revision_memo() -> None:
 def assemble_calendar(*, first_year: int, last_year: int, official_years, rows) -> WorkCalendar:
     """Return the calendar from official years and exception rows ``(date, kind, name, source, region_id)``.
 
-    Years without official data get the provisional statutory holidays; local rows win over national ones.
+    Years without official data get the provisional rest days (statutory holidays and their 补假); local rows win
+    over national ones.
     """
     official = set(official_years)
     special: dict = {}
     for year in range(first_year, last_year + 1):
         if year not in official:
-            for day, name in statutory_holidays(year):
-                special[day] = SpecialDay(day, "REST", name, DaySource.PROVISIONAL)
+            for day, name, reason in provisional_rest_days(year):
+                special[day] = SpecialDay(day, "REST", name, DaySource.PROVISIONAL, reason)
     rows = list(rows)
     for day, kind, name, source, _region in [r for r in rows if r[4] is None] + [r for r in rows if r[4] is not None]:
         special[day] = SpecialDay(day, kind, name, source)
@@ -99,3 +101,14 @@ def official_years() -> set[int]:
 def official_year_rows():
     """Return the published years, newest first, with who entered them."""
     return CalendarYear.objects.select_related("finalized_by").order_by("-year")
+
+
+def provisional_years_ahead(on_date: dt.date) -> list[tuple[int, list[SpecialDay]]]:
+    """Return this year and next year, those computed by the provisional rule, with their national rest days.
+
+    The rest days are the statutory holidays and their 补假 (each 补假 with its reason), as deadlines use them.
+    """
+    calendar = get_calendar()
+    years = [y for y in (on_date.year, on_date.year + 1)
+             if calendar.first_year <= y <= calendar.last_year and calendar.is_provisional_year(y)]
+    return [(y, [s for s in calendar.special_days(y) if s.kind == "REST"]) for y in years]

@@ -165,8 +165,12 @@ BIANMIN = {
     "WORKING_HOURS": ("08:30", "17:30"),
     # The scheduler's pause between rounds (seconds).
     "SCHEDULER_INTERVAL_SECONDS": 300,
-    # Graduated internal sanctions (过错责任追究), mildest first.
-    "SANCTION_LADDER": ("口头告诫", "书面告诫", "离岗培训", "调离岗位", "免职", "辞退"),
-    # Joint meetings (联席会议): "monthly" or "quarterly".
-    "MEETING_CADENCE": "monthly",
+    # Graduated internal sanctions (过错责任追究) by 情节 (seed Art. 9), mildest first: a proposal may use only
+    # its severity's sanctions. Keys are accountability.models.Severity codes; checked by accountability.E001.
+    "SANCTION_LADDER": {
+        "MINOR": ("口头告诫", "书面告诫"),  # 情节较轻
+        "SERIOUS": ("离岗培训", "调离岗位", "免职"),  # 情节严重
+        "VERY_SERIOUS": ("辞退",),  # 情节特别严重
+    },
+    # Meeting cadences (联席会议, 工作例会) are set per unit kind in the admin: org.MeetingCadence (decision 0014).
 }

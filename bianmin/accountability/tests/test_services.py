@@ -1,16 +1,19 @@
 """过错责任追究 end to end (DOMAIN.md §2.10): a supervisor records, the staff member files a statement (申辩),
-the supervisor dismisses or proposes a sanction from the ladder, a leader approves or sends it back; commendations;
-the sweep's records. Every refused call leaves nothing behind."""
+the supervisor dismisses or proposes a sanction of the severity's tier (seed Art. 9), a leader approves or sends it
+back; commendations; the sweep's records. Every refused call leaves nothing behind."""
 import datetime as dt
 from contextlib import contextmanager
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from bianmin.accountability import policies
 from bianmin.accountability import services as svc
+from bianmin.accountability.ladder import sanction_tiers, sanctions_for
 from bianmin.accountability.models import (
     SYSTEM_KINDS,
     Commendation,
+    Severity,
     Source,
     Statement,
     Violation,
@@ -53,15 +56,16 @@ def report(cast, staff: str | int = "window_a", *, actor="supervisor", **overrid
     return svc.record_violation(actor=actor_user, staff=staff_ref, now=NOW, **data)
 
 
-def proposed(cast, violation: Violation, sanction: str = "书面告诫") -> Violation:
-    return svc.propose_sanction(actor=cast["supervisor"], pk=violation.pk, sanction=sanction,
+def proposed(cast, violation: Violation, sanction: str = "书面告诫", severity: str = Severity.MINOR) -> Violation:
+    return svc.propose_sanction(actor=cast["supervisor"], pk=violation.pk, severity=severity, sanction=sanction,
                                 reason="多次被投诉，情节较重", now=LATER)
 
 
 def snapshot():
     """Everything the services write, so a refused call can be shown to have written nothing."""
     return (list(Violation.objects.order_by("pk").values_list(
-                "pk", "status", "resolution_note", "sanction", "sanction_reason", "proposed_by", "decided_by",
+                "pk", "status", "resolution_note", "severity", "sanction", "sanction_reason", "proposed_by",
+                "decided_by",
                 "decision_note", "external_reference")),
             Statement.objects.count(), Commendation.objects.count(), Message.objects.count(),
             AuditEntry.objects.count())
@@ -281,8 +285,16 @@ def test_a_proposal_awaiting_the_leader_can_still_be_dismissed(cast):
 # --- sanctions ----------------------------------------------------------------------------------------------
 
 
-def test_the_ladder_is_the_configured_one():
+DEFAULT_TIERS = {"MINOR": ("口头告诫", "书面告诫"), "SERIOUS": ("离岗培训", "调离岗位", "免职"),
+                 "VERY_SERIOUS": ("辞退",)}
+
+
+def test_the_ladder_is_the_configured_one_by_severity():
+    assert [(code, sanctions) for code, _, sanctions in sanction_tiers()] == list(DEFAULT_TIERS.items())
+    assert [label for _, label, _ in sanction_tiers()] == ["情节较轻", "情节严重", "情节特别严重"]
+    # The flat ladder, mildest first, is still there for callers that do not ask about severity.
     assert svc.sanction_ladder() == ("口头告诫", "书面告诫", "离岗培训", "调离岗位", "免职", "辞退")
+    assert sanctions_for("MINOR") == ("口头告诫", "书面告诫") and sanctions_for("NOPE") == ()
 
 
 @pytest.mark.parametrize("sanction", ["记大过", "警告", "", "书面告诫 "])  # 政务处分 are decided elsewhere
@@ -292,21 +304,108 @@ def test_sanctions_outside_the_ladder_are_refused(cast, sanction):
         proposed(cast, violation, sanction)
 
 
+def test_dismissal_for_a_minor_case_is_refused(cast):
+    """辞退 is for 情节特别严重 only: a first 推诿 judged 情节较轻 cannot be met with it."""
+    violation = report(cast, kind=ViolationKind.BUCK_PASSING)
+    with refused(DomainError, "sanction") as info:
+        proposed(cast, violation, "辞退", Severity.MINOR)
+    assert info.value.message == "情节较轻的，处理方式须从以下选择：口头告诫、书面告诫"
+    assert "severity" not in info.value.fields
+
+
+@pytest.mark.parametrize(("severity", "sanction"), [
+    (severity, sanction) for severity in DEFAULT_TIERS for other, sanctions in DEFAULT_TIERS.items()
+    if other != severity for sanction in sanctions])
+def test_each_severity_allows_only_its_own_sanctions(cast, severity, sanction):
+    violation = report(cast)
+    with refused(DomainError, "sanction") as info:
+        proposed(cast, violation, sanction, severity)
+    assert Severity(severity).label in info.value.message
+
+
+@pytest.mark.parametrize(("severity", "sanction"), [
+    (severity, sanction) for severity, sanctions in DEFAULT_TIERS.items() for sanction in sanctions])
+def test_every_sanction_of_the_tier_may_be_proposed(cast, severity, sanction):
+    violation = proposed(cast, report(cast), sanction, severity)
+    violation = Violation.objects.get(pk=violation.pk)
+    assert (violation.status, violation.severity, violation.sanction) == (ViolationStatus.PROPOSED, severity,
+                                                                          sanction)
+
+
+@pytest.mark.parametrize("severity", ["", "minor", "MILD", "情节较轻", None])
+def test_a_proposal_states_a_known_severity(cast, severity):
+    violation = report(cast)
+    with refused(DomainError, "severity") as info:
+        proposed(cast, violation, "口头告诫", severity)
+    assert info.value.fields["severity"] == ["请选择情节：情节较轻、情节严重、情节特别严重"]
+
+
+def test_every_missing_part_of_a_proposal_is_named_at_once(cast):
+    violation = report(cast)
+    with refused(DomainError) as info:
+        svc.propose_sanction(actor=cast["supervisor"], pk=violation.pk, severity="", sanction="", reason=" ",
+                             now=LATER)
+    assert set(info.value.fields) == {"severity", "reason"} and info.value.status == 400
+    with refused(DomainError) as info:
+        svc.propose_sanction(actor=cast["supervisor"], pk=violation.pk, severity="SERIOUS", sanction="口头告诫",
+                             reason="", now=LATER)
+    assert set(info.value.fields) == {"sanction", "reason"}
+
+
+def test_a_deployment_sets_its_own_tiers(cast, settings):
+    settings.BIANMIN = {**settings.BIANMIN, "SANCTION_LADDER": {
+        "MINOR": ("口头告诫",), "SERIOUS": ("书面告诫", "离岗培训"), "VERY_SERIOUS": ("调离岗位", "辞退")}}
+    violation = report(cast)
+    with refused(DomainError, "sanction"):
+        proposed(cast, violation, "书面告诫", Severity.MINOR)
+    assert proposed(cast, report(cast), "书面告诫", Severity.SERIOUS).severity == Severity.SERIOUS
+    assert svc.sanction_ladder() == ("口头告诫", "书面告诫", "离岗培训", "调离岗位", "辞退")
+
+
+def test_the_severity_travels_with_the_proposal_to_the_leader_and_the_staff_member(cast):
+    violation = proposed(cast, report(cast), "离岗培训", Severity.SERIOUS)
+    assert "情节严重" in told(cast["window_a"])[-1].body and "离岗培训" in told(cast["window_a"])[-1].body
+    (to_leader,) = Message.objects.filter(recipient=cast["leader"], kind="SANCTION_PROPOSED")
+    assert "情节严重" in to_leader.body and "离岗培训" in to_leader.body
+    entry = audited(violation)[-1]
+    assert "情节严重" in entry.summary and entry.data == {"severity": "SERIOUS", "sanction": "离岗培训"}
+    svc.decide_sanction(actor=cast["leader"], pk=violation.pk, approve=True, now=LATER)
+    assert Violation.objects.get(pk=violation.pk).severity == Severity.SERIOUS
+    assert "离岗培训（情节严重）" in told(cast["window_a"])[-1].body
+
+
+def test_a_withdrawn_proposal_takes_its_severity_with_it(cast):
+    rejected = proposed(cast, report(cast), "免职", Severity.SERIOUS)
+    svc.decide_sanction(actor=cast["leader"], pk=rejected.pk, approve=False, note="情节认定过重", now=LATER)
+    dismissed = proposed(cast, report(cast), "辞退", Severity.VERY_SERIOUS)
+    svc.dismiss_violation(actor=cast["supervisor"], pk=dismissed.pk, reason="经核实不属实", now=LATER)
+    assert list(Violation.objects.filter(pk__in=[rejected.pk, dismissed.pk]).values_list(
+        "severity", "sanction")) == [("", ""), ("", "")]
+
+
+def test_the_database_refuses_an_unknown_severity(cast):
+    violation = report(cast)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Violation.objects.filter(pk=violation.pk).update(severity="HUGE")
+
+
 def test_propose_then_leader_approves(cast):
     violation = report(cast)
     with refused(DomainError, "reason"):
-        svc.propose_sanction(actor=cast["supervisor"], pk=violation.pk, sanction="书面告诫", reason=" ", now=LATER)
+        svc.propose_sanction(actor=cast["supervisor"], pk=violation.pk, severity="MINOR", sanction="书面告诫",
+                             reason=" ", now=LATER)
     for name in ("window_a", "leader"):
         with refused(Forbidden):
-            svc.propose_sanction(actor=cast[name], pk=violation.pk, sanction="书面告诫", reason="x", now=LATER)
+            svc.propose_sanction(actor=cast[name], pk=violation.pk, severity="MINOR", sanction="书面告诫", reason="x",
+                                 now=LATER)
     with refused(Conflict):  # nothing proposed yet
         svc.decide_sanction(actor=cast["leader"], pk=violation.pk, approve=True, now=LATER)
     messages_before = len(told(cast["window_a"]))
 
     proposed(cast, violation)
     violation.refresh_from_db()
-    assert (violation.status, violation.sanction, violation.sanction_reason) == (
-        ViolationStatus.PROPOSED, "书面告诫", "多次被投诉，情节较重")
+    assert (violation.status, violation.severity, violation.sanction, violation.sanction_reason) == (
+        ViolationStatus.PROPOSED, Severity.MINOR, "书面告诫", "多次被投诉，情节较重")
     assert (violation.proposed_by, violation.proposed_at) == (cast["supervisor"], LATER)
     with refused(Conflict):
         proposed(cast, violation, "口头告诫")
@@ -354,7 +453,8 @@ def test_nobody_acts_on_a_record_about_themselves(cast, supervisor2):
     with refused(Forbidden):
         svc.dismiss_violation(actor=supervisor, pk=own.pk, reason="与我无关", now=LATER)
     with refused(Forbidden):
-        svc.propose_sanction(actor=supervisor, pk=own.pk, sanction="口头告诫", reason="x", now=LATER)
+        svc.propose_sanction(actor=supervisor, pk=own.pk, severity="MINOR", sanction="口头告诫", reason="x",
+                             now=LATER)
     svc.file_statement(actor=supervisor, pk=own.pk, text="本人申辩", now=LATER)  # but may file a statement
 
     about_leader = report(cast, "leader")
@@ -370,7 +470,8 @@ def test_supervisors_out_of_scope_act_as_if_the_record_did_not_exist(cast, town_
     with refused(NotFound):
         svc.dismiss_violation(actor=town_supervisor, pk=violation.pk, reason="撤销", now=LATER)
     with refused(NotFound):
-        svc.propose_sanction(actor=town_supervisor, pk=violation.pk, sanction="口头告诫", reason="x", now=LATER)
+        svc.propose_sanction(actor=town_supervisor, pk=violation.pk, severity="MINOR", sanction="口头告诫",
+                             reason="x", now=LATER)
     with refused(NotFound):
         svc.set_external_reference(actor=town_supervisor, pk=violation.pk, reference="x", now=LATER)
 
@@ -497,3 +598,31 @@ def test_who_proposed_a_sanction_cannot_approve_it(cast):
 def test_protocol_relative_evidence_links_are_refused(cast):
     with refused(DomainError, "evidence.0"):
         report(cast, evidence=[{"label": "录像", "url": "//evil.example/x"}])
+
+
+# --- kinds only the sweep records -------------------------------------------------------------------------------
+
+NEW_SYSTEM_KINDS = {"NOT_HANDED_OVER": "未及时将事项移交承办人（受理后未按时开始办理）",
+                    "RESULT_NOT_TOLD": "未及时回复办理结果", "DEFERRED_OVERDUE": "补办材料逾期未督促补齐",
+                    "LATE_ACCEPTANCE": "超过收件审查期限才受理"}
+
+
+def test_the_sweeps_new_kinds_are_system_kinds_with_their_labels():
+    assert {code: ViolationKind(code).label for code in NEW_SYSTEM_KINDS} == NEW_SYSTEM_KINDS
+    assert set(NEW_SYSTEM_KINDS) <= SYSTEM_KINDS
+    assert all(len(code) <= Violation._meta.get_field("kind").max_length for code in ViolationKind.values)
+
+
+@pytest.mark.parametrize("kind", sorted(NEW_SYSTEM_KINDS))
+def test_supervisors_cannot_record_the_sweeps_new_kinds(cast, kind):
+    with refused(DomainError, "kind") as info:
+        report(cast, kind=kind)
+    assert NEW_SYSTEM_KINDS[kind] in info.value.message  # the message lists what the sweep records
+
+
+@pytest.mark.parametrize("kind", sorted(NEW_SYSTEM_KINDS))
+def test_the_sweep_records_the_new_kinds(cast, kind):
+    (violation,) = svc.record_detected([detected(cast, "7", kind=kind, dedupe_key=f"{kind}:case:7")], now=NOW)
+    violation = Violation.objects.get(pk=violation.pk)  # the database constraint lets the kind through
+    assert (violation.kind, violation.get_kind_display(), violation.source) == (kind, NEW_SYSTEM_KINDS[kind],
+                                                                                 Source.SYSTEM)

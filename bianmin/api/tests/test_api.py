@@ -53,7 +53,8 @@ def test_workdays_add_errors_name_the_field(client, calendar, params, field):
 def test_workdays_year(client, calendar):
     body = client.get("/api/v1/workdays/2026").json()
     assert body["provisional"] is False
-    assert {"date": "2026-02-14", "kind": "WORK", "name": "春节调休", "source": "OFFICIAL"} in body["workdays"]
+    assert {"date": "2026-02-14", "kind": "WORK", "name": "春节调休", "source": "OFFICIAL",
+            "reason": ""} in body["workdays"]
     assert any(d["date"] == "2026-10-01" and d["name"] == "国庆节" for d in body["rest_days"])
     body27 = client.get("/api/v1/workdays/2027").json()
     assert body27["provisional"] is True and body27["workdays"] == []

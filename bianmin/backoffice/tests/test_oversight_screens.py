@@ -23,6 +23,7 @@ def overdue(cast, item):  # noqa: F811
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=FRIDAY)
     svc.accept_case(actor=cast["window_a"], number=case.number, now=FRIDAY)
+    svc.start_case(actor=cast["window_a"], number=case.number, now=FRIDAY)  # started, then left to run over
     run_sweep(now=AFTER)
     return case
 
@@ -34,7 +35,7 @@ def test_overview_shows_red_cases_to_leaders_only(client, cast, overdue):
     assert overdue.number in page and "window_a姓名" in page
     assert 'class="warn-red"' in page
     assert overdue.number not in client.get("/staff/overview/?level=YELLOW").content.decode()
-    listing = client.get("/staff/cases/", {"status": "ACCEPTED"}).content.decode()
+    listing = client.get("/staff/cases/", {"status": "IN_PROGRESS"}).content.decode()
     assert overdue.number in listing and "红色预警" in listing  # case lists show the warning too
     client.logout()
     login(client, cast["window_a"])
@@ -63,18 +64,21 @@ def test_accountability_flow_through_the_screens(client, cast, overdue):
     login(client, cast["supervisor"])
     page = client.get("/staff/accountability/").content.decode()
     assert "window_a姓名" in page and "办件超期" in page
-    r = client.post(url, {"action": "propose", "sanction": "罚款", "reason": "超期"}, follow=True)
+    r = client.post(url, {"action": "propose", "severity": "MINOR", "sanction": "罚款", "reason": "超期"}, follow=True)
     assert "处理方式须从以下选择" in r.content.decode()
-    client.post(url, {"action": "propose", "sanction": "口头告诫", "reason": "初次超期"})
+    client.post(url, {"action": "propose", "severity": "MINOR", "sanction": "口头告诫", "reason": "初次超期"})
     violation.refresh_from_db()
-    assert violation.status == "PROPOSED"
+    assert (violation.status, violation.severity) == ("PROPOSED", "MINOR")
     client.logout()
-    # The leader approves from the approvals inbox.
+    # The leader approves from the approvals inbox, seeing the severity on the record.
     login(client, cast["leader"])
     assert "口头告诫" in client.get("/staff/approvals/").content.decode()
+    decide_part = client.get(url).content.decode().split("领导审批</h2>", 1)[1]
+    assert "情节：<strong>情节较轻</strong>" in decide_part and "<strong>口头告诫</strong>" in decide_part
     client.post(url, {"action": "approve", "note": ""})
     violation.refresh_from_db()
     assert violation.status == "SANCTIONED" and violation.decided_by == cast["leader"]
+    assert "<dt>情节</dt><dd>情节较轻</dd>" in client.get(url).content.decode()
 
 
 @time_machine.travel(AFTER, tick=False)
@@ -147,3 +151,51 @@ def test_case_paths_in_a_digest_are_links_and_the_rest_stays_escaped(client, cas
     assert '<a href="/staff/cases/C1202603020001/">/staff/cases/C1202603020001/</a>' in page
     assert '<a href="/staff/cases/C1202603020002/">' in page
     assert "&lt;b&gt;甲&lt;/b&gt;" in page and "<b>甲" not in page
+
+
+def _between(page: str, start: str, end: str) -> str:
+    return page.split(start, 1)[1].split(end, 1)[0]
+
+
+@time_machine.travel(AFTER, tick=False)
+def test_the_proposal_form_offers_sanctions_by_severity_and_refuses_a_mismatch(client, cast, overdue):
+    violation = Violation.objects.get()
+    url = f"/staff/accountability/{violation.pk}/"
+    login(client, cast["supervisor"])
+    page = client.get(url).content.decode()
+    severities = _between(page, '<select id="severity" name="severity" required>', "</select>")
+    assert [label for label in ("情节较轻", "情节严重", "情节特别严重") if label in severities] == [
+        "情节较轻", "情节严重", "情节特别严重"]
+    sanctions = _between(page, '<select id="sanction" name="sanction" required>', "</select>")
+    assert _between(sanctions, '<optgroup label="情节较轻">', "</optgroup>") == (
+        '<option value="口头告诫">口头告诫</option><option value="书面告诫">书面告诫</option>')
+    assert _between(sanctions, '<optgroup label="情节特别严重">', "</optgroup>") == '<option value="辞退">辞退</option>'
+
+    # 辞退 for 情节较轻 is refused: the form comes back as typed with the error beside the sanction.
+    r = client.post(url, {"action": "propose", "severity": "MINOR", "sanction": "辞退", "reason": "首次<推诿>"})
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert '<option value="MINOR" selected>' in page and '<option value="辞退" selected>' in page
+    assert ">首次&lt;推诿&gt;</textarea>" in page
+    beside_sanction = _between(page, 'name="sanction"', '<label for="reason-p">')
+    assert "情节较轻的，处理方式须从以下选择：口头告诫、书面告诫" in beside_sanction
+    violation.refresh_from_db()
+    assert (violation.status, violation.severity, violation.sanction) == ("OPEN", "", "")
+
+    r = client.post(url, {"action": "propose", "sanction": "口头告诫", "reason": "超期"})
+    assert r.status_code == 400 and "请选择情节" in _between(r.content.decode(), 'name="severity"', 'for="sanction"')
+
+    r = client.post(url, {"action": "propose", "severity": "SERIOUS", "sanction": "调离岗位", "reason": "多次超期"})
+    assert r["Location"] == url
+    violation.refresh_from_db()
+    assert (violation.status, violation.severity, violation.sanction) == ("PROPOSED", "SERIOUS", "调离岗位")
+
+
+@time_machine.travel(AFTER, tick=False)
+def test_the_record_form_leaves_the_sweeps_kinds_to_the_sweep(client, cast):
+    login(client, cast["supervisor"])
+    page = client.get("/staff/accountability/new/").content.decode()
+    note, options = page.split('<select id="kind"', 1)
+    for label in ("未及时将事项移交承办人（受理后未按时开始办理）", "未及时回复办理结果", "补办材料逾期未督促补齐",
+                  "超过收件审查期限才受理"):
+        assert label in note and label not in options.split("</select>", 1)[0]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
+from bianmin.notifications.services import enqueue_sms
 from bianmin.workdays.selectors import get_calendar
 from bianmin.workdays.services import finalize_year
 
@@ -17,11 +18,15 @@ from .core import add_event, stamp_warning
 from .lifecycle import add_limit
 
 
-def recompute_deadlines(case: Case, *, now: dt.datetime) -> bool:
-    """Recompute a locked case's deadlines from its acceptance date, pauses and extension; True if they changed."""
+def recompute_deadlines(case: Case, *, now: dt.datetime, reason: str = "国务院放假安排公布") -> bool:
+    """Recompute a locked case's deadlines from the day they were first counted from (acceptance, or receipt for a
+    late or deemed acceptance), with its pauses and extension; True if they changed.
+
+    A change is told to the applicant as the notices promise ("重新核定并告知"): an SMS through the outbox, the
+    new dates and the reason on the public lookup, and a line in the case history."""
     v = case.item_version
     calendar = get_calendar(case.unit.region)
-    start = timezone.localtime(case.accepted_at).date()
+    start = case.clock_start_date or timezone.localtime(case.accepted_at).date()
     committed_days = case.committed_days if case.committed_days is not None else v.committed_limit
     committed = add_limit(calendar, start, committed_days, v.committed_limit_unit)
     legal = add_limit(calendar, start, v.legal_limit, v.legal_limit_unit)
@@ -43,13 +48,21 @@ def recompute_deadlines(case: Case, *, now: dt.datetime) -> bool:
         return False
     case.committed_deadline, case.legal_deadline, case.deadline_provisional = new_committed, new_legal, provisional
     case.deadline_changed_at = now
+    case.deadline_change_reason = f"{reason}，办理期限按正式放假安排重新核定"[:255]
     case.version += 1
     case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "deadline_changed_at",
-                             "version", *stamp_warning(case, timezone.localtime(now).date())])
+                             "deadline_change_reason", "version",
+                             *stamp_warning(case, timezone.localtime(now).date())])
     add_event(case, actor=None, now=now, action="DEADLINES_RECOMPUTED",
-              opinion=f"国务院放假安排公布后重新核定：承诺办结日期 {old[0]} → {new_committed}，"
-                      f"法定办结日期 {old[1]} → {new_legal}",
-              data={"old": [str(old[0]), str(old[1])], "new": [str(new_committed), str(new_legal)]})
+              opinion=f"{reason}后重新核定：承诺办结日期 {old[0]} → {new_committed}，"
+                      f"法定办结日期 {old[1]} → {new_legal}；已短信告知申请人",
+              data={"old": [str(old[0]), str(old[1])], "new": [str(new_committed), str(new_legal)],
+                    "start": str(start), "reason": reason})
+    enqueue_sms(phone=case.applicant_phone, kind="CASE_DEADLINES_RECOMPUTED",
+                text=(f"您申请的“{v.name}”（办件编号{case.number}）因{reason}，办理期限重新核定："
+                      f"承诺办结日期{new_committed:%Y-%m-%d}（原{old[0]:%Y-%m-%d}），"
+                      f"法定办结日期{new_legal:%Y-%m-%d}。凭办件编号和查询码可查询进度。"),
+                cause=f"case:{case.number}", now=now)
     return True
 
 
@@ -59,10 +72,11 @@ def finalize_year_and_recompute(*, actor, year: int, notice: str, days, publishe
         calendar_year = finalize_year(actor=actor, year=year, notice=notice, days=days, published_on=published_on,
                                       now=now)
         changed = []
+        reason = f"国务院公布{year}年放假安排（{notice.strip()}）"
         for case in (Case.objects.select_for_update(of=("self",))
                      .filter(status__in=list(RUNNING), deadline_provisional=True)
                      .select_related("item_version", "unit__region", "extension").order_by("id")):
-            if recompute_deadlines(case, now=now):
+            if recompute_deadlines(case, now=now, reason=reason):
                 changed.append(case.number)
         record(action=AuditAction.CASE_CHANGE, summary=f"{year}年放假安排公布，重新核定 {len(changed)} 件办件期限",
                actor=actor, now=now, data={"cases": changed[:500]})

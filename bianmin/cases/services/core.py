@@ -109,7 +109,7 @@ def refresh_class(case: Case) -> None:
     NOT_ACCEPTED or RETURNED but archiving)."""
     case.case_class = derive_class(status=case.status, immediate=case.immediate, urgent=case.urgent,
                                    deferred_materials=case.deferred_materials, accepted=case.accepted_at is not None,
-                                   returned=case.case_class == CaseClass.RETURNED)
+                                   returned=case.case_class == CaseClass.RETURNED, reported=case.reported)
 
 
 def _sms_text(case: Case, action: Action) -> str:

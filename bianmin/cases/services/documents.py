@@ -73,9 +73,9 @@ def receipt_content(case, actor, now) -> dict[str, Any]:
             "body": "您的事项由以下首办负责人全程负责办理，如有疑问请直接与其联系。"}
 
 
-def rejection_content(case, actor, now, reason: str, competent_organ: str) -> dict[str, Any]:
+def rejection_content(case, actor, now, reason: str, competent_organ: str, contact: str = "") -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "不予受理通知书", "reason": reason,
-            "competent_organ": competent_organ, "remedy": REVIEW_REMEDY,
+            "competent_organ": competent_organ, "competent_organ_contact": contact, "remedy": REVIEW_REMEDY,
             "body": "经审查，您的申请不予受理，理由如下。"}
 
 

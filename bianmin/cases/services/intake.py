@@ -6,14 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.services import audited_atomic
 from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
-from bianmin.catalog.selectors import pinned_version
+from bianmin.catalog.selectors import kind_rule, pinned_version
 from bianmin.core import validators as v
 from bianmin.core.errors import Conflict, DomainError
 from bianmin.workdays.selectors import get_calendar
@@ -44,7 +43,12 @@ from .core import (
 )
 from .documents import supplement_content
 
-INTAKE_WORKING_DAYS = 5
+
+def intake_deadline_for(case: Case, day: dt.date) -> dt.date:
+    """Return the last day to accept or serve a 补正 notice for materials received on ``day`` (Art. 32: the
+    item kind's intake limit, 5 working days by default; the day itself not counted)."""
+    days = kind_rule(case.item_version.kind).intake_working_days
+    return get_calendar(case.unit.region).add_workdays(day, days).date
 
 
 class _Errors:
@@ -206,12 +210,11 @@ def receive_case(*, actor, item_code: str, applicant: dict[str, Any], materials:
     lines = _checklist(version, materials or [], errors) if version else []
     errors.raise_if_any()
     override = fields.pop("_credit_override", "")
-    calendar = get_calendar(profile.unit.region)
     with audited_atomic():
         case = Case(number=next_case_number(profile.unit, now), query_code=new_query_code(), item_version=version,
                     unit=profile.unit, unit_path=profile.unit.path, status=Status.RECEIVED, received_at=now,
-                    received_by=profile, intake_deadline=calendar.add_workdays(today, INTAKE_WORKING_DAYS).date,
-                    **fields)
+                    received_by=profile, intake_started_at=now, **fields)
+        case.intake_deadline = intake_deadline_for(case, today)
         refresh_class(case)
         case.save()
         for line in lines:
@@ -384,9 +387,9 @@ def serve_supplement_notice(*, actor, number: str, now: dt.datetime, justificati
         if draft is None or not draft.lines.exists():
             raise DomainError.for_field("lines", "补正通知书还没有列出任何需补正的材料")
         today = timezone.localtime(now).date()
-        if case.intake_deadline and today > case.intake_deadline and not case.notices.filter(
-                kind=NoticeKind.SUPPLEMENT, served_at__isnull=False).exists():
-            raise Conflict(f"已超过收件后5个工作日（{case.intake_deadline}）的补正告知期限，依法视为受理，请直接受理")
+        if case.intake_deadline and today > case.intake_deadline:
+            raise Conflict(f"已超过补正告知期限（{case.intake_deadline:%Y-%m-%d}），依法视为受理，请直接受理",
+                           code="intake_deadline_passed")
         served_before = case.notices.filter(kind=NoticeKind.SUPPLEMENT, served_at__isnull=False).exists()
         if served_before and not justification.strip():
             refused = "再次出具补正通知须书面说明理由（仅限首次补正后新提交的材料）"
@@ -415,24 +418,28 @@ def resubmit(*, actor, number: str, materials: list[dict[str, Any]], now: dt.dat
         if not materials:
             raise DomainError.for_field("materials", "请勾选申请人补正后提交的材料")
         update_materials(actor=actor, number=number, materials=materials, now=now, after_notice=True)
+        # The corrected materials start a new Art. 32 review: accept, or a further notice (new material only),
+        # within the intake limit, or the application is deemed accepted as of today.
+        deadline = intake_deadline_for(case, timezone.localtime(now).date())
         return transition(case, actor=actor, action=Action.RESUBMIT, now=now,
-                          data={"materials": [str(m.get("material") or m.get("name")) for m in materials]})
+                          changes={"intake_started_at": now, "intake_deadline": deadline},
+                          data={"materials": [str(m.get("material") or m.get("name")) for m in materials],
+                                "intake_deadline": str(deadline)})
 
 
 def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
                             on_deemed: Callable[[Case, dt.date], None] | None = None) -> list[str]:
-    """Accept, as of their receipt date, applications with no 补正 notice served and no decision within
-    5 working days of receipt. Idempotent: only applications still in RECEIVED are touched.
+    """Accept, as of the day the materials under review were received (receipt or resubmission), applications
+    neither accepted nor given a 补正 notice within the intake limit. Idempotent: only applications still in
+    RECEIVED are touched (a served notice moves the case to SUPPLEMENT and stops the timer; a resubmission
+    starts it again).
 
     ``on_deemed(case, intake_deadline)`` runs inside each case's transaction (the sweep records the violation
     there)."""
-    from .lifecycle import deadlines_for
+    from .lifecycle import acceptance_changes
 
     today = timezone.localtime(now).date()
     numbers = list(Case.objects.filter(status=Status.RECEIVED, intake_deadline__lt=today)
-                   # One served 补正 notice stops the timer (Exists: both conditions on the same notice).
-                   .exclude(Exists(Notice.objects.filter(case=OuterRef("pk"), kind=NoticeKind.SUPPLEMENT,
-                                                         served_at__isnull=False)))
                    .order_by("id").values_list("number", flat=True)[:limit])
     done = []
     for number in numbers:
@@ -441,16 +448,14 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
                     .filter(number=number, status=Status.RECEIVED).first())
             if case is None:
                 continue
-            received_on = timezone.localtime(case.received_at).date()
+            started_at = case.intake_started_at or case.received_at
             intake_deadline = case.intake_deadline
-            committed, legal, provisional = deadlines_for(case, received_on, urgent_days=None)
+            changes = acceptance_changes(case, start=timezone.localtime(started_at).date(), today=today,
+                                         profile=case.received_by, urgent_days=None, deferred=[])
             transition(case, actor=None, action=Action.DEEM_ACCEPTED, now=now, system=True,
-                       opinion="收件后5个工作日内未出具补正通知，依法自收到材料之日起视为受理",
-                       changes={"accepted_at": case.received_at, "first_handler": case.received_by,
-                                "accepted_by": case.received_by, "intake_outcome": IntakeOutcome.DEEMED,
-                            "intake_deadline": None, "committed_days": case.item_version.committed_limit,
-                                "committed_deadline": committed, "legal_deadline": legal,
-                                "deadline_provisional": provisional})
+                       opinion="审查期限内未受理也未出具补正通知，依法自收到申请材料之日起视为受理",
+                       changes={**changes, "accepted_at": started_at, "intake_outcome": IntakeOutcome.DEEMED},
+                       data={"intake_deadline": str(intake_deadline)})
             if on_deemed is not None:
                 on_deemed(case, intake_deadline)
             done.append(number)

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 from django.utils import timezone
 
 from bianmin.audit.services import audited_atomic
 from bianmin.catalog.models import CaseClass as ItemClass
 from bianmin.catalog.models import LimitUnit, Necessity
+from bianmin.catalog.selectors import kind_rule
 from bianmin.core.errors import Conflict, DomainError
 from bianmin.workdays.engine import CalendarRangeError
 from bianmin.workdays.selectors import get_calendar
 
+from ..facts import LateAcceptance, report_fact
 from ..models import DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
 from ..workflow import Action
 from .core import actor_profile, issue_notice, issue_notices, locked_case, transition
@@ -25,8 +28,6 @@ from .documents import (
     return_content,
 )
 
-DEFERRED_DUE_WORKING_DAYS = 10
-
 
 def add_limit(calendar, start: dt.date, days: int, unit: str):
     """Return the deadline ``days`` after ``start`` in the limit's unit (0 days: the next working day)."""
@@ -37,18 +38,43 @@ def add_limit(calendar, start: dt.date, days: int, unit: str):
     return calendar.add_workdays(start, days)
 
 
-def deadlines_for(case, start: dt.date, *, urgent_days: int | None,
+def deadlines_for(case, start: dt.date, *, committed_days: int,
                   calendar=None) -> tuple[dt.date, dt.date, bool]:
     """Return (committed, legal, provisional) deadlines counted from ``start`` (start day not counted)."""
     v = case.item_version
     calendar = calendar or get_calendar(case.unit.region)
-    committed_days = urgent_days if urgent_days is not None else v.committed_limit
     try:
         committed = add_limit(calendar, start, committed_days, v.committed_limit_unit)
         legal = add_limit(calendar, start, v.legal_limit, v.legal_limit_unit)
     except CalendarRangeError as exc:
         raise DomainError(str(exc)) from None
     return committed.date, legal.date, committed.provisional or legal.provisional
+
+
+def committed_limit_of(case) -> int:
+    """Return the committed limit that applies where the case was received (the item's county, town or village
+    limit)."""
+    return case.item_version.committed_limit_at(case.unit.kind)
+
+
+def acceptance_changes(case, *, start: dt.date, today: dt.date, profile, urgent_days: int | None,
+                       deferred: list[str]) -> dict[str, Any]:
+    """Return the fields every acceptance sets (受理, 即办, deemed): first handler, class facts, the decision
+    limits counted from ``start``, the hand-over check and the 补办 due date (counted from ``today``)."""
+    v = case.item_version
+    calendar = get_calendar(case.unit.region)
+    committed_days = urgent_days if urgent_days is not None else committed_limit_of(case)
+    committed, legal, provisional = deadlines_for(case, start, committed_days=committed_days, calendar=calendar)
+    limits = kind_rule(v.kind)
+    try:
+        start_due = calendar.add_workdays(today, limits.start_within_working_days).date
+        deferred_due = calendar.add_workdays(today, v.deferred_due_days).date if deferred else None
+    except CalendarRangeError as exc:
+        raise DomainError(str(exc)) from None
+    return {"accepted_by": profile, "first_handler": profile, "intake_deadline": None, "clock_start_date": start,
+            "committed_days": committed_days, "committed_deadline": committed, "legal_deadline": legal,
+            "deadline_provisional": provisional, "reported": v.default_class == ItemClass.REPORTED,
+            "deferred_materials": bool(deferred), "deferred_due_date": deferred_due, "start_due_on": start_due}
 
 
 def _check_materials(case) -> list[str]:
@@ -68,140 +94,199 @@ def _check_materials(case) -> list[str]:
     return deferred
 
 
-def _issue_acceptance_notices(case, actor, now: dt.datetime, deferred: list[str], due) -> None:
-    """受理通知书 and 首办 receipt, plus the 补办件 notice for materials accepted under 容缺 (due: ``due.date``).
+def _issue_acceptance_notices(case, actor, now: dt.datetime, deferred: list[str]) -> None:
+    """受理通知书 and 首办 receipt, plus the 补办件 notice for materials accepted under 容缺 (due on the case's
+    ``deferred_due_date``).
 
     Art. 32 wants acceptance confirmed in writing, also when the matter is completed on the spot (即办)."""
     contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
                 (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
     if deferred:
-        contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, due.date)))
+        contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, case.deferred_due_date)))
     issue_notices(case, contents=contents, actor=actor, now=now)
 
 
 def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, urgent_days: int | None = None):
-    """Accept (受理): the actor becomes first handler; deadlines from the pinned version; notices issued."""
+    """Accept (受理): the actor becomes first handler; deadlines from the pinned version; notices issued.
+
+    Past the intake deadline the law has already deemed the application accepted as of the day its materials
+    were received: the limits count from that day, and the missed intake deadline is reported at once
+    (``cases.facts``) so that it is recorded as a violation in this transaction."""
     profile = actor_profile(actor)
     with audited_atomic():
         case = locked_case(actor, number)
         deferred = _check_materials(case)
-        v = case.item_version
+        limit = committed_limit_of(case)
         if urgent:
-            if v.committed_limit == 0:
+            if limit == 0:
                 raise DomainError.for_field("urgent_days", "该事项承诺时限为0，无需按急办件缩短")
             if urgent_days is None:
-                urgent_days = max(1, math.ceil(v.committed_limit / 2)) if v.committed_limit > 1 else 0
-            if not 0 <= urgent_days < v.committed_limit:
+                urgent_days = max(1, math.ceil(limit / 2)) if limit > 1 else 0
+            if not 0 <= urgent_days < limit:
                 raise DomainError.for_field(
-                    "urgent_days", f"急办时限应短于承诺时限（{v.committed_limit}天），且不能为负数")
+                    "urgent_days", f"急办时限应短于承诺时限（{limit}天），且不能为负数")
         else:
             urgent_days = None
         today = timezone.localtime(now).date()
-        calendar = get_calendar(case.unit.region)
-        # Past the 5-working-day intake deadline with no 补正 notice served, the law deems the application
-        # accepted on receipt (as apply_deemed_acceptance does): the limits run from the receipt date.
-        late = bool(case.intake_deadline and today > case.intake_deadline)
-        start = timezone.localtime(case.received_at).date() if late else today
-        committed, legal, provisional = deadlines_for(case, start, urgent_days=urgent_days, calendar=calendar)
+        intake_deadline = case.intake_deadline
+        late = bool(intake_deadline and today > intake_deadline)
+        start = timezone.localtime(case.intake_started_at or case.received_at).date() if late else today
+        changes = acceptance_changes(case, start=start, today=today, profile=profile, urgent_days=urgent_days,
+                                     deferred=deferred)
         transition(case, actor=actor, action=Action.ACCEPT, now=now,
-                   changes={"accepted_at": now, "accepted_by": profile, "first_handler": profile, "urgent": urgent,
-                            "intake_deadline": None,
-                            "committed_days": urgent_days if urgent_days is not None else v.committed_limit,
-                            "deferred_materials": bool(deferred), "intake_outcome": IntakeOutcome.ACCEPTED,
-                            "committed_deadline": committed, "legal_deadline": legal,
-                            "deadline_provisional": provisional},
+                   changes={**changes, "accepted_at": now, "urgent": urgent,
+                            "intake_outcome": IntakeOutcome.ACCEPTED},
                    data={"urgent_days": urgent_days, "deferred": deferred,
                          **({"counted_from_receipt": str(start)} if late else {})})
-        _issue_acceptance_notices(case, actor, now, deferred, calendar.add_workdays(today, DEFERRED_DUE_WORKING_DAYS))
+        if late:
+            report_fact(LateAcceptance(case=case, intake_deadline=intake_deadline,
+                                       staff_id=case.received_by_id, accepted_on=today))
+        _issue_acceptance_notices(case, actor, now, deferred)
     return case
 
 
 def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_number: str = ""):
-    """即办: accept and complete on the spot (items whose class is 即办 or whose committed limit is 0)."""
+    """即办: accept and complete on the spot (items whose class is 即办 or whose committed limit here is 0)."""
     profile = actor_profile(actor)
     with audited_atomic():
         case = locked_case(actor, number)
         v = case.item_version
-        if v.default_class != ItemClass.IMMEDIATE and v.committed_limit != 0:
-            raise Conflict("该事项不是即办件，请按承诺件受理")
+        if not may_accept_immediately(v, case.unit.kind):
+            raise Conflict("该事项不是即办件，请按承诺件受理" if v.default_class != ItemClass.REPORTED
+                           else "上报件须由上级机关作出决定，不能即办")
         deferred = _check_materials(case)
         today = timezone.localtime(now).date()
-        calendar = get_calendar(case.unit.region)
-        committed, legal, provisional = deadlines_for(case, today, urgent_days=None, calendar=calendar)
+        changes = acceptance_changes(case, start=today, today=today, profile=profile, urgent_days=None,
+                                     deferred=deferred)
         transition(case, actor=actor, action=Action.ACCEPT_IMMEDIATE, now=now,
-                   changes={"accepted_at": now, "accepted_by": profile, "first_handler": profile, "immediate": True,
-                            "intake_deadline": None, "committed_days": v.committed_limit,
-                            "deferred_materials": bool(deferred),
-                            "intake_outcome": IntakeOutcome.IMMEDIATE, "committed_deadline": committed,
-                            "legal_deadline": legal, "deadline_provisional": provisional, "decided_at": now,
+                   changes={**changes, "accepted_at": now, "immediate": True, "start_due_on": None,
+                            "intake_outcome": IntakeOutcome.IMMEDIATE, "decided_at": now,
                             "outcome": DecisionOutcome.GRANTED, "certificate_name": v.result_name,
-                            "certificate_number": certificate_number.strip()[:64]},
+                            "certificate_number": certificate_number.strip()[:64],
+                            "result_due_on": result_due_date(case, today)},
                    data={"deferred": deferred})
-        _issue_acceptance_notices(case, actor, now, deferred, calendar.add_workdays(today, DEFERRED_DUE_WORKING_DAYS))
+        _issue_acceptance_notices(case, actor, now, deferred)
     return case
+
+
+def may_accept_immediately(version, unit_kind: str) -> bool:
+    """Return whether a case of ``version`` received at a unit of ``unit_kind`` may be completed on the spot
+    (即办): the item's class is 即办, or its committed limit there is 0 — never a 上报件."""
+    if version.default_class == ItemClass.REPORTED:
+        return False
+    return version.default_class == ItemClass.IMMEDIATE or version.committed_limit_at(unit_kind) == 0
+
+
+def result_due_date(case, today: dt.date) -> dt.date:
+    """Return the last day to deliver the result of a case decided ``today`` (the item kind's limit)."""
+    days = kind_rule(case.item_version.kind).result_notice_working_days
+    try:
+        return get_calendar(case.unit.region).add_workdays(today, days).date
+    except CalendarRangeError as exc:
+        raise DomainError(str(exc)) from None
 
 
 REFUSALS = {Action.NOT_LICENSED: IntakeOutcome.NOT_LICENSED, Action.OUTSIDE_POWERS: IntakeOutcome.OUTSIDE_POWERS,
             Action.REJECT: IntakeOutcome.REJECTED}
 
 
-def refuse_case(*, actor, number: str, action: Action, reason: str, now: dt.datetime, competent_organ: str = ""):
-    """Refuse at intake: not a licensed matter, outside this organ's powers (name the organ), or 不予受理."""
+def refuse_case(*, actor, number: str, action: Action, reason: str, now: dt.datetime, competent_organ: str = "",
+                competent_organ_contact: str = ""):
+    """Refuse at intake: not a licensed matter, outside this organ's powers (name the competent organ and how to
+    reach it: "告知其主管机关的名称和联系方式"), or 不予受理."""
     if action not in REFUSALS:
         raise DomainError.for_field("action", "不予受理的类型无效")
+    errors: dict[str, list[str]] = {}
     if not reason.strip():
-        raise DomainError.for_field("reason", "请写明理由")
-    if action == Action.OUTSIDE_POWERS and not competent_organ.strip():
-        raise DomainError.for_field("competent_organ", "不属本机关职权的，须告知申请人向哪个机关申请")
+        errors["reason"] = ["请写明理由"]
+    if action == Action.OUTSIDE_POWERS:
+        if not competent_organ.strip():
+            errors["competent_organ"] = ["不属本机关职权的，须告知申请人向哪个机关申请"]
+        if not competent_organ_contact.strip():
+            errors["competent_organ_contact"] = ["须告知有权机关的联系方式（电话或地址）"]
+    if errors:
+        raise DomainError("请补全不予受理的理由和告知内容", fields=errors)
+    organ, contact = competent_organ.strip()[:128], competent_organ_contact.strip()[:128]
     with audited_atomic():
         case = locked_case(actor, number)
         transition(case, actor=actor, action=action, now=now, opinion=reason.strip(),
                    changes={"intake_outcome": REFUSALS[action], "intake_reason": reason.strip(),
-                            "competent_organ": competent_organ.strip()[:128], "closed_at": now,
+                            "competent_organ": organ, "competent_organ_contact": contact, "closed_at": now,
                             "intake_deadline": None})
         if action != Action.NOT_LICENSED:
             issue_notice(case, kind=NoticeKind.REJECTION, actor=actor, now=now,
-                         content=rejection_content(case, actor, now, reason.strip(), competent_organ.strip()))
+                         content=rejection_content(case, actor, now, reason.strip(), organ, contact))
     return case
 
 
 def start_case(*, actor, number: str, now: dt.datetime, opinion: str = ""):
     """Start handling an accepted case."""
     with audited_atomic():
-        return transition(locked_case(actor, number), actor=actor, action=Action.START, now=now, opinion=opinion)
+        return transition(locked_case(actor, number), actor=actor, action=Action.START, now=now, opinion=opinion,
+                          changes={"start_due_on": None})
 
 
 def decide_case(*, actor, number: str, outcome: str, now: dt.datetime, reasons: str = "",
-                certificate_number: str = ""):
-    """Decide: 准予 (with the certificate) or 不予许可 (with reasons and remedies, and a written decision)."""
+                certificate_number: str = "", decided_by_organ: str = "", decision_document: str = ""):
+    """Decide: 准予 (with the certificate) or 不予许可 (with reasons and remedies, and a written decision).
+
+    A 上报件 is decided by a higher organ, never here: what is recorded is that organ's decision, named with its
+    document number (until the relay hands the case over, decision 0014)."""
     if outcome not in DecisionOutcome.values:
         raise DomainError.for_field("outcome", "办理结果应为 GRANTED（准予）或 DENIED（不予许可）")
     if outcome == DecisionOutcome.DENIED and not reasons.strip():
         raise DomainError.for_field("reasons", "不予许可须写明理由")
+    organ, document = decided_by_organ.strip()[:128], decision_document.strip()[:64]
     with audited_atomic():
         case = locked_case(actor, number)
         if case.pauses.filter(ended_at__isnull=True).exists():
             raise Conflict("特别程序进行中，结束后才能作出决定", code="paused")
+        if case.reported:
+            errors: dict[str, list[str]] = {}
+            if not organ or organ in (case.unit.name, case.unit.short_name):
+                errors["decided_by_organ"] = ["上报件须由上级机关作出决定，本级不能自行决定：请填写作出决定的上级机关"]
+            if not document:
+                errors["decision_document"] = ["请填写上级机关的决定文号"]
+            if errors:
+                raise DomainError("上报件须报上级机关决定", fields=errors, code="reported_case")
+        elif organ or document:
+            organ, document = "", ""
+        today = timezone.localtime(now).date()
         transition(case, actor=actor, action=Action.DECIDE, now=now, opinion=reasons.strip(),
                    changes={"decided_at": now, "outcome": outcome, "decision_reasons": reasons.strip(),
                             "certificate_name": case.item_version.result_name if outcome == "GRANTED" else "",
-                            "certificate_number": certificate_number.strip()[:64]})
+                            "certificate_number": certificate_number.strip()[:64],
+                            "decided_by_organ": organ, "decision_document": document,
+                            "start_due_on": None, "result_due_on": result_due_date(case, today)},
+                   data={"decided_by_organ": organ, "decision_document": document} if case.reported else None)
         if outcome == DecisionOutcome.DENIED:
             issue_notice(case, kind=NoticeKind.DENIAL, actor=actor, now=now,
                          content=denial_content(case, actor, now, reasons.strip()))
     return case
 
 
+def deferred_outstanding(case) -> bool:
+    """Return whether a 补办件's missing material is still due and no leader allowed delivery before it
+    ("补交后即可领取办理结果")."""
+    return bool(case.deferred_materials and case.deferred_supplied_at is None and case.deferred_exception_at is None)
+
+
 def deliver_case(*, actor, number: str, method: str, received_by: str, now: dt.datetime):
-    """Deliver the result: pickup, post or agent; record who received it."""
+    """Deliver the result: pickup, post or agent; record who received it. A 补办件's result waits for the
+    missing material unless a leader recorded an exception."""
     if method not in DeliveryMethod.values:
         raise DomainError.for_field("method", "送达方式应为 PICKUP、POST 或 AGENT")
     if not received_by.strip():
         raise DomainError.for_field("received_by", "请填写签收人")
     with audited_atomic():
-        return transition(locked_case(actor, number), actor=actor, action=Action.DELIVER, now=now,
+        case = locked_case(actor, number)
+        if deferred_outstanding(case):
+            raise Conflict(f"补办材料尚未补齐（补交期限{case.deferred_due_date:%Y-%m-%d}）：补交后即可领取办理结果；"
+                           "确需先行送达的，须经领导批准", code="deferred_outstanding")
+        return transition(case, actor=actor, action=Action.DELIVER, now=now,
                           changes={"delivered_at": now, "delivery_method": method,
-                                   "delivered_to": received_by.strip()[:64], "closed_at": now})
+                                   "delivered_to": received_by.strip()[:64], "closed_at": now,
+                                   "result_due_on": None})
 
 
 def archive_case(*, actor, number: str, now: dt.datetime):
@@ -216,17 +301,25 @@ def withdraw_case(*, actor, number: str, reason: str, now: dt.datetime):
         raise DomainError.for_field("reason", "请填写撤回说明")
     with audited_atomic():
         return transition(locked_case(actor, number), actor=actor, action=Action.WITHDRAW, now=now,
-                          opinion=reason.strip(), changes={"closed_at": now, "intake_deadline": None})
+                          opinion=reason.strip(), changes={"closed_at": now, "intake_deadline": None,
+                                                           "start_due_on": None})
 
 
 def return_case(*, actor, number: str, reason: str, now: dt.datetime):
-    """退件: return the application and its materials with a written notice."""
+    """退件 before acceptance: return the application and its materials with a written notice (the window's own
+    Art. 32 outcome). After acceptance a return is a leader's decision (``request_return``)."""
     if not reason.strip():
         raise DomainError.for_field("reason", "请写明退件理由")
     with audited_atomic():
         case = locked_case(actor, number)
-        transition(case, actor=actor, action=Action.RETURN, now=now, opinion=reason.strip(),
-                   changes={"closed_at": now, "intake_deadline": None})
-        issue_notice(case, kind=NoticeKind.RETURN, actor=actor, now=now,
-                     content=return_content(case, actor, now, reason.strip()))
+        if case.accepted_at is not None:
+            raise Conflict("已受理的办件退件须经领导批准：请提交退件申请", code="return_needs_approval")
+        return apply_return(case, actor=actor, reason=reason.strip(), now=now)
+
+
+def apply_return(case, *, actor, reason: str, now: dt.datetime, data: dict | None = None):
+    """Return a locked case with the 退件通知书 (inside the caller's transaction)."""
+    transition(case, actor=actor, action=Action.RETURN, now=now, opinion=reason,
+               changes={"closed_at": now, "intake_deadline": None, "start_due_on": None}, data=data)
+    issue_notice(case, kind=NoticeKind.RETURN, actor=actor, now=now, content=return_content(case, actor, now, reason))
     return case

@@ -191,8 +191,9 @@ def test_stamp_keeps_red_while_the_new_deadline_is_still_past_and_uses_the_item_
 
 
 def test_returning_a_case_after_its_deadline_marks_it_late_but_not_while_paused(cast, accepted):
-    svc.return_case(actor=cast["window_a"], number=accepted.number, reason="申请人要求退件",
-                    now=at(dt.date(2026, 10, 16)))
+    request = svc.request_return(actor=cast["window_a"], number=accepted.number, reason="申请人要求退件",
+                                 now=at(dt.date(2026, 10, 16)))
+    svc.approve_return(actor=cast["leader"], request_id=request.pk, now=at(dt.date(2026, 10, 16)))
     assert Case.objects.get(pk=accepted.pk).warning_level == "LATE"
     other = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(name="李四"),
                              materials=ALL_GOOD, now=at(FRIDAY))

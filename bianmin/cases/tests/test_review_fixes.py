@@ -49,7 +49,8 @@ def test_a_returned_case_stays_a_returned_case_when_archived(cast, item, after_a
     case = receive(cast)
     if after_acceptance:
         svc.accept_case(actor=cast["window_a"], number=case.number, now=MONDAY)
-        svc.return_case(actor=cast["window_a"], number=case.number, reason="申请人要求退回", now=MONDAY)
+        request = svc.request_return(actor=cast["window_a"], number=case.number, reason="申请人要求退回", now=MONDAY)
+        svc.approve_return(actor=cast["leader"], request_id=request.pk, now=MONDAY)
     else:
         svc.refuse_case(actor=cast["window_a"], number=case.number, action=Action.REJECT, reason="不符合条件",
                         now=MONDAY)

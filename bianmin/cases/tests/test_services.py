@@ -148,11 +148,18 @@ def test_outside_powers_names_the_competent_organ(cast, item):
     with pytest.raises(DomainError) as exc:
         svc.refuse_case(actor=cast["window_a"], number=number, action=Action.OUTSIDE_POWERS, reason="省级事项",
                         now=MONDAY)
-    assert "competent_organ" in exc.value.fields
+    assert "competent_organ" in exc.value.fields and "competent_organ_contact" in exc.value.fields
+    with pytest.raises(DomainError) as exc:  # "告知其主管机关的名称和联系方式": the name alone is not enough
+        svc.refuse_case(actor=cast["window_a"], number=number, action=Action.OUTSIDE_POWERS, reason="省级事项",
+                        competent_organ="省市场监督管理局", now=MONDAY)
+    assert list(exc.value.fields) == ["competent_organ_contact"]
+    assert Case.objects.get(number=number).status == "RECEIVED"
     case = svc.refuse_case(actor=cast["window_a"], number=number, action=Action.OUTSIDE_POWERS, reason="省级事项",
-                           competent_organ="省市场监督管理局", now=MONDAY)
+                           competent_organ="省市场监督管理局", competent_organ_contact="0591-87654321", now=MONDAY)
     content = case.notices.get(kind=NoticeKind.REJECTION).content
     assert content["competent_organ"] == "省市场监督管理局" and "六十日" in content["remedy"]
+    assert content["competent_organ_contact"] == "0591-87654321"
+    assert case.competent_organ_contact == "0591-87654321"
     assert "六个月" in content["remedy"]
 
 

@@ -113,6 +113,11 @@ FACTS = {"immediate": False, "urgent": False, "deferred_materials": False, "acce
     (Status.IN_PROGRESS, {"deferred_materials": True}, CaseClass.DEFERRED),
     (Status.ACCEPTED, {}, CaseClass.PROMISED),
     (Status.DELIVERED, {}, CaseClass.PROMISED),
+    (Status.ACCEPTED, {"reported": True}, CaseClass.REPORTED),
+    (Status.ACCEPTED, {"reported": True, "urgent": True, "deferred_materials": True}, CaseClass.REPORTED),
+    (Status.DELIVERED, {"reported": True}, CaseClass.REPORTED),
+    (Status.RECEIVED, {"reported": True, "accepted": False}, CaseClass.PENDING),
+    (Status.RETURNED, {"reported": True}, CaseClass.RETURNED),
 ])
 def test_derive_class(status, facts, expected):
     assert derive_class(status=status, **{**FACTS, **facts}) == expected
@@ -133,7 +138,17 @@ def _supplement(cast, n):
 
 def _refuse(action):
     return lambda cast, n: svc.refuse_case(actor=cast["window_a"], number=n, action=action, reason="理由",
-                                           competent_organ="省市场监督管理局", now=MONDAY)
+                                           competent_organ="省市场监督管理局",
+                                           competent_organ_contact="0591-12345678", now=MONDAY)
+
+
+def _return(cast, n):
+    """退件: the window's own before acceptance; after it the handler asks and a leader approves."""
+    if Case.objects.get(number=n).accepted_at is None:
+        svc.return_case(actor=cast[u], number=n, reason="材料退回", now=MONDAY)
+        return
+    request = svc.request_return(actor=cast[u], number=n, reason="经研究确认为退回件", now=MONDAY)
+    svc.approve_return(actor=cast["leader"], request_id=request.pk, now=MONDAY)
 
 
 u = "window_a"  # every service call below acts as the first handler
@@ -154,7 +169,7 @@ DO = {
                                                   now=MONDAY),
     Action.ARCHIVE: lambda c, n: svc.archive_case(actor=c[u], number=n, now=MONDAY),
     Action.WITHDRAW: lambda c, n: svc.withdraw_case(actor=c[u], number=n, reason="申请人撤回", now=MONDAY),
-    Action.RETURN: lambda c, n: svc.return_case(actor=c[u], number=n, reason="材料退回", now=MONDAY),
+    Action.RETURN: _return,
 }
 
 # How to bring a freshly received case into each status, through the services only.

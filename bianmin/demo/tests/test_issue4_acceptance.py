@@ -36,6 +36,7 @@ def test_issue4_acceptance(db):
     case = svc.accept_case(actor=user("window1"), number=case.number, now=at(friday))
     # Skips 10/1–10/7 and counts Saturday 10/10 (调休): 9/28, 9/29, 9/30, 10/8, 10/9, 10/10, 10/12–10/15.
     assert case.committed_deadline == dt.date(2026, 10, 15)
+    svc.start_case(actor=user("window1"), number=case.number, now=at(dt.date(2026, 9, 28)))  # handed over in time
     svc.start_pause(actor=user("window1"), number=case.number, kind="TESTING", basis="送检水质样品",
                     expected_days=3, now=at(dt.date(2026, 10, 12)))
     svc.end_pause(actor=user("window1"), number=case.number, result="检测合格", now=at(dt.date(2026, 10, 15)))

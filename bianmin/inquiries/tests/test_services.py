@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
+from bianmin.audit.models import AuditEntry
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.inquiries import services as svc
-from bianmin.inquiries.models import InquiryStatus, Outcome
+from bianmin.inquiries.models import Inquiry, InquiryEvent, InquiryStatus, Outcome
 from bianmin.org.models import Absence
 from bianmin.workdays.services import chinesecalendar_days, import_official
 from conftest import NOW
@@ -76,13 +77,42 @@ def test_materials_passed_need_names_and_counts(cast):
     assert inquiry.materials == [{"name": "身份证复印件", "count": 2}]
 
 
+def _written(number: str):
+    """What recording an outcome writes: the inquiry's row, its events and the audit trail."""
+    return (list(Inquiry.objects.filter(number=number).values()), InquiryEvent.objects.count(),
+            AuditEntry.objects.count())
+
+
 def test_outside_referral_names_the_authority(cast):
     number = register(cast).number
     with pytest.raises(DomainError):
         svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.REFERRED_OUTSIDE, now=MONDAY)
     inquiry = svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.REFERRED_OUTSIDE,
-                                 authority="县税务局", contact="0799-6100000", now=MONDAY)
+                                 authority=" 县税务局 ", contact=" 0799-6100000（县城人民路8号） ", now=MONDAY)
     assert inquiry.status == InquiryStatus.CLOSED and inquiry.outside_authority == "县税务局"
+    inquiry.refresh_from_db()
+    assert (inquiry.outside_authority, inquiry.outside_contact) == ("县税务局", "0799-6100000（县城人民路8号）")
+
+
+@pytest.mark.parametrize(("details", "fields"), [
+    ({"authority": "县税务局"}, {"contact"}),
+    ({"authority": "县税务局", "contact": "   "}, {"contact"}),
+    ({"authority": "县税务局", "contact": None}, {"contact"}),
+    ({"contact": "0799-6100000"}, {"authority"}),
+    ({}, {"authority", "contact"}),
+], ids=["no-contact", "blank-contact", "none-contact", "no-authority", "neither"])
+def test_outside_referral_needs_the_competent_organs_name_and_contact(cast, details, fields):
+    """The seed: tell the competent organ's 名称 and 联系方式; a missing one is named and nothing is written."""
+    number = register(cast).number
+    before = _written(number)
+    with pytest.raises(DomainError) as exc:
+        svc.record_outcome(actor=cast["window_a"], number=number, outcome=Outcome.REFERRED_OUTSIDE, now=MONDAY,
+                           **details)
+    assert set(exc.value.fields) == fields and exc.value.status == 400
+    assert "联系方式" in exc.value.message
+    if "contact" in fields:
+        assert exc.value.fields["contact"] == ["请填写主管机关的联系方式（电话或地址）"]
+    assert _written(number) == before
 
 
 def test_research_promises_a_reply_date_in_working_days(cast, calendar):

@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 
+from bianmin.accountability.models import ViolationKind
 from bianmin.cases import services as svc
 from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, immediate_item, item  # noqa: F401
 from bianmin.core.errors import DomainError, NotFound
@@ -70,7 +71,8 @@ def test_totals_reconcile_with_the_cases(cast, october):
     assert t.overdue == 2  # B decided after 10/15; C still running after 10/26
     assert (t.supplement_rate, t.one_visit_share) == (0.3333, 0.6667)
     assert report.inquiries == {"当场解答": 1, "需研究后答复": 1}
-    assert report.violations == {"办件超期": 2, "首问答复超期": 1}  # 乙's reply was promised for 10/23
+    # 乙's reply was promised for 10/23; C, accepted 10/12, was never started (1 working day to hand it over).
+    assert report.violations == {"办件超期": 2, "首问答复超期": 1, ViolationKind.NOT_HANDED_OVER.label: 1}
     assert report.rows == []
 
 
@@ -139,3 +141,24 @@ def test_chart_labels_are_escaped_in_the_svg(cast, october):
     report = indicators(fresh(cast["leader"]), start=OCT1, end=OCT31, group_by="staff", today=TODAY)
     for svg in (charts.on_time_chart(report), charts.volume_chart(report)):
         assert "<img" not in svg and "&lt;img" in svg  # the page marks the SVG safe, so pygal must escape
+
+
+def test_statistics_count_reported_cases(cast, org, item):  # noqa: F811
+    """上报件 is counted as its own class (issue 10 item 4), in the report and its Excel columns."""
+    from bianmin.cases.tests.conftest import MATERIALS, _content
+    from bianmin.catalog.services import create_item
+
+    create_item(actor=cast["sysadmin"], code="SB-01", basic_code="9", content=_content(
+        name="最低生活保障", kind="BENEFIT", default_class="REPORTED", special_procedures=[],
+        implementing_unit=org["dept"]), materials=MATERIALS, fees=[], faqs=[], now=at(OCT1), publish=True)
+    monday = dt.date(2026, 10, 12)
+    for code in ("SB-01", "SP-01"):
+        case = svc.receive_case(actor=cast["window_a"], item_code=code, applicant=applicant(), materials=ALL_GOOD,
+                                now=at(monday))
+        svc.accept_case(actor=cast["window_a"], number=case.number, now=at(monday))
+    report = indicators(fresh(cast["leader"]), start=OCT1, end=OCT31, today=TODAY)
+    assert (report.total.accepted, report.total.reported) == (2, 1)
+    assert report.total.as_dict()["reported"] == 1
+    sheet = openpyxl.load_workbook(io.BytesIO(monthly_workbook(report))).active
+    assert "上报件" in [cell.value for cell in sheet[1]] + [cell.value for row in sheet.iter_rows(max_row=5)
+                                                        for cell in row]

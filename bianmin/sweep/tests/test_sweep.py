@@ -31,9 +31,11 @@ DEADLINE = dt.date(2026, 10, 15)
 
 @pytest.fixture
 def accepted(cast, item):  # noqa: F811
+    """Accepted and started the same day (a case left unstarted is its own violation, tested below)."""
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=at(FRIDAY))
-    return svc.accept_case(actor=cast["window_a"], number=case.number, now=at(FRIDAY))
+    svc.accept_case(actor=cast["window_a"], number=case.number, now=at(FRIDAY))
+    return svc.start_case(actor=cast["window_a"], number=case.number, now=at(FRIDAY, 10))
 
 
 def zero(counts):
@@ -159,7 +161,9 @@ def test_late_inquiry_reply_is_recorded_and_an_on_time_one_is_not(cast, calendar
 
 
 def test_returned_after_the_deadline_is_recorded(cast, accepted):
-    svc.return_case(actor=cast["window_a"], number=accepted.number, reason="退件", now=at(DEADLINE + dt.timedelta(1)))
+    request = svc.request_return(actor=cast["window_a"], number=accepted.number, reason="退件",
+                                 now=at(DEADLINE + dt.timedelta(1)))
+    svc.approve_return(actor=cast["leader"], request_id=request.pk, now=at(DEADLINE + dt.timedelta(1)))
     assert run_sweep(now=at(DEADLINE + dt.timedelta(days=1), 10))["late_decisions"] == 1
     assert Violation.objects.get().kind == ViolationKind.OVERDUE_CASE
 

@@ -1,7 +1,8 @@
 """WorkCalendar arithmetic (DOMAIN.md §3): checked against chinesecalendar, hand-worked examples and properties.
 
 The calendar is pure, so it is built once per module straight from the chinesecalendar data (2004–2026,
-official) plus the provisional statutory holidays (2027–2060), exactly as ``build_calendar`` assembles it.
+official) plus the provisional rest days, statutory holidays and 补假 (2027–2060), exactly as ``build_calendar``
+assembles it.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bianmin.workdays.engine import CalendarRangeError, DayAnswer, SpecialDay, WorkCalendar
-from bianmin.workdays.provisional import statutory_holidays
+from bianmin.workdays.provisional import provisional_rest_days
 from bianmin.workdays.services import chinesecalendar_days
 
 D = dt.date
@@ -27,8 +28,8 @@ def calendar() -> WorkCalendar:
     days, _years = chinesecalendar_days()
     special = {}
     for year in range(LAST_OFFICIAL + 1, LAST + 1):
-        for day, name in statutory_holidays(year):
-            special[day] = SpecialDay(day, "REST", name, "PROVISIONAL")
+        for day, name, reason in provisional_rest_days(year):
+            special[day] = SpecialDay(day, "REST", name, "PROVISIONAL", reason)
     for day, kind, name in days:
         if day.year <= LAST_OFFICIAL:
             special[day] = SpecialDay(day, kind, name, "OFFICIAL")
@@ -38,11 +39,11 @@ def calendar() -> WorkCalendar:
 
 @cache
 def _provisional_rest(year: int) -> frozenset[dt.date]:
-    return frozenset(day for day, _name in statutory_holidays(year))
+    return frozenset(day for day, _name, _reason in provisional_rest_days(year))
 
 
 def ref_is_workday(day: dt.date) -> bool:
-    """Independent reference: chinesecalendar for official years, weekdays minus statutory holidays after."""
+    """Independent reference: chinesecalendar for official years, weekdays minus provisional rest days after."""
     if day.year <= LAST_OFFICIAL:
         return chinese_calendar.is_workday(day)
     return day.weekday() < 5 and day not in _provisional_rest(day.year)
@@ -106,12 +107,41 @@ def test_deadline_running_into_provisional_2027():
     assert cal.is_workday(D(2027, 1, 1)) is False  # Friday, 元旦
     # 12/21–25 (5), 12/28–31 (4), skip Fri 1/1, 1/4–8 (5), 1/11–15 (5), Mon 1/18 (20)
     assert cal.add_workdays(D(2026, 12, 20), 20) == DayAnswer(D(2027, 1, 18), True)
-    # 春节 2027: 除夕 Fri 2/5, 初一–初三 Sat 2/6–Mon 2/8 are rest days
-    assert [cal.is_workday(D(2027, 2, d)) for d in (4, 5, 8, 9)] == [True, False, False, True]
-    # 2/1–4 (4), 2/9–12 (8), 2/15 (9), 2/16 (10)
-    assert cal.add_workdays(D(2027, 1, 29), 10) == DayAnswer(D(2027, 2, 16), True)
+    # 春节 2027: 除夕 Fri 2/5, 初一–初三 Sat 2/6–Mon 2/8 are rest days; Sat 2/6 + Sun 2/7 are made up (补假)
+    # on Tue 2/9 and Wed 2/10
+    assert [cal.is_workday(D(2027, 2, d)) for d in (4, 5, 8, 9, 10, 11)] == [True, False, False, False, False, True]
+    # 2/1–4 (4), 2/11–12 (6), 2/15–18 (10)
+    assert cal.add_workdays(D(2027, 1, 29), 10) == DayAnswer(D(2027, 2, 18), True)
     assert cal.workdays_between(D(2026, 12, 31), D(2027, 1, 4)) == (1, True)
     assert cal.workdays_between(D(2026, 3, 2), D(2026, 3, 9)) == (5, False)
+
+
+@pytest.mark.parametrize(("start", "n", "expected"), [
+    (D(2027, 2, 5), 1, D(2027, 2, 11)),    # 除夕 Fri; 2/6–2/8 春节, 2/9–2/10 补假 for Sat 2/6 + Sun 2/7
+    (D(2027, 2, 4), 1, D(2027, 2, 11)),
+    (D(2027, 2, 4), 3, D(2027, 2, 15)),    # Thu 2/11, Fri 2/12, Mon 2/15
+    (D(2027, 2, 8), 0, D(2027, 2, 8)),
+    (D(2027, 4, 30), 1, D(2027, 5, 5)),    # 劳动节 Sat 5/1 + Sun 5/2, 补假 Mon 5/3 + Tue 5/4
+    (D(2027, 9, 30), 1, D(2027, 10, 6)),   # 国庆 Fri 10/1–Sun 10/3, 补假 Mon 10/4 + Tue 10/5
+    (D(2027, 12, 31), 1, D(2028, 1, 4)),   # 2028 元旦 Sat 1/1, 补假 Mon 1/3
+    (D(2028, 5, 26), 1, D(2028, 5, 30)),   # 端午 Sun 5/28, 补假 Mon 5/29
+    (D(2028, 9, 29), 1, D(2028, 10, 5)),   # 国庆 Sun 10/1–Tue 10/3 (10/3 also 中秋), 补假 Wed 10/4
+])
+def test_provisional_makeup_days_are_skipped(start, n, expected):
+    assert calendar().add_workdays(start, n) == DayAnswer(expected, True)
+
+
+def test_makeup_days_are_rest_days_with_a_reason():
+    cal = calendar()
+    for day in (D(2027, 2, 9), D(2027, 2, 10), D(2027, 5, 3), D(2027, 5, 4), D(2027, 10, 4), D(2027, 10, 5),
+                D(2028, 1, 3), D(2028, 5, 29), D(2028, 10, 4)):
+        assert cal.is_workday(day) is False, day
+    assert cal.workdays_between(D(2027, 2, 5), D(2027, 2, 12)) == (2, True)
+    special = {s.date: s for s in cal.special_days(2027)}
+    assert special[D(2027, 2, 9)] == SpecialDay(
+        D(2027, 2, 9), "REST", "春节补假", "PROVISIONAL",
+        "春节2月6日、2月7日适逢周末，依《全国年节及纪念日放假办法》第六条补假")
+    assert special[D(2027, 2, 6)].reason == ""
 
 
 def test_a_provisional_year_in_between_makes_the_answer_provisional():
@@ -184,7 +214,7 @@ def test_special_days_2026_lists_rest_and_work_days_with_names():
 
 def test_special_days_of_a_provisional_year():
     days = calendar().special_days(2027)
-    assert [(s.date, s.name) for s in days] == list(statutory_holidays(2027))
+    assert [(s.date, s.name, s.reason) for s in days] == list(provisional_rest_days(2027))
     assert {(s.kind, s.source) for s in days} == {("REST", "PROVISIONAL")}
 
 

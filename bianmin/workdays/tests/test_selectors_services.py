@@ -234,3 +234,25 @@ def test_a_reused_atomic_decorator_does_not_carry_the_revision_into_the_next_tra
     assert read() == 7
     CalendarRevision.objects.filter(pk=1).update(revision=9)  # committed by "another process"
     assert read() == 9
+
+
+def test_assemble_calendar_adds_the_provisional_makeup_days_with_their_reason():
+    cal = selectors.assemble_calendar(first_year=2026, last_year=2028, official_years=[2026], rows=[
+        (D(2027, 5, 4), "WORK", "地方调整", DaySource.LOCAL, 7)])
+    special = {s.date: s for s in cal.special_days(2027)}
+    assert (special[D(2027, 2, 9)].name, special[D(2027, 2, 9)].source) == ("春节补假", DaySource.PROVISIONAL)
+    assert special[D(2027, 2, 9)].reason.startswith("春节2月6日、2月7日适逢周末")
+    assert special[D(2027, 5, 3)].reason and special[D(2027, 5, 4)].source == DaySource.LOCAL  # a local row wins
+    assert cal.is_workday(D(2027, 5, 4)) is True
+    assert [s.date for s in cal.special_days(2028) if s.reason] == [D(2028, 1, 3), D(2028, 5, 29), D(2028, 10, 4)]
+    assert cal.special_days(2026) == []  # official years get nothing from the rule
+
+
+def test_provisional_years_ahead_lists_this_and_next_year_when_provisional(official):
+    assert [y for y, _days in selectors.provisional_years_ahead(D(2026, 11, 20))] == [2027]
+    ahead = dict(selectors.provisional_years_ahead(D(2027, 3, 1)))
+    assert list(ahead) == [2027, 2028]
+    assert {s.date: s.name for s in ahead[2028] if s.reason} == {
+        D(2028, 1, 3): "元旦补假", D(2028, 5, 29): "端午节补假", D(2028, 10, 4): "国庆节补假"}
+    assert all(s.kind == "REST" for s in ahead[2027])
+    assert selectors.provisional_years_ahead(D(2060, 6, 1))[0][0] == 2060  # 2061 is outside the calendar
