@@ -150,12 +150,12 @@ def create_violation(request, payload: ViolationIn):
     return Status(201, _out(get_violation_for(request.auth, v.pk)))
 
 
-class ReasonIn(Schema):
+class DismissIn(Schema):
     reason: str
 
 
 @router.post("/violations/{pk}/dismiss", response={200: ViolationOut, **ERRORS}, summary="撤销过错记录")
-def dismiss(request, pk: int, payload: ReasonIn):
+def dismiss(request, pk: int, payload: DismissIn):
     acc.dismiss_violation(actor=request.auth, pk=pk, reason=payload.reason, now=now())
     return _out(get_violation_for(request.auth, pk))
 
@@ -174,13 +174,13 @@ def propose(request, pk: int, payload: ProposeIn):
     return _out(get_violation_for(request.auth, pk))
 
 
-class DecideIn(Schema):
+class SanctionDecisionIn(Schema):
     approve: bool
     note: str = ""
 
 
 @router.post("/violations/{pk}/decide", response={200: ViolationOut, **ERRORS}, summary="领导审批处理意见")
-def decide(request, pk: int, payload: DecideIn):
+def decide(request, pk: int, payload: SanctionDecisionIn):
     acc.decide_sanction(actor=request.auth, pk=pk, approve=payload.approve, note=payload.note, now=now())
     return _out(get_violation_for(request.auth, pk))
 
@@ -313,7 +313,7 @@ def meeting(request, pk: int):
     return _meeting(_with_items(mtg.get_meeting_for(request.auth, pk)))
 
 
-class DecisionIn(Schema):
+class MeetingDecisionIn(Schema):
     decision: str
     owner: str
     due_date: dt.date
@@ -321,17 +321,17 @@ class DecisionIn(Schema):
 
 
 @router.post("/meetings/{pk}/decisions", response={201: dict[str, Any], **ERRORS}, summary="记录议定事项")
-def decision(request, pk: int, payload: DecisionIn):
+def decision(request, pk: int, payload: MeetingDecisionIn):
     x = mtg.add_decision(actor=request.auth, meeting_id=pk, decision=payload.decision, owner=payload.owner,
                          due_date=payload.due_date, agenda_item_id=payload.agenda_item, now=now())
     return Status(201, {"id": x.pk, "status": x.status, "due_date": x.due_date})
 
 
-class NoteIn(Schema):
+class ActionDoneIn(Schema):
     note: str
 
 
 @router.post("/meeting-actions/{pk}/done", response={200: dict[str, Any], **ERRORS}, summary="议定事项完成")
-def action_done(request, pk: int, payload: NoteIn):
+def action_done(request, pk: int, payload: ActionDoneIn):
     x = mtg.complete_action(actor=request.auth, action_id=pk, note=payload.note, now=now())
     return {"id": x.pk, "status": x.status, "done_note": x.done_note}
