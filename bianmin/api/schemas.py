@@ -69,6 +69,8 @@ class ItemSummaryOut(Schema):
     implementing_organ: str
     committed_limit: int
     committed_limit_unit: str
+    committed_limit_town: int | None = None  # when a town center accepts (empty: committed_limit)
+    committed_limit_village: int | None = None  # when a village station accepts (empty: committed_limit)
     legal_limit: int
     legal_limit_unit: str
     default_class: str

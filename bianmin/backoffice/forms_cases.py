@@ -53,13 +53,15 @@ class DecideForm(forms.Form):
     outcome = forms.ChoiceField(label="办理结果", choices=DecisionOutcome.choices)
     reasons = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     certificate_number = forms.CharField(label="证照编号", required=False)
-    decided_by_organ = forms.CharField(label="作出决定的上级机关（上报件）", required=False)
+    decided_by_organ = forms.ChoiceField(label="作出决定的上级机关（上报件）", required=False, choices=())
     decision_document = forms.CharField(label="上级机关决定文号（上报件）", required=False)
 
-    def __init__(self, *args, reported: bool = False, **kwargs):
+    def __init__(self, *args, reported: bool = False, organs=(), **kwargs):
         super().__init__(*args, **kwargs)
         if not reported:  # only a 上报件 records the higher organ's decision
             del self.fields["decided_by_organ"], self.fields["decision_document"]
+        else:  # the organs the service accepts (org.selectors.higher_organs), nearest first
+            self.fields["decided_by_organ"].choices = [("", "—")] + [(u.code, u.name) for u in organs]
 
 
 class DeliverForm(forms.Form):

@@ -45,6 +45,7 @@ from bianmin.inquiries import services as inq
 from bianmin.inquiries.models import InquiryStatus, Outcome
 from bianmin.inquiries.selectors import search_inquiries
 from bianmin.org.models import StaffProfile
+from bianmin.org.selectors import higher_organs
 
 from .forms_cases import RECEIPT_CHOICES, DecideForm, DeliverForm, InquiryForm, OutcomeForm, ReceiveForm
 from .templatetags.desk import INQUIRY_COLUMNS, QUEUE_COLUMNS
@@ -303,7 +304,9 @@ class CaseDetailView(StaffView):
             "phone_masked": (revealed or {}).get("phone") or mask_phone(case.applicant_phone),
             "revealed": bool(revealed), "posted": posted,
             "decide_form": DecideForm(posted if posted and posted.get("action") == "decide" else None,
-                                      reported=case.reported),
+                                      reported=case.reported,
+                                      organs=higher_organs(case.unit, also=case.item_version.implementing_unit_id)
+                                      if case.reported and "DECIDE" in allowed else ()),
             "may_immediate": may_accept_immediately(case.item_version, case.unit.kind),
             "pending_return": pending_return,
             "can_request_return": handler_side and case.status in ("ACCEPTED", "IN_PROGRESS") and not pending_return,

@@ -264,7 +264,8 @@ def pending_returns(user) -> QuerySet:
     """Return 退件 requests awaiting a leader's decision on cases the leader can see."""
     from .models import ReturnRequest, ReturnRequestStatus
 
-    return (ReturnRequest.objects.filter(status=ReturnRequestStatus.PENDING, case__in=visible_cases(user))
+    return (ReturnRequest.objects.filter(status=ReturnRequestStatus.PENDING, case__in=visible_cases(user),
+                                         case__status__in=RUNNING)
             .select_related("case__item_version", "case__first_handler", "requested_by").order_by("requested_at"))
 
 

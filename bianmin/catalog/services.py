@@ -14,6 +14,7 @@ from bianmin.audit.services import record
 from bianmin.core.errors import Conflict, DomainError
 
 from .models import (
+    CaseClass,
     Channel,
     Faq,
     Fee,
@@ -76,6 +77,10 @@ def validate_version(version: ItemVersion) -> None:
         if (limit is not None and version.legal_limit_unit == version.committed_limit_unit
                 and limit > version.legal_limit):
             add(field, f"{label}承诺时限不能长于法定时限")
+    if version.default_class == CaseClass.REPORTED:  # a higher organ decides: never on the day, at any level
+        for field in ("committed_limit", "committed_limit_town", "committed_limit_village"):
+            if getattr(version, field) == 0:
+                add(field, "上报件须由上级机关决定，承诺时限不能为0")
     if not 1 <= (version.deferred_due_days or 0) <= MAX_DEFERRED_DUE_DAYS:
         add("deferred_due_days", f"补办材料补交期限应为1至{MAX_DEFERRED_DUE_DAYS}个工作日")
     if version.extension_allowed and version.extension_days <= 0:

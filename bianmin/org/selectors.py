@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from bianmin.accounts.roles import Role, group_name
 
-from .models import DEFAULT_CADENCES, Absence, Cadence, MeetingCadence, Post, StaffProfile, Unit
+from .models import DEFAULT_CADENCES, Absence, Cadence, MeetingCadence, Post, StaffProfile, Unit, UnitKind
 
 
 @dataclass(frozen=True)
@@ -114,3 +116,17 @@ def chief_responsible(unit: Unit) -> StaffProfile | None:
         if chief is not None and chief.is_active and named.path.startswith(chief.unit.path):
             return chief
     return None
+
+
+def higher_organs(unit: Unit, *, also: int | None = None) -> list[Unit]:
+    """Return the organs above ``unit`` that may decide what it forwards (上报件): the units it sits under and the
+    departments (职能部门) attached to them, plus unit ``also`` (the item's implementing department), nearest first.
+    Never ``unit`` itself, a unit below it or a sibling's."""
+    parts = [p for p in unit.path.split("/") if p]
+    above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    condition = Q(path__in=above) | Q(kind=UnitKind.DEPARTMENT, parent__path__in=above)
+    if also is not None:
+        condition |= Q(pk=also)
+    units = [u for u in Unit.objects.filter(condition, is_active=True).exclude(pk=unit.pk)
+             if u.pk == also or not u.path.startswith(unit.path)]  # the implementing department may sit below
+    return sorted(units, key=lambda u: (-len(u.path), u.code))

@@ -255,6 +255,9 @@ def sweep_result_not_told(*, now: dt.datetime, batch: int = BATCH) -> int:
     """Decided cases whose result was not delivered within the kind's limit ("未及时回复办理结果")."""
     today = timezone.localtime(now).date()
     qs = (Case.objects.filter(status=Status.DECIDED, result_due_on__isnull=False, result_due_on__lt=today)
+          # a 补办件 whose material is still due cannot be handed over: not the handler's delay (decide leaves
+          # result_due_on empty for those; this guards older rows)
+          .exclude(deferred_materials=True, deferred_supplied_at__isnull=True, deferred_exception_at__isnull=True)
           .select_related("item_version"))
 
     def text(c: Case) -> str:

@@ -76,9 +76,9 @@ def test_a_reported_case_needs_the_higher_organs_decision(client, cast, org, cal
     assert r.status_code == 400 and {"decided_by_organ", "decision_document"} <= set(r.json()["error"]["fields"])
     assert Case.objects.get(pk=case.pk).status == "ACCEPTED"
     r = post(client, f"/api/v1/cases/{case.number}/decide",
-             {"outcome": "GRANTED", "decided_by_organ": "测试县民政局", "decision_document": "测民〔2026〕3号"},
+             {"outcome": "GRANTED", "decided_by_organ": "D1", "decision_document": "测市监〔2026〕3号"},
              headers)
-    assert r.status_code == 200 and r.json()["decided_by_organ"] == "测试县民政局"
+    assert r.status_code == 200 and r.json()["decided_by_organ"] == "测试县市场监督管理局"
 
 
 @time_machine.travel(FROZEN, tick=False)

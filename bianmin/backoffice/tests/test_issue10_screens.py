@@ -59,7 +59,7 @@ def test_the_decision_form_of_a_reported_case_asks_for_the_higher_organ(client, 
     reported, ordinary = _accepted(cast, code="SB-01"), _accepted(cast)
     login(client, cast["window_a"])
     page = client.get(f"/staff/cases/{reported.number}/").content.decode()
-    assert "上报件" in page and 'name="decided_by_organ"' in page
+    assert "上报件" in page and 'name="decided_by_organ"' in page and '<option value="D1">' in page
     assert 'name="decided_by_organ"' not in client.get(f"/staff/cases/{ordinary.number}/").content.decode()
     r = client.post(f"/staff/cases/{reported.number}/", {"action": "decide", "outcome": "GRANTED"})
     assert r.status_code == 400 and "上级机关" in r.content.decode()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Sum
 from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
@@ -30,7 +29,14 @@ def recompute_deadlines(case: Case, *, now: dt.datetime, reason: str = "国务�
     committed_days = case.committed_days if case.committed_days is not None else v.committed_limit
     committed = add_limit(calendar, start, committed_days, v.committed_limit_unit)
     legal = add_limit(calendar, start, v.legal_limit, v.legal_limit_unit)
-    shift = case.pauses.filter(ended_at__isnull=False).aggregate(n=Sum("paused_working_days"))["n"] or 0
+    # Each ended pause is counted again on the new calendar: its length was counted on the provisional one.
+    shift = 0
+    for pause in case.pauses.filter(ended_at__isnull=False):
+        days = max(0, calendar.workdays_between(pause.started_on, pause.ended_on).days)
+        if days != pause.paused_working_days:
+            pause.paused_working_days = days
+            pause.save(update_fields=["paused_working_days"])
+        shift += days
     try:
         extension = case.extension
     except Extension.DoesNotExist:
@@ -78,6 +84,57 @@ def finalize_year_and_recompute(*, actor, year: int, notice: str, days, publishe
                      .select_related("item_version", "unit__region", "extension").order_by("id")):
             if recompute_deadlines(case, now=now, reason=reason):
                 changed.append(case.number)
+        short = recompute_short_dates(year, now=now)
         record(action=AuditAction.CASE_CHANGE, summary=f"{year}年放假安排公布，重新核定 {len(changed)} 件办件期限",
-               actor=actor, now=now, data={"cases": changed[:500]})
+               actor=actor, now=now, data={"cases": changed[:500], "short_dates": short})
     return calendar_year, changed
+
+
+def recompute_short_dates(year: int, *, now: dt.datetime) -> dict[str, int]:
+    """Recount the short limits that fall in the finalised ``year`` or later on the new calendar: the intake
+    deadline of applications under review (from the day their materials were received), the hand-over limit
+    of accepted cases, the result-notice limit of decided ones, and the 补办 due date (the applicant is told by
+    SMS when it moves). Returns how many of each changed."""
+    from bianmin.catalog.selectors import kind_rule
+
+    from .intake import intake_deadline_for
+    from .lifecycle import result_due_date
+
+    start = dt.date(year, 1, 1)
+    local = timezone.localtime
+    changed = {"intake_deadline": 0, "start_due_on": 0, "result_due_on": 0, "deferred_due_date": 0}
+    base = Case.objects.select_for_update(of=("self",)).select_related("item_version", "unit__region")
+    for case in base.filter(status="RECEIVED", intake_deadline__gte=start):
+        new = intake_deadline_for(case, local(case.intake_started_at or case.received_at).date())
+        if new != case.intake_deadline:
+            case.intake_deadline = new
+            case.save(update_fields=["intake_deadline"])
+            changed["intake_deadline"] += 1
+    for case in base.filter(status="ACCEPTED", start_due_on__gte=start).exclude(intake_outcome="DEEMED"):
+        days = kind_rule(case.item_version.kind).start_within_working_days
+        new = get_calendar(case.unit.region).add_workdays(local(case.accepted_at).date(), days).date
+        if new != case.start_due_on:
+            case.start_due_on = new
+            case.save(update_fields=["start_due_on"])
+            changed["start_due_on"] += 1
+    for case in base.filter(status="DECIDED", result_due_on__gte=start, decided_at__isnull=False):
+        new = result_due_date(case, local(case.decided_at).date())
+        if new != case.result_due_on:
+            case.result_due_on = new
+            case.save(update_fields=["result_due_on"])
+            changed["result_due_on"] += 1
+    for case in base.filter(deferred_due_date__gte=start, deferred_supplied_at__isnull=True,
+                            status__in=[*RUNNING, "DECIDED"]).exclude(intake_outcome="DEEMED"):
+        new = get_calendar(case.unit.region).add_workdays(local(case.accepted_at).date(),
+                                                          case.item_version.deferred_due_days).date
+        if new != case.deferred_due_date:
+            old, case.deferred_due_date = case.deferred_due_date, new
+            case.save(update_fields=["deferred_due_date"])
+            add_event(case, actor=None, now=now, action="DEADLINES_RECOMPUTED",
+                      opinion=f"国务院公布{year}年放假安排后重新核定补办材料补交期限：{old} → {new}；已短信告知申请人")
+            enqueue_sms(phone=case.applicant_phone, kind="CASE_DEFERRED_DUE_RECOMPUTED",
+                        text=(f"您申请的“{case.item_version.name}”（办件编号{case.number}）的补办材料补交期限"
+                              f"重新核定为{new:%Y-%m-%d}（原{old:%Y-%m-%d}）。"),
+                        cause=f"case:{case.number}", now=now)
+            changed["deferred_due_date"] += 1
+    return changed

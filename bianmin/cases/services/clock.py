@@ -67,6 +67,9 @@ def start_pause(*, actor, number: str, kind: str, basis: str, expected_days: int
                                          expected_days=int(expected_days),
                                          started_on=timezone.localtime(now).date(), started_at=now,
                                          started_by=actor)
+        if case.start_due_on is not None:  # starting a special procedure is handling the case
+            case.start_due_on = None
+            case.save(update_fields=["start_due_on"])
         label = SpecialProcedure(kind).label
         add_event(case, actor=actor, now=now, action="PAUSE_STARTED", opinion=basis.strip(),
                   data={"kind": kind, "expected_days": int(expected_days)})

@@ -17,8 +17,17 @@ from ..models import CaseMaterial, MaterialReceipt
 from ..policies import is_handler_side
 from ..workflow import RUNNING, Status
 from .core import acting_ids_for, add_event, locked_case
+from .lifecycle import result_due_date
 
 OPEN_FOR_DEFERRED = frozenset({*RUNNING, Status.DECIDED})
+
+
+def _start_result_clock(case, now: dt.datetime) -> list[str]:
+    """A decided 补办件 whose result was held may now be handed over: the result-notice limit runs from today."""
+    if case.status != Status.DECIDED:
+        return []
+    case.result_due_on = result_due_date(case, timezone.localtime(now).date())
+    return ["result_due_on"]
 
 
 def _outstanding_lines(case) -> list[CaseMaterial]:
@@ -54,7 +63,7 @@ def supply_deferred_materials(*, actor, number: str, materials: list[str], now: 
         fields = ["version"]
         if complete:
             case.deferred_supplied_at = now
-            fields.append("deferred_supplied_at")
+            fields += ["deferred_supplied_at", *_start_result_clock(case, now)]
         case.version += 1
         case.save(update_fields=fields)
         add_event(case, actor=actor, now=now, action="DEFERRED_SUPPLIED",
@@ -81,7 +90,7 @@ def allow_delivery_before_deferred(*, actor, number: str, reason: str, now: dt.d
         case.deferred_exception_reason = reason.strip()[:255]
         case.version += 1
         case.save(update_fields=["deferred_exception_at", "deferred_exception_by", "deferred_exception_reason",
-                                 "version"])
+                                 "version", *_start_result_clock(case, now)])
         add_event(case, actor=actor, now=now, action="DEFERRED_EXCEPTION", opinion=reason.strip())
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}经批准未补齐补办材料先行送达",
                actor=actor, obj=case, now=now, data={"reason": reason.strip()[:255]})

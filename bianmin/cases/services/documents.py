@@ -51,12 +51,19 @@ def supplement_content(case, lines, actor, now, justification: str) -> dict[str,
                     "补正材料齐全后我们将依法受理。"}
 
 
+def _committed_limit(case) -> str:
+    """The limit this case was accepted under (the town's or village's, or shortened for 急办), not the item's."""
+    v = case.item_version
+    days = case.committed_days if case.committed_days is not None else v.committed_limit
+    return f"{days}个{v.get_committed_limit_unit_display()}" if days else "即办"
+
+
 def acceptance_content(case, actor, now) -> dict[str, Any]:
     v = case.item_version
     return {**base_content(case, actor, now), "title": "受理通知书",
             "accepted_at": _d(case.accepted_at),
             "legal_limit": f"{v.legal_limit}个{v.get_legal_limit_unit_display()}",
-            "committed_limit": f"{v.committed_limit}个{v.get_committed_limit_unit_display()}",
+            "committed_limit": _committed_limit(case),
             "committed_deadline": _d(case.committed_deadline), "legal_deadline": _d(case.legal_deadline),
             "provisional": case.deadline_provisional, "urgent": case.urgent,
             "delivery": "窗口领取、邮寄或代办员送达", "body": "您的申请材料齐全、符合法定形式，本机关决定受理。"}
@@ -67,8 +74,7 @@ def receipt_content(case, actor, now) -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "首办负责制回执",
             "accepted_at": _d(case.accepted_at), "committed_deadline": _d(case.committed_deadline),
             "legal_limit": f"{v.legal_limit}个{v.get_legal_limit_unit_display()}",
-            "committed_limit": (f"{v.committed_limit}个{v.get_committed_limit_unit_display()}"
-                                if v.committed_limit else "即办"),
+            "committed_limit": _committed_limit(case),
             "legal_deadline": _d(case.legal_deadline), "provisional": case.deadline_provisional,
             "body": "您的事项由以下首办负责人全程负责办理，如有疑问请直接与其联系。"}
 

@@ -12,6 +12,7 @@ from bianmin.catalog.models import CaseClass as ItemClass
 from bianmin.catalog.models import LimitUnit, Necessity
 from bianmin.catalog.selectors import kind_rule
 from bianmin.core.errors import Conflict, DomainError
+from bianmin.org.selectors import higher_organs
 from bianmin.workdays.engine import CalendarRangeError
 from bianmin.workdays.selectors import get_calendar
 
@@ -156,6 +157,7 @@ def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_numb
                            else "上报件须由上级机关作出决定，不能即办")
         deferred = _check_materials(case)
         today = timezone.localtime(now).date()
+        intake_deadline = case.intake_deadline
         changes = acceptance_changes(case, start=today, today=today, profile=profile, urgent_days=None,
                                      deferred=deferred)
         transition(case, actor=actor, action=Action.ACCEPT_IMMEDIATE, now=now,
@@ -163,8 +165,11 @@ def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_numb
                             "intake_outcome": IntakeOutcome.IMMEDIATE, "decided_at": now,
                             "outcome": DecisionOutcome.GRANTED, "certificate_name": v.result_name,
                             "certificate_number": certificate_number.strip()[:64],
-                            "result_due_on": result_due_date(case, today)},
+                            "result_due_on": None if deferred else result_due_date(case, today)},
                    data={"deferred": deferred})
+        if intake_deadline and today > intake_deadline:  # done on the spot, but after the intake deadline
+            report_fact(LateAcceptance(case=case, intake_deadline=intake_deadline,
+                                       staff_id=case.received_by_id, accepted_on=today))
         _issue_acceptance_notices(case, actor, now, deferred)
     return case
 
@@ -241,28 +246,45 @@ def decide_case(*, actor, number: str, outcome: str, now: dt.datetime, reasons: 
         case = locked_case(actor, number)
         if case.pauses.filter(ended_at__isnull=True).exists():
             raise Conflict("特别程序进行中，结束后才能作出决定", code="paused")
+        if case.return_requests.filter(status="PENDING").exists():
+            raise Conflict("退件申请正待领导审批，审批后才能作出决定", code="return_pending")
         if case.reported:
-            errors: dict[str, list[str]] = {}
-            if not organ or organ in (case.unit.name, case.unit.short_name):
-                errors["decided_by_organ"] = ["上报件须由上级机关作出决定，本级不能自行决定：请填写作出决定的上级机关"]
-            if not document:
-                errors["decision_document"] = ["请填写上级机关的决定文号"]
-            if errors:
-                raise DomainError("上报件须报上级机关决定", fields=errors, code="reported_case")
+            organ, document = _higher_decision(case, organ, document)
         elif organ or document:
             organ, document = "", ""
         today = timezone.localtime(now).date()
+        # While a 补办件's material is due the result cannot be handed over: the result-notice clock starts when
+        # it is supplied or a leader lets the result go first (services.deferred).
+        result_due = None if deferred_outstanding(case) else result_due_date(case, today)
         transition(case, actor=actor, action=Action.DECIDE, now=now, opinion=reasons.strip(),
                    changes={"decided_at": now, "outcome": outcome, "decision_reasons": reasons.strip(),
                             "certificate_name": case.item_version.result_name if outcome == "GRANTED" else "",
                             "certificate_number": certificate_number.strip()[:64],
                             "decided_by_organ": organ, "decision_document": document,
-                            "start_due_on": None, "result_due_on": result_due_date(case, today)},
+                            "start_due_on": None, "result_due_on": result_due},
                    data={"decided_by_organ": organ, "decision_document": document} if case.reported else None)
         if outcome == DecisionOutcome.DENIED:
             issue_notice(case, kind=NoticeKind.DENIAL, actor=actor, now=now,
                          content=denial_content(case, actor, now, reasons.strip()))
     return case
+
+
+def _higher_decision(case, organ: str, document: str) -> tuple[str, str]:
+    """Return the (organ name, document number) of a 上报件's decision, or refuse: the organ must be one above the
+    case's unit (``org.selectors.higher_organs``: the units it sits under, their departments, the item's
+    implementing department), named by code or name, and the decision must have its number."""
+    errors: dict[str, list[str]] = {}
+    allowed = higher_organs(case.unit, also=case.item_version.implementing_unit_id)
+    chosen = next((u for u in allowed if organ in (u.code, u.name, u.short_name) and organ), None)
+    if chosen is None:
+        names = "、".join(u.name for u in allowed[:6]) or "（本级之上没有可作出决定的机关）"
+        errors["decided_by_organ"] = [
+            f"上报件须由上级机关作出决定，本级不能自行决定：请选择作出决定的上级机关（{names}）"]
+    if not document:
+        errors["decision_document"] = ["请填写上级机关的决定文号"]
+    if chosen is None or errors:
+        raise DomainError("上报件须报上级机关决定", fields=errors, code="reported_case")
+    return chosen.name[:128], document
 
 
 def deferred_outstanding(case) -> bool:
@@ -300,9 +322,13 @@ def withdraw_case(*, actor, number: str, reason: str, now: dt.datetime):
     if not reason.strip():
         raise DomainError.for_field("reason", "请填写撤回说明")
     with audited_atomic():
-        return transition(locked_case(actor, number), actor=actor, action=Action.WITHDRAW, now=now,
+        case = transition(locked_case(actor, number), actor=actor, action=Action.WITHDRAW, now=now,
                           opinion=reason.strip(), changes={"closed_at": now, "intake_deadline": None,
                                                            "start_due_on": None})
+        # A return request waiting for a leader has nothing left to decide once the applicant withdrew.
+        case.return_requests.filter(status="PENDING").update(
+            status="REJECTED", decided_at=now, decision_note="申请人已撤回申请，退件申请自动关闭")
+        return case
 
 
 def return_case(*, actor, number: str, reason: str, now: dt.datetime):

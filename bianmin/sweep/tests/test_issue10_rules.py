@@ -14,7 +14,15 @@ from bianmin.cases import services as svc
 from bianmin.cases.models import Case, CaseEvent, Notice, NoticeKind, ReturnRequest
 from bianmin.cases.selectors import class_counts, public_lookup
 from bianmin.cases.services.calendar_change import finalize_year_and_recompute
-from bianmin.cases.tests.conftest import ALL_GOOD, MATERIALS, _content, applicant, calendar, item  # noqa: F401
+from bianmin.cases.tests.conftest import (  # noqa: F401 - fixtures
+    ALL_GOOD,
+    MATERIALS,
+    _content,
+    applicant,
+    calendar,
+    immediate_item,
+    item,
+)
 from bianmin.cases.workflow import Action, CaseClass, Status
 from bianmin.catalog.models import ItemKind, KindRule
 from bianmin.catalog.services import create_item, validate_kind_rule, validate_version
@@ -178,15 +186,20 @@ def test_a_reported_case_cannot_be_decided_locally(cast, reported_item):
                         decided_by_organ="测试镇便民服务中心", decision_document="青民〔2026〕1号")
     assert "decided_by_organ" in exc.value.fields
     assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
+    for organ in ("测试镇人民政府", "随便写的机关", "T1", "V1"):  # typed freely, its own level or below: refused
+        with pytest.raises(DomainError) as exc:
+            svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", now=at(MON),
+                            decided_by_organ=organ, decision_document="1号")
+        assert "decided_by_organ" in exc.value.fields
     svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", now=at(MON),
-                    decided_by_organ="测试县民政局", decision_document="测民〔2026〕12号")
+                    decided_by_organ="D1", decision_document="测市监〔2026〕12号")
     case = Case.objects.get(pk=case.pk)
     assert case.status == Status.DECIDED and case.case_class == CaseClass.REPORTED
-    assert (case.decided_by_organ, case.decision_document) == ("测试县民政局", "测民〔2026〕12号")
+    assert (case.decided_by_organ, case.decision_document) == ("测试县市场监督管理局", "测市监〔2026〕12号")
 
 
 def test_a_reported_case_is_never_done_on_the_spot(cast, org, calendar):
-    make_item(cast, org, "SB-02", name="上报即办", default_class="REPORTED", committed_limit=0, legal_limit=0,
+    make_item(cast, org, "SB-02", name="上报即办", default_class="REPORTED", committed_limit=1, legal_limit=1,
               special_procedures=[], extension_allowed=False, extension_days=0)
     case = receive(cast, code="SB-02")
     with pytest.raises(Conflict):
@@ -434,3 +447,99 @@ def test_refusal_outside_powers_names_organ_and_contact_on_the_notice(cast, item
 
     notice = Notice.objects.get(case=case, kind=NoticeKind.REJECTION)
     assert ("有权机关联系方式", "0591-87654321") in notice_rows(notice.content)
+
+
+# --- defects found by the domain review of issue 10 ----------------------------------------------------------
+
+def test_the_higher_organs_of_a_town_are_its_county_center_and_the_county_departments(cast, org):
+    from bianmin.org.selectors import higher_organs
+
+    assert {u.code for u in higher_organs(org["town_center"])} == {"C1", "D1"}
+    assert {u.code for u in higher_organs(org["station"])} == {"C1", "D1", "T1"}
+    assert {u.code for u in higher_organs(org["center"])} == set()
+    assert {u.code for u in higher_organs(org["center"], also=org["dept"].pk)} == {"D1"}
+
+
+def test_a_held_result_is_not_blamed_on_the_handler(cast, deferred_case):
+    n = deferred_case.number
+    svc.start_case(actor=cast["window_a"], number=n, now=at(MON))
+    case = svc.decide_case(actor=cast["window_a"], number=n, outcome="GRANTED", now=at(MON, 11))
+    assert case.result_due_on is None  # delivery is held until the material arrives
+    run_sweep(now=at(dt.date(2026, 3, 25)))
+    assert not Violation.objects.filter(kind=ViolationKind.RESULT_NOT_TOLD).exists()
+    svc.supply_deferred_materials(actor=cast["window_a"], number=n, materials=["场所平面图"],
+                                  now=at(dt.date(2026, 3, 25), 10))
+    # 10 working days from 3/25: 3/26, 3/27, 3/30, 3/31, 4/1–4/3, (清明 4/4–4/6), 4/7, 4/8, 4/9.
+    assert Case.objects.get(pk=deferred_case.pk).result_due_on == dt.date(2026, 4, 9)
+
+
+def test_notices_print_the_limit_the_case_was_accepted_under(cast, org, calendar):
+    make_item(cast, org, "TL-09", committed_limit=10, committed_limit_town=4)
+    case = receive(cast, who="town_window", code="TL-09")
+    case = svc.accept_case(actor=cast["town_window"], number=case.number, now=at(MON))
+    for kind in (NoticeKind.ACCEPTANCE, NoticeKind.RECEIPT):
+        assert Notice.objects.get(case=case, kind=kind).content["committed_limit"] == "4个工作日"
+
+
+def test_a_pending_return_request_holds_the_decision_and_lapses_on_withdrawal(cast, item):
+    from bianmin.cases.selectors import pending_returns
+
+    case = receive(cast)
+    svc.accept_case(actor=cast["window_a"], number=case.number, now=at(MON))
+    request = svc.request_return(actor=cast["window_a"], number=case.number, reason="不符合", now=at(MON, 10))
+    with pytest.raises(Conflict) as exc:
+        svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=at(MON, 11))
+    assert exc.value.code == "return_pending"
+    svc.withdraw_case(actor=cast["window_a"], number=case.number, reason="申请人撤回", now=at(MON, 12))
+    assert ReturnRequest.objects.get(pk=request.pk).status == "REJECTED"
+    assert list(pending_returns(cast["leader"])) == []
+
+
+def test_recomputation_recounts_a_pause_over_a_finalised_holiday(cast, org, calendar):
+    make_item(cast, org, "PZ-01", name="检测事项")
+    case = receive(cast, code="PZ-01", day=dt.date(2027, 2, 1))
+    svc.accept_case(actor=cast["window_a"], number=case.number, now=at(dt.date(2027, 2, 1)))
+    svc.start_pause(actor=cast["window_a"], number=case.number, kind="TESTING", basis="送检", expected_days=3,
+                    now=at(dt.date(2027, 2, 3)))
+    svc.end_pause(actor=cast["window_a"], number=case.number, result="合格", now=at(dt.date(2027, 2, 11)))
+    # Provisionally 2/4 and 2/5 ... 2/11 hold 2/4, 2/11 as working days (春节 2/5–2/8, 补假 2/9–2/10).
+    days = [(dt.date(2027, 2, d), "REST", "春节") for d in (5, 6, 7, 8, 9, 10, 11)]
+    days += [(dt.date(2027, 2, 20), "WORK", "春节调休"), (dt.date(2027, 1, 1), "REST", "元旦")]
+    finalize_year_and_recompute(actor=cast["sysadmin"], year=2027, notice="国办发明电〔2026〕9号", days=days,
+                                published_on=None, now=at(dt.date(2026, 12, 1)))
+    case = Case.objects.get(pk=case.pk)
+    assert case.pauses.get().paused_working_days == 1  # 2/4 only, on the official calendar
+    # From 2/1: 2/2, 2/3, 2/4, 2/12, 2/15–2/19, 2/20 (调休) = 10 → 2/20; plus the 1-day pause → 2/22.
+    assert case.committed_deadline == dt.date(2027, 2, 22)
+
+
+def test_immediate_completion_after_the_intake_deadline_is_recorded(cast, immediate_item):
+    case = receive(cast, code="JB-01", materials=[{"material": "申请书", "received_as": "PAPER", "copies": 1}])
+    svc.accept_immediately(actor=cast["window_a"], number=case.number, now=at(dt.date(2026, 3, 12)))
+    assert Violation.objects.get(case=case).kind == ViolationKind.LATE_ACCEPTANCE
+
+
+def test_a_special_procedure_counts_as_starting_the_case(cast, item):
+    case = receive(cast)
+    svc.accept_case(actor=cast["window_a"], number=case.number, now=at(MON))
+    svc.start_pause(actor=cast["window_a"], number=case.number, kind="TESTING", basis="送检", expected_days=3,
+                    now=at(MON, 10))
+    svc.end_pause(actor=cast["window_a"], number=case.number, result="合格", now=at(dt.date(2026, 3, 6)))
+    run_sweep(now=at(dt.date(2026, 3, 9)))
+    assert not Violation.objects.filter(kind=ViolationKind.NOT_HANDED_OVER).exists()
+
+
+def test_a_reported_item_has_no_zero_limit_at_any_level(cast, org, calendar):
+    version = make_item(cast, org, "SB-09", name="上报件时限", default_class="REPORTED")
+    version.committed_limit_village = 0
+    with pytest.raises(DomainError) as exc:
+        validate_version(version)
+    assert "committed_limit_village" in exc.value.fields
+
+
+def test_the_guide_and_the_catalogue_api_show_the_level_limits(client, cast, org, calendar):
+    make_item(cast, org, "TL-10", name="分级公示", committed_limit=10, committed_limit_town=4)
+    page = client.get("/items/TL-10/").content.decode()
+    assert "镇（街道）便民服务中心受理 4" in page
+    item = client.get("/api/v1/items", {"q": "TL-10"}).json()["results"][0]
+    assert (item["committed_limit"], item["committed_limit_town"], item["committed_limit_village"]) == (10, 4, None)
