@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bianmin.accounts.roles import Role, group_name
+from bianmin.accounts.middleware import SESSION_STARTED_KEY
+from bianmin.accounts.roles import SECOND_FACTOR_ROLES, Role, group_name
 from bianmin.org.models import Post, Region, RegionLevel, StaffProfile, Unit, UnitKind, Window
 from bianmin.org.services import save_region, save_unit
 
 PASSWORD = "Cast-Password-2026!"
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+# The cast's TOTP secret (RFC 6238's test key): members whose roles need a second factor are enrolled with it.
+CAST_TOTP_KEY = b"12345678901234567890".hex()
 
 
 @pytest.fixture(autouse=True)
@@ -67,10 +74,51 @@ def make_user(django_user_model, username, role: Role | None, unit: Unit | None,
                                                  is_staff=role == Role.SYSADMIN)
     if role is not None:
         user.groups.add(Group.objects.get(name=group_name(role)))
+    if role in SECOND_FACTOR_ROLES:
+        enrol_totp(user)
     if unit is not None:
         StaffProfile.objects.create(user=user, name=f"{username}姓名", badge_number=badge or f"B-{username}",
                                     unit=unit)
     return user
+
+
+def enrol_totp(user, key: str = CAST_TOTP_KEY) -> TOTPDevice:
+    """Give ``user`` a confirmed TOTP device (as the enrolment page would)."""
+    return TOTPDevice.objects.create(user=user, name="测试动态验证码", key=key, confirmed=True)
+
+
+def otp_code(user) -> str:
+    """Return the current TOTP code of ``user``'s device, usable even if a code of this 30-second step was
+    already accepted (tests sign in several times within one step; replay protection is tested on its own)."""
+    device = TOTPDevice.objects.get(user_id=user.pk, confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0,
+                                                   throttling_failure_timestamp=None)
+    return f"{TOTP(device.bin_key).token():06d}"
+
+
+def sign_in(client, user):
+    """Sign ``user`` in on the test client as the login page would: session start time and, for an enrolled
+    user, the second factor passed."""
+    client.force_login(user)
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time()
+    device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).first()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def api_token_headers(client, username: str, password: str = PASSWORD) -> dict[str, str]:
+    """Return the Authorization header of a new API token for ``username`` (with the TOTP code when enrolled)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=username)
+    body = {"username": username, "password": password}
+    if TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists():
+        body["otp"] = otp_code(user)
+    r = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert r.status_code == 200, r.content.decode()
+    return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
 @pytest.fixture

@@ -112,13 +112,24 @@ class Client:
         status, data = self.request(method, path, json.dumps(payload or {}), headers)
         return status, json.loads(data or b"{}")
 
-    def login(self, username: str, password: str) -> None:
-        _s, page = self.request("GET", "/staff/login/")
+    def _post_form(self, path: str, fields: dict) -> int:
+        _s, page = self.request("GET", path)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        body = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
-        status, _ = self.request("POST", "/staff/login/", body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{HOST}:{PORT}/staff/login/"})
-        assert status == 302, status
+        body = urlencode({"csrfmiddlewaretoken": token, **fields})
+        status, _ = self.request("POST", path, body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{HOST}:{PORT}{path}"})
+        return status
+
+    def login(self, username: str, password: str, otp: str = "") -> None:
+        """Sign in on the staff page; ``otp`` for the roles with a second factor (a TOTP code is accepted once:
+        sign in once and share the session cookie, ``share_session``, rather than in parallel)."""
+        assert self._post_form("/staff/login/", {"username": username, "password": password}) == 302
+        if otp:
+            assert self._post_form("/staff/otp/", {"code": otp}) == 302
+
+    def share_session(self, other: Client) -> None:
+        """Use ``other``'s signed-in session on this connection."""
+        self.cookies = dict(other.cookies)
 
 
 def bench_database(port_offset: int = 0) -> tuple[str, ThrowawayPostgres | None]:

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("bianmin.public.urls")),
 ]
 
+handler400 = "bianmin.public.views.bad_request"
 handler404 = "bianmin.public.views.not_found"
 handler403 = "bianmin.public.views.forbidden"

@@ -1,5 +1,5 @@
-"""Signing in from the session (with the 5-second user cache), session limits (30 minutes idle, 12 hours absolute)
-and the forced password change."""
+"""Signing in from the session (with the 5-second user cache), session limits (30 minutes idle, 12 hours absolute),
+the second factor and the forced password change."""
 from __future__ import annotations
 
 import time
@@ -15,6 +15,8 @@ from django.utils.functional import SimpleLazyObject
 from bianmin.core.timeutils import now
 
 from .backends import forget_stale_session_user
+from .policies import needs_second_factor
+from .second_factor import session_verified
 from .services import password_expired
 
 SESSION_STARTED_KEY = "bianmin_auth_at"
@@ -65,6 +67,30 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
+def _second_factor_urls() -> set[str]:
+    return {reverse("backoffice:second_factor"), reverse("backoffice:second_factor_enrol")}
+
+
+class SecondFactorRequiredMiddleware:
+    """Keep a signed-in user who must pass the second factor on its pages until this session has passed it.
+
+    The sign-in page sends such a user there right after the password; this also covers any other way a session
+    could be signed in. Only the staff side and the admin use sessions (the API uses bearer tokens).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and request.path.startswith(("/staff/", "/admin/"))
+                and not session_verified(request) and needs_second_factor(user)):
+            allowed = _second_factor_urls() | {reverse("backoffice:logout"), reverse("backoffice:login")}
+            if request.path not in allowed:
+                return redirect("backoffice:second_factor")
+        return self.get_response(request)
+
+
 class PasswordChangeRequiredMiddleware:
     """Send staff whose password must change to the change page before anything else."""
 
@@ -75,7 +101,7 @@ class PasswordChangeRequiredMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and request.path.startswith(("/staff/", "/admin/"))
                 and password_expired(user, now=now())):
-            allowed = {reverse("backoffice:password_change"), reverse("backoffice:logout")}
+            allowed = {reverse("backoffice:password_change"), reverse("backoffice:logout")} | _second_factor_urls()
             if request.path not in allowed:
                 return redirect("backoffice:password_change")
         return self.get_response(request)

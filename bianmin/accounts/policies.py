@@ -4,7 +4,7 @@ from __future__ import annotations
 from bianmin.core.errors import Forbidden
 from bianmin.core.ttlcache import TTLCache
 
-from .roles import ROLE_PERMS, Perm, Role, group_name
+from .roles import ADMIN_ROLES, ROLE_PERMS, SECOND_FACTOR_ROLES, Perm, Role, group_name
 
 # Roles per user id, reused across requests of this process for a few seconds and emptied by any change to
 # users or role grants here (signals in apps.py); other processes follow within this many seconds.
@@ -53,6 +53,20 @@ def roles_of(user) -> set[Role]:
 def has_role(user, role: Role) -> bool:
     """Return whether ``user`` holds ``role``."""
     return role in roles_of(user)
+
+
+def needs_second_factor(user) -> bool:
+    """Return whether ``user`` must sign in with a second factor (the administrator roles, leaders,
+    supervisors, and any superuser)."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_superuser or bool(roles_of(user) & SECOND_FACTOR_ROLES)
+
+
+def is_admin_role_holder(user) -> bool:
+    """Return whether ``user`` holds one of the three administrator roles (or is a superuser): resetting their
+    password or second factor needs a second security administrator (双人复核)."""
+    return user.is_superuser or bool(roles_of(user) & ADMIN_ROLES)
 
 
 def forget_cached_roles(user) -> None:

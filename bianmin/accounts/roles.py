@@ -23,6 +23,7 @@ class Perm(enum.StrEnum):
     UNLOCK_ACCOUNTS = "accounts.unlock_accounts"
     VIEW_AUDIT = "accounts.view_audit"
     VIEW_FULL_PERSONAL_DATA = "accounts.view_full_personal_data"
+    RESET_CREDENTIALS = "accounts.reset_credentials"
 
     @property
     def codename(self) -> str:
@@ -44,6 +45,7 @@ PERM_LABELS: dict[Perm, str] = {
     Perm.UNLOCK_ACCOUNTS: "解除账号锁定",
     Perm.VIEW_AUDIT: "查阅审计记录",
     Perm.VIEW_FULL_PERSONAL_DATA: "查看完整个人信息",
+    Perm.RESET_CREDENTIALS: "重置密码和第二因素",
 }
 
 
@@ -60,15 +62,21 @@ class Role(models.TextChoices):
 # 三权分立: nobody holds two of these.
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 
+# Roles that sign in with a second factor (TOTP) on the web and for API tokens (SECURITY.md).
+SECOND_FACTOR_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR, Role.LEADER, Role.SUPERVISOR})
+
+# VIEW_FULL_PERSONAL_DATA: window staff and agents (on records they can see) and supervisors, never the
+# administrators. The auditor holds only the read-audit permission: no workbench, so nothing to write.
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
-    Role.WINDOW: frozenset({Perm.USE_WORKBENCH, Perm.HANDLE_INQUIRIES, Perm.HANDLE_CASES}),
-    Role.AGENT: frozenset({Perm.USE_WORKBENCH, Perm.HANDLE_INQUIRIES, Perm.RELAY_CASES}),
+    Role.WINDOW: frozenset({Perm.USE_WORKBENCH, Perm.HANDLE_INQUIRIES, Perm.HANDLE_CASES,
+                            Perm.VIEW_FULL_PERSONAL_DATA}),
+    Role.AGENT: frozenset({Perm.USE_WORKBENCH, Perm.HANDLE_INQUIRIES, Perm.RELAY_CASES, Perm.VIEW_FULL_PERSONAL_DATA}),
     Role.LEADER: frozenset({Perm.USE_WORKBENCH, Perm.HANDLE_INQUIRIES, Perm.APPROVE}),
-    Role.SUPERVISOR: frozenset({Perm.USE_WORKBENCH, Perm.SUPERVISE}),
+    Role.SUPERVISOR: frozenset({Perm.USE_WORKBENCH, Perm.SUPERVISE, Perm.VIEW_FULL_PERSONAL_DATA}),
     Role.SYSADMIN: frozenset({Perm.USE_WORKBENCH, Perm.MANAGE_ORG, Perm.MANAGE_CATALOG, Perm.MANAGE_CALENDAR,
                               Perm.MANAGE_ACCOUNTS}),
-    Role.SECADMIN: frozenset({Perm.USE_WORKBENCH, Perm.GRANT_ROLES, Perm.UNLOCK_ACCOUNTS}),
-    Role.AUDITOR: frozenset({Perm.USE_WORKBENCH, Perm.VIEW_AUDIT}),
+    Role.SECADMIN: frozenset({Perm.USE_WORKBENCH, Perm.GRANT_ROLES, Perm.UNLOCK_ACCOUNTS, Perm.RESET_CREDENTIALS}),
+    Role.AUDITOR: frozenset({Perm.VIEW_AUDIT}),
 }
 
 # Django model permissions the system administrator needs for the admin pages.

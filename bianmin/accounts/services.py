@@ -1,4 +1,5 @@
-"""Sign-in with per-username lockout, password changes, API tokens and role grants (三权分立)."""
+"""Sign-in (password, then the second factor for the roles that need it) with per-username lockout and a
+per-address limit, password changes and resets (双人复核 for administrators), API tokens and role grants (三权分立)."""
 from __future__ import annotations
 
 import copy
@@ -11,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
@@ -19,62 +19,93 @@ from bianmin.core.errors import DomainError, Forbidden, NotFound
 from bianmin.core.ttlcache import TTLCache, clear_all
 
 from .models import ApiToken, LoginThrottle
-from .policies import IDENTITY_CACHE_SECONDS, forget_cached_roles, require, roles_of
+from .policies import IDENTITY_CACHE_SECONDS, forget_cached_roles, needs_second_factor, require, roles_of
+from .resets import (
+    ResetOutcome,
+    approve_reset,
+    create_account,
+    create_security_admin,
+    pending_resets,
+    reject_reset,
+    request_reset,
+)
+from .revocation import end_sessions_and_tokens
 from .roles import ADMIN_ROLES, ROLE_PERMS, SYSADMIN_MODEL_APPS, Perm, Role, group_name
+from .second_factor import SecondFactorRequired, has_second_factor, verify_second_factor
+from .throttles import (
+    GENERIC_LOGIN_ERROR,
+    THROTTLED_ERROR,
+    LoginFailed,
+    LoginThrottled,
+    burn_password_hash,
+    clear_failures,
+    count_failure,
+    give_back_address_attempt,
+    locked_throttle,
+    reserve_address_attempt,
+)
 
-GENERIC_LOGIN_ERROR = "用户名或密码不正确，或账号已被临时锁定（连续失败5次锁定30分钟，可联系安全管理员解锁）"
+# Re-exported: the interfaces and tests import every account service from here.
+__all__ = ["GENERIC_LOGIN_ERROR", "LoginFailed", "LoginThrottled", "ResetOutcome", "approve_reset", "create_account",
+           "create_security_admin", "pending_resets", "reject_reset", "request_reset"]
+
+TEMPORARY_PASSWORD_EXPIRED = "临时密码已过期，请联系安全管理员重新发放"  # noqa: S105 - a message
 
 
 def _cfg(key: str):
     return settings.BIANMIN[key]
 
 
-class LoginFailed(DomainError):
-    code = "login_failed"
-    status = 401
+def _temporary_password_expired(user, now: dt.datetime) -> bool:
+    return bool(user.must_change_password and user.temporary_password_until
+                and now > user.temporary_password_until)
 
 
 def authenticate_staff(*, username: str, password: str, now: dt.datetime, ip: str | None = None,
                        request=None, channel: str = "web"):
     """Return the user for a correct, unlocked sign-in; otherwise record the failure and raise LoginFailed.
 
-    Failures are counted per username; the fifth in a row locks it for ``LOCKOUT_MINUTES``.
+    Failures are counted per username (the fifth in a row locks it for ``LOCKOUT_MINUTES``) and per client address
+    (LoginThrottled, without checking anything, once ``LOGIN_ADDRESS_FAILURES`` are used up). A locked username
+    costs the same password hashing as a wrong password. For a user who must pass a second factor the count is
+    kept until ``verify_second_factor`` succeeds, so guessing codes locks the account like guessing passwords.
     """
     username = (username or "").strip()
-    failed = False
+    if not reserve_address_attempt(ip, now=now, username=username):
+        raise LoginThrottled(THROTTLED_ERROR)
+    failed = expired = False
     with audited_atomic():
-        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=username[:150])
-        locked = throttle.locked_until is not None and throttle.locked_until > now
-        user = None if locked else authenticate(request, username=username, password=password)
+        throttle, locked = locked_throttle(username, now=now)
+        if locked:
+            burn_password_hash(password)
+            user = None
+        else:
+            user = authenticate(request, username=username, password=password)
         if user is None:
             failed = True
             if locked:
                 record(action=AuditAction.LOGIN_FAILED, summary=f"锁定期间尝试登录：{username}",
                        actor_username=username[:64], now=now, ip=ip, data={"channel": channel, "locked": True})
             else:
-                throttle.failures += 1
-                throttle.last_failure_at = now
-                lock_now = throttle.failures >= _cfg("LOCKOUT_FAILURES")
-                if lock_now:
-                    throttle.locked_until = now + dt.timedelta(minutes=_cfg("LOCKOUT_MINUTES"))
-                throttle.save()
-                record(action=AuditAction.LOGIN_FAILED, summary=f"登录失败：{username}",
-                       actor_username=username[:64], now=now, ip=ip,
-                       data={"channel": channel, "failures": throttle.failures})
-                if lock_now:
-                    record(action=AuditAction.LOCKOUT, summary=f"账号因连续登录失败被锁定：{username}",
-                           actor_username=username[:64], now=now, ip=ip,
-                           data={"until": throttle.locked_until.isoformat()})
+                count_failure(throttle, now=now, ip=ip, summary=f"登录失败：{username}", data={"channel": channel})
+        elif _temporary_password_expired(user, now):
+            expired = True
+            record(action=AuditAction.LOGIN_FAILED, summary=f"临时密码已过期：{username}", actor=user, now=now,
+                   ip=ip, data={"channel": channel, "reason": "temporary_password_expired"})
         else:
-            throttle.failures = 0
-            throttle.locked_until = None
-            throttle.save()
+            pending = needs_second_factor(user)
+            if not pending:
+                clear_failures(throttle)
             user.last_login = now
             user.save(update_fields=["last_login"])
-            record(action=AuditAction.LOGIN, summary=f"登录：{username}", actor=user, now=now, ip=ip,
-                   data={"channel": channel})
+            record(action=AuditAction.LOGIN, actor=user, now=now, ip=ip,
+                   summary=f"口令验证通过，待验证第二因素：{username}" if pending else f"登录：{username}",
+                   data={"channel": channel, "second_factor": "pending"} if pending else {"channel": channel})
     if failed:
         raise LoginFailed(GENERIC_LOGIN_ERROR)
+    if expired:
+        raise LoginFailed(TEMPORARY_PASSWORD_EXPIRED, code="temporary_password_expired")
+    give_back_address_attempt(ip)
     return user
 
 
@@ -118,7 +149,11 @@ def password_expires_in_days(user, *, now: dt.datetime) -> int | None:
 
 
 def change_password(*, user, old_password: str, new_password: str, now: dt.datetime) -> None:
-    """Change ``user``'s password after checking the old one and the password rules."""
+    """Change ``user``'s password after checking the old one and the password rules.
+
+    Every API token and every other session of the user ends (the caller keeps the current session with
+    ``update_session_auth_hash``). Raises DomainError naming ``old_password`` or ``new_password``.
+    """
     if not user.check_password(old_password):
         raise DomainError.for_field("old_password", "原密码不正确")
     if old_password == new_password:
@@ -130,18 +165,33 @@ def change_password(*, user, old_password: str, new_password: str, now: dt.datet
     with audited_atomic():
         user.set_password(new_password)
         user.must_change_password = False
+        user.temporary_password_until = None
         user.password_changed_at = now
-        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        record(action=AuditAction.PASSWORD_CHANGE, summary=f"修改密码：{user.get_username()}", actor=user, now=now)
+        user.save(update_fields=["password", "must_change_password", "temporary_password_until",
+                                 "password_changed_at"])
+        ended = end_sessions_and_tokens(user)
+        record(action=AuditAction.PASSWORD_CHANGE, summary=f"修改密码：{user.get_username()}", actor=user, now=now,
+               data={"tokens_ended": ended})
 
 
 def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_api_token(*, username: str, password: str, now: dt.datetime, ip: str | None = None) -> str:
-    """Sign in through the API and return a new bearer token (only its hash is stored)."""
+def issue_api_token(*, username: str, password: str, now: dt.datetime, otp: str | None = None,
+                    ip: str | None = None) -> str:
+    """Sign in through the API and return a new bearer token (only its hash is stored).
+
+    Users who must pass a second factor give ``otp``: the current TOTP code or one of their recovery codes.
+    Raises LoginFailed, LoginThrottled, SecondFactorRequired or SecondFactorFailed (both naming ``otp``), and
+    DomainError ``password_change_required``.
+    """
     user = authenticate_staff(username=username, password=password, now=now, ip=ip, channel="api")
+    if needs_second_factor(user):
+        if not has_second_factor(user):
+            raise SecondFactorRequired("该账号须使用动态验证码（otp），但尚未绑定：请先在网页端登录并完成绑定",
+                                       fields={"otp": ["尚未绑定动态验证码"]}, code="otp_not_enrolled")
+        verify_second_factor(user=user, code=otp, now=now, ip=ip, channel="api")
     if password_expired(user, now=now):
         raise DomainError("密码已过期或须在首次登录时修改，请先在网页端修改密码", code="password_change_required")
     raw = secrets.token_urlsafe(32)
@@ -151,6 +201,18 @@ def issue_api_token(*, username: str, password: str, now: dt.datetime, ip: str |
         record(action=AuditAction.TOKEN_ISSUED, summary=f"签发接口令牌：{user.get_username()}", actor=user,
                now=now, ip=ip)
     return raw
+
+
+def revoke_api_token(*, raw: str, now: dt.datetime, ip: str | None = None) -> None:
+    """End the bearer token ``raw`` (API sign-out); raises NotFound when it is unknown or already ended."""
+    with audited_atomic():
+        token = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw or "")).first()
+        if token is None:
+            raise NotFound("令牌不存在或已失效")
+        user = token.user
+        token.delete()  # the post_delete signal empties this process's token cache
+        record(action=AuditAction.LOGOUT, summary=f"接口令牌注销：{user.get_username()}", actor=user, now=now,
+               ip=ip, data={"channel": "api"})
 
 
 # Bearer token -> user (with roles, and whatever ``warm`` loads) per process, for a few seconds. Every change
@@ -209,7 +271,8 @@ def _check_grant(actor, target, role: Role) -> None:
 
 
 def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
-    """Grant ``role`` to ``target``; the three administrator roles exclude each other."""
+    """Grant ``role`` to ``target``; the three administrator roles exclude each other. Every session and token of
+    ``target`` ends."""
     _check_grant(actor, target, role)
     original = target
     with audited_atomic():
@@ -227,13 +290,13 @@ def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
         if role == Role.SYSADMIN and not target.is_staff:
             target.is_staff = True
             target.save(update_fields=["is_staff"])
-        transaction.on_commit(forget_cached_tokens)
+        ended = end_sessions_and_tokens(target)  # the new role takes effect at a new sign-in
         record(action=AuditAction.ROLE_GRANT, summary=f"授予{target.get_username()}角色：{role.label}", actor=actor,
-               obj=target, now=now, data={"role": role.value})
+               obj=target, now=now, data={"role": role.value, "tokens_ended": ended})
 
 
 def revoke_role(*, actor, target, role: Role, now: dt.datetime) -> None:
-    """Take ``role`` away from ``target``."""
+    """Take ``role`` away from ``target``; every session and token of ``target`` ends."""
     _check_grant(actor, target, role)
     original = target
     with audited_atomic():
@@ -246,6 +309,7 @@ def revoke_role(*, actor, target, role: Role, now: dt.datetime) -> None:
         if role == Role.SYSADMIN and target.is_staff and not target.is_superuser:
             target.is_staff = False
             target.save(update_fields=["is_staff"])
-        transaction.on_commit(forget_cached_tokens)
+        ended = end_sessions_and_tokens(target)
         record(action=AuditAction.ROLE_REVOKE, summary=f"撤销{target.get_username()}角色：{role.label}",
-               actor=actor, obj=target, now=now, data={"role": role.value})
+               actor=actor, obj=target, now=now, data={"role": role.value, "tokens_ended": ended})
+

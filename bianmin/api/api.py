@@ -48,6 +48,10 @@ def on_validation(request, exc: ValidationError):
     return error_response(400, "invalid", "请求参数有误：" + "、".join(fields), fields)
 
 
+_BOUNDS = {"greater_than_equal": "不能小于 {}", "greater_than": "应大于 {}", "less_than_equal": "不能大于 {}",
+           "less_than": "应小于 {}", "too_long": "过长", "string_too_long": "不能超过 {} 个字符"}
+
+
 def _message(err: dict) -> str:
     kind = err.get("type", "")
     if kind == "missing":
@@ -56,6 +60,9 @@ def _message(err: dict) -> str:
         return "应为整数"
     if kind.startswith(("date", "datetime")):
         return "日期格式应为 YYYY-MM-DD"
+    bound = _BOUNDS.get(kind)
+    if bound is not None:
+        return bound.format(next(iter(err.get("ctx", {}).values()), ""))
     if kind.startswith("json"):
         return "请求体不是有效的 JSON"
     return err.get("msg", "格式不正确")
@@ -63,7 +70,10 @@ def _message(err: dict) -> str:
 
 @api.exception_handler(DomainError)
 def on_domain(request, exc: DomainError):
-    return error_response(exc.status, exc.code, exc.message, exc.fields)
+    response = error_response(exc.status, exc.code, exc.message, exc.fields)
+    if getattr(exc, "retry_after", None) is not None:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

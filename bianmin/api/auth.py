@@ -16,4 +16,5 @@ class StaffToken(HttpBearer):
         if user is None:
             return None
         request.user = user
+        request.api_token = token  # for POST /auth/logout
         return user

@@ -1,8 +1,10 @@
-"""Token issue and the caller's identity."""
+"""Token issue and revocation, and the caller's identity."""
 from ninja import Router
+from ninja.responses import Status
 
 from bianmin.accounts.policies import roles_of
-from bianmin.accounts.services import issue_api_token
+from bianmin.accounts.services import issue_api_token, revoke_api_token
+from bianmin.core.http import client_ip
 from bianmin.core.timeutils import now
 from bianmin.org.policies import staff_profile_of
 
@@ -12,12 +14,20 @@ from .schemas import ErrorOut, MeOut, TokenIn, TokenOut
 router = Router(tags=["认证"])
 
 
-@router.post("/auth/token", response={200: TokenOut, 400: ErrorOut, 401: ErrorOut}, auth=None,
-             summary="用户名和密码换取接口令牌")
+@router.post("/auth/token", response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut}, auth=None,
+             summary="用户名、密码（及第二因素 otp）换取接口令牌",
+             description="令牌12小时有效；注销、修改或重置密码、角色变更、账号锁定或停用时立即失效。"
+                         "同一来源地址登录失败过多时返回 429。")
 def token(request, payload: TokenIn):
-    raw = issue_api_token(username=payload.username, password=payload.password, now=now(),
-                          ip=request.META.get("REMOTE_ADDR"))
+    raw = issue_api_token(username=payload.username, password=payload.password, otp=payload.otp, now=now(),
+                          ip=client_ip(request))
     return {"token": raw}
+
+
+@router.post("/auth/logout", response={204: None, 401: ErrorOut}, auth=StaffToken(), summary="注销当前接口令牌")
+def logout(request):
+    revoke_api_token(raw=request.api_token, now=now(), ip=client_ip(request))
+    return Status(204, None)
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=StaffToken(), summary="当前用户")

@@ -7,6 +7,7 @@ from bianmin.catalog.models import ItemKind, ItemLevel
 from bianmin.catalog.selectors import current_version_by_code, current_versions
 from bianmin.core.errors import DomainError, NotFound
 
+from .bounds import Page, PageSize, page_rows
 from .schemas import ErrorOut, ItemDetailOut, ItemPageOut
 
 router = Router(tags=["事项目录"])
@@ -23,19 +24,15 @@ def _summary(v) -> dict:
 
 
 @router.get("/items", response={200: ItemPageOut, 400: ErrorOut}, auth=None, summary="事项目录（分页）")
-def list_items(request, q: str = "", department: str = "", level: str = "", kind: str = "", page: int = 1,
-               page_size: int = 20):
+def list_items(request, q: str = "", department: str = "", level: str = "", kind: str = "", page: Page = 1,
+               page_size: PageSize = 20):
     if level and level not in ItemLevel.values:
         raise DomainError.for_field("level", "层级应为 " + "、".join(ItemLevel.values))
     if kind and kind not in ItemKind.values:
         raise DomainError.for_field("kind", "事项类型应为 " + "、".join(ItemKind.values))
-    if page < 1:
-        raise DomainError.for_field("page", "页码从1开始")
-    if not 1 <= page_size <= 100:
-        raise DomainError.for_field("page_size", "每页条数应在 1 到 100 之间")
     qs = current_versions(q=q.strip(), department=department, level=level, kind=kind)
     count = qs.count()
-    rows = qs[(page - 1) * page_size: page * page_size]
+    rows = qs[page_rows(page, page_size)]
     return {"count": count, "page": page, "page_size": page_size, "results": [_summary(v) for v in rows]}
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from bianmin.core.masking import mask_phone
 from bianmin.core.timeutils import now
 from bianmin.inquiries import services as svc
 
@@ -44,7 +43,7 @@ class InquiryOut(Schema):
 
 def out(i) -> dict[str, Any]:
     return {"number": i.number, "channel": i.channel, "status": i.status, "outcome": i.outcome, "matter": i.matter,
-            "visitor_name": i.visitor_name, "phone": mask_phone(i.phone), "first_responder": i.first_responder.name,
+            "visitor_name": i.visitor_name, "phone": i.phone_masked, "first_responder": i.first_responder.name,
             "referred_to": i.referred_to.name if i.referred_to else None,
             "outside_authority": i.outside_authority, "outside_contact": i.outside_contact,
             "promised_reply_date": i.promised_reply_date, "result": i.result}

@@ -20,6 +20,7 @@ from bianmin.notifications.services import mark_read
 from bianmin.stats.selectors import indicators
 
 from .auth import StaffToken
+from .bounds import Day, Limit100, Limit200, Offset
 from .schemas import ErrorOut
 
 router = Router(tags=["统计与监督"], auth=StaffToken())
@@ -33,8 +34,8 @@ def _overseer(user) -> None:
 
 class StatsQuery(Schema):
     unit: str = ""
-    start: dt.date = Field(..., alias="from")
-    end: dt.date = Field(..., alias="to")
+    start: Day = Field(..., alias="from")
+    end: Day = Field(..., alias="to")
     group: str = ""
 
 
@@ -120,14 +121,14 @@ def _out(v, *, with_statements: bool = False) -> dict[str, Any]:
 
 
 @router.get("/violations", response={200: list[ViolationOut], **ERRORS}, summary="过错记录（本人的，或监督范围内的）")
-def violations(request, status: str = "", staff: str = "", offset: int = 0, limit: int = 50):
+def violations(request, status: str = "", staff: str = "", offset: Offset = 0, limit: Limit200 = 50):
     qs = visible_violations(request.auth).select_related("staff", "unit", "case", "inquiry").order_by(
         "-occurred_on", "-id")
     if status:
         qs = qs.filter(status=status)
     if staff:
         qs = qs.filter(Q(staff__badge_number=staff) | Q(staff__name=staff))
-    return [_out(v) for v in qs[max(offset, 0):max(offset, 0) + min(max(limit, 1), 200)]]
+    return [_out(v) for v in qs[offset:offset + limit]]
 
 
 @router.get("/violations/{pk}", response={200: ViolationOut, **ERRORS}, summary="过错记录详情")
@@ -138,7 +139,7 @@ def violation(request, pk: int):
 class ViolationIn(Schema):
     staff: str
     kind: str
-    occurred_on: dt.date
+    occurred_on: Day
     description: str
     case_number: str = ""
     evidence: list[dict[str, str]] = []
@@ -209,7 +210,7 @@ def reference(request, pk: int, payload: ReferenceIn):
 class CommendIn(Schema):
     staff: str
     reason: str
-    on_date: dt.date
+    on_date: Day
 
 
 @router.post("/commendations", response={201: dict[str, Any], **ERRORS}, summary="登记表扬")
@@ -244,13 +245,13 @@ def read(request, pk: int):
 class MeetingIn(Schema):
     kind: str = Field("JOINT", description="会议类别：JOINT 联席会议、REGULAR 工作例会、SPECIAL 专题会议")
     topic: str = Field("", description="会议主题；专题会议必填")
-    held_on: dt.date
+    held_on: Day
     chair: str
     attendees: str
     place: str = ""
-    period_start: dt.date | None = Field(None, description="议题期间；联席会议、工作例会默认为本单位会议周期的上一期，"
+    period_start: Day | None = Field(None, description="议题期间；联席会议、工作例会默认为本单位会议周期的上一期，"
                                                          "专题会议不填")
-    period_end: dt.date | None = None
+    period_end: Day | None = None
     extra_topics: list[str] = []
     case_numbers: list[str] = Field([], description="关联办件编号（须在本单位范围内）")
 
@@ -290,7 +291,7 @@ def _meeting(m) -> dict[str, Any]:
 
 
 @router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="会议记录（联席会议、工作例会、专题会议）")
-def meetings(request, offset: int = 0, limit: int = 20, kind: str | None = None):
+def meetings(request, offset: Offset = 0, limit: Limit100 = 20, kind: str | None = None):
     _overseer(request.auth)
     qs = mtg.visible_meetings(request.auth)
     if kind:
@@ -298,7 +299,7 @@ def meetings(request, offset: int = 0, limit: int = 20, kind: str | None = None)
     qs = qs.select_related("unit").prefetch_related(
         Prefetch("agenda", queryset=AgendaItem.objects.select_related("case")),
         Prefetch("actions", queryset=ActionItem.objects.select_related("owner")))
-    return [_meeting(m) for m in qs[max(offset, 0):max(offset, 0) + min(max(limit, 1), 100)]]
+    return [_meeting(m) for m in qs[offset:offset + limit]]
 
 
 @router.post("/meetings", response={201: MeetingOut, **ERRORS},
@@ -316,7 +317,7 @@ def meeting(request, pk: int):
 class MeetingDecisionIn(Schema):
     decision: str
     owner: str
-    due_date: dt.date
+    due_date: Day
     agenda_item: int | None = None
 
 

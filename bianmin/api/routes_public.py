@@ -6,6 +6,7 @@ import datetime as dt
 from ninja import Router, Schema
 
 from bianmin.cases.lookup import lookup_with_throttle
+from bianmin.core.http import client_ip
 from bianmin.core.timeutils import now
 
 from .schemas import ErrorOut
@@ -46,4 +47,4 @@ class LookupOut(Schema):
 @router.post("/public/case-lookup", response={200: LookupOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
              auth=None, summary="办件进度查询（编号+查询码）")
 def case_lookup(request, payload: LookupIn):
-    return lookup_with_throttle(payload.number, payload.code, ip=request.META.get("REMOTE_ADDR"), now=now())
+    return lookup_with_throttle(payload.number, payload.code, ip=client_ip(request), now=now())

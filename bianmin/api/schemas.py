@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorDetail(Schema):
@@ -20,6 +20,9 @@ class ErrorOut(Schema):
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = Field(None, max_length=32, description=(
+        "第二因素：验证器显示的6位动态验证码，或一个恢复码。系统管理员、安全管理员、审计管理员、中心领导、"
+        "监督员必填；缺少或错误时返回 401，fields 中指明 otp"))
 
 
 class TokenOut(Schema):

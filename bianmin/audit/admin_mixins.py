@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from bianmin.core.http import client_ip
 from bianmin.core.timeutils import now
 
 from .models import AuditAction
@@ -10,7 +11,7 @@ from .services import record
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)  # behind the trusted proxy, the client's address (core.http)
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -27,6 +27,13 @@ class AuditAction(models.TextChoices):
     SWEEP = "SWEEP", "时限巡检"
     ACCOUNTABILITY = "ACCOUNTABILITY", "过错责任追究"
     MEETING = "MEETING", "联席会议"
+    # Account security (issue 11): resets by the security administrator, 双人复核, second-factor enrolment.
+    PASSWORD_RESET = "PASSWORD_RESET", "重置密码"
+    OTP_RESET = "OTP_RESET", "重置第二因素"
+    RESET_REQUESTED = "RESET_REQUESTED", "申请重置（待复核）"
+    RESET_APPROVED = "RESET_APPROVED", "复核通过重置"
+    RESET_REJECTED = "RESET_REJECTED", "驳回重置申请"
+    OTP_ENROLLED = "OTP_ENROLLED", "绑定第二因素"
 
 
 class AuditEntry(models.Model):

@@ -2,28 +2,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from bianmin.core.errors import DomainError
+
+from .anchors import write_purge_anchor
+from .chain import GENESIS, entry_digest
 from .models import AuditAction, AuditEntry, AuditHead
+from .verification import verify_audit
 
-GENESIS = "0" * 64
-
-
-def entry_digest(*, seq: int, at: dt.datetime, actor_username: str, action: str, object_type: str,
-                 object_id: str, summary: str, data: dict[str, Any], ip: str | None, prev_hash: str) -> str:
-    """Return the SHA-256 hex digest that chains one row to ``prev_hash``."""
-    payload = json.dumps(
-        [seq, at.astimezone(dt.UTC).isoformat(timespec="microseconds"), actor_username, action, object_type,
-         object_id, summary, data, ip or "", prev_hash],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+__all__ = ["GENESIS", "RETENTION_DAYS", "audited_atomic", "entry_digest", "purge_audit_before", "record",
+           "retention_limit", "verify_chain"]
+RETENTION_DAYS = 184  # SECURITY.md: kept at least 184 days; the database triggers enforce the same floor
 
 
 def record(*, action: AuditAction | str, summary: str, now: dt.datetime, actor=None, actor_username: str = "",
@@ -101,13 +98,50 @@ def audited_atomic() -> Iterator[None]:
 
 
 def verify_chain() -> int | None:
-    """Return the sequence number of the first row whose hash does not match, or None if intact."""
-    prev = GENESIS
-    for row in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
-        expected = entry_digest(seq=row.seq, at=row.at, actor_username=row.actor_username, action=row.action,
-                                object_type=row.object_type, object_id=row.object_id, summary=row.summary,
-                                data=row.data, ip=row.ip, prev_hash=prev)
-        if row.prev_hash != prev or row.hash != expected:
-            return row.seq
-        prev = row.hash
-    return None
+    """Return the sequence number of the first row that is wrong or missing, or None if the chain is intact.
+
+    Checks the table alone; ``verification.verify_audit`` also checks the anchors kept outside it.
+    """
+    return verify_audit(anchors=False).first_bad_seq
+
+
+def retention_limit(now: dt.datetime) -> dt.date:
+    """Return the last day whose audit rows may be purged: ``AUDIT_RETENTION_DAYS`` (never under 184) ago."""
+    days = max(RETENTION_DAYS, int(settings.BIANMIN.get("AUDIT_RETENTION_DAYS", RETENTION_DAYS)))
+    return timezone.localdate(now) - dt.timedelta(days=days)
+
+
+def purge_audit_before(*, before: dt.date, now: dt.datetime, actor_username: str = "system") -> int:
+    """Delete the audit rows recorded before ``before`` (local date), oldest first, and return how many.
+
+    Raises ``DomainError`` if ``before`` is later than ``retention_limit(now)``. Only a leading run of the chain is
+    removed (every row before the first one on or after ``before``; the newest row always stays), so what remains
+    is still one unbroken chain. A signed purge anchor records where it now starts before the rows go, and the
+    purge itself is audited. The database triggers refuse, whatever this function computes, to delete a row
+    younger than 184 days.
+    """
+    limit = retention_limit(now)
+    if before > limit:
+        days = (timezone.localdate(now) - limit).days
+        raise DomainError.for_field("before", f"审计记录至少保存{days}天：清理日期最晚为 {limit}（清理该日以前的记录）")
+    cutoff = dt.datetime.combine(before, dt.time.min, tzinfo=timezone.get_current_timezone())
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()  # no row is appended meanwhile
+        if head is None:
+            return 0
+        kept = (AuditEntry.objects.filter(at__gte=cutoff).order_by("seq").values_list("seq", "prev_hash").first()
+                or AuditEntry.objects.order_by("-seq").values_list("seq", "prev_hash").first())
+        if kept is None:
+            return 0
+        first_kept, prev_hash = kept
+        doomed = AuditEntry.objects.filter(seq__lt=first_kept)
+        oldest = doomed.order_by("seq").values_list("seq", flat=True).first()
+        if oldest is None:
+            return 0
+        write_purge_anchor(first_seq=first_kept, prev_hash=prev_hash, now=now)
+        deleted, _ = doomed.delete()
+        record(action=AuditAction.CONFIG_DELETE, actor_username=actor_username, now=now,
+               object_type=AuditEntry._meta.label, object_id=f"{oldest}-{first_kept - 1}",
+               summary=f"按保存期清理 {before} 以前的审计记录 {deleted} 条（第 {oldest}–{first_kept - 1} 条）",
+               data={"before": before.isoformat(), "deleted": deleted, "first_kept_seq": first_kept})
+    return deleted

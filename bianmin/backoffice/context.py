@@ -15,7 +15,7 @@ from bianmin.notifications.selectors import unread_count
 
 # (label, url name, permission) — later issues add inquiries, cases, approvals, supervision here.
 NAV = [
-    (_l("工作台"), "backoffice:home", Perm.USE_WORKBENCH),
+    (_l("工作台"), "backoffice:home", (Perm.USE_WORKBENCH, Perm.VIEW_AUDIT)),
     (_l("我的办件"), "backoffice:my_work", Perm.USE_WORKBENCH),
     (_l("收件"), "backoffice:receive", Perm.HANDLE_CASES),
     (_l("首问登记"), "backoffice:inquiry_new", Perm.HANDLE_INQUIRIES),
@@ -29,6 +29,7 @@ NAV = [
     (_l("消息"), "backoffice:messages", Perm.USE_WORKBENCH),
     (_l("今日AB角"), "backoffice:acting", Perm.USE_WORKBENCH),
     (_l("角色授权"), "backoffice:roles", Perm.GRANT_ROLES),
+    (_l("凭据重置"), "backoffice:resets", Perm.RESET_CREDENTIALS),
     (_l("工作日历"), "backoffice:calendar", Perm.MANAGE_CALENDAR),
     (_l("审计记录"), "backoffice:audit", Perm.VIEW_AUDIT),
 ]

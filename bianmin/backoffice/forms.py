@@ -1,5 +1,6 @@
 from django import forms
 
+from bianmin.accounts.models import ResetKind
 from bianmin.accounts.roles import Role
 from bianmin.audit.models import AuditAction
 from bianmin.org.models import AbsenceKind, StaffProfile
@@ -10,6 +11,26 @@ class LoginForm(forms.Form):
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
     password = forms.CharField(label="密码", max_length=128,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(label="动态验证码或恢复码", max_length=32,
+                           help_text="手机验证器中的6位数字；手机不在身边时可用一个恢复码",
+                           widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code",
+                                                         "spellcheck": "false"}))
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(label="验证器显示的6位数字", max_length=10,
+                           widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code",
+                                                         "inputmode": "numeric"}))
+
+
+class ResetForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    kind = forms.ChoiceField(label="重置内容", choices=ResetKind.choices, widget=forms.RadioSelect,
+                             initial=ResetKind.PASSWORD)
+    reason = forms.CharField(label="理由", max_length=200, help_text="例如：本人遗忘密码，已当面核实身份")
 
 
 class PasswordChangeForm(forms.Form):

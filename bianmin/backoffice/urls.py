@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views, views_cases, views_meetings, views_oversight
+from . import views, views_account, views_cases, views_meetings, views_oversight
 
 app_name = "backoffice"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("otp/", views_account.SecondFactorView.as_view(), name="second_factor"),
+    path("otp/enrol/", views_account.SecondFactorEnrolView.as_view(), name="second_factor_enrol"),
+    path("resets/", views_account.ResetsView.as_view(), name="resets"),
     path("", views.HomeView.as_view(), name="home"),
     path("acting/", views.ActingView.as_view(), name="acting"),
     path("audit/", views.AuditView.as_view(), name="audit"),

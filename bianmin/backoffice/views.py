@@ -6,7 +6,6 @@ import time
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +14,12 @@ from django.views import View
 
 from bianmin.accounts.middleware import SESSION_STARTED_KEY
 from bianmin.accounts.models import LoginThrottle
-from bianmin.accounts.policies import can, roles_of
+from bianmin.accounts.policies import can, needs_second_factor, roles_of
 from bianmin.accounts.roles import Perm, Role
+from bianmin.accounts.second_factor import forget_session_verification
 from bianmin.accounts.services import (
     LoginFailed,
+    LoginThrottled,
     authenticate_staff,
     change_password,
     grant_role,
@@ -28,8 +29,11 @@ from bianmin.accounts.services import (
     unlock_account,
 )
 from bianmin.audit.selectors import audit_entries
+from bianmin.audit.verification import verify_audit
 from bianmin.cases.services.calendar_change import finalize_year_and_recompute
 from bianmin.core.errors import DomainError
+from bianmin.core.http import client_ip
+from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
 from bianmin.org.models import Absence, StaffProfile
 from bianmin.org.policies import staff_profile_of
@@ -50,9 +54,12 @@ from .forms import (
     UnlockForm,
 )
 
+# Where the second-factor step sends the user afterwards (the sign-in page's ``next``).
+NEXT_KEY = "bianmin_next"
+
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def say_error(request, exc: DomainError) -> None:
@@ -88,14 +95,21 @@ class LoginView(View):
                 user = authenticate_staff(username=form.cleaned_data["username"],
                                           password=form.cleaned_data["password"], now=now(), ip=_ip(request),
                                           request=request)
+            except LoginThrottled as exc:
+                form.add_error(None, exc.message)
+                return render(request, "backoffice/login.html", {"form": form}, status=429)
             except LoginFailed as exc:
                 form.add_error(None, exc.message)
             else:
                 login(request, user)  # rotates the session key
+                forget_session_verification(request)  # a password sign-in passes the second factor anew
                 request.session[SESSION_STARTED_KEY] = time.time()
                 target = request.GET.get("next", "")
                 if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                     target = "/staff/"
+                if needs_second_factor(user):
+                    request.session[NEXT_KEY] = target or "/staff/"
+                    return redirect("backoffice:second_factor")
                 return redirect(target or "/staff/")
         return render(request, "backoffice/login.html", {"form": form}, status=200)
 
@@ -139,6 +153,8 @@ class PasswordChangeView(View):
 
 
 class HomeView(StaffView):
+    permission = (Perm.USE_WORKBENCH, Perm.VIEW_AUDIT)  # the auditor holds only the read-audit permission
+
     def get(self, request):
         user = request.user
         profile = staff_profile_of(user)
@@ -210,16 +226,21 @@ class ActingView(StaffView):
 
 
 class AuditView(StaffView):
+    """The audit trail, read-only, with "校验审计链": the whole chain checked against the anchors (decision 0017)."""
+
     permission = Perm.VIEW_AUDIT
 
     def get(self, request):
-        form = AuditFilterForm(request.GET or None)
+        verification = verify_audit() if request.GET.get("verify") else None  # reads only: a safe GET
+        params = request.GET.copy()
+        params.pop("verify", None)
+        form = AuditFilterForm(params or None)
         filters = form.cleaned_data if form.is_valid() else {}
         qs = audit_entries(**{k: v for k, v in filters.items() if v})
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return render(request, "backoffice/audit.html", {"form": form, "page": page, "query": query.urlencode()})
+        page = page_of(qs, 50, params.get("page"))
+        params.pop("page", None)
+        return render(request, "backoffice/audit.html", {"form": form, "page": page, "query": params.urlencode(),
+                                                         "verification": verification})
 
 
 class RolesView(StaffView):
@@ -230,7 +251,7 @@ class RolesView(StaffView):
         users = get_user_model().objects.order_by("username").prefetch_related(Prefetch("groups"))
         if q:
             users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
-        page = Paginator(users, 30).get_page(request.GET.get("page"))
+        page = page_of(users, 30, request.GET.get("page"))
         locked = LoginThrottle.objects.filter(locked_until__gt=now()).order_by("username")
         return render(request, "backoffice/roles.html", {
             "page": page, "q": q, "locked": locked, "roles": Role.choices,

@@ -7,7 +7,6 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +27,6 @@ from bianmin.cases.selectors import (
     pending_extensions,
     pending_returns,
     pending_transfers,
-    search_cases,
     with_warning,
     with_warnings,
     workbench_rows,
@@ -38,12 +36,12 @@ from bianmin.cases.services.lifecycle import may_accept_immediately
 from bianmin.cases.workflow import Action, CaseClass, Status, actions_from
 from bianmin.catalog.models import SpecialProcedure
 from bianmin.catalog.selectors import current_version_by_code, current_versions
+from bianmin.core.crypto import decrypt_recent, encrypt, personal_search
 from bianmin.core.errors import DomainError, NotFound
-from bianmin.core.masking import mask_id_staff, mask_phone
+from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
 from bianmin.inquiries import services as inq
 from bianmin.inquiries.models import InquiryStatus, Outcome
-from bianmin.inquiries.selectors import search_inquiries
 from bianmin.org.models import StaffProfile
 from bianmin.org.selectors import higher_organs
 
@@ -78,21 +76,42 @@ class MyWorkView(StaffView):
             "inquiry_url": reverse("backoffice:inquiry", args=["_"]).removesuffix("_/")})
 
 
+SEARCH_LINK_SECONDS = 8 * 3600  # how long a page's sealed query (below) stays usable
+
+
+def personal_query(request) -> tuple[str, str, str]:
+    """Return (query, what the page shows of it, the sealed query) for a search page.
+
+    A full ID or phone is never written back into the page: the search box shows it masked, and the form and the
+    pagination links carry it encrypted (``qe``) instead, so neither the page nor an access log holds it
+    (decision 0018). Any other query is shown as typed (the sealed query is then "")."""
+    q = request.GET.get("q", "").strip() or decrypt_recent(request.GET.get("qe", ""), max_age=SEARCH_LINK_SECONDS) or ""
+    personal = personal_search(q)
+    return (q, q, "") if personal is None else (q, personal[1], encrypt(q))
+
+
+def _links(params: dict[str, str], q: str, sealed: str) -> str:
+    """Return the query string of a search page's own links (the query sealed if it is personal data)."""
+    return urlencode({**({"qe": sealed} if sealed else {"q": q}), **params})
+
+
 class CaseSearchView(StaffView):
     def get(self, request):
-        q, status, klass = (request.GET.get(k, "").strip() for k in ("q", "status", "class"))
-        qs = search_cases(request.user, q=q, status=status if status in Status.values else "",
-                          case_class=klass if klass in CaseClass.values else "")
+        q, shown, sealed = personal_query(request)
+        status, klass = (request.GET.get(k, "").strip() for k in ("status", "class"))
+        # A search by a full ID or phone is audited; the query string is masked in the logs (decision 0018).
+        qs = svc.find_cases(actor=request.user, q=q, now=now(), status=status if status in Status.values else "",
+                            case_class=klass if klass in CaseClass.values else "")
         if q and not status and not klass:
             exact = qs.filter(number=q.upper()).first()
             if exact:
                 return redirect("backoffice:case", number=exact.number)
-        page = Paginator(qs, 30).get_page(request.GET.get("page"))
+        page = page_of(qs, 30, request.GET.get("page"))
         page.object_list = with_warnings(page.object_list, today())
         return render(request, "backoffice/case_search.html", {
-            "page": page, "q": q, "status": status, "klass": klass, "statuses": Status.choices,
-            "case_url": reverse("backoffice:cases"),
-            "classes": CaseClass.choices, "query": request.GET.urlencode()})
+            "page": page, "q": shown, "sealed": sealed, "status": status, "klass": klass, "statuses": Status.choices,
+            "case_url": reverse("backoffice:cases"), "classes": CaseClass.choices,
+            "query": _links({k: v for k, v in (("status", status), ("class", klass)) if v}, q, sealed)})
 
 
 # Service error keys → fields of ReceiveForm (others, such as a material's copies, show above the form).
@@ -175,6 +194,14 @@ class ReceiveView(StaffView):
         return self.get(request, form=form, rows=rows)
 
 
+def _int(value, field: str) -> int:
+    """Return a posted whole number, or refuse naming the field (a typed "abc" is a 400, never a 500)."""
+    text = (value or "0").strip()
+    if not text.isdigit() or len(text) > 9:
+        raise DomainError.for_field(field, "应为正整数")
+    return int(text)
+
+
 # Action -> (service call, form fields it reads). Buttons come from the same table and policy as the server.
 def _run(action: str, user, number: str, post) -> str:
     t = now()
@@ -248,7 +275,7 @@ def _run(action: str, user, number: str, post) -> str:
                              reason=post.get("reason", ""), now=t)
         return "移交申请已提交，等待领导审批"
     if action == "fee":
-        svc.record_fee(actor=user, number=number, fee_id=int(post.get("fee") or 0), amount=post.get("amount", ""),
+        svc.record_fee(actor=user, number=number, fee_id=_int(post.get("fee"), "fee"), amount=post.get("amount", ""),
                        receipt_number=post.get("receipt_number", ""), now=t)
         return "已登记收费"
     if action == "upload":
@@ -259,7 +286,7 @@ def _run(action: str, user, number: str, post) -> str:
         return "已上传"
     if action == "pause_start":
         svc.start_pause(actor=user, number=number, kind=post.get("kind", ""), basis=post.get("basis", ""),
-                        expected_days=int(post.get("expected_days") or 0), now=t)
+                        expected_days=_int(post.get("expected_days"), "expected_days"), now=t)
         return "已启动特别程序，已生成特别程序告知书"
     if action == "pause_end":
         svc.end_pause(actor=user, number=number, result=post.get("result", ""), now=t)
@@ -300,8 +327,9 @@ class CaseDetailView(StaffView):
             "can_clock": handler_side and case.status in ("ACCEPTED", "IN_PROGRESS"),
             "procedures": [(c, SpecialProcedure(c).label) for c in case.item_version.special_procedures or []
                            if c in SpecialProcedure.values],
-            "id_masked": (revealed or {}).get("id_number") or mask_id_staff(case.applicant_id_number),
-            "phone_masked": (revealed or {}).get("phone") or mask_phone(case.applicant_phone),
+            # The stored masked copies: showing the page never decrypts (only the reveal action does).
+            "id_masked": (revealed or {}).get("id_number") or case.applicant_id_masked,
+            "phone_masked": (revealed or {}).get("phone") or case.applicant_phone_masked,
             "revealed": bool(revealed), "posted": posted,
             "decide_form": DecideForm(posted if posted and posted.get("action") == "decide" else None,
                                       reported=case.reported,
@@ -396,10 +424,10 @@ class ApprovalsView(StaffView):
                                                              "sanctions": sanctions})
 
     def post(self, request):
-        transfer_id = int(request.POST.get("transfer") or 0)
         try:
+            transfer_id = _int(request.POST.get("transfer"), "transfer")
             if request.POST.get("return_request"):
-                req_id, note = int(request.POST["return_request"]), request.POST.get("note", "")
+                req_id, note = _int(request.POST["return_request"], "return_request"), request.POST.get("note", "")
                 if request.POST.get("decision") == "approve":
                     svc.approve_return(actor=request.user, request_id=req_id, now=now(), note=note)
                     messages.success(request, "已批准退件，已生成退件通知书")
@@ -407,7 +435,7 @@ class ApprovalsView(StaffView):
                     svc.reject_return(actor=request.user, request_id=req_id, now=now(), note=note)
                     messages.success(request, "已不同意退件，办件继续办理")
             elif request.POST.get("extension"):
-                ext_id, note = int(request.POST["extension"]), request.POST.get("note", "")
+                ext_id, note = _int(request.POST["extension"], "extension"), request.POST.get("note", "")
                 if request.POST.get("decision") == "approve":
                     svc.approve_extension(actor=request.user, extension_id=ext_id, now=now(), note=note)
                     messages.success(request, "已批准延期，已生成延期告知书")
@@ -454,14 +482,14 @@ class InquiryListView(StaffView):
     permission = (Perm.HANDLE_INQUIRIES, Perm.SUPERVISE)
 
     def get(self, request):
-        q, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
+        (q, shown, sealed), status = personal_query(request), request.GET.get("status", "")
         mine = request.GET.get("mine") == "1"
-        page = Paginator(search_inquiries(request.user, q=q, status=status, mine=mine), 30).get_page(
-            request.GET.get("page"))
+        page = page_of(inq.find_inquiries(actor=request.user, q=q, now=now(), status=status, mine=mine), 30,
+                       request.GET.get("page"))
         return render(request, "backoffice/inquiries.html", {
-            "page": page, "q": q, "status": status, "mine": mine, "statuses": InquiryStatus.choices,
-            "query": urlencode({k: v for k, v in (("q", q), ("status", status), ("mine", "1" if mine else ""))
-                                if v})})
+            "page": page, "q": shown, "sealed": sealed, "status": status, "mine": mine,
+            "statuses": InquiryStatus.choices,
+            "query": _links({k: v for k, v in (("status", status), ("mine", "1" if mine else "")) if v}, q, sealed)})
 
 
 MATERIAL_LINE = re.compile(r"^(.+?)\s*(?:([0-9]+)\s*[份张本件]?)?$")
@@ -477,7 +505,7 @@ class InquiryDetailView(StaffView):
             raise Http404 from None
         return render(request, "backoffice/inquiry_detail.html", {
             "i": inquiry, "events": inquiry.events.select_related("actor"), "form": form or OutcomeForm(),
-            "phone_masked": phone or mask_phone(inquiry.phone), "revealed": bool(phone), "outcomes": Outcome,
+            "phone_masked": phone or inquiry.phone_masked, "revealed": bool(phone), "outcomes": Outcome,
             "closers": {p.user_id for p in (inquiry.first_responder, inquiry.referred_to, inquiry.escalated_to) if p}})
 
     def post(self, request, number: str):

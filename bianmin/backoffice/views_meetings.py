@@ -5,12 +5,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from bianmin.accountability.policies import oversees
 from bianmin.core.errors import DomainError, NotFound
+from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
 from bianmin.meetings import services as mtg
 from bianmin.meetings.models import ActionStatus, MeetingKind
@@ -35,8 +35,7 @@ class OverseerView(StaffView):
 
 class MeetingListView(OverseerView):
     def get(self, request):
-        page = Paginator(mtg.visible_meetings(request.user).select_related("unit"), 20).get_page(
-            request.GET.get("page"))
+        page = page_of(mtg.visible_meetings(request.user).select_related("unit"), 20, request.GET.get("page"))
         return render(request, "backoffice/meetings.html", {"page": page})
 
 

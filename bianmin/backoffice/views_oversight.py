@@ -6,7 +6,6 @@ import datetime as dt
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.cases.selectors import deadline_overview, warned_cases
 from bianmin.core.errors import DomainError, NotFound
+from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
 from bianmin.notifications.selectors import inbox
 from bianmin.notifications.services import mark_read
@@ -46,7 +46,7 @@ class OverviewView(StaffView):
     def get(self, request):
         day = today()
         level = "YELLOW" if request.GET.get("level") == "YELLOW" else "RED"
-        page = Paginator(warned_cases(request.user, day, level), PAGE).get_page(request.GET.get("page"))
+        page = page_of(warned_cases(request.user, day, level), PAGE, request.GET.get("page"))
         # The counts per handler are kept for a minute per scope (the lists below are always live).
         key = f"overview:{scope_path(request.user)}:{day.isoformat()}"
         overview = cache.get(key)
@@ -59,7 +59,7 @@ class OverviewView(StaffView):
 
 class MessagesView(StaffView):
     def get(self, request):
-        page = Paginator(inbox(request.user), PAGE).get_page(request.GET.get("page"))
+        page = page_of(inbox(request.user), PAGE, request.GET.get("page"))
         return render(request, "backoffice/messages.html", {"page": page})
 
     def post(self, request):
@@ -80,7 +80,7 @@ class ViolationListView(StaffView):
             qs = qs.filter(kind=kind)
         if q:
             qs = qs.filter(staff__name__contains=q) | qs.filter(staff__badge_number=q)
-        page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+        page = page_of(qs, PAGE, request.GET.get("page"))
         return render(request, "backoffice/violations.html", {
             "page": page, "status": status, "kind": kind, "q": q, "statuses": ViolationStatus.choices,
             "kinds": ViolationKind.choices, "can_record": can(request.user, Perm.SUPERVISE),
@@ -206,9 +206,10 @@ def _month_bounds(value: str) -> tuple[dt.date, dt.date]:
     try:
         year, month = (int(x) for x in value.split("-"))
         first = dt.date(year, month, 1)
-    except (ValueError, TypeError):
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    except (ValueError, TypeError, OverflowError):  # not a month, or December 9999
         first = today().replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
     return first, nxt - dt.timedelta(days=1)
 
 

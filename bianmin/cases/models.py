@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from bianmin.catalog.models import Necessity, SpecialProcedure
+from bianmin.core.crypto import BlindIndexField, EncryptedTextField, MaskedField
 from bianmin.core.uploads import validate_upload
 
 from .workflow import Action, CaseClass, Status
@@ -59,16 +60,22 @@ class Case(models.Model):
     applicant_kind = models.CharField("申请人类型", max_length=14, choices=ApplicantKind.choices)
     applicant_name = models.CharField("申请人", max_length=128, db_index=True)
     applicant_id_type = models.CharField("证件类型", max_length=14, choices=IdType.choices, blank=True)
-    applicant_id_number = models.CharField("证件号码", max_length=32, blank=True, db_index=True)
+    # Personal data at rest (decision 0018): ID numbers and phones are encrypted; exact search goes through the
+    # blind indexes, pages and lists show the masked copies (reading the full value decrypts it).
+    applicant_id_number = EncryptedTextField("证件号码", blank=True)
+    applicant_id_index = BlindIndexField("证件号码检索索引", source="applicant_id_number", kind="id")
+    applicant_id_masked = MaskedField("证件号码（脱敏）", source="applicant_id_number", mask="id_staff")
     applicant_credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     applicant_legal_rep = models.CharField("法定代表人", max_length=64, blank=True)
     applicant_contact = models.CharField("联系人", max_length=64, blank=True)
-    applicant_phone = models.CharField("联系电话", max_length=20, db_index=True)
+    applicant_phone = EncryptedTextField("联系电话")
+    applicant_phone_index = BlindIndexField("联系电话检索索引", source="applicant_phone", kind="phone")
+    applicant_phone_masked = MaskedField("联系电话（脱敏）", source="applicant_phone", mask="phone")
     applicant_address = models.CharField("地址", max_length=255, blank=True)
     agent_name = models.CharField("代理人", max_length=64, blank=True)
     agent_id_type = models.CharField("代理人证件类型", max_length=14, choices=IdType.choices, blank=True)
-    agent_id_number = models.CharField("代理人证件号码", max_length=32, blank=True)
-    agent_phone = models.CharField("代理人电话", max_length=20, blank=True)
+    agent_id_number = EncryptedTextField("代理人证件号码", blank=True)
+    agent_phone = EncryptedTextField("代理人电话", blank=True)
     agent_authorization = models.CharField("授权委托说明", max_length=255, blank=True)
 
     received_at = models.DateTimeField("收件时间", db_index=True)

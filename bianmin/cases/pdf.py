@@ -21,6 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from bianmin.core.qr import qr_svg_data_uri  # noqa: F401 - the notice print page imports it from here
+
 FONT = "BianminCJK"
 
 
@@ -63,19 +65,6 @@ def notice_rows(content: dict[str, Any]) -> list[tuple[str, str]]:
     if content.get("urgent"):
         rows.append(("办件类型", "急办件（缩短承诺时限）"))
     return rows
-
-
-def qr_svg_data_uri(text: str) -> str:
-    """Return a QR code of ``text`` as an SVG data URI (for the HTML print; drawn on the server, no script)."""
-    import base64
-
-    from reportlab.graphics import renderSVG
-
-    qr = QrCodeWidget(text)
-    x1, y1, x2, y2 = qr.getBounds()
-    drawing = Drawing(x2 - x1, y2 - y1)
-    drawing.add(qr)
-    return "data:image/svg+xml;base64," + base64.b64encode(renderSVG.drawToString(drawing).encode()).decode()
 
 
 def render_notice_pdf(content: dict[str, Any], *, lookup_url: str) -> bytes:

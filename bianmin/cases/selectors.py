@@ -114,15 +114,21 @@ def intake_queue(user) -> QuerySet[Case]:
 
 
 def search_cases(user, q: str = "", status: str = "", case_class: str = "") -> QuerySet[Case]:
-    """Search visible cases by number, applicant name, ID number or phone; filter by status and class."""
-    from bianmin.core.validators import normalise_phone
+    """Search visible cases by number, applicant name, full ID number or full phone (exact, through the blind
+    indexes: the columns are encrypted), credit code; filter by status and class.
+
+    A search by a full ID or phone is audited by the service that runs it (``services.find_cases``)."""
+    from bianmin.core.crypto import blind_index
 
     qs = visible_cases(user).select_related(*LIST_FIELDS)
     q = unicodedata.normalize("NFKC", q).strip()  # full-width digits typed through a Chinese input method
     if q:
-        phone = normalise_phone(q)  # "138 0000 1111", "138-0000-1111", "+86 138…" as stored
-        qs = qs.filter(Q(number=q.upper()) | Q(applicant_name__startswith=q) | Q(applicant_phone=phone)
-                       | Q(applicant_id_number=q.upper()) | Q(applicant_credit_code=q.upper()))
+        match = Q(number=q.upper()) | Q(applicant_name__startswith=q) | Q(applicant_credit_code=q.upper())
+        for column, kind in (("applicant_id_index", "id"), ("applicant_phone_index", "phone")):
+            index = blind_index(kind, q)  # "138 0000 1111", "+86 138…", "…002x" normalised as stored
+            if index:
+                match |= Q(**{column: index})
+        qs = qs.filter(match)
     if status:
         qs = qs.filter(status=status)
     if case_class:

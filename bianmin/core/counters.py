@@ -132,6 +132,16 @@ def _sequence_positions(model) -> dict[int, tuple[str, int]]:
                 if name[len(prefix):].isdigit()}
 
 
+def _sequence_names(model) -> dict[int, str]:
+    """Return {row id: sequence name} from the catalogue alone: unlike ``pg_sequences``, which opens every sequence
+    to read its position, this cannot fail on a sequence another node drops meanwhile."""
+    prefix = _prefix(model)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' "
+                       "AND relnamespace = current_schema()::regnamespace AND relname LIKE %s", [prefix + "%"])
+        return {int(name[len(prefix):]): name for (name,) in cursor.fetchall() if name[len(prefix):].isdigit()}
+
+
 def settle_counters(model) -> None:
     """Write each scope's sequence position back into its counter row (before numbering in bulk)."""
     if connection.vendor != "postgresql":
@@ -164,17 +174,19 @@ def retire_sequences(model, scope: Q) -> int:
     """
     if connection.vendor != "postgresql":
         return 0
-    positions = _sequence_positions(model)
-    pks = list(model.objects.filter(scope, pk__in=list(positions)).values_list("pk", flat=True))
+    names = _sequence_names(model)
+    pks = list(model.objects.filter(scope, pk__in=list(names)).values_list("pk", flat=True))
     retired = 0
     for pk in pks:
-        name = positions[pk][0]
+        name = names[pk]
         quoted = connection.ops.quote_name(name)
         with transaction.atomic(), connection.cursor() as cursor:
             if model.objects.select_for_update(skip_locked=True).filter(pk=pk).values_list("pk").first() is None:
                 continue  # another node is retiring it
-            cursor.execute("SELECT to_regclass(%s)", [name])
-            if cursor.fetchone()[0] is None:
+            # A catalogue query sees a drop committed by another node; to_regclass() may answer from a stale cache.
+            cursor.execute("SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = %s "
+                           "AND relnamespace = current_schema()::regnamespace", [name])
+            if cursor.fetchone() is None:
                 continue  # already retired
             cursor.execute(f"ALTER SEQUENCE {quoted} NO CYCLE")  # no-op that takes the sequence's lock
             cursor.execute(f"SELECT last_value, is_called FROM {quoted}")  # noqa: S608 - a name we made

@@ -10,3 +10,19 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RateCounter(models.Model):
+    """The recent hits of one throttle key (a client address, a case from an address), for limits that must hold
+    across processes and nodes (``core.ratelimit``): the row is locked while a hit is checked and recorded."""
+
+    key = models.CharField(max_length=200, unique=True)
+    hits = models.JSONField(default=list)  # epoch seconds of the hits inside the window, oldest first
+    expires_at = models.DateTimeField(db_index=True)  # the last hit leaves the window: the row may go
+
+    class Meta:
+        verbose_name = "限流计数"
+        verbose_name_plural = "限流计数"
+
+    def __str__(self) -> str:
+        return self.key

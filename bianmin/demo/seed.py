@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bianmin.accounts.roles import Role, group_name
+from bianmin.accounts.roles import SECOND_FACTOR_ROLES, Role, group_name
 from bianmin.catalog.models import ServiceItem
 from bianmin.catalog.services import create_item
 from bianmin.org.models import HeadOf, Post, Region, RegionLevel, StaffProfile, Unit, UnitKind, Window
@@ -18,6 +19,7 @@ from bianmin.workdays.models import CalendarYear
 from bianmin.workdays.services import chinesecalendar_days, import_official
 
 from .people import synthetic_mobile, synthetic_name
+from .totp import demo_totp_key
 
 DEMO_PASSWORD = "Bianmin-Demo-2026"  # noqa: S105 - demo data only; seed_demo refuses to run outside demo mode
 COUNTY_CODE = "369901"
@@ -197,9 +199,23 @@ def seed_chiefs() -> int:
     return count
 
 
+def seed_second_factor() -> int:
+    """Enrol every demo account whose roles need a second factor with the one demo TOTP secret
+    (``bianmin.demo.totp``), so every role can be tried; return how many were enrolled. Accounts that already have
+    a device keep it."""
+    names = [group_name(role) for role in SECOND_FACTOR_ROLES]
+    users = (get_user_model().objects.filter(groups__name__in=names).exclude(totpdevice__confirmed=True)
+             .distinct())
+    key = demo_totp_key()
+    devices = [TOTPDevice(user=user, name="演示动态验证码", key=key, confirmed=True) for user in users]
+    TOTPDevice.objects.bulk_create(devices)
+    return len(devices)
+
+
 @transaction.atomic
 def seed_demo(now: dt.datetime) -> dict[str, object]:
     """Load the whole demo county; safe to run again (nothing duplicated, nothing wiped)."""
     result = {"calendar": seed_calendar(now), "org": seed_org(), "staff": seed_staff(), "items": seed_items()}
     seed_chiefs()  # only centers without a chief get one, so running again changes nothing
+    seed_second_factor()  # also enrols accounts of a database seeded before the second factor existed
     return result

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from bianmin.core.crypto import BlindIndexField, EncryptedTextField, MaskedField
+
 
 class Channel(models.TextChoices):
     WINDOW = "WINDOW", "窗口"
@@ -36,7 +38,9 @@ class Inquiry(models.Model):
                                         related_name="inquiries")
     visitor_name = models.CharField("来访人/来电人", max_length=64, blank=True)
     visitor_unit = models.CharField("单位", max_length=128, blank=True)
-    phone = models.CharField("电话", max_length=20, blank=True)
+    phone = EncryptedTextField("电话", blank=True)  # personal data at rest (decision 0018)
+    phone_index = BlindIndexField("电话检索索引", source="phone", kind="phone")
+    phone_masked = MaskedField("电话（脱敏）", source="phone", mask="phone")
     matter = models.TextField("咨询事项")
     received_at = models.DateTimeField("登记时间", db_index=True)
     status = models.CharField("状态", max_length=8, choices=InquiryStatus.choices, default=InquiryStatus.OPEN)

@@ -5,7 +5,7 @@ import unicodedata
 
 from django.db.models import Q, QuerySet
 
-from bianmin.core.validators import normalise_phone
+from bianmin.core.crypto import blind_index
 from bianmin.org.policies import staff_profile_of
 
 from .models import Inquiry, InquiryStatus
@@ -13,14 +13,15 @@ from .services import visible_inquiries
 
 
 def search_inquiries(user, *, q: str = "", status: str = "", mine: bool = False) -> QuerySet[Inquiry]:
-    """Return the visible inquiries, newest first, matching ``q`` (number, caller's name or phone, matter),
+    """Return the visible inquiries, newest first, matching ``q`` (number, caller's name or full phone, matter),
     ``status`` (OPEN or CLOSED) and, with ``mine``, those the user answers for (first responder, receiver or
     the leader it was escalated to)."""
     qs = visible_inquiries(user).select_related("first_responder", "referred_to", "escalated_to")
     q = unicodedata.normalize("NFKC", q).strip()
     if q:
-        qs = qs.filter(Q(number=q.upper()) | Q(visitor_name__startswith=q) | Q(phone=normalise_phone(q))
-                       | Q(matter__contains=q))
+        match = Q(number=q.upper()) | Q(visitor_name__startswith=q) | Q(matter__contains=q)
+        index = blind_index("phone", q)  # the phone is encrypted: a full number, exactly, through its blind index
+        qs = qs.filter(match | Q(phone_index=index) if index else match)
     if status in InquiryStatus.values:
         qs = qs.filter(status=status)
     if mine:

@@ -14,6 +14,7 @@ from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.core.counters import next_value
+from bianmin.core.crypto import personal_search
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.core.validators import validate_phone
 from bianmin.notifications.services import enqueue_inapp
@@ -223,7 +224,10 @@ def open_inquiries_for(user):
 
 
 def reveal_phone(*, actor, number: str, reason: str, now: dt.datetime) -> str:
-    """Return the caller's full phone number for a call back (audited with the reason, SECURITY.md)."""
+    """Return the caller's full phone number for a call back (audited with the reason, SECURITY.md); raises
+    Forbidden without VIEW_FULL_PERSONAL_DATA."""
+    if not can(actor, Perm.VIEW_FULL_PERSONAL_DATA):
+        raise Forbidden("您没有查看完整个人信息的权限")
     if len(reason.strip()) < 2:
         raise DomainError.for_field("reason", "请写明查看完整电话的理由（如“回电答复”）")
     with audited_atomic():
@@ -231,3 +235,18 @@ def reveal_phone(*, actor, number: str, reason: str, now: dt.datetime) -> str:
         record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"查看首问{inquiry.number}来电人的完整电话",
                actor=actor, obj=inquiry, now=now, data={"field": "phone", "reason": reason.strip()[:200]})
     return inquiry.phone
+
+
+def find_inquiries(*, actor, q: str, now: dt.datetime, status: str = "", mine: bool = False):
+    """Return the actor's search (``selectors.search_inquiries``). A search by a full phone number is audited like a
+    reveal (SECURITY.md): the searcher, the masked number and how many inquiries it found."""
+    from .selectors import search_inquiries  # the selectors read through visible_inquiries, defined here
+
+    qs = search_inquiries(actor, q=q, status=status, mine=mine)
+    personal = personal_search(q)
+    if personal is not None:
+        field, masked = personal
+        record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"按完整号码查询首问登记：{masked}", actor=actor,
+               object_type=Inquiry._meta.label, now=now,
+               data={"search": "inquiries", "field": field, "value": masked, "found": qs.count()})
+    return qs

@@ -14,6 +14,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.policies import visible_cases
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.core.timeutils import require_plausible_dates
 from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.models import Cadence, StaffProfile, Unit, UnitKind
 from bianmin.org.policies import scope_path, staff_profile_of
@@ -138,6 +139,8 @@ def create_meeting(*, actor, held_on: dt.date, chair: str, attendees: str, now: 
         if cadence is None:
             raise DomainError.for_field("kind", f"{UnitKind(profile.unit.kind).label}未建立工作例会制度，"
                                                 "请系统管理员在“会议制度”中设置例会周期")
+    require_plausible_dates("held_on", held_on)
+    require_plausible_dates("period_start", period_start, period_end)
     if not chair.strip():
         raise DomainError.for_field("chair", "请填写主持人")
     if not attendees.strip():

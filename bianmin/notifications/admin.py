@@ -2,7 +2,6 @@
 from django.contrib import admin
 
 from bianmin.core.admin import ReadOnlyAdminMixin
-from bianmin.core.masking import mask_phone
 
 from .models import Message
 
@@ -13,9 +12,9 @@ class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "next_attempt_at", "last_error"]
     list_filter = ["status", "channel", "kind"]
     date_hierarchy = "created_at"
-    exclude = ["phone", "body"]
+    exclude = ["phone", "phone_masked", "body"]
     readonly_fields = ["masked_phone"]
 
     @admin.display(description="手机号码")
     def masked_phone(self, obj):
-        return mask_phone(obj.phone)
+        return obj.phone_masked  # the stored masked copy: the list never decrypts

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from bianmin.core.crypto import EncryptedTextField, MaskedField
+
 
 class Channel(models.TextChoices):
     SMS = "SMS", "短信"
@@ -27,7 +29,8 @@ class Message(models.Model):
     kind = models.CharField("类型", max_length=32)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", null=True, blank=True,
                                   on_delete=models.CASCADE, related_name="messages")
-    phone = models.CharField("手机号码", max_length=20, blank=True)
+    phone = EncryptedTextField("手机号码", blank=True)  # personal data at rest (decision 0018)
+    phone_masked = MaskedField("手机号码（脱敏）", source="phone", mask="phone")
     subject = models.CharField("标题", max_length=128, blank=True)
     body = models.TextField("内容")
     link = models.CharField("链接", max_length=255, blank=True)

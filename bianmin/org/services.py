@@ -116,9 +116,10 @@ def register_absence(*, actor, staff: StaffProfile, kind: AbsenceKind, start_dat
     """Register an absence; A and B of one post may not both be away unless a leader overrides.
 
     Raises DomainError naming ``end_date`` for reversed dates and ``start_date`` when the partner is away,
-    Forbidden when the actor may not register it.
+    Forbidden when the actor may not register it (one's own absence needs the workbench: the auditor, who may
+    write nothing, has none).
     """
-    own = getattr(staff_profile_of(actor), "pk", None) == staff.pk
+    own = getattr(staff_profile_of(actor), "pk", None) == staff.pk and can(actor, Perm.USE_WORKBENCH)
     if not (own or can(actor, Perm.MANAGE_ORG) or can(actor, Perm.APPROVE)):
         require(actor, Perm.MANAGE_ORG)
     if end_date < start_date:

@@ -1,11 +1,10 @@
 """Public pages: no login, no personal data."""
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
-from bianmin.cases.lookup import lookup_with_throttle
+from bianmin.cases.lookup import TooManyRequests, lookup_with_throttle
 from bianmin.catalog.models import ItemKind, ItemLevel
 from bianmin.catalog.selectors import (
     current_version_by_code,
@@ -15,7 +14,8 @@ from bianmin.catalog.selectors import (
     version_by_number,
 )
 from bianmin.core.errors import DomainError
-from bianmin.core.http import error_response
+from bianmin.core.http import client_ip, error_response
+from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now
 from bianmin.org.models import Unit, UnitKind
 
@@ -34,7 +34,7 @@ def catalogue(request):
     if params["kind"] not in ItemKind.values:
         params["kind"] = ""
     qs = current_versions(**params)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = page_of(qs, 20, request.GET.get("page"))
     departments = Unit.objects.filter(item_versions__is_current=True).distinct().order_by("path")
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
     return render(request, "public/catalogue.html", {
@@ -75,13 +75,28 @@ def lookup(request):
     """Case status by number and query code; wrong code and unknown number answer the same."""
     number = (request.POST.get("number") or request.GET.get("n") or "").strip()
     code = (request.POST.get("code") or request.GET.get("c") or "").strip()
-    result, error = None, ""
+    result, error, status, retry_after = None, "", 200, None
     if number and code:
         try:
-            result = lookup_with_throttle(number, code, ip=request.META.get("REMOTE_ADDR"), now=now())
+            result = lookup_with_throttle(number, code, ip=client_ip(request), now=now())
+        except TooManyRequests as exc:
+            error, status, retry_after = exc.message, exc.status, exc.retry_after
         except DomainError as exc:
             error = exc.message
-    return render(request, "public/lookup.html", {"result": result, "error": error, "number": number})
+    response = render(request, "public/lookup.html", {"result": result, "error": error, "number": number},
+                      status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def bad_request(request, exception=None):
+    """400: the JSON error body under /api/, otherwise a page saying which parameter was wrong."""
+    field = getattr(exception, "field", None)
+    message = getattr(exception, "message", "") if field else ""
+    if request.path.startswith("/api/"):
+        return error_response(400, "bad_request", message or "请求无法解析", {field: [message]} if field else None)
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def not_found(request, exception=None):

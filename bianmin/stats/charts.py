@@ -1,6 +1,8 @@
 """Charts as inline SVG drawn on the server by pygal (from PyPI; no JavaScript, no CDN)."""
 from __future__ import annotations
 
+import re
+
 import pygal
 from pygal.style import Style
 
@@ -13,13 +15,22 @@ OPTIONS = {"style": STYLE, "js": [], "disable_xml_declaration": True, "height": 
            "legend_at_bottom": True, "print_values": False, "no_data_text": "暂无数据"}
 
 
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+
+
+def _rendered(chart) -> str:
+    """Return the chart's SVG without the inline script pygal always adds (tooltip settings we do not use; the
+    Content-Security-Policy would block it anyway)."""
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
+
+
 def on_time_chart(report: Report) -> str:
     """Bar chart of on-time rate (%) per group (or the total)."""
     chart = pygal.HorizontalBar(title="按期办结率（%）", range=(0, 100), **OPTIONS)
     rows = report.rows or [report.total]
     for row in rows[:15]:
         chart.add(row.label, [round(row.on_time_rate * 100, 1) if row.on_time_rate is not None else None])
-    return chart.render(is_unicode=True)
+    return _rendered(chart)
 
 
 def volume_chart(report: Report) -> str:
@@ -30,11 +41,11 @@ def volume_chart(report: Report) -> str:
     chart.add("收件", [r.received for r in rows])
     chart.add("办结", [r.decided for r in rows])
     chart.add("超期", [r.overdue for r in rows])
-    return chart.render(is_unicode=True)
+    return _rendered(chart)
 
 
 def breakdown_chart(title: str, counts: dict[str, int]) -> str:
     chart = pygal.Pie(title=title, inner_radius=0.4, **OPTIONS)
     for label, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         chart.add(label, n)
-    return chart.render(is_unicode=True)
+    return _rendered(chart)

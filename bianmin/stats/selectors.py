@@ -29,6 +29,7 @@ from bianmin.cases.models import Case, CasePause, Notice, NoticeKind
 from bianmin.cases.policies import visible_cases
 from bianmin.cases.workflow import RUNNING
 from bianmin.core.errors import DomainError, NotFound
+from bianmin.core.timeutils import require_plausible_dates
 from bianmin.inquiries.models import Inquiry, Outcome
 from bianmin.org.models import Post, Region, StaffProfile, Unit
 from bianmin.org.policies import scope_path
@@ -189,6 +190,7 @@ def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group
         raise DomainError.for_field("group", "分组只能是 unit、department、window 或 staff")
     if end < start:
         raise DomainError.for_field("to", "结束日期不能早于开始日期")
+    require_plausible_dates("from", start, end)  # also keeps the date arithmetic below from overflowing
     if (end - start).days >= MAX_DAYS:
         raise DomainError.for_field("from", "统计区间不能超过一年")
     cases, path, unit = _scope(user, unit_code)

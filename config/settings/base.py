@@ -1,4 +1,5 @@
 """Settings shared by every environment."""
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +15,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The second factor (decision 0016): before bianmin.accounts, whose admin unregisters their device admins.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "bianmin.core",
     "bianmin.users",
@@ -37,7 +42,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bianmin.core.middleware.SecurityHeadersMiddleware",  # CSP and Permissions-Policy, static files included
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bianmin.api.middleware.ApiErrorBodyMiddleware",  # every error under /api/ is the JSON error body
+    "bianmin.core.middleware.NullCharacterMiddleware",  # a NUL in a parameter is a 400, not a PostgreSQL 500
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -45,6 +53,7 @@ MIDDLEWARE = [
     "bianmin.accounts.middleware.StaffAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bianmin.accounts.middleware.SessionLimitsMiddleware",
+    "bianmin.accounts.middleware.SecondFactorRequiredMiddleware",
     "bianmin.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -95,8 +104,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "bianmin.accounts.passwords.CharacterClassValidator"},
     {"NAME": "bianmin.accounts.passwords.MaximumLengthValidator"},
+    {"NAME": "bianmin.accounts.passwords.GuessabilityValidator", "OPTIONS": {"min_score": 3}},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links expire in 60 minutes (SECURITY.md)
+OTP_TOTP_ISSUER = "便民"  # the name authenticator apps show beside the code
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
@@ -130,11 +141,25 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# Every handler masks full ID numbers and phones (a search's query string in an access log included): Django's own
+# console and mail handlers are dropped so its records reach the root handler; runserver's and gunicorn's access
+# logs write through filtered handlers (decision 0018).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "bianmin.core.logfilters.MaskPersonalData"}},
+    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                                     "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+                 "django.server": {"class": "logging.StreamHandler", "formatter": "django.server",
+                                   "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django": {"handlers": [], "level": "INFO"},
+                "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+                "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                # Audit anchors go to the log too, which the audit administrator keeps apart (decision 0017).
+                "bianmin.audit.anchor": {"level": "INFO"}},
 }
 
 # --- Bianmin settings (SECURITY.md defaults; may be tightened, never loosened) ---
@@ -147,6 +172,13 @@ BIANMIN = {
     "PASSWORD_MAX_AGE_DAYS": 90,
     "PASSWORD_WARN_DAYS": 14,
     "API_TOKEN_HOURS": 12,
+    # Sign-in failures per client address (login page and token issue) before it is refused for the window.
+    "LOGIN_ADDRESS_FAILURES": 20,
+    "LOGIN_ADDRESS_MINUTES": 15,
+    # A security administrator's reset: the one-time temporary password's validity; how long a reset of an
+    # administrator waits for the second security administrator (双人复核).
+    "TEMPORARY_PASSWORD_MINUTES": 60,
+    "RESET_APPROVAL_HOURS": 24,
     "CALENDAR_FIRST_YEAR": 2004,
     "CALENDAR_LAST_YEAR": 2060,
     "CALENDAR_WARN_FROM_MONTH": 11,
@@ -173,4 +205,12 @@ BIANMIN = {
         "VERY_SERIOUS": ("辞退",),  # 情节特别严重
     },
     # Meeting cadences (联席会议, 工作例会) are set per unit kind in the admin: org.MeetingCadence (decision 0014).
+    # Audit trail (decision 0017): the chain head is anchored, HMAC-signed, to an append-only file outside the
+    # database every scheduler round. The key comes from the environment; empty means derived from SECRET_KEY.
+    # Rows are kept AUDIT_RETENTION_DAYS (never under 184) before `manage.py purge_audit` may remove them.
+    "AUDIT_ANCHOR_KEY": os.environ.get("BIANMIN_AUDIT_ANCHOR_KEY", ""),
+    "AUDIT_ANCHOR_FILE": os.environ.get("BIANMIN_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")),
+    "AUDIT_RETENTION_DAYS": 184,
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client (core.http.client_ip).
+    "TRUSTED_PROXIES": [],
 }

@@ -30,6 +30,19 @@ STORAGES = {
 }
 MIDDLEWARE = list(MIDDLEWARE)
 
+# Personal data at rest (decision 0018): Fernet keys, comma-separated, the first encrypts and all decrypt (rotate by
+# putting a new key first, then `manage.py rotate_field_keys`); the blind-index key keys the search hashes.
+FIELD_KEYS = [k.strip() for k in os.environ.get("BIANMIN_FIELD_KEYS", "").split(",") if k.strip()]
+if not FIELD_KEYS:
+    raise ImproperlyConfigured("BIANMIN_FIELD_KEYS 环境变量未设置（个人信息加密密钥，逗号分隔，第一个用于加密）")
+BLIND_INDEX_KEY = os.environ.get("BIANMIN_BLIND_INDEX_KEY", "")
+if len(BLIND_INDEX_KEY) < 32:
+    raise ImproperlyConfigured("BIANMIN_BLIND_INDEX_KEY 环境变量未设置或少于32个字符（个人信息检索索引密钥）")
+
 # SMS gateway of the provincial platform (the outbox worker retries when it is down).
 BIANMIN = {**BIANMIN, "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", ""),  # noqa: F405
-           "SMS_GATEWAY_TOKEN": os.environ.get("SMS_GATEWAY_TOKEN", "")}
+           "SMS_GATEWAY_TOKEN": os.environ.get("SMS_GATEWAY_TOKEN", ""),
+           "FIELD_KEYS": FIELD_KEYS, "BLIND_INDEX_KEY": BLIND_INDEX_KEY}
+# Reverse proxies in front of the nodes (comma-separated addresses or networks): their X-Forwarded-For is believed.
+BIANMIN = {**BIANMIN, "TRUSTED_PROXIES": [
+    p.strip() for p in os.environ.get("BIANMIN_TRUSTED_PROXIES", "").split(",") if p.strip()]}

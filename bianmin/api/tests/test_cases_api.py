@@ -5,7 +5,7 @@ import time_machine
 
 from bianmin.cases.models import Case
 from bianmin.cases.tests.conftest import ALL_GOOD, ID, MATERIALS, _content  # noqa: F401
-from conftest import PASSWORD
+from conftest import api_token_headers
 
 pytestmark = pytest.mark.django_db
 FROZEN = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # Monday 09:00 in Beijing
@@ -24,9 +24,7 @@ def item(cast, org, calendar):
 
 
 def token(client, username):
-    r = client.post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                    content_type="application/json")
-    return {"Authorization": f"Bearer {r.json()['token']}"}
+    return api_token_headers(client, username)  # with the TOTP code for leaders and supervisors
 
 
 def post(client, url, body, headers):

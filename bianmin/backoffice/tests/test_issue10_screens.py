@@ -94,3 +94,21 @@ def test_the_home_page_names_the_centers_chief(client, cast, org):
     login(client, cast["town_window"])  # the town names none: the county center's chief answers for it
     page = client.get("/staff/").content.decode()
     assert "首席责任人" in page and "leader姓名" in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_typed_word_where_a_number_belongs_is_a_400_not_a_500(client, cast, item):  # noqa: F811
+    case = _accepted(cast)
+    login(client, cast["window_a"])
+    r = client.post(f"/staff/cases/{case.number}/", {"action": "fee", "fee": "abc", "amount": "1",
+                                                      "receipt_number": "X1"})
+    assert r.status_code == 400
+    r = client.post(f"/staff/cases/{case.number}/", {"action": "pause_start", "kind": "TESTING", "basis": "送检",
+                                                      "expected_days": "三天"})
+    assert r.status_code == 400
+    from conftest import sign_in
+
+    sign_in(client, cast["leader"])
+    for field in ("transfer", "return_request", "extension"):
+        r = client.post("/staff/approvals/", {field: "abc", "decision": "approve"})
+        assert r.status_code == 302

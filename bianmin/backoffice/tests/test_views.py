@@ -9,24 +9,24 @@ from bianmin.accounts.middleware import SESSION_STARTED_KEY
 from bianmin.accounts.models import LoginThrottle
 from bianmin.audit.models import AuditAction, AuditEntry
 from bianmin.audit.services import record
-from conftest import NOW, PASSWORD
+from conftest import NOW, PASSWORD, otp_code, sign_in
 
 pytestmark = pytest.mark.django_db
-PUBLIC_STAFF_URLS = {"backoffice:login", "backoffice:logout", "backoffice:password_change"}
+PUBLIC_STAFF_URLS = {"backoffice:login", "backoffice:logout", "backoffice:password_change", "backoffice:second_factor",
+                     "backoffice:second_factor_enrol"}
 EVERY_ROLE = {"window_a", "window_b", "town_window", "agent", "leader", "supervisor", "sysadmin", "secadmin", "auditor"}
+WORKBENCH = EVERY_ROLE - {"auditor"}  # the auditor holds only the read-audit permission (issue 11)
 # url name -> cast members allowed; everyone else with a role gets 403, anonymous is sent to the login page.
 ALLOWED = {
     "backoffice:home": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor", "sysadmin",
                         "secadmin", "auditor"},
-    "backoffice:acting": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor", "sysadmin",
-                          "secadmin", "auditor"},
+    "backoffice:acting": WORKBENCH,
     "backoffice:audit": {"auditor"},
     "backoffice:roles": {"secadmin"},
+    "backoffice:resets": {"secadmin"},
     "backoffice:calendar": {"sysadmin"},
-    "backoffice:my_work": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor", "sysadmin",
-                           "secadmin", "auditor"},
-    "backoffice:cases": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor", "sysadmin",
-                         "secadmin", "auditor"},
+    "backoffice:my_work": WORKBENCH,
+    "backoffice:cases": WORKBENCH,
     "backoffice:receive": {"window_a", "window_b", "town_window"},
     "backoffice:inquiry_new": {"window_a", "window_b", "town_window", "agent", "leader"},
     "backoffice:inquiries": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor"},
@@ -38,10 +38,10 @@ ALLOWED = {
     "backoffice:meeting_new": {"leader", "supervisor"},
     "backoffice:commend": {"leader", "supervisor"},
     "backoffice:violation_new": {"supervisor"},
-    "backoffice:violations": EVERY_ROLE,
-    "backoffice:my_record": EVERY_ROLE,
-    "backoffice:messages": EVERY_ROLE,
-    "backoffice:my_actions": EVERY_ROLE,
+    "backoffice:violations": WORKBENCH,
+    "backoffice:my_record": WORKBENCH,
+    "backoffice:messages": WORKBENCH,
+    "backoffice:my_actions": WORKBENCH,
 }
 # URLs that need an object: checked with real objects in bianmin/backoffice/tests/test_case_screens.py
 OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry",
@@ -58,10 +58,7 @@ def staff_url_names():
 
 
 def login(client, user):
-    client.force_login(user)
-    session = client.session
-    session[SESSION_STARTED_KEY] = time.time()
-    session.save()
+    sign_in(client, user)  # the session start time and, for enrolled roles, the second factor passed
 
 
 def test_every_staff_url_is_in_the_permission_table():
@@ -245,15 +242,17 @@ def test_navigation_markup_is_built_once_escaped_and_counts_unread_only_when_sho
     assert navigation(request) == {}
 
 
-def test_admin_password_reset_forces_a_change(client, cast):
+def test_admin_offers_no_password_setting(client, cast):
+    # 三权分立 (issue 11): only the security administrator resets passwords (工作台 → 凭据重置).
     login(client, cast["sysadmin"])
     user = cast["window_a"]
+    assert client.get(f"/admin/users/user/{user.pk}/password/").status_code == 403
     r = client.post(f"/admin/users/user/{user.pk}/password/", {"password1": "Reset-Passw0rd-99",
                                                                 "password2": "Reset-Passw0rd-99"})
-    assert r.status_code == 302, r.content.decode()[:500]
+    assert r.status_code == 403
     user.refresh_from_db()
-    assert user.must_change_password and user.check_password("Reset-Passw0rd-99")
-    assert AuditEntry.objects.filter(action=AuditAction.CONFIG_UPDATE, object_id=str(user.pk)).exists()
+    assert user.check_password(PASSWORD)
+    assert "/password/" not in client.get(f"/admin/users/user/{user.pk}/change/").content.decode()
 
 
 def test_admin_changes_are_audited(client, cast, org):
@@ -302,5 +301,7 @@ def test_admin_login_goes_through_the_staff_login(client, cast):
     r = client.get("/admin/login/?next=/admin/org/unit/")
     assert r.status_code == 302 and r["Location"].startswith("/staff/login/?next=%2Fadmin%2Forg%2Funit%2F")
     r = client.post(r["Location"], {"username": "sysadmin", "password": PASSWORD})
+    assert r["Location"] == "/staff/otp/"  # the system administrator passes the second factor first
+    r = client.post("/staff/otp/", {"code": otp_code(cast["sysadmin"])})
     assert r["Location"] == "/admin/org/unit/"
     assert client.get("/admin/org/unit/").status_code == 200  # the session carries the sign-in time

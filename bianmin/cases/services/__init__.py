@@ -1,7 +1,7 @@
 """The only writers of cases. Every function takes ``now``, runs in a transaction and writes events and audit."""
 from .clock import approve_extension, end_pause, has_open_pause, reject_extension, request_extension, start_pause
 from .deferred import allow_delivery_before_deferred, supply_deferred_materials
-from .extras import add_comment, record_fee, reveal_personal_data, upload_file
+from .extras import add_comment, find_cases, record_fee, reveal_personal_data, upload_file
 from .handlers import approve_transfer, reject_transfer, request_transfer
 from .intake import (
                     add_supplement_line,
@@ -29,7 +29,7 @@ from .returns import approve_return, reject_return, request_return
 __all__ = [
     "allow_delivery_before_deferred", "supply_deferred_materials", "approve_return", "reject_return",
     "request_return",
-    "reveal_personal_data", "draft_supplement_from_checklist",
+    "find_cases", "reveal_personal_data", "draft_supplement_from_checklist",
     "approve_extension", "end_pause", "has_open_pause", "reject_extension", "request_extension", "start_pause",
     "accept_case", "accept_immediately", "add_comment", "add_supplement_line", "apply_deemed_acceptance",
     "approve_transfer", "archive_case", "decide_case", "deliver_case", "fix_on_spot", "receive_case",

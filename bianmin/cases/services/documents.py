@@ -32,7 +32,8 @@ def base_content(case, actor, now: dt.datetime) -> dict[str, Any]:
         "item_name": version.name, "item_code": version.item.code, "item_version": version.number,
         "legal_basis": version.legal_basis,
         "applicant": case.applicant_name,
-        "applicant_id": mask_id_staff(case.applicant_id_number or case.applicant_credit_code),
+        # The stored masked copy: issuing a notice never decrypts the ID (credit codes are not personal data).
+        "applicant_id": case.applicant_id_masked or mask_id_staff(case.applicant_credit_code),
         "received_at": _d(case.received_at), "organ": version.implementing_organ, "unit": unit.name,
         "unit_phone": unit.phone or version.enquiry_phone,
         "complaint_phone": version.complaint_phone or unit.complaint_phone,

@@ -1,22 +1,27 @@
-"""Fees under the pinned fee standard, comments and uploaded files."""
+"""Fees under the pinned fee standard, comments, uploaded files, and the audited reveal and search of personal data."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bianmin.accounts.policies import can, require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
+from bianmin.core.crypto import blind_index, personal_search
 from bianmin.core.errors import Conflict, DomainError, Forbidden
+from bianmin.core.masking import mask_id_staff
 from bianmin.core.uploads import validate_upload, without_metadata
 
-from ..models import CaseFile, Comment, FeePayment
+from ..models import Case, CaseFile, Comment, FeePayment
 from ..policies import get_case_for
+from ..selectors import search_cases
 from ..workflow import CLOSED, Status
 from .core import add_event, locked_case, require_case_worker
 
@@ -32,7 +37,8 @@ def record_fee(*, actor, number: str, fee_id: int, amount: str | Decimal, receip
         value = Decimal(str(amount).strip())
     except (InvalidOperation, ValueError):
         value = None
-    if value is None or not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+    if (value is None or not value.is_finite() or value < 0 or value.adjusted() > 9  # over 10⁹ 元: not a fee
+            or value != value.quantize(Decimal("0.01"))):
         raise DomainError.for_field("amount", "金额格式不正确：应为元，最多两位小数")  # never rounded to a fee
     if not receipt_number.strip():
         raise DomainError.for_field("receipt_number", "请填写票据号")
@@ -107,8 +113,9 @@ REVEALABLE = {"phone": ("applicant_phone", "联系电话"), "id_number": ("appli
 
 def reveal_personal_data(*, actor, number: str, field: str, reason: str, now: dt.datetime) -> str:
     """Return the applicant's full phone or ID number (SECURITY.md: an explicit action with a permission and a
-    reason, audited in the same transaction). Window staff and supervisors who can see the case may ask."""
-    if not (can(actor, Perm.HANDLE_CASES) or can(actor, Perm.SUPERVISE)):
+    reason, audited in the same transaction). Whoever holds VIEW_FULL_PERSONAL_DATA (window staff, agents,
+    supervisors) and can see the case may ask; raises Forbidden for anyone else."""
+    if not can(actor, Perm.VIEW_FULL_PERSONAL_DATA):
         raise Forbidden("您没有查看完整个人信息的权限")
     if field not in REVEALABLE:
         raise DomainError.for_field("field", "只能查看完整的联系电话或证件号码")
@@ -120,3 +127,22 @@ def reveal_personal_data(*, actor, number: str, field: str, reason: str, now: dt
         record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"查看办件{case.number}申请人的完整{label}",
                actor=actor, obj=case, now=now, data={"field": field, "reason": reason.strip()[:200]})
     return getattr(case, attribute)
+
+
+SEARCH_LABELS = {"phone": "联系电话", "id_number": "证件号码"}
+
+
+def find_cases(*, actor, q: str, now: dt.datetime, status: str = "", case_class: str = "") -> QuerySet[Case]:
+    """Return the actor's search (``selectors.search_cases``). A search by a full ID number or phone is audited
+    like a reveal (SECURITY.md): the searcher, the kind, the masked value and how many cases it found."""
+    qs = search_cases(actor, q=q, status=status, case_class=case_class)
+    personal = personal_search(q)
+    index = blind_index("id", q) if personal is None else ""
+    if index and qs.filter(applicant_id_index=index).exists():  # a passport or travel-permit number
+        personal = ("id_number", mask_id_staff(unicodedata.normalize("NFKC", q).strip().upper()))
+    if personal is not None:
+        field, masked = personal
+        record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"按完整{SEARCH_LABELS[field]}查询办件：{masked}",
+               actor=actor, object_type=Case._meta.label, now=now,
+               data={"search": "cases", "field": field, "value": masked, "found": qs.count()})
+    return qs

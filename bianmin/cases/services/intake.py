@@ -227,7 +227,8 @@ def receive_case(*, actor, item_code: str, applicant: dict[str, Any], materials:
         from bianmin.audit.services import record
 
         record(action=AuditAction.CASE_TRANSITION, summary=f"收件：{case.number} {version.name}", actor=actor,
-               obj=case, now=now, data={"to": Status.RECEIVED})
+               obj=case, now=now, data={"to": Status.RECEIVED,  # the audited override of a 2015 pilot code
+                                        **({"credit_code_override": override} if override else {})})
     return case
 
 

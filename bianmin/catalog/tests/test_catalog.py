@@ -141,15 +141,10 @@ def test_pinned_versions_are_read_once_and_forgotten_when_the_catalogue_changes(
 
 
 def test_an_items_codes_cannot_be_changed_once_saved(client, cast):
-    import time
-
-    from bianmin.accounts.middleware import SESSION_STARTED_KEY
+    from conftest import sign_in
 
     v1 = make(cast)
-    client.force_login(cast["sysadmin"])
-    session = client.session
-    session[SESSION_STARTED_KEY] = time.time()
-    session.save()
+    sign_in(client, cast["sysadmin"])
     page = client.get(f"/admin/catalog/serviceitem/{v1.item.pk}/change/").content.decode()
     assert "YX-0001" in page and 'name="code"' not in page and 'name="basic_code"' not in page
     assert 'name="code"' in client.get("/admin/catalog/serviceitem/add/").content.decode()

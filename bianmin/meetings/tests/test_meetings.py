@@ -1,12 +1,10 @@
 """Joint meetings (issue 4 item 9): agenda collected from the period, decisions tracked to done, minutes."""
 import datetime as dt
-import time
 
 import pytest
 import time_machine
 
 from bianmin.accountability.models import Violation
-from bianmin.accounts.middleware import SESSION_STARTED_KEY
 from bianmin.cases import services as svc
 from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, item  # noqa: F401 - fixtures
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -15,6 +13,7 @@ from bianmin.meetings.models import ActionItem, AgendaItem, Meeting
 from bianmin.notifications.models import Message
 from bianmin.org.models import Cadence
 from bianmin.sweep.services import run_sweep
+from conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 FRIDAY = dt.datetime(2026, 9, 25, 1, 0, tzinfo=dt.UTC)
@@ -22,10 +21,7 @@ NOV = dt.datetime(2026, 11, 5, 2, 0, tzinfo=dt.UTC)
 
 
 def login(client, user):
-    client.force_login(user)
-    session = client.session
-    session[SESSION_STARTED_KEY] = time.time()
-    session.save()
+    sign_in(client, user)  # the session start time and, for enrolled roles, the second factor passed
 
 
 def fresh(user):

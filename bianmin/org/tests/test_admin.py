@@ -1,21 +1,17 @@
 """The system administrator edits 会议制度 and 首席责任人 in the admin; each change is validated and audited."""
-import time
 
 import pytest
 
-from bianmin.accounts.middleware import SESSION_STARTED_KEY
 from bianmin.audit.models import AuditAction, AuditEntry
 from bianmin.org.models import Cadence, MeetingCadence, Unit, UnitKind
+from conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client, cast):
-    client.force_login(cast["sysadmin"])
-    session = client.session
-    session[SESSION_STARTED_KEY] = time.time()
-    session.save()
+    sign_in(client, cast["sysadmin"])
     return client
 
 

@@ -2,8 +2,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from bianmin.accounts.roles import SECOND_FACTOR_ROLES
 from bianmin.core.timeutils import now
 from bianmin.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from bianmin.demo.totp import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
@@ -19,4 +21,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("演示县：" + "，".join(parts)))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, name, role, unit, *_ in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<14} {name}  {role.label}（{unit}）")
+            otp = "  须动态验证码" if role in SECOND_FACTOR_ROLES else ""
+            self.stdout.write(f"  {username:<14} {name}  {role.label}（{unit}）{otp}")
+        self.stdout.write(f"演示动态验证码密钥（TOTP，所有须第二因素的演示账号共用）：{DEMO_TOTP_SECRET}；"
+                          "当前验证码：.venv/bin/python -m bianmin.demo.totp")

@@ -29,6 +29,7 @@ from bianmin.cases.warnings import yellow_threshold
 from bianmin.cases.workflow import Status, derive_class
 from bianmin.catalog.models import ItemVersion
 from bianmin.core.counters import advance_sequences, settle_counters
+from bianmin.core.crypto import sealed_columns
 from bianmin.core.validators import id_check_char
 from bianmin.org.models import HeadOf, StaffProfile, Unit, UnitKind
 from bianmin.workdays.selectors import get_calendar
@@ -168,13 +169,15 @@ class Command(BaseCommand):
             overdue = warning == "RED"
             first17 = f"369901{1950 + rng.randrange(55)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}" \
                       f"{rng.randrange(1000):03d}"
-            case = dict(  # noqa: C408 - keyword form reads like the model
+            case = dict(  # keyword form reads like the model
                 number=f"{unit.code}{day:%Y%m%d}{counters[key]:04d}",
                 query_code="".join(rng.choice(QUERY_ALPHABET) for _ in range(8)), item_version=version, unit=unit,
                 unit_path=unit.path, status=final, applicant_kind="PERSON",
                 applicant_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                applicant_id_type="RESIDENT_ID", applicant_id_number=first17 + id_check_char(first17),
-                applicant_phone=f"1990{rng.randrange(10_000_000):07d}", received_at=at, received_by=handler,
+                applicant_id_type="RESIDENT_ID", received_at=at, received_by=handler,
+                # Encrypted, with blind indexes and masked copies, as receive_case stores them (decision 0018).
+                **sealed_columns(Case, applicant_id_number=first17 + id_check_char(first17),
+                                 applicant_phone=f"1990{rng.randrange(10_000_000):07d}"),
                 intake_deadline=calendar.add_workdays(day, 5).date if final == "RECEIVED" else None,
                 accepted_at=at + dt.timedelta(minutes=10) if accepted else None,
                 accepted_by=handler if accepted else None, first_handler=handler if accepted else None,
