@@ -336,6 +336,7 @@ class CaseDetailView(StaffView):
                                       organs=higher_organs(case.unit, also=case.item_version.implementing_unit_id)
                                       if case.reported and "DECIDE" in allowed else ()),
             "may_immediate": may_accept_immediately(case.item_version, case.unit.kind),
+            "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA),
             "pending_return": pending_return,
             "can_request_return": handler_side and case.status in ("ACCEPTED", "IN_PROGRESS") and not pending_return,
             "deferred_open": deferred_open,
@@ -506,6 +507,7 @@ class InquiryDetailView(StaffView):
         return render(request, "backoffice/inquiry_detail.html", {
             "i": inquiry, "events": inquiry.events.select_related("actor"), "form": form or OutcomeForm(),
             "phone_masked": phone or inquiry.phone_masked, "revealed": bool(phone), "outcomes": Outcome,
+            "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA),
             "closers": {p.user_id for p in (inquiry.first_responder, inquiry.referred_to, inquiry.escalated_to) if p}})
 
     def post(self, request, number: str):

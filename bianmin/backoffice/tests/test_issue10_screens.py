@@ -112,3 +112,14 @@ def test_a_typed_word_where_a_number_belongs_is_a_400_not_a_500(client, cast, it
     for field in ("transfer", "return_request", "extension"):
         r = client.post("/staff/approvals/", {field: "abc", "decision": "approve"})
         assert r.status_code == 302
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_the_reveal_button_is_offered_only_to_who_may_reveal(client, cast, item):  # noqa: F811
+    from conftest import sign_in
+
+    case = _accepted(cast)
+    login(client, cast["window_a"])
+    assert "查看完整号码" in client.get(f"/staff/cases/{case.number}/").content.decode()
+    sign_in(client, cast["leader"])  # leaders approve; they do not reveal (VIEW_FULL_PERSONAL_DATA)
+    assert "查看完整号码" not in client.get(f"/staff/cases/{case.number}/").content.decode()
