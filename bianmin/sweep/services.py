@@ -230,25 +230,34 @@ def _case_events(cases: list[Case], action: str, text_for: Callable[[Case], str]
                                              opinion=text_for(c)) for c in cases])
 
 
+def _record_missed_limit(qs: QuerySet, *, field: str, kind: str, key: str, what: str,
+                         text: Callable[[Case], str], now: dt.datetime, batch: int) -> int:
+    """Record once each case of ``qs`` whose limit ``field`` has passed: a violation of its first handler (dated the
+    day after the limit), a history line and one audit row a batch; the limit is then cleared, so the step reads only
+    the cases about to be recorded (a partial index on ``field``)."""
+    def handle(rows: list[Case]) -> int:
+        record_detected([_case_finding(kind, c, getattr(c, field) + dt.timedelta(days=1), text(c), key)
+                         for c in rows if c.first_handler_id], now=now)
+        _case_events(rows, key, text, now)
+        Case.objects.filter(pk__in=[c.pk for c in rows]).update(**{field: None}, version=F("version") + 1)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件{what}", actor_username="system", now=now,
+               data={"cases": [c.number for c in rows][:200]})
+        return len(rows)
+
+    return _batches(qs.select_related("item_version"), handle, batch=batch)
+
+
 def sweep_not_started(*, now: dt.datetime, batch: int = BATCH) -> int:
     """Accepted cases not started by the handler within the kind's hand-over limit ("未及时将…事项移交给承办人")."""
     today = timezone.localtime(now).date()
     qs = (Case.objects.filter(status=Status.ACCEPTED, start_due_on__isnull=False, start_due_on__lt=today)
-          .exclude(_open_pause()).select_related("item_version"))
-
-    def text(c: Case) -> str:
-        return f"办件{c.number}（{c.item_version.name}）受理后应于{c.start_due_on:%Y-%m-%d}前开始办理，逾期未开始"
-
-    def handle(rows: list[Case]) -> int:
-        record_detected([_case_finding(ViolationKind.NOT_HANDED_OVER, c, c.start_due_on + dt.timedelta(days=1),
-                                       text(c), "NOT_STARTED") for c in rows if c.first_handler_id], now=now)
-        _case_events(rows, "NOT_STARTED", text, now)
-        Case.objects.filter(pk__in=[c.pk for c in rows]).update(start_due_on=None, version=F("version") + 1)
-        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件受理后未及时开始办理",
-               actor_username="system", now=now, data={"cases": [c.number for c in rows][:200]})
-        return len(rows)
-
-    return _batches(qs, handle, batch=batch)
+          .exclude(_open_pause()))
+    return _record_missed_limit(
+        qs, field="start_due_on", kind=ViolationKind.NOT_HANDED_OVER, key="NOT_STARTED",
+        what="受理后未及时开始办理",
+        text=lambda c: (f"办件{c.number}（{c.item_version.name}）受理后应于{c.start_due_on:%Y-%m-%d}前"
+                        "开始办理，逾期未开始"),
+        now=now, batch=batch)
 
 
 def sweep_result_not_told(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -257,23 +266,13 @@ def sweep_result_not_told(*, now: dt.datetime, batch: int = BATCH) -> int:
     qs = (Case.objects.filter(status=Status.DECIDED, result_due_on__isnull=False, result_due_on__lt=today)
           # a 补办件 whose material is still due cannot be handed over: not the handler's delay (decide leaves
           # result_due_on empty for those; this guards older rows)
-          .exclude(deferred_materials=True, deferred_supplied_at__isnull=True, deferred_exception_at__isnull=True)
-          .select_related("item_version"))
-
-    def text(c: Case) -> str:
-        return (f"办件{c.number}（{c.item_version.name}）已办结，应于{c.result_due_on:%Y-%m-%d}前"
-                "将办理结果送达申请人，逾期未送达")
-
-    def handle(rows: list[Case]) -> int:
-        record_detected([_case_finding(ViolationKind.RESULT_NOT_TOLD, c, c.result_due_on + dt.timedelta(days=1),
-                                       text(c), "RESULT_NOT_TOLD") for c in rows if c.first_handler_id], now=now)
-        _case_events(rows, "RESULT_NOT_TOLD", text, now)
-        Case.objects.filter(pk__in=[c.pk for c in rows]).update(result_due_on=None, version=F("version") + 1)
-        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件办结后未及时告知结果",
-               actor_username="system", now=now, data={"cases": [c.number for c in rows][:200]})
-        return len(rows)
-
-    return _batches(qs, handle, batch=batch)
+          .exclude(deferred_materials=True, deferred_supplied_at__isnull=True, deferred_exception_at__isnull=True))
+    return _record_missed_limit(
+        qs, field="result_due_on", kind=ViolationKind.RESULT_NOT_TOLD, key="RESULT_NOT_TOLD",
+        what="办结后未及时告知结果",
+        text=lambda c: (f"办件{c.number}（{c.item_version.name}）已办结，应于{c.result_due_on:%Y-%m-%d}前"
+                        "将办理结果送达申请人，逾期未送达"),
+        now=now, batch=batch)
 
 
 def sweep_deferred_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
