@@ -110,3 +110,26 @@ def test_public_lookup_carries_the_recomputation(client, cast, item):  # noqa: F
                                            deadline_change_reason="国务院公布2027年放假安排（x）")
     r = post(client, "/api/v1/public/case-lookup", {"number": case.number, "code": case.query_code}, {})
     assert r.status_code == 200 and r.json()["deadline_change_reason"].startswith("国务院公布2027年")
+
+
+def test_resubmission_through_the_api_restarts_the_intake_timer(client, cast, item):  # noqa: F811
+    from bianmin.cases import services as svc
+
+    case = _received(cast)
+    svc.add_supplement_line(actor=cast["window_a"], number=case.number, material="申请书", problem="未签字",
+                            now=FROZEN)
+    svc.serve_supplement_notice(actor=cast["window_a"], number=case.number, now=FROZEN)
+    headers = token(client, "window_a")
+    with time_machine.travel(FROZEN + dt.timedelta(days=2), tick=False):  # Wednesday 3/4
+        r = post(client, f"/api/v1/cases/{case.number}/resubmit", {"materials": [{"material": "申请书"}]},
+                 headers)
+    assert r.status_code == 200 and r.json()["intake_deadline"] == "2026-03-11"
+
+
+def test_a_late_acceptance_through_the_api_is_recorded_at_once(client, cast, item):  # noqa: F811
+    case = _received(cast)  # intake deadline 3/9
+    headers = token(client, "window_a")
+    with time_machine.travel(FROZEN + dt.timedelta(days=8), tick=False):  # Tuesday 3/10
+        assert post(client, f"/api/v1/cases/{case.number}/accept", {}, headers).status_code == 200
+        violations = client.get("/api/v1/violations", headers=headers).json()
+    assert [v["kind"] for v in violations] == ["LATE_ACCEPTANCE"]
