@@ -227,7 +227,9 @@ class _DerivedField(models.CharField):
         return name, path, args, kwargs
 
     def derive(self, plaintext: str | None) -> str:
-        raise NotImplementedError
+        """Return the stored value derived from ``plaintext``; each concrete field (BlindIndexField, MaskedField)
+        says how. The base class is private and never a model field itself."""
+        raise NotImplementedError(f"{type(self).__name__} must define derive()")
 
     def pre_save(self, model_instance, add):
         raw = model_instance.__dict__.get(self.source, Ciphertext())
