@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint contracts migrations-check bench install install-dev seed clean scheduler
+.PHONY: run test lint contracts typecheck migrations-check bench install install-dev seed clean scheduler
 
 $(BIN)/.installed: requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "需要 $(PYTHON)"; exit 1; }
@@ -40,14 +40,17 @@ lint: install-dev
 contracts: install-dev
 	$(BIN)/lint-imports
 
+typecheck: install-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy
+
 migrations-check: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: install-dev lint contracts migrations-check
+test: install-dev lint contracts typecheck migrations-check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest
 
 bench: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -1,8 +1,9 @@
-"""The named cast: a small org tree and one user per role, shared by every test."""
+"""Fixtures shared by every app's tests: the named cast (a small org tree, one user per role), the official
+calendar and the published items the case tests work with. Plain helpers are in ``bianmin.testing``."""
 from __future__ import annotations
 
-import datetime as dt
 import time
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -12,11 +13,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bianmin.accounts.middleware import SESSION_STARTED_KEY
 from bianmin.accounts.roles import SECOND_FACTOR_ROLES, Role, group_name
+from bianmin.catalog.services import create_item
 from bianmin.org.models import Post, Region, RegionLevel, StaffProfile, Unit, UnitKind, Window
 from bianmin.org.services import save_region, save_unit
+from bianmin.testing.factories import ALL_GOOD, MATERIALS, MON, NOW, at, item_content, make_item
+from bianmin.workdays.services import chinesecalendar_days, import_official
 
 PASSWORD = "Cast-Password-2026!"
-NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 # The cast's TOTP secret (RFC 6238's test key): members whose roles need a second factor are enrolled with it.
 CAST_TOTP_KEY = b"12345678901234567890".hex()
 
@@ -141,3 +144,41 @@ def cast(org, django_user_model):
     users["post"] = Post.objects.create(window=window, name="受理岗", a_staff=users["window_a"].staff_profile,
                                         b_staff=users["window_b"].staff_profile)
     return users
+
+
+@pytest.fixture
+def calendar(db):
+    """The official national calendar (2004–2026, from ``chinesecalendar``)."""
+    days, years = chinesecalendar_days()
+    import_official(days, years, now=NOW)
+
+
+@pytest.fixture
+def item(cast, calendar, org):
+    """SP-01 食品经营许可, published, implemented by the department D1: 20 legal / 10 committed working days,
+    检验 and 检测 allowed, +10 days' extension, one waivable fee (``bianmin.testing.factories.item_content``)."""
+    return create_item(actor=cast["sysadmin"], code="SP-01", basic_code="1", content=item_content(
+        implementing_unit=org["dept"]), materials=MATERIALS,
+        fees=[{"name": "工本费", "amount": Decimal("10.00"), "basis": "文件", "waivable": True}],
+        faqs=[], now=NOW, publish=True)
+
+
+@pytest.fixture
+def immediate_item(cast, calendar):
+    """JB-01 生育登记, published: 即办 (limits of 0), the first material of SP-01 only."""
+    return create_item(actor=cast["sysadmin"], code="JB-01", basic_code="2", content=item_content(
+        name="生育登记", committed_limit=0, legal_limit=0, default_class="IMMEDIATE", special_procedures=[],
+        extension_allowed=False, extension_days=0), materials=MATERIALS[:1], fees=[], faqs=[], now=NOW,
+        publish=True)
+
+
+@pytest.fixture
+def deferred_case(cast, org, calendar):
+    """An accepted case of RQ-01 (容缺 material due 3 working days after acceptance) without its 容缺 material
+    场所平面图: a 补办件, accepted at 09:00 on Monday 2026-03-02 by window_a."""
+    from bianmin.cases import services as svc
+    from bianmin.testing.cases import receive
+
+    make_item(cast, org, "RQ-01", name="容缺事项", deferred_due_days=3)
+    case = receive(cast, code="RQ-01", materials=ALL_GOOD[:1])
+    return svc.accept_case(actor=cast["window_a"], number=case.number, now=at(MON))

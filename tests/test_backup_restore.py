@@ -21,8 +21,8 @@ from django.db import connection
 
 from bianmin.audit.anchors import anchor_audit_head
 from bianmin.cases import services as svc
-from bianmin.cases.tests.conftest import ALL_GOOD, MONDAY, applicant, calendar, item  # noqa: F401 - fixtures
 from bianmin.core.backup import BackupError, restore_database
+from bianmin.testing.factories import ALL_GOOD, MONDAY, applicant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(settings.BASE_DIR)
@@ -47,7 +47,7 @@ def manage(*args: str, database_url: str, anchors: Path) -> subprocess.Completed
 
 
 @pytest.fixture
-def drill_data(settings, tmp_path, cast, item):  # noqa: F811
+def drill_data(settings, tmp_path, cast, item):
     """A few cases in several states, their audit rows, and an anchor of the head kept in tmp_path."""
     anchors = tmp_path / "audit-anchors.jsonl"
     settings.BIANMIN = {**settings.BIANMIN, "AUDIT_ANCHOR_FILE": str(anchors), "AUDIT_ANCHOR_KEY": ANCHOR_KEY}

@@ -20,12 +20,11 @@ import pytest
 import time_machine
 from django.db import connection
 
-from bianmin.backoffice.tests.test_case_screens import item, receive_form  # noqa: F401 - the fixture
-from bianmin.backoffice.tests.test_views import login
 from bianmin.cases.models import Case, Notice
 from bianmin.core.validators import id_check_char
 from bianmin.inquiries.models import Inquiry
-from conftest import PASSWORD
+from bianmin.testing.factories import receive_form
+from conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 FROZEN = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # Monday 09:00 in Beijing
@@ -112,14 +111,14 @@ def _database_text() -> list[tuple[str, str]]:
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_no_full_id_or_phone_is_left_anywhere_but_in_a_reveal(client, cast, item):  # noqa: F811
+def test_no_full_id_or_phone_is_left_anywhere_but_in_a_reveal(client, cast, item):
     from bianmin.notifications.backends import ConsoleBackend
     from bianmin.notifications.services import deliver_due
 
     flow = Flow(client)
     with LogCapture() as logs:
         # Window screens: receive with an agent, accept (notices and an SMS), read, print.
-        login(client, cast["window_a"])
+        sign_in(client, cast["window_a"])
         r = flow("POST", "/staff/cases/new/", receive_form(
             item, id_number=APPLICANT_ID, phone=APPLICANT_PHONE, agent_name="王五", agent_id_type="RESIDENT_ID",
             agent_id_number=AGENT_ID, agent_phone=f"{AGENT_PHONE[:3]} {AGENT_PHONE[3:7]} {AGENT_PHONE[7:]}",
@@ -147,7 +146,7 @@ def test_no_full_id_or_phone_is_left_anywhere_but_in_a_reveal(client, cast, item
         inquiry = Inquiry.objects.get()
         flow("GET", f"/staff/inquiries/{inquiry.number}/", status=200)
         assert inquiry.number in flow("GET", "/staff/inquiries/", {"q": CALLER_PHONE}, status=200).content.decode()
-        flow("POST", f"/staff/inquiries/{inquiry.number}/", {"step": "reveal", "reason": "回电答复"},
+        flow("POST", f"/staff/inquiries/{inquiry.number}/", {"action": "reveal", "reason": "回电答复"},
              reveals=(CALLER_PHONE,))
         # The API: token, receive, read, list, search by phone and ID, the caller's inquiry list.
         token = flow("POST", "/api/v1/auth/token", {"username": "window_a", "password": PASSWORD}, api={},
@@ -163,7 +162,7 @@ def test_no_full_id_or_phone_is_left_anywhere_but_in_a_reveal(client, cast, item
         flow("GET", "/api/v1/inquiries", api=h, status=200)
         # The outbox sent (the console backend logs the number), the stats workbook, the public lookup.
         assert deliver_due(now=FROZEN, backend=ConsoleBackend())["sent"] >= 1
-        login(client, cast["leader"])
+        sign_in(client, cast["leader"])
         flow("GET", "/staff/stats/export.xlsx", {"from": "2026-03-01", "to": "2026-03-31"}, status=200)
         flow("GET", "/staff/stats/", status=200)
         client.logout()
@@ -190,7 +189,7 @@ def test_no_full_id_or_phone_is_left_anywhere_but_in_a_reveal(client, cast, item
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_a_search_by_phone_pages_on_without_the_number_in_pages_or_links(client, cast, item):  # noqa: F811
+def test_a_search_by_phone_pages_on_without_the_number_in_pages_or_links(client, cast, item):
     import re
 
     from bianmin.audit.models import AuditEntry
@@ -199,7 +198,7 @@ def test_a_search_by_phone_pages_on_without_the_number_in_pages_or_links(client,
     for n in range(31):  # one more than a page
         svc.receive_case(actor=cast["window_a"], item_code="SP-01", now=FROZEN, applicant={
             "name": f"申请人{n}", "id_number": APPLICANT_ID, "phone": APPLICANT_PHONE}, materials=[])
-    login(client, cast["window_a"])
+    sign_in(client, cast["window_a"])
     first = client.get("/staff/cases/", {"q": f"{APPLICANT_PHONE[:3]}-{APPLICANT_PHONE[3:]}"}).content.decode()
     assert APPLICANT_PHONE not in first and 'placeholder="138****8000"' in first
     link = re.search(r'href="\?([^"]*page=2)"', first).group(1).replace("&amp;", "&")
@@ -209,7 +208,7 @@ def test_a_search_by_phone_pages_on_without_the_number_in_pages_or_links(client,
     assert AuditEntry.objects.filter(action="PERSONAL_DATA_VIEW").count() == 2  # each page is a search
     # A forged or stale sealed query is no query at all.
     with time_machine.travel(FROZEN + dt.timedelta(hours=9), tick=False):
-        login(client, cast["window_a"])
+        sign_in(client, cast["window_a"])
         stale = client.get(f"/staff/cases/?{link}").content.decode()
     assert "placeholder" not in stale.split('id="q"')[1][:80]
     assert AuditEntry.objects.filter(action="PERSONAL_DATA_VIEW").count() == 2

@@ -14,8 +14,8 @@ from django.urls import URLPattern, reverse
 
 from bianmin.backoffice import urls as staff_urls
 from bianmin.cases import services as svc
-from bianmin.cases.tests.conftest import ALL_GOOD, MONDAY, applicant, calendar, item  # noqa: F401
 from bianmin.core.middleware import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
+from bianmin.testing.factories import ALL_GOOD, MONDAY, applicant
 from conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_no_template_carries_inline_script_or_handlers():
 
 
 @pytest.fixture
-def case(cast, item):  # noqa: F811
+def case(cast, item):
     return svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=MONDAY)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from .models import Severity, Violation
 
-SANCTION_MAX_LENGTH = Violation._meta.get_field("sanction").max_length
+SANCTION_MAX_LENGTH: int = Violation._meta.get_field("sanction").max_length or 0  # a CharField: always set
 
 
 def ladder_problems(value: object) -> list[str]:

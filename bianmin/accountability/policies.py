@@ -4,6 +4,8 @@ A record the user may not see is reported exactly like a missing one.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from bianmin.accounts.policies import can
@@ -13,13 +15,17 @@ from bianmin.org.policies import scope_path, staff_profile_of
 
 from .models import Commendation, Violation
 
+if TYPE_CHECKING:
+    from bianmin.users.types import AnyUser
 
-def oversees(user) -> bool:
+
+def oversees(user: AnyUser) -> bool:
     """Supervisors and leaders see the records of their scope."""
     return can(user, Perm.SUPERVISE) or can(user, Perm.APPROVE)
 
 
-def visible_violations(user) -> QuerySet[Violation]:
+def visible_violations(user: AnyUser) -> QuerySet[Violation]:
+    """Return the records about the user, and for a supervisor or leader also those of their scope."""
     profile = staff_profile_of(user)
     if profile is None:
         return Violation.objects.none()
@@ -29,7 +35,8 @@ def visible_violations(user) -> QuerySet[Violation]:
     return Violation.objects.filter(own)
 
 
-def visible_commendations(user) -> QuerySet[Commendation]:
+def visible_commendations(user: AnyUser) -> QuerySet[Commendation]:
+    """Return the commendations of the user, and for a supervisor or leader also those of their scope."""
     profile = staff_profile_of(user)
     if profile is None:
         return Commendation.objects.none()
@@ -38,7 +45,9 @@ def visible_commendations(user) -> QuerySet[Commendation]:
     return Commendation.objects.filter(staff=profile)
 
 
-def get_violation_for(user, pk: int, *, for_update: bool = False) -> Violation:
+def get_violation_for(user: AnyUser, pk: int, *, for_update: bool = False) -> Violation:
+    """Return the record ``pk`` (with staff, unit, case and inquiry; locked with ``for_update``) if the user may see
+    it; raise NotFound otherwise."""
     qs = visible_violations(user).select_related("staff__user", "unit", "case", "inquiry")
     if for_update:
         qs = qs.select_for_update(of=("self",))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -35,7 +36,8 @@ from .models import (
 )
 from .policies import get_violation_for
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from bianmin.users.models import User
 
 
 def _link(violation: Violation) -> str:
@@ -47,7 +49,7 @@ def _tell(violation: Violation, subject: str, text: str, now: dt.datetime) -> No
                   link=_link(violation), cause=f"violation:{violation.pk}", now=now)
 
 
-def _staff_in_scope(actor, badge_or_id) -> StaffProfile:
+def _staff_in_scope(actor: User, badge_or_id: str | int) -> StaffProfile:
     path = scope_path(actor)
     qs = StaffProfile.objects.select_related("unit", "user")
     staff = (qs.filter(badge_number=str(badge_or_id)).first()
@@ -57,7 +59,7 @@ def _staff_in_scope(actor, badge_or_id) -> StaffProfile:
     return staff
 
 
-def _clean_evidence(evidence) -> list[dict[str, str]]:
+def _clean_evidence(evidence: object) -> list[dict[str, str]]:
     if evidence is None:
         return []
     if not isinstance(evidence, list | tuple):
@@ -74,8 +76,8 @@ def _clean_evidence(evidence) -> list[dict[str, str]]:
     return cleaned
 
 
-def record_violation(*, actor, staff: str | int, kind: str, occurred_on: dt.date, description: str,
-                     now: dt.datetime, case_number: str = "", evidence=None) -> Violation:
+def record_violation(*, actor: User, staff: str | int, kind: str, occurred_on: dt.date, description: str,
+                     now: dt.datetime, case_number: str = "", evidence: object = None) -> Violation:
     """A supervisor records a violation the system cannot detect itself (attitude, passing the buck, fees…)."""
     require(actor, Perm.SUPERVISE)
     if kind not in ViolationKind.values:
@@ -153,7 +155,7 @@ def record_detected(found: list[Detected], *, now: dt.datetime) -> list[Violatio
     return created
 
 
-def _for_supervisor(actor, pk: int, allowed: tuple[str, ...], refusal: str) -> Violation:
+def _for_supervisor(actor: User, pk: int, allowed: tuple[str, ...], refusal: str) -> Violation:
     """Lock a record in the supervisor's scope that is not about the supervisor and is in one of ``allowed``."""
     violation = get_violation_for(actor, pk, for_update=True)
     if violation.staff.user_id == actor.pk:
@@ -163,7 +165,7 @@ def _for_supervisor(actor, pk: int, allowed: tuple[str, ...], refusal: str) -> V
     return violation
 
 
-def dismiss_violation(*, actor, pk: int, reason: str, now: dt.datetime) -> Violation:
+def dismiss_violation(*, actor: User, pk: int, reason: str, now: dt.datetime) -> Violation:
     """A supervisor dismisses an open record with a reason (e.g. the delay was the applicant's)."""
     require(actor, Perm.SUPERVISE)
     if not reason.strip():
@@ -198,7 +200,7 @@ def _check_proposal(severity: str, sanction: str, reason: str) -> None:
             m for ms in errors.values() for m in ms), fields=errors)
 
 
-def propose_sanction(*, actor, pk: int, severity: str, sanction: str, reason: str, now: dt.datetime) -> Violation:
+def propose_sanction(*, actor: User, pk: int, severity: str, sanction: str, reason: str, now: dt.datetime) -> Violation:
     """A supervisor states the severity (情节) and proposes one of its sanctions with a reason; a leader decides.
 
     Raises DomainError naming ``severity``, ``sanction`` or ``reason``; Forbidden, NotFound, Conflict as the
@@ -217,7 +219,8 @@ def propose_sanction(*, actor, pk: int, severity: str, sanction: str, reason: st
         _tell(violation, "过错处理意见", f"监督员对您的过错记录提出处理意见：{label}，{sanction}，待领导审批。"
                                          "您可以提交申辩。", now)
         _, leaders = warning_recipients(set(), {violation.unit_path})
-        for leader in User.objects.filter(pk__in=leaders.get(violation.unit_path, set()) - {violation.staff.user_id}):
+        others = leaders.get(violation.unit_path, set()) - {violation.staff.user_id}
+        for leader in get_user_model().objects.filter(pk__in=others):
             enqueue_inapp(recipient=leader, kind="SANCTION_PROPOSED", subject="待审批的处理意见",
                           text=f"{violation.staff.name}：{violation.get_kind_display()}，{label}，拟{sanction}",
                           link=_link(violation), cause=f"violation:{violation.pk}", now=now)
@@ -226,7 +229,7 @@ def propose_sanction(*, actor, pk: int, severity: str, sanction: str, reason: st
     return violation
 
 
-def decide_sanction(*, actor, pk: int, approve: bool, now: dt.datetime, note: str = "") -> Violation:
+def decide_sanction(*, actor: User, pk: int, approve: bool, now: dt.datetime, note: str = "") -> Violation:
     """A leader approves the proposed sanction, or sends it back to the supervisor with a reason."""
     require(actor, Perm.APPROVE)
     if not approve and not note.strip():
@@ -259,7 +262,7 @@ def decide_sanction(*, actor, pk: int, approve: bool, now: dt.datetime, note: st
     return violation
 
 
-def file_statement(*, actor, pk: int, text: str, now: dt.datetime) -> Statement:
+def file_statement(*, actor: User, pk: int, text: str, now: dt.datetime) -> Statement:
     """The staff member files a statement (申辩) on their own record."""
     if not text.strip():
         raise DomainError.for_field("text", "请填写申辩内容")
@@ -275,7 +278,7 @@ def file_statement(*, actor, pk: int, text: str, now: dt.datetime) -> Statement:
     return statement
 
 
-def set_external_reference(*, actor, pk: int, reference: str, now: dt.datetime) -> Violation:
+def set_external_reference(*, actor: User, pk: int, reference: str, now: dt.datetime) -> Violation:
     """Keep the reference of a 政务处分 decided by the competent body (never decided here)."""
     require(actor, Perm.SUPERVISE)
     with audited_atomic():
@@ -289,7 +292,7 @@ def set_external_reference(*, actor, pk: int, reference: str, now: dt.datetime) 
     return violation
 
 
-def commend(*, actor, staff: str | int, reason: str, on_date: dt.date, now: dt.datetime) -> Commendation:
+def commend(*, actor: User, staff: str | int, reason: str, on_date: dt.date, now: dt.datetime) -> Commendation:
     """Supervisors and leaders record a commendation (表扬)."""
     if not (can(actor, Perm.SUPERVISE) or can(actor, Perm.APPROVE)):
         raise Forbidden("只有监督员或领导可以登记表扬")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import auth
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
@@ -13,11 +14,14 @@ from bianmin.core.ttlcache import TTLCache
 
 from .policies import IDENTITY_CACHE_SECONDS
 
+if TYPE_CHECKING:
+    from bianmin.users.models import User
+
 # User id -> active user for IDENTITY_CACHE_SECONDS in this process, like the bearer-token cache: any change to
 # users, role grants, profiles or units in this process empties it (signals in apps.py); other processes see a
 # deactivation within those seconds (docs/decisions/0010, 0011). The session itself is read on every request, so
 # a logout ends it at once everywhere; a password changed elsewhere is noticed by its session hash (below).
-_session_users = TTLCache(IDENTITY_CACHE_SECONDS)
+_session_users: TTLCache[Any, User] = TTLCache(IDENTITY_CACHE_SECONDS)
 
 # Per-request attributes the policies cache on a user object; a cached user hands out copies without them, so
 # roles come from their own 5-second cache and are never older than that.

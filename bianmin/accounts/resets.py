@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
@@ -21,8 +23,11 @@ from .revocation import end_sessions_and_tokens
 from .roles import Perm, Role, group_name
 from .second_factor import has_second_factor, remove_second_factor
 
+if TYPE_CHECKING:
+    from bianmin.users.models import User
 
-def _cfg(key: str):
+
+def _cfg(key: str) -> Any:
     return settings.BIANMIN[key]
 
 
@@ -35,7 +40,7 @@ class ResetOutcome:
     once) or waiting for a second security administrator."""
 
     kind: ResetKind
-    target: object
+    target: User
     pending: ResetRequest | None = None
     temporary_password: str = ""
 
@@ -49,19 +54,20 @@ def _temporary_password() -> str:
             return text
 
 
-def _is_first_issue(target) -> bool:
+def _is_first_issue(target: User) -> bool:
     # An account that has never had a password (created without one, never signed in) is given its first one:
     # nobody's access is taken over, so one security administrator suffices even for an administrator's account.
     return not target.has_usable_password() and target.last_login is None
 
 
-def _check_reset(actor, target) -> None:
+def _check_reset(actor: User, target: User) -> None:
     require(actor, Perm.RESET_CREDENTIALS)
     if actor.pk == target.pk:
         raise Forbidden("不能重置自己的密码或第二因素：请用“修改密码”，或请另一名安全管理员办理")
 
 
-def _apply_reset(*, actor, target, kind: ResetKind, reason: str, now: dt.datetime, data: dict) -> ResetOutcome:
+def _apply_reset(*, actor: User, target: User, kind: ResetKind, reason: str, now: dt.datetime,
+                 data: dict[str, Any]) -> ResetOutcome:
     """Reset ``target``'s password (a one-time temporary password, the second factor kept) or second factor (the
     devices removed); end every session and token of theirs; audit it. Inside the caller's transaction."""
     username = target.get_username()
@@ -70,12 +76,13 @@ def _apply_reset(*, actor, target, kind: ResetKind, reason: str, now: dt.datetim
         temporary = _temporary_password()
         target.set_password(temporary)
         target.must_change_password = True
-        target.temporary_password_until = now + dt.timedelta(minutes=_cfg("TEMPORARY_PASSWORD_MINUTES"))
+        until = now + dt.timedelta(minutes=_cfg("TEMPORARY_PASSWORD_MINUTES"))
+        target.temporary_password_until = until
         target.save(update_fields=["password", "must_change_password", "temporary_password_until"])
         LoginThrottle.objects.filter(username=username).update(failures=0, locked_until=None)
         action, summary = AuditAction.PASSWORD_RESET, f"重置密码：{username}（发放一次性临时密码，第二因素不变）"
         data = {**data, "second_factor_kept": has_second_factor(target),
-                "valid_until": target.temporary_password_until.isoformat()}
+                "valid_until": until.isoformat()}
     else:
         removed = remove_second_factor(target)
         action, summary = AuditAction.OTP_RESET, f"重置第二因素：{username}（下次登录重新绑定）"
@@ -86,7 +93,7 @@ def _apply_reset(*, actor, target, kind: ResetKind, reason: str, now: dt.datetim
     return ResetOutcome(kind=kind, target=target, temporary_password=temporary)
 
 
-def request_reset(*, actor, target, kind: ResetKind, reason: str, now: dt.datetime) -> ResetOutcome:
+def request_reset(*, actor: User, target: User, kind: ResetKind, reason: str, now: dt.datetime) -> ResetOutcome:
     """Reset ``target``'s password or second factor (security administrator only, never one's own).
 
     A password reset gives a one-time temporary password (valid ``TEMPORARY_PASSWORD_MINUTES``, to be changed at
@@ -134,7 +141,7 @@ def _pending_request(request_id: int, now: dt.datetime) -> ResetRequest:
     return pending
 
 
-def approve_reset(*, actor, request_id: int, now: dt.datetime) -> ResetOutcome:
+def approve_reset(*, actor: User, request_id: int, now: dt.datetime) -> ResetOutcome:
     """Approve a pending reset as the second security administrator and carry it out.
 
     Raises Forbidden for the requester and the account itself, NotFound, Conflict when it is no longer pending.
@@ -156,8 +163,12 @@ def approve_reset(*, actor, request_id: int, now: dt.datetime) -> ResetOutcome:
                                            "requested_by": pending.requested_by.get_username()})
 
 
-def reject_reset(*, actor, request_id: int, now: dt.datetime) -> None:
-    """Refuse a pending reset (another security administrator), or withdraw one's own request."""
+def reject_reset(*, actor: User, request_id: int, now: dt.datetime) -> None:
+    """Refuse a pending reset (another security administrator), or withdraw one's own request.
+
+    Raises Forbidden without RESET_CREDENTIALS or for the account itself, NotFound, Conflict when it is no longer
+    pending.
+    """
     require(actor, Perm.RESET_CREDENTIALS)
     with audited_atomic():
         pending = _pending_request(request_id, now)
@@ -172,7 +183,7 @@ def reject_reset(*, actor, request_id: int, now: dt.datetime) -> None:
                data={"request": pending.pk, "withdrawn": withdrawn})
 
 
-def pending_resets():
+def pending_resets() -> QuerySet[ResetRequest]:
     """Return the reset requests waiting for a second security administrator, oldest first."""
     return (ResetRequest.objects.filter(status=ResetStatus.PENDING)
             .select_related("target", "requested_by").order_by("requested_at"))
@@ -181,7 +192,7 @@ def pending_resets():
 # --- Bootstrap from the command line ---
 
 def create_security_admin(*, username: str, full_name: str, password: str, now: dt.datetime,
-                          force_another: bool = False):
+                          force_another: bool = False) -> User:
     """Create a security administrator holding no other role (``manage.py create_security_admin``).
 
     Refuses while an active security administrator exists unless ``force_another`` (break-glass: the only one has
@@ -213,7 +224,7 @@ def create_security_admin(*, username: str, full_name: str, password: str, now: 
     return user
 
 
-def create_account(*, username: str, full_name: str, now: dt.datetime):
+def create_account(*, username: str, full_name: str, now: dt.datetime) -> User:
     """Create an account with no role and no usable password (``manage.py create_account``, for the first system
     administrator): the security administrator then issues its first password and grants its role."""
     user_model = get_user_model()

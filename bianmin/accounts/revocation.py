@@ -1,6 +1,8 @@
 """Ending a user's sessions and API tokens (password change or reset, role change, lock, deactivation)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
@@ -9,8 +11,11 @@ from bianmin.core.ttlcache import clear_all
 
 from .models import ApiToken
 
+if TYPE_CHECKING:
+    from bianmin.users.models import User
 
-def end_sessions_and_tokens(user) -> int:
+
+def end_sessions_and_tokens(user: User) -> int:
     """Delete every API token of ``user`` and end every session of theirs; return how many tokens ended.
 
     Sessions end through the user's ``auth_epoch``, which is part of the session hash Django checks on every

@@ -10,8 +10,10 @@ import re
 import time
 from base64 import b32encode
 from binascii import unhexlify
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
@@ -35,6 +37,9 @@ from .throttles import (
     reserve_address_attempt,
 )
 
+if TYPE_CHECKING:
+    from bianmin.users.models import User
+
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "动态验证码"
 RECOVERY_NAME = "恢复码"
@@ -52,14 +57,14 @@ class SecondFactorFailed(DomainError):
     status = 401
 
 
-def has_second_factor(user) -> bool:
+def has_second_factor(user: User) -> bool:
     """Return whether ``user`` has a confirmed TOTP device."""
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
 
 
 def new_secret() -> str:
     """Return a new random TOTP secret (20 bytes, hex as django-otp stores it)."""
-    return random_hex(20)
+    return str(random_hex(20))
 
 
 def secret_base32(key: str) -> str:
@@ -67,30 +72,30 @@ def secret_base32(key: str) -> str:
     return b32encode(unhexlify(key)).decode()
 
 
-def provisioning_uri(user, key: str) -> str:
+def provisioning_uri(user: User, key: str) -> str:
     """Return the ``otpauth://`` URI of the secret for the QR code."""
-    return TOTPDevice(user=user, key=key).config_url
+    return str(TOTPDevice(user=user, key=key).config_url)
 
 
-def recovery_codes_left(user) -> int:
+def recovery_codes_left(user: User) -> int:
     """Return how many unused recovery codes ``user`` has."""
-    return StaticToken.objects.filter(device__user_id=user.pk).count()
+    return int(StaticToken.objects.filter(device__user_id=user.pk).count())
 
 
 def _normalise(code: str | None) -> str:
     return re.sub(r"[\s-]", "", code or "").lower()
 
 
-def _recovery_codes(user) -> list[str]:
+def _recovery_codes(user: User) -> list[str]:
     """Replace the user's recovery codes with ``RECOVERY_CODE_COUNT`` new ones and return them."""
     StaticDevice.objects.filter(user_id=user.pk).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    codes: list[str] = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     return codes
 
 
-def enrol_second_factor(*, user, key: str, code: str, now: dt.datetime,
+def enrol_second_factor(*, user: User, key: str, code: str, now: dt.datetime,
                         ip: str | None = None) -> tuple[TOTPDevice, list[str]]:
     """Bind the TOTP secret ``key`` to ``user`` once ``code`` shows their app holds it; return the device and the
     ten recovery codes (shown once, never again).
@@ -118,7 +123,7 @@ def enrol_second_factor(*, user, key: str, code: str, now: dt.datetime,
     return device, codes
 
 
-def _matching_device(user, code: str):
+def _matching_device(user: User, code: str) -> TOTPDevice | StaticDevice | None:
     """Return the device that accepts ``code`` (a TOTP code, or a recovery code, which is used up), or None."""
     if code.isdigit() and len(code) == 6:
         for device in TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update():
@@ -131,8 +136,8 @@ def _matching_device(user, code: str):
     return None
 
 
-def verify_second_factor(*, user, code: str | None, now: dt.datetime, ip: str | None = None,
-                         channel: str = "web"):
+def verify_second_factor(*, user: User, code: str | None, now: dt.datetime, ip: str | None = None,
+                         channel: str = "web") -> TOTPDevice | StaticDevice:
     """Return the device that accepts ``code`` for ``user`` (who has passed the password step).
 
     Failures count against the username's lockout and the client address's limit like wrong passwords.
@@ -163,7 +168,7 @@ def verify_second_factor(*, user, code: str | None, now: dt.datetime, ip: str | 
             else:
                 clear_failures(throttle)
                 kind = "recovery_code" if isinstance(device, StaticDevice) else "totp"
-                data = {"channel": channel, "step": "second_factor", "device": kind}
+                data: dict[str, object] = {"channel": channel, "step": "second_factor", "device": kind}
                 if kind == "recovery_code":
                     data["recovery_codes_left"] = recovery_codes_left(user)
                 record(action=AuditAction.LOGIN, summary=f"第二因素验证通过：{username}", actor=user, now=now,
@@ -177,7 +182,7 @@ def verify_second_factor(*, user, code: str | None, now: dt.datetime, ip: str | 
     return device
 
 
-def remove_second_factor(user) -> bool:
+def remove_second_factor(user: User) -> bool:
     """Delete every second-factor device of ``user`` (a security administrator's reset); return whether there
     was one. Call inside the caller's transaction; the user enrols anew at the next sign-in."""
     removed, _ = TOTPDevice.objects.filter(user_id=user.pk).delete()
@@ -185,17 +190,17 @@ def remove_second_factor(user) -> bool:
     return bool(removed or static)
 
 
-def mark_session_verified(request, device) -> None:
+def mark_session_verified(request: HttpRequest, device: TOTPDevice | StaticDevice) -> None:
     """Record in the session that its user passed the second factor with ``device``."""
     otp_login(request, device)
 
 
-def session_verified(request) -> bool:
+def session_verified(request: HttpRequest) -> bool:
     """Return whether this session passed the second factor (every reset, role change or lock ends sessions)."""
     session = getattr(request, "session", None)
     return bool(session is not None and session.get(DEVICE_ID_SESSION_KEY))
 
 
-def forget_session_verification(request) -> None:
+def forget_session_verification(request: HttpRequest) -> None:
     """Drop the second-factor mark (a new password sign-in must pass it again)."""
     request.session.pop(DEVICE_ID_SESSION_KEY, None)

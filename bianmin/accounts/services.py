@@ -7,11 +7,13 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
@@ -45,6 +47,9 @@ from .throttles import (
     reserve_address_attempt,
 )
 
+if TYPE_CHECKING:
+    from bianmin.users.models import User
+
 # Re-exported: the interfaces and tests import every account service from here.
 __all__ = ["GENERIC_LOGIN_ERROR", "LoginFailed", "LoginThrottled", "ResetOutcome", "approve_reset", "create_account",
            "create_security_admin", "pending_resets", "reject_reset", "request_reset"]
@@ -52,17 +57,17 @@ __all__ = ["GENERIC_LOGIN_ERROR", "LoginFailed", "LoginThrottled", "ResetOutcome
 TEMPORARY_PASSWORD_EXPIRED = "临时密码已过期，请联系安全管理员重新发放"  # noqa: S105 - a message
 
 
-def _cfg(key: str):
+def _cfg(key: str) -> Any:
     return settings.BIANMIN[key]
 
 
-def _temporary_password_expired(user, now: dt.datetime) -> bool:
+def _temporary_password_expired(user: User, now: dt.datetime) -> bool:
     return bool(user.must_change_password and user.temporary_password_until
                 and now > user.temporary_password_until)
 
 
 def authenticate_staff(*, username: str, password: str, now: dt.datetime, ip: str | None = None,
-                       request=None, channel: str = "web"):
+                       request: HttpRequest | None = None, channel: str = "web") -> User:
     """Return the user for a correct, unlocked sign-in; otherwise record the failure and raise LoginFailed.
 
     Failures are counted per username (the fifth in a row locks it for ``LOCKOUT_MINUTES``) and per client address
@@ -101,7 +106,7 @@ def authenticate_staff(*, username: str, password: str, now: dt.datetime, ip: st
             record(action=AuditAction.LOGIN, actor=user, now=now, ip=ip,
                    summary=f"口令验证通过，待验证第二因素：{username}" if pending else f"登录：{username}",
                    data={"channel": channel, "second_factor": "pending"} if pending else {"channel": channel})
-    if failed:
+    if failed or user is None:
         raise LoginFailed(GENERIC_LOGIN_ERROR)
     if expired:
         raise LoginFailed(TEMPORARY_PASSWORD_EXPIRED, code="temporary_password_expired")
@@ -114,8 +119,9 @@ def is_locked(*, username: str, now: dt.datetime) -> bool:
     return LoginThrottle.objects.filter(username=username, locked_until__gt=now).exists()
 
 
-def unlock_account(*, actor, username: str, now: dt.datetime) -> None:
-    """Clear the lockout of ``username`` (security administrator)."""
+def unlock_account(*, actor: User, username: str, now: dt.datetime) -> None:
+    """Clear the lockout of ``username`` (security administrator). Raises Forbidden without UNLOCK_ACCOUNTS and
+    NotFound when the username has no lockout record."""
     require(actor, Perm.UNLOCK_ACCOUNTS)
     with audited_atomic():
         updated = LoginThrottle.objects.filter(username=username).update(failures=0, locked_until=None)
@@ -125,13 +131,13 @@ def unlock_account(*, actor, username: str, now: dt.datetime) -> None:
                object_type="users.User", object_id=username)
 
 
-def log_logout(*, user, now: dt.datetime, ip: str | None = None) -> None:
+def log_logout(*, user: User, now: dt.datetime, ip: str | None = None) -> None:
     """Audit a sign-out."""
     with audited_atomic():
         record(action=AuditAction.LOGOUT, summary=f"退出：{user.get_username()}", actor=user, now=now, ip=ip)
 
 
-def password_expired(user, *, now: dt.datetime) -> bool:
+def password_expired(user: User, *, now: dt.datetime) -> bool:
     """Return whether ``user`` must change the password now (first login, reset or 90 days)."""
     if user.must_change_password:
         return True
@@ -140,15 +146,15 @@ def password_expired(user, *, now: dt.datetime) -> bool:
     return now - user.password_changed_at > dt.timedelta(days=_cfg("PASSWORD_MAX_AGE_DAYS"))
 
 
-def password_expires_in_days(user, *, now: dt.datetime) -> int | None:
+def password_expires_in_days(user: User, *, now: dt.datetime) -> int | None:
     """Return days left before the password expires when inside the warning window, else None."""
     if user.password_changed_at is None:
         return None
-    left = _cfg("PASSWORD_MAX_AGE_DAYS") - (now - user.password_changed_at).days
+    left: int = _cfg("PASSWORD_MAX_AGE_DAYS") - (now - user.password_changed_at).days
     return left if 0 <= left <= _cfg("PASSWORD_WARN_DAYS") else None
 
 
-def change_password(*, user, old_password: str, new_password: str, now: dt.datetime) -> None:
+def change_password(*, user: User, old_password: str, new_password: str, now: dt.datetime) -> None:
     """Change ``user``'s password after checking the old one and the password rules.
 
     Every API token and every other session of the user ends (the caller keeps the current session with
@@ -218,15 +224,15 @@ def revoke_api_token(*, raw: str, now: dt.datetime, ip: str | None = None) -> No
 # Bearer token -> user (with roles, and whatever ``warm`` loads) per process, for a few seconds. Every change
 # to users, role grants, profiles, units or tokens in this process empties it (signals in apps.py); other
 # processes see a revocation, deactivation or expiry within IDENTITY_CACHE_SECONDS (docs/decisions/0010).
-_token_cache = TTLCache(IDENTITY_CACHE_SECONDS)
+_token_cache: TTLCache[str, tuple[dt.datetime, User]] = TTLCache(IDENTITY_CACHE_SECONDS)
 
 
-def forget_cached_tokens(**_kwargs) -> None:
+def forget_cached_tokens(**_kwargs: object) -> None:
     """Drop every cached identity (token lookups, roles, profiles) of this process."""
     clear_all()
 
 
-def user_for_token(raw: str, *, now: dt.datetime, warm: Callable[[object], object] | None = None):
+def user_for_token(raw: str, *, now: dt.datetime, warm: Callable[[User], object] | None = None) -> User | None:
     """Return the active user owning an unexpired token, or None.
 
     The lookup, the user's roles and what ``warm(user)`` caches on the user object are reused for
@@ -264,15 +270,16 @@ def sync_roles() -> None:
         group.permissions.set(wanted)
 
 
-def _check_grant(actor, target, role: Role) -> None:
+def _check_grant(actor: User, target: User, role: Role) -> None:
     require(actor, Perm.GRANT_ROLES)
     if actor.pk == target.pk:
         raise Forbidden("不能给自己授予或撤销角色")
 
 
-def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
+def grant_role(*, actor: User, target: User, role: Role, now: dt.datetime) -> None:
     """Grant ``role`` to ``target``; the three administrator roles exclude each other. Every session and token of
-    ``target`` ends."""
+    ``target`` ends. Raises Forbidden without GRANT_ROLES or on oneself; DomainError naming ``role`` when it is
+    held already or clashes with an administrator role held."""
     _check_grant(actor, target, role)
     original = target
     with audited_atomic():
@@ -295,8 +302,9 @@ def grant_role(*, actor, target, role: Role, now: dt.datetime) -> None:
                obj=target, now=now, data={"role": role.value, "tokens_ended": ended})
 
 
-def revoke_role(*, actor, target, role: Role, now: dt.datetime) -> None:
-    """Take ``role`` away from ``target``; every session and token of ``target`` ends."""
+def revoke_role(*, actor: User, target: User, role: Role, now: dt.datetime) -> None:
+    """Take ``role`` away from ``target``; every session and token of ``target`` ends. Raises Forbidden without
+    GRANT_ROLES or on oneself; DomainError naming ``role`` when it is not held."""
     _check_grant(actor, target, role)
     original = target
     with audited_atomic():

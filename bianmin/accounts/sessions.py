@@ -33,7 +33,8 @@ class SessionStore(db.SessionStore):
     def save(self, must_create: bool = False) -> None:
         if must_create or self.session_key is None:
             return super().save(must_create=must_create)
-        obj = self.create_model_instance(self._get_session())
+        # SessionBase._get_session (Django's loader of the session dict) is missing from django-stubs.
+        obj = self.create_model_instance(self._get_session())  # type: ignore[attr-defined]
         using = router.db_for_write(self.model, instance=obj)
         if connections[using].in_atomic_block:
             return super().save()

@@ -94,8 +94,9 @@ def count_failure(throttle: LoginThrottle, *, now: dt.datetime, ip: str | None, 
     throttle.failures += 1
     throttle.last_failure_at = now
     lock_now = throttle.failures >= _cfg("LOCKOUT_FAILURES")
+    until = now + dt.timedelta(minutes=_cfg("LOCKOUT_MINUTES"))
     if lock_now:
-        throttle.locked_until = now + dt.timedelta(minutes=_cfg("LOCKOUT_MINUTES"))
+        throttle.locked_until = until
     throttle.save()
     record(action=AuditAction.LOGIN_FAILED, summary=summary, actor_username=username[:64], now=now, ip=ip,
            data={**data, "failures": throttle.failures})
@@ -104,7 +105,7 @@ def count_failure(throttle: LoginThrottle, *, now: dt.datetime, ip: str | None, 
         ended = end_sessions_and_tokens(user) if user is not None else 0
         record(action=AuditAction.LOCKOUT, summary=f"账号因连续登录失败被锁定：{username}",
                actor_username=username[:64], now=now, ip=ip,
-               data={"until": throttle.locked_until.isoformat(), "tokens_ended": ended})
+               data={"until": until.isoformat(), "tokens_ended": ended})
 
 
 def clear_failures(throttle: LoginThrottle) -> None:

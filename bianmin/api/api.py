@@ -5,10 +5,12 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from bianmin.core.actions import validation_error
 from bianmin.core.errors import DomainError
 from bianmin.core.http import error_response
 
 from . import (
+    routes_actions,
     routes_auth,
     routes_cases,
     routes_catalog,
@@ -30,42 +32,17 @@ api.add_router("", routes_auth.router)
 api.add_router("", routes_workdays.router)
 api.add_router("", routes_catalog.router)
 api.add_router("", routes_cases.router)
+api.add_router("", routes_actions.router)
+api.add_router("", routes_actions.inquiry_router)
 api.add_router("", routes_inquiries.router)
 api.add_router("", routes_oversight.router)
 api.add_router("", routes_public.router)
 
 
-def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("query", "body", "path", "form", "payload")]
-    return ".".join(parts) or "body"
-
-
 @api.exception_handler(ValidationError)
 def on_validation(request, exc: ValidationError):
-    fields: dict[str, list[str]] = {}
-    for err in exc.errors:
-        fields.setdefault(_field_name(err.get("loc", ())), []).append(_message(err))
-    return error_response(400, "invalid", "请求参数有误：" + "、".join(fields), fields)
-
-
-_BOUNDS = {"greater_than_equal": "不能小于 {}", "greater_than": "应大于 {}", "less_than_equal": "不能大于 {}",
-           "less_than": "应小于 {}", "too_long": "过长", "string_too_long": "不能超过 {} 个字符"}
-
-
-def _message(err: dict) -> str:
-    kind = err.get("type", "")
-    if kind == "missing":
-        return "此项为必填项"
-    if kind.startswith("int"):
-        return "应为整数"
-    if kind.startswith(("date", "datetime")):
-        return "日期格式应为 YYYY-MM-DD"
-    bound = _BOUNDS.get(kind)
-    if bound is not None:
-        return bound.format(next(iter(err.get("ctx", {}).values()), ""))
-    if kind.startswith("json"):
-        return "请求体不是有效的 JSON"
-    return err.get("msg", "格式不正确")
+    error = validation_error(exc.errors)  # the same messages as the screens (core.actions)
+    return error_response(400, "invalid", error.message, error.fields)
 
 
 @api.exception_handler(DomainError)

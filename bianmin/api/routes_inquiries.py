@@ -1,4 +1,5 @@
-"""首问 endpoints for staff."""
+"""首问 endpoints for staff: register and list; the steps on an inquiry are generated from its action catalogue
+(``inquiries.actions``, see ``routes_actions``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -57,32 +58,3 @@ def create(request, payload: InquiryIn):
 @router.get("/inquiries", response={200: list[InquiryOut], **ERRORS}, summary="我负责的未办结首问")
 def mine(request):
     return [out(i) for i in svc.open_inquiries_for(request.auth)[:200]]
-
-
-class OutcomeIn(Schema):
-    outcome: str
-    result: str = ""
-    to_badge: str = ""
-    materials: list[dict[str, Any]] = []
-    authority: str = Field("", description="REFERRED_OUTSIDE 时必填：主管机关名称")
-    contact: str = Field("", description="REFERRED_OUTSIDE 时必填：主管机关联系方式（电话或地址）")
-    reply_days: int = 0
-
-
-@router.post("/inquiries/{number}/outcome", response={200: InquiryOut, **ERRORS}, summary="登记处理方式")
-def outcome(request, number: str, payload: OutcomeIn):
-    return out(svc.record_outcome(actor=request.auth, number=number, now=now(), **payload.dict()))
-
-
-@router.post("/inquiries/{number}/acknowledge", response={200: InquiryOut, **ERRORS}, summary="接收人确认")
-def acknowledge(request, number: str):
-    return out(svc.acknowledge_referral(actor=request.auth, number=number, now=now()))
-
-
-class CloseIn(Schema):
-    result: str
-
-
-@router.post("/inquiries/{number}/close", response={200: InquiryOut, **ERRORS}, summary="办结")
-def close(request, number: str, payload: CloseIn):
-    return out(svc.close_inquiry(actor=request.auth, number=number, result=payload.result, now=now()))

@@ -2,19 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from bianmin.accountability import services as acc
+from bianmin.accountability.models import Severity, Source, ViolationKind, ViolationStatus
 from bianmin.accountability.policies import get_violation_for, oversees, visible_violations
 from bianmin.cases.selectors import deadline_overview
 from bianmin.core.errors import Forbidden
 from bianmin.core.timeutils import now, today
 from bianmin.meetings import services as mtg
-from bianmin.meetings.models import ActionItem, AgendaItem
+from bianmin.meetings.models import ActionItem, ActionStatus, AgendaItem, AgendaKind, MeetingKind
+from bianmin.meetings.policies import get_meeting_for, visible_meetings
 from bianmin.notifications.selectors import inbox
 from bianmin.notifications.services import mark_read
 from bianmin.stats.selectors import indicators
@@ -62,7 +64,7 @@ class StatsOut(Schema):
     unit: str | None
     start: dt.date = Field(..., alias="from")
     end: dt.date = Field(..., alias="to")
-    group: str
+    group: Literal["", "unit", "department", "window", "staff"]
     total: IndicatorRow
     rows: list[IndicatorRow]
     inquiries_by_outcome: dict[str, int]
@@ -79,33 +81,65 @@ def stats(request, q: Query[StatsQuery]):
             "inquiries_by_outcome": report.inquiries, "violations_by_type": report.violations}
 
 
-@router.get("/overview", response={200: dict[str, Any], **ERRORS}, summary="时限总览（按首办负责人的预警数）")
+class OverviewHandlerOut(Schema):
+    first_handler_id: int | None
+    first_handler__name: str = Field(description="首办负责人；没有首办负责人时为“—”")
+    first_handler__unit__name: str
+    total: int = Field(description="办理中的件数")
+    red: int = Field(description="已超期（红色预警）")
+    yellow: int = Field(description="临近期限（黄色预警）")
+    paused: int = Field(description="特别程序中（计时中止）")
+
+
+class OverviewTotalsOut(Schema):
+    total: int
+    paused: int
+    red: int
+    yellow: int
+
+
+class OverviewOut(Schema):
+    handlers: list[OverviewHandlerOut]
+    totals: OverviewTotalsOut
+
+
+@router.get("/overview", response={200: OverviewOut, **ERRORS}, summary="时限总览（按首办负责人的预警数）")
 def overview(request):
     _overseer(request.auth)
     return deadline_overview(request.auth, today())
 
 
+class EvidenceOut(Schema):
+    label: str
+    url: str = Field(description="站内路径或网址")
+
+
+class ViolationStatementOut(Schema):
+    at: str = Field(description="提交时间（ISO 8601）")
+    text: str
+
+
 class ViolationOut(Schema):
     id: int
-    kind: str
+    kind: ViolationKind
     kind_label: str
     staff: str
     badge_number: str
     unit: str
     occurred_on: dt.date
     description: str
-    source: str
-    status: str
+    source: Source
+    status: ViolationStatus
     case: str | None
     inquiry: str | None
-    evidence: list[dict[str, str]]
-    severity: str = Field(description="情节（MINOR、SERIOUS、VERY_SERIOUS）；没有处理意见时为空")
+    evidence: list[EvidenceOut]
+    severity: Severity | Literal[""] = Field(description="情节（MINOR、SERIOUS、VERY_SERIOUS）；没有处理意见时为空")
     severity_label: str
     sanction: str
     sanction_reason: str
     decision_note: str
     external_reference: str
-    statements: list[dict[str, str]]
+    statements: list[ViolationStatementOut] = Field(description="申辩；仅在过错记录详情和提交申辩时列出")
 
 
 def _out(v, *, with_statements: bool = False) -> dict[str, Any]:
@@ -213,7 +247,14 @@ class CommendIn(Schema):
     on_date: Day
 
 
-@router.post("/commendations", response={201: dict[str, Any], **ERRORS}, summary="登记表扬")
+class CommendationOut(Schema):
+    id: int
+    staff: str
+    on_date: dt.date
+    reason: str
+
+
+@router.post("/commendations", response={201: CommendationOut, **ERRORS}, summary="登记表扬")
 def commend(request, payload: CommendIn):
     item = acc.commend(actor=request.auth, staff=payload.staff, reason=payload.reason, on_date=payload.on_date,
                        now=now())
@@ -256,9 +297,27 @@ class MeetingIn(Schema):
     case_numbers: list[str] = Field([], description="关联办件编号（须在本单位范围内）")
 
 
+class AgendaItemOut(Schema):
+    id: int
+    kind: AgendaKind
+    title: str
+    detail: str
+    case: str | None = Field(description="相关办件编号")
+    violation: int | None = Field(description="相关过错记录")
+
+
+class MeetingActionOut(Schema):
+    id: int
+    decision: str
+    owner: str = Field(description="承办人工号")
+    due_date: dt.date
+    status: ActionStatus
+    done_note: str
+
+
 class MeetingOut(Schema):
     id: int
-    kind: str
+    kind: MeetingKind
     kind_label: str
     topic: str
     held_on: dt.date
@@ -268,8 +327,8 @@ class MeetingOut(Schema):
     chair: str
     attendees: str
     minutes: str
-    agenda: list[dict[str, Any]]
-    actions: list[dict[str, Any]]
+    agenda: list[AgendaItemOut]
+    actions: list[MeetingActionOut]
 
 
 def _with_items(meeting):
@@ -293,7 +352,7 @@ def _meeting(m) -> dict[str, Any]:
 @router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="会议记录（联席会议、工作例会、专题会议）")
 def meetings(request, offset: Offset = 0, limit: Limit100 = 20, kind: str | None = None):
     _overseer(request.auth)
-    qs = mtg.visible_meetings(request.auth)
+    qs = visible_meetings(request.auth)
     if kind:
         qs = qs.filter(kind=kind)
     qs = qs.select_related("unit").prefetch_related(
@@ -306,12 +365,12 @@ def meetings(request, offset: Offset = 0, limit: Limit100 = 20, kind: str | None
              summary="新建会议记录（联席会议、工作例会自动收集议题；专题会议须填主题）")
 def create_meeting(request, payload: MeetingIn):
     m = mtg.create_meeting(actor=request.auth, now=now(), **payload.dict())
-    return Status(201, _meeting(_with_items(mtg.get_meeting_for(request.auth, m.pk))))
+    return Status(201, _meeting(_with_items(get_meeting_for(request.auth, m.pk))))
 
 
 @router.get("/meetings/{pk}", response={200: MeetingOut, **ERRORS}, summary="会议详情")
 def meeting(request, pk: int):
-    return _meeting(_with_items(mtg.get_meeting_for(request.auth, pk)))
+    return _meeting(_with_items(get_meeting_for(request.auth, pk)))
 
 
 class MeetingDecisionIn(Schema):
@@ -321,7 +380,13 @@ class MeetingDecisionIn(Schema):
     agenda_item: int | None = None
 
 
-@router.post("/meetings/{pk}/decisions", response={201: dict[str, Any], **ERRORS}, summary="记录议定事项")
+class MeetingActionCreatedOut(Schema):
+    id: int
+    status: ActionStatus
+    due_date: dt.date
+
+
+@router.post("/meetings/{pk}/decisions", response={201: MeetingActionCreatedOut, **ERRORS}, summary="记录议定事项")
 def decision(request, pk: int, payload: MeetingDecisionIn):
     x = mtg.add_decision(actor=request.auth, meeting_id=pk, decision=payload.decision, owner=payload.owner,
                          due_date=payload.due_date, agenda_item_id=payload.agenda_item, now=now())
@@ -332,7 +397,13 @@ class ActionDoneIn(Schema):
     note: str
 
 
-@router.post("/meeting-actions/{pk}/done", response={200: dict[str, Any], **ERRORS}, summary="议定事项完成")
+class MeetingActionDoneOut(Schema):
+    id: int
+    status: ActionStatus
+    done_note: str
+
+
+@router.post("/meeting-actions/{pk}/done", response={200: MeetingActionDoneOut, **ERRORS}, summary="议定事项完成")
 def action_done(request, pk: int, payload: ActionDoneIn):
     x = mtg.complete_action(actor=request.auth, action_id=pk, note=payload.note, now=now())
     return {"id": x.pk, "status": x.status, "done_note": x.done_note}

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from bianmin.cases.lookup import lookup_with_throttle
+from bianmin.cases.workflow import Status
 from bianmin.core.http import client_ip
 from bianmin.core.timeutils import now
 
@@ -22,14 +23,14 @@ class LookupIn(Schema):
 class StepOut(Schema):
     at: dt.datetime
     step: str
-    status: str
-    note: str = ""
+    status: str = Field(description="进入的状态（中文）；期限重新计算时为空")
+    note: str = Field("", description="期限重新计算的原因")
 
 
 class LookupOut(Schema):
     number: str
     item: str
-    status: str
+    status: Status
     status_label: str
     received_at: dt.datetime
     accepted_at: dt.datetime | None

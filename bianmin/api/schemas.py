@@ -3,8 +3,32 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
+
+from bianmin.accounts.roles import Role
+from bianmin.catalog.models import (
+    CaseClass,
+    Channel,
+    ItemKind,
+    ItemLevel,
+    LimitUnit,
+    MaterialForm,
+    MaterialOriginal,
+    MaterialSource,
+    Necessity,
+    ResultType,
+    SpecialProcedure,
+)
+from bianmin.workdays.models import DayKind, DaySource
+
+# Two of the catalogue's enums are listed inline rather than as components: the case's CaseClass (六件制) and the
+# inquiry's Channel have the same class names, and two components with one name collide in the OpenAPI document.
+ItemCaseClass = Annotated[CaseClass, WithJsonSchema({"type": "string", "enum": list(CaseClass.values),
+                                                    "description": "默认办件类型"})]
+ItemChannel = Annotated[Channel, WithJsonSchema({"type": "string", "enum": list(Channel.values)})]
 
 
 class ErrorDetail(Schema):
@@ -32,7 +56,7 @@ class TokenOut(Schema):
 class MeOut(Schema):
     username: str
     full_name: str
-    roles: list[str]
+    roles: list[Role]
     unit: str | None
     badge_number: str | None
 
@@ -46,9 +70,9 @@ class WorkdayAddOut(Schema):
 
 class SpecialDayOut(Schema):
     date: dt.date
-    kind: str
+    kind: DayKind
     name: str
-    source: str
+    source: DaySource
     reason: str = ""  # why the day was added: set for the provisional rule's 补假 days, empty otherwise
 
 
@@ -64,19 +88,19 @@ class ItemSummaryOut(Schema):
     code: str
     name: str
     version: int
-    kind: str
+    kind: ItemKind
     kind_label: str
-    level: str
+    level: ItemLevel
     level_label: str
     department: str | None
     implementing_organ: str
     committed_limit: int
-    committed_limit_unit: str
+    committed_limit_unit: LimitUnit
     committed_limit_town: int | None = None  # when a town center accepts (empty: committed_limit)
     committed_limit_village: int | None = None  # when a village station accepts (empty: committed_limit)
     legal_limit: int
-    legal_limit_unit: str
-    default_class: str
+    legal_limit_unit: LimitUnit
+    default_class: ItemCaseClass
 
 
 class ItemPageOut(Schema):
@@ -88,11 +112,11 @@ class ItemPageOut(Schema):
 
 class MaterialOut(Schema):
     name: str
-    original: str
-    form: str
+    original: MaterialOriginal
+    form: MaterialForm
     copies: int
-    necessity: str
-    source: str
+    necessity: Necessity
+    source: MaterialSource
     basis: str
     standard: str
 
@@ -116,10 +140,10 @@ class ItemDetailOut(ItemSummaryOut):
     conditions: str
     procedure: str
     joint_departments: list[str]
-    special_procedures: list[str]
+    special_procedures: list[SpecialProcedure]
     extension_allowed: bool
     extension_days: int
-    channels: list[str]
+    channels: list[ItemChannel]
     required_visits: int
     visits_reason: str
     appointment: bool
@@ -129,7 +153,7 @@ class ItemDetailOut(ItemSummaryOut):
     hours: str
     enquiry_phone: str
     complaint_phone: str
-    result_type: str
+    result_type: ResultType
     result_name: str
     materials: list[MaterialOut]
     fees: list[FeeOut]

@@ -5,10 +5,10 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from bianmin.core.errors import DomainError
@@ -18,14 +18,17 @@ from .chain import GENESIS, entry_digest
 from .models import AuditAction, AuditEntry, AuditHead
 from .verification import verify_audit
 
+if TYPE_CHECKING:
+    from bianmin.users.models import User
+
 __all__ = ["GENESIS", "RETENTION_DAYS", "audited_atomic", "entry_digest", "purge_audit_before", "record",
            "retention_limit", "verify_chain"]
 RETENTION_DAYS = 184  # SECURITY.md: kept at least 184 days; the database triggers enforce the same floor
 
 
-def record(*, action: AuditAction | str, summary: str, now: dt.datetime, actor=None, actor_username: str = "",
-           obj=None, object_type: str = "", object_id: str = "", data: dict[str, Any] | None = None,
-           ip: str | None = None) -> AuditEntry:
+def record(*, action: AuditAction | str, summary: str, now: dt.datetime, actor: User | None = None,
+           actor_username: str = "", obj: models.Model | None = None, object_type: str = "", object_id: str = "",
+           data: dict[str, Any] | None = None, ip: str | None = None) -> AuditEntry:
     """Append one audit row in the current transaction (so a failed write rolls the change back).
 
     Inside ``audited_atomic()`` the row is chained when that block ends; otherwise at once, and the chain lock

@@ -1,8 +1,8 @@
 """Forms for the window screens; they only collect input — rules live in the services."""
 from django import forms
 
-from bianmin.cases.models import ApplicantKind, DecisionOutcome, DeliveryMethod, IdType, MaterialReceipt
-from bianmin.inquiries.models import Channel, Outcome
+from bianmin.cases.models import ApplicantKind, DeliveryMethod, IdType, MaterialReceipt
+from bianmin.inquiries.models import Channel
 
 
 class ReceiveForm(forms.Form):
@@ -35,33 +35,6 @@ class InquiryForm(forms.Form):
     phone = forms.CharField(label="电话", max_length=20, required=False)
     visitor_unit = forms.CharField(label="单位", max_length=128, required=False)
     matter = forms.CharField(label="咨询事项", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label="处理方式", choices=Outcome.choices)
-    result = forms.CharField(label="答复/说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    to_badge = forms.CharField(label="接收人/领导上岗证号", required=False)
-    materials = forms.CharField(label="代收材料（每行：名称 份数）", required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}))
-    # Both are required by the service for 告知向其他机关咨询 (the form serves every outcome).
-    authority = forms.CharField(label="主管机关名称（告知向其他机关咨询时必填）", max_length=128, required=False)
-    contact = forms.CharField(label="主管机关联系方式（告知向其他机关咨询时必填）", max_length=128, required=False)
-    reply_days = forms.IntegerField(label="承诺答复（工作日）", required=False, min_value=1, max_value=30)
-
-
-class DecideForm(forms.Form):
-    outcome = forms.ChoiceField(label="办理结果", choices=DecisionOutcome.choices)
-    reasons = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    certificate_number = forms.CharField(label="证照编号", required=False)
-    decided_by_organ = forms.ChoiceField(label="作出决定的上级机关（上报件）", required=False, choices=())
-    decision_document = forms.CharField(label="上级机关决定文号（上报件）", required=False)
-
-    def __init__(self, *args, reported: bool = False, organs=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        if not reported:  # only a 上报件 records the higher organ's decision
-            del self.fields["decided_by_organ"], self.fields["decision_document"]
-        else:  # the organs the service accepts (org.selectors.higher_organs), nearest first
-            self.fields["decided_by_organ"].choices = [("", "—")] + [(u.code, u.name) for u in organs]
 
 
 class DeliverForm(forms.Form):

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from . import views, views_account, views_cases, views_meetings, views_oversight
+from . import (
+    views,
+    views_account,
+    views_approvals,
+    views_case,
+    views_inquiries,
+    views_meetings,
+    views_notices,
+    views_oversight,
+    views_receive,
+    views_work,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -15,14 +26,14 @@ urlpatterns = [
     path("audit/", views.AuditView.as_view(), name="audit"),
     path("roles/", views.RolesView.as_view(), name="roles"),
     path("calendar/", views.CalendarNoticeView.as_view(), name="calendar"),
-    path("work/", views_cases.MyWorkView.as_view(), name="my_work"),
-    path("cases/", views_cases.CaseSearchView.as_view(), name="cases"),
-    path("cases/new/", views_cases.ReceiveView.as_view(), name="receive"),
-    path("cases/<str:number>/", views_cases.CaseDetailView.as_view(), name="case"),
-    path("cases/<str:number>/files/<int:file_id>/", views_cases.CaseFileView.as_view(), name="case_file"),
-    path("notices/<str:notice_number>/", views_cases.NoticePrintView.as_view(), name="notice"),
-    path("notices/<str:notice_number>/pdf/", views_cases.NoticePdfView.as_view(), name="notice_pdf"),
-    path("approvals/", views_cases.ApprovalsView.as_view(), name="approvals"),
+    path("work/", views_work.MyWorkView.as_view(), name="my_work"),
+    path("cases/", views_work.CaseSearchView.as_view(), name="cases"),
+    path("cases/new/", views_receive.ReceiveView.as_view(), name="receive"),
+    path("cases/<str:number>/", views_case.CaseDetailView.as_view(), name="case"),
+    path("cases/<str:number>/files/<int:file_id>/", views_case.CaseFileView.as_view(), name="case_file"),
+    path("notices/<str:notice_number>/", views_notices.NoticePrintView.as_view(), name="notice"),
+    path("notices/<str:notice_number>/pdf/", views_notices.NoticePdfView.as_view(), name="notice_pdf"),
+    path("approvals/", views_approvals.ApprovalsView.as_view(), name="approvals"),
     path("overview/", views_oversight.OverviewView.as_view(), name="overview"),
     path("stats/", views_oversight.StatsView.as_view(), name="stats"),
     path("stats/export.xlsx", views_oversight.StatsExportView.as_view(), name="stats_export"),
@@ -37,7 +48,7 @@ urlpatterns = [
     path("accountability/mine/", views_oversight.MyRecordView.as_view(), name="my_record"),
     path("accountability/commend/", views_oversight.CommendView.as_view(), name="commend"),
     path("accountability/<int:pk>/", views_oversight.ViolationDetailView.as_view(), name="violation"),
-    path("inquiries/", views_cases.InquiryListView.as_view(), name="inquiries"),
-    path("inquiries/new/", views_cases.InquiryNewView.as_view(), name="inquiry_new"),
-    path("inquiries/<str:number>/", views_cases.InquiryDetailView.as_view(), name="inquiry"),
+    path("inquiries/", views_inquiries.InquiryListView.as_view(), name="inquiries"),
+    path("inquiries/new/", views_inquiries.InquiryNewView.as_view(), name="inquiry_new"),
+    path("inquiries/<str:number>/", views_inquiries.InquiryDetailView.as_view(), name="inquiry"),
 ]

@@ -14,6 +14,8 @@ from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
 from bianmin.meetings import services as mtg
 from bianmin.meetings.models import ActionStatus, MeetingKind
+from bianmin.meetings.policies import get_meeting_for, visible_meetings
+from bianmin.meetings.selectors import default_period_for, open_actions_for
 
 from .views import StaffView
 from .views_oversight import _say_error
@@ -35,7 +37,7 @@ class OverseerView(StaffView):
 
 class MeetingListView(OverseerView):
     def get(self, request):
-        page = page_of(mtg.visible_meetings(request.user).select_related("unit"), 20, request.GET.get("page"))
+        page = page_of(visible_meetings(request.user).select_related("unit"), 20, request.GET.get("page"))
         return render(request, "backoffice/meetings.html", {"page": page})
 
 
@@ -44,7 +46,7 @@ class MeetingNewView(OverseerView):
         kind = request.GET.get("kind") if values is None else values["kind"]
         kind = kind if kind in MeetingKind.values else MeetingKind.JOINT
         if values is None:
-            period = mtg.default_period_for(request.user, kind, today())
+            period = default_period_for(request.user, kind, today())
             values = {"kind": kind, "held_on": today().isoformat(), "chair": request.user.get_full_name(),
                       "period_start": period[0].isoformat() if period else "",
                       "period_end": period[1].isoformat() if period else ""}
@@ -77,7 +79,7 @@ class MeetingDetailView(OverseerView):
 
     def get(self, request, pk: int):
         try:
-            meeting = mtg.get_meeting_for(request.user, pk)
+            meeting = get_meeting_for(request.user, pk)
         except NotFound:
             raise Http404 from None
         return render(request, self.template, {
@@ -115,7 +117,7 @@ class MyActionsView(StaffView):
     """我的议定事项: what joint meetings asked of me, with a form to report each done."""
 
     def get(self, request):
-        return render(request, "backoffice/my_actions.html", {"actions": mtg.open_actions_for(request.user),
+        return render(request, "backoffice/my_actions.html", {"actions": open_actions_for(request.user),
                                                               "today": today()})
 
     def post(self, request):

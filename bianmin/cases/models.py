@@ -45,6 +45,16 @@ class DeliveryMethod(models.TextChoices):
     AGENT = "AGENT", "代办员送达"
 
 
+class WarningLevel(models.TextChoices):
+    """The warning the sweep has sent for a case (it notifies once per level); the page's colour is computed
+    from the deadline (``cases.warnings``). LATE: decided after the deadline, its violation not yet recorded."""
+
+    NONE = "", "无"
+    YELLOW = "YELLOW", "黄色预警"
+    RED = "RED", "红色预警"
+    LATE = "LATE", "超期办结（待记录）"
+
+
 class Case(models.Model):
     """One application (办件). Status changes only through ``cases.services``."""
 
@@ -125,9 +135,8 @@ class Case(models.Model):
     start_due_on = models.DateField("开始办理期限", null=True, blank=True)
     result_due_on = models.DateField("告知结果期限", null=True, blank=True)
     # Written by the sweep (warning transitions notify people once); reset whenever the deadlines move.
-    warning_level = models.CharField("已发出的预警", max_length=8, blank=True, default="",
-                                     choices=[("", "无"), ("YELLOW", "黄色预警"), ("RED", "红色预警"),
-                                              ("LATE", "超期办结（待记录）")])
+    warning_level = models.CharField("已发出的预警", max_length=8, blank=True, default=WarningLevel.NONE,
+                                     choices=WarningLevel.choices)
     yellow_on = models.DateField("黄色预警起始日", null=True, blank=True)
 
     decided_at = models.DateTimeField("办结时间", null=True, blank=True, db_index=True)
@@ -148,6 +157,7 @@ class Case(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
             models.CheckConstraint(condition=Q(case_class__in=CaseClass.values), name="case_class_valid"),
+            models.CheckConstraint(condition=Q(warning_level__in=WarningLevel.values), name="case_warning_level_valid"),
             # Art. 32: no application waits for review without a clock (receipt and resubmission both set it).
             models.CheckConstraint(condition=~Q(status="RECEIVED") | Q(intake_deadline__isnull=False),
                                    name="case_received_has_intake_deadline"),

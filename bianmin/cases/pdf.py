@@ -1,15 +1,26 @@
 """Render a frozen notice to an A4 PDF with the Chinese font embedded and a QR code for the public lookup.
 
 Pure rendering: takes the notice's stored content, so a reprint is byte-for-byte the same text.
+
+The font is Noto Sans SC from the ``pylopdf-fonts-zh-cn`` package (SIL Open Font License 1.1, decision 0020). It has
+PostScript (CFF) outlines, which reportlab cannot embed, so reportlab reads the metrics from an outline-less
+TrueType copy and each subset it embeds gets TrueType outlines converted by fontTools for the characters it holds.
 """
 from __future__ import annotations
 
+import copy
 import io
-from functools import cache
-from pathlib import Path
+import threading
+from functools import cache, lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pylopdf_fonts_zh_cn
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont as OpenTypeFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -18,21 +29,88 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace, TTFontFile
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from bianmin.core.qr import qr_svg_data_uri  # noqa: F401 - the notice print page imports it from here
 
 FONT = "BianminCJK"
+# Largest distance, in font units (1/1000 em), between a cubic curve and its quadratic replacement: the tolerance
+# of fontTools' own OpenType-to-TrueType conversion, far below what print or screen shows.
+_MAX_CURVE_ERROR = 1.0
+# fontTools reads the source font lazily and is not thread-safe: one conversion at a time.
+_FONT_LOCK = threading.Lock()
+
+
+@cache
+def _source() -> OpenTypeFont:
+    """Return Noto Sans SC as shipped (CFF outlines), read lazily: only the glyphs used are ever parsed."""
+    return OpenTypeFont(str(pylopdf_fonts_zh_cn.sans_path()), lazy=True)
+
+
+@lru_cache(maxsize=8192)  # a few MB at most; covers the commonly used characters several times over
+def _truetype_glyph(name: str) -> Glyph:
+    """Return the glyph ``name`` with its cubic curves replaced by quadratic ones (TrueType runs clockwise)."""
+    pen = TTGlyphPen(None)
+    _source().getGlyphSet()[name].draw(Cu2QuPen(pen, _MAX_CURVE_ERROR, reverse_direction=True))
+    return pen.glyph()
+
+
+def _truetype_font(cmap: dict[int, str], *, outlines: bool) -> bytes:
+    """Return a TrueType font with the source's metrics, names and licence for the characters of ``cmap``.
+
+    Without ``outlines`` every glyph is empty: enough for reportlab's metrics, and quick for the whole font.
+    The result is deterministic (the source's timestamps), so a notice renders to the same bytes every time.
+    """
+    src = _source()
+    order = [".notdef", *sorted(set(cmap.values()) - {".notdef"}, key=src.getGlyphID)]
+    builder = FontBuilder(unitsPerEm=src["head"].unitsPerEm, isTTF=True)
+    font = builder.font
+    font.recalcTimestamp = False
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap(cmap)
+    builder.setupGlyf({name: _truetype_glyph(name) if outlines else Glyph() for name in order})
+    advances = src["hmtx"].metrics
+    builder.setupHorizontalMetrics({name: (advances[name][0], getattr(font["glyf"][name], "xMin", 0))
+                                    for name in order})
+    hhea = src["hhea"]
+    builder.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    post = src["post"]
+    builder.setupPost(keepGlyphNames=False, italicAngle=post.italicAngle, underlinePosition=post.underlinePosition,
+                      underlineThickness=post.underlineThickness, isFixedPitch=post.isFixedPitch)
+    font["name"] = copy.deepcopy(src["name"])  # the copyright and the OFL notice travel with every copy
+    font["OS/2"] = copy.deepcopy(src["OS/2"])
+    head = font["head"]
+    for attr in ("created", "modified", "fontRevision", "macStyle"):
+        setattr(head, attr, getattr(src["head"], attr))
+    if not outlines:  # keep the real bounding box, which reportlab writes into the PDF's font descriptor
+        font.recalcBBoxes = False
+        for attr in ("xMin", "yMin", "xMax", "yMax"):
+            setattr(head, attr, getattr(src["head"], attr))
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+class _ConvertedFace(TTFontFace):
+    """The face reportlab measures text with: the outline-less font, whose embedded subsets get real outlines."""
+
+    def makeSubset(self, subset: list[int]) -> bytes:
+        """Return the TrueType subset reportlab embeds for the characters ``subset`` (at most 256)."""
+        with _FONT_LOCK:
+            cmap = _source().getBestCmap()
+            data = _truetype_font({code: cmap[code] for code in subset if code in cmap}, outlines=True)
+        return TTFontFile(io.BytesIO(data)).makeSubset(subset)
 
 
 @cache
 def _font() -> str:
-    """Register the CJK font shipped by the ``paperang-p2-fonts-cjk`` package (WenQuanYi Micro Hei)."""
-    import paperang_p2_fonts_cjk
-
-    path = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
-    pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
+    """Register the CJK font with reportlab once per process (under a second) and return its name."""
+    with _FONT_LOCK:
+        skeleton = _truetype_font(_source().getBestCmap(), outlines=False)
+    font = TTFont(FONT, io.BytesIO(skeleton))
+    font.face = _ConvertedFace(io.BytesIO(skeleton))
+    pdfmetrics.registerFont(font)
     return FONT
 
 

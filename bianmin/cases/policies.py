@@ -9,7 +9,7 @@ from bianmin.core.errors import Conflict, Forbidden, NotFound
 from bianmin.org.policies import scope_path, staff_profile_of
 
 from .models import Case
-from .workflow import OPEN_BEFORE_ACCEPTANCE, Action, permission_for
+from .workflow import OPEN_BEFORE_ACCEPTANCE, RUNNING, Action, permission_for
 
 CASE_READERS = (Perm.HANDLE_CASES, Perm.RELAY_CASES, Perm.APPROVE, Perm.SUPERVISE)
 
@@ -78,3 +78,135 @@ def require_transition(user, case: Case, action: Action, *, acting_ids: set[int]
         raise Conflict(f"办件当前状态为“{case.get_status_display()}”，不能执行“{action.label}”")
     if not can_transition(user, case, action, acting_ids=acting_ids):
         raise Forbidden(f"您不能对该办件执行“{action.label}”")
+
+
+# ---- Rules outside the transition table: decided here once, asked by the services (which refuse) and by the
+# action catalogue (which shows a button only when the answer is None). Each returns the refusal, or None. ----
+
+FEE_STATUSES = frozenset({"RECEIVED", "SUPPLEMENT", "ACCEPTED", "IN_PROGRESS", "DECIDED"})
+UPLOAD_STATUSES = frozenset({"RECEIVED", "SUPPLEMENT", "ACCEPTED", "IN_PROGRESS"})
+DEFERRED_OPEN_STATUSES = frozenset({"ACCEPTED", "IN_PROGRESS", "DECIDED"})
+
+
+def immediate_refusal(case: Case) -> Conflict | None:
+    """即办: the item's class is 即办 or its committed limit where the case was received is 0 — never a 上报件."""
+    from bianmin.catalog.models import CaseClass as ItemClass
+
+    v = case.item_version
+    if v.default_class == ItemClass.REPORTED:
+        return Conflict("上报件须由上级机关作出决定，不能即办")
+    if v.default_class == ItemClass.IMMEDIATE or v.committed_limit_at(case.unit.kind) == 0:
+        return None
+    return Conflict("该事项不是即办件，承诺时限不为0，须受理后按时限办理")
+
+
+def fee_refusal(case: Case) -> Conflict | None:
+    """Fees are recorded from receipt until the decision; never after delivery or on a case that ended unserved."""
+    if case.status not in FEE_STATUSES:
+        return Conflict("办件已送达、归档或终止，不能再登记收费")
+    if not case.item_version.fees.all():
+        return Conflict("该事项没有收费标准，不得收费")
+    return None
+
+
+def upload_refusal(case: Case) -> Conflict | None:
+    """Materials are uploaded while the case is open (before the decision)."""
+    return None if case.status in UPLOAD_STATUSES else Conflict("办件已办结或终止，不能再上传材料")
+
+
+def running_refusal(case: Case, what: str) -> Conflict | None:
+    """Transfers, pauses, extensions and return requests need an accepted case not yet decided."""
+    return None if case.status in RUNNING else Conflict(f"只有已受理、尚未办结的办件可以{what}")
+
+
+def transfer_refusal(case: Case) -> Conflict | None:
+    """A transfer needs a running case with no transfer awaiting approval."""
+    if (refusal := running_refusal(case, "移交")) is not None:
+        return refusal
+    if any(t.status == "PENDING" for t in case.transfers.all()):
+        return Conflict("该办件已有待审批的移交申请")
+    return None
+
+
+def return_request_refusal(case: Case) -> Conflict | None:
+    """A 退件 after acceptance is requested once at a time; before acceptance the window returns directly."""
+    if case.status not in RUNNING:
+        return Conflict("只有已受理、尚未办结的办件可以申请退件；受理前的退件由窗口直接办理")
+    if any(r.status == "PENDING" for r in case.return_requests.all()):
+        return Conflict("该办件已有待审批的退件申请")
+    return None
+
+
+def open_pause_of(case: Case):
+    """Return the special procedure in progress, or None."""
+    return next((p for p in case.pauses.all() if p.ended_at is None), None)
+
+
+def deadline_refusal(case: Case, today, what: str) -> Conflict | None:
+    """Pauses and extensions are decided within the period (Art. 42, 45): a missed deadline stays missed."""
+    if case.committed_deadline and today > case.committed_deadline:
+        return Conflict(f"承诺办结日期（{case.committed_deadline:%Y-%m-%d}）已过，不能再{what}", code="deadline_passed")
+    return None
+
+
+def pause_start_refusal(case: Case, today) -> Conflict | None:
+    """A special procedure starts on a running case of an item that lists one, one at a time, before the
+    committed deadline has passed."""
+    if (refusal := running_refusal(case, "启动特别程序") or deadline_refusal(case, today, "启动特别程序")) is not None:
+        return refusal
+    if not case.item_version.special_procedures:
+        return Conflict("该事项没有规定特别程序")
+    if open_pause_of(case) is not None:
+        return Conflict("已有正在进行的特别程序，须先结束才能启动新的")
+    return None
+
+
+def pause_end_refusal(case: Case) -> Conflict | None:
+    return None if open_pause_of(case) is not None else Conflict("该办件没有正在进行的特别程序")
+
+
+def extension_refusal(case: Case, today) -> Conflict | None:
+    """One extension per case, where the item allows it, asked before the committed deadline has passed."""
+    from .models import Extension
+
+    if (refusal := running_refusal(case, "申请延期")) is not None:
+        return refusal
+    if not case.item_version.extension_allowed:
+        return Conflict("该事项不允许延期")
+    try:
+        case.extension  # noqa: B018 - a reverse one-to-one: present or not
+    except Extension.DoesNotExist:
+        pass
+    else:
+        return Conflict("每个办件只能申请一次延期，该办件已申请过", code="extension_once")
+    return deadline_refusal(case, today, "申请延期")
+
+
+def deferred_open(case: Case) -> bool:
+    """Whether the case waits for 补办 materials promised at acceptance (容缺受理)."""
+    return bool(case.deferred_materials and case.deferred_supplied_at is None
+                and case.status in DEFERRED_OPEN_STATUSES)
+
+
+def deferred_supply_refusal(case: Case) -> Conflict | None:
+    return None if deferred_open(case) else Conflict("该办件没有待补交的补办材料")
+
+
+def deferred_exception_refusal(case: Case) -> Conflict | None:
+    if not deferred_open(case):
+        return Conflict("该办件没有待补交的补办材料")
+    return Conflict("已批准未补齐先行送达") if case.deferred_exception_at else None
+
+
+def supplement_serve_refusal(case: Case) -> Conflict | None:
+    """A drafted 补正通知书 with at least one line can be served."""
+    draft = next((n for n in case.notices.all() if n.kind == "SUPPLEMENT" and not n.issued_at), None)
+    if draft is None:
+        return Conflict("还没有补正通知书草稿：请先添加补正项")
+    return None
+
+
+def direct_return_refusal(case: Case) -> Conflict | None:
+    """The window returns a case directly only before acceptance (after it, a leader approves a request)."""
+    return None if case.status in OPEN_BEFORE_ACCEPTANCE else Conflict(
+        "已受理的办件退件须经领导批准：请提交退件申请", code="return_needs_approval")

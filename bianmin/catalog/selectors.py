@@ -12,7 +12,7 @@ from .models import Faq, Fee, ItemVersion, KindRule, Material
 # Published versions pinned by cases, with their item, materials and fees, per process. Their content never changes (a
 # change makes a new version); only ``status``/``is_current`` move when a newer one is published, and case pages
 # do not read those. Any save or delete of a version, item or fee in this process empties it (apps.py).
-_pinned = TTLCache(300.0, max_entries=2_000)
+_pinned: TTLCache[int, ItemVersion] = TTLCache(300.0, max_entries=2_000)
 
 
 def pinned_version(pk: int) -> ItemVersion:
@@ -26,7 +26,8 @@ def pinned_version(pk: int) -> ItemVersion:
     return version
 
 
-def forget_pinned_versions(**_signal_kwargs) -> None:
+def forget_pinned_versions(**_signal_kwargs: object) -> None:
+    """Empty this process's copies of pinned versions (connected to the catalogue's model signals)."""
     _pinned.clear()
 
 
@@ -84,7 +85,7 @@ class KindLimits:
     result_notice_working_days: int = 10
 
 
-_kind_rules = TTLCache(60.0, max_entries=32)
+_kind_rules: TTLCache[str, KindLimits] = TTLCache(60.0, max_entries=32)
 
 
 def kind_rule(kind: str) -> KindLimits:
@@ -98,5 +99,6 @@ def kind_rule(kind: str) -> KindLimits:
     return limits
 
 
-def forget_kind_rules(**_signal_kwargs) -> None:
+def forget_kind_rules(**_signal_kwargs: object) -> None:
+    """Empty this process's copies of the kind rules (connected to KindRule's model signals)."""
     _kind_rules.clear()

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -33,6 +34,10 @@ CONTENT_FIELDS = [
     "appointment", "courier", "online_payment", "place", "hours", "enquiry_phone", "complaint_phone",
     "result_type", "result_name", "committed_limit_town", "committed_limit_village", "deferred_due_days",
 ]
+if TYPE_CHECKING:
+    from bianmin.org.models import Unit
+    from bianmin.users.models import User
+
 MATERIAL_FIELDS = ["order", "name", "original", "form", "copies", "necessity", "source", "basis", "standard",
                    "blank_form", "sample"]
 
@@ -104,10 +109,14 @@ def _next_number(item: ServiceItem) -> int:
 
 
 @transaction.atomic
-def create_item(*, actor, code: str, basic_code: str, content: dict[str, Any], materials: list[dict[str, Any]],
-                fees: list[dict[str, Any]], faqs: list[dict[str, Any]], joint_units=(), now: dt.datetime,
-                publish: bool = False) -> ItemVersion:
-    """Create an item with its first version (a draft unless ``publish``)."""
+def create_item(*, actor: User | None, code: str, basic_code: str, content: dict[str, Any],
+                materials: list[dict[str, Any]], fees: list[dict[str, Any]], faqs: list[dict[str, Any]],
+                joint_units: Iterable[Unit | int] = (), now: dt.datetime, publish: bool = False) -> ItemVersion:
+    """Create an item with its first version (a draft unless ``publish``); ``actor`` None is the system (the seed).
+
+    Raises Forbidden without MANAGE_CATALOG; DomainError naming ``code`` when it exists, or the version's invalid
+    fields.
+    """
     if actor is not None:
         require(actor, Perm.MANAGE_CATALOG)
     if ServiceItem.objects.filter(code=code).exists():
@@ -128,13 +137,18 @@ def create_item(*, actor, code: str, basic_code: str, content: dict[str, Any], m
 
 
 @transaction.atomic
-def new_draft(*, actor, item: ServiceItem, now: dt.datetime, change_note: str = "") -> ItemVersion:
-    """Open a new draft copied from the item's newest version; published versions stay untouched."""
+def new_draft(*, actor: User, item: ServiceItem, now: dt.datetime, change_note: str = "") -> ItemVersion:
+    """Open a new draft copied from the item's newest version; published versions stay untouched.
+
+    Raises Forbidden without MANAGE_CATALOG; Conflict when the item has a draft already (or no version at all).
+    """
     require(actor, Perm.MANAGE_CATALOG)
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if item.versions.filter(status=VersionStatus.DRAFT).exists():
         raise Conflict("该事项已有未发布的草稿版本，请先编辑或发布该草稿")
     source = item.versions.order_by("-number").first()
+    if source is None:
+        raise Conflict("该事项没有任何版本")
     draft = ItemVersion(item=item, number=_next_number(item), status=VersionStatus.DRAFT, change_note=change_note,
                         **{f: getattr(source, f) for f in CONTENT_FIELDS})
     draft.save()
@@ -151,8 +165,12 @@ def new_draft(*, actor, item: ServiceItem, now: dt.datetime, change_note: str = 
 
 
 @transaction.atomic
-def publish_version(*, actor, version: ItemVersion, now: dt.datetime) -> ItemVersion:
-    """Make a draft the current version; the previous current version is kept as superseded."""
+def publish_version(*, actor: User | None, version: ItemVersion, now: dt.datetime) -> ItemVersion:
+    """Make a draft the current version; the previous current version is kept as superseded.
+
+    Raises Forbidden without MANAGE_CATALOG (``actor`` None is the system); Conflict unless it is a draft;
+    DomainError naming the version's invalid fields.
+    """
     if actor is not None:
         require(actor, Perm.MANAGE_CATALOG)
     version = ItemVersion.objects.select_for_update().get(pk=version.pk)

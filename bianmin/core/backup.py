@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 
@@ -70,6 +71,14 @@ def _major(binary: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _server_major(connection: BaseDatabaseWrapper) -> int:
+    """Return the major version of the PostgreSQL server behind ``connection`` (already connected)."""
+    from django.db.backends.postgresql.base import DatabaseWrapper  # needs psycopg: PostgreSQL only
+
+    assert isinstance(connection, DatabaseWrapper)
+    return connection.pg_version // 10000
+
+
 def pg_tool(name: str, server_major: int) -> str:
     """Return the path of ``pg_dump`` or ``pg_restore`` whose major version is the server's (or the nearest newer
     one), looking in PATH and in Debian's /usr/lib/postgresql/<version>/bin. Raises ``BackupError``."""
@@ -101,7 +110,7 @@ def backup_database(*, output: Path, using: str = "default") -> BackupFile:
     partial.unlink(missing_ok=True)
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        major = connection.pg_version // 10000
+        major = _server_major(connection)
         env = _libpq_env(connection.settings_dict)
         _run([pg_tool("pg_dump", major), "--format=custom", "--no-password", f"--file={partial}"], env)
         _run([pg_tool("pg_restore", major), "--list", str(partial)], env)  # the archive reads back
@@ -148,7 +157,7 @@ def restore_database(*, source: Path, using: str = "default") -> None:
                           "请新建一个空库并把 DATABASE_URL 指向它再恢复")
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        major = connection.pg_version // 10000
+        major = _server_major(connection)
         env = _libpq_env(connection.settings_dict)
         connection.close()
         _run([pg_tool("pg_restore", major), "--no-owner", "--no-privileges", "--exit-on-error",

@@ -215,7 +215,8 @@ def seed_second_factor() -> int:
 @transaction.atomic
 def seed_demo(now: dt.datetime) -> dict[str, object]:
     """Load the whole demo county; safe to run again (nothing duplicated, nothing wiped)."""
-    result = {"calendar": seed_calendar(now), "org": seed_org(), "staff": seed_staff(), "items": seed_items()}
+    result: dict[str, object] = {"calendar": seed_calendar(now), "org": seed_org(), "staff": seed_staff(),
+                                 "items": seed_items()}
     seed_chiefs()  # only centers without a chief get one, so running again changes nothing
     seed_second_factor()  # also enrols accounts of a database seeded before the second factor existed
     return result

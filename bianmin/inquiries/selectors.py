@@ -1,7 +1,9 @@
-"""Reading inquiries: the list with search (the rules that write them are in services)."""
+"""Reading inquiries: the list with search and the open ones a staff member answers for (who may see which is
+in policies, the rules that write them in services)."""
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -9,10 +11,13 @@ from bianmin.core.crypto import blind_index
 from bianmin.org.policies import staff_profile_of
 
 from .models import Inquiry, InquiryStatus
-from .services import visible_inquiries
+from .policies import visible_inquiries
+
+if TYPE_CHECKING:
+    from bianmin.users.types import AnyUser
 
 
-def search_inquiries(user, *, q: str = "", status: str = "", mine: bool = False) -> QuerySet[Inquiry]:
+def search_inquiries(user: AnyUser, *, q: str = "", status: str = "", mine: bool = False) -> QuerySet[Inquiry]:
     """Return the visible inquiries, newest first, matching ``q`` (number, caller's name or full phone, matter),
     ``status`` (OPEN or CLOSED) and, with ``mine``, those the user answers for (first responder, receiver or
     the leader it was escalated to)."""
@@ -29,3 +34,14 @@ def search_inquiries(user, *, q: str = "", status: str = "", mine: bool = False)
         qs = qs.filter(Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile)) if profile \
             else qs.none()
     return qs.order_by("-received_at", "-id")
+
+
+def open_inquiries_for(user: AnyUser) -> QuerySet[Inquiry]:
+    """Return the open inquiries the user answers for (as first responder, receiver or the leader it was
+    escalated to), by promised reply date, oldest first."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Inquiry.objects.none()
+    return (Inquiry.objects.filter(Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile),
+                                   status=InquiryStatus.OPEN)
+            .select_related("first_responder", "referred_to").order_by("promised_reply_date", "received_at"))

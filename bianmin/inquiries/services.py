@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bianmin.accounts.policies import can, require
@@ -15,20 +16,30 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.core.counters import next_value
 from bianmin.core.crypto import personal_search
-from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.core.errors import Conflict, DomainError, Forbidden
 from bianmin.core.validators import validate_phone
 from bianmin.notifications.services import enqueue_inapp
-from bianmin.org.models import StaffProfile
-from bianmin.org.policies import staff_profile_of, visible_units
+from bianmin.org.models import StaffProfile, Unit
+from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import acting_for_staff
 from bianmin.workdays.selectors import get_calendar
 
 from .models import Channel, Inquiry, InquiryCounter, InquiryEvent, InquiryStatus, Outcome
+from .policies import get_inquiry_for
+from .selectors import open_inquiries_for, search_inquiries
+
+if TYPE_CHECKING:
+    from bianmin.users.models import User
+
+# get_inquiry_for (policies) and open_inquiries_for (selectors) are re-exported for backoffice.views_cases and
+# api.routes_inquiries until those import them from where they live.
+__all__ = ["acknowledge_referral", "close_inquiry", "find_inquiries", "get_inquiry_for", "open_inquiries_for",
+           "record_outcome", "register_inquiry", "reveal_phone"]
 
 CLOSING_OUTCOMES = {Outcome.ANSWERED, Outcome.REFERRED_OUTSIDE, Outcome.NOT_POSSIBLE}
 
 
-def _profile(actor) -> StaffProfile:
+def _profile(actor: User) -> StaffProfile:
     require(actor, Perm.HANDLE_INQUIRIES)
     profile = staff_profile_of(actor)
     if profile is None:
@@ -36,20 +47,25 @@ def _profile(actor) -> StaffProfile:
     return profile
 
 
-def _number(unit, now: dt.datetime) -> str:
+def _number(unit: Unit, now: dt.datetime) -> str:
     day = timezone.localtime(now).date()
     return f"Z{unit.code}{day:%Y%m%d}{next_value(InquiryCounter, unit=unit, day=day):04d}"
 
 
-def _event(inquiry: Inquiry, actor, now, action: str, note: str = "", data: dict | None = None) -> None:
+def _event(inquiry: Inquiry, actor: User, now: dt.datetime, action: str, note: str = "",
+           data: dict[str, Any] | None = None) -> None:
     InquiryEvent.objects.create(inquiry=inquiry, at=now, actor=actor, action=action, note=note, data=data or {})
     record(action=AuditAction.INQUIRY_CHANGE, summary=f"首问{inquiry.number}：{action}", actor=actor, obj=inquiry,
            now=now)
 
 
-def register_inquiry(*, actor, channel: str, matter: str, now: dt.datetime, visitor_name: str = "",
+def register_inquiry(*, actor: User, channel: str, matter: str, now: dt.datetime, visitor_name: str = "",
                      phone: str = "", visitor_unit: str = "") -> Inquiry:
-    """Register an inquiry; the actor is the first responder. Phone inquiries need caller, phone and matter."""
+    """Register an inquiry; the actor is the first responder. Phone inquiries need caller, phone and matter.
+
+    Raises Forbidden without HANDLE_INQUIRIES or a staff profile; DomainError naming ``channel``, ``matter``,
+    ``visitor_name`` or ``phone``.
+    """
     profile = _profile(actor)
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
@@ -77,27 +93,13 @@ def register_inquiry(*, actor, channel: str, matter: str, now: dt.datetime, visi
     return inquiry
 
 
-def visible_inquiries(user):
-    """Return inquiries of the user's unit and below."""
-    units = visible_units(user)
-    if not can(user, Perm.HANDLE_INQUIRIES) and not can(user, Perm.SUPERVISE):
-        return Inquiry.objects.none()
-    return Inquiry.objects.filter(unit__in=units)
+def record_outcome(*, actor: User, number: str, outcome: str, now: dt.datetime, **details: Any) -> Inquiry:
+    """Record how the first responder handled the inquiry (answered, referred, research, escalated, …).
 
-
-def get_inquiry_for(user, number: str, *, for_update: bool = False) -> Inquiry:
-    """Return the inquiry if visible; NotFound otherwise (missing and forbidden alike)."""
-    qs = visible_inquiries(user)
-    if for_update:
-        qs = qs.select_for_update()
-    inquiry = qs.filter(number=number).first()
-    if inquiry is None:
-        raise NotFound("首问登记不存在")
-    return inquiry
-
-
-def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **details: Any) -> Inquiry:
-    """Record how the first responder handled the inquiry (answered, referred, research, escalated, …)."""
+    Raises Forbidden unless the actor is its first responder; NotFound for an inquiry out of sight; Conflict once
+    closed; DomainError naming ``outcome``, ``to_badge``, ``materials``, ``authority``, ``contact``,
+    ``reply_days`` or ``result``.
+    """
     _profile(actor)
     if outcome not in Outcome.values:
         raise DomainError.for_field("outcome", "处理方式无效")
@@ -164,7 +166,7 @@ def record_outcome(*, actor, number: str, outcome: str, now: dt.datetime, **deta
     return inquiry
 
 
-def _count(value) -> int | None:
+def _count(value: object) -> int | None:
     """Return a count of copies from ``2``, "2" or "2份" (1–99), or None."""
     match = re.match(r"\s*([0-9]{1,2})\s*(份|张|本|件)?\s*$", unicodedata.normalize("NFKC", str(value or "")))
     count = int(match.group(1)) if match else 0
@@ -173,12 +175,17 @@ def _count(value) -> int | None:
 
 def _replied(inquiry: Inquiry, now: dt.datetime) -> None:
     """A promised reply given by its date is on time; a late one stays DUE and the sweep records it."""
-    if inquiry.reply_check == "DUE" and timezone.localtime(now).date() <= inquiry.promised_reply_date:
+    due = inquiry.promised_reply_date
+    if inquiry.reply_check == "DUE" and due is not None and timezone.localtime(now).date() <= due:
         inquiry.reply_check = "ON_TIME"
 
 
-def acknowledge_referral(*, actor, number: str, now: dt.datetime) -> Inquiry:
-    """The receiver confirms a referral or the materials passed on."""
+def acknowledge_referral(*, actor: User, number: str, now: dt.datetime) -> Inquiry:
+    """Confirm, as its receiver, a referral or the materials passed on.
+
+    Raises Forbidden unless the actor is the receiver; NotFound for an inquiry out of sight; Conflict when already
+    confirmed.
+    """
     profile = _profile(actor)
     with audited_atomic():
         inquiry = get_inquiry_for(actor, number, for_update=True)
@@ -192,8 +199,12 @@ def acknowledge_referral(*, actor, number: str, now: dt.datetime) -> Inquiry:
     return inquiry
 
 
-def close_inquiry(*, actor, number: str, result: str, now: dt.datetime) -> Inquiry:
-    """Close with the result (the first responder, or the receiver of a referral)."""
+def close_inquiry(*, actor: User, number: str, result: str, now: dt.datetime) -> Inquiry:
+    """Close with the result (the first responder, the receiver of a referral or the leader it was escalated to).
+
+    Raises Forbidden for anyone else; NotFound for an inquiry out of sight; Conflict once closed; DomainError naming
+    ``result``.
+    """
     profile = _profile(actor)
     if not result.strip():
         raise DomainError.for_field("result", "请填写处理结果")
@@ -210,22 +221,10 @@ def close_inquiry(*, actor, number: str, result: str, now: dt.datetime) -> Inqui
     return inquiry
 
 
-def open_inquiries_for(user):
-    """Return the open inquiries the user answers for (as first responder, receiver or the leader it was
-    escalated to), oldest first."""
-    profile = staff_profile_of(user)
-    if profile is None:
-        return Inquiry.objects.none()
-    from django.db.models import Q
-
-    return (Inquiry.objects.filter(Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile),
-                                   status=InquiryStatus.OPEN)
-            .select_related("first_responder", "referred_to").order_by("promised_reply_date", "received_at"))
-
-
-def reveal_phone(*, actor, number: str, reason: str, now: dt.datetime) -> str:
+def reveal_phone(*, actor: User, number: str, reason: str, now: dt.datetime) -> str:
     """Return the caller's full phone number for a call back (audited with the reason, SECURITY.md); raises
-    Forbidden without VIEW_FULL_PERSONAL_DATA."""
+    Forbidden without VIEW_FULL_PERSONAL_DATA, NotFound for an inquiry out of sight and DomainError naming ``reason``
+    without one."""
     if not can(actor, Perm.VIEW_FULL_PERSONAL_DATA):
         raise Forbidden("您没有查看完整个人信息的权限")
     if len(reason.strip()) < 2:
@@ -234,14 +233,14 @@ def reveal_phone(*, actor, number: str, reason: str, now: dt.datetime) -> str:
         inquiry = get_inquiry_for(actor, number)
         record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"查看首问{inquiry.number}来电人的完整电话",
                actor=actor, obj=inquiry, now=now, data={"field": "phone", "reason": reason.strip()[:200]})
-    return inquiry.phone
+    return str(inquiry.phone)
 
 
-def find_inquiries(*, actor, q: str, now: dt.datetime, status: str = "", mine: bool = False):
+def find_inquiries(*, actor: User, q: str, now: dt.datetime, status: str = "",
+                   mine: bool = False) -> QuerySet[Inquiry]:
     """Return the actor's search (``selectors.search_inquiries``). A search by a full phone number is audited like a
-    reveal (SECURITY.md): the searcher, the masked number and how many inquiries it found."""
-    from .selectors import search_inquiries  # the selectors read through visible_inquiries, defined here
-
+    reveal (SECURITY.md): the searcher, the masked number and how many inquiries it found. Refuses nothing: the
+    search reads only what the actor may see."""
     qs = search_inquiries(actor, q=q, status=status, mine=mine)
     personal = personal_search(q)
     if personal is not None:

@@ -3,99 +3,33 @@ subject and a hand-made agenda; decisions become action items tracked to done.""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from bianmin.accountability.models import Violation, ViolationStatus
 from bianmin.accountability.policies import oversees
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.policies import visible_cases
-from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.core.errors import Conflict, DomainError, Forbidden
 from bianmin.core.timeutils import require_plausible_dates
 from bianmin.notifications.services import enqueue_inapp
-from bianmin.org.models import Cadence, StaffProfile, Unit, UnitKind
-from bianmin.org.policies import scope_path, staff_profile_of
-from bianmin.org.selectors import meeting_cadences
-from bianmin.stats.selectors import overdue_cases
+from bianmin.org.models import StaffProfile, UnitKind
+from bianmin.org.policies import staff_profile_of
 
 from .models import ActionItem, ActionStatus, AgendaItem, AgendaKind, Meeting, MeetingKind
+from .policies import get_action_item_for, get_meeting_for
+from .selectors import cadence_for, collect_agenda, default_period
 
-AGENDA_LIMIT = 200  # per source; the minutes list the rest as a count
-
-
-def default_period(today: dt.date, cadence: Cadence = Cadence.MONTHLY) -> tuple[dt.date, dt.date]:
-    """Return the period a meeting held ``today`` reviews: the previous week (Monday to Sunday), month or quarter."""
-    if cadence == Cadence.WEEKLY:
-        end = today - dt.timedelta(days=today.weekday() + 1)
-        return end - dt.timedelta(days=6), end
-    first_this_month = today.replace(day=1)
-    if cadence == Cadence.QUARTERLY:
-        quarter_start = first_this_month.replace(month=(today.month - 1) // 3 * 3 + 1)
-        end = quarter_start - dt.timedelta(days=1)
-        return end.replace(month=(end.month - 1) // 3 * 3 + 1, day=1), end
-    end = first_this_month - dt.timedelta(days=1)
-    return end.replace(day=1), end
+if TYPE_CHECKING:
+    from bianmin.users.models import User
 
 
-def cadence_for(unit: Unit, kind: str) -> Cadence | None:
-    """Return how often ``unit`` holds meetings of ``kind``: None for 专题会议 and where no 工作例会 is set up."""
-    if kind == MeetingKind.SPECIAL:
-        return None
-    cadences = meeting_cadences(unit.kind)
-    return cadences.joint if kind == MeetingKind.JOINT else cadences.regular
-
-
-def default_period_for(user, kind: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    """Return the period a meeting of ``kind`` held ``today`` by the user's unit reviews, or None when none applies."""
-    profile = staff_profile_of(user)
-    cadence = cadence_for(profile.unit, kind) if profile is not None else None
-    return default_period(today, cadence) if cadence is not None else None
-
-
-def visible_meetings(user):
-    path = scope_path(user)
-    if path is None or not oversees(user):
-        return Meeting.objects.none()
-    return Meeting.objects.filter(unit_path__startswith=path)
-
-
-def get_meeting_for(user, pk: int) -> Meeting:
-    meeting = visible_meetings(user).select_related("unit").filter(pk=pk).first()
-    if meeting is None:
-        raise NotFound("会议记录不存在")
-    return meeting
-
-
-def collect_agenda(user, start: dt.date, end: dt.date, today: dt.date) -> list[AgendaItem]:
-    """The period's overdue cases (joint items as cross-department issues) and its violations, unsaved."""
-    path = scope_path(user)
-    overdue = (overdue_cases(visible_cases(user), start, end, today)
-               .select_related("item_version", "first_handler", "unit").order_by("committed_deadline", "id"))
-    joint = set(visible_cases(user).filter(pk__in=[c.pk for c in overdue[:AGENDA_LIMIT]],
-                                           item_version__joint_units__isnull=False).values_list("pk", flat=True))
-    items = []
-    for case in overdue[:AGENDA_LIMIT]:
-        kind = AgendaKind.CROSS_DEPARTMENT if case.pk in joint else AgendaKind.OVERDUE_CASE
-        who = case.first_handler.name if case.first_handler_id else "—"
-        items.append(AgendaItem(kind=kind, case=case, title=f"办件{case.number}（{case.item_version.name}）超期",
-                                detail=f"{case.unit.name}，首办负责人{who}，承诺办结日期"
-                                       f"{case.committed_deadline:%Y-%m-%d}，当前状态{case.get_status_display()}"))
-    violations = (Violation.objects.filter(unit_path__startswith=path, occurred_on__gte=start, occurred_on__lte=end)
-                  .exclude(status=ViolationStatus.DISMISSED).select_related("staff")
-                  .order_by("occurred_on", "id")[:AGENDA_LIMIT])
-    for v in violations:
-        items.append(AgendaItem(kind=AgendaKind.VIOLATION, violation=v,
-                                title=f"{v.get_kind_display()}：{v.staff.name}（{v.occurred_on:%Y-%m-%d}）",
-                                detail=f"{v.description}（{v.get_status_display()}）"))
-    # Complaints and bad ratings join here when those modules exist (AgendaKind.COMPLAINT / BAD_RATING).
-    return items
-
-
-def _linked_cases(actor, numbers: list[str]) -> list[AgendaItem]:
-    """Agenda items (unsaved) for cases named by number; each must be in the actor's scope."""
+def _linked_cases(actor: User, numbers: list[str]) -> list[AgendaItem]:
+    """Return agenda items (unsaved) for cases named by number; raise DomainError naming ``case_numbers`` unless
+    each is in the actor's scope."""
     wanted = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
     found = {c.number: c for c in visible_cases(actor).filter(number__in=wanted).select_related("item_version",
                                                                                                 "unit")}
@@ -103,10 +37,10 @@ def _linked_cases(actor, numbers: list[str]) -> list[AgendaItem]:
     if missing:
         raise DomainError.for_field("case_numbers", f"办件{'、'.join(missing)}不存在或不在本单位范围内")
     return [AgendaItem(kind=AgendaKind.CASE, case=c, title=f"办件{c.number}（{c.item_version.name}）",
-                       detail=f"{c.unit.name}，当前状态{c.get_status_display()}") for c in map(found.get, wanted)]
+                       detail=f"{c.unit.name}，当前状态{c.get_status_display()}") for c in (found[n] for n in wanted)]
 
 
-def create_meeting(*, actor, held_on: dt.date, chair: str, attendees: str, now: dt.datetime, place: str = "",
+def create_meeting(*, actor: User, held_on: dt.date, chair: str, attendees: str, now: dt.datetime, place: str = "",
                    period_start: dt.date | None = None, period_end: dt.date | None = None,
                    extra_topics: list[str] | None = None, kind: str = MeetingKind.JOINT, topic: str = "",
                    case_numbers: list[str] | None = None) -> Meeting:
@@ -170,9 +104,13 @@ def create_meeting(*, actor, held_on: dt.date, chair: str, attendees: str, now: 
     return meeting
 
 
-def add_decision(*, actor, meeting_id: int, decision: str, owner: str, due_date: dt.date, now: dt.datetime,
+def add_decision(*, actor: User, meeting_id: int, decision: str, owner: str, due_date: dt.date, now: dt.datetime,
                  agenda_item_id: int | None = None) -> ActionItem:
-    """Record a decision as an action item with an owner (by badge number) and a deadline; tell the owner."""
+    """Record a decision as an action item with an owner (by badge number) and a deadline; tell the owner.
+
+    Raises NotFound for a meeting out of sight; DomainError naming ``decision``, ``owner`` (not in the meeting's
+    scope), ``due_date`` (before the meeting) or ``agenda_item``.
+    """
     if not decision.strip():
         raise DomainError.for_field("decision", "请填写议定事项")
     with audited_atomic():
@@ -197,17 +135,15 @@ def add_decision(*, actor, meeting_id: int, decision: str, owner: str, due_date:
     return action
 
 
-def complete_action(*, actor, action_id: int, note: str, now: dt.datetime) -> ActionItem:
-    """The owner (or a leader/supervisor in scope) reports an action item done."""
+def complete_action(*, actor: User, action_id: int, note: str, now: dt.datetime) -> ActionItem:
+    """Report an action item done, as its owner or a leader/supervisor in scope.
+
+    Raises NotFound for anyone else; Conflict when already done; DomainError naming ``note``.
+    """
     if not note.strip():
         raise DomainError.for_field("note", "请填写完成情况")
     with audited_atomic():
-        action = (ActionItem.objects.select_for_update(of=("self",)).select_related("owner", "meeting")
-                  .filter(pk=action_id).first())
-        profile = staff_profile_of(actor)
-        mine = action is not None and profile is not None and action.owner_id == profile.pk
-        if action is None or not (mine or visible_meetings(actor).filter(pk=action.meeting_id).exists()):
-            raise NotFound("议定事项不存在")
+        action = get_action_item_for(actor, action_id, for_update=True)
         if action.status == ActionStatus.DONE:
             raise Conflict("该事项已完成")
         action.status, action.done_at, action.done_by, action.done_note = (ActionStatus.DONE, now, actor,
@@ -218,7 +154,8 @@ def complete_action(*, actor, action_id: int, note: str, now: dt.datetime) -> Ac
     return action
 
 
-def save_minutes(*, actor, meeting_id: int, minutes: str, now: dt.datetime) -> Meeting:
+def save_minutes(*, actor: User, meeting_id: int, minutes: str, now: dt.datetime) -> Meeting:
+    """Replace the meeting's minutes. Raises NotFound for a meeting out of sight."""
     with audited_atomic():
         meeting = get_meeting_for(actor, meeting_id)
         meeting.minutes = minutes.strip()
@@ -226,10 +163,3 @@ def save_minutes(*, actor, meeting_id: int, minutes: str, now: dt.datetime) -> M
         record(action=AuditAction.MEETING, summary="修改会议纪要", actor=actor, obj=meeting, now=now)
     return meeting
 
-
-def open_actions_for(user):
-    """Action items the user owns that are not done, by deadline."""
-    profile = staff_profile_of(user)
-    if profile is None:
-        return ActionItem.objects.none()
-    return ActionItem.objects.filter(owner=profile, status=ActionStatus.OPEN).select_related("meeting")

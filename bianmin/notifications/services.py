@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -13,12 +14,15 @@ from django.utils import timezone
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.core.errors import NotFound
-from bianmin.org.models import StaffProfile
+from bianmin.org.models import Region, StaffProfile
 from bianmin.workdays.engine import CalendarRangeError
 from bianmin.workdays.selectors import get_calendar
 
-from .backends import get_backend
+from .backends import SmsBackend, get_backend
 from .models import Channel, DigestItem, Message, MessageStatus
+
+if TYPE_CHECKING:
+    from bianmin.users.models import User
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 SMS_HOURS = (dt.time(8, 0), dt.time(21, 0))  # citizens are not texted at night
@@ -44,7 +48,7 @@ def enqueue_sms(*, phone: str, kind: str, text: str, cause: str, now: dt.datetim
                                   created_at=now, next_attempt_at=_daytime(now))
 
 
-def enqueue_inapp(*, recipient, kind: str, subject: str, text: str, now: dt.datetime, link: str = "",
+def enqueue_inapp(*, recipient: User, kind: str, subject: str, text: str, now: dt.datetime, link: str = "",
                   cause: str = "") -> Message:
     """Queue an in-app message to a staff account."""
     return Message.objects.create(channel=Channel.INAPP, kind=kind, recipient=recipient, subject=subject[:128],
@@ -73,7 +77,7 @@ def _parse_hm(value: str) -> dt.time:
     return dt.time(int(hours), int(minutes))
 
 
-def is_working_time(moment: dt.datetime, region=None) -> bool:
+def is_working_time(moment: dt.datetime, region: Region | None = None) -> bool:
     """Return whether ``moment`` falls in working hours on a working day of ``region``'s calendar."""
     local = timezone.localtime(moment)
     start, end = (_parse_hm(v) for v in settings.BIANMIN["WORKING_HOURS"])
@@ -130,7 +134,7 @@ LEASE = dt.timedelta(minutes=5)
 STOP_AFTER_FAILURES = 5
 
 
-def deliver_due(*, now: dt.datetime, batch: int = 100, backend=None) -> dict[str, int]:
+def deliver_due(*, now: dt.datetime, batch: int = 100, backend: SmsBackend | None = None) -> dict[str, int]:
     """Send what is due. Each batch is claimed in a short transaction (rows locked with SKIP LOCKED and leased for
     five minutes), sent outside any transaction, then marked in one transaction with its audit row. A failure
     schedules a retry with exponential backoff; after ``OUTBOX_MAX_ATTEMPTS`` the message is marked failed.
@@ -185,7 +189,7 @@ def deliver_due(*, now: dt.datetime, batch: int = 100, backend=None) -> dict[str
     return totals
 
 
-def mark_read(*, actor, message_id: int, now: dt.datetime) -> Message:
+def mark_read(*, actor: User, message_id: int, now: dt.datetime) -> Message:
     """Mark one of the actor's own in-app messages read (someone else's answers as missing)."""
     with transaction.atomic():
         message = Message.objects.select_for_update().filter(pk=message_id, recipient=actor,

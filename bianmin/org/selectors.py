@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from bianmin.accounts.roles import Role, group_name
 
@@ -28,7 +29,7 @@ class Acting:
         return ""
 
 
-def absent_staff_ids(staff_ids, on_date: dt.date) -> set[int]:
+def absent_staff_ids(staff_ids: Iterable[int], on_date: dt.date) -> set[int]:
     """Return which of ``staff_ids`` are away on ``on_date`` (one query)."""
     return set(Absence.objects.filter(staff_id__in=list(staff_ids), start_date__lte=on_date,
                                       end_date__gte=on_date).values_list("staff_id", flat=True))
@@ -61,7 +62,7 @@ def acting_for_staff(staff: StaffProfile, on_date: dt.date) -> StaffProfile:
     return acting.staff or staff
 
 
-def posts_for_unit(unit_id: int):
+def posts_for_unit(unit_id: int) -> QuerySet[Post]:
     """Return the posts of a unit's windows with their staff loaded."""
     return (Post.objects.filter(window__unit_id=unit_id)
             .select_related("window", "a_staff", "b_staff").order_by("window__number", "name"))

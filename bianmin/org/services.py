@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -15,18 +16,22 @@ from bianmin.core.errors import DomainError
 from .models import Absence, AbsenceKind, Cadence, Post, Region, StaffProfile, Unit
 from .policies import staff_profile_of
 
+if TYPE_CHECKING:
+    from bianmin.users.models import User
 
-def _path(parent, code: str) -> str:
+
+def _path(parent: Region | Unit | None, code: str) -> str:
     return f"{parent.path if parent else '/'}{code}/"
 
 
 @transaction.atomic
 def save_region(region: Region) -> Region:
     """Save ``region`` with its stored path, re-pathing descendants when it moved."""
-    if region.parent_id and f"/{region.code}/" in region.parent.path:
+    parent = region.parent
+    if parent is not None and f"/{region.code}/" in parent.path:
         raise DomainError.for_field("parent", "上级区划不能是自身或下级区划")
     old_path = Region.objects.filter(pk=region.pk).values_list("path", flat=True).first() if region.pk else None
-    region.path = _path(region.parent, region.code)
+    region.path = _path(parent, region.code)
     region.save()
     if old_path and old_path != region.path:
         for child in Region.objects.filter(path__startswith=old_path).exclude(pk=region.pk).order_by("path"):
@@ -38,12 +43,13 @@ def save_region(region: Region) -> Region:
 @transaction.atomic
 def save_unit(unit: Unit) -> Unit:
     """Save ``unit`` with its stored path, re-pathing descendants when it moved."""
-    if unit.parent_id and f"/{unit.code}/" in unit.parent.path:
+    parent = unit.parent
+    if parent is not None and f"/{unit.code}/" in parent.path:
         raise DomainError.for_field("parent", "上级单位不能是自身或下级单位")
     if unit.chief_responsible_id:
-        check_chief(unit.chief_responsible, unit_id=unit.pk, parent=unit.parent)
+        check_chief(unit.chief_responsible, unit_id=unit.pk, parent=parent)
     old_path = Unit.objects.filter(pk=unit.pk).values_list("path", flat=True).first() if unit.pk else None
-    unit.path = _path(unit.parent, unit.code)
+    unit.path = _path(parent, unit.code)
     unit.save()
     if old_path and old_path != unit.path:
         for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("path"):
@@ -111,7 +117,7 @@ def clash_message(clash: Absence) -> str:
             "AB角不能同时离岗；确需同时离岗须由中心领导批准")
 
 
-def register_absence(*, actor, staff: StaffProfile, kind: AbsenceKind, start_date: dt.date, end_date: dt.date,
+def register_absence(*, actor: User, staff: StaffProfile, kind: AbsenceKind, start_date: dt.date, end_date: dt.date,
                      now: dt.datetime, note: str = "", leader_override: bool = False) -> Absence:
     """Register an absence; A and B of one post may not both be away unless a leader overrides.
 

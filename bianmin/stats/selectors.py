@@ -18,7 +18,9 @@ Grouping: center = the receiving unit; department = the item's implementing depa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -33,7 +35,11 @@ from bianmin.core.timeutils import require_plausible_dates
 from bianmin.inquiries.models import Inquiry, Outcome
 from bianmin.org.models import Post, Region, StaffProfile, Unit
 from bianmin.org.policies import scope_path
+from bianmin.workdays.engine import WorkCalendar
 from bianmin.workdays.selectors import get_calendar
+
+if TYPE_CHECKING:
+    from bianmin.users.types import AnyUser
 
 GROUPS = {"": "合计", "unit": "服务中心", "department": "部门", "window": "窗口", "staff": "工作人员"}
 MAX_DAYS = 366
@@ -106,7 +112,7 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
 
 
-def _scope(user, unit_code: str) -> tuple[QuerySet[Case], str, Unit | None]:
+def _scope(user: AnyUser, unit_code: str) -> tuple[QuerySet[Case], str, Unit | None]:
     path = scope_path(user)
     if path is None:
         raise NotFound("单位不存在")
@@ -124,7 +130,7 @@ def _keys(group_by: str, person_field: str) -> str | None:
             "window": person_field}.get(group_by)
 
 
-def _labels(group_by: str, keys: set) -> dict:
+def _labels(group_by: str, keys: set[Any]) -> dict[Any, str]:
     keys = {k for k in keys if k is not None}
     if group_by in ("unit", "department"):
         return dict(Unit.objects.filter(pk__in=keys).values_list("pk", "name"))
@@ -134,7 +140,7 @@ def _labels(group_by: str, keys: set) -> dict:
     return {}
 
 
-def _window_of(staff_ids: set) -> dict[int, str]:
+def _window_of(staff_ids: set[int]) -> dict[int, str]:
     windows: dict[int, str] = {}
     for a_id, number, name in (Post.objects.filter(a_staff_id__in=staff_ids)
                                .order_by("window__number").values_list("a_staff_id", "window__number",
@@ -148,22 +154,22 @@ class _Rows:
 
     def __init__(self, group_by: str):
         self.group_by = group_by
-        self.rows: dict = {}
-        self.raw: list[tuple[object, str, int]] = []
+        self.raw: list[tuple[Hashable, str, int]] = []
 
-    def add(self, key, name: str, value: int) -> None:
+    def add(self, key: Hashable, name: str, value: int) -> None:
         self.raw.append((key, name, value))
 
     def build(self) -> list[Row]:
         keys = {k for k, _n, _v in self.raw}
         if self.group_by == "window":
-            windows = _window_of({k for k in keys if k is not None})
-            mapped = [(windows.get(k, "未设岗位"), n, v) for k, n, v in self.raw]
-            labels = {w: w for w, _n, _v in mapped}
+            windows = _window_of({k for k in keys if isinstance(k, int)})
+            mapped: list[tuple[Hashable, str, int]] = [
+                (windows.get(k, "未设岗位") if isinstance(k, int) else "未设岗位", n, v) for k, n, v in self.raw]
+            labels: dict[Any, str] = {w: str(w) for w, _n, _v in mapped}
         else:
             mapped = self.raw
             labels = _labels(self.group_by, keys)
-        rows: dict = {}
+        rows: dict[Hashable, Row] = {}
         for key, name, value in mapped:
             row = rows.setdefault(key, Row(key=str(key if key is not None else ""),
                                            label=labels.get(key) or "未指定"))
@@ -183,9 +189,13 @@ def overdue_cases(cases: QuerySet[Case], start: dt.date, end: dt.date, today: dt
                         accepted_at__isnull=False)))
 
 
-def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group_by: str = "",
+def indicators(user: AnyUser, *, start: dt.date, end: dt.date, unit_code: str = "", group_by: str = "",
                today: dt.date | None = None) -> Report:
-    """Compute the indicators for the user's scope (or one unit inside it) over [start, end]."""
+    """Compute the indicators for the user's scope (or one unit inside it) over [start, end].
+
+    Raises NotFound for a unit out of sight (or a user without a unit); DomainError naming ``group``, ``to`` or
+    ``from`` for an unknown grouping, reversed or implausible dates, or a period over a year.
+    """
     if group_by not in GROUPS:
         raise DomainError.for_field("group", "分组只能是 unit、department、window 或 staff")
     if end < start:
@@ -198,7 +208,7 @@ def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group
     total = Row(key="", label=unit.name if unit else "合计")
     acc = _Rows(group_by)
 
-    def grouped(qs: QuerySet, person_field: str, **aggregates) -> list[dict]:
+    def grouped(qs: QuerySet[Case], person_field: str, **aggregates: Any) -> list[Mapping[str, Any]]:
         key = _keys(group_by, person_field)
         if key is None:
             return [qs.aggregate(**aggregates) | {"k": None}]
@@ -236,7 +246,7 @@ def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group
     group = ["a_day", "d_day", "unit__region_id"] + (["k"] if key else [])
     if key:
         decided = decided.annotate(k=F(key))
-    calendars: dict = {}
+    calendars: dict[int, WorkCalendar] = {}
     regions = Region.objects.in_bulk()  # a county has a few dozen
     for row in (decided.values(*group).annotate(n=Count("id"), late=Count("id", filter=Q(
             d_day__gt=F("committed_deadline")))).order_by()):
@@ -248,10 +258,10 @@ def indicators(user, *, start: dt.date, end: dt.date, unit_code: str = "", group
         acc.add(k, "on_time", row["n"] - row["late"])
         acc.add(k, "working_days_total", days * row["n"])
     rows = acc.build()
-    for row in rows:
+    for built in rows:
         for name in ("received", "accepted", "immediate", "reported", "decided", "on_time", "working_days_total",
                      "overdue", "supplement", "one_visit"):
-            setattr(total, name, getattr(total, name) + getattr(row, name))
+            setattr(total, name, getattr(total, name) + getattr(built, name))
     inquiries = dict(Inquiry.objects.filter(unit__path__startswith=path, received_at__gte=lo, received_at__lt=hi)
                      .exclude(outcome="").values_list("outcome").annotate(n=Count("id")).order_by())
     violations = dict(Violation.objects.filter(unit_path__startswith=path, occurred_on__gte=start,

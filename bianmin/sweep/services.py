@@ -14,8 +14,9 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from bianmin.audit.services import record
 from bianmin.cases.facts import LateAcceptance
 from bianmin.cases.models import Case, CaseEvent, CasePause, RefusedSupplement
 from bianmin.cases.services import apply_deemed_acceptance
-from bianmin.cases.services.core import stamp_warning
+from bianmin.cases.services.core import stamp_warning  # TODO lead: import from bianmin.cases.services
 from bianmin.cases.workflow import RUNNING, Status
 from bianmin.inquiries.models import Inquiry
 from bianmin.notifications.services import add_digest_items, enqueue_sms
@@ -43,7 +44,10 @@ def _case_link(case: Case) -> str:
     return f"/staff/cases/{case.number}/"
 
 
-def _batches(queryset: QuerySet, handle: Callable[[list], int], *, batch: int = BATCH) -> int:
+M = TypeVar("M", bound=models.Model)
+
+
+def _batches(queryset: QuerySet[M], handle: Callable[[list[M]], int], *, batch: int = BATCH) -> int:
     """Lock up to ``batch`` rows of ``queryset`` at a time (skipping rows others hold) and ``handle`` them."""
     total = 0
     while True:
@@ -55,7 +59,7 @@ def _batches(queryset: QuerySet, handle: Callable[[list], int], *, batch: int = 
             return total
 
 
-def _open_pause():
+def _open_pause() -> Exists:
     return Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
 
 
@@ -67,7 +71,10 @@ def _notify(cases: Iterable[Case], kind: str, text_for: Callable[[Case], str], n
     lines = []
     for case in cases:
         text, link = text_for(case), _case_link(case)
-        for user_id in by_handler.get(case.first_handler_id, set()) | by_path.get(case.unit_path, set()):
+        recipients = by_path.get(case.unit_path, set())
+        if case.first_handler_id is not None:
+            recipients = recipients | by_handler.get(case.first_handler_id, set())
+        for user_id in recipients:
             lines.append((user_id, kind, text, link))
     add_digest_items(lines, now=now)
 
@@ -76,11 +83,13 @@ def _mark(cases: list[Case], level: str) -> None:
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(warning_level=level, version=F("version") + 1)
 
 
-def _overdue_finding(case: Case) -> Detected:
-    deadline = case.committed_deadline
+def _overdue_finding(case: Case) -> Detected | None:
+    """Return the first handler's violation for the missed committed deadline (None without a first handler)."""
+    deadline, staff_id = case.committed_deadline, case.first_handler_id
+    if deadline is None or staff_id is None:
+        return None
     return Detected(
-        kind=ViolationKind.OVERDUE_CASE, staff_id=case.first_handler_id,
-        occurred_on=deadline + dt.timedelta(days=1),
+        kind=ViolationKind.OVERDUE_CASE, staff_id=staff_id, occurred_on=deadline + dt.timedelta(days=1),
         description=f"办件{case.number}（{case.item_version.name}）承诺办结日期为{deadline:%Y-%m-%d}，超期未办结",
         dedupe_key=f"OVERDUE:case:{case.pk}:{deadline:%Y%m%d}", case_id=case.pk,
         evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])
@@ -88,11 +97,12 @@ def _overdue_finding(case: Case) -> Detected:
 
 def _record_overdue(cases: list[Case], now: dt.datetime, *, running: bool) -> int:
     _mark(cases, "RED")
-    record_detected([_overdue_finding(c) for c in cases if c.first_handler_id], now=now)
+    record_detected([f for f in map(_overdue_finding, cases) if f is not None], now=now)
     CaseEvent.objects.bulk_create([CaseEvent(
         case=c, at=now, actor_name="系统巡检", action="OVERDUE",
         opinion=f"承诺办结日期{c.committed_deadline:%Y-%m-%d}已过{'，仍未办结' if running else '，超期办结'}",
-        data={"committed_deadline": c.committed_deadline.isoformat()}) for c in cases])
+        data={"committed_deadline": c.committed_deadline.isoformat() if c.committed_deadline else None})
+        for c in cases])
     if running:
         _notify(cases, "RED", lambda c: f"【红色预警】办件{c.number}（{c.item_version.name}）已超过承诺办结日期"
                                         f"{c.committed_deadline:%Y-%m-%d}", now)
@@ -156,12 +166,12 @@ def sweep_late_replies(*, now: dt.datetime, batch: int = BATCH) -> int:
         Inquiry.objects.filter(pk__in=[i.pk for i in rows]).update(reply_check="LATE")
         record_detected([Detected(
             kind=ViolationKind.LATE_INQUIRY_REPLY, staff_id=i.first_responder_id,
-            occurred_on=i.promised_reply_date + dt.timedelta(days=1),
-            description=f"首问登记{i.number}承诺于{i.promised_reply_date:%Y-%m-%d}前答复，"
+            occurred_on=due + dt.timedelta(days=1),
+            description=f"首问登记{i.number}承诺于{due:%Y-%m-%d}前答复，"
                         + ("逾期仍未答复" if i.closed_at is None else "逾期答复"),
             dedupe_key=f"LATE_REPLY:inquiry:{i.pk}", inquiry_id=i.pk,
-            evidence=[{"label": f"首问登记 {i.number}", "url": f"/staff/inquiries/{i.number}/"}]) for i in rows],
-            now=now)
+            evidence=[{"label": f"首问登记 {i.number}", "url": f"/staff/inquiries/{i.number}/"}])
+            for i in rows if (due := i.promised_reply_date) is not None], now=now)
         record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件首问答复超期", actor_username="system",
                now=now, data={"inquiries": [i.number for i in rows][:200]})
         return len(rows)
@@ -219,9 +229,13 @@ def record_late_acceptance(fact: object) -> None:
         evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])], now=now)
 
 
-def _case_finding(kind: str, case: Case, occurred_on: dt.date, text: str, key: str) -> Detected:
-    return Detected(kind=kind, staff_id=case.first_handler_id, occurred_on=occurred_on, description=text,
-                    dedupe_key=f"{key}:case:{case.pk}", case_id=case.pk,
+def _case_finding(kind: str, case: Case, due: dt.date | None, text: str, key: str) -> Detected | None:
+    """Return the first handler's violation for missing ``due`` (dated the day after), or None when the case has no
+    first handler (or no such date)."""
+    if case.first_handler_id is None or due is None:
+        return None
+    return Detected(kind=kind, staff_id=case.first_handler_id, occurred_on=due + dt.timedelta(days=1),
+                    description=text, dedupe_key=f"{key}:case:{case.pk}", case_id=case.pk,
                     evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])
 
 
@@ -230,14 +244,14 @@ def _case_events(cases: list[Case], action: str, text_for: Callable[[Case], str]
                                              opinion=text_for(c)) for c in cases])
 
 
-def _record_missed_limit(qs: QuerySet, *, field: str, kind: str, key: str, what: str,
+def _record_missed_limit(qs: QuerySet[Case], *, field: str, kind: str, key: str, what: str,
                          text: Callable[[Case], str], now: dt.datetime, batch: int) -> int:
     """Record once each case of ``qs`` whose limit ``field`` has passed: a violation of its first handler (dated the
     day after the limit), a history line and one audit row a batch; the limit is then cleared, so the step reads only
     the cases about to be recorded (a partial index on ``field``)."""
     def handle(rows: list[Case]) -> int:
-        record_detected([_case_finding(kind, c, getattr(c, field) + dt.timedelta(days=1), text(c), key)
-                         for c in rows if c.first_handler_id], now=now)
+        found = [_case_finding(kind, c, getattr(c, field), text(c), key) for c in rows]
+        record_detected([f for f in found if f is not None], now=now)
         _case_events(rows, key, text, now)
         Case.objects.filter(pk__in=[c.pk for c in rows]).update(**{field: None}, version=F("version") + 1)
         record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件{what}", actor_username="system", now=now,
@@ -289,8 +303,9 @@ def sweep_deferred_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
 
     def handle(rows: list[Case]) -> int:
         Case.objects.filter(pk__in=[c.pk for c in rows]).update(deferred_overdue=True, version=F("version") + 1)
-        record_detected([_case_finding(ViolationKind.DEFERRED_OVERDUE, c, c.deferred_due_date + dt.timedelta(days=1),
-                                       text(c), "DEFERRED_OVERDUE") for c in rows if c.first_handler_id], now=now)
+        found = [_case_finding(ViolationKind.DEFERRED_OVERDUE, c, c.deferred_due_date, text(c), "DEFERRED_OVERDUE")
+                 for c in rows]
+        record_detected([f for f in found if f is not None], now=now)
         _case_events(rows, "DEFERRED_OVERDUE", text, now)
         _notify(rows, "DEFERRED", lambda c: f"【补办材料逾期】{text(c)}", now)
         for c in rows:
@@ -309,7 +324,7 @@ def check_intake_clocks(*, now: dt.datetime) -> int:
     """Report applications waiting for review without an intake deadline (the database refuses new ones; this
     finds any that a restore or a manual edit left behind) and give them one from today, so none waits
     unwatched."""
-    from bianmin.cases.services.intake import intake_deadline_for
+    from bianmin.cases.services.intake import intake_deadline_for  # TODO lead: from bianmin.cases.services
 
     stray = list(Case.objects.filter(status=Status.RECEIVED, intake_deadline__isnull=True)
                  .select_related("item_version", "unit__region")[:BATCH])

@@ -1,4 +1,6 @@
 """The custom user model: identity and credentials only (roles live in accounts, profiles in org)."""
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
@@ -45,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = BianminUserManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = "用户"

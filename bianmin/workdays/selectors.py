@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from bianmin.org.models import Region
 
@@ -29,7 +30,7 @@ def current_revision() -> int:
     conn = transaction.get_connection()
     memo = getattr(conn, "_bianmin_calendar_revision", None) if conn.in_atomic_block else None
     if memo is not None and any(entry[1] is memo[0] for entry in reversed(conn.run_on_commit)):
-        return memo[1]
+        return int(memo[1])
     revision = CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
     if conn.in_atomic_block:
         def token() -> None:  # a fresh object per transaction; does nothing when run
@@ -45,20 +46,22 @@ def forget_revision_memo() -> None:
     transaction.get_connection()._bianmin_calendar_revision = None
 
 
-def assemble_calendar(*, first_year: int, last_year: int, official_years, rows) -> WorkCalendar:
+def assemble_calendar(*, first_year: int, last_year: int, official_years: Iterable[int],
+                      rows: Iterable[tuple[dt.date, str, str, str, int | None]]) -> WorkCalendar:
     """Return the calendar from official years and exception rows ``(date, kind, name, source, region_id)``.
 
     Years without official data get the provisional rest days (statutory holidays and their 补假); local rows win
     over national ones.
     """
     official = set(official_years)
-    special: dict = {}
+    special: dict[dt.date, SpecialDay] = {}
     for year in range(first_year, last_year + 1):
         if year not in official:
             for day, name, reason in provisional_rest_days(year):
                 special[day] = SpecialDay(day, "REST", name, DaySource.PROVISIONAL, reason)
-    rows = list(rows)
-    for day, kind, name, source, _region in [r for r in rows if r[4] is None] + [r for r in rows if r[4] is not None]:
+    listed = list(rows)
+    for day, kind, name, source, _region in ([r for r in listed if r[4] is None]
+                                             + [r for r in listed if r[4] is not None]):
         special[day] = SpecialDay(day, kind, name, source)
     return WorkCalendar(first_year=first_year, last_year=last_year, official_years=official, special=special)
 
@@ -98,7 +101,7 @@ def official_years() -> set[int]:
     return set(CalendarYear.objects.values_list("year", flat=True))
 
 
-def official_year_rows():
+def official_year_rows() -> QuerySet[CalendarYear]:
     """Return the published years, newest first, with who entered them."""
     return CalendarYear.objects.select_related("finalized_by").order_by("-year")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
@@ -14,6 +15,9 @@ from bianmin.org.models import Region
 
 from .models import CalendarDay, CalendarRevision, CalendarYear, DayKind, DaySource
 from .selectors import forget_revision_memo
+
+if TYPE_CHECKING:
+    from bianmin.users.models import User
 
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
@@ -69,7 +73,7 @@ def import_official(days: Iterable[tuple[dt.date, str, str]], years: Iterable[in
     return len(rows)
 
 
-def finalize_year(*, actor, year: int, notice: str, days: Iterable[tuple[dt.date, str, str]],
+def finalize_year(*, actor: User, year: int, notice: str, days: Iterable[tuple[dt.date, str, str]],
                   published_on: dt.date | None, now: dt.datetime) -> CalendarYear:
     """Enter a year's State Council notice: the year stops being provisional from now on."""
     require(actor, Perm.MANAGE_CALENDAR)
@@ -91,7 +95,7 @@ def finalize_year(*, actor, year: int, notice: str, days: Iterable[tuple[dt.date
     return calendar_year
 
 
-def add_local_day(*, actor, region: Region, date: dt.date, kind: str, name: str, now: dt.datetime) -> CalendarDay:
+def add_local_day(*, actor: User, region: Region, date: dt.date, kind: str, name: str, now: dt.datetime) -> CalendarDay:
     """Add a region's own rest day (e.g. a minority festival) or workday; applies to regions below it."""
     require(actor, Perm.MANAGE_CALENDAR)
     ((date, kind, name),) = check_days([(date, kind, name)])

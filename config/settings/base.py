@@ -1,6 +1,7 @@
 """Settings shared by every environment."""
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -163,7 +164,7 @@ LOGGING = {
 }
 
 # --- Bianmin settings (SECURITY.md defaults; may be tightened, never loosened) ---
-BIANMIN = {
+BIANMIN: dict[str, Any] = {
     "DEMO_MODE": False,
     "LOCKOUT_FAILURES": 5,
     "LOCKOUT_MINUTES": 30,

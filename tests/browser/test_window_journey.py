@@ -30,9 +30,9 @@ def test_window_journey(demo_server, page):
     page.fill("#id_matter", "想开一家小吃店，办理食品经营许可需要什么材料？")
     page.click("main button[type=submit]")
     assert "首问" in page.locator("h1").inner_text()
-    page.select_option("#id_outcome", "ANSWERED")
-    page.fill("#id_result", "已一次性告知材料清单，申请人当场提交申请")
-    page.click("main form.card button[type=submit] >> nth=0")
+    page.select_option("form:has(input[value=outcome]) select[name=outcome]", "ANSWERED")
+    page.fill("form:has(input[value=outcome]) textarea[name=result]", "已一次性告知材料清单，申请人当场提交申请")
+    page.click("form:has(input[value=outcome]) button[type=submit]")
     assert "已办结" in page.locator("h1").inner_text()
 
     # Application: 食品经营许可 with the application form missing.

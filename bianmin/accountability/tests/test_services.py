@@ -24,11 +24,11 @@ from bianmin.accounts.roles import Role
 from bianmin.audit.models import AuditAction, AuditEntry
 from bianmin.audit.services import verify_chain
 from bianmin.cases import services as case_svc
-from bianmin.cases.tests.conftest import ALL_GOOD, applicant
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.notifications.models import Channel, Message, MessageStatus
 from bianmin.org.models import Region, RegionLevel, Unit, UnitKind
 from bianmin.org.services import save_region, save_unit
+from bianmin.testing.factories import ALL_GOOD, applicant
 from conftest import make_user
 
 pytestmark = pytest.mark.django_db

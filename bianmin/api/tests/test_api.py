@@ -1,6 +1,6 @@
 import pytest
 
-from bianmin.catalog.tests.test_catalog import make
+from bianmin.testing.factories import make_catalog_item as make
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +15,7 @@ def assert_error(response, status, field=None):
     return body["error"]
 
 
+@pytest.mark.endpoint("GET", "/api/v1/workdays/add")
 def test_workdays_add_acceptance_example(client, calendar):
     r = client.get("/api/v1/workdays/add", {"start": "2026-02-13", "days": "5"})
     assert r.status_code == 200
@@ -50,6 +51,7 @@ def test_workdays_add_errors_name_the_field(client, calendar, params, field):
     assert_error(client.get("/api/v1/workdays/add", params), 400, field)
 
 
+@pytest.mark.endpoint("GET", "/api/v1/workdays/{year}")
 def test_workdays_year(client, calendar):
     body = client.get("/api/v1/workdays/2026").json()
     assert body["provisional"] is False
@@ -62,6 +64,8 @@ def test_workdays_year(client, calendar):
     assert_error(client.get("/api/v1/workdays/1900"), 400, "year")
 
 
+@pytest.mark.endpoint("GET", "/api/v1/items")
+@pytest.mark.endpoint("GET", "/api/v1/items/{code}")
 def test_items_list_and_detail(client, cast, org):
     make(cast, code="YX-0001", implementing_unit=org["dept"])
     make(cast, code="YX-0002", name="犬只登记", level="TOWN")
@@ -77,6 +81,8 @@ def test_items_list_and_detail(client, cast, org):
     assert_error(client.get("/api/v1/items/NOPE"), 404)
 
 
+@pytest.mark.endpoint("POST", "/api/v1/auth/token")
+@pytest.mark.endpoint("GET", "/api/v1/me")
 def test_token_flow_and_bearer(client, cast):
     assert_error(client.get("/api/v1/me"), 401)
     bad = client.post("/api/v1/auth/token", {"username": "window_a", "password": "x"}, content_type="application/json")
@@ -89,6 +95,7 @@ def test_token_flow_and_bearer(client, cast):
     assert_error(client.get("/api/v1/me", headers={"Authorization": "Bearer forged"}), 401)
 
 
+@pytest.mark.invalid_request  # a body that is not JSON
 def test_token_body_errors_name_the_field(client, db):
     err = assert_error(client.post("/api/v1/auth/token", {"username": "a"}, content_type="application/json"), 400)
     assert "password" in err["fields"]

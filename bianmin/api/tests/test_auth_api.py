@@ -43,6 +43,7 @@ def test_a_recovery_code_gives_a_token_once(client, cast):
     assert post(client, body).status_code == 401
 
 
+@pytest.mark.endpoint("POST", "/api/v1/auth/logout")
 def test_logout_ends_the_token(client, cast):
     headers = api_token_headers(client, "leader")
     assert client.get("/api/v1/me", headers=headers).status_code == 200

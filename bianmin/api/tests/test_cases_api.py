@@ -4,7 +4,8 @@ import pytest
 import time_machine
 
 from bianmin.cases.models import Case
-from bianmin.cases.tests.conftest import ALL_GOOD, ID, MATERIALS, _content  # noqa: F401
+from bianmin.testing.factories import ALL_GOOD, ID, MATERIALS  # noqa: F401
+from bianmin.testing.factories import item_content as _content
 from conftest import api_token_headers
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,9 @@ BODY = {"item": "SP-01", "applicant": {"kind": "PERSON", "name": "张三", "id_n
         "materials": [{"material": "申请书", "received_as": "PAPER"}, {"material": "场所平面图"}]}
 
 
+@pytest.mark.endpoint("POST", "/api/v1/cases")
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/accept")
+@pytest.mark.endpoint("GET", "/api/v1/cases/{number}")
 @time_machine.travel(FROZEN, tick=False)
 def test_receive_accept_and_read_back(client, cast, item):
     h = token(client, "window_a")
@@ -100,6 +104,9 @@ def test_wrong_state_is_409_and_wrong_fee_400(client, cast, item):
     assert r.status_code == 400 and "amount" in r.json()["error"]["fields"]
 
 
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/supplement/lines")
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/supplement/serve")
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/resubmit")
 @time_machine.travel(FROZEN, tick=False)
 def test_supplement_flow_through_the_api(client, cast, item):
     h = token(client, "window_a")
@@ -114,6 +121,7 @@ def test_supplement_flow_through_the_api(client, cast, item):
     assert post(client, f"/api/v1/cases/{number}/accept", {}, h).json()["status"] == "ACCEPTED"
 
 
+@pytest.mark.endpoint("POST", "/api/v1/public/case-lookup")
 @time_machine.travel(FROZEN, tick=False)
 def test_public_lookup(client, cast, item):
     h = token(client, "window_a")
@@ -141,6 +149,8 @@ def test_public_lookup_is_throttled_per_ip(client, db):
     assert r.status_code == 429
 
 
+@pytest.mark.endpoint("POST", "/api/v1/inquiries")
+@pytest.mark.endpoint("POST", "/api/v1/inquiries/{number}/outcome")
 @time_machine.travel(FROZEN, tick=False)
 def test_inquiry_api(client, cast):
     h = token(client, "window_a")
@@ -154,6 +164,10 @@ def test_inquiry_api(client, cast):
     assert r.json()["status"] == "CLOSED"
 
 
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/pauses")
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/pauses/end")
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/extension")
+@pytest.mark.endpoint("POST", "/api/v1/extensions/{extension_id}/approve")
 @time_machine.travel(FROZEN, tick=False)
 def test_pause_and_extension_api(client, cast, item):
     from bianmin.org.models import HeadOf, StaffProfile

@@ -18,10 +18,11 @@ from schemathesis.checks import not_a_server_error
 
 from bianmin.accounts.roles import Role
 from bianmin.cases import services as svc
-from bianmin.cases.tests.conftest import ALL_GOOD, MATERIALS, MONDAY, _content, applicant
 from bianmin.catalog.services import create_item
 from bianmin.org.models import Region, RegionLevel, Unit, UnitKind
 from bianmin.org.services import save_region, save_unit
+from bianmin.testing.factories import ALL_GOOD, MATERIALS, MONDAY, applicant
+from bianmin.testing.factories import item_content as _content
 from bianmin.workdays.services import chinesecalendar_days, import_official
 from config.wsgi import application
 from conftest import NOW, api_token_headers, make_user

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 
 from bianmin.cases.models import Case, Notice, NoticeKind
-from bianmin.cases.tests.conftest import ALL_GOOD, MATERIALS, _content, applicant
+from bianmin.testing.factories import ALL_GOOD, MATERIALS, applicant
+from bianmin.testing.factories import item_content as _content
 
 from .test_cases_api import FROZEN, item, post, token  # noqa: F401 - fixtures
 
@@ -27,6 +28,8 @@ def _accepted(cast, **kwargs):
     return svc.accept_case(actor=cast[kwargs.get("who", "window_a")], number=case.number, now=FROZEN)
 
 
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/return-request")
+@pytest.mark.endpoint("POST", "/api/v1/return-requests/{request_id}/approve")
 @time_machine.travel(FROZEN, tick=False)
 def test_return_after_acceptance_goes_through_a_leader(client, cast, item):  # noqa: F811
     case = _accepted(cast)
@@ -48,6 +51,7 @@ def test_return_after_acceptance_goes_through_a_leader(client, cast, item):  # n
     assert detail["return_requests"][0]["status"] == "APPROVED"
 
 
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/reject")
 @time_machine.travel(FROZEN, tick=False)
 def test_outside_powers_needs_the_organs_contact(client, cast, item):  # noqa: F811
     case = _received(cast)
@@ -62,6 +66,7 @@ def test_outside_powers_needs_the_organs_contact(client, cast, item):  # noqa: F
     assert r.status_code == 200 and r.json()["competent_organ_contact"] == "0591-87654321"
 
 
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/decide")
 @time_machine.travel(FROZEN, tick=False)
 def test_a_reported_case_needs_the_higher_organs_decision(client, cast, org, calendar):
     from bianmin.catalog.services import create_item
@@ -81,6 +86,8 @@ def test_a_reported_case_needs_the_higher_organs_decision(client, cast, org, cal
     assert r.status_code == 200 and r.json()["decided_by_organ"] == "测试县市场监督管理局"
 
 
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/deferred-materials")
+@pytest.mark.endpoint("POST", "/api/v1/cases/{number}/deliver")
 @time_machine.travel(FROZEN, tick=False)
 def test_deferred_material_before_delivery(client, cast, item):  # noqa: F811
     from bianmin.cases import services as svc

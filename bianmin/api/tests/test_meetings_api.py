@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 NOV = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
 
 
+@pytest.mark.endpoint("GET", "/api/v1/meetings")
 @time_machine.travel(NOV, tick=False)
 def test_meeting_kind_and_topic(client, cast):
     h = token(client, "leader")

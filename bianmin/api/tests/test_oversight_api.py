@@ -7,10 +7,10 @@ import time_machine
 from bianmin.accountability.models import Violation
 from bianmin.audit.models import AuditEntry
 from bianmin.cases import services as svc
-from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, item  # noqa: F401 - fixtures
 from bianmin.notifications.models import Message
 from bianmin.notifications.services import deliver_due
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.factories import ALL_GOOD, applicant
 
 from .test_cases_api import post, token
 
@@ -20,7 +20,7 @@ NOV = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def overdue(cast, item):  # noqa: F811
+def overdue(cast, item):
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=FRIDAY)
     svc.accept_case(actor=cast["window_a"], number=case.number, now=FRIDAY)
@@ -29,6 +29,7 @@ def overdue(cast, item):  # noqa: F811
     return case
 
 
+@pytest.mark.endpoint("GET", "/api/v1/stats")
 @time_machine.travel(NOV, tick=False)
 def test_stats_endpoint(client, cast, overdue):
     h = token(client, "leader")
@@ -53,6 +54,15 @@ def test_stats_endpoint(client, cast, overdue):
     assert "/api/v1/stats" in client.get("/api/v1/openapi.json").json()["paths"]
 
 
+@pytest.mark.endpoint("GET", "/api/v1/violations")
+@pytest.mark.endpoint("POST", "/api/v1/violations")
+@pytest.mark.endpoint("POST", "/api/v1/violations/{pk}/statement")
+@pytest.mark.endpoint("POST", "/api/v1/violations/{pk}/propose")
+@pytest.mark.endpoint("POST", "/api/v1/violations/{pk}/decide")
+@pytest.mark.endpoint("POST", "/api/v1/commendations")
+@pytest.mark.endpoint("GET", "/api/v1/messages")
+@pytest.mark.endpoint("POST", "/api/v1/messages/{pk}/read")
+@pytest.mark.endpoint("GET", "/api/v1/overview")
 @time_machine.travel(NOV, tick=False)
 def test_accountability_endpoints(client, cast, overdue):
     violation = Violation.objects.get()
@@ -88,6 +98,9 @@ def test_accountability_endpoints(client, cast, overdue):
     assert overview["totals"]["red"] == 1
 
 
+@pytest.mark.endpoint("POST", "/api/v1/meetings")
+@pytest.mark.endpoint("POST", "/api/v1/meetings/{pk}/decisions")
+@pytest.mark.endpoint("POST", "/api/v1/meeting-actions/{pk}/done")
 @time_machine.travel(NOV, tick=False)
 def test_meeting_endpoints(client, cast, overdue):
     h = token(client, "leader")
@@ -129,6 +142,7 @@ def test_a_sanction_must_fit_the_stated_severity(client, cast, overdue, body, fi
     assert _written() == before
 
 
+@pytest.mark.endpoint("GET", "/api/v1/violations/{pk}")
 @time_machine.travel(NOV, tick=False)
 def test_a_very_serious_case_may_end_in_dismissal(client, cast, overdue):
     violation = Violation.objects.get()

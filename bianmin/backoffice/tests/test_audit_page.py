@@ -7,7 +7,7 @@ from bianmin.audit.anchors import anchor_audit_head
 from bianmin.audit.guards import append_only_lifted
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
-from bianmin.backoffice.tests.test_views import login
+from conftest import sign_in as login
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from bianmin.backoffice.tests.test_views import login
 from bianmin.workdays.services import chinesecalendar_days, import_official
 from conftest import NOW
+from conftest import sign_in as login
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

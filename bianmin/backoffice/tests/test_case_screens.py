@@ -5,8 +5,9 @@ import pytest
 import time_machine
 
 from bianmin.cases.models import Case, Notice, Transfer
-from bianmin.cases.tests.conftest import ID, MATERIALS, _content
 from bianmin.inquiries.models import Inquiry
+from bianmin.testing.factories import ID, MATERIALS
+from bianmin.testing.factories import item_content as _content
 
 from .test_views import login
 
@@ -93,7 +94,7 @@ def test_transfer_approval_screen(client, cast, item):
     transfer = Transfer.objects.get()
     login(client, cast["leader"])
     assert case.number in client.get("/staff/approvals/").content.decode()
-    client.post("/staff/approvals/", {"transfer": transfer.pk, "decision": "approve"})
+    client.post("/staff/approvals/", {"subject": "transfer", "id": transfer.pk, "action": "approve"})
     assert Case.objects.get().first_handler == cast["window_b"].staff_profile
 
 
@@ -106,10 +107,10 @@ def test_inquiry_screens(client, cast):
                                               "phone": "13800138000"})
     inquiry = Inquiry.objects.get()
     assert r["Location"] == f"/staff/inquiries/{inquiry.number}/"
-    client.post(r["Location"], {"outcome": "REFERRED_INTERNAL", "to_badge": "B-window_b"})
+    client.post(r["Location"], {"action": "outcome", "outcome": "REFERRED_INTERNAL", "to_badge": "B-window_b"})
     login(client, cast["window_b"])
-    client.post(f"/staff/inquiries/{inquiry.number}/", {"step": "acknowledge"})
-    client.post(f"/staff/inquiries/{inquiry.number}/", {"step": "close", "result": "已办理"})
+    client.post(f"/staff/inquiries/{inquiry.number}/", {"action": "acknowledge"})
+    client.post(f"/staff/inquiries/{inquiry.number}/", {"action": "close", "result": "已办理"})
     inquiry.refresh_from_db()
     assert inquiry.status == "CLOSED" and inquiry.referral_acknowledged_at
     login(client, cast["town_window"])
@@ -177,7 +178,7 @@ def test_pause_and_extension_screens(client, cast, item):
         head_of=HeadOf.ORGAN)
     login(client, cast["leader"])
     assert case.number in client.get("/staff/approvals/").content.decode()
-    client.post("/staff/approvals/", {"extension": ext.pk, "decision": "approve"})
+    client.post("/staff/approvals/", {"subject": "extension", "id": ext.pk, "action": "approve"})
     ext.refresh_from_db()
     assert ext.status == "APPROVED"
     assert Case.objects.get().notices.filter(kind="EXTENSION").exists()
@@ -300,7 +301,7 @@ def test_a_callers_full_phone_is_shown_for_a_call_back_and_audited(client, cast)
     inquiry = Inquiry.objects.get()
     url = f"/staff/inquiries/{inquiry.number}/"
     assert "13911112222" not in client.get(url).content.decode()
-    shown = client.post(url, {"step": "reveal", "reason": "回电答复"})
+    shown = client.post(url, {"action": "reveal", "reason": "回电答复"})
     assert "13911112222" in shown.content.decode()
     assert AuditEntry.objects.filter(action="PERSONAL_DATA_VIEW", object_id=str(inquiry.pk)).exists()
 
@@ -371,11 +372,12 @@ def test_absences_are_registered_on_the_ab_page_with_the_leaders_override(client
 def test_a_refused_action_comes_back_with_what_was_typed(client, cast, item):
     login(client, cast["window_a"])
     url = client.post("/staff/cases/new/", receive_form(item))["Location"]
-    r = client.post(url, {"action": "outside_powers", "reason": "属省级<审批>权限", "competent_organ": ""})
+    r = client.post(url, {"action": "reject", "kind": "OUTSIDE_POWERS", "reason": "属省级<审批>权限",
+                          "competent_organ": ""})
     page = r.content.decode()
     assert r.status_code == 400 and "不属本机关职权的，须告知申请人向哪个机关申请" in page
     assert 'value="属省级&lt;审批&gt;权限"' in page  # kept, and escaped
-    assert '<option value="outside_powers" selected>' in page
+    assert '<option value="OUTSIDE_POWERS" selected>' in page
     client.post(url, {"action": "accept"})
     r = client.post(url, {"action": "transfer", "to_badge": "NOPE", "reason": "调岗到综合窗口"})
     page = r.content.decode()
@@ -389,11 +391,11 @@ def test_a_refused_inquiry_outcome_comes_back_as_typed_with_the_error_once(clien
     login(client, cast["window_a"])
     client.post("/staff/inquiries/new/", {"channel": "WINDOW", "matter": "咨询"})
     url = f"/staff/inquiries/{Inquiry.objects.get().number}/"
-    r = client.post(url, {"outcome": "RESEARCH", "reply_days": "", "result": "需查阅政策文件"})
+    r = client.post(url, {"action": "outcome", "outcome": "RESEARCH", "reply_days": "", "result": "需查阅政策文件"})
     page = r.content.decode()
     assert r.status_code == 400 and page.count("承诺答复期限应为1至30个工作日") == 1
     assert "需查阅政策文件" in page
-    r = client.post(url, {"outcome": "MATERIALS_PASSED", "materials": "户口簿2份\n身份证复印件 1",
+    r = client.post(url, {"action": "outcome", "outcome": "MATERIALS_PASSED", "materials": "户口簿2份\n身份证复印件 1",
                           "to_badge": "B-window_b"})
     assert r.status_code == 302
     assert Inquiry.objects.get().materials == [{"name": "户口簿", "count": 2}, {"name": "身份证复印件", "count": 1}]

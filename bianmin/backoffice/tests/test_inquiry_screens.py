@@ -21,7 +21,8 @@ def test_outside_referral_on_the_page_needs_the_contact_and_keeps_what_was_typed
     page = client.get(url).content.decode()
     assert "主管机关联系方式（告知向其他机关咨询时必填）" in page and 'name="contact"' in page
 
-    r = client.post(url, {"outcome": "REFERRED_OUTSIDE", "authority": "县<税务>局", "result": "个税由税务机关办理"})
+    r = client.post(url, {"action": "outcome", "outcome": "REFERRED_OUTSIDE", "authority": "县<税务>局",
+                          "result": "个税由税务机关办理"})
     assert r.status_code == 400
     page = r.content.decode()
     beside_contact = page.split('name="contact"', 1)[1].split('class="form-row"', 1)[0]
@@ -32,7 +33,8 @@ def test_outside_referral_on_the_page_needs_the_contact_and_keeps_what_was_typed
     assert (inquiry.status, inquiry.outcome, inquiry.outside_authority) == ("OPEN", "", "")
     assert not InquiryEvent.objects.filter(inquiry=inquiry, action__startswith="OUTCOME_").exists()
 
-    r = client.post(url, {"outcome": "REFERRED_OUTSIDE", "authority": "县税务局", "contact": "0799-6100000",
+    r = client.post(url, {"action": "outcome", "outcome": "REFERRED_OUTSIDE", "authority": "县税务局",
+                          "contact": "0799-6100000",
                           "result": "个税由税务机关办理"})
     assert r.status_code == 302
     inquiry = Inquiry.objects.get(pk=inquiry.pk)

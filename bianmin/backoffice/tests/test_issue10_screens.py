@@ -4,7 +4,8 @@ import time_machine
 
 from bianmin.cases import services as svc
 from bianmin.cases.models import Case, ReturnRequest
-from bianmin.cases.tests.conftest import ALL_GOOD, MATERIALS, _content, applicant
+from bianmin.testing.factories import ALL_GOOD, MATERIALS, applicant
+from bianmin.testing.factories import item_content as _content
 
 from .test_case_screens import FROZEN, item  # noqa: F401 - fixture
 from .test_views import login
@@ -33,7 +34,8 @@ def test_the_handler_asks_and_the_leader_approves_a_return(client, cast, item): 
     login(client, cast["leader"])
     page = client.get("/staff/approvals/").content.decode()
     assert "待审批的退件申请" in page and "经核实不符合条件" in page
-    client.post("/staff/approvals/", {"return_request": request.pk, "decision": "approve", "note": "同意"})
+    client.post("/staff/approvals/",
+                {"subject": "return_request", "id": request.pk, "action": "approve", "note": "同意"})
     assert Case.objects.get(pk=case.pk).status == "RETURNED"
 
 
@@ -43,7 +45,8 @@ def test_outside_powers_keeps_what_was_typed_and_names_the_contact(client, cast,
                             now=FROZEN)
     login(client, cast["window_a"])
     url = f"/staff/cases/{case.number}/"
-    r = client.post(url, {"action": "outside_powers", "reason": "省级事项", "competent_organ": "省市场监督管理局"})
+    r = client.post(url, {"action": "reject", "kind": "OUTSIDE_POWERS", "reason": "省级事项",
+                          "competent_organ": "省市场监督管理局"})
     page = r.content.decode()
     assert r.status_code == 400 and "联系方式" in page and "省市场监督管理局" in page
     assert Case.objects.get(pk=case.pk).status == "RECEIVED"
@@ -109,8 +112,8 @@ def test_a_typed_word_where_a_number_belongs_is_a_400_not_a_500(client, cast, it
     from conftest import sign_in
 
     sign_in(client, cast["leader"])
-    for field in ("transfer", "return_request", "extension"):
-        r = client.post("/staff/approvals/", {field: "abc", "decision": "approve"})
+    for subject in ("transfer", "return_request", "extension"):
+        r = client.post("/staff/approvals/", {"subject": subject, "id": "abc", "action": "approve"})
         assert r.status_code == 302
 
 

@@ -6,10 +6,10 @@ import time_machine
 
 from bianmin.accountability.models import Statement, Violation
 from bianmin.cases import services as svc
-from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, item  # noqa: F401 - fixtures
 from bianmin.notifications.models import Message
 from bianmin.notifications.services import deliver_due
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.factories import ALL_GOOD, applicant
 
 from .test_views import login
 
@@ -19,7 +19,7 @@ AFTER = dt.datetime(2026, 10, 19, 2, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def overdue(cast, item):  # noqa: F811
+def overdue(cast, item):
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=FRIDAY)
     svc.accept_case(actor=cast["window_a"], number=case.number, now=FRIDAY)

@@ -4,12 +4,11 @@ import pytest
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import ROLE_PERMS, Perm, Role
 from bianmin.cases import services as svc
-from bianmin.cases.tests.conftest import ALL_GOOD, ID, MONDAY, applicant, calendar  # noqa: F401 - fixtures
-from bianmin.cases.tests.conftest import item as _item  # noqa: F401 - the fixture ``item``
 from bianmin.core.errors import Forbidden
 from bianmin.inquiries import services as inq
 from bianmin.org.models import Absence
 from bianmin.org.services import register_absence
+from bianmin.testing.factories import ALL_GOOD, ID, MONDAY, applicant
 from conftest import NOW, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +36,7 @@ def test_view_full_personal_data_is_held_by_window_staff_agents_and_supervisors_
     assert holders == {Role.WINDOW, Role.AGENT, Role.SUPERVISOR}
 
 
-@pytest.mark.usefixtures("_item")  # the published item SP-01
+@pytest.mark.usefixtures("item")  # the published item SP-01
 def test_revealing_a_case_applicants_id_needs_view_full_personal_data(cast):
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=MONDAY)

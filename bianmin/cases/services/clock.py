@@ -16,8 +16,7 @@ from bianmin.org.policies import staff_profile_of
 from bianmin.workdays.selectors import get_calendar
 
 from ..models import CasePause, Extension, ExtensionStatus, NoticeKind
-from ..policies import is_handler_side
-from ..workflow import RUNNING
+from ..policies import deadline_refusal, extension_refusal, is_handler_side, pause_start_refusal
 from .core import acting_ids_for, add_event, issue_notice, locked_case, stamp_warning
 from .documents import extension_content, special_content
 
@@ -26,12 +25,6 @@ def _require_handler(actor, case, now) -> None:
     require(actor, Perm.HANDLE_CASES)
     if not is_handler_side(actor, case, acting_ids_for(case, timezone.localtime(now).date())):
         raise Forbidden("只有首办负责人（或其B角）可以办理")
-
-
-def _refuse_after_deadline(case, now, what: str) -> None:
-    """Pauses and extensions are decided within the period (Art. 42, 45); a missed deadline stays missed."""
-    if case.committed_deadline and timezone.localtime(now).date() > case.committed_deadline:
-        raise Conflict(f"承诺办结日期（{case.committed_deadline:%Y-%m-%d}）已过，不能再{what}", code="deadline_passed")
 
 
 def _move(case, working_days: int) -> None:
@@ -56,13 +49,10 @@ def start_pause(*, actor, number: str, kind: str, basis: str, expected_days: int
     with audited_atomic():
         case = locked_case(actor, number)
         _require_handler(actor, case, now)
-        if case.status not in RUNNING:
-            raise Conflict("只有已受理、尚未办结的办件可以启动特别程序")
-        _refuse_after_deadline(case, now, "启动特别程序")
+        if (refusal := pause_start_refusal(case, timezone.localtime(now).date())) is not None:
+            raise refusal
         if kind not in (case.item_version.special_procedures or []):
             raise DomainError.for_field("kind", f"该事项不适用“{SpecialProcedure(kind).label}”特别程序")
-        if case.pauses.filter(ended_at__isnull=True).exists():
-            raise Conflict("已有正在进行的特别程序，须先结束才能启动新的")
         pause = CasePause.objects.create(case=case, kind=kind, basis=basis.strip()[:255],
                                          expected_days=int(expected_days),
                                          started_on=timezone.localtime(now).date(), started_at=now,
@@ -119,14 +109,11 @@ def request_extension(*, actor, number: str, reason: str, now: dt.datetime) -> E
     with audited_atomic():
         case = locked_case(actor, number)
         _require_handler(actor, case, now)
-        if case.status not in RUNNING:
-            raise Conflict("只有已受理、尚未办结的办件可以申请延期")
         v = case.item_version
-        if not v.extension_allowed or not v.extension_days:
+        if (refusal := extension_refusal(case, timezone.localtime(now).date())) is not None:
+            raise refusal
+        if not v.extension_days:
             raise Conflict("该事项不允许延期")
-        if Extension.objects.filter(case=case).exists():
-            raise Conflict("每个办件只能申请一次延期，该办件已申请过", code="extension_once")
-        _refuse_after_deadline(case, now, "申请延期")
         extension = Extension.objects.create(case=case, reason=reason.strip(), requested_by=actor,
                                              requested_at=now, days=v.extension_days)
         add_event(case, actor=actor, now=now, action="EXTENSION_REQUESTED", opinion=reason.strip())
@@ -158,7 +145,8 @@ def _decide_extension(actor, extension_id: int, approve: bool, note: str, now: d
         extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note.strip()[:255]
         extension.save()
         if approve:
-            _refuse_after_deadline(case, now, "批准延期")
+            if (refusal := deadline_refusal(case, timezone.localtime(now).date(), "批准延期")) is not None:
+                raise refusal
             _move(case, extension.days)
             case.version += 1
             case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version",

@@ -17,7 +17,7 @@ from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import absent_staff_ids
 from bianmin.workdays.selectors import get_calendar
 
-from ..models import Case, CaseCounter, CaseEvent, Notice, NoticeCounter
+from ..models import Case, CaseCounter, CaseEvent, Notice, NoticeCounter, WarningLevel
 from ..policies import get_case_for, may_work_on, require_transition
 from ..warnings import yellow_threshold
 from ..workflow import Action, CaseClass, derive_class, next_status
@@ -144,8 +144,8 @@ def stamp_warning(case: Case, today: dt.date) -> list[str]:
         calendar = get_calendar(case.unit.region)
         limit = case.committed_days if case.committed_days is not None else case.item_version.committed_limit
         case.yellow_on = calendar.workdays_back(case.committed_deadline, yellow_threshold(limit or 0))
-    if not (case.warning_level == "RED" and case.committed_deadline and case.committed_deadline < today):
-        case.warning_level = ""
+    if not (case.warning_level == WarningLevel.RED and case.committed_deadline and case.committed_deadline < today):
+        case.warning_level = WarningLevel.NONE
     return ["yellow_on", "warning_level"]
 
 
@@ -178,9 +178,9 @@ def transition(case: Case, *, actor, action: Action, now: dt.datetime, opinion: 
     if changes and "committed_deadline" in changes:
         fields.update(stamp_warning(case, today))
     if (action in ENDS_RUNNING and before in ("ACCEPTED", "IN_PROGRESS") and case.committed_deadline
-            and today > case.committed_deadline and case.warning_level != "RED"
+            and today > case.committed_deadline and case.warning_level != WarningLevel.RED
             and not case.pauses.filter(ended_at__isnull=True).exists()):  # a paused clock is not late
-        case.warning_level = "LATE"
+        case.warning_level = WarningLevel.LATE
         fields.add("warning_level")
     case.status = target
     case.version += 1

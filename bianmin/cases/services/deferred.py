@@ -11,10 +11,10 @@ from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.catalog.models import Necessity
-from bianmin.core.errors import Conflict, DomainError, Forbidden
+from bianmin.core.errors import DomainError, Forbidden
 
 from ..models import CaseMaterial, MaterialReceipt
-from ..policies import is_handler_side
+from ..policies import deferred_exception_refusal, deferred_supply_refusal, is_handler_side
 from ..workflow import RUNNING, Status
 from .core import acting_ids_for, add_event, locked_case
 from .lifecycle import result_due_date
@@ -46,8 +46,8 @@ def supply_deferred_materials(*, actor, number: str, materials: list[str], now: 
         raise DomainError.for_field("received_as", "收取方式应为 PAPER、ELECTRONIC 或 SHARED")
     with audited_atomic():
         case = locked_case(actor, number)
-        if not case.deferred_materials or case.status not in OPEN_FOR_DEFERRED:
-            raise Conflict("该办件没有待补交的补办材料")
+        if (refusal := deferred_supply_refusal(case)) is not None:
+            raise refusal
         if not is_handler_side(actor, case, acting_ids_for(case, timezone.localtime(now).date())):
             raise Forbidden("只有首办负责人（或其B角）可以登记补办材料")
         outstanding = {line.name: line for line in _outstanding_lines(case)}
@@ -81,11 +81,8 @@ def allow_delivery_before_deferred(*, actor, number: str, reason: str, now: dt.d
         raise DomainError.for_field("reason", "请写明未补齐先行送达的理由")
     with audited_atomic():
         case = locked_case(actor, number)
-        if not case.deferred_materials or case.deferred_supplied_at is not None \
-                or case.status not in OPEN_FOR_DEFERRED:
-            raise Conflict("该办件没有待补交的补办材料")
-        if case.deferred_exception_at is not None:
-            raise Conflict("已批准未补齐先行送达")
+        if (refusal := deferred_exception_refusal(case)) is not None:
+            raise refusal
         case.deferred_exception_at, case.deferred_exception_by = now, actor
         case.deferred_exception_reason = reason.strip()[:255]
         case.version += 1

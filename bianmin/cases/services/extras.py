@@ -20,9 +20,8 @@ from bianmin.core.masking import mask_id_staff
 from bianmin.core.uploads import validate_upload, without_metadata
 
 from ..models import Case, CaseFile, Comment, FeePayment
-from ..policies import get_case_for
+from ..policies import fee_refusal, get_case_for, upload_refusal
 from ..selectors import search_cases
-from ..workflow import CLOSED, Status
 from .core import add_event, locked_case, require_case_worker
 
 MAX_FILES_PER_CASE = 20
@@ -44,8 +43,8 @@ def record_fee(*, actor, number: str, fee_id: int, amount: str | Decimal, receip
         raise DomainError.for_field("receipt_number", "请填写票据号")
     with audited_atomic():
         case = locked_case(actor, number)
-        if case.status in (Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.RETURNED):
-            raise Conflict("该办件已终止，不能收费")
+        if (refusal := fee_refusal(case)) is not None:
+            raise refusal
         require_case_worker(actor, case, timezone.localtime(now).date())
         fee = case.item_version.fees.filter(pk=fee_id).first()
         if fee is None:
@@ -91,8 +90,8 @@ def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: 
         raise DomainError.for_field("file", "图片文件已损坏，无法读取") from None
     with audited_atomic():
         case = locked_case(actor, number)
-        if case.status in CLOSED:
-            raise Conflict("办件已办结或终止，不能再上传材料")
+        if (refusal := upload_refusal(case)) is not None:
+            raise refusal
         require_case_worker(actor, case, timezone.localtime(now).date())
         files = list(case.files.values_list("size", flat=True))
         if len(files) >= MAX_FILES_PER_CASE:

@@ -14,8 +14,7 @@ from bianmin.org.models import StaffProfile
 from bianmin.org.selectors import acting_for_staff
 
 from ..models import Transfer, TransferStatus
-from ..policies import is_handler_side
-from ..workflow import CLOSED
+from ..policies import is_handler_side, transfer_refusal
 from .core import acting_ids_for, add_event, locked_case
 
 
@@ -26,8 +25,8 @@ def request_transfer(*, actor, number: str, to_badge: str, reason: str, now: dt.
         raise DomainError.for_field("reason", "请填写移交理由")
     with audited_atomic():
         case = locked_case(actor, number)
-        if case.first_handler_id is None or case.status in CLOSED:
-            raise Conflict("只有已受理且未办结的办件可以移交")
+        if (refusal := transfer_refusal(case)) is not None:
+            raise refusal
         if not is_handler_side(actor, case, acting_ids_for(case, timezone.localtime(now).date())):
             raise Forbidden("只有首办负责人（或其B角）可以申请移交")
         target = (StaffProfile.objects.select_related("unit", "user")
@@ -40,8 +39,6 @@ def request_transfer(*, actor, number: str, to_badge: str, reason: str, now: dt.
         target = acting_for_staff(target, timezone.localtime(now).date())
         if target.pk == case.first_handler_id:
             raise DomainError.for_field("to_badge", "接收人就是当前首办负责人")
-        if case.transfers.filter(status=TransferStatus.PENDING).exists():
-            raise Conflict("该办件已有待审批的移交申请")
         transfer = Transfer.objects.create(case=case, from_handler=case.first_handler, to_handler=target,
                                            reason=reason.strip(), requested_by=actor, requested_at=now)
         add_event(case, actor=actor, now=now, action="TRANSFER_REQUESTED", opinion=reason.strip(),

@@ -18,6 +18,7 @@ from bianmin.workdays.selectors import get_calendar
 
 from ..facts import LateAcceptance, report_fact
 from ..models import DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
+from ..policies import direct_return_refusal, immediate_refusal
 from ..workflow import Action
 from .core import actor_profile, issue_notice, issue_notices, locked_case, transition
 from .documents import (
@@ -152,9 +153,8 @@ def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_numb
     with audited_atomic():
         case = locked_case(actor, number)
         v = case.item_version
-        if not may_accept_immediately(v, case.unit.kind):
-            raise Conflict("该事项不是即办件，请按承诺件受理" if v.default_class != ItemClass.REPORTED
-                           else "上报件须由上级机关作出决定，不能即办")
+        if (refusal := immediate_refusal(case)) is not None:
+            raise refusal
         deferred = _check_materials(case)
         today = timezone.localtime(now).date()
         intake_deadline = case.intake_deadline
@@ -172,14 +172,6 @@ def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_numb
                                        staff_id=case.received_by_id, accepted_on=today))
         _issue_acceptance_notices(case, actor, now, deferred)
     return case
-
-
-def may_accept_immediately(version, unit_kind: str) -> bool:
-    """Return whether a case of ``version`` received at a unit of ``unit_kind`` may be completed on the spot
-    (即办): the item's class is 即办, or its committed limit there is 0 — never a 上报件."""
-    if version.default_class == ItemClass.REPORTED:
-        return False
-    return version.default_class == ItemClass.IMMEDIATE or version.committed_limit_at(unit_kind) == 0
 
 
 def result_due_date(case, today: dt.date) -> dt.date:
@@ -338,8 +330,8 @@ def return_case(*, actor, number: str, reason: str, now: dt.datetime):
         raise DomainError.for_field("reason", "请写明退件理由")
     with audited_atomic():
         case = locked_case(actor, number)
-        if case.accepted_at is not None:
-            raise Conflict("已受理的办件退件须经领导批准：请提交退件申请", code="return_needs_approval")
+        if (refusal := direct_return_refusal(case)) is not None:
+            raise refusal
         return apply_return(case, actor=actor, reason=reason.strip(), now=now)
 
 

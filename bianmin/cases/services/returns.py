@@ -16,8 +16,7 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 
 from ..models import ReturnRequest, ReturnRequestStatus
-from ..policies import is_handler_side
-from ..workflow import RUNNING
+from ..policies import is_handler_side, return_request_refusal
 from .core import acting_ids_for, add_event, locked_case
 from .lifecycle import apply_return
 
@@ -29,12 +28,10 @@ def request_return(*, actor, number: str, reason: str, now: dt.datetime) -> Retu
         raise DomainError.for_field("reason", "请写明退件理由")
     with audited_atomic():
         case = locked_case(actor, number)
-        if case.status not in RUNNING:
-            raise Conflict("只有已受理、尚未办结的办件可以申请退件；受理前的退件由窗口直接办理")
+        if (refusal := return_request_refusal(case)) is not None:
+            raise refusal
         if not is_handler_side(actor, case, acting_ids_for(case, timezone.localtime(now).date())):
             raise Forbidden("只有首办负责人（或其B角）可以申请退件")
-        if case.return_requests.filter(status=ReturnRequestStatus.PENDING).exists():
-            raise Conflict("该办件已有待审批的退件申请")
         request = ReturnRequest.objects.create(case=case, reason=reason.strip(), requested_by=actor,
                                                requested_at=now)
         add_event(case, actor=actor, now=now, action="RETURN_REQUESTED", opinion=reason.strip(),

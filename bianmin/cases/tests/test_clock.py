@@ -7,8 +7,7 @@ from bianmin.cases import services as svc
 from bianmin.cases.models import Case, ExtensionStatus, NoticeKind
 from bianmin.core.errors import Conflict, DomainError, Forbidden
 from bianmin.org.models import HeadOf
-
-from .conftest import ALL_GOOD, applicant
+from bianmin.testing.factories import ALL_GOOD, applicant
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.db import close_old_connections, connection
 
 from bianmin.cases import services as svc
 from bianmin.cases.models import Case, CaseEvent
-
-from .conftest import ALL_GOOD, MONDAY, applicant
+from bianmin.testing.factories import ALL_GOOD, MONDAY, applicant
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS, PER_THREAD = 8, 100

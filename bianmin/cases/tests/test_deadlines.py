@@ -5,8 +5,7 @@ import pytest
 
 from bianmin.cases import services as svc
 from bianmin.catalog.services import create_item
-
-from .conftest import ALL_GOOD, MATERIALS, _content, applicant
+from bianmin.testing.factories import ALL_GOOD, MATERIALS, applicant, item_content
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def accept(cast, code: str, day: dt.date):
 @pytest.fixture
 def items(cast, calendar, org):
     def make(code, **limits):
-        return create_item(actor=cast["sysadmin"], code=code, basic_code=code, content=_content(
+        return create_item(actor=cast["sysadmin"], code=code, basic_code=code, content=item_content(
             implementing_unit=org["dept"], **limits), materials=MATERIALS, fees=[], faqs=[], now=at(
             dt.date(2025, 1, 2)), publish=True)
 

@@ -18,8 +18,7 @@ from bianmin.cases.models import Case
 from bianmin.cases.selectors import case_detail_for, search_cases, workbench_rows
 from bianmin.core.crypto import Ciphertext, blind_index, decrypt, decrypt_existing_rows, encrypt_existing_rows
 from bianmin.notifications.models import Message
-
-from .conftest import ALL_GOOD, ID, MONDAY, applicant
+from bianmin.testing.factories import ALL_GOOD, ID, MONDAY, applicant
 
 pytestmark = pytest.mark.django_db
 PHONE, AGENT_ID, AGENT_PHONE = "13800138000", "440524188001010014", "13911112222"

@@ -10,8 +10,7 @@ from bianmin.cases.services.core import acting_ids_for
 from bianmin.cases.workflow import Action, Status
 from bianmin.core.errors import Conflict, Forbidden, NotFound
 from bianmin.org.models import Absence
-
-from .conftest import ALL_GOOD, MONDAY, applicant
+from bianmin.testing.factories import ALL_GOOD, MONDAY, applicant
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +189,34 @@ def test_only_the_handler_side_requests_transfers(cast, case, member):
         svc.request_transfer(actor=cast[member], number=case.number, to_badge="B-window_b", reason="调岗",
                              now=MONDAY)
     assert not Transfer.objects.exists()
+
+
+# --- scope answers ------------------------------------------------------------------------------------------------
+
+def test_only_the_receiving_unit_reviews_an_application(cast, item):
+    case = receive(cast, who="town_window")  # received at the town center, inside the county center's scope
+    for action in (lambda who: svc.accept_case(actor=who, number=case.number, now=MONDAY),
+                   lambda who: svc.fix_on_spot(actor=who, number=case.number, note="更正", now=MONDAY)):
+        with pytest.raises(Forbidden):
+            action(cast["window_a"])
+    assert svc.accept_case(actor=cast["town_window"], number=case.number, now=MONDAY).status == Status.ACCEPTED
+
+
+def test_transfer_and_extension_ids_out_of_scope_answer_like_missing_ones(cast, item, django_user_model):
+    from bianmin.accounts.roles import Role
+    from conftest import make_user
+
+    case = svc.accept_case(actor=cast["window_a"], number=receive(cast).number, now=MONDAY)
+    transfer = svc.request_transfer(actor=cast["window_a"], number=case.number, to_badge="B-window_b",
+                                    reason="调岗", now=MONDAY)
+    extension = svc.request_extension(actor=cast["window_a"], number=case.number, reason="需要现场核查",
+                                      now=MONDAY)
+    town_leader = make_user(django_user_model, "town_leader", Role.LEADER, cast["town_window"].staff_profile.unit)
+    for approve, pk, message in ((svc.approve_transfer, {"transfer_id": transfer.pk}, "移交申请不存在"),
+                                 (svc.approve_extension, {"extension_id": extension.pk}, "延期申请不存在")):
+        answers = []
+        for ids in (pk, dict.fromkeys(pk, 999999)):  # another unit's id, then one that does not exist
+            with pytest.raises(NotFound) as exc:
+                approve(actor=town_leader, now=MONDAY, **ids)
+            answers.append(exc.value.message)
+        assert answers == [message, message]

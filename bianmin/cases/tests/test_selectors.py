@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from bianmin.cases import services as svc
 from bianmin.cases.selectors import case_detail_for, with_warning, with_warnings, workbench, workbench_rows
 from bianmin.cases.warnings import Warning
-
-from .conftest import ALL_GOOD, MONDAY, applicant
+from bianmin.testing.factories import ALL_GOOD, MONDAY, applicant
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from bianmin.cases.selectors import class_counts, public_lookup, workbench
 from bianmin.cases.workflow import Action, CaseClass, Status
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.org.models import Absence
-
-from .conftest import ALL_GOOD, MONDAY, applicant
+from bianmin.testing.factories import ALL_GOOD, MONDAY, applicant
 
 pytestmark = pytest.mark.django_db
 

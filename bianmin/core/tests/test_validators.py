@@ -190,3 +190,62 @@ def test_digits_of_other_scripts_are_refused(value):
         validate_resident_id(value)
     with pytest.raises(ValidationError):
         validate_phone(value[:11])
+
+
+# -- our rules on top of python-stdnum and phonenumbers (decision 0020) ----------------------------------------------
+def test_our_range_of_birth_years_is_kept_on_top_of_the_library():
+    value = make_id("11010518791231002")  # a real date, so stdnum alone would accept it
+    with pytest.raises(ValidationError) as excinfo:
+        validate_resident_id(value, today=TODAY)
+    assert excinfo.value.code == "birth_date"
+
+
+def test_address_codes_stdnum_does_not_list_are_accepted():
+    from stdnum.cn import ric
+
+    for value in ("440524188001010014", make_id("81000019900101001"), make_id("99999919800101001")):
+        assert not ric.is_valid(value)  # stdnum looks the address code up; SECURITY.md says not to
+        assert validate_resident_id(value, today=TODAY) == value
+
+
+def test_credit_codes_with_letters_for_the_authority_and_kind_are_accepted():
+    from stdnum.cn import uscc
+
+    value = "N2350100MA0000000" + credit_check_char("N2350100MA0000000")  # GB 32100: N = agriculture
+    assert not uscc.is_valid(value)  # stdnum wants eight leading digits
+    assert validate_credit_code(value) == value
+
+
+def test_check_characters_need_seventeen_characters():
+    for bad in ("1101051949123100", "110105194912310021", "11010519491231００２"):
+        with pytest.raises(ValueError):
+            id_check_char(bad)
+    with pytest.raises(ValueError):
+        credit_check_char("91350100M000100Y")
+
+
+@pytest.mark.parametrize("value", ["14012345678", "+86 179 1234 5678", "0086 194 1234 5678"])
+def test_mobile_ranges_the_library_does_not_list_are_accepted(value):
+    import phonenumbers
+
+    assert not phonenumbers.is_valid_number(phonenumbers.parse(value, "CN"))
+    assert validate_mobile(value) == value.replace(" ", "")[-11:]
+
+
+@pytest.mark.parametrize(("value", "normalised"), [("+86 10 1234 5678", "01012345678"),
+                                                   ("+86 (0)799 612 3456", "07996123456"),
+                                                   ("0086 755 8765 4321", "075587654321")])
+def test_an_international_landline_gets_its_trunk_zero(value, normalised):
+    assert validate_phone(value) == normalised
+    with pytest.raises(ValidationError):
+        validate_mobile(value)
+
+
+@pytest.mark.parametrize("value", ["8613812345678", "+1 415 555 2671", "+86 138 1234 5678 ext 9", "tel:13812345678"])
+def test_only_plus_86_and_0086_are_read_as_the_country_code(value):
+    with pytest.raises(ValidationError):
+        validate_phone(value)
+
+
+def test_a_mobile_written_with_plus_86_and_a_superfluous_zero_is_the_mobile():
+    assert validate_mobile("+86 0138 1234 5678") == "13812345678"

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from bianmin.cases import services as svc
 from bianmin.cases.models import Case, CaseEvent
-from bianmin.cases.tests.conftest import ID
 from bianmin.cases.workflow import CaseClass, Status
 from bianmin.demo.seed import seed_demo
+from bianmin.testing.factories import ID
 from conftest import NOW
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 
 from bianmin.accounts.roles import Role
 from bianmin.audit.models import AuditAction, AuditEntry
-from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, item  # noqa: F401 - fixtures
 from bianmin.core.errors import DomainError, Forbidden
 from bianmin.meetings import services as mtg
 from bianmin.meetings.models import AgendaItem, Meeting, MeetingKind
+from bianmin.meetings.selectors import default_period_for
 from bianmin.org.models import Cadence, MeetingCadence, UnitKind
 from conftest import make_user
 
@@ -41,7 +41,7 @@ def test_joint_meeting_period_follows_the_unit_kinds_cadence(cast):
     MeetingCadence.objects.filter(unit_kind=UnitKind.COUNTY_CENTER).update(joint_cadence=Cadence.QUARTERLY)
     meeting = hold(cast["leader"])
     assert (meeting.period_start, meeting.period_end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
-    assert mtg.default_period_for(fresh(cast["leader"]), MeetingKind.JOINT, HELD) == (dt.date(2026, 7, 1),
+    assert default_period_for(fresh(cast["leader"]), MeetingKind.JOINT, HELD) == (dt.date(2026, 7, 1),
                                                                                      dt.date(2026, 9, 30))
 
 

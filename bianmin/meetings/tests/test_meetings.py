@@ -6,13 +6,15 @@ import time_machine
 
 from bianmin.accountability.models import Violation
 from bianmin.cases import services as svc
-from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, item  # noqa: F401 - fixtures
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.meetings import services as mtg
 from bianmin.meetings.models import ActionItem, AgendaItem, Meeting
+from bianmin.meetings.policies import get_meeting_for
+from bianmin.meetings.selectors import default_period, open_actions_for
 from bianmin.notifications.models import Message
 from bianmin.org.models import Cadence
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.factories import ALL_GOOD, applicant
 from conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,7 @@ def fresh(user):
 
 
 @pytest.fixture
-def october(cast, item):  # noqa: F811
+def october(cast, item):
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=FRIDAY)
     svc.accept_case(actor=cast["window_a"], number=case.number, now=FRIDAY)  # deadline 10/15
@@ -38,14 +40,14 @@ def october(cast, item):  # noqa: F811
 
 
 def test_default_period_is_the_previous_week_month_or_quarter():
-    assert mtg.default_period(dt.date(2026, 11, 5)) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-    assert mtg.default_period(dt.date(2026, 1, 10)) == (dt.date(2025, 12, 1), dt.date(2025, 12, 31))
-    assert mtg.default_period(dt.date(2026, 11, 5), Cadence.QUARTERLY) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
-    assert mtg.default_period(dt.date(2026, 2, 1), Cadence.QUARTERLY) == (dt.date(2025, 10, 1),
+    assert default_period(dt.date(2026, 11, 5)) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert default_period(dt.date(2026, 1, 10)) == (dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    assert default_period(dt.date(2026, 11, 5), Cadence.QUARTERLY) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert default_period(dt.date(2026, 2, 1), Cadence.QUARTERLY) == (dt.date(2025, 10, 1),
                                                                          dt.date(2025, 12, 31))
     # Thursday 5 November: the previous Monday-to-Sunday week; on a Monday, the week that just ended.
-    assert mtg.default_period(dt.date(2026, 11, 5), Cadence.WEEKLY) == (dt.date(2026, 10, 26), dt.date(2026, 11, 1))
-    assert mtg.default_period(dt.date(2026, 11, 2), Cadence.WEEKLY) == (dt.date(2026, 10, 26), dt.date(2026, 11, 1))
+    assert default_period(dt.date(2026, 11, 5), Cadence.WEEKLY) == (dt.date(2026, 10, 26), dt.date(2026, 11, 1))
+    assert default_period(dt.date(2026, 11, 2), Cadence.WEEKLY) == (dt.date(2026, 10, 26), dt.date(2026, 11, 1))
 
 
 @time_machine.travel(NOV, tick=False)
@@ -72,7 +74,7 @@ def test_agenda_decisions_and_tracking(cast, october):
                               due_date=dt.date(2026, 11, 12), now=NOV,
                               agenda_item_id=meeting.agenda.first().pk)
     assert Message.objects.filter(recipient=cast["window_a"], kind="MEETING_ACTION").count() == 1
-    assert list(mtg.open_actions_for(fresh(cast["window_a"]))) == [action]
+    assert list(open_actions_for(fresh(cast["window_a"]))) == [action]
     with pytest.raises(NotFound):  # not the owner and not overseeing: like a missing item
         mtg.complete_action(actor=fresh(cast["window_b"]), action_id=action.pk, note="x", now=NOV)
     with pytest.raises(DomainError):
@@ -94,7 +96,7 @@ def test_only_overseers_hold_meetings_and_scope_applies(cast, october):
     meeting = mtg.create_meeting(actor=fresh(cast["supervisor"]), held_on=dt.date(2026, 11, 5), chair="x",
                                  attendees="y", now=NOV)
     with pytest.raises(NotFound):
-        mtg.get_meeting_for(fresh(cast["window_a"]), meeting.pk)
+        get_meeting_for(fresh(cast["window_a"]), meeting.pk)
 
 
 @time_machine.travel(NOV, tick=False)

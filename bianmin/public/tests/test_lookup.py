@@ -5,14 +5,14 @@ from django.conf import settings
 from django.test import override_settings
 
 from bianmin.cases import services as svc
-from bianmin.cases.tests.conftest import ALL_GOOD, MONDAY, applicant, calendar, item  # noqa: F401
+from bianmin.testing.factories import ALL_GOOD, MONDAY, applicant
 
 pytestmark = pytest.mark.django_db
 CITIZEN, STRANGER, PROXY = "198.51.100.20", "203.0.113.66", "10.0.0.5"
 
 
 @pytest.fixture
-def case(cast, item):  # noqa: F811
+def case(cast, item):
     return svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=MONDAY)
 

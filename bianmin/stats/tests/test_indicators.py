@@ -7,13 +7,13 @@ import pytest
 
 from bianmin.accountability.models import ViolationKind
 from bianmin.cases import services as svc
-from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, immediate_item, item  # noqa: F401
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.inquiries import services as inq
 from bianmin.stats import charts
 from bianmin.stats.excel import monthly_workbook
 from bianmin.stats.selectors import indicators
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.factories import ALL_GOOD, applicant
 
 pytestmark = pytest.mark.django_db
 OCT1, OCT31, TODAY = dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 11, 2)
@@ -34,7 +34,7 @@ def accepted(actor, day, **kw):
 
 
 @pytest.fixture
-def october(cast, item, immediate_item):  # noqa: F811
+def october(cast, item, immediate_item):
     a, b = cast["window_a"], cast["window_b"]
     fri = dt.date(2026, 9, 25)  # received and accepted in September: deadline 10/15
     case_a = accepted(a, fri, name="甲")
@@ -143,12 +143,12 @@ def test_chart_labels_are_escaped_in_the_svg(cast, october):
         assert "<img" not in svg and "&lt;img" in svg  # the page marks the SVG safe, so pygal must escape
 
 
-def test_statistics_count_reported_cases(cast, org, item):  # noqa: F811
+def test_statistics_count_reported_cases(cast, org, item):
     """上报件 is counted as its own class (issue 10 item 4), in the report and its Excel columns."""
-    from bianmin.cases.tests.conftest import MATERIALS, _content
     from bianmin.catalog.services import create_item
+    from bianmin.testing.factories import MATERIALS, item_content
 
-    create_item(actor=cast["sysadmin"], code="SB-01", basic_code="9", content=_content(
+    create_item(actor=cast["sysadmin"], code="SB-01", basic_code="9", content=item_content(
         name="最低生活保障", kind="BENEFIT", default_class="REPORTED", special_procedures=[],
         implementing_unit=org["dept"]), materials=MATERIALS, fees=[], faqs=[], now=at(OCT1), publish=True)
     monday = dt.date(2026, 10, 12)

@@ -17,11 +17,11 @@ from bianmin.audit.verification import verify_audit
 from bianmin.cases import services as svc
 from bianmin.cases.models import Case, CaseCounter, CaseEvent
 from bianmin.cases.services.core import retire_case_counters
-from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, item  # noqa: F401 - fixtures
 from bianmin.core.counters import sequence_name
 from bianmin.notifications.models import Channel, DigestItem, Message, MessageStatus
 from bianmin.sweep.management.commands.scheduler import run_round
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.factories import ALL_GOOD, applicant
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 NODES, CASES = 4, 40
@@ -59,7 +59,7 @@ def on_nodes(count: int, work) -> list:
     return results
 
 
-def test_concurrent_sweeps_record_each_overdue_case_once(postgres_only, cast, item):  # noqa: F811
+def test_concurrent_sweeps_record_each_overdue_case_once(postgres_only, cast, item):
     for i in range(CASES):
         case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(name=f"申请人{i}"),
                                 materials=ALL_GOOD, now=FRIDAY)
@@ -95,7 +95,7 @@ def duplicates(qs, *fields) -> list:
 
 
 def test_two_schedulers_record_and_send_everything_exactly_once(postgres_only, settings, tmp_path, cast,
-                                                                 item):  # noqa: F811
+                                                                 item):
     settings.BIANMIN = {**settings.BIANMIN, "AUDIT_ANCHOR_FILE": str(tmp_path / "anchors.jsonl")}
     accepted, waiting = 30, 10
     for i in range(accepted + waiting):
@@ -145,7 +145,7 @@ def test_two_schedulers_record_and_send_everything_exactly_once(postgres_only, s
     assert all(json.loads(line)["kind"] == "head" for line in anchors.path.read_text().splitlines())
 
 
-def test_a_node_retiring_number_sequences_while_another_drops_one(postgres_only, cast, item):  # noqa: F811
+def test_a_node_retiring_number_sequences_while_another_drops_one(postgres_only, cast, item):
     """The scheduler's last step drops past days' number sequences. While one node holds a sequence it is dropping,
     the other must skip it, not fail its round on the vanished sequence (it used to read ``pg_sequences``, which
     waits for the drop and then cannot open the sequence)."""

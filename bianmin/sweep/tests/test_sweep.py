@@ -7,12 +7,12 @@ from bianmin.accountability.models import Violation, ViolationKind
 from bianmin.accountability.policies import visible_violations
 from bianmin.cases import services as svc
 from bianmin.cases.models import Case, CaseEvent
-from bianmin.cases.tests.conftest import ALL_GOOD, applicant, calendar, item  # noqa: F401 - fixtures
 from bianmin.inquiries import services as inq
 from bianmin.notifications.models import DigestItem, Message
 from bianmin.org.models import HeadOf
 from bianmin.sweep.models import SweepRun
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.factories import ALL_GOOD, applicant
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ DEADLINE = dt.date(2026, 10, 15)
 
 
 @pytest.fixture
-def accepted(cast, item):  # noqa: F811
+def accepted(cast, item):
     """Accepted and started the same day (a case left unstarted is its own violation, tested below)."""
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=at(FRIDAY))
@@ -115,7 +115,7 @@ def test_decided_on_time_is_never_recorded(cast, accepted):
     assert not Violation.objects.exists()
 
 
-def test_deemed_acceptance_records_a_late_intake_violation_once(cast, item):  # noqa: F811
+def test_deemed_acceptance_records_a_late_intake_violation_once(cast, item):
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=at(FRIDAY))
     later = at(dt.date(2026, 10, 14))
@@ -128,7 +128,7 @@ def test_deemed_acceptance_records_a_late_intake_violation_once(cast, item):  # 
     assert Message.objects.filter(channel="SMS", kind="CASE_DEEM_ACCEPTED").count() == 1
 
 
-def test_refused_further_supplement_becomes_one_violation(cast, item):  # noqa: F811
+def test_refused_further_supplement_becomes_one_violation(cast, item):
     from bianmin.cases.models import RefusedSupplement
 
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
@@ -140,7 +140,7 @@ def test_refused_further_supplement_becomes_one_violation(cast, item):  # noqa: 
     assert Violation.objects.get().kind == ViolationKind.UNJUSTIFIED_SUPPLEMENT
 
 
-def test_late_inquiry_reply_is_recorded_and_an_on_time_one_is_not(cast, calendar):  # noqa: F811
+def test_late_inquiry_reply_is_recorded_and_an_on_time_one_is_not(cast, calendar):
     def research(name):
         inquiry = inq.register_inquiry(actor=cast["window_a"], channel="WINDOW", matter=f"{name}咨询",
                                        now=at(dt.date(2026, 3, 2)), visitor_name=name)

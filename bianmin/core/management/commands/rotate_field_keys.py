@@ -50,8 +50,8 @@ class Command(BaseCommand):
                                                    "旧密钥须保留在 BIANMIN_FIELD_KEYS 中，直至本命令完成") from None
                             row.__dict__[field.attname] = Ciphertext(
                                 cipher.encrypt(plain[field.name].encode()).decode())
-                        for field in derived:
-                            row.__dict__[field.attname] = field.derive(plain[field.source])
+                        for copy in derived:
+                            row.__dict__[copy.attname] = copy.derive(plain[copy.source])
                     manager.bulk_update(rows, names)
                 last, done = rows[-1].pk, done + len(rows)
             self.stdout.write(f"{model._meta.label}: {done}")

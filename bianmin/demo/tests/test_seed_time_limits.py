@@ -1,4 +1,5 @@
-"""Issue 4 acceptance in the demo county: Friday before National Day, 检测 pause, extension, sweep twice."""
+"""The seeded demo county (``demo.seed``) carries a case through 限时办结: received the Friday before National Day,
+a 检测 pause, the one extension, and the sweep recording it overdue once (the acceptance walk-through of issue 4)."""
 import datetime as dt
 
 import pytest
@@ -24,7 +25,7 @@ def user(name):
     return get_user_model().objects.get(username=name)
 
 
-def test_issue4_acceptance(db):
+def test_a_demo_case_through_a_holiday_a_pause_an_extension_and_the_sweep(db):
     seed_demo(NOW)
     version = current_version_by_code("YX-0003")  # 公共场所卫生许可: 10 working days, 检测 allowed, +10
     materials = [{"material": m.name, "received_as": "PAPER", "copies": 1} for m in version.materials.all()]

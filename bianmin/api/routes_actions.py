@@ -1,0 +1,151 @@
+"""API endpoints generated from the action catalogues (``cases.actions``): one ``POST`` per declared action.
+
+Each endpoint's request body is the action's input schema (so the OpenAPI document lists its fields, their
+Chinese titles and enumerated values), its summary is the action's label and its description says what the
+service refuses. The body is validated by the schema and the action runs through ``core.actions.run`` — the same
+path the staff screens take — so both doors give the same errors.
+
+No ``from __future__ import annotations`` here: django-ninja reads the generated functions' annotations, which
+must be the schema classes themselves.
+"""
+import datetime as dt
+from typing import Any, Optional
+
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from bianmin.cases.actions import CASE_ACTIONS, EXTENSION_ACTIONS, RETURN_ACTIONS, TRANSFER_ACTIONS
+from bianmin.cases.policies import get_case_for
+from bianmin.core.actions import ActionSpec, Catalogue, run
+from bianmin.core.timeutils import now
+from bianmin.inquiries.actions import INQUIRY_ACTIONS
+
+from .auth import StaffToken
+from .routes_cases import ERRORS, CaseOut, case_out
+from .routes_inquiries import InquiryOut
+from .routes_inquiries import out as inquiry_out
+
+router = Router(tags=["办件"], auth=StaffToken())
+
+
+class ReturnRequestOut(Schema):
+    id: int
+    status: str
+    case: str
+
+
+class ExtensionOut(Schema):
+    id: int
+    status: str
+    days: int
+    case: str
+    committed_deadline: Optional[dt.date] = None  # noqa: UP045 - evaluated at runtime by ninja
+    legal_deadline: Optional[dt.date] = None  # noqa: UP045
+
+
+class TransferOut(Schema):
+    id: int
+    status: str
+    case: str
+
+
+def _request_out(obj: Any) -> dict[str, Any]:
+    return {"id": obj.pk, "status": obj.status, "case": obj.case.number}
+
+
+def _extension_out(obj: Any) -> dict[str, Any]:
+    return {**_request_out(obj), "days": obj.days, "committed_deadline": obj.case.committed_deadline,
+            "legal_deadline": obj.case.legal_deadline}
+
+
+# What an action returns when it is not the case again: (schema, how to build it from the service's result).
+RESULTS: dict[tuple[str, str], tuple[type[Schema], Any]] = {
+    ("case", "return_request"): (ReturnRequestOut, _request_out),
+    ("case", "extension"): (ExtensionOut, _extension_out),
+}
+SUBJECT_RESULTS: dict[str, tuple[type[Schema], Any]] = {
+    "inquiry": (InquiryOut, inquiry_out),
+    "transfer": (TransferOut, _request_out),
+    "return_request": (ReturnRequestOut, _request_out),
+    "extension": (ExtensionOut, _extension_out),
+}
+
+
+def _output(catalogue: Catalogue[Any], spec: ActionSpec[Any]) -> tuple[type[Schema], Any]:
+    if catalogue.subject != "case":
+        return SUBJECT_RESULTS[catalogue.subject]
+    if spec.result == "result":
+        return RESULTS[(catalogue.subject, spec.name)]
+
+    def out(result: Any, *, request: Any, key: str) -> dict[str, Any]:
+        return case_out(get_case_for(request.auth, key))
+    return CaseOut, out
+
+
+def _respond(catalogue: Catalogue[Any], spec: ActionSpec[Any], build: Any, request: Any, key: Any,
+             result: Any) -> Any:
+    if catalogue.subject == "case" and spec.result != "result":
+        return build(result, request=request, key=key)
+    return build(result)
+
+
+def _endpoint(catalogue: Catalogue[Any], spec: ActionSpec[Any]):
+    """Return the view function of one action (its signature is what ninja documents)."""
+    schema = spec.schema
+    _, build = _output(catalogue, spec)
+    optional = all(not f.is_required() for f in schema.model_fields.values())
+
+    def act(request: Any, key: Any, payload: Any, **extra: Any) -> Any:
+        result = run(spec, actor=request.auth, key=key, data=payload if payload is not None else {}, now=now(),
+                     **extra)
+        return _respond(catalogue, spec, build, request, key, result)
+
+    key_type = catalogue.key_type
+    if spec.upload:
+        def endpoint(request, key: key_type, payload: Form[schema], file: File[UploadedFile] = None):  # type: ignore[valid-type,assignment]
+            return act(request, key, payload, upload=file)
+    elif not schema.model_fields:
+        def endpoint(request, key: key_type):  # type: ignore[valid-type]
+            return act(request, key, None)
+    elif optional:
+        def endpoint(request, key: key_type, payload: Optional[schema] = None):  # type: ignore[valid-type] # noqa: UP045
+            return act(request, key, payload)
+    else:
+        def endpoint(request, key: key_type, payload: schema):  # type: ignore[valid-type]
+            return act(request, key, payload)
+    endpoint.__name__ = f"{catalogue.subject}_{spec.name}"
+    return endpoint
+
+
+PREFIXES = {"case": "/cases/{number}", "inquiry": "/inquiries/{number}", "transfer": "/transfers/{transfer_id}",
+            "return_request": "/return-requests/{request_id}", "extension": "/extensions/{extension_id}"}
+
+
+def _key_param(fn: Any, catalogue: Catalogue[Any]) -> Any:
+    """Rename the generated ``key`` parameter to the catalogue's key (``number``, ``transfer_id``…)."""
+    import inspect
+
+    sig = inspect.signature(fn)
+    params = [p.replace(name=catalogue.key) if p.name == "key" else p for p in sig.parameters.values()]
+
+    def view(request, **kwargs):
+        return fn(request, kwargs.pop(catalogue.key), **kwargs)
+    view.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    view.__name__ = fn.__name__
+    view.__annotations__ = {catalogue.key if k == "key" else k: v for k, v in fn.__annotations__.items()}
+    return view
+
+
+def register(target: Router, catalogue: Catalogue[Any]) -> None:
+    """Add one ``POST`` endpoint per action of ``catalogue`` to ``target``."""
+    for spec in catalogue:
+        out, _ = _output(catalogue, spec)
+        target.post(f"{PREFIXES[catalogue.subject]}/{spec.path}", response={200: out, **ERRORS},
+                    summary=spec.label, description=spec.description,
+                    operation_id=f"{catalogue.subject}_{spec.name}")(_key_param(_endpoint(catalogue, spec), catalogue))
+
+
+for _catalogue in (CASE_ACTIONS, TRANSFER_ACTIONS, RETURN_ACTIONS, EXTENSION_ACTIONS):
+    register(router, _catalogue)
+inquiry_router = Router(tags=["首问"], auth=StaffToken())
+register(inquiry_router, INQUIRY_ACTIONS)

@@ -1,0 +1,56 @@
+"""审批: a leader's pending transfers, extensions and return requests, decided through the action catalogue."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from bianmin.accountability.models import ViolationStatus
+from bianmin.accountability.policies import visible_violations
+from bianmin.accounts.roles import Perm
+from bianmin.cases.actions import EXTENSION_ACTIONS, RETURN_ACTIONS, TRANSFER_ACTIONS
+from bianmin.cases.selectors import (
+    pending_deferred_exceptions,
+    pending_extensions,
+    pending_returns,
+    pending_transfers,
+)
+from bianmin.core.actions import run
+from bianmin.core.errors import DomainError, NotFound
+from bianmin.core.timeutils import now
+
+from .actions import data_from_post
+from .views import StaffView, say_error
+
+CATALOGUES = {c.subject: c for c in (TRANSFER_ACTIONS, EXTENSION_ACTIONS, RETURN_ACTIONS)}
+
+
+class ApprovalsView(StaffView):
+    permission = Perm.APPROVE
+
+    def get(self, request):
+        sanctions = (visible_violations(request.user).filter(status=ViolationStatus.PROPOSED)
+                     .exclude(staff__user=request.user).select_related("staff"))
+        return render(request, "backoffice/approvals.html", {
+            "transfers": pending_transfers(request.user), "extensions": pending_extensions(request.user),
+            "returns": pending_returns(request.user), "deferred": pending_deferred_exceptions(request.user),
+            "sanctions": sanctions, "transfer_actions": list(TRANSFER_ACTIONS),
+            "extension_actions": list(EXTENSION_ACTIONS), "return_actions": list(RETURN_ACTIONS)})
+
+    def post(self, request):
+        catalogue = CATALOGUES.get(request.POST.get("subject", ""))
+        spec = catalogue.get(request.POST.get("action", "")) if catalogue else None
+        if spec is None:
+            raise Http404
+        key = request.POST.get("id", "").strip()
+        try:
+            if not key.isdigit() or len(key) > 12:  # a typed word is refused naming the field, never a 500
+                raise DomainError.for_field("id", "申请编号应为正整数")
+            result = run(spec, actor=request.user, key=int(key), data=data_from_post(spec, request.POST), now=now())
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            say_error(request, exc)
+        else:
+            messages.success(request, spec.message(result))
+        return redirect("backoffice:approvals")

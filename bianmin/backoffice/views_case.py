@@ -1,0 +1,94 @@
+"""The case page: what the case is, and a form for each action the catalogue allows this user now."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from bianmin.accounts.policies import can
+from bianmin.accounts.roles import Perm
+from bianmin.cases import services as svc
+from bianmin.cases.actions import CASE_ACTIONS, case_context
+from bianmin.cases.models import Extension
+from bianmin.cases.policies import get_case_for, open_pause_of
+from bianmin.cases.selectors import case_detail_for, with_warning
+from bianmin.core.actions import run
+from bianmin.core.errors import DomainError, NotFound
+from bianmin.core.timeutils import now, today
+from bianmin.org.models import StaffProfile
+
+from .actions import data_from_post, forms_for
+from .views import StaffView, say_error
+
+
+class CaseDetailView(StaffView):
+    def get(self, request, number: str, revealed: dict[str, str] | None = None, posted=None, error=None):
+        try:
+            case = with_warning(case_detail_for(request.user, number), today())
+        except NotFound:
+            raise Http404 from None
+        ctx = case_context(case, today())
+        acting_names = list(StaffProfile.objects.filter(pk__in=ctx.acting_ids).order_by("pk")
+                            .values_list("name", flat=True)) if ctx.acting_ids else []
+        try:
+            extension = case.extension
+        except Extension.DoesNotExist:
+            extension = None
+        return render(request, "backoffice/case_detail.html", {
+            "case": case, "acting_names": acting_names, "extension": extension,
+            "draft": next((n for n in case.notices.all() if n.kind == "SUPPLEMENT" and not n.issued_at), None),
+            "open_pause": open_pause_of(case),
+            "pending_return": next((r for r in case.return_requests.all() if r.status == "PENDING"), None),
+            # The buttons: the catalogue's actions that the policy allows this user on this case now.
+            "forms": forms_for(request, CASE_ACTIONS, ctx, posted, error),
+            # The stored masked copies: showing the page never decrypts (only the reveal action does).
+            "id_masked": (revealed or {}).get("id_number") or case.applicant_id_masked,
+            "phone_masked": (revealed or {}).get("phone") or case.applicant_phone_masked,
+            "revealed": bool(revealed), "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA)})
+
+    def post(self, request, number: str):
+        action = request.POST.get("action", "")
+        if action == "reveal":  # shown on this response only: never stored in the session or a message
+            field = request.POST.get("field", "")
+            try:
+                value = svc.reveal_personal_data(actor=request.user, number=number, field=field,
+                                                 reason=request.POST.get("reason", ""), now=now())
+            except NotFound:
+                raise Http404 from None
+            except DomainError as exc:
+                say_error(request, exc)
+                return redirect("backoffice:case", number=number)
+            response = self.get(request, number, revealed={field: value})
+            response["Cache-Control"] = "no-store"
+            return response
+        spec = CASE_ACTIONS.get(action)
+        if spec is None:
+            raise Http404
+        extra = {"upload": request.FILES.get(spec.upload)} if spec.upload else {}
+        try:
+            result = run(spec, actor=request.user, key=number, data=data_from_post(spec, request.POST), now=now(),
+                         **extra)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:  # the page comes back with the message and what was typed
+            response = self.get(request, number, posted=request.POST, error=exc)
+            response.status_code = 400
+            return response
+        messages.success(request, spec.message(result))
+        return redirect("backoffice:case", number=number)
+
+
+class CaseFileView(StaffView):
+    """Serve an uploaded material only after the case scope check, as an attachment."""
+
+    def get(self, request, number: str, file_id: int):
+        try:
+            case = get_case_for(request.user, number)
+        except NotFound:
+            raise Http404 from None
+        stored = case.files.filter(pk=file_id).first()
+        if stored is None:
+            raise Http404
+        response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -1,0 +1,110 @@
+"""首问 screens: register, list, and the inquiry page with its steps."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from bianmin.accounts.policies import can
+from bianmin.accounts.roles import Perm
+from bianmin.core.actions import run
+from bianmin.core.errors import DomainError, NotFound
+from bianmin.core.paging import page_of
+from bianmin.core.timeutils import now
+from bianmin.inquiries import services as inq
+from bianmin.inquiries.actions import INQUIRY_ACTIONS
+from bianmin.inquiries.models import InquiryStatus
+
+from .actions import data_from_post, forms_for
+from .forms_cases import InquiryForm
+from .views import StaffView, say_error
+from .views_work import _links, personal_query
+
+
+def _errors_to_form(form, exc: DomainError) -> None:
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    for field, errors in exc.fields.items():
+        short = field.split(".")[-1]
+        for error in errors:
+            form.add_error(short if short in form.fields else None, f"{error}" if short in form.fields
+                           else f"{field}：{error}")
+
+
+
+class InquiryNewView(StaffView):
+    permission = Perm.HANDLE_INQUIRIES
+
+    def get(self, request, form=None):
+        return render(request, "backoffice/inquiry_new.html", {"form": form or InquiryForm()})
+
+    def post(self, request):
+        form = InquiryForm(request.POST)
+        if form.is_valid():
+            try:
+                inquiry = inq.register_inquiry(actor=request.user, now=now(), **form.cleaned_data)
+            except DomainError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, f"已登记首问 {inquiry.number}")
+                return redirect("backoffice:inquiry", number=inquiry.number)
+        return self.get(request, form=form)
+
+
+class InquiryListView(StaffView):
+    """首问记录: every visible inquiry with search, status and "mine" filters, 30 a page."""
+
+    permission = (Perm.HANDLE_INQUIRIES, Perm.SUPERVISE)
+
+    def get(self, request):
+        (q, shown, sealed), status = personal_query(request), request.GET.get("status", "")
+        mine = request.GET.get("mine") == "1"
+        page = page_of(inq.find_inquiries(actor=request.user, q=q, now=now(), status=status, mine=mine), 30,
+                       request.GET.get("page"))
+        return render(request, "backoffice/inquiries.html", {
+            "page": page, "q": shown, "sealed": sealed, "status": status, "mine": mine,
+            "statuses": InquiryStatus.choices,
+            "query": _links({k: v for k, v in (("status", status), ("mine", "1" if mine else "")) if v}, q, sealed)})
+
+
+class InquiryDetailView(StaffView):
+    permission = (Perm.HANDLE_INQUIRIES, Perm.SUPERVISE)  # supervisors read; the services decide who acts
+
+    def get(self, request, number: str, phone: str = "", posted=None, error=None):
+        try:
+            inquiry = inq.get_inquiry_for(request.user, number)
+        except NotFound:
+            raise Http404 from None
+        return render(request, "backoffice/inquiry_detail.html", {
+            "i": inquiry, "events": inquiry.events.select_related("actor"),
+            "forms": forms_for(request, INQUIRY_ACTIONS, inquiry, posted, error),
+            "phone_masked": phone or inquiry.phone_masked, "revealed": bool(phone),
+            "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA)})
+
+    def post(self, request, number: str):
+        action = request.POST.get("action", "")
+        if action == "reveal":  # shown on this response only
+            try:
+                phone = inq.reveal_phone(actor=request.user, number=number, reason=request.POST.get("reason", ""),
+                                         now=now())
+            except NotFound:
+                raise Http404 from None
+            except DomainError as exc:
+                say_error(request, exc)
+                return redirect("backoffice:inquiry", number=number)
+            response = self.get(request, number, phone=phone)
+            response["Cache-Control"] = "no-store"
+            return response
+        spec = INQUIRY_ACTIONS.get(action)
+        if spec is None:
+            raise Http404
+        try:
+            result = run(spec, actor=request.user, key=number, data=data_from_post(spec, request.POST), now=now())
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:  # the form comes back as typed, each error beside its field
+            response = self.get(request, number, posted=request.POST, error=exc)
+            response.status_code = 400
+            return response
+        messages.success(request, spec.message(result))
+        return redirect("backoffice:inquiry", number=number)

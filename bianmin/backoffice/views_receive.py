@@ -1,0 +1,98 @@
+"""收件: pick an item, then register the application against its checklist."""
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from bianmin.accounts.roles import Perm
+from bianmin.cases import services as svc
+from bianmin.catalog.selectors import current_version_by_code, current_versions
+from bianmin.core.errors import DomainError
+from bianmin.core.timeutils import now
+
+from .forms_cases import RECEIPT_CHOICES, ReceiveForm
+from .views import StaffView
+
+# Service error keys → fields of ReceiveForm (others, such as a material's copies, show above the form).
+RECEIVE_FORM_FIELDS = {
+    "applicant.kind": "applicant_kind", "applicant.name": "name", "applicant.id_type": "id_type",
+    "applicant.id_number": "id_number", "applicant.phone": "phone", "applicant.credit_code": "credit_code",
+    "applicant.legal_rep": "legal_rep", "agent.id_type": "agent_id_type", "agent.id_number": "agent_id_number",
+    "agent.phone": "agent_phone", "agent.name": "agent_name", "agent.authorization": "agent_authorization"}
+
+
+RECEIPTS_KEY = "bianmin_receipts"  # session: form token -> case number of the last 30 receipts
+
+
+class ReceiveView(StaffView):
+    permission = Perm.HANDLE_CASES
+
+    def get(self, request, form=None, rows=None):
+        code = request.GET.get("item") or request.POST.get("item", "")
+        version = current_version_by_code(code) if code else None
+        if version is None:
+            q = request.GET.get("q", "").strip()
+            items = current_versions(q=q)[:50]
+            return render(request, "backoffice/case_pick_item.html", {"items": items, "q": q})
+        materials = list(version.materials.all())
+        for m in materials:  # what the clerk entered when the form comes back with an error, else the defaults
+            row = (rows or {}).get(m.pk)
+            m.in_how = row["received_as"] if row else ("SHARED" if m.source == "GOVERNMENT" else "PAPER")
+            m.in_copies = row["copies"] if row else m.copies
+            m.in_ok = row["acceptable"] if row else True
+            m.in_problem = row["problem"] if row else ""
+        return render(request, "backoffice/case_receive.html", {
+            "version": version, "form": form or ReceiveForm(initial={"token": uuid.uuid4().hex}),
+            "materials": materials, "choices": RECEIPT_CHOICES})
+
+    def post(self, request):
+        form = ReceiveForm(request.POST)
+        code = request.POST.get("item", "")
+        version = current_version_by_code(code)
+        if version is None:
+            raise Http404
+        # The same form sent twice (the back button, a double click) opens the case received the first time.
+        token = request.POST.get("token", "")
+        received = request.session.get(RECEIPTS_KEY, {})
+        if token and token in received:
+            messages.info(request, f"该申请已于刚才收件（办件编号 {received[token]}），没有重复收件")
+            return redirect("backoffice:case", number=received[token])
+        rows = {}
+        materials = []
+        for m in version.materials.all():
+            how = request.POST.get(f"m{m.pk}_how", "MISSING")
+            row = {"material": m.pk, "received_as": how, "copies": request.POST.get(f"m{m.pk}_copies") or 0,
+                   "acceptable": request.POST.get(f"m{m.pk}_ok") == "on",
+                   "problem": request.POST.get(f"m{m.pk}_problem", "")}
+            rows[m.pk] = row
+            materials.append(row)
+        if form.is_valid():
+            d = form.cleaned_data
+            applicant = {"kind": d["applicant_kind"], "name": d["name"], "id_type": d["id_type"],
+                         "id_number": d["id_number"], "phone": d["phone"], "address": d["address"],
+                         "credit_code": d["credit_code"], "legal_rep": d["legal_rep"], "contact": d["contact"],
+                         "credit_code_override_reason": d["credit_code_override_reason"]}
+            agent = {"name": d["agent_name"], "id_type": d["agent_id_type"] or "RESIDENT_ID",
+                     "id_number": d["agent_id_number"], "phone": d["agent_phone"],
+                     "authorization": d["agent_authorization"]}
+            try:
+                case = svc.receive_case(actor=request.user, item_code=code, applicant=applicant, agent=agent,
+                                        materials=materials, now=now())
+            except DomainError as exc:
+                for field, errors in exc.fields.items():
+                    name = RECEIVE_FORM_FIELDS.get(field)
+                    for error in errors:
+                        form.add_error(name, error)
+            else:
+                if token:
+                    request.session[RECEIPTS_KEY] = dict(list(received.items())[-29:]) | {token: case.number}
+                messages.success(request, f"已收件，办件编号 {case.number}，查询码 {case.query_code}")
+                return redirect("backoffice:case", number=case.number)
+        request.GET = request.GET.copy()
+        request.GET["item"] = code
+        return self.get(request, form=form, rows=rows)
+
+

@@ -1,0 +1,145 @@
+"""The action catalogue: every declared action is reachable from the staff screen and from the API, and both
+doors refuse the same bad input with the same errors naming the same fields (CONVENTIONS "One definition per
+action")."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import typing
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from bianmin.cases.actions import CASE_ACTIONS, EXTENSION_ACTIONS, RETURN_ACTIONS, TRANSFER_ACTIONS
+from bianmin.cases.models import Case
+from bianmin.inquiries.actions import INQUIRY_ACTIONS
+from bianmin.testing.factories import MATERIALS, receive_form
+from bianmin.testing.factories import item_content as _content
+from conftest import api_token_headers, sign_in
+
+pytestmark = pytest.mark.django_db
+FROZEN = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # Monday 09:00 in Beijing
+CATALOGUES = {"/cases/{number}": CASE_ACTIONS, "/transfers/{transfer_id}": TRANSFER_ACTIONS,
+              "/return-requests/{request_id}": RETURN_ACTIONS, "/extensions/{extension_id}": EXTENSION_ACTIONS,
+              "/inquiries/{number}": INQUIRY_ACTIONS}
+
+
+@pytest.fixture
+def item(cast, org, calendar):
+    from bianmin.catalog.services import create_item
+
+    return create_item(actor=cast["sysadmin"], code="SP-01", basic_code="1",
+                       content=_content(implementing_unit=org["dept"]), materials=MATERIALS,
+                       fees=[{"name": "工本费", "amount": Decimal("10.00"), "basis": "x", "waivable": False}],
+                       faqs=[], now=FROZEN, publish=True)
+
+
+def test_every_action_has_its_endpoint_in_the_openapi_document(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    for prefix, catalogue in CATALOGUES.items():
+        for spec in catalogue:
+            op = doc["paths"][f"/api/v1{prefix}/{spec.path}"]["post"]
+            assert op["summary"] == spec.label and op["operationId"] == f"{catalogue.subject}_{spec.name}"
+            assert spec.description and op["description"] == spec.description  # what the service refuses
+            body = op.get("requestBody", {}).get("content", {})
+            assert bool(body) == bool(spec.schema.model_fields or spec.upload), spec.name
+
+
+def _bad_input(spec) -> dict[str, str]:
+    """Input that the schema refuses: a required field left out, or a word where a whole number belongs."""
+    bad: dict[str, str] = {}
+    for name, info in spec.schema.model_fields.items():
+        if info.annotation is int or typing.get_args(info.annotation) == (int, type(None)):
+            bad[name] = "abc"
+    return bad
+
+
+def _api_post(client, url, data, headers, spec):
+    if spec.upload:
+        return client.post(url, data, headers=headers)  # multipart
+    return client.post(url, data, content_type="application/json", headers=headers)
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_screen_and_api_give_the_same_errors_for_every_case_action(client, cast, item):
+    sign_in(client, cast["window_a"])
+    url = client.post("/staff/cases/new/", receive_form(item))["Location"]
+    number = Case.objects.get().number
+    headers = api_token_headers(client, "window_a")
+    checked = 0
+    for spec in CASE_ACTIONS:
+        bad = _bad_input(spec)
+        api = _api_post(client, f"/api/v1/cases/{number}/{spec.path}", bad, headers, spec)
+        screen = client.post(url, {"action": spec.name, **bad})
+        assert api.status_code != 404 and screen.status_code != 404, spec.name  # reachable from both doors
+        if api.status_code == 200:  # the action accepts empty input on a received case (e.g. 受理)
+            continue
+        body = api.json()["error"]
+        page = html.unescape(screen.content.decode())
+        assert screen.status_code in (400, 302), (spec.name, screen.status_code)
+        messages = [m for ms in body["fields"].values() for m in ms] or [body["message"]]
+        for message in messages:
+            assert message in page or screen.status_code == 302 and message in _messages(client, url), (
+                spec.name, message)
+        checked += 1
+    assert checked >= 15  # most actions refuse empty input or the state of a just-received case
+
+
+def _messages(client, url) -> str:
+    return html.unescape(client.get(url).content.decode())
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_word_where_a_number_belongs_is_named_alike(client, cast, item):
+    sign_in(client, cast["window_a"])
+    url = client.post("/staff/cases/new/", receive_form(item))["Location"]
+    number = Case.objects.get().number
+    client.post(url, {"action": "accept"})
+    headers = api_token_headers(client, "window_a")
+    for name, bad in (("fee", {"fee": "abc", "amount": "10", "receipt_number": "X1"}),
+                      ("pause_start", {"kind": "TESTING", "basis": "送检", "expected_days": "三天"})):
+        spec = CASE_ACTIONS.get(name)
+        api = client.post(f"/api/v1/cases/{number}/{spec.path}", bad, content_type="application/json",
+                          headers=headers)
+        screen = client.post(url, {"action": name, **bad})
+        assert api.status_code == screen.status_code == 400
+        fields = api.json()["error"]["fields"]
+        assert fields == {"fee": ["应为整数"]} if name == "fee" else fields == {"expected_days": ["应为整数"]}
+        assert all(m in screen.content.decode() for ms in fields.values() for m in ms)
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_the_page_draws_a_form_for_each_allowed_action_and_no_other(client, cast, item):
+    from bianmin.cases.actions import case_context
+    from bianmin.cases.selectors import case_detail_for
+
+    sign_in(client, cast["window_a"])
+    url = client.post("/staff/cases/new/", receive_form(item))["Location"]
+    case = Case.objects.get()
+    for step in ("", "accept", "start"):
+        if step:
+            client.post(url, {"action": step})
+        page = client.get(url).content.decode()
+        ctx = case_context(case_detail_for(cast["window_a"], case.number), FROZEN.date())
+        allowed = {spec.name for spec in CASE_ACTIONS.available(cast["window_a"], ctx)}
+        drawn = {spec.name for spec in CASE_ACTIONS if f'name="action" value="{spec.name}"' in page}
+        assert drawn == allowed and allowed
+
+
+def test_each_schema_enumeration_matches_the_models():
+    from bianmin.cases.actions import DecideIn, DeliverIn, PauseIn
+    from bianmin.cases.models import DecisionOutcome, DeliveryMethod
+
+    assert DecideIn.model_fields["outcome"].annotation is DecisionOutcome
+    assert DeliverIn.model_fields["method"].annotation is DeliveryMethod
+    assert PauseIn.model_json_schema()["$defs"]["SpecialProcedure"]["enum"]
+
+
+def test_material_lines_are_read_alike_from_a_list_or_typed_lines():
+    from bianmin.inquiries.actions import OutcomeIn
+
+    typed = OutcomeIn.model_validate({"outcome": "MATERIALS_PASSED", "materials": "户口簿2份\n身份证复印件 １"})
+    listed = OutcomeIn.model_validate({"outcome": "MATERIALS_PASSED", "materials": [
+        {"name": "户口簿", "count": "2"}, {"name": "身份证复印件", "count": "1"}]})
+    assert typed.materials == listed.materials
