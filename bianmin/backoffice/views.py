@@ -30,7 +30,7 @@ from bianmin.accounts.services import (
 )
 from bianmin.audit.selectors import audit_entries
 from bianmin.audit.verification import verify_audit
-from bianmin.cases.services.calendar_change import finalize_year_and_recompute
+from bianmin.cases.services import finalize_year_and_recompute
 from bianmin.core.errors import DomainError
 from bianmin.core.http import client_ip
 from bianmin.core.paging import page_of

@@ -26,8 +26,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.cases.facts import LateAcceptance
 from bianmin.cases.models import Case, CaseEvent, CasePause, RefusedSupplement
-from bianmin.cases.services import apply_deemed_acceptance
-from bianmin.cases.services.core import stamp_warning  # TODO lead: import from bianmin.cases.services
+from bianmin.cases.services import apply_deemed_acceptance, stamp_warning
 from bianmin.cases.workflow import RUNNING, Status
 from bianmin.inquiries.models import Inquiry
 from bianmin.notifications.services import add_digest_items, enqueue_sms
@@ -324,7 +323,7 @@ def check_intake_clocks(*, now: dt.datetime) -> int:
     """Report applications waiting for review without an intake deadline (the database refuses new ones; this
     finds any that a restore or a manual edit left behind) and give them one from today, so none waits
     unwatched."""
-    from bianmin.cases.services.intake import intake_deadline_for  # TODO lead: from bianmin.cases.services
+    from bianmin.cases.services import intake_deadline_for
 
     stray = list(Case.objects.filter(status=Status.RECEIVED, intake_deadline__isnull=True)
                  .select_related("item_version", "unit__region")[:BATCH])

@@ -1,5 +1,7 @@
 """The only writers of cases. Every function takes ``now``, runs in a transaction and writes events and audit."""
+from .calendar_change import finalize_year_and_recompute
 from .clock import approve_extension, end_pause, has_open_pause, reject_extension, request_extension, start_pause
+from .core import QUERY_ALPHABET, retire_case_counters, stamp_warning
 from .deferred import allow_delivery_before_deferred, supply_deferred_materials
 from .extras import add_comment, find_cases, record_fee, reveal_personal_data, upload_file
 from .handlers import approve_transfer, reject_transfer, request_transfer
@@ -8,6 +10,7 @@ from .intake import (
                     apply_deemed_acceptance,
                     draft_supplement_from_checklist,
                     fix_on_spot,
+                    intake_deadline_for,
                     receive_case,
                     resubmit,
                     serve_supplement_notice,
@@ -27,6 +30,7 @@ from .lifecycle import (
 from .returns import approve_return, reject_return, request_return
 
 __all__ = [
+    "finalize_year_and_recompute", "QUERY_ALPHABET", "retire_case_counters", "stamp_warning", "intake_deadline_for",
     "allow_delivery_before_deferred", "supply_deferred_materials", "approve_return", "reject_return",
     "request_return",
     "find_cases", "reveal_personal_data", "draft_supplement_from_checklist",

@@ -16,7 +16,7 @@ from bianmin.audit.anchors import read_anchors
 from bianmin.audit.verification import verify_audit
 from bianmin.cases import services as svc
 from bianmin.cases.models import Case, CaseCounter, CaseEvent
-from bianmin.cases.services.core import retire_case_counters
+from bianmin.cases.services import retire_case_counters
 from bianmin.core.counters import sequence_name
 from bianmin.notifications.models import Channel, DigestItem, Message, MessageStatus
 from bianmin.sweep.management.commands.scheduler import run_round

@@ -24,7 +24,7 @@ from django.utils import timezone
 from bianmin.accountability.models import Violation
 from bianmin.accounts.roles import Role, group_name
 from bianmin.cases.models import Case, CaseCounter, CaseEvent, CaseMaterial, CasePause, Extension, Notice
-from bianmin.cases.services.core import QUERY_ALPHABET
+from bianmin.cases.services import QUERY_ALPHABET
 from bianmin.cases.warnings import yellow_threshold
 from bianmin.cases.workflow import Status, derive_class
 from bianmin.catalog.models import ItemVersion

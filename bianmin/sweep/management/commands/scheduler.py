@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from bianmin.audit.anchors import anchor_audit_head
-from bianmin.cases.services.core import retire_case_counters  # TODO lead: import from bianmin.cases.services
+from bianmin.cases.services import retire_case_counters
 from bianmin.core.timeutils import now
 from bianmin.notifications.backends import SmsBackend
 from bianmin.notifications.services import build_digests, deliver_due
