@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from bianmin.cases.lookup import TooManyRequests
 from bianmin.core.actions import validation_error
 from bianmin.core.errors import DomainError
 from bianmin.core.http import error_response
@@ -48,7 +49,7 @@ def on_validation(request, exc: ValidationError):
 @api.exception_handler(DomainError)
 def on_domain(request, exc: DomainError):
     response = error_response(exc.status, exc.code, exc.message, exc.fields)
-    if getattr(exc, "retry_after", None) is not None:
+    if isinstance(exc, TooManyRequests):
         response["Retry-After"] = str(exc.retry_after)
     return response
 

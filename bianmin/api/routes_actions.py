@@ -9,6 +9,8 @@ No ``from __future__ import annotations`` here: django-ninja reads the generated
 must be the schema classes themselves.
 """
 import datetime as dt
+import inspect
+from collections.abc import Callable
 from typing import Any, Optional
 
 from ninja import File, Form, Router, Schema
@@ -89,50 +91,49 @@ def _respond(catalogue: Catalogue[Any], spec: ActionSpec[Any], build: Any, reque
     return build(result)
 
 
-def _endpoint(catalogue: Catalogue[Any], spec: ActionSpec[Any]):
-    """Return the view function of one action (its signature is what ninja documents)."""
-    schema = spec.schema
-    _, build = _output(catalogue, spec)
-    optional = all(not f.is_required() for f in schema.model_fields.values())
+PREFIXES = {"case": "/cases/{number}", "inquiry": "/inquiries/{number}", "transfer": "/transfers/{transfer_id}",
+            "return_request": "/return-requests/{request_id}", "extension": "/extensions/{extension_id}"}
 
-    def act(request: Any, key: Any, payload: Any, **extra: Any) -> Any:
+# The view's parameters are built at run time from the catalogue (the schema of each action is a value here), so
+# ninja's markers and ``Optional`` are applied through these names: mypy reads a subscript of the originals as a
+# type written in the code, which a variable cannot be.
+_FORM: Any = Form
+_OPTIONAL: Any = Optional
+_PARAM = inspect.Parameter.POSITIONAL_OR_KEYWORD
+
+
+def _input_parameters(spec: ActionSpec[Any]) -> list[inspect.Parameter]:
+    """Return the parameters that carry the action's input, as ninja reads (and documents) them."""
+    schema = spec.schema
+    if spec.upload:  # a multipart form: the schema's fields and the file
+        return [inspect.Parameter("payload", _PARAM, annotation=_FORM[schema]),
+                inspect.Parameter("file", _PARAM, annotation=File[UploadedFile], default=None)]
+    if not schema.model_fields:  # nothing but the subject
+        return []
+    if all(not f.is_required() for f in schema.model_fields.values()):  # a body that may be left out
+        return [inspect.Parameter("payload", _PARAM, annotation=_OPTIONAL[schema], default=None)]
+    return [inspect.Parameter("payload", _PARAM, annotation=schema)]
+
+
+def _endpoint(catalogue: Catalogue[Any], spec: ActionSpec[Any]) -> Callable[..., Any]:
+    """Return the view function of one action. Its signature is what ninja reads and documents: the subject's key
+    under the catalogue's name (``number``, ``transfer_id``…) and the input (``_input_parameters``)."""
+    _, build = _output(catalogue, spec)
+    key_name = catalogue.key
+
+    def view(request: Any, **params: Any) -> Any:
+        key = params.pop(key_name)
+        payload = params.pop("payload", None)
+        extra = {"upload": params.pop("file", None)} if spec.upload else {}
         result = run(spec, actor=request.auth, key=key, data=payload if payload is not None else {}, now=now(),
                      **extra)
         return _respond(catalogue, spec, build, request, key, result)
 
-    key_type = catalogue.key_type
-    if spec.upload:
-        def endpoint(request, key: key_type, payload: Form[schema], file: File[UploadedFile] = None):  # type: ignore[valid-type,assignment]
-            return act(request, key, payload, upload=file)
-    elif not schema.model_fields:
-        def endpoint(request, key: key_type):  # type: ignore[valid-type]
-            return act(request, key, None)
-    elif optional:
-        def endpoint(request, key: key_type, payload: Optional[schema] = None):  # type: ignore[valid-type] # noqa: UP045
-            return act(request, key, payload)
-    else:
-        def endpoint(request, key: key_type, payload: schema):  # type: ignore[valid-type]
-            return act(request, key, payload)
-    endpoint.__name__ = f"{catalogue.subject}_{spec.name}"
-    return endpoint
-
-
-PREFIXES = {"case": "/cases/{number}", "inquiry": "/inquiries/{number}", "transfer": "/transfers/{transfer_id}",
-            "return_request": "/return-requests/{request_id}", "extension": "/extensions/{extension_id}"}
-
-
-def _key_param(fn: Any, catalogue: Catalogue[Any]) -> Any:
-    """Rename the generated ``key`` parameter to the catalogue's key (``number``, ``transfer_id``…)."""
-    import inspect
-
-    sig = inspect.signature(fn)
-    params = [p.replace(name=catalogue.key) if p.name == "key" else p for p in sig.parameters.values()]
-
-    def view(request, **kwargs):
-        return fn(request, kwargs.pop(catalogue.key), **kwargs)
-    view.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-    view.__name__ = fn.__name__
-    view.__annotations__ = {catalogue.key if k == "key" else k: v for k, v in fn.__annotations__.items()}
+    view.__name__ = f"{catalogue.subject}_{spec.name}"
+    # inspect.signature() (which ninja calls) answers a function's ``__signature__`` attribute when it has one.
+    view.__dict__["__signature__"] = inspect.Signature([
+        inspect.Parameter("request", _PARAM), inspect.Parameter(key_name, _PARAM, annotation=catalogue.key_type),
+        *_input_parameters(spec)])
     return view
 
 
@@ -142,7 +143,7 @@ def register(target: Router, catalogue: Catalogue[Any]) -> None:
         out, _ = _output(catalogue, spec)
         target.post(f"{PREFIXES[catalogue.subject]}/{spec.path}", response={200: out, **ERRORS},
                     summary=spec.label, description=spec.description,
-                    operation_id=f"{catalogue.subject}_{spec.name}")(_key_param(_endpoint(catalogue, spec), catalogue))
+                    operation_id=f"{catalogue.subject}_{spec.name}")(_endpoint(catalogue, spec))
 
 
 for _catalogue in (CASE_ACTIONS, TRANSFER_ACTIONS, RETURN_ACTIONS, EXTENSION_ACTIONS):

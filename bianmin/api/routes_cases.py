@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from bianmin.cases import services as svc
-from bianmin.cases.actions import MaterialLine
+from bianmin.cases.actions import AgentIn, ApplicantIn, MaterialLine
 from bianmin.cases.policies import get_case_for
 from bianmin.cases.selectors import case_detail
 from bianmin.core.timeutils import now
@@ -20,27 +20,6 @@ from .schemas import ErrorOut
 
 router = Router(tags=["办件"], auth=StaffToken())
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-class ApplicantIn(Schema):
-    kind: str = "PERSON"
-    name: str = ""
-    id_type: str = "RESIDENT_ID"
-    id_number: str = ""
-    phone: str = ""
-    address: str = ""
-    credit_code: str = ""
-    credit_code_override_reason: str = ""
-    legal_rep: str = ""
-    contact: str = ""
-
-
-class AgentIn(Schema):
-    name: str = ""
-    id_type: str = "RESIDENT_ID"
-    id_number: str = ""
-    phone: str = ""
-    authorization: str = ""
 
 
 class CaseIn(Schema):
@@ -153,9 +132,9 @@ def case_out(case) -> dict[str, Any]:
 
 @router.post("/cases", response={201: CaseCreatedOut, **ERRORS}, summary="收件（登记申请）")
 def create_case(request, payload: CaseIn):
-    case = svc.receive_case(actor=request.auth, item_code=payload.item, applicant=payload.applicant.dict(),
-                            agent=payload.agent.dict() if payload.agent else None,
-                            materials=[m.dict() for m in payload.materials], now=now())
+    case = svc.receive_case(actor=request.auth, item_code=payload.item, applicant=payload.applicant.data(),
+                            agent=payload.agent.data() if payload.agent else None,
+                            materials=[m.row() for m in payload.materials], now=now())
     return Status(201, {"number": case.number, "query_code": case.query_code, "status": case.status})
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from bianmin.core.actions import ActionSpec
+from bianmin.core.actions import ActionSpec, Catalogue
 from bianmin.core.errors import DomainError
 
 
@@ -145,7 +145,7 @@ def data_from_post(spec: ActionSpec[Any], post: QueryDict) -> dict[str, Any]:
     return data
 
 
-def forms_for(request: Any, catalogue: Any, subject: Any, posted: QueryDict | None = None,
+def forms_for(request: Any, catalogue: Catalogue[Any], subject: Any, posted: QueryDict | None = None,
               error: DomainError | None = None) -> list[FormView]:
     """Return the forms of the actions ``catalogue`` allows the user on ``subject``. A refusal is shown once:
     beside the fields it names when the refused form is drawn, otherwise as the page's message."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.html import escape
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _l
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.notifications.selectors import unread_count
+
+if TYPE_CHECKING:
+    from bianmin.users.types import User
 
 # (label, url name, permission) — later issues add inquiries, cases, approvals, supervision here.
 NAV = [
@@ -45,8 +49,9 @@ class _NavHtml:
     """The navigation bar's HTML, built on first use (pages that do not show it pay nothing, not even the unread
     count's query) and then kept for the request."""
 
-    def __init__(self, user, items: list[tuple[str, str]], messages_url: str):
-        self._user, self._items, self._messages_url, self._html = user, items, messages_url, None
+    def __init__(self, user: User, items: list[tuple[str, str]], messages_url: str) -> None:
+        self._user, self._items, self._messages_url = user, items, messages_url
+        self._html: SafeString | None = None
 
     def __html__(self) -> SafeString:
         if self._html is None:

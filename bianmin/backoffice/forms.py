@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from bianmin.accounts.models import ResetKind
 from bianmin.accounts.roles import Role
@@ -82,8 +85,10 @@ class AbsenceForm(forms.Form):
     note = forms.CharField(label="说明", max_length=255, required=False)
     leader_override = forms.BooleanField(label="批准A、B角同时离岗（领导）", required=False)
 
-    def __init__(self, *args, staff_choices, may_override: bool, **kwargs):
+    def __init__(self, *args: Any, staff_choices: QuerySet[StaffProfile], may_override: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_choices
+        staff = self.fields["staff"]
+        assert isinstance(staff, forms.ModelChoiceField)  # declared above
+        staff.queryset = staff_choices
         if not may_override:
             del self.fields["leader_override"]

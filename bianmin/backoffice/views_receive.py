@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from bianmin.accounts.roles import Perm
 from bianmin.cases import services as svc
+from bianmin.cases.actions import AgentIn, ApplicantIn
 from bianmin.catalog.selectors import current_version_by_code, current_versions
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now
@@ -60,27 +61,25 @@ class ReceiveView(StaffView):
         if token and token in received:
             messages.info(request, f"该申请已于刚才收件（办件编号 {received[token]}），没有重复收件")
             return redirect("backoffice:case", number=received[token])
-        rows = {}
-        materials = []
-        for m in version.materials.all():
-            how = request.POST.get(f"m{m.pk}_how", "MISSING")
-            row = {"material": m.pk, "received_as": how, "copies": request.POST.get(f"m{m.pk}_copies") or 0,
-                   "acceptable": request.POST.get(f"m{m.pk}_ok") == "on",
-                   "problem": request.POST.get(f"m{m.pk}_problem", "")}
-            rows[m.pk] = row
-            materials.append(row)
+        # One line per material of the checklist; the copies as typed (the service names a wrong number).
+        rows = {m.pk: svc.MaterialRow(material=m.pk, received_as=request.POST.get(f"m{m.pk}_how", "MISSING"),
+                                      copies=request.POST.get(f"m{m.pk}_copies") or 0,
+                                      acceptable=request.POST.get(f"m{m.pk}_ok") == "on",
+                                      problem=request.POST.get(f"m{m.pk}_problem", ""))
+                for m in version.materials.all()}
         if form.is_valid():
             d = form.cleaned_data
-            applicant = {"kind": d["applicant_kind"], "name": d["name"], "id_type": d["id_type"],
-                         "id_number": d["id_number"], "phone": d["phone"], "address": d["address"],
-                         "credit_code": d["credit_code"], "legal_rep": d["legal_rep"], "contact": d["contact"],
-                         "credit_code_override_reason": d["credit_code_override_reason"]}
-            agent = {"name": d["agent_name"], "id_type": d["agent_id_type"] or "RESIDENT_ID",
-                     "id_number": d["agent_id_number"], "phone": d["agent_phone"],
-                     "authorization": d["agent_authorization"]}
+            # The same inputs as the API's POST /cases (cases.actions), from the form's fields.
+            applicant = ApplicantIn(kind=d["applicant_kind"], name=d["name"], id_type=d["id_type"],
+                                    id_number=d["id_number"], phone=d["phone"], address=d["address"],
+                                    credit_code=d["credit_code"], legal_rep=d["legal_rep"], contact=d["contact"],
+                                    credit_code_override_reason=d["credit_code_override_reason"])
+            agent = AgentIn(name=d["agent_name"], id_type=d["agent_id_type"] or "RESIDENT_ID",
+                            id_number=d["agent_id_number"], phone=d["agent_phone"],
+                            authorization=d["agent_authorization"])
             try:
-                case = svc.receive_case(actor=request.user, item_code=code, applicant=applicant, agent=agent,
-                                        materials=materials, now=now())
+                case = svc.receive_case(actor=request.user, item_code=code, applicant=applicant.data(),
+                                        agent=agent.data(), materials=list(rows.values()), now=now())
             except DomainError as exc:
                 for field, errors in exc.fields.items():
                     name = RECEIVE_FORM_FIELDS.get(field)

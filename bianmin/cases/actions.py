@@ -11,20 +11,38 @@ when the service would accept the step (apart from what only the input can tell)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.catalog.models import SpecialProcedure
-from bianmin.core.actions import ActionInput, ActionSpec, Catalogue, NoInput
+from bianmin.core.actions import ActionInput, ActionSpec, Catalogue, NoInput, Perform
 
 from . import policies as pol
 from . import services as svc
-from .models import Case, DecisionOutcome, DeliveryMethod
+from .models import (
+    Case,
+    CaseFile,
+    CasePause,
+    Comment,
+    DecisionOutcome,
+    DeliveryMethod,
+    Extension,
+    FeePayment,
+    Notice,
+    ReturnRequest,
+    Transfer,
+)
 from .workflow import Action, permission_for
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from bianmin.users.types import AnyUser, User
 
 Receipt = Literal["PAPER", "ELECTRONIC", "SHARED"]
 
@@ -86,6 +104,48 @@ class MaterialLine(ActionInput):
     copies: int = Field(1, title="份数", ge=0, le=999)
     acceptable: bool | None = Field(None, title="是否符合要求")
     problem: str = _text("存在的问题", max_length=255)
+
+    def row(self) -> svc.MaterialRow:
+        """Return the line as the receipt and checklist services take it."""
+        return svc.MaterialRow(material=self.material, received_as=self.received_as, copies=self.copies,
+                               acceptable=self.acceptable, problem=self.problem)
+
+
+# The applicant and agent of a receipt (收件), built alike by the window's form (``backoffice.views_receive``) and
+# the API (``POST /cases``). Plain text: ``services.receive_case`` checks each field and names it in its errors
+# (``applicant.id_number``…). Unknown fields are ignored, as they always were (no docstring: it would become the
+# schemas' description in the OpenAPI document).
+
+class ApplicantIn(BaseModel):
+    kind: str = "PERSON"
+    name: str = ""
+    id_type: str = "RESIDENT_ID"
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    credit_code: str = ""
+    credit_code_override_reason: str = ""
+    legal_rep: str = ""
+    contact: str = ""
+
+    def data(self) -> svc.ApplicantData:
+        return svc.ApplicantData(
+            kind=self.kind, name=self.name, id_type=self.id_type, id_number=self.id_number, phone=self.phone,
+            address=self.address, credit_code=self.credit_code,
+            credit_code_override_reason=self.credit_code_override_reason, legal_rep=self.legal_rep,
+            contact=self.contact)
+
+
+class AgentIn(BaseModel):
+    name: str = ""
+    id_type: str = "RESIDENT_ID"
+    id_number: str = ""
+    phone: str = ""
+    authorization: str = ""
+
+    def data(self) -> svc.AgentData:
+        return svc.AgentData(name=self.name, id_type=self.id_type, id_number=self.id_number, phone=self.phone,
+                             authorization=self.authorization)
 
 
 class ResubmitIn(ActionInput):
@@ -158,78 +218,78 @@ class CommentIn(ActionInput):
 
 # ---- who may: the table and the rules outside it ----
 
-def _table(action: Action):
-    def allowed(actor: Any, ctx: CaseContext) -> bool:
+def _table(action: Action) -> Callable[[AnyUser, CaseContext], bool]:
+    def allowed(actor: AnyUser, ctx: CaseContext) -> bool:
         return pol.can_transition(actor, ctx.case, action, acting_ids=ctx.acting_ids)
     return allowed
 
 
-def _worker(actor: Any, ctx: CaseContext) -> bool:
+def _worker(actor: AnyUser, ctx: CaseContext) -> bool:
     return can(actor, Perm.HANDLE_CASES) and pol.may_work_on(actor, ctx.case, ctx.acting_ids)
 
 
-def _handler(actor: Any, ctx: CaseContext) -> bool:
+def _handler(actor: AnyUser, ctx: CaseContext) -> bool:
     return can(actor, Perm.HANDLE_CASES) and pol.is_handler_side(actor, ctx.case, ctx.acting_ids)
 
 
-def _accept_immediately(actor: Any, ctx: CaseContext) -> bool:
+def _accept_immediately(actor: AnyUser, ctx: CaseContext) -> bool:
     return _table(Action.ACCEPT_IMMEDIATE)(actor, ctx) and pol.immediate_refusal(ctx.case) is None
 
 
-def _supplement(actor: Any, ctx: CaseContext) -> bool:
+def _supplement(actor: AnyUser, ctx: CaseContext) -> bool:
     return _table(Action.SERVE_SUPPLEMENT)(actor, ctx)
 
 
-def _serve(actor: Any, ctx: CaseContext) -> bool:
+def _serve(actor: AnyUser, ctx: CaseContext) -> bool:
     return _supplement(actor, ctx) and pol.supplement_serve_refusal(ctx.case) is None
 
 
-def _refuse(actor: Any, ctx: CaseContext) -> bool:
+def _refuse(actor: AnyUser, ctx: CaseContext) -> bool:
     return bool(_refuse_kinds(ctx)) and any(
         pol.can_transition(actor, ctx.case, Action(k), acting_ids=ctx.acting_ids) for k, _ in _refuse_kinds(ctx))
 
 
-def _direct_return(actor: Any, ctx: CaseContext) -> bool:
+def _direct_return(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.direct_return_refusal(ctx.case) is None and _table(Action.RETURN)(actor, ctx)
 
 
-def _request_return(actor: Any, ctx: CaseContext) -> bool:
+def _request_return(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.return_request_refusal(ctx.case) is None and _handler(actor, ctx)
 
 
-def _deferred_supply(actor: Any, ctx: CaseContext) -> bool:
+def _deferred_supply(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.deferred_supply_refusal(ctx.case) is None and _handler(actor, ctx)
 
 
-def _deferred_exception(actor: Any, ctx: CaseContext) -> bool:
+def _deferred_exception(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.deferred_exception_refusal(ctx.case) is None and can(actor, Perm.APPROVE)
 
 
-def _transfer(actor: Any, ctx: CaseContext) -> bool:
+def _transfer(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.transfer_refusal(ctx.case) is None and _handler(actor, ctx)
 
 
-def _fee(actor: Any, ctx: CaseContext) -> bool:
+def _fee(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.fee_refusal(ctx.case) is None and _worker(actor, ctx)
 
 
-def _upload(actor: Any, ctx: CaseContext) -> bool:
+def _upload(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.upload_refusal(ctx.case) is None and _worker(actor, ctx)
 
 
-def _pause_start(actor: Any, ctx: CaseContext) -> bool:
+def _pause_start(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.pause_start_refusal(ctx.case, ctx.today) is None and _handler(actor, ctx)
 
 
-def _pause_end(actor: Any, ctx: CaseContext) -> bool:
+def _pause_end(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.pause_end_refusal(ctx.case) is None and _handler(actor, ctx)
 
 
-def _extension(actor: Any, ctx: CaseContext) -> bool:
+def _extension(actor: AnyUser, ctx: CaseContext) -> bool:
     return pol.extension_refusal(ctx.case, ctx.today) is None and _handler(actor, ctx)
 
 
-def _comment(actor: Any, ctx: CaseContext) -> bool:
+def _comment(actor: AnyUser, ctx: CaseContext) -> bool:
     return True  # anyone who sees the case (get_case_for) may add a note to its history
 
 
@@ -283,92 +343,93 @@ def _upload_materials(ctx: CaseContext) -> list[tuple[str, str]]:
 
 # ---- what each action does: the one service ----
 
-def _accept(*, actor: Any, key: str, data: AcceptIn, now: dt.datetime) -> Case:
+def _accept(*, actor: User, key: str, data: AcceptIn, now: dt.datetime) -> Case:
     return svc.accept_case(actor=actor, number=key, now=now, urgent=data.urgent, urgent_days=data.urgent_days)
 
 
-def _immediately(*, actor: Any, key: str, data: ImmediateIn, now: dt.datetime) -> Case:
+def _immediately(*, actor: User, key: str, data: ImmediateIn, now: dt.datetime) -> Case:
     return svc.accept_immediately(actor=actor, number=key, now=now, certificate_number=data.certificate_number)
 
 
-def _fix(*, actor: Any, key: str, data: FixIn, now: dt.datetime) -> Case:
+def _fix(*, actor: User, key: str, data: FixIn, now: dt.datetime) -> Case:
     return svc.fix_on_spot(actor=actor, number=key, note=data.note, now=now, materials=data.materials)
 
 
-def _from_checklist(*, actor: Any, key: str, data: NoInput, now: dt.datetime) -> int:
+def _from_checklist(*, actor: User, key: str, data: NoInput, now: dt.datetime) -> int:
     return svc.draft_supplement_from_checklist(actor=actor, number=key, now=now)
 
 
-def _line(*, actor: Any, key: str, data: SupplementLineIn, now: dt.datetime) -> Any:
+def _line(*, actor: User, key: str, data: SupplementLineIn, now: dt.datetime) -> Notice:
     return svc.add_supplement_line(actor=actor, number=key, material=data.material, problem=data.problem,
                                    standard=data.standard, now=now)
 
 
-def _serve_notice(*, actor: Any, key: str, data: ServeIn, now: dt.datetime) -> Any:
+def _serve_notice(*, actor: User, key: str, data: ServeIn, now: dt.datetime) -> Notice:
     return svc.serve_supplement_notice(actor=actor, number=key, now=now, justification=data.justification)
 
 
-def _resubmit(*, actor: Any, key: str, data: ResubmitIn, now: dt.datetime) -> Case:
-    lines = [{"material": m, "received_as": "PAPER", "acceptable": True} if isinstance(m, str)
-             else m.model_dump() for m in data.materials]
+def _resubmit(*, actor: User, key: str, data: ResubmitIn, now: dt.datetime) -> Case:
+    lines = [svc.MaterialRow(material=m, received_as="PAPER", acceptable=True) if isinstance(m, str) else m.row()
+             for m in data.materials]
     return svc.resubmit(actor=actor, number=key, materials=lines, now=now)
 
 
-def _refuse_case(*, actor: Any, key: str, data: RefuseIn, now: dt.datetime) -> Case:
+def _refuse_case(*, actor: User, key: str, data: RefuseIn, now: dt.datetime) -> Case:
     return svc.refuse_case(actor=actor, number=key, action=Action(data.kind), reason=data.reason,
                            competent_organ=data.competent_organ,
                            competent_organ_contact=data.competent_organ_contact, now=now)
 
 
-def _start(*, actor: Any, key: str, data: StartIn, now: dt.datetime) -> Case:
+def _start(*, actor: User, key: str, data: StartIn, now: dt.datetime) -> Case:
     return svc.start_case(actor=actor, number=key, now=now, opinion=data.opinion)
 
 
-def _decide(*, actor: Any, key: str, data: DecideIn, now: dt.datetime) -> Case:
+def _decide(*, actor: User, key: str, data: DecideIn, now: dt.datetime) -> Case:
     return svc.decide_case(actor=actor, number=key, outcome=data.outcome, reasons=data.reasons,
                            certificate_number=data.certificate_number, decided_by_organ=data.decided_by_organ,
                            decision_document=data.decision_document, now=now)
 
 
-def _deliver(*, actor: Any, key: str, data: DeliverIn, now: dt.datetime) -> Case:
+def _deliver(*, actor: User, key: str, data: DeliverIn, now: dt.datetime) -> Case:
     return svc.deliver_case(actor=actor, number=key, method=data.method, received_by=data.received_by, now=now)
 
 
-def _archive(*, actor: Any, key: str, data: NoInput, now: dt.datetime) -> Case:
+def _archive(*, actor: User, key: str, data: NoInput, now: dt.datetime) -> Case:
     return svc.archive_case(actor=actor, number=key, now=now)
 
 
-def _withdraw(*, actor: Any, key: str, data: ReasonIn, now: dt.datetime) -> Case:
+def _withdraw(*, actor: User, key: str, data: ReasonIn, now: dt.datetime) -> Case:
     return svc.withdraw_case(actor=actor, number=key, reason=data.reason, now=now)
 
 
-def _return(*, actor: Any, key: str, data: ReasonIn, now: dt.datetime) -> Case:
+def _return(*, actor: User, key: str, data: ReasonIn, now: dt.datetime) -> Case:
     return svc.return_case(actor=actor, number=key, reason=data.reason, now=now)
 
 
-def _return_request(*, actor: Any, key: str, data: ReasonIn, now: dt.datetime) -> Any:
+def _return_request(*, actor: User, key: str, data: ReasonIn, now: dt.datetime) -> ReturnRequest:
     return svc.request_return(actor=actor, number=key, reason=data.reason, now=now)
 
 
-def _supply(*, actor: Any, key: str, data: DeferredIn, now: dt.datetime) -> Case:
+def _supply(*, actor: User, key: str, data: DeferredIn, now: dt.datetime) -> Case:
     return svc.supply_deferred_materials(actor=actor, number=key, materials=data.materials,
                                          received_as=data.received_as, now=now)
 
 
-def _exception(*, actor: Any, key: str, data: ReasonIn, now: dt.datetime) -> Case:
+def _exception(*, actor: User, key: str, data: ReasonIn, now: dt.datetime) -> Case:
     return svc.allow_delivery_before_deferred(actor=actor, number=key, reason=data.reason, now=now)
 
 
-def _transfer_request(*, actor: Any, key: str, data: TransferIn, now: dt.datetime) -> Any:
+def _transfer_request(*, actor: User, key: str, data: TransferIn, now: dt.datetime) -> Transfer:
     return svc.request_transfer(actor=actor, number=key, to_badge=data.to_badge, reason=data.reason, now=now)
 
 
-def _record_fee(*, actor: Any, key: str, data: FeeIn, now: dt.datetime) -> Any:
+def _record_fee(*, actor: User, key: str, data: FeeIn, now: dt.datetime) -> FeePayment:
     return svc.record_fee(actor=actor, number=key, fee_id=data.fee, amount=str(data.amount),
                           receipt_number=data.receipt_number, now=now)
 
 
-def _upload_file(*, actor: Any, key: str, data: UploadIn, now: dt.datetime, upload: Any = None) -> Any:
+def _upload_file(*, actor: User, key: str, data: UploadIn, now: dt.datetime,
+                 upload: UploadedFile | None = None) -> CaseFile:
     from bianmin.core.errors import DomainError
 
     if upload is None:
@@ -376,20 +437,20 @@ def _upload_file(*, actor: Any, key: str, data: UploadIn, now: dt.datetime, uplo
     return svc.upload_file(actor=actor, number=key, upload=upload, material_name=data.material, now=now)
 
 
-def _pause(*, actor: Any, key: str, data: PauseIn, now: dt.datetime) -> Any:
+def _pause(*, actor: User, key: str, data: PauseIn, now: dt.datetime) -> CasePause:
     return svc.start_pause(actor=actor, number=key, kind=data.kind, basis=data.basis,
                            expected_days=data.expected_days, now=now)
 
 
-def _pause_done(*, actor: Any, key: str, data: PauseEndIn, now: dt.datetime) -> Any:
+def _pause_done(*, actor: User, key: str, data: PauseEndIn, now: dt.datetime) -> CasePause:
     return svc.end_pause(actor=actor, number=key, result=data.result, now=now)
 
 
-def _extend(*, actor: Any, key: str, data: ReasonIn, now: dt.datetime) -> Any:
+def _extend(*, actor: User, key: str, data: ReasonIn, now: dt.datetime) -> Extension:
     return svc.request_extension(actor=actor, number=key, reason=data.reason, now=now)
 
 
-def _comment_add(*, actor: Any, key: str, data: CommentIn, now: dt.datetime) -> Any:
+def _comment_add(*, actor: User, key: str, data: CommentIn, now: dt.datetime) -> Comment:
     return svc.add_comment(actor=actor, number=key, text=data.text, now=now)
 
 
@@ -485,12 +546,12 @@ class NoteIn(ActionInput):
     note: str = _text("意见（不同意时必填）", max_length=255)
 
 
-def _approver(actor: Any, request: Any) -> bool:
+def _approver(actor: AnyUser, request: object) -> bool:
     return can(actor, Perm.APPROVE)
 
 
-def _decision(service: Any, key_name: str):
-    def perform(*, actor: Any, key: int, data: NoteIn, now: dt.datetime) -> Any:
+def _decision(service: Callable[..., Any], key_name: str) -> Perform:
+    def perform(*, actor: User, key: int, data: NoteIn, now: dt.datetime) -> Any:
         return service(actor=actor, now=now, note=data.note, **{key_name: key})
     return perform
 

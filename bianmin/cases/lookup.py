@@ -7,6 +7,7 @@ always works, so nobody can lock a citizen out. Each limit is checked and record
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.ratelimit import address_key, hit
@@ -23,7 +24,7 @@ class TooManyRequests(DomainError):
     code = "too_many_requests"
     status = 429
 
-    def __init__(self, message: str, *, retry_after: int, **kwargs):
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
 

@@ -7,6 +7,7 @@ from bianmin.catalog.models import Necessity, SpecialProcedure
 from bianmin.core.crypto import BlindIndexField, EncryptedTextField, MaskedField
 from bianmin.core.uploads import validate_upload
 
+from .warnings import Warning as DeadlineWarning
 from .workflow import Action, CaseClass, Status
 
 
@@ -57,6 +58,9 @@ class WarningLevel(models.TextChoices):
 
 class Case(models.Model):
     """One application (办件). Status changes only through ``cases.services``."""
+
+    # Not a column: the live deadline warning, attached for the pages by ``selectors.with_warning(s)``.
+    warning: DeadlineWarning
 
     number = models.CharField("办件编号", max_length=32, unique=True)
     query_code = models.CharField("查询码", max_length=16)

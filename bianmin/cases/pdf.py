@@ -149,7 +149,7 @@ def render_notice_pdf(content: dict[str, Any], *, lookup_url: str) -> bytes:
     """Return the PDF bytes of a notice."""
     st = _styles()
 
-    def p(text: str, style: str = "base") -> Paragraph:
+    def p(text: object, style: str = "base") -> Paragraph:
         return Paragraph(escape(str(text)).replace("\n", "<br/>"), st[style])
 
     story: list = [p(content.get("organ", ""), "title"), p(content.get("title", ""), "title"),

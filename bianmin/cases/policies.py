@@ -1,6 +1,9 @@
 """Who may see and act on a case. A forbidden case is reported exactly like a missing one."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from bianmin.accounts.policies import can
@@ -8,13 +11,16 @@ from bianmin.accounts.roles import Perm
 from bianmin.core.errors import Conflict, Forbidden, NotFound
 from bianmin.org.policies import scope_path, staff_profile_of
 
-from .models import Case
+from .models import Case, CasePause
 from .workflow import OPEN_BEFORE_ACCEPTANCE, RUNNING, Action, permission_for
+
+if TYPE_CHECKING:
+    from bianmin.users.types import AnyUser
 
 CASE_READERS = (Perm.HANDLE_CASES, Perm.RELAY_CASES, Perm.APPROVE, Perm.SUPERVISE)
 
 
-def visible_cases(user) -> QuerySet[Case]:
+def visible_cases(user: AnyUser) -> QuerySet[Case]:
     """Return the cases of the user's unit and the units below it (none without a unit or a case role)."""
     path = scope_path(user)
     if path is None or not any(can(user, p) for p in CASE_READERS):
@@ -22,7 +28,7 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(unit_path__startswith=path)
 
 
-def get_case_for(user, number: str, *, for_update: bool = False) -> Case:
+def get_case_for(user: AnyUser, number: str, *, for_update: bool = False) -> Case:
     """Return the case ``number`` if the user may see it; raise NotFound otherwise (missing or forbidden).
 
     Its pinned item version (with item, materials and fees) is the shared read-only copy of
@@ -40,7 +46,7 @@ def get_case_for(user, number: str, *, for_update: bool = False) -> Case:
     return case
 
 
-def is_handler_side(user, case: Case, acting_ids: set[int] | None = None) -> bool:
+def is_handler_side(user: AnyUser, case: Case, acting_ids: set[int] | None = None) -> bool:
     """Return whether the user is the first handler or acts for them today (B while A is away).
 
     Leaders do not handle cases; they approve transfers (and, later, extensions and sanctions).
@@ -53,17 +59,17 @@ def is_handler_side(user, case: Case, acting_ids: set[int] | None = None) -> boo
     return bool(acting_ids and profile.pk in acting_ids)
 
 
-def can_transition(user, case: Case, action: Action, *, acting_ids: set[int] | None = None) -> bool:
+def can_transition(user: AnyUser, case: Case, action: Action, *, acting_ids: set[int] | None = None) -> bool:
     """Return whether the table allows ``action`` now and the user holds its permission for this case."""
     perm = permission_for(case.status, action)
-    if perm is None or not can(user, perm):
+    if perm is None or not isinstance(perm, Perm) or not can(user, perm):  # SYSTEM rows: no user applies them
         return False
     if perm == Perm.APPROVE:  # a leader's decision: scope is the gateway's (get_case_for), not the handler's
         return True
     return may_work_on(user, case, acting_ids)
 
 
-def may_work_on(user, case: Case, acting_ids: set[int] | None = None) -> bool:
+def may_work_on(user: AnyUser, case: Case, acting_ids: set[int] | None = None) -> bool:
     """Return whether the user may act on the case at all (decision 0002 §7): before acceptance any window
     clerk of the receiving unit (not of the units above it); after acceptance the first handler's side."""
     if case.status in OPEN_BEFORE_ACCEPTANCE:
@@ -72,7 +78,7 @@ def may_work_on(user, case: Case, acting_ids: set[int] | None = None) -> bool:
     return is_handler_side(user, case, acting_ids)
 
 
-def require_transition(user, case: Case, action: Action, *, acting_ids: set[int] | None = None) -> None:
+def require_transition(user: AnyUser, case: Case, action: Action, *, acting_ids: set[int] | None = None) -> None:
     """Raise Conflict when the table forbids ``action`` now, Forbidden when the user may not do it."""
     if permission_for(case.status, action) is None:
         raise Conflict(f"办件当前状态为“{case.get_status_display()}”，不能执行“{action.label}”")
@@ -137,19 +143,19 @@ def return_request_refusal(case: Case) -> Conflict | None:
     return None
 
 
-def open_pause_of(case: Case):
+def open_pause_of(case: Case) -> CasePause | None:
     """Return the special procedure in progress, or None."""
     return next((p for p in case.pauses.all() if p.ended_at is None), None)
 
 
-def deadline_refusal(case: Case, today, what: str) -> Conflict | None:
+def deadline_refusal(case: Case, today: dt.date, what: str) -> Conflict | None:
     """Pauses and extensions are decided within the period (Art. 42, 45): a missed deadline stays missed."""
     if case.committed_deadline and today > case.committed_deadline:
         return Conflict(f"承诺办结日期（{case.committed_deadline:%Y-%m-%d}）已过，不能再{what}", code="deadline_passed")
     return None
 
 
-def pause_start_refusal(case: Case, today) -> Conflict | None:
+def pause_start_refusal(case: Case, today: dt.date) -> Conflict | None:
     """A special procedure starts on a running case of an item that lists one, one at a time, before the
     committed deadline has passed."""
     if (refusal := running_refusal(case, "启动特别程序") or deadline_refusal(case, today, "启动特别程序")) is not None:
@@ -165,7 +171,7 @@ def pause_end_refusal(case: Case) -> Conflict | None:
     return None if open_pause_of(case) is not None else Conflict("该办件没有正在进行的特别程序")
 
 
-def extension_refusal(case: Case, today) -> Conflict | None:
+def extension_refusal(case: Case, today: dt.date) -> Conflict | None:
     """One extension per case, where the item allows it, asked before the committed deadline has passed."""
     from .models import Extension
 

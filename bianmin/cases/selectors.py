@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -18,6 +20,12 @@ from .policies import visible_cases
 from .warnings import Warning
 from .workflow import RUNNING, CaseClass, Status
 
+if TYPE_CHECKING:
+    from bianmin.users.types import AnyUser
+    from bianmin.workdays.engine import WorkCalendar
+
+    from .models import Extension, ReturnRequest
+
 LIST_FIELDS = ("item_version__item", "unit__region", "first_handler")
 # The columns the workbench tables and their deadline warnings read: loading whole rows (the item version's
 # long texts included) cost more than the queries themselves.
@@ -28,7 +36,7 @@ DESK_FIELDS = ("number", "status", "urgent", "applicant_name", "received_at", "i
                "unit__region__level", "first_handler__name", "first_handler__user_id")
 
 
-def workbench(user, today: dt.date) -> QuerySet[Case]:
+def workbench(user: AnyUser, today: dt.date) -> QuerySet[Case]:
     """Return the open cases the user is first handler of, plus those of absent A's the user backs up,
     nearest committed deadline first."""
     profile = staff_profile_of(user)
@@ -67,7 +75,7 @@ _DESK_COLUMNS = ("pk", "number", "status", "item_version__name", "applicant_name
                  "committed_days", "item_version__committed_limit", "unit__region_id")
 
 
-def workbench_rows(user, today: dt.date, limit: int = 30) -> list[DeskRow]:
+def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30) -> list[DeskRow]:
     """Return the first ``limit`` cases of ``workbench`` as rows with their warning on ``today``.
 
     Two queries (the cases, and which of them are paused) plus the regions' calendars, which are cached.
@@ -102,7 +110,7 @@ def workbench_rows(user, today: dt.date, limit: int = 30) -> list[DeskRow]:
     return rows
 
 
-def intake_queue(user) -> QuerySet[Case]:
+def intake_queue(user: AnyUser) -> QuerySet[Case]:
     """Return applications of the user's unit awaiting review (received or waiting for 补正)."""
     profile = staff_profile_of(user)
     if profile is None:
@@ -113,7 +121,7 @@ def intake_queue(user) -> QuerySet[Case]:
             .order_by("intake_deadline", "received_at"))
 
 
-def search_cases(user, q: str = "", status: str = "", case_class: str = "") -> QuerySet[Case]:
+def search_cases(user: AnyUser, q: str = "", status: str = "", case_class: str = "") -> QuerySet[Case]:
     """Search visible cases by number, applicant name, full ID number or full phone (exact, through the blind
     indexes: the columns are encrypted), credit code; filter by status and class.
 
@@ -136,7 +144,7 @@ def search_cases(user, q: str = "", status: str = "", case_class: str = "") -> Q
     return qs.order_by("-received_at")
 
 
-def class_counts(user, *, whole_scope: bool = False) -> dict[str, int]:
+def class_counts(user: AnyUser, *, whole_scope: bool = False) -> dict[str, int]:
     """Return the number of the user's own cases (first handler) per class, or of all visible cases."""
     qs = visible_cases(user)
     if not whole_scope:
@@ -153,7 +161,7 @@ def case_detail(case: Case) -> Case:
     return _with_staff(_load_related(_DETAIL_RELATED(Case.objects.filter(pk=case.pk)).get()))
 
 
-def case_detail_for(user, number: str) -> Case:
+def case_detail_for(user: AnyUser, number: str) -> Case:
     """Return the case ``number`` as ``case_detail`` does, read once through the user's scope, for reading.
 
     Its pinned item version (with item and fees) comes from the per-process cache of ``pinned_version``.
@@ -174,7 +182,7 @@ def _DETAIL_RELATED(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("item_version__item", "unit__region", "extension")
 
 
-def _attach(case: Case, name: str, rows: list) -> None:
+def _attach(case: Case, name: str, rows: list[Any]) -> None:
     """Store ``rows`` as the loaded content of ``case.<name>`` (what ``prefetch_related`` stores), so
     ``case.<name>.all()`` reads them without a query."""
     qs = getattr(case, name).all()
@@ -219,7 +227,7 @@ def _with_staff(case: Case) -> Case:
     return case
 
 
-def pending_transfers(user) -> QuerySet[Transfer]:
+def pending_transfers(user: AnyUser) -> QuerySet[Transfer]:
     """Return transfer requests awaiting a decision on cases the leader can see."""
     return (Transfer.objects.filter(status=TransferStatus.PENDING, case__in=visible_cases(user))
             .select_related("case__item_version", "from_handler", "to_handler", "requested_by")
@@ -240,7 +248,7 @@ class PublicStatus:
     unit: str
     handler_name: str
     handler_badge: str
-    steps: list[dict]
+    steps: list[dict[str, Any]]
     deadline_changed_at: dt.datetime | None = None
     deadline_change_reason: str = ""
 
@@ -266,7 +274,7 @@ def public_lookup(number: str, code: str) -> PublicStatus | None:
                         deadline_change_reason=case.deadline_change_reason)
 
 
-def pending_returns(user) -> QuerySet:
+def pending_returns(user: AnyUser) -> QuerySet[ReturnRequest]:
     """Return 退件 requests awaiting a leader's decision on cases the leader can see."""
     from .models import ReturnRequest, ReturnRequestStatus
 
@@ -275,7 +283,7 @@ def pending_returns(user) -> QuerySet:
             .select_related("case__item_version", "case__first_handler", "requested_by").order_by("requested_at"))
 
 
-def pending_deferred_exceptions(user) -> QuerySet:
+def pending_deferred_exceptions(user: AnyUser) -> QuerySet[Case]:
     """Return 补办件 decided but waiting for their 容缺 material, on cases the leader can see (candidates for an
     exception to hand the result over first)."""
     return (visible_cases(user).filter(status=Status.DECIDED, deferred_materials=True,
@@ -283,7 +291,7 @@ def pending_deferred_exceptions(user) -> QuerySet:
             .select_related("item_version").order_by("deferred_due_date"))
 
 
-def pending_extensions(user) -> QuerySet:
+def pending_extensions(user: AnyUser) -> QuerySet[Extension]:
     """Return extension requests awaiting a decision on cases the leader can see."""
     from .models import Extension, ExtensionStatus
 
@@ -291,7 +299,7 @@ def pending_extensions(user) -> QuerySet:
             .select_related("case__item_version", "requested_by").order_by("requested_at"))
 
 
-def with_warnings(cases, today: dt.date) -> list:
+def with_warnings(cases: Iterable[Case], today: dt.date) -> list[Case]:
     """Attach ``warning`` to each running case (one calendar per region, no query per row)."""
     from bianmin.workdays.selectors import get_calendar
 
@@ -299,7 +307,7 @@ def with_warnings(cases, today: dt.date) -> list:
     from .warnings import Warning, warning_for
 
     cases = list(cases)
-    calendars: dict = {}
+    calendars: dict[int, WorkCalendar] = {}
     paused = set(CasePause.objects.filter(case__in=[c.pk for c in cases], ended_at__isnull=True)
                  .values_list("case_id", flat=True)) if cases else set()
     for case in cases:
@@ -331,7 +339,7 @@ def with_warning(case: Case, today: dt.date) -> Case:
     return case
 
 
-def deadline_overview(user, today: dt.date) -> dict:
+def deadline_overview(user: AnyUser, today: dt.date) -> dict[str, Any]:
     """The leader's overview of running cases in scope: counts per first handler by warning.
 
     One aggregate over the running cases (no joins), one query for the handlers' names and one for the few cases
@@ -369,7 +377,7 @@ def deadline_overview(user, today: dt.date) -> dict:
     return {"handlers": rows, "totals": totals}
 
 
-def warned_cases(user, today: dt.date, level: str) -> QuerySet[Case]:
+def warned_cases(user: AnyUser, today: dt.date, level: str) -> QuerySet[Case]:
     """Running cases in scope that are red (overdue) or yellow today, nearest deadline first."""
     from django.db.models import Exists, OuterRef
 

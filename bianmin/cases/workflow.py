@@ -4,6 +4,8 @@ Pure: no database. ``cases.services`` is the only code that applies a transition
 """
 from __future__ import annotations
 
+import enum
+
 from django.db import models
 
 from bianmin.accounts.roles import Perm
@@ -42,16 +44,29 @@ class Action(models.TextChoices):
 
 
 S, A = Status, Action
+
+
+class Applier(enum.StrEnum):
+    """Who applies a transition that no user decides: the law applies it, through the sweep."""
+
+    SYSTEM = "SYSTEM"
+
+
+SYSTEM = Applier.SYSTEM
+Who = Perm | Applier  # the permission column: the permission a user needs, or SYSTEM (no user may)
 OPEN_BEFORE_ACCEPTANCE = (S.RECEIVED, S.SUPPLEMENT)
 
-# (from status, action) -> (to status, permission). The specification of the lifecycle.
-TRANSITIONS: dict[tuple[Status, Action], tuple[Status, Perm]] = {
+# (from status, action) -> (to status, who). The specification of the lifecycle. Who: the window (HANDLE_CASES)
+# before acceptance and the first handler's side after it (policies.may_work_on); a leader (APPROVE) for a 退件
+# after acceptance; the law itself (SYSTEM, applied by the sweep) for an application not reviewed in time.
+TRANSITIONS: dict[tuple[Status, Action], tuple[Status, Who]] = {
     (S.RECEIVED, A.FIX_ON_SPOT): (S.RECEIVED, Perm.HANDLE_CASES),
     (S.RECEIVED, A.SERVE_SUPPLEMENT): (S.SUPPLEMENT, Perm.HANDLE_CASES),
     (S.SUPPLEMENT, A.RESUBMIT): (S.RECEIVED, Perm.HANDLE_CASES),
     (S.RECEIVED, A.ACCEPT): (S.ACCEPTED, Perm.HANDLE_CASES),
     (S.RECEIVED, A.ACCEPT_IMMEDIATE): (S.DECIDED, Perm.HANDLE_CASES),
-    (S.RECEIVED, A.DEEM_ACCEPTED): (S.ACCEPTED, Perm.HANDLE_CASES),
+    # Art. 32: not told within the intake limit, the application is accepted by law; no clerk can choose it.
+    (S.RECEIVED, A.DEEM_ACCEPTED): (S.ACCEPTED, SYSTEM),
     (S.RECEIVED, A.NOT_LICENSED): (S.NOT_ACCEPTED, Perm.HANDLE_CASES),
     (S.RECEIVED, A.OUTSIDE_POWERS): (S.NOT_ACCEPTED, Perm.HANDLE_CASES),
     (S.RECEIVED, A.REJECT): (S.NOT_ACCEPTED, Perm.HANDLE_CASES),
@@ -87,8 +102,8 @@ def next_status(status: Status | str, action: Action | str) -> Status | None:
     return entry[0] if entry else None
 
 
-def permission_for(status: Status | str, action: Action | str) -> Perm | None:
-    """Return the permission the transition needs, or None when it is not allowed."""
+def permission_for(status: Status | str, action: Action | str) -> Who | None:
+    """Return who may apply the transition (a permission, or SYSTEM), or None when it is not allowed."""
     entry = TRANSITIONS.get((Status(status), Action(action)))
     return entry[1] if entry else None
 

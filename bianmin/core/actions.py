@@ -10,7 +10,7 @@ whichever door it came through. No HTTP here: the interfaces adapt.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -84,7 +84,7 @@ class Catalogue(Generic[Subject]):
     def get(self, name: str) -> ActionSpec[Subject] | None:
         return self.actions.get(name)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[ActionSpec[Subject]]:
         return iter(self.actions.values())
 
     def available(self, actor: Any, subject: Subject) -> list[ActionSpec[Subject]]:

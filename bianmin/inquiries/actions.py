@@ -9,16 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
-from bianmin.accounts.policies import can
-from bianmin.accounts.roles import Perm
 from bianmin.core.actions import ActionInput, ActionSpec, Catalogue, NoInput
+from bianmin.core.errors import DomainError
 
 from . import services as svc
-from .models import Inquiry, InquiryStatus, Outcome
+from .models import Inquiry, Outcome
+from .policies import acknowledge_refusal, close_refusal, outcome_refusal
+
+if TYPE_CHECKING:
+    from bianmin.users.types import AnyUser, User
 
 MATERIAL_LINE = re.compile(r"^(.+?)\s*(?:([0-9]+)\s*[份张本件]?)?$")
 
@@ -58,46 +62,35 @@ class CloseIn(ActionInput):
     result: str = Field(..., title="处理结果", max_length=2000)
 
 
-def may_record_outcome(actor: Any, inquiry: Inquiry) -> bool:
-    """The first responder records how the inquiry was handled, until it is closed."""
-    return inquiry.status != InquiryStatus.CLOSED and inquiry.first_responder.user_id == actor.pk
+def _may(refusal: Callable[[AnyUser, Inquiry], DomainError | None]) -> Callable[[AnyUser, Inquiry], bool]:
+    """Return the catalogue's question for a policy's refusal: may ``actor`` take the step now."""
+    def allowed(actor: AnyUser, inquiry: Inquiry) -> bool:
+        return refusal(actor, inquiry) is None
+    return allowed
 
 
-def may_acknowledge(actor: Any, inquiry: Inquiry) -> bool:
-    """The receiver of a referral confirms it once."""
-    return bool(inquiry.referred_to_id and inquiry.referred_to.user_id == actor.pk
-                and not inquiry.referral_acknowledged_at)
-
-
-def may_close(actor: Any, inquiry: Inquiry) -> bool:
-    """The first responder, the receiver of a referral or the leader it was escalated to closes it."""
-    people = (inquiry.first_responder, inquiry.referred_to, inquiry.escalated_to)
-    return inquiry.status != InquiryStatus.CLOSED and any(p is not None and p.user_id == actor.pk for p in people) \
-        and can(actor, Perm.HANDLE_INQUIRIES)
-
-
-def _outcome(*, actor: Any, key: str, data: OutcomeIn, now: dt.datetime) -> Inquiry:
+def _outcome(*, actor: User, key: str, data: OutcomeIn, now: dt.datetime) -> Inquiry:
     return svc.record_outcome(actor=actor, number=key, now=now, outcome=data.outcome, result=data.result,
                               to_badge=data.to_badge, materials=[m.model_dump() for m in data.materials],
                               authority=data.authority, contact=data.contact, reply_days=data.reply_days)
 
 
-def _acknowledge(*, actor: Any, key: str, data: NoInput, now: dt.datetime) -> Inquiry:
+def _acknowledge(*, actor: User, key: str, data: NoInput, now: dt.datetime) -> Inquiry:
     return svc.acknowledge_referral(actor=actor, number=key, now=now)
 
 
-def _close(*, actor: Any, key: str, data: CloseIn, now: dt.datetime) -> Inquiry:
+def _close(*, actor: User, key: str, data: CloseIn, now: dt.datetime) -> Inquiry:
     return svc.close_inquiry(actor=actor, number=key, result=data.result, now=now)
 
 
 INQUIRY_ACTIONS: Catalogue[Inquiry] = Catalogue(subject="inquiry", key="number")
 INQUIRY_ACTIONS.add(ActionSpec(
-    "outcome", "登记处理方式", OutcomeIn, _outcome, may_record_outcome, "outcome", button="保存", done="已保存",
+    "outcome", "登记处理方式", OutcomeIn, _outcome, _may(outcome_refusal), "outcome", button="保存", done="已保存",
     description="当场答复、转交本中心人员、代收材料、告知向其他机关咨询（须主管机关名称和联系方式）、研究后答复或报告领导。"
                 "拒绝：不是首问责任人（403）；已办结（409）；接收人不存在、材料或承诺天数有误（400）。"))
 INQUIRY_ACTIONS.add(ActionSpec(
-    "acknowledge", "确认接收", NoInput, _acknowledge, may_acknowledge, "acknowledge", done="已确认接收",
+    "acknowledge", "确认接收", NoInput, _acknowledge, _may(acknowledge_refusal), "acknowledge", done="已确认接收",
     description="转交或代收材料的接收人确认。拒绝：不是接收人（403）；已确认（409）。"))
 INQUIRY_ACTIONS.add(ActionSpec(
-    "close", "办结", CloseIn, _close, may_close, "close", done="已办结",
+    "close", "办结", CloseIn, _close, _may(close_refusal), "close", done="已办结",
     description="首问责任人、接收人或报告的领导填写处理结果后办结。拒绝：其他人（403）；已办结（409）；未填结果（400）。"))

@@ -16,7 +16,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.core.counters import next_value
 from bianmin.core.crypto import personal_search
-from bianmin.core.errors import Conflict, DomainError, Forbidden
+from bianmin.core.errors import DomainError, Forbidden
 from bianmin.core.validators import validate_phone
 from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.models import StaffProfile, Unit
@@ -25,7 +25,7 @@ from bianmin.org.selectors import acting_for_staff
 from bianmin.workdays.selectors import get_calendar
 
 from .models import Channel, Inquiry, InquiryCounter, InquiryEvent, InquiryStatus, Outcome
-from .policies import get_inquiry_for
+from .policies import acknowledge_refusal, close_refusal, get_inquiry_for, outcome_refusal
 from .selectors import open_inquiries_for, search_inquiries
 
 if TYPE_CHECKING:
@@ -105,10 +105,8 @@ def record_outcome(*, actor: User, number: str, outcome: str, now: dt.datetime, 
         raise DomainError.for_field("outcome", "处理方式无效")
     with audited_atomic():
         inquiry = get_inquiry_for(actor, number, for_update=True)
-        if inquiry.status == InquiryStatus.CLOSED:
-            raise Conflict("该首问登记已办结")
-        if inquiry.first_responder.user_id != actor.pk:
-            raise Forbidden("只有首问责任人可以登记处理方式")
+        if (refusal := outcome_refusal(actor, inquiry)) is not None:
+            raise refusal
         today = timezone.localtime(now).date()
         inquiry.outcome = outcome
         note = (details.get("result") or "").strip()
@@ -186,13 +184,11 @@ def acknowledge_referral(*, actor: User, number: str, now: dt.datetime) -> Inqui
     Raises Forbidden unless the actor is the receiver; NotFound for an inquiry out of sight; Conflict when already
     confirmed.
     """
-    profile = _profile(actor)
+    _profile(actor)
     with audited_atomic():
         inquiry = get_inquiry_for(actor, number, for_update=True)
-        if inquiry.referred_to_id != profile.pk:
-            raise Forbidden("只有接收人可以确认")
-        if inquiry.referral_acknowledged_at:
-            raise Conflict("已确认接收")
+        if (refusal := acknowledge_refusal(actor, inquiry)) is not None:
+            raise refusal
         inquiry.referral_acknowledged_at = now
         inquiry.save(update_fields=["referral_acknowledged_at"])
         _event(inquiry, actor, now, "ACKNOWLEDGE")
@@ -205,15 +201,13 @@ def close_inquiry(*, actor: User, number: str, result: str, now: dt.datetime) ->
     Raises Forbidden for anyone else; NotFound for an inquiry out of sight; Conflict once closed; DomainError naming
     ``result``.
     """
-    profile = _profile(actor)
+    _profile(actor)
     if not result.strip():
         raise DomainError.for_field("result", "请填写处理结果")
     with audited_atomic():
         inquiry = get_inquiry_for(actor, number, for_update=True)
-        if inquiry.status == InquiryStatus.CLOSED:
-            raise Conflict("该首问登记已办结")
-        if profile.pk not in (inquiry.first_responder_id, inquiry.referred_to_id, inquiry.escalated_to_id):
-            raise Forbidden("只有首问责任人、接收人或报请处理的领导可以办结")
+        if (refusal := close_refusal(actor, inquiry)) is not None:
+            raise refusal
         inquiry.status, inquiry.result, inquiry.closed_at = InquiryStatus.CLOSED, result.strip(), now
         _replied(inquiry, now)
         inquiry.save(update_fields=["status", "result", "closed_at", "reply_check"])

@@ -3,7 +3,9 @@ tests of lower apps must not import it: import-linter would see a chain up to ``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
+from typing import cast as typed  # ``cast`` is the fixture of users here
 
 from bianmin.cases import services as svc
 from bianmin.cases.models import Case
@@ -12,11 +14,13 @@ from .factories import ALL_GOOD, MON, applicant, at
 
 
 def receive(cast: dict[str, Any], *, who: str = "window_a", code: str = "SP-01",
-            materials: list[dict[str, Any]] = ALL_GOOD, day: dt.date = MON, now: dt.datetime | None = None,
+            materials: Sequence[dict[str, Any]] = ALL_GOOD, day: dt.date = MON, now: dt.datetime | None = None,
             **applicant_overrides: Any) -> Case:
     """Receive an application for ``code`` at ``who``'s window at 09:00 on ``day`` (or at ``now``)."""
-    return svc.receive_case(actor=cast[who], item_code=code, applicant=applicant(**applicant_overrides),
-                            materials=materials, now=now or at(day))
+    # The plain dicts of ``factories`` (below the cases app, so untyped) are the services' typed dicts.
+    return svc.receive_case(actor=cast[who], item_code=code,
+                            applicant=typed(svc.ApplicantData, applicant(**applicant_overrides)),
+                            materials=typed(Sequence[svc.MaterialRow], materials), now=now or at(day))
 
 
 def receive_and_serve_supplement(cast: dict[str, Any], day: dt.date = MON) -> Case:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from .openapi_contract import KNOWN_MISMATCHES, Call, Contract, ContractViolation, unreached
+from bianmin.testing.openapi_contract import KNOWN_MISMATCHES, Call, Contract, ContractViolation, unreached
 
 
 def covered_operations() -> dict[tuple[str, str], list[str]]:

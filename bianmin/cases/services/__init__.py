@@ -6,6 +6,9 @@ from .deferred import allow_delivery_before_deferred, supply_deferred_materials
 from .extras import add_comment, find_cases, record_fee, reveal_personal_data, upload_file
 from .handlers import approve_transfer, reject_transfer, request_transfer
 from .intake import (
+                    AgentData,
+                    ApplicantData,
+                    MaterialRow,
                     add_supplement_line,
                     apply_deemed_acceptance,
                     draft_supplement_from_checklist,
@@ -30,6 +33,7 @@ from .lifecycle import (
 from .returns import approve_return, reject_return, request_return
 
 __all__ = [
+    "AgentData", "ApplicantData", "MaterialRow",
     "finalize_year_and_recompute", "QUERY_ALPHABET", "retire_case_counters", "stamp_warning", "intake_deadline_for",
     "allow_delivery_before_deferred", "supply_deferred_materials", "approve_return", "reject_return",
     "request_return",

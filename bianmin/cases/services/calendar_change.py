@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -16,13 +18,18 @@ from ..workflow import RUNNING
 from .core import add_event, stamp_warning
 from .lifecycle import add_limit
 
+if TYPE_CHECKING:
+    from bianmin.users.types import User
+    from bianmin.workdays.models import CalendarYear
+
 
 def recompute_deadlines(case: Case, *, now: dt.datetime, reason: str = "国务院放假安排公布") -> bool:
     """Recompute a locked case's deadlines from the day they were first counted from (acceptance, or receipt for a
     late or deemed acceptance), with its pauses and extension; True if they changed.
 
     A change is told to the applicant as the notices promise ("重新核定并告知"): an SMS through the outbox, the
-    new dates and the reason on the public lookup, and a line in the case history."""
+    new dates and the reason on the public lookup, and a line in the case history. A system step: refuses
+    nothing."""
     v = case.item_version
     calendar = get_calendar(case.unit.region)
     start = case.clock_start_date or timezone.localtime(case.accepted_at).date()
@@ -32,6 +39,7 @@ def recompute_deadlines(case: Case, *, now: dt.datetime, reason: str = "国务�
     # Each ended pause is counted again on the new calendar: its length was counted on the provisional one.
     shift = 0
     for pause in case.pauses.filter(ended_at__isnull=False):
+        assert pause.ended_on is not None, "end_pause sets ended_on with ended_at"
         days = max(0, calendar.workdays_between(pause.started_on, pause.ended_on).days)
         if days != pause.paused_working_days:
             pause.paused_working_days = days
@@ -72,8 +80,14 @@ def recompute_deadlines(case: Case, *, now: dt.datetime, reason: str = "国务�
     return True
 
 
-def finalize_year_and_recompute(*, actor, year: int, notice: str, days, published_on, now: dt.datetime):
-    """Enter a year's official schedule and, in the same transaction, recompute every open provisional case."""
+def finalize_year_and_recompute(*, actor: User, year: int, notice: str, days: Iterable[tuple[dt.date, str, str]],
+                                published_on: dt.date | None, now: dt.datetime) -> tuple[CalendarYear, list[str]]:
+    """Enter a year's official schedule and, in the same transaction, recompute every open provisional case;
+    return the year and the numbers of the cases whose deadlines moved.
+
+    Raises, as ``workdays.services.finalize_year``, Forbidden without MANAGE_CALENDAR and DomainError naming
+    ``days`` (a day outside the year, repeated, of no kind or name, a weekday as a working day, no rest day) or
+    ``notice`` (empty)."""
     with audited_atomic():
         calendar_year = finalize_year(actor=actor, year=year, notice=notice, days=days, published_on=published_on,
                                       now=now)
@@ -94,7 +108,7 @@ def recompute_short_dates(year: int, *, now: dt.datetime) -> dict[str, int]:
     """Recount the short limits that fall in the finalised ``year`` or later on the new calendar: the intake
     deadline of applications under review (from the day their materials were received), the hand-over limit
     of accepted cases, the result-notice limit of decided ones, and the 补办 due date (the applicant is told by
-    SMS when it moves). Returns how many of each changed."""
+    SMS when it moves). Returns how many of each changed. A system step: refuses nothing."""
     from bianmin.catalog.selectors import kind_rule
 
     from .intake import intake_deadline_for

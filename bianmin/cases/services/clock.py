@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -15,22 +16,26 @@ from bianmin.org.models import HeadOf
 from bianmin.org.policies import staff_profile_of
 from bianmin.workdays.selectors import get_calendar
 
-from ..models import CasePause, Extension, ExtensionStatus, NoticeKind
+from ..models import Case, CasePause, Extension, ExtensionStatus, NoticeKind
 from ..policies import deadline_refusal, extension_refusal, is_handler_side, pause_start_refusal
 from .core import acting_ids_for, add_event, issue_notice, locked_case, stamp_warning
 from .documents import extension_content, special_content
 
+if TYPE_CHECKING:
+    from bianmin.users.types import User
 
-def _require_handler(actor, case, now) -> None:
+
+def _require_handler(actor: User, case: Case, now: dt.datetime) -> None:
     require(actor, Perm.HANDLE_CASES)
     if not is_handler_side(actor, case, acting_ids_for(case, timezone.localtime(now).date())):
         raise Forbidden("只有首办负责人（或其B角）可以办理")
 
 
-def _move(case, working_days: int) -> None:
-    """Move both deadlines later by ``working_days`` working days."""
+def _move(case: Case, working_days: int) -> None:
+    """Move both deadlines later by ``working_days`` working days (an accepted case has both)."""
     if working_days <= 0:
         return
+    assert case.committed_deadline is not None and case.legal_deadline is not None, "set at acceptance"
     calendar = get_calendar(case.unit.region)
     committed = calendar.add_workdays(case.committed_deadline, working_days)
     legal = calendar.add_workdays(case.legal_deadline, working_days)
@@ -38,8 +43,14 @@ def _move(case, working_days: int) -> None:
     case.deadline_provisional = case.deadline_provisional or committed.provisional or legal.provisional
 
 
-def start_pause(*, actor, number: str, kind: str, basis: str, expected_days: int, now: dt.datetime) -> CasePause:
-    """Start a special procedure the item allows; issues the 特别程序告知书. Pauses never overlap."""
+def start_pause(*, actor: User, number: str, kind: str, basis: str, expected_days: int,
+                now: dt.datetime) -> CasePause:
+    """Start a special procedure the item allows; issues the 特别程序告知书. Pauses never overlap.
+
+    Raises DomainError naming ``kind`` (not a special procedure, or not one the item allows), ``basis`` (empty) or
+    ``expected_days`` (1–365); NotFound for a case out of sight; Forbidden without HANDLE_CASES or unless the
+    actor is the first handler (or the B acting for them); Conflict unless the case is running, when the item has
+    no special procedure, while one is running, or ``deadline_passed`` after the committed deadline."""
     if kind not in SpecialProcedure.values:
         raise DomainError.for_field("kind", "特别程序只能是听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审")
     if not basis.strip():
@@ -70,8 +81,11 @@ def start_pause(*, actor, number: str, kind: str, basis: str, expected_days: int
     return pause
 
 
-def end_pause(*, actor, number: str, result: str, now: dt.datetime) -> CasePause:
-    """End the open special procedure; the deadlines move by the working days it lasted (start day not counted)."""
+def end_pause(*, actor: User, number: str, result: str, now: dt.datetime) -> CasePause:
+    """End the open special procedure; the deadlines move by the working days it lasted (start day not counted).
+
+    Raises DomainError naming ``result`` (empty); NotFound for a case out of sight; Forbidden without HANDLE_CASES
+    or unless the actor is the first handler's side; Conflict when no special procedure is running."""
     if not result.strip():
         raise DomainError.for_field("result", "请填写特别程序的结果")
     with audited_atomic():
@@ -91,19 +105,24 @@ def end_pause(*, actor, number: str, result: str, now: dt.datetime) -> CasePause
                                  *stamp_warning(case, timezone.localtime(now).date())])
         add_event(case, actor=actor, now=now, action="PAUSE_ENDED", opinion=result.strip(),
                   data={"kind": pause.kind, "working_days": days,
-                        "committed_deadline": case.committed_deadline.isoformat()})
+                        "committed_deadline": case.committed_deadline and case.committed_deadline.isoformat()})
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}特别程序结束，期限顺延{days}个工作日",
                actor=actor, obj=case, now=now)
     return pause
 
 
-def has_open_pause(case) -> bool:
-    """Return whether a special procedure is running (the case cannot be decided then)."""
+def has_open_pause(case: Case) -> bool:
+    """Return whether a special procedure is running (the case cannot be decided then). Refuses nothing."""
     return case.pauses.filter(ended_at__isnull=True).exists()
 
 
-def request_extension(*, actor, number: str, reason: str, now: dt.datetime) -> Extension:
-    """Ask once per case for the item's extension; a second request is refused."""
+def request_extension(*, actor: User, number: str, reason: str, now: dt.datetime) -> Extension:
+    """Ask once per case for the item's extension; a leader decides (``approve_extension``).
+
+    Raises DomainError naming ``reason`` (empty); NotFound for a case out of sight; Forbidden without HANDLE_CASES
+    or unless the actor is the first handler's side; Conflict unless the case is running, when the item allows no
+    extension, ``extension_once`` when one was asked already, ``deadline_passed`` after the committed deadline.
+    """
     if not reason.strip():
         raise DomainError.for_field("reason", "请填写延期理由")
     with audited_atomic():
@@ -121,7 +140,7 @@ def request_extension(*, actor, number: str, reason: str, now: dt.datetime) -> E
     return extension
 
 
-def _decide_extension(actor, extension_id: int, approve: bool, note: str, now: dt.datetime) -> Extension:
+def _decide_extension(actor: User, extension_id: int, approve: bool, note: str, now: dt.datetime) -> Extension:
     require(actor, Perm.APPROVE)
     extension = Extension.objects.select_related("case").filter(pk=extension_id).first()
     with audited_atomic():
@@ -160,11 +179,18 @@ def _decide_extension(actor, extension_id: int, approve: bool, note: str, now: d
     return extension
 
 
-def approve_extension(*, actor, extension_id: int, now: dt.datetime, note: str = "") -> Extension:
-    """Approve: both deadlines move by the item's extension and a 延期告知书 is issued."""
+def approve_extension(*, actor: User, extension_id: int, now: dt.datetime, note: str = "") -> Extension:
+    """Approve: both deadlines move by the item's extension and a 延期告知书 is issued.
+
+    Raises Forbidden without APPROVE, or unless the actor heads the organ (the people's government for an item
+    handled jointly); NotFound for a request missing or out of the leader's sight; Conflict once decided, or
+    ``deadline_passed`` after the committed deadline."""
     return _decide_extension(actor, extension_id, True, note, now)
 
 
-def reject_extension(*, actor, extension_id: int, now: dt.datetime, note: str) -> Extension:
-    """Reject with a reason."""
+def reject_extension(*, actor: User, extension_id: int, now: dt.datetime, note: str) -> Extension:
+    """Reject with a reason.
+
+    Raises Forbidden without APPROVE, or unless the actor heads the organ (as ``approve_extension``); NotFound for
+    a request missing or out of the leader's sight; Conflict once decided; DomainError naming ``note`` (empty)."""
     return _decide_extension(actor, extension_id, False, note, now)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -22,6 +23,10 @@ from ..policies import get_case_for, may_work_on, require_transition
 from ..warnings import yellow_threshold
 from ..workflow import Action, CaseClass, derive_class, next_status
 
+if TYPE_CHECKING:
+    from bianmin.org.models import StaffProfile, Unit
+    from bianmin.users.types import User
+
 QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
@@ -30,7 +35,7 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
 
 
-def next_case_number(unit, now: dt.datetime) -> str:
+def next_case_number(unit: Unit, now: dt.datetime) -> str:
     """Return the next case number: unit code + date + 4-digit sequence (unique under concurrency)."""
     day = timezone.localtime(now).date()
     seq = next_value(CaseCounter, unit=unit, day=day)
@@ -38,7 +43,9 @@ def next_case_number(unit, now: dt.datetime) -> str:
 
 
 def retire_case_counters(now: dt.datetime) -> int:
-    """Drop the number sequences of days before yesterday (local time): no receipt draws from them any more."""
+    """Drop the number sequences of days before yesterday (local time): no receipt draws from them any more.
+
+    Returns how many were dropped. A system step: refuses nothing."""
     from django.db.models import Q
 
     before = timezone.localtime(now).date() - dt.timedelta(days=1)
@@ -60,8 +67,8 @@ def next_notice_numbers(kinds: list[str], now: dt.datetime) -> list[str]:
     return [f"{prefix}-{year}-{seq:06d}" for prefix, seq in zip(prefixes, seqs, strict=True)]
 
 
-def actor_profile(actor):
-    """Return the actor's staff profile or refuse: cases are handled by staff with a badge."""
+def actor_profile(actor: User) -> StaffProfile:
+    """Return the actor's staff profile; raise Forbidden without one (cases are handled by staff with a badge)."""
     profile = staff_profile_of(actor)
     if profile is None:
         raise Forbidden("只有在岗工作人员可以办理办件")
@@ -78,7 +85,7 @@ def acting_ids_for(case: Case, on_date: dt.date) -> set[int]:
                .values_list("b_staff_id", flat=True))
 
 
-def require_case_worker(actor, case: Case, today: dt.date) -> None:
+def require_case_worker(actor: User, case: Case, today: dt.date) -> None:
     """Raise Forbidden unless the actor may work on the case (``policies.may_work_on``: the receiving unit's
     window before acceptance, the first handler or their acting B after it)."""
     if not may_work_on(actor, case, acting_ids_for(case, today)):
@@ -86,8 +93,8 @@ def require_case_worker(actor, case: Case, today: dt.date) -> None:
                         else "只有收件单位的窗口人员才能审查该申请")
 
 
-def new_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: str = "", to_status: str = "",
-              opinion: str = "", data: dict | None = None) -> CaseEvent:
+def new_event(case: Case, *, actor: User | None, now: dt.datetime, action: str, from_status: str = "",
+              to_status: str = "", opinion: str = "", data: dict[str, Any] | None = None) -> CaseEvent:
     """Return an unsaved step of the case history (for ``bulk_create``)."""
     profile = staff_profile_of(actor) if actor is not None else None
     return CaseEvent(case=case, at=now, actor=actor,
@@ -95,8 +102,8 @@ def new_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: 
                      action=action, from_status=from_status, to_status=to_status, opinion=opinion, data=data or {})
 
 
-def add_event(case: Case, *, actor, now: dt.datetime, action: str, from_status: str = "", to_status: str = "",
-              opinion: str = "", data: dict | None = None) -> CaseEvent:
+def add_event(case: Case, *, actor: User | None, now: dt.datetime, action: str, from_status: str = "",
+              to_status: str = "", opinion: str = "", data: dict[str, Any] | None = None) -> CaseEvent:
     """Append a step to the case history."""
     event = new_event(case, actor=actor, now=now, action=action, from_status=from_status, to_status=to_status,
                       opinion=opinion, data=data)
@@ -136,7 +143,7 @@ def stamp_warning(case: Case, today: dt.date) -> list[str]:
     """Set the day the yellow warning starts from the current deadline and clear the sweep's level (so the sweep
     warns again about the new deadline) — unless the case is already recorded overdue and still is.
 
-    Called wherever the committed deadline is set or moved; returns the fields it changed.
+    Called wherever the committed deadline is set or moved; returns the fields it changed. Refuses nothing.
     """
     if case.committed_deadline is None:
         case.yellow_on = None
@@ -153,18 +160,23 @@ def stamp_warning(case: Case, today: dt.date) -> list[str]:
 ENDS_RUNNING = frozenset({Action.DECIDE, Action.RETURN, Action.WITHDRAW})
 
 
-def locked_case(actor, number: str) -> Case:
-    """Return the case locked for update, scoped to the actor (NotFound when missing or forbidden)."""
+def locked_case(actor: User, number: str) -> Case:
+    """Return the case locked for update, scoped to the actor; raise NotFound when missing or out of sight."""
     return get_case_for(actor, number, for_update=True)
 
 
-def transition(case: Case, *, actor, action: Action, now: dt.datetime, opinion: str = "",
-               changes: dict[str, Any] | None = None, data: dict | None = None, system: bool = False) -> Case:
+def transition(case: Case, *, actor: User | None, action: Action, now: dt.datetime, opinion: str = "",
+               changes: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
+               system: bool = False) -> Case:
     """Apply ``action`` to a locked case: check table and policy, set status and fields, save, log.
 
     The single place where ``Case.status`` changes. Call inside ``transaction.atomic`` with the row locked.
+    Raises Conflict when the table does not allow ``action`` now, Forbidden when the actor may not take it
+    (``system`` steps, which have no actor, skip the policy).
     """
     if not system:
+        if actor is None:
+            raise Forbidden("只有在岗工作人员可以办理办件")
         require_transition(actor, case, action, acting_ids=acting_ids_for(case, timezone.localtime(now).date()))
     target = next_status(case.status, action)
     if target is None:
@@ -207,12 +219,12 @@ def _numbered(notice: Notice, kind: str, now: dt.datetime, content: dict[str, An
     return notice
 
 
-def _issued_event(case: Case, notice: Notice, actor, now: dt.datetime) -> CaseEvent:
+def _issued_event(case: Case, notice: Notice, actor: User, now: dt.datetime) -> CaseEvent:
     return new_event(case, actor=actor, now=now, action="NOTICE_ISSUED",
                      data={"kind": notice.kind, "number": notice.number})
 
 
-def issue_notice(case: Case, *, kind: str, actor, now: dt.datetime, content: dict[str, Any],
+def issue_notice(case: Case, *, kind: str, actor: User, now: dt.datetime, content: dict[str, Any],
                  notice: Notice | None = None, serve: bool = False) -> Notice:
     """Number and freeze a notice with its full content (so a reprint is identical after item changes)."""
     if notice is None:
@@ -222,7 +234,8 @@ def issue_notice(case: Case, *, kind: str, actor, now: dt.datetime, content: dic
     return notice
 
 
-def issue_notices(case: Case, *, contents: list[tuple[str, dict[str, Any]]], actor, now: dt.datetime) -> list[Notice]:
+def issue_notices(case: Case, *, contents: Sequence[tuple[str, dict[str, Any]]], actor: User,
+                  now: dt.datetime) -> list[Notice]:
     """Number and freeze several new notices (kind, content) at once: one insert for them, one for their events."""
     numbers = next_notice_numbers([kind for kind, _content in contents], now)
     notices = [_numbered(Notice(case=case, kind=kind, created_at=now, created_by=actor), kind, now, content, False,

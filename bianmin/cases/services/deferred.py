@@ -3,6 +3,7 @@ before it ("补交后即可领取办理结果")."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -13,16 +14,19 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.catalog.models import Necessity
 from bianmin.core.errors import DomainError, Forbidden
 
-from ..models import CaseMaterial, MaterialReceipt
+from ..models import Case, CaseMaterial, MaterialReceipt
 from ..policies import deferred_exception_refusal, deferred_supply_refusal, is_handler_side
 from ..workflow import RUNNING, Status
 from .core import acting_ids_for, add_event, locked_case
 from .lifecycle import result_due_date
 
+if TYPE_CHECKING:
+    from bianmin.users.types import User
+
 OPEN_FOR_DEFERRED = frozenset({*RUNNING, Status.DECIDED})
 
 
-def _start_result_clock(case, now: dt.datetime) -> list[str]:
+def _start_result_clock(case: Case, now: dt.datetime) -> list[str]:
     """A decided 补办件 whose result was held may now be handed over: the result-notice limit runs from today."""
     if case.status != Status.DECIDED:
         return []
@@ -30,15 +34,19 @@ def _start_result_clock(case, now: dt.datetime) -> list[str]:
     return ["result_due_on"]
 
 
-def _outstanding_lines(case) -> list[CaseMaterial]:
+def _outstanding_lines(case: Case) -> list[CaseMaterial]:
     return [line for line in case.materials.all()
             if line.necessity == Necessity.DEFERRABLE
             and (line.received_as == MaterialReceipt.MISSING or not line.acceptable)]
 
 
-def supply_deferred_materials(*, actor, number: str, materials: list[str], now: dt.datetime,
-                              received_as: str = MaterialReceipt.PAPER):
-    """Record 容缺 materials handed in after acceptance; once none is missing, the result may be handed over."""
+def supply_deferred_materials(*, actor: User, number: str, materials: list[str], now: dt.datetime,
+                              received_as: str = MaterialReceipt.PAPER) -> Case:
+    """Record 容缺 materials handed in after acceptance; once none is missing, the result may be handed over.
+
+    Raises Forbidden without HANDLE_CASES or unless the actor is the first handler (or the B acting for them);
+    DomainError naming ``materials`` (none, or one that is not a 补办 material still due) or ``received_as`` (not
+    PAPER, ELECTRONIC or SHARED); NotFound for a case out of sight; Conflict when no 补办 material is due."""
     require(actor, Perm.HANDLE_CASES)
     if not materials:
         raise DomainError.for_field("materials", "请选择申请人补交的材料")
@@ -74,8 +82,11 @@ def supply_deferred_materials(*, actor, number: str, materials: list[str], now: 
     return case
 
 
-def allow_delivery_before_deferred(*, actor, number: str, reason: str, now: dt.datetime):
-    """A leader allows the result to be handed over before the 容缺 material is supplied (recorded with reason)."""
+def allow_delivery_before_deferred(*, actor: User, number: str, reason: str, now: dt.datetime) -> Case:
+    """Let the result be handed over before the 容缺 material is supplied (a leader's decision, with a reason).
+
+    Raises Forbidden without APPROVE; DomainError naming ``reason`` (empty); NotFound for a case out of sight;
+    Conflict when no 补办 material is due, or once allowed."""
     require(actor, Perm.APPROVE)
     if not reason.strip():
         raise DomainError.for_field("reason", "请写明未补齐先行送达的理由")

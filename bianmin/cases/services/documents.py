@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,11 +11,16 @@ from django.utils import timezone
 from bianmin.core.masking import mask_id_staff
 from bianmin.org.policies import staff_profile_of
 
+if TYPE_CHECKING:
+    from bianmin.users.types import User
+
+    from ..models import Case, SupplementLine
+
 REVIEW_REMEDY = ("如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
                  "或者自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。")
 
 
-def _d(value) -> str:
+def _d(value: dt.date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -22,7 +28,7 @@ def _d(value) -> str:
     return value.strftime("%Y年%m月%d日")
 
 
-def base_content(case, actor, now: dt.datetime) -> dict[str, Any]:
+def base_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]:
     """Return the fields every notice carries."""
     version = case.item_version
     unit = case.unit
@@ -43,7 +49,8 @@ def base_content(case, actor, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def supplement_content(case, lines, actor, now, justification: str) -> dict[str, Any]:
+def supplement_content(case: Case, lines: Iterable[SupplementLine], actor: User, now: dt.datetime,
+                       justification: str) -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "补正通知书（一次性告知书）",
             "lines": [{"material": line.material_name, "problem": line.problem, "standard": line.standard}
                       for line in lines],
@@ -52,14 +59,14 @@ def supplement_content(case, lines, actor, now, justification: str) -> dict[str,
                     "补正材料齐全后我们将依法受理。"}
 
 
-def _committed_limit(case) -> str:
+def _committed_limit(case: Case) -> str:
     """The limit this case was accepted under (the town's or village's, or shortened for 急办), not the item's."""
     v = case.item_version
     days = case.committed_days if case.committed_days is not None else v.committed_limit
     return f"{days}个{v.get_committed_limit_unit_display()}" if days else "即办"
 
 
-def acceptance_content(case, actor, now) -> dict[str, Any]:
+def acceptance_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]:
     v = case.item_version
     return {**base_content(case, actor, now), "title": "受理通知书",
             "accepted_at": _d(case.accepted_at),
@@ -70,7 +77,7 @@ def acceptance_content(case, actor, now) -> dict[str, Any]:
             "delivery": "窗口领取、邮寄或代办员送达", "body": "您的申请材料齐全、符合法定形式，本机关决定受理。"}
 
 
-def receipt_content(case, actor, now) -> dict[str, Any]:
+def receipt_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]:
     v = case.item_version
     return {**base_content(case, actor, now), "title": "首办负责制回执",
             "accepted_at": _d(case.accepted_at), "committed_deadline": _d(case.committed_deadline),
@@ -80,40 +87,43 @@ def receipt_content(case, actor, now) -> dict[str, Any]:
             "body": "您的事项由以下首办负责人全程负责办理，如有疑问请直接与其联系。"}
 
 
-def rejection_content(case, actor, now, reason: str, competent_organ: str, contact: str = "") -> dict[str, Any]:
+def rejection_content(case: Case, actor: User, now: dt.datetime, reason: str, competent_organ: str,
+                      contact: str = "") -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "不予受理通知书", "reason": reason,
             "competent_organ": competent_organ, "competent_organ_contact": contact, "remedy": REVIEW_REMEDY,
             "body": "经审查，您的申请不予受理，理由如下。"}
 
 
-def deferred_content(case, actor, now, materials: list[str], due: dt.date) -> dict[str, Any]:
+def deferred_content(case: Case, actor: User, now: dt.datetime, materials: list[str],
+                     due: dt.date | None) -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "补办件通知书", "materials": materials, "due_date": _d(due),
             "body": "您的申请已容缺受理。以下非核心材料请于规定日期前补交，补交后即可领取办理结果。"}
 
 
-def denial_content(case, actor, now, reasons: str) -> dict[str, Any]:
+def denial_content(case: Case, actor: User, now: dt.datetime, reasons: str) -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "不予许可决定书", "reason": reasons, "remedy": REVIEW_REMEDY,
             "body": "经审查，您的申请不符合法定条件，本机关决定不予许可。"}
 
 
-def return_content(case, actor, now, reason: str) -> dict[str, Any]:
+def return_content(case: Case, actor: User, now: dt.datetime, reason: str) -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "退件通知书", "reason": reason,
             "body": "您的申请材料予以退回，理由如下。所提交的材料原件已一并退还。"}
 
 
-def special_content(case, actor, now, kind_label: str, basis: str, expected_days: int) -> dict[str, Any]:
+def special_content(case: Case, actor: User, now: dt.datetime, kind_label: str, basis: str,
+                    expected_days: int) -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "特别程序告知书", "procedure": kind_label,
             "reason": basis, "expected": f"预计{expected_days}个工作日",
             "body": f"您申请的事项依法需要进行{kind_label}，所需时间不计入办理期限。"}
 
 
-def extension_content(case, actor, now, reason: str, days: int) -> dict[str, Any]:
+def extension_content(case: Case, actor: User, now: dt.datetime, reason: str, days: int) -> dict[str, Any]:
     return {**base_content(case, actor, now), "title": "延期告知书", "reason": reason,
             "committed_deadline": _d(case.committed_deadline), "legal_deadline": _d(case.legal_deadline),
             "provisional": case.deadline_provisional, "approver": staff_name(actor),
             "body": f"因下列原因，经本机关负责人批准，您的申请办理期限延长{days}个工作日。"}
 
 
-def staff_name(user) -> str:
+def staff_name(user: User) -> str:
     profile = staff_profile_of(user)
     return profile.name if profile else user.get_username()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -24,13 +25,23 @@ from ..policies import fee_refusal, get_case_for, upload_refusal
 from ..selectors import search_cases
 from .core import add_event, locked_case, require_case_worker
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from bianmin.users.types import User
+
 MAX_FILES_PER_CASE = 20
 MAX_BYTES_PER_CASE = 100 * 1024 * 1024
 
 
-def record_fee(*, actor, number: str, fee_id: int, amount: str | Decimal, receipt_number: str,
+def record_fee(*, actor: User, number: str, fee_id: int, amount: str | Decimal, receipt_number: str,
                now: dt.datetime) -> FeePayment:
-    """Record a payment; only a fee of the pinned version at its listed amount (0 when waivable) is accepted."""
+    """Record a payment; only a fee of the pinned version at its listed amount (0 when waivable) is accepted.
+
+    Raises Forbidden without HANDLE_CASES or unless the actor may work on the case; DomainError naming ``amount``
+    (not yuan with at most two decimals, or not the standard's amount), ``receipt_number`` (empty or used) or
+    ``fee`` (not in the item's fee standard); NotFound for a case out of sight; Conflict once delivered or ended,
+    for an item without a fee standard, or for a fee already paid."""
     require(actor, Perm.HANDLE_CASES)
     try:
         value = Decimal(str(amount).strip())
@@ -67,8 +78,10 @@ def record_fee(*, actor, number: str, fee_id: int, amount: str | Decimal, receip
     return payment
 
 
-def add_comment(*, actor, number: str, text: str, now: dt.datetime) -> Comment:
-    """Add a comment to the case."""
+def add_comment(*, actor: User, number: str, text: str, now: dt.datetime) -> Comment:
+    """Add a comment to the case (anyone who sees it may).
+
+    Raises DomainError naming ``text`` (empty); NotFound for a case out of sight."""
     if not text.strip():
         raise DomainError.for_field("text", "备注内容不能为空")
     with audited_atomic():
@@ -78,8 +91,14 @@ def add_comment(*, actor, number: str, text: str, now: dt.datetime) -> Comment:
     return comment
 
 
-def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: str = "") -> CaseFile:
-    """Store an uploaded material (PDF, JPEG, PNG, OFD; ≤10 MB; ≤20 files and 100 MB a case)."""
+def upload_file(*, actor: User, number: str, upload: UploadedFile, now: dt.datetime,
+                material_name: str = "") -> CaseFile:
+    """Store an uploaded material (PDF, JPEG, PNG, OFD; ≤10 MB; ≤20 files and 100 MB a case), images without
+    their metadata.
+
+    Raises Forbidden without HANDLE_CASES or unless the actor may work on the case; DomainError naming ``file``
+    (type, size or content refused, a damaged image, or the case's 20 files or 100 MB reached); NotFound for a
+    case out of sight; Conflict once decided or ended."""
     require(actor, Perm.HANDLE_CASES)
     try:
         validate_upload(upload)
@@ -88,6 +107,8 @@ def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: 
         raise DomainError.for_field("file", exc.messages[0]) from None
     except OSError:
         raise DomainError.for_field("file", "图片文件已损坏，无法读取") from None
+    name = upload.name or ""  # never empty here: validate_upload refuses a name without an allowed extension
+    size = upload.size or 0  # read by validate_upload, which refuses more than 10 MB
     with audited_atomic():
         case = locked_case(actor, number)
         if (refusal := upload_refusal(case)) is not None:
@@ -96,12 +117,12 @@ def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: 
         files = list(case.files.values_list("size", flat=True))
         if len(files) >= MAX_FILES_PER_CASE:
             raise DomainError.for_field("file", "每个办件最多上传20个文件")
-        if sum(files) + upload.size > MAX_BYTES_PER_CASE:
+        if sum(files) + size > MAX_BYTES_PER_CASE:
             raise DomainError.for_field("file", "每个办件的文件合计不能超过100 MB")
         line = case.materials.filter(name=material_name).first() if material_name else None
-        stored = CaseFile(case=case, case_material=line, original_name=upload.name[:255], size=upload.size,
-                          uploaded_at=now, uploaded_by=actor)
-        stored.file.save(upload.name, upload, save=False)
+        stored = CaseFile(case=case, case_material=line, original_name=name[:255], size=size, uploaded_at=now,
+                          uploaded_by=actor)
+        stored.file.save(name, upload, save=False)
         stored.save()
         add_event(case, actor=actor, now=now, action="FILE_UPLOADED", data={"name": stored.original_name})
     return stored
@@ -110,10 +131,13 @@ def upload_file(*, actor, number: str, upload, now: dt.datetime, material_name: 
 REVEALABLE = {"phone": ("applicant_phone", "联系电话"), "id_number": ("applicant_id_number", "证件号码")}
 
 
-def reveal_personal_data(*, actor, number: str, field: str, reason: str, now: dt.datetime) -> str:
+def reveal_personal_data(*, actor: User, number: str, field: str, reason: str, now: dt.datetime) -> str:
     """Return the applicant's full phone or ID number (SECURITY.md: an explicit action with a permission and a
     reason, audited in the same transaction). Whoever holds VIEW_FULL_PERSONAL_DATA (window staff, agents,
-    supervisors) and can see the case may ask; raises Forbidden for anyone else."""
+    supervisors) and can see the case may ask.
+
+    Raises Forbidden for anyone else; DomainError naming ``field`` (not ``phone`` or ``id_number``) or ``reason``
+    (under two characters); NotFound for a case out of sight."""
     if not can(actor, Perm.VIEW_FULL_PERSONAL_DATA):
         raise Forbidden("您没有查看完整个人信息的权限")
     if field not in REVEALABLE:
@@ -125,15 +149,17 @@ def reveal_personal_data(*, actor, number: str, field: str, reason: str, now: dt
         case = get_case_for(actor, number)
         record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"查看办件{case.number}申请人的完整{label}",
                actor=actor, obj=case, now=now, data={"field": field, "reason": reason.strip()[:200]})
-    return getattr(case, attribute)
+    return str(getattr(case, attribute))
 
 
 SEARCH_LABELS = {"phone": "联系电话", "id_number": "证件号码"}
 
 
-def find_cases(*, actor, q: str, now: dt.datetime, status: str = "", case_class: str = "") -> QuerySet[Case]:
+def find_cases(*, actor: User, q: str, now: dt.datetime, status: str = "", case_class: str = "") -> QuerySet[Case]:
     """Return the actor's search (``selectors.search_cases``). A search by a full ID number or phone is audited
-    like a reveal (SECURITY.md): the searcher, the kind, the masked value and how many cases it found."""
+    like a reveal (SECURITY.md): the searcher, the kind, the masked value and how many cases it found.
+
+    Refuses nothing: the scope of ``policies.visible_cases`` filters (none without a case role)."""
     qs = search_cases(actor, q=q, status=status, case_class=case_class)
     personal = personal_search(q)
     index = blind_index("id", q) if personal is None else ""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -17,9 +18,17 @@ from ..models import Transfer, TransferStatus
 from ..policies import is_handler_side, transfer_refusal
 from .core import acting_ids_for, add_event, locked_case
 
+if TYPE_CHECKING:
+    from bianmin.users.types import User
 
-def request_transfer(*, actor, number: str, to_badge: str, reason: str, now: dt.datetime) -> Transfer:
-    """Ask a leader to hand the case to another staff member (new work for an absent A goes to B)."""
+
+def request_transfer(*, actor: User, number: str, to_badge: str, reason: str, now: dt.datetime) -> Transfer:
+    """Ask a leader to hand the case to another staff member (new work for an absent A goes to B).
+
+    Raises Forbidden without HANDLE_CASES or unless the actor is the first handler (or the B acting for them);
+    DomainError naming ``reason`` (empty) or ``to_badge`` (no such active staff, one who cannot handle or see the
+    case, or the first handler already); NotFound for a case out of sight; Conflict unless the case is running, or
+    while another transfer awaits approval."""
     require(actor, Perm.HANDLE_CASES)
     if not reason.strip():
         raise DomainError.for_field("reason", "请填写移交理由")
@@ -39,6 +48,8 @@ def request_transfer(*, actor, number: str, to_badge: str, reason: str, now: dt.
         target = acting_for_staff(target, timezone.localtime(now).date())
         if target.pk == case.first_handler_id:
             raise DomainError.for_field("to_badge", "接收人就是当前首办负责人")
+        # A running case (transfer_refusal) has had a first handler since its acceptance.
+        assert case.first_handler is not None
         transfer = Transfer.objects.create(case=case, from_handler=case.first_handler, to_handler=target,
                                            reason=reason.strip(), requested_by=actor, requested_at=now)
         add_event(case, actor=actor, now=now, action="TRANSFER_REQUESTED", opinion=reason.strip(),
@@ -48,7 +59,7 @@ def request_transfer(*, actor, number: str, to_badge: str, reason: str, now: dt.
     return transfer
 
 
-def _decide(actor, transfer_id: int, now: dt.datetime, approve: bool, note: str) -> Transfer:
+def _decide(actor: User, transfer_id: int, now: dt.datetime, approve: bool, note: str) -> Transfer:
     require(actor, Perm.APPROVE)
     with audited_atomic():
         transfer = Transfer.objects.select_related("case", "to_handler").filter(pk=transfer_id).first()
@@ -77,11 +88,17 @@ def _decide(actor, transfer_id: int, now: dt.datetime, approve: bool, note: str)
     return transfer
 
 
-def approve_transfer(*, actor, transfer_id: int, now: dt.datetime, note: str = "") -> Transfer:
-    """Approve: the receiver becomes first handler."""
+def approve_transfer(*, actor: User, transfer_id: int, now: dt.datetime, note: str = "") -> Transfer:
+    """Approve: the receiver becomes first handler.
+
+    Raises Forbidden without APPROVE; NotFound for a request missing or out of the leader's sight; Conflict once
+    decided."""
     return _decide(actor, transfer_id, now, True, note)
 
 
-def reject_transfer(*, actor, transfer_id: int, now: dt.datetime, note: str) -> Transfer:
-    """Reject with a reason."""
+def reject_transfer(*, actor: User, transfer_id: int, now: dt.datetime, note: str) -> Transfer:
+    """Reject with a reason.
+
+    Raises Forbidden without APPROVE; NotFound for a request missing or out of the leader's sight; Conflict once
+    decided; DomainError naming ``note`` (empty)."""
     return _decide(actor, transfer_id, now, False, note)

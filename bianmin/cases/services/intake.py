@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -43,22 +43,64 @@ from .core import (
 )
 from .documents import supplement_content
 
+if TYPE_CHECKING:
+    from bianmin.users.types import User
+
+
+# ---- the inputs of a receipt, as the window's form and the API send them (``cases.actions.ApplicantIn``,
+# ``AgentIn`` and ``MaterialLine`` build them): raw text, checked here with messages naming each field ----
+
+class ApplicantData(TypedDict, total=False):
+    """The applicant: a person (ID) or an organisation (credit code, legal representative)."""
+
+    kind: str  # ApplicantKind: PERSON (default) or ORGANISATION
+    name: str
+    id_type: str  # IdType (default RESIDENT_ID)
+    id_number: str
+    phone: str
+    address: str
+    credit_code: str
+    credit_code_override_reason: str  # accepts a 2015 pilot code whose checksum fails (audited)
+    legal_rep: str
+    contact: str
+
+
+class AgentData(TypedDict, total=False):
+    """Who applies on the applicant's behalf (all empty: nobody)."""
+
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+    authorization: str
+
+
+class MaterialRow(TypedDict, total=False):
+    """One material handed in (a receipt) or corrected (a checklist update): absent keys are left as they are."""
+
+    material: int | str  # the material's id in the item's checklist, or its name
+    name: str  # the name, when ``material`` is not given
+    received_as: str  # MaterialReceipt: PAPER, ELECTRONIC, SHARED or MISSING
+    copies: int | str | None  # 0–99; text from a form is read as a number
+    acceptable: bool | None  # None: acceptable unless missing
+    problem: str
+
 
 def intake_deadline_for(case: Case, day: dt.date) -> dt.date:
     """Return the last day to accept or serve a 补正 notice for materials received on ``day`` (Art. 32: the
-    item kind's intake limit, 5 working days by default; the day itself not counted)."""
+    item kind's intake limit, 5 working days by default; the day itself not counted). Refuses nothing."""
     days = kind_rule(case.item_version.kind).intake_working_days
     return get_calendar(case.unit.region).add_workdays(day, days).date
 
 
 class _Errors:
-    def __init__(self):
+    def __init__(self) -> None:
         self.fields: dict[str, list[str]] = {}
 
     def add(self, field: str, message: str) -> None:
         self.fields.setdefault(field, []).append(message)
 
-    def check(self, field: str, func, value, **kwargs):
+    def check(self, field: str, func: Callable[..., str], value: str, **kwargs: Any) -> str:
         try:
             return func(value, **kwargs)
         except ValidationError as exc:
@@ -74,7 +116,7 @@ class _Errors:
 CHECKSUM_ID_TYPES = (IdType.RESIDENT_ID, IdType.HMT_PERMIT, IdType.FOREIGNER_PR)
 
 
-def _clean_id(prefix: str, data: dict[str, Any], errors: _Errors, today: dt.date) -> tuple[str, str]:
+def _clean_id(prefix: str, data: ApplicantData | AgentData, errors: _Errors, today: dt.date) -> tuple[str, str]:
     """Return the ID type and the normalised number of ``data`` (an applicant or an agent), errors named
     ``<prefix>.id_type`` / ``<prefix>.id_number``."""
     id_type = data.get("id_type") or IdType.RESIDENT_ID
@@ -90,7 +132,8 @@ def _clean_id(prefix: str, data: dict[str, Any], errors: _Errors, today: dt.date
     return id_type, raw
 
 
-def _clean_applicant(data: dict[str, Any], errors: _Errors, today: dt.date) -> dict[str, Any]:
+def _clean_applicant(data: ApplicantData, errors: _Errors, today: dt.date) -> dict[str, Any]:
+    """Return the case's applicant fields (and ``_credit_override``), errors named ``applicant.<field>``."""
     kind = data.get("kind") or ApplicantKind.PERSON
     out: dict[str, Any] = {"applicant_kind": kind}
     name = (data.get("name") or "").strip()
@@ -122,8 +165,11 @@ def _clean_applicant(data: dict[str, Any], errors: _Errors, today: dt.date) -> d
     return out
 
 
-def _clean_agent(data: dict[str, Any] | None, errors: _Errors, today: dt.date) -> dict[str, Any]:
-    if not data or not any((data.get(k) or "").strip() for k in ("name", "id_number", "phone")):
+def _clean_agent(data: AgentData | None, errors: _Errors, today: dt.date) -> dict[str, Any]:
+    """Return the case's agent fields (none when name, ID number and phone are all empty), errors named
+    ``agent.<field>``."""
+    if not data or not any((value or "").strip()
+                           for value in (data.get("name"), data.get("id_number"), data.get("phone"))):
         return {}
     id_type, id_number = _clean_id("agent", data, errors, today)
     out = {"agent_name": (data.get("name") or "").strip()[:64], "agent_id_type": id_type,
@@ -140,7 +186,7 @@ def _clean_agent(data: dict[str, Any] | None, errors: _Errors, today: dt.date) -
 MAX_COPIES = 99
 
 
-def _copies(row: dict[str, Any], i: int, name: str, errors: _Errors) -> int | None:
+def _copies(row: MaterialRow, i: int, name: str, errors: _Errors) -> int | None:
     """Return the row's number of copies (None when not given), or record an error naming the material."""
     value = row.get("copies")
     if value in (None, ""):
@@ -155,12 +201,13 @@ def _copies(row: dict[str, Any], i: int, name: str, errors: _Errors) -> int | No
     return copies
 
 
-def _checklist(version: ItemVersion, given: list[dict[str, Any]], errors: _Errors) -> list[CaseMaterial]:
+def _checklist(version: ItemVersion, given: Sequence[MaterialRow], errors: _Errors) -> list[CaseMaterial]:
     """Return one checklist line per material of the pinned version, filled from ``given``."""
     materials = list(version.materials.all())
     by_id = {m.pk: m for m in materials}
     by_name = {m.name: m for m in materials}
-    chosen: dict[int, dict[str, Any]] = {}
+    # material id -> (received as, copies, acceptable, problem) as given
+    chosen: dict[int, tuple[str, int | None, bool | None, str]] = {}
     for i, row in enumerate(given or []):
         ref = row.get("material")
         material = by_id.get(ref) if isinstance(ref, int) else by_name.get(str(ref or row.get("name") or ""))
@@ -171,28 +218,33 @@ def _checklist(version: ItemVersion, given: list[dict[str, Any]], errors: _Error
         if how not in MaterialReceipt.values:
             errors.add(f"materials.{i}.received_as", "收取方式应为 PAPER、ELECTRONIC、SHARED 或 MISSING")
         copies = _copies(row, i, material.name, errors)
-        chosen[material.pk] = {**row, "received_as": how, "copies": copies}
+        chosen[material.pk] = (how, copies, row.get("acceptable"), row.get("problem") or "")
     lines = []
     for m in materials:
-        row = chosen.get(m.pk)
-        if row is None:
+        if m.pk in chosen:
+            how, copies, acceptable, problem = chosen[m.pk]
+        else:  # not handed in: fetched from the government body that issued it, or missing
             how = MaterialReceipt.SHARED if m.source == MaterialSource.GOVERNMENT else MaterialReceipt.MISSING
-            row = {"received_as": how, "copies": 0}
-        how = row["received_as"]
-        acceptable = row.get("acceptable")
+            copies, acceptable, problem = 0, None, ""
         if acceptable is None:
             acceptable = how != MaterialReceipt.MISSING or m.necessity == Necessity.OPTIONAL
         lines.append(CaseMaterial(material=m, name=m.name, standard=m.standard, necessity=m.necessity,
-                                  received_as=how, copies=row.get("copies") or (0 if how == "MISSING" else 1),
-                                  acceptable=bool(acceptable), problem=(row.get("problem") or "")[:255]))
+                                  received_as=how, copies=copies or (0 if how == "MISSING" else 1),
+                                  acceptable=bool(acceptable), problem=problem[:255]))
     return lines
 
 
-def receive_case(*, actor, item_code: str, applicant: dict[str, Any], materials: list[dict[str, Any]] | None = None,
-                 agent: dict[str, Any] | None = None, now: dt.datetime) -> Case:
+def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
+                 materials: Sequence[MaterialRow] | None = None, agent: AgentData | None = None,
+                 now: dt.datetime) -> Case:
     """Receive an application: pin the item's current version, number it, build the checklist.
 
-    Raises DomainError naming every bad field (nothing is written), Forbidden without the role.
+    Raises Forbidden without HANDLE_CASES or a staff profile; DomainError naming every bad field at once, nothing
+    written: ``item`` (unknown or unpublished), ``applicant.kind``, ``applicant.name``, ``applicant.phone``,
+    ``applicant.id_type``, ``applicant.id_number``, ``applicant.credit_code``, ``applicant.legal_rep``,
+    ``agent.name``, ``agent.id_type``, ``agent.id_number``, ``agent.phone``, ``agent.authorization`` (an agent
+    needs a name and an authorization), ``materials.<i>.material`` (not in the checklist),
+    ``materials.<i>.received_as`` or ``materials.<i>.copies`` (0–99).
     """
     require(actor, Perm.HANDLE_CASES)
     profile = actor_profile(actor)
@@ -205,10 +257,11 @@ def receive_case(*, actor, item_code: str, applicant: dict[str, Any], materials:
     version = pinned_version(version_id) if version_id is not None else None
     if version is None:
         errors.add("item", f"事项“{item_code}”不存在或未发布")
-    fields = _clean_applicant(applicant or {}, errors, today)
+    fields = _clean_applicant(applicant or ApplicantData(), errors, today)
     fields.update(_clean_agent(agent, errors, today))
     lines = _checklist(version, materials or [], errors) if version else []
     errors.raise_if_any()
+    assert version is not None  # an unknown item is one of the errors raised above
     override = fields.pop("_credit_override", "")
     with audited_atomic():
         case = Case(number=next_case_number(profile.unit, now), query_code=new_query_code(), item_version=version,
@@ -232,9 +285,14 @@ def receive_case(*, actor, item_code: str, applicant: dict[str, Any], materials:
     return case
 
 
-def update_materials(*, actor, number: str, materials: list[dict[str, Any]], now: dt.datetime,
+def update_materials(*, actor: User, number: str, materials: Sequence[MaterialRow], now: dt.datetime,
                      after_notice: bool = False) -> Case:
-    """Update checklist lines by material name or id (before acceptance)."""
+    """Update checklist lines by material name or id (before acceptance); keys a row leaves out stay as they are.
+
+    Raises Forbidden without HANDLE_CASES, or unless the actor is a window clerk of the receiving unit; NotFound
+    for a case out of sight; Conflict once accepted; DomainError naming ``materials.<i>.material`` (not in the
+    checklist), ``materials.<i>.received_as`` or ``materials.<i>.copies``.
+    """
     require(actor, Perm.HANDLE_CASES)
     errors = _Errors()
     with audited_atomic():
@@ -275,9 +333,14 @@ def update_materials(*, actor, number: str, materials: list[dict[str, Any]], now
     return case
 
 
-def fix_on_spot(*, actor, number: str, note: str, now: dt.datetime, materials: list[str] | tuple = ()) -> Case:
+def fix_on_spot(*, actor: User, number: str, note: str, now: dt.datetime, materials: Sequence[str] = ()) -> Case:
     """Record errors corrected on the spot (Art. 32 (3)); the ``materials`` named (checklist lines) are
-    acceptable from now on, so the application can be accepted without a 补正 notice."""
+    acceptable from now on, so the application can be accepted without a 补正 notice.
+
+    Raises DomainError naming ``note`` (empty) or ``materials`` (not in the checklist); NotFound for a case out of
+    sight; Conflict unless the application is under review (RECEIVED); Forbidden unless the actor is a window
+    clerk of the receiving unit.
+    """
     if not note.strip():
         raise DomainError.for_field("note", "请说明当场更正的内容")
     with audited_atomic():
@@ -298,14 +361,14 @@ def fix_on_spot(*, actor, number: str, note: str, now: dt.datetime, materials: l
     return case
 
 
-def _draft_supplement(case: Case, actor, now: dt.datetime) -> Notice:
+def _draft_supplement(case: Case, actor: User, now: dt.datetime) -> Notice:
     draft = case.notices.filter(kind=NoticeKind.SUPPLEMENT, issued_at__isnull=True).first()
     if draft is None:
         draft = Notice.objects.create(case=case, kind=NoticeKind.SUPPLEMENT, created_at=now, created_by=actor)
     return draft
 
 
-def _refuse(case: Case, actor, now: dt.datetime, reason: str, attempted: list[str]) -> None:
+def _refuse(case: Case, actor: User, now: dt.datetime, reason: str, attempted: list[str]) -> None:
     """Record a refused further 补正 attempt in its own transaction, so it survives the refusal."""
     with audited_atomic():
         RefusedSupplement.objects.create(case=case, at=now, actor=actor, reason=reason, attempted=attempted)
@@ -313,16 +376,21 @@ def _refuse(case: Case, actor, now: dt.datetime, reason: str, attempted: list[st
                   data={"materials": attempted})
 
 
-def add_supplement_line(*, actor, number: str, material: str, problem: str, now: dt.datetime,
+def add_supplement_line(*, actor: User, number: str, material: str, problem: str, now: dt.datetime,
                         standard: str = "") -> Notice:
     """Add a deficient material to the case's unserved 补正 notice (a notice is additive until served).
 
     After a first notice was served, only material supplied after it may be listed; anything else is
     refused and recorded for supervision.
+
+    Raises DomainError naming ``problem`` (empty) or ``material`` (not in the checklist); NotFound for a case out
+    of sight; Conflict unless the application is under review (RECEIVED), and Conflict ``supplement_refused`` for
+    a material that the first notice should have listed; Forbidden unless the actor is a window clerk of the
+    receiving unit.
     """
     if not problem.strip():
         raise DomainError.for_field("problem", "请写明材料存在的问题")
-    refused = None
+    refused = ""  # set when the step is refused, recorded after the transaction
     with audited_atomic():
         case = locked_case(actor, number)
         if case.status != Status.RECEIVED:
@@ -344,13 +412,16 @@ def add_supplement_line(*, actor, number: str, material: str, problem: str, now:
     raise Conflict(refused, code="supplement_refused")
 
 
-def draft_supplement_from_checklist(*, actor, number: str, now: dt.datetime) -> int:
+def draft_supplement_from_checklist(*, actor: User, number: str, now: dt.datetime) -> int:
     """Put every checklist line found deficient at intake on the unserved 补正 notice, with the problem noted,
     so that one notice lists them all.
 
     Deficient: marked not acceptable, or a required material missing (not optional materials, nor missing 容缺
     ones). Lines already on the draft are kept; after a served notice only material supplied since may be
-    listed. Returns the number of lines added."""
+    listed. Returns the number of lines added.
+
+    Raises NotFound for a case out of sight; Conflict unless the application is under review (RECEIVED), or when
+    no deficient line is left to list; Forbidden unless the actor is a window clerk of the receiving unit."""
     with audited_atomic():
         case = locked_case(actor, number)
         if case.status != Status.RECEIVED:
@@ -379,9 +450,15 @@ def draft_supplement_from_checklist(*, actor, number: str, now: dt.datetime) -> 
     return len(deficient)
 
 
-def serve_supplement_notice(*, actor, number: str, now: dt.datetime, justification: str = "") -> Notice:
-    """Serve (freeze) the draft 补正 notice: one notice listing every correction."""
-    refused = None
+def serve_supplement_notice(*, actor: User, number: str, now: dt.datetime, justification: str = "") -> Notice:
+    """Serve (freeze) the draft 补正 notice: one notice listing every correction.
+
+    Raises NotFound for a case out of sight; DomainError naming ``lines`` when no draft lists a material; Conflict
+    ``intake_deadline_passed`` after the intake deadline (the application is deemed accepted), Conflict
+    ``supplement_refused`` for a second notice without a ``justification`` (recorded for supervision), Conflict
+    unless the application is under review; Forbidden unless the actor is a window clerk of the receiving unit.
+    """
+    refused = ""  # set when the step is refused, recorded after the transaction
     with audited_atomic():
         case = locked_case(actor, number)
         draft = case.notices.filter(kind=NoticeKind.SUPPLEMENT, issued_at__isnull=True).first()
@@ -406,11 +483,16 @@ def serve_supplement_notice(*, actor, number: str, now: dt.datetime, justificati
     raise Conflict(refused, code="supplement_refused")
 
 
-def resubmit(*, actor, number: str, materials: list[dict[str, Any]], now: dt.datetime) -> Case:
+def resubmit(*, actor: User, number: str, materials: Sequence[MaterialRow], now: dt.datetime) -> Case:
     """Record the corrected materials and put the application back for review.
 
     One transaction: a refused resubmission (wrong status, no permission) leaves the checklist untouched, so
     nothing can be marked as supplied after the notice without the resubmission itself.
+
+    Raises NotFound for a case out of sight; Conflict unless the case waits for 补正 (SUPPLEMENT); DomainError
+    naming ``materials`` (none given), ``materials.<i>.material``, ``materials.<i>.received_as`` or
+    ``materials.<i>.copies``; Forbidden without HANDLE_CASES, or unless the actor is a window clerk of the
+    receiving unit.
     """
     with audited_atomic():
         case = locked_case(actor, number)
@@ -436,7 +518,7 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
     starts it again).
 
     ``on_deemed(case, intake_deadline)`` runs inside each case's transaction (the sweep records the violation
-    there)."""
+    there). A system step: refuses nothing. Returns the numbers of the cases accepted."""
     from .lifecycle import acceptance_changes
 
     today = timezone.localtime(now).date()
@@ -445,12 +527,14 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
     done = []
     for number in numbers:
         with audited_atomic():
+            # Checked again under the lock: a resubmission meanwhile restarted the intake timer.
             case = (Case.objects.select_for_update().select_related("item_version", "unit__region", "received_by")
-                    .filter(number=number, status=Status.RECEIVED).first())
+                    .filter(number=number, status=Status.RECEIVED, intake_deadline__lt=today).first())
             if case is None:
                 continue
             started_at = case.intake_started_at or case.received_at
             intake_deadline = case.intake_deadline
+            assert intake_deadline is not None  # the query above excludes a case without one
             changes = acceptance_changes(case, start=timezone.localtime(started_at).date(), today=today,
                                          profile=case.received_by, urgent_days=None, deferred=[])
             transition(case, actor=None, action=Action.DEEM_ACCEPTED, now=now, system=True,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -13,11 +13,11 @@ from bianmin.catalog.models import LimitUnit, Necessity
 from bianmin.catalog.selectors import kind_rule
 from bianmin.core.errors import Conflict, DomainError
 from bianmin.org.selectors import higher_organs
-from bianmin.workdays.engine import CalendarRangeError
+from bianmin.workdays.engine import CalendarRangeError, DayAnswer, WorkCalendar
 from bianmin.workdays.selectors import get_calendar
 
 from ..facts import LateAcceptance, report_fact
-from ..models import DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
+from ..models import Case, DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
 from ..policies import direct_return_refusal, immediate_refusal
 from ..workflow import Action
 from .core import actor_profile, issue_notice, issue_notices, locked_case, transition
@@ -30,9 +30,15 @@ from .documents import (
     return_content,
 )
 
+if TYPE_CHECKING:
+    from bianmin.org.models import StaffProfile
+    from bianmin.users.types import User
 
-def add_limit(calendar, start: dt.date, days: int, unit: str):
-    """Return the deadline ``days`` after ``start`` in the limit's unit (0 days: the next working day)."""
+
+def add_limit(calendar: WorkCalendar, start: dt.date, days: int, unit: str) -> DayAnswer:
+    """Return the deadline ``days`` after ``start`` in the limit's unit (0 days: the next working day).
+
+    Raises CalendarRangeError (not a DomainError) past the calendar's last year."""
     if days == 0:
         return calendar.next_workday(start)
     if unit == LimitUnit.NATURAL:
@@ -40,9 +46,11 @@ def add_limit(calendar, start: dt.date, days: int, unit: str):
     return calendar.add_workdays(start, days)
 
 
-def deadlines_for(case, start: dt.date, *, committed_days: int,
-                  calendar=None) -> tuple[dt.date, dt.date, bool]:
-    """Return (committed, legal, provisional) deadlines counted from ``start`` (start day not counted)."""
+def deadlines_for(case: Case, start: dt.date, *, committed_days: int,
+                  calendar: WorkCalendar | None = None) -> tuple[dt.date, dt.date, bool]:
+    """Return (committed, legal, provisional) deadlines counted from ``start`` (start day not counted).
+
+    Raises DomainError when they fall outside the calendar's years."""
     v = case.item_version
     calendar = calendar or get_calendar(case.unit.region)
     try:
@@ -53,16 +61,18 @@ def deadlines_for(case, start: dt.date, *, committed_days: int,
     return committed.date, legal.date, committed.provisional or legal.provisional
 
 
-def committed_limit_of(case) -> int:
+def committed_limit_of(case: Case) -> int:
     """Return the committed limit that applies where the case was received (the item's county, town or village
     limit)."""
     return case.item_version.committed_limit_at(case.unit.kind)
 
 
-def acceptance_changes(case, *, start: dt.date, today: dt.date, profile, urgent_days: int | None,
-                       deferred: list[str]) -> dict[str, Any]:
+def acceptance_changes(case: Case, *, start: dt.date, today: dt.date, profile: StaffProfile,
+                       urgent_days: int | None, deferred: list[str]) -> dict[str, Any]:
     """Return the fields every acceptance sets (受理, 即办, deemed): first handler, class facts, the decision
-    limits counted from ``start``, the hand-over check and the 补办 due date (counted from ``today``)."""
+    limits counted from ``start``, the hand-over check and the 补办 due date (counted from ``today``).
+
+    Raises DomainError when a date falls outside the calendar's years."""
     v = case.item_version
     calendar = get_calendar(case.unit.region)
     committed_days = urgent_days if urgent_days is not None else committed_limit_of(case)
@@ -79,7 +89,7 @@ def acceptance_changes(case, *, start: dt.date, today: dt.date, profile, urgent_
             "deferred_materials": bool(deferred), "deferred_due_date": deferred_due, "start_due_on": start_due}
 
 
-def _check_materials(case) -> list[str]:
+def _check_materials(case: Case) -> list[str]:
     """Return the missing deferrable materials; raise Conflict when a required one is missing or unacceptable."""
     deferred, blocking = [], []
     for line in case.materials.all():
@@ -96,24 +106,31 @@ def _check_materials(case) -> list[str]:
     return deferred
 
 
-def _issue_acceptance_notices(case, actor, now: dt.datetime, deferred: list[str]) -> None:
+def _issue_acceptance_notices(case: Case, actor: User, now: dt.datetime, deferred: list[str]) -> None:
     """受理通知书 and 首办 receipt, plus the 补办件 notice for materials accepted under 容缺 (due on the case's
     ``deferred_due_date``).
 
     Art. 32 wants acceptance confirmed in writing, also when the matter is completed on the spot (即办)."""
-    contents = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
+    contents: list[tuple[str, dict[str, Any]]] = [(NoticeKind.ACCEPTANCE, acceptance_content(case, actor, now)),
                 (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
     if deferred:
         contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, case.deferred_due_date)))
     issue_notices(case, contents=contents, actor=actor, now=now)
 
 
-def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, urgent_days: int | None = None):
+def accept_case(*, actor: User, number: str, now: dt.datetime, urgent: bool = False,
+                urgent_days: int | None = None) -> Case:
     """Accept (受理): the actor becomes first handler; deadlines from the pinned version; notices issued.
 
     Past the intake deadline the law has already deemed the application accepted as of the day its materials
     were received: the limits count from that day, and the missed intake deadline is reported at once
-    (``cases.facts``) so that it is recorded as a violation in this transaction."""
+    (``cases.facts``) so that it is recorded as a violation in this transaction.
+
+    Raises Forbidden without a staff profile, or unless the actor is a window clerk of the receiving unit with
+    HANDLE_CASES; NotFound for a case out of sight; Conflict ``materials_incomplete`` (naming the materials in its
+    message) while a required material is missing or unacceptable, Conflict unless the application is under
+    review (RECEIVED); DomainError naming ``urgent_days`` (an 急办 limit not shorter than the item's), or a
+    deadline outside the calendar's years."""
     profile = actor_profile(actor)
     with audited_atomic():
         case = locked_case(actor, number)
@@ -130,8 +147,9 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
         else:
             urgent_days = None
         today = timezone.localtime(now).date()
-        intake_deadline = case.intake_deadline
-        late = bool(intake_deadline and today > intake_deadline)
+        # The intake deadline this acceptance comes after, if it does.
+        missed = case.intake_deadline if case.intake_deadline and today > case.intake_deadline else None
+        late = missed is not None
         start = timezone.localtime(case.intake_started_at or case.received_at).date() if late else today
         changes = acceptance_changes(case, start=start, today=today, profile=profile, urgent_days=urgent_days,
                                      deferred=deferred)
@@ -140,15 +158,19 @@ def accept_case(*, actor, number: str, now: dt.datetime, urgent: bool = False, u
                             "intake_outcome": IntakeOutcome.ACCEPTED},
                    data={"urgent_days": urgent_days, "deferred": deferred,
                          **({"counted_from_receipt": str(start)} if late else {})})
-        if late:
-            report_fact(LateAcceptance(case=case, intake_deadline=intake_deadline,
+        if missed is not None:
+            report_fact(LateAcceptance(case=case, intake_deadline=missed,
                                        staff_id=case.received_by_id, accepted_on=today))
         _issue_acceptance_notices(case, actor, now, deferred)
     return case
 
 
-def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_number: str = ""):
-    """即办: accept and complete on the spot (items whose class is 即办 or whose committed limit here is 0)."""
+def accept_immediately(*, actor: User, number: str, now: dt.datetime, certificate_number: str = "") -> Case:
+    """即办: accept and complete on the spot (items whose class is 即办 or whose committed limit here is 0).
+
+    Raises Forbidden as ``accept_case``; NotFound for a case out of sight; Conflict for an item that is not 即办
+    or is a 上报件 (``policies.immediate_refusal``), Conflict ``materials_incomplete``, Conflict unless the
+    application is under review; DomainError for a date outside the calendar's years."""
     profile = actor_profile(actor)
     with audited_atomic():
         case = locked_case(actor, number)
@@ -174,8 +196,10 @@ def accept_immediately(*, actor, number: str, now: dt.datetime, certificate_numb
     return case
 
 
-def result_due_date(case, today: dt.date) -> dt.date:
-    """Return the last day to deliver the result of a case decided ``today`` (the item kind's limit)."""
+def result_due_date(case: Case, today: dt.date) -> dt.date:
+    """Return the last day to deliver the result of a case decided ``today`` (the item kind's limit).
+
+    Raises DomainError when it falls outside the calendar's years."""
     days = kind_rule(case.item_version.kind).result_notice_working_days
     try:
         return get_calendar(case.unit.region).add_workdays(today, days).date
@@ -187,10 +211,15 @@ REFUSALS = {Action.NOT_LICENSED: IntakeOutcome.NOT_LICENSED, Action.OUTSIDE_POWE
             Action.REJECT: IntakeOutcome.REJECTED}
 
 
-def refuse_case(*, actor, number: str, action: Action, reason: str, now: dt.datetime, competent_organ: str = "",
-                competent_organ_contact: str = ""):
+def refuse_case(*, actor: User, number: str, action: Action, reason: str, now: dt.datetime,
+                competent_organ: str = "", competent_organ_contact: str = "") -> Case:
     """Refuse at intake: not a licensed matter, outside this organ's powers (name the competent organ and how to
-    reach it: "告知其主管机关的名称和联系方式"), or 不予受理."""
+    reach it: "告知其主管机关的名称和联系方式"), or 不予受理.
+
+    Raises DomainError naming ``action`` (not one of the three), ``reason`` (empty), ``competent_organ`` and
+    ``competent_organ_contact`` (required outside this organ's powers); NotFound for a case out of sight; Conflict
+    unless the table allows ``action`` now (RECEIVED; 不予受理 also in SUPPLEMENT); Forbidden unless the actor is a
+    window clerk of the receiving unit with HANDLE_CASES."""
     if action not in REFUSALS:
         raise DomainError.for_field("action", "不予受理的类型无效")
     errors: dict[str, list[str]] = {}
@@ -216,19 +245,29 @@ def refuse_case(*, actor, number: str, action: Action, reason: str, now: dt.date
     return case
 
 
-def start_case(*, actor, number: str, now: dt.datetime, opinion: str = ""):
-    """Start handling an accepted case."""
+def start_case(*, actor: User, number: str, now: dt.datetime, opinion: str = "") -> Case:
+    """Start handling an accepted case.
+
+    Raises NotFound for a case out of sight; Conflict unless it is ACCEPTED; Forbidden unless the actor is the
+    first handler (or the B acting for them) with HANDLE_CASES."""
     with audited_atomic():
         return transition(locked_case(actor, number), actor=actor, action=Action.START, now=now, opinion=opinion,
                           changes={"start_due_on": None})
 
 
-def decide_case(*, actor, number: str, outcome: str, now: dt.datetime, reasons: str = "",
-                certificate_number: str = "", decided_by_organ: str = "", decision_document: str = ""):
+def decide_case(*, actor: User, number: str, outcome: str, now: dt.datetime, reasons: str = "",
+                certificate_number: str = "", decided_by_organ: str = "", decision_document: str = "") -> Case:
     """Decide: 准予 (with the certificate) or 不予许可 (with reasons and remedies, and a written decision).
 
     A 上报件 is decided by a higher organ, never here: what is recorded is that organ's decision, named with its
-    document number (until the relay hands the case over, decision 0014)."""
+    document number (until the relay hands the case over, decision 0014).
+
+    Raises DomainError naming ``outcome`` (not GRANTED or DENIED) or ``reasons`` (a denial without them), and
+    DomainError ``reported_case`` naming ``decided_by_organ`` (not an organ above the case's unit) or
+    ``decision_document`` for a 上报件; NotFound for a case out of sight; Conflict ``paused`` during a special
+    procedure, Conflict ``return_pending`` while a 退件 request awaits a leader, Conflict unless the case is
+    running (ACCEPTED or IN_PROGRESS); Forbidden unless the actor is the first handler's side with HANDLE_CASES.
+    """
     if outcome not in DecisionOutcome.values:
         raise DomainError.for_field("outcome", "办理结果应为 GRANTED（准予）或 DENIED（不予许可）")
     if outcome == DecisionOutcome.DENIED and not reasons.strip():
@@ -261,7 +300,7 @@ def decide_case(*, actor, number: str, outcome: str, now: dt.datetime, reasons: 
     return case
 
 
-def _higher_decision(case, organ: str, document: str) -> tuple[str, str]:
+def _higher_decision(case: Case, organ: str, document: str) -> tuple[str, str]:
     """Return the (organ name, document number) of a 上报件's decision, or refuse: the organ must be one above the
     case's unit (``org.selectors.higher_organs``: the units it sits under, their departments, the item's
     implementing department), named by code or name, and the decision must have its number."""
@@ -279,15 +318,19 @@ def _higher_decision(case, organ: str, document: str) -> tuple[str, str]:
     return chosen.name[:128], document
 
 
-def deferred_outstanding(case) -> bool:
+def deferred_outstanding(case: Case) -> bool:
     """Return whether a 补办件's missing material is still due and no leader allowed delivery before it
     ("补交后即可领取办理结果")."""
     return bool(case.deferred_materials and case.deferred_supplied_at is None and case.deferred_exception_at is None)
 
 
-def deliver_case(*, actor, number: str, method: str, received_by: str, now: dt.datetime):
+def deliver_case(*, actor: User, number: str, method: str, received_by: str, now: dt.datetime) -> Case:
     """Deliver the result: pickup, post or agent; record who received it. A 补办件's result waits for the
-    missing material unless a leader recorded an exception."""
+    missing material unless a leader recorded an exception.
+
+    Raises DomainError naming ``method`` (not PICKUP, POST or AGENT) or ``received_by`` (empty); NotFound for a
+    case out of sight; Conflict ``deferred_outstanding`` while 补办 material is due, Conflict unless it is
+    DECIDED; Forbidden unless the actor is the first handler's side with HANDLE_CASES."""
     if method not in DeliveryMethod.values:
         raise DomainError.for_field("method", "送达方式应为 PICKUP、POST 或 AGENT")
     if not received_by.strip():
@@ -303,14 +346,21 @@ def deliver_case(*, actor, number: str, method: str, received_by: str, now: dt.d
                                    "result_due_on": None})
 
 
-def archive_case(*, actor, number: str, now: dt.datetime):
-    """Archive a finished case."""
+def archive_case(*, actor: User, number: str, now: dt.datetime) -> Case:
+    """Archive a finished case.
+
+    Raises NotFound for a case out of sight; Conflict unless it is delivered, not accepted, withdrawn or returned;
+    Forbidden unless the actor may work on it with HANDLE_CASES."""
     with audited_atomic():
         return transition(locked_case(actor, number), actor=actor, action=Action.ARCHIVE, now=now)
 
 
-def withdraw_case(*, actor, number: str, reason: str, now: dt.datetime):
-    """Record the applicant's withdrawal."""
+def withdraw_case(*, actor: User, number: str, reason: str, now: dt.datetime) -> Case:
+    """Record the applicant's withdrawal; a 退件 request still pending is closed with it.
+
+    Raises DomainError naming ``reason`` (empty); NotFound for a case out of sight; Conflict once decided or ended;
+    Forbidden unless the actor may work on it (the receiving window before acceptance, the first handler's side
+    after it) with HANDLE_CASES."""
     if not reason.strip():
         raise DomainError.for_field("reason", "请填写撤回说明")
     with audited_atomic():
@@ -323,9 +373,13 @@ def withdraw_case(*, actor, number: str, reason: str, now: dt.datetime):
         return case
 
 
-def return_case(*, actor, number: str, reason: str, now: dt.datetime):
+def return_case(*, actor: User, number: str, reason: str, now: dt.datetime) -> Case:
     """退件 before acceptance: return the application and its materials with a written notice (the window's own
-    Art. 32 outcome). After acceptance a return is a leader's decision (``request_return``)."""
+    Art. 32 outcome). After acceptance a return is a leader's decision (``request_return``).
+
+    Raises DomainError naming ``reason`` (empty); NotFound for a case out of sight; Conflict
+    ``return_needs_approval`` once accepted, Conflict once ended; Forbidden unless the actor is a window clerk of
+    the receiving unit with HANDLE_CASES."""
     if not reason.strip():
         raise DomainError.for_field("reason", "请写明退件理由")
     with audited_atomic():
@@ -335,8 +389,11 @@ def return_case(*, actor, number: str, reason: str, now: dt.datetime):
         return apply_return(case, actor=actor, reason=reason.strip(), now=now)
 
 
-def apply_return(case, *, actor, reason: str, now: dt.datetime, data: dict | None = None):
-    """Return a locked case with the 退件通知书 (inside the caller's transaction)."""
+def apply_return(case: Case, *, actor: User, reason: str, now: dt.datetime, data: dict[str, Any] | None = None) -> Case:
+    """Return a locked case with the 退件通知书 (inside the caller's transaction).
+
+    Raises Conflict unless the table allows 退件 now, Forbidden unless the actor holds its permission (the window
+    before acceptance, a leader after it)."""
     transition(case, actor=actor, action=Action.RETURN, now=now, opinion=reason,
                changes={"closed_at": now, "intake_deadline": None, "start_due_on": None}, data=data)
     issue_notice(case, kind=NoticeKind.RETURN, actor=actor, now=now, content=return_content(case, actor, now, reason))

@@ -6,6 +6,7 @@ the window's own Art. 32 outcome (``lifecycle.return_case``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -20,9 +21,16 @@ from ..policies import is_handler_side, return_request_refusal
 from .core import acting_ids_for, add_event, locked_case
 from .lifecycle import apply_return
 
+if TYPE_CHECKING:
+    from bianmin.users.types import User
 
-def request_return(*, actor, number: str, reason: str, now: dt.datetime) -> ReturnRequest:
-    """Ask a leader to confirm that an accepted case is to be returned (退回件)."""
+
+def request_return(*, actor: User, number: str, reason: str, now: dt.datetime) -> ReturnRequest:
+    """Ask a leader to confirm that an accepted case is to be returned (退回件).
+
+    Raises Forbidden without HANDLE_CASES or unless the actor is the first handler (or the B acting for them);
+    DomainError naming ``reason`` (empty); NotFound for a case out of sight; Conflict unless the case is running,
+    or while another 退件 request awaits a leader."""
     require(actor, Perm.HANDLE_CASES)
     if not reason.strip():
         raise DomainError.for_field("reason", "请写明退件理由")
@@ -41,7 +49,7 @@ def request_return(*, actor, number: str, reason: str, now: dt.datetime) -> Retu
     return request
 
 
-def _decide(actor, request_id: int, now: dt.datetime, approve: bool, note: str) -> ReturnRequest:
+def _decide(actor: User, request_id: int, now: dt.datetime, approve: bool, note: str) -> ReturnRequest:
     require(actor, Perm.APPROVE)
     if not approve and not note.strip():
         raise DomainError.for_field("note", "不同意退件须说明理由")
@@ -71,11 +79,17 @@ def _decide(actor, request_id: int, now: dt.datetime, approve: bool, note: str) 
     return request
 
 
-def approve_return(*, actor, request_id: int, now: dt.datetime, note: str = "") -> ReturnRequest:
-    """Approve: the case is returned and the 退件通知书 issued."""
+def approve_return(*, actor: User, request_id: int, now: dt.datetime, note: str = "") -> ReturnRequest:
+    """Approve: the case is returned and the 退件通知书 issued.
+
+    Raises Forbidden without APPROVE; NotFound for a request missing or out of the leader's sight; Conflict once
+    decided (a withdrawal closes it) or when the case can no longer be returned."""
     return _decide(actor, request_id, now, True, note)
 
 
-def reject_return(*, actor, request_id: int, now: dt.datetime, note: str) -> ReturnRequest:
-    """Refuse with a reason: the case goes on."""
+def reject_return(*, actor: User, request_id: int, now: dt.datetime, note: str) -> ReturnRequest:
+    """Refuse with a reason: the case goes on.
+
+    Raises Forbidden without APPROVE; DomainError naming ``note`` (empty); NotFound for a request missing or out
+    of the leader's sight; Conflict once decided."""
     return _decide(actor, request_id, now, False, note)

@@ -71,9 +71,11 @@ NOT_A_TRANSITION = {"RECEIVE"}
 # The permission DOMAIN.md dictates for a row; the other rows only need a real permission (the lead sets them).
 # 退件 after acceptance is a leader's decision: ref. "经请示领导研究后确认为退回件的，再以退回件通知单退回"; the
 # leader is who approves (§1), i.e. holds APPROVE (decision 0015 §3).
-EXPECTED_PERMISSION: dict[tuple[str, str], Perm] = {
+EXPECTED_PERMISSION: dict[tuple[str, str], Perm | str] = {
     ("ACCEPTED", "RETURN"): Perm.APPROVE,
     ("IN_PROGRESS", "RETURN"): Perm.APPROVE,
+    # §2.4 Art. 32 (4): the law accepts an application not reviewed in time; no clerk can choose to (the sweep).
+    ("RECEIVED", "DEEM_ACCEPTED"): "SYSTEM",
 }
 
 # §2.4: the decision timer runs from acceptance (or deemed acceptance) until the decision; §2.5 pauses do not
@@ -156,14 +158,14 @@ def test_actions_from_lists_the_expected_actions_once_in_the_tables_order(status
 @pytest.mark.parametrize("status,action", _rows(ALLOWED))
 def test_each_rows_permission(status, action):
     perm = permission_for(status, action)
-    assert isinstance(perm, Perm)
+    assert isinstance(perm, Perm) or perm == "SYSTEM"
     assert TRANSITIONS[(Status(status), Action(action))][1] is perm
     if (status, action) in EXPECTED_PERMISSION:
         assert perm == EXPECTED_PERMISSION[(status, action)]
 
 
 def test_the_permission_of_a_return_after_acceptance_is_a_leaders_not_a_windows():
-    assert set(EXPECTED_PERMISSION.values()) == {Perm.APPROVE}
+    assert {EXPECTED_PERMISSION[(s, "RETURN")] for s in ("ACCEPTED", "IN_PROGRESS")} == {Perm.APPROVE}
     assert Perm.APPROVE in ROLE_PERMS[Role.LEADER]
     assert Perm.APPROVE not in ROLE_PERMS[Role.WINDOW] and Perm.APPROVE not in ROLE_PERMS[Role.AGENT]
 
@@ -327,3 +329,14 @@ def test_service_refuses_each_forbidden_pair_with_conflict(cast, item, status, a
     after = Case.objects.get(number=number)
     assert (after.status, after.version, after.case_class) == (before.status, before.version, before.case_class)
     assert CaseEvent.objects.filter(case__number=number).count() == events
+
+
+@pytest.mark.django_db
+def test_no_user_can_deem_an_application_accepted(cast, org):
+    """The SYSTEM row: even a window clerk of the receiving unit cannot apply 逾期视为受理 by hand."""
+    from bianmin.cases.models import Case
+    from bianmin.cases.policies import can_transition
+
+    case = Case(status="RECEIVED", unit=org["center"], unit_path=org["center"].path)
+    assert not can_transition(cast["window_a"], case, Action.DEEM_ACCEPTED)
+    assert can_transition(cast["window_a"], case, Action.ACCEPT)
