@@ -1,6 +1,8 @@
 """The accountability flow: record → (申辩) → dismiss, or propose a sanction → a leader approves or rejects.
 
-Every function takes ``now``, runs in one transaction, writes an audit row and tells the staff member in-app.
+Every function takes ``now``, runs in one transaction, writes an audit row and tells the staff member in-app. Who
+may take a step is decided by the ``*_refusal`` functions of ``policies``, asked here before anything is written
+(the action catalogue, ``actions``, asks the same ones before it draws a form).
 """
 from __future__ import annotations
 
@@ -11,12 +13,12 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from bianmin.accounts.policies import can, require
+from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.policies import get_case_for
-from bianmin.core.errors import Conflict, DomainError, Forbidden
+from bianmin.core.errors import DomainError, Forbidden
 from bianmin.notifications.services import enqueue_inapp, enqueue_inapp_many
 from bianmin.org.models import StaffProfile
 from bianmin.org.policies import scope_path, staff_profile_of
@@ -34,10 +36,24 @@ from .models import (
     ViolationKind,
     ViolationStatus,
 )
-from .policies import get_violation_for
+from .policies import (
+    commend_refusal,
+    decide_refusal,
+    dismiss_refusal,
+    get_violation_for,
+    propose_refusal,
+    record_refusal,
+    reference_refusal,
+    statement_refusal,
+)
 
 if TYPE_CHECKING:
     from bianmin.users.models import User
+
+
+def _refuse(refusal: DomainError | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 def _link(violation: Violation) -> str:
@@ -78,8 +94,13 @@ def _clean_evidence(evidence: object) -> list[dict[str, str]]:
 
 def record_violation(*, actor: User, staff: str | int, kind: str, occurred_on: dt.date, description: str,
                      now: dt.datetime, case_number: str = "", evidence: object = None) -> Violation:
-    """A supervisor records a violation the system cannot detect itself (attitude, passing the buck, fees…)."""
-    require(actor, Perm.SUPERVISE)
+    """A supervisor records a violation the system cannot detect itself (attitude, passing the buck, fees…).
+
+    Raises Forbidden for anyone but a supervisor; DomainError naming ``kind`` (unknown, or one the sweep records),
+    ``description``, ``occurred_on`` (after today), ``staff`` (not in the supervisor's scope), ``case_number`` or
+    ``evidence``.
+    """
+    _refuse(record_refusal(actor))
     if kind not in ViolationKind.values:
         raise DomainError.for_field("kind", "过错类型无效")
     if kind in SYSTEM_KINDS:
@@ -155,23 +176,19 @@ def record_detected(found: list[Detected], *, now: dt.datetime) -> list[Violatio
     return created
 
 
-def _for_supervisor(actor: User, pk: int, allowed: tuple[str, ...], refusal: str) -> Violation:
-    """Lock a record in the supervisor's scope that is not about the supervisor and is in one of ``allowed``."""
-    violation = get_violation_for(actor, pk, for_update=True)
-    if violation.staff.user_id == actor.pk:
-        raise Forbidden("不能处理与本人有关的过错记录")
-    if violation.status not in allowed:
-        raise Conflict(f"该记录已{violation.get_status_display()}，{refusal}")
-    return violation
-
-
 def dismiss_violation(*, actor: User, pk: int, reason: str, now: dt.datetime) -> Violation:
-    """A supervisor dismisses an open record with a reason (e.g. the delay was the applicant's)."""
-    require(actor, Perm.SUPERVISE)
+    """A supervisor dismisses an open record, or one awaiting the leader, with a reason (e.g. the delay was the
+    applicant's).
+
+    Raises Forbidden (not a supervisor, or the record is about them), NotFound (out of scope), DomainError naming
+    ``reason``, Conflict (already dismissed or sanctioned): ``policies.dismiss_refusal``.
+    """
+    require(actor, Perm.SUPERVISE)  # before the input is looked at (the policy asks again on the record)
     if not reason.strip():
         raise DomainError.for_field("reason", "撤销须写明理由")
     with audited_atomic():
-        violation = _for_supervisor(actor, pk, (ViolationStatus.OPEN, ViolationStatus.PROPOSED), "不能撤销")
+        violation = get_violation_for(actor, pk, for_update=True)
+        _refuse(dismiss_refusal(actor, violation))
         violation.status, violation.resolution_note = ViolationStatus.DISMISSED, reason.strip()
         violation.decided_by, violation.decided_at = actor, now
         # A pending proposal falls with the record.
@@ -203,14 +220,15 @@ def _check_proposal(severity: str, sanction: str, reason: str) -> None:
 def propose_sanction(*, actor: User, pk: int, severity: str, sanction: str, reason: str, now: dt.datetime) -> Violation:
     """A supervisor states the severity (情节) and proposes one of its sanctions with a reason; a leader decides.
 
-    Raises DomainError naming ``severity``, ``sanction`` or ``reason``; Forbidden, NotFound, Conflict as the
-    other steps.
+    Raises DomainError naming ``severity``, ``sanction`` or ``reason``; Forbidden (not a supervisor, or the record
+    is about them), NotFound (out of scope), Conflict (not open): ``policies.propose_refusal``.
     """
-    require(actor, Perm.SUPERVISE)
+    require(actor, Perm.SUPERVISE)  # before the input is looked at (the policy asks again on the record)
     _check_proposal(severity, sanction, reason)
     label = Severity(severity).label
     with audited_atomic():
-        violation = _for_supervisor(actor, pk, (ViolationStatus.OPEN,), "不能再提出处理意见")
+        violation = get_violation_for(actor, pk, for_update=True)
+        _refuse(propose_refusal(actor, violation))
         violation.status, violation.severity = ViolationStatus.PROPOSED, severity
         violation.sanction, violation.sanction_reason = sanction, reason.strip()
         violation.proposed_by, violation.proposed_at = actor, now
@@ -230,18 +248,17 @@ def propose_sanction(*, actor: User, pk: int, severity: str, sanction: str, reas
 
 
 def decide_sanction(*, actor: User, pk: int, approve: bool, now: dt.datetime, note: str = "") -> Violation:
-    """A leader approves the proposed sanction, or sends it back to the supervisor with a reason."""
+    """A leader approves the proposed sanction, or sends it back to the supervisor with a reason.
+
+    Raises DomainError naming ``note`` (sent back without a reason); Forbidden (not a leader, the record is about
+    them or they proposed it), NotFound (out of scope), Conflict (no pending proposal): ``policies.decide_refusal``.
+    """
     require(actor, Perm.APPROVE)
     if not approve and not note.strip():
         raise DomainError.for_field("note", "不同意须说明理由")
     with audited_atomic():
         violation = get_violation_for(actor, pk, for_update=True)
-        if violation.staff.user_id == actor.pk:
-            raise Forbidden("不能审批与本人有关的处理")
-        if violation.status != ViolationStatus.PROPOSED:
-            raise Conflict("该记录没有待审批的处理意见")
-        if violation.proposed_by_id == actor.pk:
-            raise Forbidden("提出处理意见的人不能审批自己的意见")
+        _refuse(decide_refusal(actor, violation))
         if approve:
             violation.status = ViolationStatus.SANCTIONED
             violation.decided_by, violation.decided_at = actor, now
@@ -263,15 +280,16 @@ def decide_sanction(*, actor: User, pk: int, approve: bool, now: dt.datetime, no
 
 
 def file_statement(*, actor: User, pk: int, text: str, now: dt.datetime) -> Statement:
-    """The staff member files a statement (申辩) on their own record."""
+    """The staff member files a statement (申辩) on their own record.
+
+    Raises DomainError naming ``text``; NotFound (out of sight), Forbidden (someone else's record), Conflict
+    (dismissed): ``policies.statement_refusal``.
+    """
     if not text.strip():
         raise DomainError.for_field("text", "请填写申辩内容")
     with audited_atomic():
         violation = get_violation_for(actor, pk, for_update=True)
-        if violation.staff.user_id != actor.pk:
-            raise Forbidden("只有本人可以提交申辩")
-        if violation.status == ViolationStatus.DISMISSED:
-            raise Conflict("该记录已撤销，无需申辩")
+        _refuse(statement_refusal(actor, violation))
         statement = Statement.objects.create(violation=violation, author=actor, text=text.strip(), at=now)
         record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 本人提交申辩", actor=actor,
                obj=violation, now=now)
@@ -279,12 +297,15 @@ def file_statement(*, actor: User, pk: int, text: str, now: dt.datetime) -> Stat
 
 
 def set_external_reference(*, actor: User, pk: int, reference: str, now: dt.datetime) -> Violation:
-    """Keep the reference of a 政务处分 decided by the competent body (never decided here)."""
-    require(actor, Perm.SUPERVISE)
+    """Keep the reference of a 政务处分 decided by the competent body (never decided here); an empty one clears it.
+
+    Raises Forbidden (not a supervisor, or the record is about them), NotFound (out of scope):
+    ``policies.reference_refusal``.
+    """
+    require(actor, Perm.SUPERVISE)  # a 403 before the record is looked up (the policy asks again on the record)
     with audited_atomic():
         violation = get_violation_for(actor, pk, for_update=True)
-        if violation.staff.user_id == actor.pk:
-            raise Forbidden("不能处理与本人有关的过错记录")
+        _refuse(reference_refusal(actor, violation))
         violation.external_reference = reference.strip()[:128]
         violation.save(update_fields=["external_reference"])
         record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 登记政务处分文号",
@@ -293,9 +314,12 @@ def set_external_reference(*, actor: User, pk: int, reference: str, now: dt.date
 
 
 def commend(*, actor: User, staff: str | int, reason: str, on_date: dt.date, now: dt.datetime) -> Commendation:
-    """Supervisors and leaders record a commendation (表扬)."""
-    if not (can(actor, Perm.SUPERVISE) or can(actor, Perm.APPROVE)):
-        raise Forbidden("只有监督员或领导可以登记表扬")
+    """Supervisors and leaders record a commendation (表扬).
+
+    Raises Forbidden (anyone else: ``policies.commend_refusal``; or the staff member is the actor), DomainError
+    naming ``reason``, ``on_date`` (after today) or ``staff`` (not in scope).
+    """
+    _refuse(commend_refusal(actor))
     if not reason.strip():
         raise DomainError.for_field("reason", "请写明表扬事由")
     if on_date > timezone.localtime(now).date():

@@ -5,8 +5,10 @@ Chinese titles and enumerated values), its summary is the action's label and its
 service refuses. The body is validated by the schema and the action runs through ``core.actions.run`` — the same
 path the staff screens take — so both doors give the same errors.
 
-No ``from __future__ import annotations`` here: django-ninja reads the generated functions' annotations, which
-must be the schema classes themselves.
+Each generated view's parameters are an ``inspect.Signature`` built from the catalogue (``_endpoint``): one
+view body for every action, whose signature names the subject's key and carries the schema classes themselves,
+which is what django-ninja reads and documents. No ``from __future__ import annotations`` here: the output
+schemas below keep their annotations as objects too.
 """
 import datetime as dt
 import inspect

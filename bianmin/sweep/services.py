@@ -200,6 +200,13 @@ def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
     return _batches(qs, handle, batch=batch)
 
 
+def deem_accepted(*, now: dt.datetime) -> list[str]:
+    """Accept by law the applications not reviewed in time (Art. 32) and record each 未一次性告知 violation in the
+    same transaction; return their numbers. The sweep's step and ``manage.py apply_deemed_acceptance`` both call it,
+    so no acceptance is made without its record."""
+    return apply_deemed_acceptance(now=now, on_deemed=_deemed_violation(now))
+
+
 def _deemed_violation(now: dt.datetime) -> Callable[[Case, dt.date], None]:
     def on_deemed(case: Case, intake_deadline: dt.date | None) -> None:
         occurred = intake_deadline + dt.timedelta(days=1) if intake_deadline else timezone.localtime(now).date()
@@ -343,7 +350,7 @@ def check_intake_clocks(*, now: dt.datetime) -> int:
 
 STEPS: tuple[tuple[str, Callable], ...] = (
     ("intake_clocks_missing", lambda now, batch: check_intake_clocks(now=now)),
-    ("deemed_accepted", lambda now, batch: len(apply_deemed_acceptance(now=now, on_deemed=_deemed_violation(now)))),
+    ("deemed_accepted", lambda now, batch: len(deem_accepted(now=now))),
     ("unjustified_supplements", lambda now, batch: sweep_refused_supplements(now=now, batch=batch)),
     ("late_decisions", lambda now, batch: sweep_late_decisions(now=now, batch=batch)),
     ("stamped", lambda now, batch: sweep_unstamped(now=now, batch=batch)),

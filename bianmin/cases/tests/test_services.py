@@ -363,20 +363,3 @@ def test_every_transition_writes_event_and_audit(cast, item):
     events = CaseEvent.objects.filter(case__number=number).exclude(to_status="").count()
     audits = AuditEntry.objects.filter(action=AuditAction.CASE_TRANSITION, object_id__isnull=False).count()
     assert events == 2 and audits == 2
-
-
-def test_deemed_acceptance_command_is_idempotent(cast, item):
-    from io import StringIO
-
-    import time_machine
-    from django.core.management import call_command
-
-    case = receive(cast)
-    with time_machine.travel(dt.datetime(2026, 3, 20, 2, 0, tzinfo=dt.UTC), tick=False):
-        out = StringIO()
-        call_command("apply_deemed_acceptance", stdout=out)
-        assert case.number in out.getvalue()
-        out = StringIO()
-        call_command("apply_deemed_acceptance", stdout=out)
-        assert "视为受理 0 件" in out.getvalue()
-    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
