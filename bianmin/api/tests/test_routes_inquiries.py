@@ -71,3 +71,12 @@ def test_the_receiver_closes_a_referred_inquiry(client, cast):
     assert (body["status"], body["result"]) == ("CLOSED", "已电话答复申请人")
     r = post(client, f"/api/v1/inquiries/{inquiry.number}/close", {"result": "再次办结"}, h)
     assert r.status_code == 409
+
+
+def test_inquiry_channels_match_the_model():
+    import typing
+
+    from bianmin.api.routes_inquiries import InquiryChannel
+    from bianmin.inquiries.models import Channel
+
+    assert set(typing.get_args(InquiryChannel)) == set(Channel.values)
