@@ -129,6 +129,7 @@ class ApplicantIn(BaseModel):
     contact: str = ""
 
     def data(self) -> svc.ApplicantData:
+        """Return the applicant as ``services.receive_case`` takes it."""
         return svc.ApplicantData(
             kind=self.kind, name=self.name, id_type=self.id_type, id_number=self.id_number, phone=self.phone,
             address=self.address, credit_code=self.credit_code,
@@ -144,6 +145,7 @@ class AgentIn(BaseModel):
     authorization: str = ""
 
     def data(self) -> svc.AgentData:
+        """Return the agent as ``services.receive_case`` takes it."""
         return svc.AgentData(name=self.name, id_type=self.id_type, id_number=self.id_number, phone=self.phone,
                              authorization=self.authorization)
 
@@ -460,7 +462,7 @@ add = CASE_ACTIONS.add
 add(ActionSpec("accept", "受理", AcceptIn, _accept, _table(Action.ACCEPT), "accept", button="受理（A）",
                accesskey="a", done="已受理，已生成受理通知书和首办回执",
                description="返回承诺和法定办结日期。拒绝：状态不允许（409）；非收件单位窗口人员（403）；必要材料缺失或不符合"
-                           "要求（400，fields 指明材料）；急办时限长于承诺时限（400）。"))
+                           "要求（409 materials_incomplete，须一次性告知补正）；急办时限有误（400，urgent_days）。"))
 add(ActionSpec("accept_immediately", "即办", ImmediateIn, _immediately, _accept_immediately, "accept-immediately",
                button="受理并当场办结", done="已即办办结",
                description="即办件或承诺时限为0的事项受理并当场办结。拒绝：非即办事项或上报件（409）；材料不齐（400）。"))
@@ -468,7 +470,7 @@ add(ActionSpec("supplement_from_checklist", "一次性告知：按收件清单�
                "supplement/from-checklist", button="全部列入",
                help="把收件时标注为不符合要求或缺少的材料全部列入补正通知书",
                done=lambda added: f"已将收件时标注的{added}项材料问题加入补正通知书（送达前可继续添加）",
-               description="拒绝：状态不是已收件（409）；清单上没有问题（400）。"))
+               description="拒绝：状态不是已收件（409）；清单上没有需补正的材料（409）。"))
 add(ActionSpec("supplement_line", "一次性告知：添加补正项", SupplementLineIn, _line, _supplement, "supplement/lines",
                button="添加", choices={"material": _all_materials}, done="已加入补正通知书（送达前可继续添加）",
                description="拒绝：状态不是已收件（409）；材料不在清单中或未写明问题（400）。"))
@@ -491,8 +493,9 @@ add(ActionSpec("start", "开始办理", StartIn, _start, _table(Action.START), "
 add(ActionSpec("decide", "作出决定", DecideIn, _decide, _table(Action.DECIDE), "decide", button="决定",
                confirm="确认作出决定？", choices={"decided_by_organ": _organs}, done="已作出决定",
                show_if={"decided_by_organ": _reported, "decision_document": _reported},
-               description="上报件须填写作出决定的上级机关及其决定文号。拒绝：特别程序进行中或退件申请待批（409）；不予许可"
-                           "未写理由、准予未填证照编号、上报件未填上级机关（400）；本级人员决定上报件（403）。"))
+               description="上报件须填写作出决定的上级机关及其决定文号。拒绝：特别程序进行中（409 paused）或退件申请"
+                           "待批（409 return_pending）；不予许可未写理由、准予未填证照编号（400）；上报件未填上级机关或"
+                           "其决定文号（400 reported_case）。"))
 add(ActionSpec("deliver", "送达", DeliverIn, _deliver, _table(Action.DELIVER), "deliver",
                confirm="确认已送达申请人？", done="已送达",
                description="拒绝：状态不是已办结（409）；补办材料未补齐且未经批准先行送达（409）；未填签收人（400）。"))

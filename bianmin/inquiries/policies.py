@@ -64,6 +64,8 @@ def close_refusal(user: AnyUser, inquiry: Inquiry) -> DomainError | None:
     """The first responder, the receiver of a referral or the leader it was escalated to closes it, once."""
     if inquiry.status == InquiryStatus.CLOSED:
         return Conflict("该首问登记已办结")
+    if not can(user, Perm.HANDLE_INQUIRIES):
+        return Forbidden("您没有登记首问的权限")
     people = (inquiry.first_responder, inquiry.referred_to, inquiry.escalated_to)
     if not any(p is not None and p.user_id == user.pk for p in people):
         return Forbidden("只有首问责任人、接收人或报请处理的领导可以办结")
