@@ -10,10 +10,15 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.test import Client
 
+from bianmin.accountability.actions import CREATE_ACTIONS as ACCOUNTABILITY_CREATE_ACTIONS
+from bianmin.accountability.actions import VIOLATION_ACTIONS
 from bianmin.cases.actions import CASE_ACTIONS, EXTENSION_ACTIONS, RETURN_ACTIONS, TRANSFER_ACTIONS
 from bianmin.cases.models import Case
 from bianmin.inquiries.actions import INQUIRY_ACTIONS
+from bianmin.meetings.actions import ACTION_ITEM_ACTIONS, MEETING_ACTIONS
+from bianmin.meetings.actions import CREATE_ACTIONS as MEETING_CREATE_ACTIONS
 from bianmin.testing.factories import MATERIALS, receive_form
 from bianmin.testing.factories import item_content as _content
 from conftest import api_token_headers, sign_in
@@ -22,7 +27,10 @@ pytestmark = pytest.mark.django_db
 FROZEN = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # Monday 09:00 in Beijing
 CATALOGUES = {"/cases/{number}": CASE_ACTIONS, "/transfers/{transfer_id}": TRANSFER_ACTIONS,
               "/return-requests/{request_id}": RETURN_ACTIONS, "/extensions/{extension_id}": EXTENSION_ACTIONS,
-              "/inquiries/{number}": INQUIRY_ACTIONS}
+              "/inquiries/{number}": INQUIRY_ACTIONS, "/violations/{pk}": VIOLATION_ACTIONS,
+              "/meetings/{pk}": MEETING_ACTIONS, "/meeting-actions/{pk}": ACTION_ITEM_ACTIONS}
+# The actions that create their subject: their paths are collections below the API root.
+SUBJECT_LESS = (ACCOUNTABILITY_CREATE_ACTIONS, MEETING_CREATE_ACTIONS)
 
 
 @pytest.fixture
@@ -37,7 +45,7 @@ def item(cast, org, calendar):
 
 def test_every_action_has_its_endpoint_in_the_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").json()
-    for prefix, catalogue in CATALOGUES.items():
+    for prefix, catalogue in [*CATALOGUES.items(), *(("", c) for c in SUBJECT_LESS)]:
         for spec in catalogue:
             op = doc["paths"][f"/api/v1{prefix}/{spec.path}"]["post"]
             assert op["summary"] == spec.label and op["operationId"] == f"{catalogue.subject}_{spec.name}"
@@ -135,6 +143,15 @@ def test_each_schema_enumeration_matches_the_models():
     assert DeliverIn.model_fields["method"].annotation is DeliveryMethod
     assert PauseIn.model_json_schema()["$defs"]["SpecialProcedure"]["enum"]
 
+    from bianmin.accountability.actions import ProposeIn, ViolationIn
+    from bianmin.accountability.models import Severity, ViolationKind
+    from bianmin.meetings.actions import MeetingIn
+    from bianmin.meetings.models import MeetingKind
+
+    assert ProposeIn.model_fields["severity"].annotation == Severity | None
+    assert ViolationIn.model_fields["kind"].annotation is ViolationKind
+    assert MeetingIn.model_fields["kind"].annotation is MeetingKind
+
 
 def test_material_lines_are_read_alike_from_a_list_or_typed_lines():
     from bianmin.inquiries.actions import OutcomeIn
@@ -143,3 +160,125 @@ def test_material_lines_are_read_alike_from_a_list_or_typed_lines():
     listed = OutcomeIn.model_validate({"outcome": "MATERIALS_PASSED", "materials": [
         {"name": "户口簿", "count": "2"}, {"name": "身份证复印件", "count": "1"}]})
     assert typed.materials == listed.materials
+
+
+# ---- violations and meetings ----
+
+NOV = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Beijing
+
+# For each action: who takes it and an input refused by the schema or by the service, or a state that refuses it.
+VIOLATION_REFUSALS = {
+    "statement": ("window_a", {"text": " "}),
+    "propose": ("supervisor", {"severity": "MINOR", "sanction": "辞退", "reason": ""}),
+    "dismiss": ("supervisor", {}),
+    "approve": ("leader", {}),  # nothing proposed yet: 409 on both doors
+    "reject": ("leader", {"note": " "}),
+    "reference": ("supervisor", {"reference": "文" * 129}),
+}
+MEETING_REFUSALS = {
+    "decision": {"decision": "限期整改", "owner": "B-window_a", "due_date": "11月10日", "agenda_item": "第一项"},
+    "minutes": {"minutes": "纪" * 20001},
+    "done": {"note": " "},
+}
+CREATE_REFUSALS = {
+    "record_violation": ("supervisor", "/staff/accountability/new/",
+                         {"staff": "B-window_a", "kind": "ATTITUDE", "occurred_on": "2026-13-01", "description": ""}),
+    "commend": ("supervisor", "/staff/accountability/commend/",
+                {"staff": "无此人", "on_date": "2026-11-02", "reason": "热情服务"}),
+    "create": ("leader", "/staff/meetings/new/",
+               {"kind": "SPECIAL", "topic": "", "held_on": "2026-11-02", "chair": "主任", "attendees": "全体"}),
+}
+
+
+def _signed_in(user) -> Client:
+    browser = Client()
+    sign_in(browser, user)
+    return browser
+
+
+def _same_refusal(api, screen, name: str) -> None:
+    """Assert that the screen refused what the API refused, showing every message the API gave."""
+    assert api.status_code in (400, 403, 409), (name, api.status_code, api.content)
+    assert screen.status_code == 400, (name, screen.status_code)
+    body, page = api.json()["error"], html.unescape(screen.content.decode())
+    for message in [m for ms in body["fields"].values() for m in ms] or [body["message"]]:
+        assert message in page, (name, message)
+
+
+@time_machine.travel(NOV, tick=False)
+def test_screen_and_api_give_the_same_errors_for_every_violation_action(client, cast):
+    from bianmin.accountability.services import record_violation
+
+    assert set(VIOLATION_REFUSALS) == {spec.name for spec in VIOLATION_ACTIONS}  # a new action is added here too
+    violation = record_violation(actor=cast["supervisor"], staff="B-window_a", kind="ATTITUDE",
+                                 occurred_on=dt.date(2026, 10, 30), description="态度生硬", now=NOV)
+    headers = {name: api_token_headers(client, name) for name in ("window_a", "supervisor", "leader")}
+    fields = {}
+    for spec in VIOLATION_ACTIONS:
+        who, bad = VIOLATION_REFUSALS[spec.name]
+        api = client.post(f"/api/v1/violations/{violation.pk}/{spec.path}", bad, content_type="application/json",
+                          headers=headers[who])
+        screen = _signed_in(cast[who]).post(f"/staff/accountability/{violation.pk}/", {"action": spec.name, **bad})
+        _same_refusal(api, screen, spec.name)
+        fields[spec.name] = api.json()["error"]["fields"]
+    assert set(fields["propose"]) == {"sanction", "reason"} and fields["dismiss"] == {"reason": ["此项为必填项"]}
+    assert fields["reference"] == {"reference": ["不能超过 128 个字符"]} and fields["approve"] == {}
+
+
+@time_machine.travel(NOV, tick=False)
+def test_screen_and_api_give_the_same_errors_for_every_meeting_action(client, cast):
+    from bianmin.meetings.services import add_decision, create_meeting
+
+    assert set(MEETING_REFUSALS) == {s.name for c in (MEETING_ACTIONS, ACTION_ITEM_ACTIONS) for s in c}
+    meeting = create_meeting(actor=cast["leader"], kind="SPECIAL", topic="防汛期间集中办理",
+                             held_on=dt.date(2026, 11, 2), chair="主任", attendees="全体", now=NOV)
+    item = add_decision(actor=cast["leader"], meeting_id=meeting.pk, decision="人员调配", owner="B-window_a",
+                        due_date=dt.date(2026, 11, 9), now=NOV)
+    headers, screen_client = api_token_headers(client, "leader"), _signed_in(cast["leader"])
+    fields = {}
+    for catalogue, key, extra in ((MEETING_ACTIONS, meeting.pk, {}), (ACTION_ITEM_ACTIONS, item.pk, {"item": item.pk})):
+        for spec in catalogue:
+            bad = MEETING_REFUSALS[spec.name]
+            api = client.post(f"/api/v1{'/meetings' if catalogue is MEETING_ACTIONS else '/meeting-actions'}/{key}/"
+                              f"{spec.path}", bad, content_type="application/json", headers=headers)
+            screen = screen_client.post(f"/staff/meetings/{meeting.pk}/", {"action": spec.name, **bad, **extra})
+            _same_refusal(api, screen, spec.name)
+            fields[spec.name] = api.json()["error"]["fields"]
+    assert fields["decision"] == {"due_date": ["日期格式应为 YYYY-MM-DD"], "agenda_item": ["应为整数"]}
+    assert fields["minutes"] == {"minutes": ["不能超过 20000 个字符"]}
+    assert fields["done"] == {"note": ["请填写完成情况"]}
+
+
+@time_machine.travel(NOV, tick=False)
+def test_screen_and_api_give_the_same_errors_for_the_actions_that_create_their_subject(client, cast):
+    assert set(CREATE_REFUSALS) == {s.name for c in SUBJECT_LESS for s in c}
+    for catalogue in SUBJECT_LESS:
+        for spec in catalogue:
+            who, url, bad = CREATE_REFUSALS[spec.name]
+            api = client.post(f"/api/v1/{spec.path}", bad, content_type="application/json",
+                              headers=api_token_headers(client, who))
+            screen = _signed_in(cast[who]).post(url, {"action": spec.name, **bad})
+            _same_refusal(api, screen, spec.name)
+
+
+@time_machine.travel(NOV, tick=False)
+def test_the_violation_page_draws_a_form_for_each_allowed_action_and_no_other(cast):
+    from bianmin.accountability.policies import get_violation_for
+    from bianmin.accountability.services import propose_sanction, record_violation
+
+    violation = record_violation(actor=cast["supervisor"], staff="B-window_a", kind="ATTITUDE",
+                                 occurred_on=dt.date(2026, 10, 30), description="态度生硬", now=NOV)
+    url = f"/staff/accountability/{violation.pk}/"
+    seen = set()
+    for step in ("open", "proposed"):
+        if step == "proposed":
+            propose_sanction(actor=cast["supervisor"], pk=violation.pk, severity="MINOR", sanction="口头告诫",
+                             reason="初次", now=NOV)
+        for who in ("window_a", "supervisor", "leader"):
+            page = _signed_in(cast[who]).get(url).content.decode()
+            allowed = {s.name for s in VIOLATION_ACTIONS.available(cast[who], get_violation_for(cast[who],
+                                                                                                violation.pk))}
+            drawn = {s.name for s in VIOLATION_ACTIONS if f'name="action" value="{s.name}"' in page}
+            assert drawn == allowed, (step, who)
+            seen |= drawn
+    assert seen == {s.name for s in VIOLATION_ACTIONS}

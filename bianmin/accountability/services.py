@@ -297,7 +297,7 @@ def file_statement(*, actor: User, pk: int, text: str, now: dt.datetime) -> Stat
 
 
 def set_external_reference(*, actor: User, pk: int, reference: str, now: dt.datetime) -> Violation:
-    """Keep the reference of a 政务处分 decided by the competent body (never decided here); an empty one clears it.
+    """Keep the reference of a 政务处分 decided by the competent body (never decided here).
 
     Raises Forbidden (not a supervisor, or the record is about them), NotFound (out of scope):
     ``policies.reference_refusal``.

@@ -19,6 +19,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from bianmin.cases.actions import CASE_ACTIONS, EXTENSION_ACTIONS, RETURN_ACTIONS, TRANSFER_ACTIONS
+from bianmin.cases.models import ExtensionStatus, ReturnRequestStatus, TransferStatus
 from bianmin.cases.policies import get_case_for
 from bianmin.core.actions import ActionSpec, Catalogue, run
 from bianmin.core.timeutils import now
@@ -28,19 +29,20 @@ from .auth import StaffToken
 from .routes_cases import ERRORS, CaseOut, case_out
 from .routes_inquiries import InquiryOut
 from .routes_inquiries import out as inquiry_out
+from .schemas_oversight import MeetingActionDoneOut, ViolationOut, action_done_out, violation_result
 
 router = Router(tags=["办件"], auth=StaffToken())
 
 
 class ReturnRequestOut(Schema):
     id: int
-    status: str
+    status: ReturnRequestStatus
     case: str
 
 
 class ExtensionOut(Schema):
     id: int
-    status: str
+    status: ExtensionStatus
     days: int
     case: str
     committed_deadline: Optional[dt.date] = None  # noqa: UP045 - evaluated at runtime by ninja
@@ -49,7 +51,7 @@ class ExtensionOut(Schema):
 
 class TransferOut(Schema):
     id: int
-    status: str
+    status: TransferStatus
     case: str
 
 
@@ -72,6 +74,8 @@ SUBJECT_RESULTS: dict[str, tuple[type[Schema], Any]] = {
     "transfer": (TransferOut, _request_out),
     "return_request": (ReturnRequestOut, _request_out),
     "extension": (ExtensionOut, _extension_out),
+    "violation": (ViolationOut, violation_result),
+    "meeting_action": (MeetingActionDoneOut, action_done_out),
 }
 
 
@@ -94,7 +98,8 @@ def _respond(catalogue: Catalogue[Any], spec: ActionSpec[Any], build: Any, reque
 
 
 PREFIXES = {"case": "/cases/{number}", "inquiry": "/inquiries/{number}", "transfer": "/transfers/{transfer_id}",
-            "return_request": "/return-requests/{request_id}", "extension": "/extensions/{extension_id}"}
+            "return_request": "/return-requests/{request_id}", "extension": "/extensions/{extension_id}",
+            "violation": "/violations/{pk}", "meeting": "/meetings/{pk}", "meeting_action": "/meeting-actions/{pk}"}
 
 # The view's parameters are built at run time from the catalogue (the schema of each action is a value here), so
 # ninja's markers and ``Optional`` are applied through these names: mypy reads a subscript of the originals as a

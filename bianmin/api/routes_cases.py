@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from ninja import Router, Schema
-from ninja.responses import Status
+from ninja import Field, Router, Schema
+from ninja.responses import Status as Answer
 
 from bianmin.cases import services as svc
 from bianmin.cases.actions import AgentIn, ApplicantIn, MaterialLine
+from bianmin.cases.models import (
+    ApplicantKind,
+    DecisionOutcome,
+    ExtensionStatus,
+    MaterialReceipt,
+    NoticeKind,
+    ReturnRequestStatus,
+    TransferStatus,
+)
 from bianmin.cases.policies import get_case_for
 from bianmin.cases.selectors import case_detail
+from bianmin.cases.workflow import CaseClass, Status
+from bianmin.catalog.models import SpecialProcedure
 from bianmin.core.timeutils import now
 
 from .auth import StaffToken
@@ -32,43 +43,117 @@ class CaseIn(Schema):
 class CaseCreatedOut(Schema):
     number: str
     query_code: str
-    status: str
+    status: Status
 
 
 class EventOut(Schema):
     at: dt.datetime
-    action: str
+    action: str = Field(description="环节：办件动作（见 Action），或收费、移交、特别程序等记录")
     label: str
     actor: str
-    from_status: str
-    to_status: str
+    from_status: Status | Literal[""]
+    to_status: Status | Literal[""]
     opinion: str
+
+
+class ApplicantOut(Schema):
+    kind: ApplicantKind
+    name: str
+    id_number: str = Field(description="证件号码（脱敏）")
+    credit_code: str
+    phone: str = Field(description="联系电话（脱敏）")
+
+
+class HandlerOut(Schema):
+    name: str
+    badge: str
+
+
+class CaseMaterialOut(Schema):
+    name: str
+    received_as: MaterialReceipt
+    copies: int
+    acceptable: bool
+    problem: str
+
+
+class NoticeOut(Schema):
+    kind: NoticeKind
+    number: str | None = Field(description="文书编号；补正通知书草稿尚未编号")
+    issued_at: dt.datetime | None
+    served_at: dt.datetime | None
+
+
+class CaseTransferOut(Schema):
+    id: int
+    to: str = Field(description="接收人上岗证号")
+    status: TransferStatus
+    reason: str
+
+
+class PaymentOut(Schema):
+    fee: str
+    amount: str = Field(description="金额（元），如 \"10.00\"")
+    receipt: str
+
+
+class PauseOut(Schema):
+    kind: SpecialProcedure
+    basis: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    working_days: int
+    result: str
+
+
+class CaseExtensionOut(Schema):
+    id: int
+    status: ExtensionStatus
+    days: int
+    reason: str
+
+
+class DeferredOut(Schema):
+    due_date: dt.date | None
+    supplied_at: dt.datetime | None
+    exception_at: dt.datetime | None
+    exception_reason: str
+    overdue: bool
+
+
+class CaseReturnRequestOut(Schema):
+    id: int
+    status: ReturnRequestStatus
+    reason: str
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    note: str
 
 
 class CaseOut(Schema):
     number: str
-    status: str
+    status: Status
     status_label: str
-    case_class: str
+    case_class: CaseClass
     item: str
     item_name: str
     item_version: int
     unit: str
-    applicant: dict[str, Any]
+    applicant: ApplicantOut
     received_at: dt.datetime
     accepted_at: dt.datetime | None
-    first_handler: dict[str, str] | None
+    first_handler: HandlerOut | None
     committed_deadline: dt.date | None
     legal_deadline: dt.date | None
     provisional: bool
     urgent: bool
-    outcome: str
-    materials: list[dict[str, Any]]
-    notices: list[dict[str, Any]]
-    transfers: list[dict[str, Any]]
-    payments: list[dict[str, Any]]
-    pauses: list[dict[str, Any]]
-    extension: dict[str, Any] | None
+    outcome: DecisionOutcome | Literal[""]
+    materials: list[CaseMaterialOut]
+    notices: list[NoticeOut]
+    transfers: list[CaseTransferOut]
+    payments: list[PaymentOut]
+    pauses: list[PauseOut]
+    extension: CaseExtensionOut | None
     events: list[EventOut]
     intake_deadline: dt.date | None = None
     deadline_change_reason: str = ""
@@ -76,8 +161,8 @@ class CaseOut(Schema):
     competent_organ_contact: str = ""
     decided_by_organ: str = ""
     decision_document: str = ""
-    deferred: dict[str, Any] | None = None
-    return_requests: list[dict[str, Any]] = []
+    deferred: DeferredOut | None = None
+    return_requests: list[CaseReturnRequestOut] = []
 
 
 def _extension(case) -> dict[str, Any] | None:
@@ -135,13 +220,13 @@ def create_case(request, payload: CaseIn):
     case = svc.receive_case(actor=request.auth, item_code=payload.item, applicant=payload.applicant.data(),
                             agent=payload.agent.data() if payload.agent else None,
                             materials=[m.row() for m in payload.materials], now=now())
-    return Status(201, {"number": case.number, "query_code": case.query_code, "status": case.status})
+    return Answer(201, {"number": case.number, "query_code": case.query_code, "status": case.status})
 
 
 class CaseRowOut(Schema):
     number: str
-    status: str
-    case_class: str
+    status: Status
+    case_class: CaseClass
     item_name: str
     applicant: str
     committed_deadline: dt.date | None

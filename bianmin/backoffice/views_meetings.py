@@ -1,7 +1,10 @@
-"""Meeting screens (联席会议, 工作例会, 专题会议): list, new, the meeting with decisions, printable minutes."""
-from __future__ import annotations
+"""Meeting screens (联席会议, 工作例会, 专题会议): list, new, the meeting with decisions, printable minutes, and
+我的议定事项.
 
-import datetime as dt
+Their forms are drawn from the action catalogue (``meetings.actions``) and their posts run through
+``core.actions.run``, as the API's do.
+"""
+from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,23 +12,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from bianmin.accountability.policies import oversees
+from bianmin.core.actions import run
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
-from bianmin.meetings import services as mtg
+from bianmin.meetings.actions import ACTION_ITEM_ACTIONS, CREATE_ACTIONS, MEETING_ACTIONS, MeetingDraft
 from bianmin.meetings.models import ActionStatus, MeetingKind
-from bianmin.meetings.policies import get_meeting_for, visible_meetings
+from bianmin.meetings.policies import get_meeting_for, meeting_refusal, visible_meetings
 from bianmin.meetings.selectors import default_period_for, open_actions_for
 
-from .views import StaffView
-from .views_oversight import _say_error
-
-
-def _date(value: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError.for_field(field, "日期格式应为 YYYY-MM-DD") from None
+from .actions import data_from_post, forms_for
+from .views import StaffView, say_error
+from .views_oversight import fill_initial, forms_of, refused_page
 
 
 class OverseerView(StaffView):
@@ -42,70 +40,92 @@ class MeetingListView(OverseerView):
 
 
 class MeetingNewView(OverseerView):
-    def get(self, request, values=None):
-        kind = request.GET.get("kind") if values is None else values["kind"]
+    """The form of the kind chosen by the page's links (``?kind=``); the kind is posted as a hidden field."""
+
+    def get(self, request, posted=None, error=None):
+        kind = (posted or request.GET).get("kind", "")
         kind = kind if kind in MeetingKind.values else MeetingKind.JOINT
-        if values is None:
-            period = default_period_for(request.user, kind, today())
-            values = {"kind": kind, "held_on": today().isoformat(), "chair": request.user.get_full_name(),
-                      "period_start": period[0].isoformat() if period else "",
-                      "period_end": period[1].isoformat() if period else ""}
+        draft = MeetingDraft(kind)
+        forms = forms_of(request, CREATE_ACTIONS, {"create"}, draft, posted, error)
+        period = default_period_for(request.user, kind, today())
+        fill_initial(forms, posted, {"create": {
+            "held_on": today().isoformat(), "chair": request.user.get_full_name(),
+            "period_start": period[0].isoformat() if period else "",
+            "period_end": period[1].isoformat() if period else ""}})
+        refusal = meeting_refusal(request.user, kind)
         return render(request, "backoffice/meeting_new.html", {
-            "values": values, "kind": kind, "kind_label": MeetingKind(kind).label, "kinds": MeetingKind.choices,
-            "special": kind == MeetingKind.SPECIAL})
+            "forms": forms, "kind": kind, "kind_label": MeetingKind(kind).label, "kinds": MeetingKind.choices,
+            "special": kind == MeetingKind.SPECIAL, "refusal": refusal.message if refusal else ""})
 
     def post(self, request):
-        p = request.POST
-        values = {k: p.get(k, "").strip() for k in ("kind", "topic", "held_on", "period_start", "period_end", "chair",
-                                                     "attendees", "place", "topics", "cases")}
-        special = values["kind"] == MeetingKind.SPECIAL
+        spec = CREATE_ACTIONS.actions["create"]
+        if request.POST.get("action") != spec.name:
+            raise Http404
         try:
-            meeting = mtg.create_meeting(
-                actor=request.user, kind=values["kind"] or MeetingKind.JOINT, topic=values["topic"],
-                held_on=_date(values["held_on"], "held_on"),
-                period_start=None if special else _date(values["period_start"], "period_start"),
-                period_end=None if special else _date(values["period_end"], "period_end"), chair=values["chair"],
-                attendees=values["attendees"], place=values["place"], now=now(),
-                extra_topics=values["topics"].splitlines(), case_numbers=values["cases"].split())
+            meeting = run(spec, actor=request.user, key=None, data=data_from_post(spec, request.POST), now=now())
         except DomainError as exc:
-            _say_error(request, exc)
-            return self.get(request, values=values)
-        messages.success(request, f"已建立{meeting.get_kind_display()}记录，议题 {meeting.agenda.count()} 项")
+            return refused_page(self, request, exc)
+        messages.success(request, spec.message(meeting))
         return redirect("backoffice:meeting", pk=meeting.pk)
+
+
+def item_forms(request, items, posted=None, error=None) -> None:
+    """Give each action item (``x.forms``) the forms the catalogue allows on it; a refused post comes back beside
+    the item it was about, or as the page's message when that item is not drawn."""
+    item = posted.get("item") if posted is not None and posted.get("action") in ACTION_ITEM_ACTIONS.actions else None
+    drawn = False
+    for x in items:
+        mine = item is not None and str(x.pk) == item
+        x.forms = forms_for(request, ACTION_ITEM_ACTIONS, x, posted if mine else None, error if mine else None)
+        drawn = drawn or mine
+    if item is not None and error is not None and not drawn:
+        say_error(request, error)
+
+
+def run_item_action(request):
+    """Run the action item step posted (``action`` and ``item``); return its declaration and result."""
+    spec = ACTION_ITEM_ACTIONS.get(request.POST.get("action", ""))
+    if spec is None:
+        raise Http404
+    key = request.POST.get("item", "").strip()
+    if not key.isdigit() or len(key) > 12:  # a typed word is refused naming the field, never a 500
+        raise DomainError.for_field("item", "议定事项编号应为正整数")
+    return spec, run(spec, actor=request.user, key=int(key), data=data_from_post(spec, request.POST), now=now())
 
 
 class MeetingDetailView(OverseerView):
     template = "backoffice/meeting_detail.html"
 
-    def get(self, request, pk: int):
+    def get(self, request, pk: int, posted=None, error=None):
         try:
             meeting = get_meeting_for(request.user, pk)
         except NotFound:
             raise Http404 from None
+        on_items = posted is not None and posted.get("action") in ACTION_ITEM_ACTIONS.actions
+        actions = list(meeting.actions.select_related("owner", "agenda_item"))
+        item_forms(request, actions, posted if on_items else None, error if on_items else None)
+        forms = forms_for(request, MEETING_ACTIONS, meeting, None if on_items else posted,
+                          None if on_items else error)
+        fill_initial(forms, posted, {"minutes": {"minutes": meeting.minutes}})
         return render(request, self.template, {
-            "m": meeting, "agenda": meeting.agenda.select_related("case", "violation"),
-            "actions": meeting.actions.select_related("owner", "agenda_item"), "today": today(),
-            "open": ActionStatus.OPEN})
+            "m": meeting, "agenda": meeting.agenda.select_related("case", "violation"), "actions": actions,
+            "forms": forms, "today": today(), "open": ActionStatus.OPEN})
 
     def post(self, request, pk: int):
-        p = request.POST
+        action = request.POST.get("action", "")
         try:
-            if p.get("action") == "decision":
-                mtg.add_decision(actor=request.user, meeting_id=pk, decision=p.get("decision", ""),
-                                 owner=p.get("owner", ""), due_date=_date(p.get("due_date"), "due_date"),
-                                 agenda_item_id=int(p.get("agenda_item") or 0) or None, now=now())
-                messages.success(request, "已记录议定事项，已通知责任人")
-            elif p.get("action") == "done":
-                mtg.complete_action(actor=request.user, action_id=int(p.get("item") or 0), note=p.get("note", ""),
-                                    now=now())
-                messages.success(request, "已标记完成")
-            elif p.get("action") == "minutes":
-                mtg.save_minutes(actor=request.user, meeting_id=pk, minutes=p.get("minutes", ""), now=now())
-                messages.success(request, "会议纪要已保存")
+            if action in ACTION_ITEM_ACTIONS.actions:
+                spec, result = run_item_action(request)
+            else:
+                spec = MEETING_ACTIONS.get(action)
+                if spec is None:
+                    raise Http404
+                result = run(spec, actor=request.user, key=pk, data=data_from_post(spec, request.POST), now=now())
         except NotFound:
             raise Http404 from None
-        except DomainError as exc:
-            _say_error(request, exc)
+        except DomainError as exc:  # the form comes back as typed, each error beside its field
+            return refused_page(self, request, exc, pk)
+        messages.success(request, spec.message(result))
         return redirect("backoffice:meeting", pk=pk)
 
 
@@ -114,19 +134,19 @@ class MinutesView(MeetingDetailView):
 
 
 class MyActionsView(StaffView):
-    """我的议定事项: what joint meetings asked of me, with a form to report each done."""
+    """我的议定事项: what meetings asked of me, with a form to report each done."""
 
-    def get(self, request):
-        return render(request, "backoffice/my_actions.html", {"actions": open_actions_for(request.user),
-                                                              "today": today()})
+    def get(self, request, posted=None, error=None):
+        actions = list(open_actions_for(request.user))
+        item_forms(request, actions, posted, error)
+        return render(request, "backoffice/my_actions.html", {"actions": actions, "today": today()})
 
     def post(self, request):
         try:
-            mtg.complete_action(actor=request.user, action_id=int(request.POST.get("item") or 0),
-                                note=request.POST.get("note", ""), now=now())
-            messages.success(request, "已报告完成")
-        except (NotFound, ValueError):
+            spec, result = run_item_action(request)
+        except NotFound:
             raise Http404 from None
         except DomainError as exc:
-            _say_error(request, exc)
+            return refused_page(self, request, exc)
+        messages.success(request, spec.message(result))
         return redirect("backoffice:my_actions")

@@ -1,23 +1,30 @@
-"""Oversight screens: the leader's deadline overview, messages, accountability records and commendations."""
+"""Oversight screens: the leader's deadline overview, messages, accountability records and commendations.
+
+The forms of the violation page, of 登记过错 and of 登记表扬 are drawn from the action catalogue
+(``accountability.actions``) and their posts run through ``core.actions.run``, as the API's do.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from bianmin.accountability import services as acc
+from bianmin.accountability.actions import CREATE_ACTIONS, VIOLATION_ACTIONS
 from bianmin.accountability.ladder import sanction_tiers
 from bianmin.accountability.models import SYSTEM_KINDS, ViolationKind, ViolationStatus
 from bianmin.accountability.policies import get_violation_for, oversees, visible_commendations, visible_violations
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.cases.selectors import deadline_overview, warned_cases
+from bianmin.core.actions import Catalogue, run
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
@@ -28,11 +35,35 @@ from bianmin.stats import charts
 from bianmin.stats.excel import monthly_workbook
 from bianmin.stats.selectors import GROUPS, indicators
 
+from .actions import FormView, data_from_post, forms_for
 from .views import StaffView
-from .views import say_error as _say_error
 
 PAGE = 30
 OVERVIEW_SECONDS = 60
+
+
+def fill_initial(forms: list[FormView], posted: QueryDict | None, values: Mapping[str, Mapping[str, Any]]) -> None:
+    """Put what a form starts with (``values``: action → field → value) into its fields, except into the form that
+    was just posted and refused (it keeps what was typed)."""
+    for form in forms:
+        if posted is not None and posted.get("action") == form.name:
+            continue
+        for f in form.fields:
+            if f.name in values.get(form.name, {}):
+                f.value = values[form.name][f.name]
+
+
+def forms_of(request, catalogue: Catalogue[Any], names: set[str], subject: Any, posted: QueryDict | None = None,
+             error: DomainError | None = None) -> list[FormView]:
+    """Return the forms of the actions ``names`` of ``catalogue`` that the user may take (a page with one of them)."""
+    return [f for f in forms_for(request, catalogue, subject, posted, error) if f.name in names]
+
+
+def refused_page(view, request, exc: DomainError, *args):
+    """Return the page again with the refused form as typed, each error beside its field (status 400)."""
+    response = view.get(request, *args, posted=request.POST, error=exc)
+    response.status_code = 400
+    return response
 
 
 class OverviewView(StaffView):
@@ -100,79 +131,52 @@ class MyRecordView(StaffView):
 class ViolationNewView(StaffView):
     permission = Perm.SUPERVISE
 
-    def get(self, request, values=None):
-        kinds = [(v, label) for v, label in ViolationKind.choices if v not in SYSTEM_KINDS]
+    def get(self, request, posted=None, error=None):
+        forms = forms_of(request, CREATE_ACTIONS, {"record_violation"}, None, posted, error)
+        fill_initial(forms, posted, {"record_violation": {"occurred_on": today().isoformat()}})
         system_kinds = [label for v, label in ViolationKind.choices if v in SYSTEM_KINDS]
-        return render(request, "backoffice/violation_new.html", {
-            "kinds": kinds, "system_kinds": system_kinds, "values": values or {"occurred_on": today().isoformat()}})
+        return render(request, "backoffice/violation_new.html", {"forms": forms, "system_kinds": system_kinds})
 
     def post(self, request):
-        values = {k: request.POST.get(k, "").strip() for k in ("staff", "kind", "occurred_on", "description",
-                                                               "case_number", "evidence_label", "evidence_url")}
+        spec = CREATE_ACTIONS.actions["record_violation"]
+        if request.POST.get("action") != spec.name:
+            raise Http404
         try:
-            try:
-                occurred = dt.date.fromisoformat(values["occurred_on"])
-            except ValueError:
-                raise DomainError.for_field("occurred_on", "请填写发生日期（YYYY-MM-DD）") from None
-            evidence = ([{"label": values["evidence_label"], "url": values["evidence_url"]}]
-                        if values["evidence_label"] or values["evidence_url"] else [])
-            violation = acc.record_violation(actor=request.user, staff=values["staff"], kind=values["kind"],
-                                             occurred_on=occurred, description=values["description"],
-                                             case_number=values["case_number"], evidence=evidence, now=now())
+            violation = run(spec, actor=request.user, key=None, data=data_from_post(spec, request.POST), now=now())
         except DomainError as exc:
-            _say_error(request, exc)
-            return self.get(request, values=values)
-        messages.success(request, "已登记过错记录，已通知本人")
+            return refused_page(self, request, exc)
+        messages.success(request, spec.message(violation))
         return redirect("backoffice:violation", pk=violation.pk)
 
 
 class ViolationDetailView(StaffView):
-    def get(self, request, pk: int, posted=None, errors=None):
+    def get(self, request, pk: int, posted=None, error=None):
         try:
             violation = get_violation_for(request.user, pk)
         except NotFound:
             raise Http404 from None
-        mine = violation.staff.user_id == request.user.pk
+        # The buttons: the catalogue's steps that the policy allows this user on this record now.
+        forms = forms_for(request, VIOLATION_ACTIONS, violation, posted, error)
+        fill_initial(forms, posted, {"reference": {"reference": violation.external_reference}})
+        names = {f.name for f in forms}
         return render(request, "backoffice/violation_detail.html", {
-            "v": violation, "statements": violation.statements.select_related("author"), "mine": mine,
-            # The sanctions grouped by 情节; the service refuses one from another tier.
-            "tiers": sanction_tiers(), "posted": posted or {}, "errors": errors or {},
-            "can_supervise": can(request.user, Perm.SUPERVISE) and not mine,
-            "can_decide": can(request.user, Perm.APPROVE) and not mine,
-            "open": violation.status == ViolationStatus.OPEN,
-            "proposed": violation.status == ViolationStatus.PROPOSED})
+            "v": violation, "statements": violation.statements.select_related("author"),
+            "statement_forms": [f for f in forms if f.name == "statement"],
+            "forms": [f for f in forms if f.name != "statement"],
+            # The sanctions by 情节 beside the proposal form, the proposal beside the leader's decision.
+            "tiers": sanction_tiers() if "propose" in names else (), "deciding": "approve" in names})
 
     def post(self, request, pk: int):
-        action, p = request.POST.get("action"), request.POST
-        user = request.user
+        spec = VIOLATION_ACTIONS.get(request.POST.get("action", ""))
+        if spec is None:
+            raise Http404
         try:
-            if action == "statement":
-                acc.file_statement(actor=user, pk=pk, text=p.get("text", ""), now=now())
-                messages.success(request, "申辩已提交")
-            elif action == "dismiss":
-                acc.dismiss_violation(actor=user, pk=pk, reason=p.get("reason", ""), now=now())
-                messages.success(request, "已撤销该过错记录")
-            elif action == "propose":
-                acc.propose_sanction(actor=user, pk=pk, severity=p.get("severity", ""), sanction=p.get("sanction", ""),
-                                     reason=p.get("reason", ""), now=now())
-                messages.success(request, "处理意见已提交领导审批")
-            elif action in ("approve", "reject"):
-                acc.decide_sanction(actor=user, pk=pk, approve=action == "approve", note=p.get("note", ""),
-                                    now=now())
-                messages.success(request, "已批准处理意见" if action == "approve" else "已退回处理意见")
-            elif action == "reference":
-                acc.set_external_reference(actor=user, pk=pk, reference=p.get("reference", ""), now=now())
-                messages.success(request, "已登记政务处分文号")
-            else:
-                raise NotFound("操作不存在")
+            result = run(spec, actor=request.user, key=pk, data=data_from_post(spec, request.POST), now=now())
         except NotFound:
             raise Http404 from None
-        except DomainError as exc:
-            _say_error(request, exc)
-            if action == "propose" and exc.status == 400:  # the proposal comes back as typed, errors beside fields
-                response = self.get(request, pk, posted=p, errors=exc.fields)
-                response.status_code = 400
-                return response
+        except DomainError as exc:  # the form comes back as typed, each error beside its field
+            return refused_page(self, request, exc, pk)
+        messages.success(request, spec.message(result))
         return redirect("backoffice:violation", pk=pk)
 
 
@@ -182,22 +186,20 @@ class CommendView(StaffView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, values=None):
-        return render(request, "backoffice/commend.html", {"values": values or {"on_date": today().isoformat()}})
+    def get(self, request, posted=None, error=None):
+        forms = forms_of(request, CREATE_ACTIONS, {"commend"}, None, posted, error)
+        fill_initial(forms, posted, {"commend": {"on_date": today().isoformat()}})
+        return render(request, "backoffice/commend.html", {"forms": forms})
 
     def post(self, request):
-        values = {k: request.POST.get(k, "").strip() for k in ("staff", "reason", "on_date")}
+        spec = CREATE_ACTIONS.actions["commend"]
+        if request.POST.get("action") != spec.name:
+            raise Http404
         try:
-            try:
-                on_date = dt.date.fromisoformat(values["on_date"])
-            except ValueError:
-                raise DomainError.for_field("on_date", "请填写日期（YYYY-MM-DD）") from None
-            acc.commend(actor=request.user, staff=values["staff"], reason=values["reason"], on_date=on_date,
-                        now=now())
+            result = run(spec, actor=request.user, key=None, data=data_from_post(spec, request.POST), now=now())
         except DomainError as exc:
-            _say_error(request, exc)
-            return self.get(request, values=values)
-        messages.success(request, "已登记表扬，已通知本人")
+            return refused_page(self, request, exc)
+        messages.success(request, spec.message(result))
         return redirect("backoffice:violations")
 
 

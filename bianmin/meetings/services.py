@@ -1,5 +1,7 @@
 """Meetings: 联席会议 and 工作例会 collect their agenda from the period at the unit's cadence, 专题会议 take a
-subject and a hand-made agenda; decisions become action items tracked to done."""
+subject and a hand-made agenda; decisions become action items tracked to done. Who may take a step is decided by
+the ``*_refusal`` functions of ``policies``, asked here before anything is written (and by the action catalogue,
+``actions``, before it draws a form)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,24 +9,26 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from bianmin.accountability.policies import oversees
-from bianmin.accounts.policies import can
-from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.policies import visible_cases
-from bianmin.core.errors import Conflict, DomainError, Forbidden
+from bianmin.core.errors import DomainError, Forbidden
 from bianmin.core.timeutils import require_plausible_dates
 from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.models import StaffProfile, UnitKind
 from bianmin.org.policies import staff_profile_of
 
 from .models import ActionItem, ActionStatus, AgendaItem, AgendaKind, Meeting, MeetingKind
-from .policies import get_action_item_for, get_meeting_for
+from .policies import done_refusal, get_action_item_for, get_meeting_for, meeting_refusal, record_refusal
 from .selectors import cadence_for, collect_agenda, default_period
 
 if TYPE_CHECKING:
     from bianmin.users.models import User
+
+
+def _refuse(refusal: DomainError | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 def _linked_cases(actor: User, numbers: list[str]) -> list[AgendaItem]:
@@ -48,12 +52,12 @@ def create_meeting(*, actor: User, held_on: dt.date, chair: str, attendees: str,
 
     联席会议 and 工作例会 collect the agenda from the period (default: the previous one at the unit kind's cadence,
     see ``org.MeetingCadence``); a 工作例会 needs its unit kind to have one set up. A 专题会议 is called by a leader
-    at any time on a ``topic``, with no period; its agenda is the topics and cases given. Raises Forbidden, and
-    DomainError naming ``kind``, ``topic``, ``chair``, ``attendees``, ``period_start``, ``period_end`` or
+    at any time on a ``topic``, with no period; its agenda is the topics and cases given. Raises Forbidden
+    (``policies.meeting_refusal``: not a leader or supervisor; a 专题会议 not called by a leader), and DomainError
+    naming ``kind``, ``topic``, ``chair``, ``attendees``, ``held_on``, ``period_start``, ``period_end`` or
     ``case_numbers``.
     """
-    if not oversees(actor):
-        raise Forbidden("只有中心领导和监督员可以组织会议")
+    _refuse(meeting_refusal(actor))
     if kind not in MeetingKind.values:
         raise DomainError.for_field("kind", "会议类别只能是联席会议、工作例会或专题会议")
     profile = staff_profile_of(actor)
@@ -61,8 +65,7 @@ def create_meeting(*, actor: User, held_on: dt.date, chair: str, attendees: str,
         raise Forbidden("没有所属单位")
     topic = topic.strip()
     if kind == MeetingKind.SPECIAL:
-        if not can(actor, Perm.APPROVE):
-            raise Forbidden("专题会议由中心主任、副主任召开")
+        _refuse(meeting_refusal(actor, kind))
         if not topic:
             raise DomainError.for_field("topic", "专题会议须填写会议主题（需研究解决的重大、紧急事项）")
         if period_start is not None or period_end is not None:
@@ -108,13 +111,14 @@ def add_decision(*, actor: User, meeting_id: int, decision: str, owner: str, due
                  agenda_item_id: int | None = None) -> ActionItem:
     """Record a decision as an action item with an owner (by badge number) and a deadline; tell the owner.
 
-    Raises NotFound for a meeting out of sight; DomainError naming ``decision``, ``owner`` (not in the meeting's
-    scope), ``due_date`` (before the meeting) or ``agenda_item``.
+    Raises NotFound for a meeting out of sight, Forbidden as ``policies.record_refusal``; DomainError naming
+    ``decision``, ``owner`` (not in the meeting's scope), ``due_date`` (before the meeting) or ``agenda_item``.
     """
     if not decision.strip():
         raise DomainError.for_field("decision", "请填写议定事项")
     with audited_atomic():
         meeting = get_meeting_for(actor, meeting_id)
+        _refuse(record_refusal(actor, meeting))
         person = StaffProfile.objects.select_related("unit", "user").filter(badge_number=owner.strip()).first()
         if person is None or not person.unit.path.startswith(meeting.unit_path):
             raise DomainError.for_field("owner", "请填写本单位范围内责任人的上岗证号")
@@ -138,14 +142,14 @@ def add_decision(*, actor: User, meeting_id: int, decision: str, owner: str, due
 def complete_action(*, actor: User, action_id: int, note: str, now: dt.datetime) -> ActionItem:
     """Report an action item done, as its owner or a leader/supervisor in scope.
 
-    Raises NotFound for anyone else; Conflict when already done; DomainError naming ``note``.
+    Raises NotFound for anyone else; Conflict when already done (``policies.done_refusal``); DomainError naming
+    ``note``.
     """
     if not note.strip():
         raise DomainError.for_field("note", "请填写完成情况")
     with audited_atomic():
         action = get_action_item_for(actor, action_id, for_update=True)
-        if action.status == ActionStatus.DONE:
-            raise Conflict("该事项已完成")
+        _refuse(done_refusal(actor, action))
         action.status, action.done_at, action.done_by, action.done_note = (ActionStatus.DONE, now, actor,
                                                                            note.strip())
         action.save(update_fields=["status", "done_at", "done_by", "done_note"])
@@ -155,9 +159,11 @@ def complete_action(*, actor: User, action_id: int, note: str, now: dt.datetime)
 
 
 def save_minutes(*, actor: User, meeting_id: int, minutes: str, now: dt.datetime) -> Meeting:
-    """Replace the meeting's minutes. Raises NotFound for a meeting out of sight."""
+    """Replace the meeting's minutes. Raises NotFound for a meeting out of sight, Forbidden as
+    ``policies.record_refusal``."""
     with audited_atomic():
         meeting = get_meeting_for(actor, meeting_id)
+        _refuse(record_refusal(actor, meeting))
         meeting.minutes = minutes.strip()
         meeting.save(update_fields=["minutes"])
         record(action=AuditAction.MEETING, summary="修改会议纪要", actor=actor, obj=meeting, now=now)

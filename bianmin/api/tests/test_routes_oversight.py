@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from bianmin.accountability.services import record_violation
+from bianmin.accountability.services import propose_sanction, record_violation
 from bianmin.meetings.services import create_meeting
 from conftest import api_token_headers
 
@@ -68,3 +68,41 @@ def test_a_supervisor_records_the_external_decisions_reference(client, cast, vio
     assert r.status_code == 200, r.content
     body = r.json()
     assert (body["id"], body["external_reference"], body["status"]) == (violation.pk, "云纪〔2026〕1号", "OPEN")
+
+
+@pytest.mark.endpoint("POST", "/api/v1/violations/{pk}/reject")
+@pytest.mark.endpoint("POST", "/api/v1/violations/{pk}/approve")
+@time_machine.travel(NOV, tick=False)
+def test_a_leader_sends_a_proposal_back_then_approves_the_next(client, cast, violation):
+    propose_sanction(actor=cast["supervisor"], pk=violation.pk, severity="MINOR", sanction="书面告诫",
+                     reason="态度生硬", now=NOV)
+    h = api_token_headers(client, "leader")
+    r = post(client, f"/api/v1/violations/{violation.pk}/reject", {"note": " "}, h)
+    assert r.status_code == 400 and r.json()["error"]["fields"] == {"note": ["不同意须说明理由"]}
+    r = post(client, f"/api/v1/violations/{violation.pk}/reject", {"note": "处理过重"}, h)
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (body["id"], body["status"], body["sanction"], body["decision_note"]) == (violation.pk, "OPEN", "",
+                                                                                     "处理过重")
+    assert post(client, f"/api/v1/violations/{violation.pk}/approve", {}, h).status_code == 409  # nothing pending
+    propose_sanction(actor=cast["supervisor"], pk=violation.pk, severity="MINOR", sanction="口头告诫",
+                     reason="态度生硬", now=NOV)
+    assert post(client, f"/api/v1/violations/{violation.pk}/approve", {},
+                api_token_headers(client, "supervisor")).status_code == 403
+    r = client.post(f"/api/v1/violations/{violation.pk}/approve", content_type="application/json", headers=h)
+    assert r.status_code == 200, r.content
+    assert (r.json()["status"], r.json()["severity"], r.json()["sanction"]) == ("SANCTIONED", "MINOR", "口头告诫")
+
+
+@pytest.mark.endpoint("POST", "/api/v1/meetings/{pk}/minutes")
+@time_machine.travel(NOV, tick=False)
+def test_the_minutes_of_a_meeting(client, cast):
+    meeting = create_meeting(actor=cast["leader"], kind="SPECIAL", topic="防汛期间集中办理",
+                             held_on=dt.date(2026, 11, 2), chair="主任", attendees="全体", now=NOV)
+    url = f"/api/v1/meetings/{meeting.pk}/minutes"
+    assert post(client, url, {"minutes": "x"}, api_token_headers(client, "window_a")).status_code == 404
+    r = post(client, url, {"minutes": " 各窗口严格执行限时办结制。 "}, api_token_headers(client, "supervisor"))
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (body["id"], body["kind"], body["minutes"]) == (meeting.pk, "SPECIAL", "各窗口严格执行限时办结制。")
+    assert [a["title"] for a in body["agenda"]] == [] and body["actions"] == []

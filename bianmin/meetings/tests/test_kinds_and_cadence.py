@@ -116,12 +116,12 @@ def test_screens_take_and_show_the_kind(client, cast, october, town_leader):  # 
     assert 'name="topic"' in page and 'name="period_start"' not in page and "新建专题会议记录" in page
     page = client.get("/staff/meetings/new/").content.decode()
     assert 'name="topic"' not in page and 'value="2026-10-01"' in page
-    r = client.post("/staff/meetings/new/", {"kind": "SPECIAL", "topic": "", "held_on": "2026-11-05",
-                                             "chair": "主任", "attendees": "全体"})
-    assert r.status_code == 200 and "专题会议须填写会议主题" in r.content.decode()
-    r = client.post("/staff/meetings/new/", {"kind": "SPECIAL", "topic": "食品经营许可积压", "held_on": "2026-11-05",
-                                             "chair": "主任", "attendees": "全体", "cases": october.number,
-                                             "topics": "现场核查安排"})
+    r = client.post("/staff/meetings/new/", {"action": "create", "kind": "SPECIAL", "topic": "",
+                                             "held_on": "2026-11-05", "chair": "主任", "attendees": "全体"})
+    assert r.status_code == 400 and "专题会议须填写会议主题" in r.content.decode()
+    r = client.post("/staff/meetings/new/", {"action": "create", "kind": "SPECIAL", "topic": "食品经营许可积压",
+                                             "held_on": "2026-11-05", "chair": "主任", "attendees": "全体",
+                                             "case_numbers": october.number, "extra_topics": "现场核查安排"})
     meeting = Meeting.objects.get()
     assert r["Location"] == f"/staff/meetings/{meeting.pk}/" and meeting.kind == MeetingKind.SPECIAL
     page = client.get(r["Location"]).content.decode()

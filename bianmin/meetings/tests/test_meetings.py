@@ -102,9 +102,9 @@ def test_only_overseers_hold_meetings_and_scope_applies(cast, october):
 @time_machine.travel(NOV, tick=False)
 def test_meeting_screens_and_printable_minutes(client, cast, october):
     login(client, cast["leader"])
-    r = client.post("/staff/meetings/new/", {"held_on": "2026-11-05", "period_start": "2026-10-01",
+    r = client.post("/staff/meetings/new/", {"action": "create", "held_on": "2026-11-05", "period_start": "2026-10-01",
                                              "period_end": "2026-10-31", "chair": "主任", "attendees": "全体",
-                                             "topics": "其他事项"})
+                                             "extra_topics": "其他事项"})
     meeting = Meeting.objects.get()
     assert r["Location"] == f"/staff/meetings/{meeting.pk}/"
     page = client.get(r["Location"]).content.decode()
@@ -118,6 +118,6 @@ def test_meeting_screens_and_printable_minutes(client, cast, october):
     login(client, cast["window_a"])
     assert client.get(f"/staff/meetings/{meeting.pk}/").status_code == 403  # the meeting is the leaders'
     assert "限期整改" in client.get("/staff/meetings/actions/").content.decode()  # but the owner's task is theirs
-    client.post("/staff/meetings/actions/", {"item": ActionItem.objects.get().pk, "note": "已整改"})
+    client.post("/staff/meetings/actions/", {"action": "done", "item": ActionItem.objects.get().pk, "note": "已整改"})
     assert ActionItem.objects.get().status == "DONE"
     assert "没有待办的议定事项" in client.get("/staff/meetings/actions/").content.decode()
