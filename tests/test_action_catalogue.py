@@ -282,3 +282,11 @@ def test_the_violation_page_draws_a_form_for_each_allowed_action_and_no_other(ca
             assert drawn == allowed, (step, who)
             seen |= drawn
     assert seen == {s.name for s in VIOLATION_ACTIONS}
+
+
+def test_a_date_field_is_a_date_input_on_the_screen():
+    from bianmin.accountability.actions import CREATE_ACTIONS
+    from bianmin.backoffice.actions import form_view
+
+    form = form_view(CREATE_ACTIONS.actions["record_violation"], None)
+    assert {f.name: f.widget for f in form.fields}["occurred_on"] == "date"

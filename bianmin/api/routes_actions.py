@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status as Answer_
 
 from bianmin.cases.actions import CASE_ACTIONS, EXTENSION_ACTIONS, RETURN_ACTIONS, TRANSFER_ACTIONS
 from bianmin.cases.models import ExtensionStatus, ReturnRequestStatus, TransferStatus
@@ -122,35 +123,46 @@ def _input_parameters(spec: ActionSpec[Any]) -> list[inspect.Parameter]:
     return [inspect.Parameter("payload", _PARAM, annotation=schema)]
 
 
-def _endpoint(catalogue: Catalogue[Any], spec: ActionSpec[Any]) -> Callable[..., Any]:
+# An action's answer where it is not the catalogue's usual one: (status, schema, body from the service's result).
+Answer = tuple[int, type[Schema], Callable[[Any], Any]]
+
+
+def _endpoint(catalogue: Catalogue[Any], spec: ActionSpec[Any], answer: Answer | None) -> Callable[..., Any]:
     """Return the view function of one action. Its signature is what ninja reads and documents: the subject's key
-    under the catalogue's name (``number``, ``transfer_id``…) and the input (``_input_parameters``)."""
-    _, build = _output(catalogue, spec)
+    under the catalogue's name (``number``, ``transfer_id``…; none for a subject-less catalogue, whose actions
+    create their subject) and the input (``_input_parameters``)."""
+    build = None if answer else _output(catalogue, spec)[1]
     key_name = catalogue.key
 
     def view(request: Any, **params: Any) -> Any:
-        key = params.pop(key_name)
+        key = params.pop(key_name) if key_name else None
         payload = params.pop("payload", None)
         extra = {"upload": params.pop("file", None)} if spec.upload else {}
         result = run(spec, actor=request.auth, key=key, data=payload if payload is not None else {}, now=now(),
                      **extra)
+        if answer is not None:
+            return Answer_(answer[0], answer[2](result))
         return _respond(catalogue, spec, build, request, key, result)
 
     view.__name__ = f"{catalogue.subject}_{spec.name}"
+    key = [inspect.Parameter(key_name, _PARAM, annotation=catalogue.key_type)] if key_name else []
     # inspect.signature() (which ninja calls) answers a function's ``__signature__`` attribute when it has one.
     view.__dict__["__signature__"] = inspect.Signature([
-        inspect.Parameter("request", _PARAM), inspect.Parameter(key_name, _PARAM, annotation=catalogue.key_type),
-        *_input_parameters(spec)])
+        inspect.Parameter("request", _PARAM), *key, *_input_parameters(spec)])
     return view
 
 
-def register(target: Router, catalogue: Catalogue[Any]) -> None:
-    """Add one ``POST`` endpoint per action of ``catalogue`` to ``target``."""
+def register(target: Router, catalogue: Catalogue[Any], answers: dict[str, Answer] | None = None) -> None:
+    """Add one ``POST`` endpoint per action of ``catalogue`` to ``target``: ``PREFIXES[subject]/<path>``, or
+    ``/<path>`` for a subject-less catalogue. ``answers`` gives an action another status and body than the
+    catalogue's usual answer (a new row: 201 and the row)."""
     for spec in catalogue:
-        out, _ = _output(catalogue, spec)
-        target.post(f"{PREFIXES[catalogue.subject]}/{spec.path}", response={200: out, **ERRORS},
+        answer = (answers or {}).get(spec.name)
+        status, out = (answer[0], answer[1]) if answer else (200, _output(catalogue, spec)[0])
+        prefix = PREFIXES[catalogue.subject] if catalogue.key else ""
+        target.post(f"{prefix}/{spec.path}", response={status: out, **ERRORS},
                     summary=spec.label, description=spec.description,
-                    operation_id=f"{catalogue.subject}_{spec.name}")(_endpoint(catalogue, spec))
+                    operation_id=f"{catalogue.subject}_{spec.name}")(_endpoint(catalogue, spec, answer))
 
 
 for _catalogue in (CASE_ACTIONS, TRANSFER_ACTIONS, RETURN_ACTIONS, EXTENSION_ACTIONS):

@@ -1,27 +1,22 @@
 """Oversight endpoints: statistics, the leader's overview, accountability records, commendations, messages, meetings.
 
 The steps on a violation record and on a meeting's action item are generated from their action catalogues
-(``accountability.actions``, ``meetings.actions``) by ``routes_actions.register``. The catalogued actions whose
-answer that generator cannot give yet — a new row answered with 201 (recording a violation or a commendation,
-opening a meeting, a meeting's decision) and the minutes, which answer with the meeting where the catalogue's
-other action answers with the action item — get their endpoint from :func:`_generate`, built the same way from
-the same declaration (summary, description, input schema, ``core.actions.run``).
+(``accountability.actions``, ``meetings.actions``) by ``routes_actions.register``, as are recording a violation
+or a commendation and opening a meeting (subject-less catalogues, answered with 201 and the new row).
 
 No ``from __future__ import annotations`` here (as in ``routes_actions``): the schemas' annotations stay objects.
 """
 import datetime as dt
-import inspect
-from typing import Any, Literal, Optional
+from typing import Literal
 
 from django.db.models import Prefetch, Q
 from ninja import Field, Query, Router, Schema
-from ninja.responses import Status
 
 from bianmin.accountability.actions import CREATE_ACTIONS as ACCOUNTABILITY_CREATE_ACTIONS
 from bianmin.accountability.actions import VIOLATION_ACTIONS
 from bianmin.accountability.policies import get_violation_for, oversees, visible_violations
 from bianmin.cases.selectors import deadline_overview
-from bianmin.core.actions import ActionSpec, Catalogue, run
+from bianmin.core.actions import run
 from bianmin.core.errors import Forbidden
 from bianmin.core.timeutils import now, today
 from bianmin.meetings.actions import ACTION_ITEM_ACTIONS, MEETING_ACTIONS
@@ -34,7 +29,7 @@ from bianmin.stats.selectors import indicators
 
 from .auth import StaffToken
 from .bounds import Day, Limit100, Limit200, Offset
-from .routes_actions import PREFIXES, register
+from .routes_actions import register
 from .schemas import ErrorOut
 from .schemas_oversight import (
     CommendationOut,
@@ -51,7 +46,6 @@ from .schemas_oversight import (
 
 router = Router(tags=["统计与监督"], auth=StaffToken())
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-_PARAM = inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
 def _overseer(user) -> None:
@@ -212,43 +206,9 @@ def meeting(request, pk: int):
 register(router, ACTION_ITEM_ACTIONS)
 
 
-# What the catalogued actions below answer: (status, schema, how to build it from the service's result).
-ANSWERS: dict[tuple[str, str], tuple[int, type[Schema], Any]] = {
-    ("accountability", "record_violation"): (201, ViolationOut, violation_result),
-    ("accountability", "commend"): (201, CommendationOut, commendation_out),
-    ("meetings", "create"): (201, MeetingOut, meeting_result),
-    ("meeting", "decision"): (201, MeetingActionCreatedOut, action_created_out),
-    ("meeting", "minutes"): (200, MeetingOut, meeting_result),
-}
-
-
-def _generate(catalogue: Catalogue[Any], spec: ActionSpec[Any]) -> None:
-    """Add the ``POST`` endpoint of ``spec`` with the answer ``ANSWERS`` gives it (see the module's docstring).
-
-    A subject-less catalogue (``key == ""``) posts to ``/<path>``; a keyed one to ``PREFIXES[subject]/<path>``.
-    The view's signature, which ninja reads and documents, is built as ``routes_actions`` builds its own.
-    """
-    status, out, build = ANSWERS[(catalogue.subject, spec.name)]
-
-    def view(request: Any, **params: Any) -> Status:
-        key = params.pop(catalogue.key) if catalogue.key else None
-        payload = params.pop("payload", None)
-        result = run(spec, actor=request.auth, key=key, data=payload if payload is not None else {}, now=now())
-        return Status(status, build(result))
-
-    schema: Any = spec.schema
-    body = (inspect.Parameter("payload", _PARAM, annotation=Optional[schema], default=None)  # noqa: UP045
-            if all(not f.is_required() for f in schema.model_fields.values())
-            else inspect.Parameter("payload", _PARAM, annotation=schema))
-    key = [inspect.Parameter(catalogue.key, _PARAM, annotation=catalogue.key_type)] if catalogue.key else []
-    view.__name__ = f"{catalogue.subject}_{spec.name}"
-    view.__dict__["__signature__"] = inspect.Signature([inspect.Parameter("request", _PARAM), *key, body])
-    prefix = PREFIXES[catalogue.subject] if catalogue.key else ""
-    router.post(f"{prefix}/{spec.path}", response={status: out, **ERRORS}, summary=spec.label,
-                description=spec.description, operation_id=f"{catalogue.subject}_{spec.name}")(view)
-
-
-for _catalogue in (ACCOUNTABILITY_CREATE_ACTIONS, MEETING_CREATE_ACTIONS, MEETING_ACTIONS):
-    for _spec in _catalogue:
-        _generate(_catalogue, _spec)
-
+# The catalogued actions that create a row answer 201 with it; the minutes answer with the meeting.
+register(router, ACCOUNTABILITY_CREATE_ACTIONS, {"record_violation": (201, ViolationOut, violation_result),
+                                                 "commend": (201, CommendationOut, commendation_out)})
+register(router, MEETING_CREATE_ACTIONS, {"create": (201, MeetingOut, meeting_result)})
+register(router, MEETING_ACTIONS, {"decision": (201, MeetingActionCreatedOut, action_created_out),
+                                   "minutes": (200, MeetingOut, meeting_result)})

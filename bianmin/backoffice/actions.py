@@ -6,6 +6,7 @@ turned into the action's input schema and handed to ``core.actions.run`` — the
 """
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import types
 import typing
@@ -24,7 +25,7 @@ class FieldView:
 
     name: str
     label: str
-    widget: str  # text | textarea | number | checkbox | checkboxes | select | file
+    widget: str  # text | textarea | number | date | checkbox | checkboxes | select | file
     required: bool = False
     value: Any = ""
     choices: list[tuple[str, str]] = field(default_factory=list)
@@ -64,6 +65,8 @@ def _shape(annotation: Any) -> tuple[str, Any]:
         return "choice", [(m.value, getattr(m, "label", m.value)) for m in annotation]
     if annotation is bool:
         return "bool", None
+    if annotation is dt.date:
+        return "date", None
     if annotation is int:
         return "int", None
     return "text", None
@@ -113,6 +116,8 @@ def form_view(spec: ActionSpec[Any], subject: Any, posted: QueryDict | None = No
                 view.widget, view.choices = "select", choices
             elif kind == "int":
                 view.widget = "number"
+            elif kind == "date":
+                view.widget = "date"
             elif extra.get("widget") == "textarea":
                 view.widget = "textarea"
         fields.append(view)
