@@ -10,10 +10,11 @@ import datetime as dt
 import enum
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 
 from bianmin.core.actions import ActionSpec, Catalogue
 from bianmin.core.errors import DomainError
@@ -167,3 +168,33 @@ def forms_for(request: Any, catalogue: Catalogue[Any], subject: Any, posted: Que
                 for f in refused.fields:
                     f.errors = []
     return forms
+
+
+def perform_post(request: Any, catalogue: Any, key: Any, *, refused: Callable[[DomainError], HttpResponse],
+                 done: Callable[[Any], HttpResponse], only: str = "") -> HttpResponse:
+    """Run the posted ``action`` of ``catalogue`` on ``key`` — the one path of every catalogued screen post.
+
+    Success: the action's message, then ``done(result)`` (a redirect). Refusal: ``refused(error)`` (the page again,
+    as typed, status 400). An unknown action, or one other than ``only`` when given, and a subject the user may
+    not see are a 404, like a missing page.
+    """
+    from django.contrib import messages
+    from django.http import Http404
+
+    from bianmin.core.actions import run
+    from bianmin.core.errors import NotFound
+    from bianmin.core.timeutils import now
+
+    name = request.POST.get("action", "")
+    spec = catalogue.get(name) if not only or name == only else None
+    if spec is None:
+        raise Http404
+    extra = {"upload": request.FILES.get(spec.upload)} if spec.upload else {}
+    try:
+        result = run(spec, actor=request.user, key=key, data=data_from_post(spec, request.POST), now=now(), **extra)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        return refused(exc)
+    messages.success(request, spec.message(result))
+    return done(result)

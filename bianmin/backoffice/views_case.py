@@ -1,7 +1,6 @@
 """The case page: what the case is, and a form for each action the catalogue allows this user now."""
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
@@ -12,12 +11,11 @@ from bianmin.cases.actions import CASE_ACTIONS, case_context
 from bianmin.cases.models import Extension
 from bianmin.cases.policies import get_case_for, open_pause_of
 from bianmin.cases.selectors import case_detail_for, with_warning
-from bianmin.core.actions import run
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.timeutils import now, today
 from bianmin.org.models import StaffProfile
 
-from .actions import data_from_post, forms_for
+from .actions import forms_for, perform_post
 from .views import StaffView, say_error
 
 
@@ -61,21 +59,14 @@ class CaseDetailView(StaffView):
             response = self.get(request, number, revealed={field: value})
             response["Cache-Control"] = "no-store"
             return response
-        spec = CASE_ACTIONS.get(action)
-        if spec is None:
-            raise Http404
-        extra = {"upload": request.FILES.get(spec.upload)} if spec.upload else {}
-        try:
-            result = run(spec, actor=request.user, key=number, data=data_from_post(spec, request.POST), now=now(),
-                         **extra)
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:  # the page comes back with the message and what was typed
-            response = self.get(request, number, posted=request.POST, error=exc)
-            response.status_code = 400
-            return response
-        messages.success(request, spec.message(result))
-        return redirect("backoffice:case", number=number)
+        return perform_post(request, CASE_ACTIONS, number, refused=lambda exc: self.refused(request, number, exc),
+                            done=lambda result: redirect("backoffice:case", number=number))
+
+    def refused(self, request, number: str, exc):
+        """The page again with the message and what was typed (status 400)."""
+        response = self.get(request, number, posted=request.POST, error=exc)
+        response.status_code = 400
+        return response
 
 
 class CaseFileView(StaffView):

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
-from bianmin.core.actions import run
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now
@@ -15,7 +14,7 @@ from bianmin.inquiries import services as inq
 from bianmin.inquiries.actions import INQUIRY_ACTIONS
 from bianmin.inquiries.models import InquiryStatus
 
-from .actions import data_from_post, forms_for
+from .actions import forms_for, perform_post
 from .forms_cases import InquiryForm
 from .views import StaffView, say_error
 from .views_work import _links, personal_query
@@ -95,16 +94,11 @@ class InquiryDetailView(StaffView):
             response = self.get(request, number, phone=phone)
             response["Cache-Control"] = "no-store"
             return response
-        spec = INQUIRY_ACTIONS.get(action)
-        if spec is None:
-            raise Http404
-        try:
-            result = run(spec, actor=request.user, key=number, data=data_from_post(spec, request.POST), now=now())
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:  # the form comes back as typed, each error beside its field
-            response = self.get(request, number, posted=request.POST, error=exc)
-            response.status_code = 400
-            return response
-        messages.success(request, spec.message(result))
-        return redirect("backoffice:inquiry", number=number)
+        return perform_post(request, INQUIRY_ACTIONS, number, refused=lambda exc: self.refused(request, number, exc),
+                            done=lambda result: redirect("backoffice:inquiry", number=number))
+
+    def refused(self, request, number: str, exc):
+        """The form again as typed, each error beside its field (status 400)."""
+        response = self.get(request, number, posted=request.POST, error=exc)
+        response.status_code = 400
+        return response

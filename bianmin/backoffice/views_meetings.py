@@ -21,7 +21,7 @@ from bianmin.meetings.models import ActionStatus, MeetingKind
 from bianmin.meetings.policies import get_meeting_for, meeting_refusal, visible_meetings
 from bianmin.meetings.selectors import default_period_for, open_actions_for
 
-from .actions import data_from_post, forms_for
+from .actions import data_from_post, forms_for, perform_post
 from .views import StaffView, say_error
 from .views_oversight import fill_initial, forms_of, refused_page
 
@@ -58,15 +58,9 @@ class MeetingNewView(OverseerView):
             "special": kind == MeetingKind.SPECIAL, "refusal": refusal.message if refusal else ""})
 
     def post(self, request):
-        spec = CREATE_ACTIONS.actions["create"]
-        if request.POST.get("action") != spec.name:
-            raise Http404
-        try:
-            meeting = run(spec, actor=request.user, key=None, data=data_from_post(spec, request.POST), now=now())
-        except DomainError as exc:
-            return refused_page(self, request, exc)
-        messages.success(request, spec.message(meeting))
-        return redirect("backoffice:meeting", pk=meeting.pk)
+        return perform_post(request, CREATE_ACTIONS, None, only="create",
+                            refused=lambda exc: refused_page(self, request, exc),
+                            done=lambda meeting: redirect("backoffice:meeting", pk=meeting.pk))
 
 
 def item_forms(request, items, posted=None, error=None) -> None:

@@ -24,7 +24,7 @@ from bianmin.accountability.policies import get_violation_for, oversees, visible
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.cases.selectors import deadline_overview, warned_cases
-from bianmin.core.actions import Catalogue, run
+from bianmin.core.actions import Catalogue
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
@@ -35,7 +35,7 @@ from bianmin.stats import charts
 from bianmin.stats.excel import monthly_workbook
 from bianmin.stats.selectors import GROUPS, indicators
 
-from .actions import FormView, data_from_post, forms_for
+from .actions import FormView, forms_for, perform_post
 from .views import StaffView
 
 PAGE = 30
@@ -138,15 +138,9 @@ class ViolationNewView(StaffView):
         return render(request, "backoffice/violation_new.html", {"forms": forms, "system_kinds": system_kinds})
 
     def post(self, request):
-        spec = CREATE_ACTIONS.actions["record_violation"]
-        if request.POST.get("action") != spec.name:
-            raise Http404
-        try:
-            violation = run(spec, actor=request.user, key=None, data=data_from_post(spec, request.POST), now=now())
-        except DomainError as exc:
-            return refused_page(self, request, exc)
-        messages.success(request, spec.message(violation))
-        return redirect("backoffice:violation", pk=violation.pk)
+        return perform_post(request, CREATE_ACTIONS, None, only="record_violation",
+                            refused=lambda exc: refused_page(self, request, exc),
+                            done=lambda violation: redirect("backoffice:violation", pk=violation.pk))
 
 
 class ViolationDetailView(StaffView):
@@ -167,17 +161,8 @@ class ViolationDetailView(StaffView):
             "tiers": sanction_tiers() if "propose" in names else (), "deciding": "approve" in names})
 
     def post(self, request, pk: int):
-        spec = VIOLATION_ACTIONS.get(request.POST.get("action", ""))
-        if spec is None:
-            raise Http404
-        try:
-            result = run(spec, actor=request.user, key=pk, data=data_from_post(spec, request.POST), now=now())
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:  # the form comes back as typed, each error beside its field
-            return refused_page(self, request, exc, pk)
-        messages.success(request, spec.message(result))
-        return redirect("backoffice:violation", pk=pk)
+        return perform_post(request, VIOLATION_ACTIONS, pk, refused=lambda exc: refused_page(self, request, exc, pk),
+                            done=lambda result: redirect("backoffice:violation", pk=pk))
 
 
 class CommendView(StaffView):
@@ -192,15 +177,9 @@ class CommendView(StaffView):
         return render(request, "backoffice/commend.html", {"forms": forms})
 
     def post(self, request):
-        spec = CREATE_ACTIONS.actions["commend"]
-        if request.POST.get("action") != spec.name:
-            raise Http404
-        try:
-            result = run(spec, actor=request.user, key=None, data=data_from_post(spec, request.POST), now=now())
-        except DomainError as exc:
-            return refused_page(self, request, exc)
-        messages.success(request, spec.message(result))
-        return redirect("backoffice:violations")
+        return perform_post(request, CREATE_ACTIONS, None, only="commend",
+                            refused=lambda exc: refused_page(self, request, exc),
+                            done=lambda result: redirect("backoffice:violations"))
 
 
 def _month_bounds(value: str) -> tuple[dt.date, dt.date]:

@@ -6,7 +6,7 @@ import time_machine
 
 from bianmin.cases.models import Case, Notice, Transfer
 from bianmin.inquiries.models import Inquiry
-from bianmin.testing.factories import ID, MATERIALS
+from bianmin.testing.factories import ID, MATERIALS, receive_form
 from bianmin.testing.factories import item_content as _content
 
 from .test_views import login
@@ -24,17 +24,6 @@ def item(cast, org):
     return create_item(actor=cast["sysadmin"], code="SP-01", basic_code="1",
                        content=_content(implementing_unit=org["dept"]), materials=MATERIALS, fees=[], faqs=[],
                        now=FROZEN, publish=True)
-
-
-def receive_form(item, **overrides):
-    data = {"item": "SP-01", "applicant_kind": "PERSON", "name": "张三", "id_type": "RESIDENT_ID", "id_number": ID,
-            "phone": "13800138000"}
-    for m in item.materials.all():
-        data[f"m{m.pk}_how"] = "SHARED" if m.source == "GOVERNMENT" else "PAPER"
-        data[f"m{m.pk}_copies"] = "1"
-        data[f"m{m.pk}_ok"] = "on"
-    data.update(overrides)
-    return data
 
 
 @time_machine.travel(FROZEN, tick=False)
