@@ -22,12 +22,13 @@ from ninja.responses import Status as Answer_
 from bianmin.cases.actions import CASE_ACTIONS, EXTENSION_ACTIONS, RETURN_ACTIONS, TRANSFER_ACTIONS
 from bianmin.cases.models import ExtensionStatus, ReturnRequestStatus, TransferStatus
 from bianmin.cases.policies import get_case_for
+from bianmin.cases.workflow import CaseClass, Status
 from bianmin.core.actions import ActionSpec, Catalogue, run
 from bianmin.core.timeutils import now
 from bianmin.inquiries.actions import INQUIRY_ACTIONS
 
 from .auth import StaffToken
-from .routes_cases import ERRORS, CaseOut, case_out
+from .routes_cases import ERRORS, CaseOut, HandlerOut, case_out
 from .routes_inquiries import InquiryOut
 from .routes_inquiries import out as inquiry_out
 from .schemas_oversight import MeetingActionDoneOut, ViolationOut, action_done_out, violation_result
@@ -50,6 +51,28 @@ class ExtensionOut(Schema):
     legal_deadline: Optional[dt.date] = None  # noqa: UP045
 
 
+class AcceptOut(Schema):
+    """What the window needs after 受理: the limits and the first handler (the whole case is one GET away)."""
+
+    number: str
+    status: Status
+    case_class: CaseClass
+    accepted_at: Optional[dt.datetime]  # noqa: UP045 - evaluated at runtime by ninja
+    first_handler: Optional[HandlerOut]  # noqa: UP045
+    committed_deadline: Optional[dt.date]  # noqa: UP045
+    legal_deadline: Optional[dt.date]  # noqa: UP045
+    provisional: bool
+    urgent: bool
+
+
+def _accept_out(case: Any) -> dict[str, Any]:
+    handler = case.first_handler
+    return {"number": case.number, "status": case.status, "case_class": case.case_class,
+            "accepted_at": case.accepted_at, "committed_deadline": case.committed_deadline,
+            "legal_deadline": case.legal_deadline, "provisional": case.deadline_provisional, "urgent": case.urgent,
+            "first_handler": {"name": handler.name, "badge": handler.badge_number} if handler else None}
+
+
 class TransferOut(Schema):
     id: int
     status: TransferStatus
@@ -67,6 +90,7 @@ def _extension_out(obj: Any) -> dict[str, Any]:
 
 # What an action returns when it is not the case again: (schema, how to build it from the service's result).
 RESULTS: dict[tuple[str, str], tuple[type[Schema], Any]] = {
+    ("case", "accept"): (AcceptOut, _accept_out),  # slim: acceptance is the busiest write (decision 0011)
     ("case", "return_request"): (ReturnRequestOut, _request_out),
     ("case", "extension"): (ExtensionOut, _extension_out),
 }

@@ -53,6 +53,8 @@ class FormView:
 def _shape(annotation: Any) -> tuple[str, Any]:
     """Return (kind, inner type) of a schema field: bool, int, list, choice (enum/Literal) or text."""
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _shape(args[0])
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
         if all(a in (str, int, float) for a in inner):
@@ -145,7 +147,9 @@ def data_from_post(spec: ActionSpec[Any], post: QueryDict) -> dict[str, Any]:
             data[name] = post.get(name) == "on"
         else:
             value = post.get(name)
-            if value is None or (value.strip() == "" and not info.is_required()):
+            # Left empty: an optional field takes its default; a required number, date or choice is missing
+            # ("此项为必填项", as from the API); a required text goes on empty and the service names it.
+            if value is None or (value.strip() == "" and (not info.is_required() or kind != "text")):
                 continue
             data[name] = value.strip() if kind in ("int", "choice") else value
     return data

@@ -31,11 +31,15 @@ class ApprovalsView(StaffView):
     def get(self, request):
         sanctions = (visible_violations(request.user).filter(status=ViolationStatus.PROPOSED)
                      .exclude(staff__user=request.user).select_related("staff"))
+        rows = {}
+        for name, catalogue, pending in (("transfers", TRANSFER_ACTIONS, pending_transfers),
+                                         ("extensions", EXTENSION_ACTIONS, pending_extensions),
+                                         ("returns", RETURN_ACTIONS, pending_returns)):
+            rows[name] = list(pending(request.user))
+            for row in rows[name]:  # the buttons the policy allows this leader on this request
+                row.actions = catalogue.available(request.user, row)
         return render(request, "backoffice/approvals.html", {
-            "transfers": pending_transfers(request.user), "extensions": pending_extensions(request.user),
-            "returns": pending_returns(request.user), "deferred": pending_deferred_exceptions(request.user),
-            "sanctions": sanctions, "transfer_actions": list(TRANSFER_ACTIONS),
-            "extension_actions": list(EXTENSION_ACTIONS), "return_actions": list(RETURN_ACTIONS)})
+            **rows, "deferred": pending_deferred_exceptions(request.user), "sanctions": sanctions})
 
     def post(self, request):
         catalogue = CATALOGUES.get(request.POST.get("subject", ""))

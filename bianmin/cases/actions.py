@@ -234,6 +234,14 @@ def _handler(actor: AnyUser, ctx: CaseContext) -> bool:
     return can(actor, Perm.HANDLE_CASES) and pol.is_handler_side(actor, ctx.case, ctx.acting_ids)
 
 
+def _decide_allowed(actor: AnyUser, ctx: CaseContext) -> bool:
+    return _table(Action.DECIDE)(actor, ctx) and pol.decide_refusal(ctx.case) is None
+
+
+def _deliver_allowed(actor: AnyUser, ctx: CaseContext) -> bool:
+    return _table(Action.DELIVER)(actor, ctx) and pol.deliver_refusal(ctx.case) is None
+
+
 def _accept_immediately(actor: AnyUser, ctx: CaseContext) -> bool:
     return _table(Action.ACCEPT_IMMEDIATE)(actor, ctx) and pol.immediate_refusal(ctx.case) is None
 
@@ -243,7 +251,7 @@ def _supplement(actor: AnyUser, ctx: CaseContext) -> bool:
 
 
 def _serve(actor: AnyUser, ctx: CaseContext) -> bool:
-    return _supplement(actor, ctx) and pol.supplement_serve_refusal(ctx.case) is None
+    return _supplement(actor, ctx) and pol.supplement_serve_refusal(ctx.case, ctx.today) is None
 
 
 def _refuse(actor: AnyUser, ctx: CaseContext) -> bool:
@@ -460,12 +468,14 @@ CASE_ACTIONS: Catalogue[CaseContext] = Catalogue(subject="case", key="number")
 add = CASE_ACTIONS.add
 
 add(ActionSpec("accept", "受理", AcceptIn, _accept, _table(Action.ACCEPT), "accept", button="受理（A）",
-               accesskey="a", done="已受理，已生成受理通知书和首办回执",
+               accesskey="a", result="result", done="已受理，已生成受理通知书和首办回执",
                description="返回承诺和法定办结日期。拒绝：状态不允许（409）；非收件单位窗口人员（403）；必要材料缺失或不符合"
                            "要求（409 materials_incomplete，须一次性告知补正）；急办时限有误（400，urgent_days）。"))
 add(ActionSpec("accept_immediately", "即办", ImmediateIn, _immediately, _accept_immediately, "accept-immediately",
-               button="受理并当场办结", done="已即办办结",
-               description="即办件或承诺时限为0的事项受理并当场办结。拒绝：非即办事项或上报件（409）；材料不齐（400）。"))
+               button="受理并当场办结", confirm="确认受理并当场办结（准予）？将出具受理通知书并短信告知申请人。",
+               done="已即办办结",
+               description="即办件或承诺时限为0的事项受理并当场办结。拒绝：非即办事项或上报件（409）；必要材料缺失或"
+                           "不符合要求（409 materials_incomplete）。"))
 add(ActionSpec("supplement_from_checklist", "一次性告知：按收件清单生成", NoInput, _from_checklist, _supplement,
                "supplement/from-checklist", button="全部列入",
                help="把收件时标注为不符合要求或缺少的材料全部列入补正通知书",
@@ -473,10 +483,12 @@ add(ActionSpec("supplement_from_checklist", "一次性告知：按收件清单�
                description="拒绝：状态不是已收件（409）；清单上没有需补正的材料（409）。"))
 add(ActionSpec("supplement_line", "一次性告知：添加补正项", SupplementLineIn, _line, _supplement, "supplement/lines",
                button="添加", choices={"material": _all_materials}, done="已加入补正通知书（送达前可继续添加）",
-               description="拒绝：状态不是已收件（409）；材料不在清单中或未写明问题（400）。"))
+               description="拒绝：状态不是已收件（409）；材料不在清单中或未写明问题（400）；已送达过补正通知书后列入"
+                           "首次就应告知的材料（409 supplement_refused，记录备查）。"))
 add(ActionSpec("supplement_serve", "送达补正通知书", ServeIn, _serve_notice, _serve, "supplement/serve",
                button="送达", confirm="送达后通知书将冻结，不能再添加。确认送达？", done="补正通知书已送达",
-               description="拒绝：没有草稿或草稿为空（400）；已过补正告知期限（409，依法视为受理）；第二次告知未说明理由（400）。"))
+               description="拒绝：没有草稿或草稿为空（400，lines）；已过补正告知期限（409 intake_deadline_passed，依法"
+                           "视为受理）；第二次告知未说明理由（409 supplement_refused，记录备查）。"))
 add(ActionSpec("fix_on_spot", "当场更正", FixIn, _fix, _table(Action.FIX_ON_SPOT), "fix-on-spot", button="记录",
                choices={"materials": _unacceptable_materials}, done="已记录当场更正",
                description="记录申请人当场更正的内容，所列材料标记为符合要求。拒绝：未说明更正内容或材料不在清单中（400）。"))
@@ -490,13 +502,13 @@ add(ActionSpec("reject", "不予受理", RefuseIn, _refuse_case, _refuse, "rejec
                            "未写理由或缺少有权机关（400）。"))
 add(ActionSpec("start", "开始办理", StartIn, _start, _table(Action.START), "start", done="已开始办理",
                description="拒绝：状态不是已受理（409）；不是首办负责人或其B角（403）。"))
-add(ActionSpec("decide", "作出决定", DecideIn, _decide, _table(Action.DECIDE), "decide", button="决定",
+add(ActionSpec("decide", "作出决定", DecideIn, _decide, _decide_allowed, "decide", button="决定",
                confirm="确认作出决定？", choices={"decided_by_organ": _organs}, done="已作出决定",
                show_if={"decided_by_organ": _reported, "decision_document": _reported},
                description="上报件须填写作出决定的上级机关及其决定文号。拒绝：特别程序进行中（409 paused）或退件申请"
                            "待批（409 return_pending）；不予许可未写理由、准予未填证照编号（400）；上报件未填上级机关或"
                            "其决定文号（400 reported_case）。"))
-add(ActionSpec("deliver", "送达", DeliverIn, _deliver, _table(Action.DELIVER), "deliver",
+add(ActionSpec("deliver", "送达", DeliverIn, _deliver, _deliver_allowed, "deliver",
                confirm="确认已送达申请人？", done="已送达",
                description="拒绝：状态不是已办结（409）；补办材料未补齐且未经批准先行送达（409）；未填签收人（400）。"))
 add(ActionSpec("archive", "归档", NoInput, _archive, _table(Action.ARCHIVE), "archive",
@@ -527,15 +539,18 @@ add(ActionSpec("fee", "收费（仅限收费标准所列）", FeeIn, _record_fee
 add(ActionSpec("upload", "上传材料（PDF、JPEG、PNG、OFD，≤10MB）", UploadIn, _upload_file, _upload, "files",
                button="上传", secondary=True, upload="file", choices={"material": _upload_materials},
                done="已上传",
-               description="multipart 表单：file 为文件。拒绝：已办结或终止（409）；类型、大小或数量超限（400）。"))
+               description="multipart 表单：file 为文件（必填，缺少时 400 指明 file）。拒绝：已办结或终止（409）；"
+                           "类型、大小或数量超限（400）。"))
 add(ActionSpec("pause_start", "启动特别程序（计时中止）", PauseIn, _pause, _pause_start, "pauses", button="启动",
-               choices={"kind": _procedures}, done="已启动特别程序，计时中止",
+               choices={"kind": _procedures}, confirm="确认启动特别程序？将出具特别程序告知书，计时中止。",
+               done="已启动特别程序，计时中止",
                description="拒绝：未受理或已办结、已有进行中的特别程序、承诺期限已过（409）；事项不适用该程序（400）。"))
 add(ActionSpec("pause_end", "结束特别程序", PauseEndIn, _pause_done, _pause_end, "pauses/end",
                button="结束并顺延期限", done="特别程序已结束，期限已顺延",
                description="拒绝：没有进行中的特别程序（409）。"))
 add(ActionSpec("extension", "申请延期（每件一次）", ReasonIn, _extend, _extension, "extension", button="提交申请",
-               secondary=True, result="result", done="延期申请已提交，等待领导审批",
+               secondary=True, result="result", confirm="每个办件只能申请一次延期。确认提交？",
+               done="延期申请已提交，等待领导审批",
                description="拒绝：事项不允许延期、已申请过（409 extension_once）、"
                            "承诺期限已过（409 deadline_passed）。"))
 add(ActionSpec("comment", "备注", CommentIn, _comment_add, _comment, "comments", button="添加", secondary=True,
@@ -553,6 +568,11 @@ def _approver(actor: AnyUser, request: object) -> bool:
     return can(actor, Perm.APPROVE)
 
 
+def _extension_approver(actor: AnyUser, extension: Any) -> bool:
+    """A leader who heads the organ (the people's government for a joint item) decides an extension."""
+    return can(actor, Perm.APPROVE) and pol.extension_decision_refusal(actor, extension) is None
+
+
 def _decision(service: Callable[..., Any], key_name: str) -> Perform:
     def perform(*, actor: User, key: int, data: NoteIn, now: dt.datetime) -> Any:
         return service(actor=actor, now=now, note=data.note, **{key_name: key})
@@ -568,11 +588,11 @@ TRANSFER_ACTIONS.add(ActionSpec("reject", "驳回移交", NoteIn, _decision(svc.
                                 description="拒绝：未说明理由（400）；已处理（409）。"))
 EXTENSION_ACTIONS: Catalogue[Any] = Catalogue(subject="extension", key="extension_id", key_type=int)
 EXTENSION_ACTIONS.add(ActionSpec("approve", "批准延期", NoteIn, _decision(svc.approve_extension, "extension_id"),
-                                 _approver, "approve", button="批准", done="已批准延期，已生成延期告知书",
-                                 description="期限顺延并出具延期告知书。拒绝：联办事项须本级人民政府负责人批准（403）；"
-                                             "承诺期限已过（409 deadline_passed）；已处理（409）。"))
+                                 _extension_approver, "approve", button="批准", done="已批准延期，已生成延期告知书",
+                                 description="期限顺延并出具延期告知书。拒绝：不是机关负责人，联办事项不是本级人民政府"
+                                             "负责人（403）；承诺期限已过（409 deadline_passed）；已处理（409）。"))
 EXTENSION_ACTIONS.add(ActionSpec("reject", "不批准延期", NoteIn, _decision(svc.reject_extension, "extension_id"),
-                                 _approver, "reject", button="不批准", secondary=True, done="已不批准延期",
+                                 _extension_approver, "reject", button="不批准", secondary=True, done="已不批准延期",
                                  description="拒绝：未说明理由（400）；已处理（409）。"))
 RETURN_ACTIONS: Catalogue[Any] = Catalogue(subject="return_request", key="request_id", key_type=int)
 RETURN_ACTIONS.add(ActionSpec("approve", "批准退件", NoteIn, _decision(svc.approve_return, "request_id"),

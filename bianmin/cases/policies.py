@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
-from bianmin.core.errors import Conflict, Forbidden, NotFound
+from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.org.policies import scope_path, staff_profile_of
 
-from .models import Case, CasePause
+from .models import Case, CasePause, Extension
 from .workflow import OPEN_BEFORE_ACCEPTANCE, RUNNING, Action, permission_for
 
 if TYPE_CHECKING:
@@ -173,11 +173,11 @@ def pause_end_refusal(case: Case) -> Conflict | None:
 
 def extension_refusal(case: Case, today: dt.date) -> Conflict | None:
     """One extension per case, where the item allows it, asked before the committed deadline has passed."""
-    from .models import Extension
+
 
     if (refusal := running_refusal(case, "申请延期")) is not None:
         return refusal
-    if not case.item_version.extension_allowed:
+    if not case.item_version.extension_allowed or not case.item_version.extension_days:
         return Conflict("该事项不允许延期")
     try:
         case.extension  # noqa: B018 - a reverse one-to-one: present or not
@@ -204,11 +204,32 @@ def deferred_exception_refusal(case: Case) -> Conflict | None:
     return Conflict("已批准未补齐先行送达") if case.deferred_exception_at else None
 
 
-def supplement_serve_refusal(case: Case) -> Conflict | None:
-    """A drafted 补正通知书 with at least one line can be served."""
+def supplement_serve_refusal(case: Case, today: dt.date) -> DomainError | None:
+    """A drafted 补正通知书 with at least one line can be served, within the intake limit (after it the
+    application is accepted by law, Art. 32)."""
     draft = next((n for n in case.notices.all() if n.kind == "SUPPLEMENT" and not n.issued_at), None)
-    if draft is None:
-        return Conflict("还没有补正通知书草稿：请先添加补正项")
+    if draft is None or not draft.lines.all():
+        return DomainError.for_field("lines", "补正通知书还没有列出任何需补正的材料")
+    if case.intake_deadline and today > case.intake_deadline:
+        return Conflict(f"已超过补正告知期限（{case.intake_deadline:%Y-%m-%d}），依法视为受理，请直接受理",
+                        code="intake_deadline_passed")
+    return None
+
+
+def decide_refusal(case: Case) -> Conflict | None:
+    """No decision while a special procedure runs or a 退件 request waits for the leader."""
+    if open_pause_of(case) is not None:
+        return Conflict("特别程序进行中，结束后才能作出决定", code="paused")
+    if any(r.status == "PENDING" for r in case.return_requests.all()):
+        return Conflict("退件申请正待领导审批，审批后才能作出决定", code="return_pending")
+    return None
+
+
+def deliver_refusal(case: Case) -> Conflict | None:
+    """A 补办件's result waits for the missing material unless a leader let it go first."""
+    if case.deferred_materials and case.deferred_supplied_at is None and case.deferred_exception_at is None:
+        return Conflict(f"补办材料尚未补齐（补交期限{case.deferred_due_date:%Y-%m-%d}）：补交后即可领取办理结果；"
+                        "确需先行送达的，须经领导批准", code="deferred_outstanding")
     return None
 
 
@@ -216,3 +237,16 @@ def direct_return_refusal(case: Case) -> Conflict | None:
     """The window returns a case directly only before acceptance (after it, a leader approves a request)."""
     return None if case.status in OPEN_BEFORE_ACCEPTANCE else Conflict(
         "已受理的办件退件须经领导批准：请提交退件申请", code="return_needs_approval")
+
+
+def extension_decision_refusal(user: AnyUser, extension: Extension) -> DomainError | None:
+    """An extension is decided by the head of the organ (机关负责人), or of the people's government (本级人民政府
+    负责人) for a joint item (联办, 行政许可法 Art. 42)."""
+    from bianmin.org.models import HeadOf
+
+    profile = staff_profile_of(user)
+    joint = extension.case.item_version.joint_units.exists()
+    needed = {HeadOf.GOVERNMENT} if joint else {HeadOf.ORGAN, HeadOf.GOVERNMENT}
+    if profile is None or profile.head_of not in needed:
+        return Forbidden("联办事项的延期须由本级人民政府负责人批准" if joint else "延期须由机关负责人批准")
+    return None

@@ -46,14 +46,18 @@ def outcome_refusal(user: AnyUser, inquiry: Inquiry) -> DomainError | None:
     """The first responder records how the inquiry was handled, until it is closed."""
     if inquiry.status == InquiryStatus.CLOSED:
         return Conflict("该首问登记已办结")
+    if not can(user, Perm.HANDLE_INQUIRIES):
+        return Forbidden("您没有登记首问的权限")
     if inquiry.first_responder is None or inquiry.first_responder.user_id != user.pk:
         return Forbidden("只有首问责任人可以登记处理方式")
     return None
 
 
 def acknowledge_refusal(user: AnyUser, inquiry: Inquiry) -> DomainError | None:
-    """The receiver of a referral (or of the materials passed on) confirms it, once."""
-    if inquiry.referred_to is None or inquiry.referred_to.user_id != user.pk:
+    """The receiver of a referral (or of the materials passed on) confirms it, once, while it is open."""
+    if inquiry.status == InquiryStatus.CLOSED:
+        return Conflict("该首问登记已办结")
+    if not can(user, Perm.HANDLE_INQUIRIES) or inquiry.referred_to is None or inquiry.referred_to.user_id != user.pk:
         return Forbidden("只有接收人可以确认")
     if inquiry.referral_acknowledged_at:
         return Conflict("已确认接收")

@@ -111,18 +111,21 @@ def record_outcome(*, actor: User, number: str, outcome: str, now: dt.datetime, 
         inquiry.outcome = outcome
         note = (details.get("result") or "").strip()
         if outcome == Outcome.REFERRED_INTERNAL:
-            target = StaffProfile.objects.filter(badge_number=details.get("to_badge") or "", is_active=True).first()
-            if target is None or target.unit_id != inquiry.unit_id:
-                raise DomainError.for_field("to_badge", "接收人不存在或不在本中心")
+            target = (StaffProfile.objects.select_related("user")
+                      .filter(badge_number=details.get("to_badge") or "", is_active=True).first())
+            # The receiver must be able to confirm and close it: staff of this center who handle inquiries.
+            if target is None or target.unit_id != inquiry.unit_id or not can(target.user, Perm.HANDLE_INQUIRIES):
+                raise DomainError.for_field("to_badge", "接收人不存在、不在本中心或不能办理首问")
             inquiry.referred_to = acting_for_staff(target, today)  # an absent A's work goes to B
         elif outcome == Outcome.MATERIALS_PASSED:
             materials = [(str(m.get("name") or "").strip(), _count(m.get("count"))) for m in
                          details.get("materials") or []]
             if not materials or any(not name or count is None for name, count in materials):
                 raise DomainError.for_field("materials", "请逐项登记代收材料的名称和份数（每行一项，如“户口簿 2份”）")
-            target = StaffProfile.objects.filter(badge_number=details.get("to_badge") or "", is_active=True).first()
-            if target is None or target.unit_id != inquiry.unit_id:
-                raise DomainError.for_field("to_badge", "材料转交的经办人不存在或不在本中心")
+            target = (StaffProfile.objects.select_related("user")
+                      .filter(badge_number=details.get("to_badge") or "", is_active=True).first())
+            if target is None or target.unit_id != inquiry.unit_id or not can(target.user, Perm.HANDLE_INQUIRIES):
+                raise DomainError.for_field("to_badge", "材料转交的经办人不存在、不在本中心或不能办理首问")
             inquiry.materials = [{"name": name[:128], "count": count} for name, count in materials]
             inquiry.referred_to = acting_for_staff(target, today)
         elif outcome == Outcome.REFERRED_OUTSIDE:  # the seed: tell the competent organ's name and contact

@@ -12,12 +12,16 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.catalog.models import SpecialProcedure
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
-from bianmin.org.models import HeadOf
-from bianmin.org.policies import staff_profile_of
 from bianmin.workdays.selectors import get_calendar
 
 from ..models import Case, CasePause, Extension, ExtensionStatus, NoticeKind
-from ..policies import deadline_refusal, extension_refusal, is_handler_side, pause_start_refusal
+from ..policies import (
+    deadline_refusal,
+    extension_decision_refusal,
+    extension_refusal,
+    is_handler_side,
+    pause_start_refusal,
+)
 from .core import acting_ids_for, add_event, issue_notice, locked_case, stamp_warning
 from .documents import extension_content, special_content
 
@@ -153,11 +157,9 @@ def _decide_extension(actor: User, extension_id: int, approve: bool, note: str, 
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
         if extension.status != ExtensionStatus.PENDING:
             raise Conflict("该延期申请已处理")
-        profile = staff_profile_of(actor)
-        joint = case.item_version.joint_units.exists()
-        needed = {HeadOf.GOVERNMENT} if joint else {HeadOf.ORGAN, HeadOf.GOVERNMENT}
-        if profile is None or profile.head_of not in needed:
-            raise Forbidden("联办事项的延期须由本级人民政府负责人批准" if joint else "延期须由机关负责人批准")
+        extension.case = case
+        if (refusal := extension_decision_refusal(actor, extension)) is not None:
+            raise refusal
         if not approve and not note.strip():
             raise DomainError.for_field("note", "不批准延期须说明理由")
         extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED

@@ -88,6 +88,7 @@ def add_comment(*, actor: User, number: str, text: str, now: dt.datetime) -> Com
         case = locked_case(actor, number)
         comment = Comment.objects.create(case=case, at=now, author=actor, text=text.strip()[:2000])
         add_event(case, actor=actor, now=now, action="COMMENT", opinion=comment.text)
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}添加备注", actor=actor, obj=case, now=now)
     return comment
 
 
@@ -125,6 +126,8 @@ def upload_file(*, actor: User, number: str, upload: UploadedFile, now: dt.datet
         stored.file.save(name, upload, save=False)
         stored.save()
         add_event(case, actor=actor, now=now, action="FILE_UPLOADED", data={"name": stored.original_name})
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}上传材料{stored.original_name}", actor=actor,
+               obj=case, now=now)
     return stored
 
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
-from bianmin.audit.services import audited_atomic
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import audited_atomic, record
 from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
 from bianmin.catalog.selectors import kind_rule, pinned_version
 from bianmin.core import validators as v
@@ -29,8 +30,10 @@ from ..models import (
     RefusedSupplement,
     SupplementLine,
 )
+from ..policies import require_transition, supplement_serve_refusal
 from ..workflow import Action, Status, next_status
 from .core import (
+    acting_ids_for,
     actor_profile,
     add_event,
     issue_notice,
@@ -330,6 +333,9 @@ def update_materials(*, actor: User, number: str, materials: Sequence[MaterialRo
                                                    "supplied_after_notice"])
         add_event(case, actor=actor, now=now, action="MATERIALS_UPDATED",
                   data={"materials": [line.name for line in changed]})
+        names = "、".join(x.name for x in changed)
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}登记材料：{names}", actor=actor, obj=case,
+               now=now)
     return case
 
 
@@ -374,6 +380,8 @@ def _refuse(case: Case, actor: User, now: dt.datetime, reason: str, attempted: l
         RefusedSupplement.objects.create(case=case, at=now, actor=actor, reason=reason, attempted=attempted)
         add_event(case, actor=actor, now=now, action="SUPPLEMENT_REFUSED", opinion=reason,
                   data={"materials": attempted})
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}再次补正被拒绝：{reason}", actor=actor,
+               obj=case, now=now)
 
 
 def add_supplement_line(*, actor: User, number: str, material: str, problem: str, now: dt.datetime,
@@ -388,6 +396,7 @@ def add_supplement_line(*, actor: User, number: str, material: str, problem: str
     a material that the first notice should have listed; Forbidden unless the actor is a window clerk of the
     receiving unit.
     """
+    require(actor, Perm.HANDLE_CASES)
     if not problem.strip():
         raise DomainError.for_field("problem", "请写明材料存在的问题")
     refused = ""  # set when the step is refused, recorded after the transaction
@@ -407,6 +416,8 @@ def add_supplement_line(*, actor: User, number: str, material: str, problem: str
             SupplementLine.objects.create(notice=draft, case_material=line_material, material_name=material,
                                           problem=problem.strip()[:255],
                                           standard=standard.strip() or line_material.standard)
+            record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}补正通知书草稿列入：{material}",
+                   actor=actor, obj=case, now=now)
             return draft
     _refuse(case, actor, now, refused, [material])
     raise Conflict(refused, code="supplement_refused")
@@ -422,6 +433,7 @@ def draft_supplement_from_checklist(*, actor: User, number: str, now: dt.datetim
 
     Raises NotFound for a case out of sight; Conflict unless the application is under review (RECEIVED), or when
     no deficient line is left to list; Forbidden unless the actor is a window clerk of the receiving unit."""
+    require(actor, Perm.HANDLE_CASES)
     with audited_atomic():
         case = locked_case(actor, number)
         if case.status != Status.RECEIVED:
@@ -447,6 +459,8 @@ def draft_supplement_from_checklist(*, actor: User, number: str, now: dt.datetim
             for line in deficient])
         add_event(case, actor=actor, now=now, action="MATERIALS_UPDATED",
                   data={"supplement_draft": [line.name for line in deficient]})
+        record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}补正通知书草稿列入{len(deficient)}项材料",
+               actor=actor, obj=case, now=now)
     return len(deficient)
 
 
@@ -458,16 +472,17 @@ def serve_supplement_notice(*, actor: User, number: str, now: dt.datetime, justi
     ``supplement_refused`` for a second notice without a ``justification`` (recorded for supervision), Conflict
     unless the application is under review; Forbidden unless the actor is a window clerk of the receiving unit.
     """
+    require(actor, Perm.HANDLE_CASES)
     refused = ""  # set when the step is refused, recorded after the transaction
     with audited_atomic():
         case = locked_case(actor, number)
+        # Who may, before anything is recorded: a refused attempt becomes a violation of whoever made it.
+        require_transition(actor, case, Action.SERVE_SUPPLEMENT,
+                           acting_ids=acting_ids_for(case, timezone.localtime(now).date()))
+        if (refusal := supplement_serve_refusal(case, timezone.localtime(now).date())) is not None:
+            raise refusal
         draft = case.notices.filter(kind=NoticeKind.SUPPLEMENT, issued_at__isnull=True).first()
-        if draft is None or not draft.lines.exists():
-            raise DomainError.for_field("lines", "补正通知书还没有列出任何需补正的材料")
-        today = timezone.localtime(now).date()
-        if case.intake_deadline and today > case.intake_deadline:
-            raise Conflict(f"已超过补正告知期限（{case.intake_deadline:%Y-%m-%d}），依法视为受理，请直接受理",
-                           code="intake_deadline_passed")
+        assert draft is not None  # supplement_serve_refusal: a draft with lines exists
         served_before = case.notices.filter(kind=NoticeKind.SUPPLEMENT, served_at__isnull=False).exists()
         if served_before and not justification.strip():
             refused = "再次出具补正通知须书面说明理由（仅限首次补正后新提交的材料）"

@@ -18,7 +18,7 @@ from bianmin.workdays.selectors import get_calendar
 
 from ..facts import LateAcceptance, report_fact
 from ..models import Case, DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
-from ..policies import direct_return_refusal, immediate_refusal
+from ..policies import decide_refusal, deliver_refusal, direct_return_refusal, immediate_refusal
 from ..workflow import Action
 from .core import actor_profile, issue_notice, issue_notices, locked_case, transition
 from .documents import (
@@ -275,10 +275,8 @@ def decide_case(*, actor: User, number: str, outcome: str, now: dt.datetime, rea
     organ, document = decided_by_organ.strip()[:128], decision_document.strip()[:64]
     with audited_atomic():
         case = locked_case(actor, number)
-        if case.pauses.filter(ended_at__isnull=True).exists():
-            raise Conflict("特别程序进行中，结束后才能作出决定", code="paused")
-        if case.return_requests.filter(status="PENDING").exists():
-            raise Conflict("退件申请正待领导审批，审批后才能作出决定", code="return_pending")
+        if (refusal := decide_refusal(case)) is not None:
+            raise refusal
         if case.reported:
             organ, document = _higher_decision(case, organ, document)
         elif organ or document:
@@ -337,9 +335,8 @@ def deliver_case(*, actor: User, number: str, method: str, received_by: str, now
         raise DomainError.for_field("received_by", "请填写签收人")
     with audited_atomic():
         case = locked_case(actor, number)
-        if deferred_outstanding(case):
-            raise Conflict(f"补办材料尚未补齐（补交期限{case.deferred_due_date:%Y-%m-%d}）：补交后即可领取办理结果；"
-                           "确需先行送达的，须经领导批准", code="deferred_outstanding")
+        if (refusal := deliver_refusal(case)) is not None:
+            raise refusal
         return transition(case, actor=actor, action=Action.DELIVER, now=now,
                           changes={"delivered_at": now, "delivery_method": method,
                                    "delivered_to": received_by.strip()[:64], "closed_at": now,
