@@ -151,6 +151,9 @@ def record_detected(found: list[Detected], *, now: dt.datetime) -> list[Violatio
 
     Returns the records created now. Two sweeps at once cannot duplicate: ``dedupe_key`` is unique and
     conflicting inserts are skipped.
+
+    Refuses nothing: a system step run by the sweep (and by an acceptance's recorder); a fact already recorded is
+    skipped, not refused.
     """
     if not found:
         return []

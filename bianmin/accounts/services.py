@@ -74,6 +74,10 @@ def authenticate_staff(*, username: str, password: str, now: dt.datetime, ip: st
     (LoginThrottled, without checking anything, once ``LOGIN_ADDRESS_FAILURES`` are used up). A locked username
     costs the same password hashing as a wrong password. For a user who must pass a second factor the count is
     kept until ``verify_second_factor`` succeeds, so guessing codes locks the account like guessing passwords.
+
+    Raises LoginThrottled once the client address has used up its failures; LoginFailed for a sign-in that does
+    not authenticate or a locked username (one message for both), and LoginFailed ``temporary_password_expired``
+    for an expired temporary password.
     """
     username = (username or "").strip()
     if not reserve_address_attempt(ip, now=now, username=username):
@@ -115,7 +119,9 @@ def authenticate_staff(*, username: str, password: str, now: dt.datetime, ip: st
 
 
 def is_locked(*, username: str, now: dt.datetime) -> bool:
-    """Return whether ``username`` is currently locked out."""
+    """Return whether ``username`` is currently locked out.
+
+    Refuses nothing: a read-only check."""
     return LoginThrottle.objects.filter(username=username, locked_until__gt=now).exists()
 
 
@@ -132,13 +138,17 @@ def unlock_account(*, actor: User, username: str, now: dt.datetime) -> None:
 
 
 def log_logout(*, user: User, now: dt.datetime, ip: str | None = None) -> None:
-    """Audit a sign-out."""
+    """Audit a sign-out.
+
+    Refuses nothing: it only records a sign-out that has happened."""
     with audited_atomic():
         record(action=AuditAction.LOGOUT, summary=f"退出：{user.get_username()}", actor=user, now=now, ip=ip)
 
 
 def password_expired(user: User, *, now: dt.datetime) -> bool:
-    """Return whether ``user`` must change the password now (first login, reset or 90 days)."""
+    """Return whether ``user`` must change the password now (first login, reset or 90 days).
+
+    Refuses nothing: a read-only check; the caller decides what an expired password stops."""
     if user.must_change_password:
         return True
     if user.password_changed_at is None:
@@ -147,7 +157,9 @@ def password_expired(user: User, *, now: dt.datetime) -> bool:
 
 
 def password_expires_in_days(user: User, *, now: dt.datetime) -> int | None:
-    """Return days left before the password expires when inside the warning window, else None."""
+    """Return days left before the password expires when inside the warning window, else None.
+
+    Refuses nothing: a pure computation."""
     if user.password_changed_at is None:
         return None
     left: int = _cfg("PASSWORD_MAX_AGE_DAYS") - (now - user.password_changed_at).days
@@ -210,7 +222,9 @@ def issue_api_token(*, username: str, password: str, now: dt.datetime, otp: str 
 
 
 def revoke_api_token(*, raw: str, now: dt.datetime, ip: str | None = None) -> None:
-    """End the bearer token ``raw`` (API sign-out); raises NotFound when it is unknown or already ended."""
+    """End the bearer token ``raw`` (API sign-out).
+
+    Raises NotFound when the token is unknown or already ended."""
     with audited_atomic():
         token = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw or "")).first()
         if token is None:
@@ -228,7 +242,9 @@ _token_cache: TTLCache[str, tuple[dt.datetime, User]] = TTLCache(IDENTITY_CACHE_
 
 
 def forget_cached_tokens(**_kwargs: object) -> None:
-    """Drop every cached identity (token lookups, roles, profiles) of this process."""
+    """Drop every cached identity (token lookups, roles, profiles) of this process.
+
+    Refuses nothing: a cache reset, connected to the signals of the changes that end a cached identity."""
     clear_all()
 
 
@@ -237,6 +253,8 @@ def user_for_token(raw: str, *, now: dt.datetime, warm: Callable[[User], object]
 
     The lookup, the user's roles and what ``warm(user)`` caches on the user object are reused for
     ``IDENTITY_CACHE_SECONDS`` in this process; each call gets its own copy of the user object.
+
+    Refuses nothing: an unknown or expired token, or an inactive user, gives None for the caller to refuse.
     """
     key = _token_hash(raw or "")
     hit = _token_cache.get(key)
@@ -258,7 +276,9 @@ def user_for_token(raw: str, *, now: dt.datetime, warm: Callable[[User], object]
 
 
 def sync_roles() -> None:
-    """Create the role groups and give each exactly its permissions (idempotent; runs after migrate)."""
+    """Create the role groups and give each exactly its permissions (idempotent; runs after migrate).
+
+    Refuses nothing: a system step run after migrate."""
     perms = {f"{p.content_type.app_label}.{p.codename}": p
              for p in Permission.objects.select_related("content_type")}
     model_perms = [p for key, p in perms.items() if key.split(".")[0] in SYSADMIN_MODEL_APPS]

@@ -33,6 +33,8 @@ def record(*, action: AuditAction | str, summary: str, now: dt.datetime, actor: 
 
     Inside ``audited_atomic()`` the row is chained when that block ends; otherwise at once, and the chain lock
     is then held until the transaction commits, so call it last in a service.
+
+    Refuses nothing: it records what the calling service has already allowed.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label
@@ -86,6 +88,8 @@ def audited_atomic() -> Iterator[None]:
     the lock that serialises all audited writers is held from then until commit instead of for the whole
     block. An exception discards the buffer with the rest of the work. Rows recorded inside a nested atomic
     block are written at once (that savepoint may be rolled back on its own).
+
+    Refuses nothing: a transaction wrapper; an exception raised in the block passes through.
     """
     with transaction.atomic():
         conn = transaction.get_connection()
@@ -104,12 +108,16 @@ def verify_chain() -> int | None:
     """Return the sequence number of the first row that is wrong or missing, or None if the chain is intact.
 
     Checks the table alone; ``verification.verify_audit`` also checks the anchors kept outside it.
+
+    Refuses nothing: a read-only check.
     """
     return verify_audit(anchors=False).first_bad_seq
 
 
 def retention_limit(now: dt.datetime) -> dt.date:
-    """Return the last day whose audit rows may be purged: ``AUDIT_RETENTION_DAYS`` (never under 184) ago."""
+    """Return the last day whose audit rows may be purged: ``AUDIT_RETENTION_DAYS`` (never under 184) ago.
+
+    Refuses nothing: a date computation."""
     days = max(RETENTION_DAYS, int(settings.BIANMIN.get("AUDIT_RETENTION_DAYS", RETENTION_DAYS)))
     return timezone.localdate(now) - dt.timedelta(days=days)
 
@@ -117,11 +125,13 @@ def retention_limit(now: dt.datetime) -> dt.date:
 def purge_audit_before(*, before: dt.date, now: dt.datetime, actor_username: str = "system") -> int:
     """Delete the audit rows recorded before ``before`` (local date), oldest first, and return how many.
 
-    Raises ``DomainError`` if ``before`` is later than ``retention_limit(now)``. Only a leading run of the chain is
-    removed (every row before the first one on or after ``before``; the newest row always stays), so what remains
-    is still one unbroken chain. A signed purge anchor records where it now starts before the rows go, and the
-    purge itself is audited. The database triggers refuse, whatever this function computes, to delete a row
-    younger than 184 days.
+    Only a leading run of the chain is removed (every row before the first one on or after ``before``; the newest
+    row always stays), so what remains is still one unbroken chain. A signed purge anchor records where it now
+    starts before the rows go, and the purge itself is audited. The database triggers refuse, whatever this
+    function computes, to delete a row younger than 184 days.
+
+    A system step (``manage.py purge_audit``): no permission is asked. Raises DomainError naming ``before`` when it
+    is later than ``retention_limit(now)``.
     """
     limit = retention_limit(now)
     if before > limit:

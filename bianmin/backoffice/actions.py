@@ -202,3 +202,10 @@ def perform_post(request: Any, catalogue: Any, key: Any, *, refused: Callable[[D
         return refused(exc)
     messages.success(request, spec.message(result))
     return done(result)
+
+
+def refused_page(view: Any, request: Any, exc: DomainError, *args: Any) -> HttpResponse:
+    """Return ``view``'s page again with the refused form as typed, each error beside its field (status 400)."""
+    response: HttpResponse = view.get(request, *args, posted=request.POST, error=exc)
+    response.status_code = 400
+    return response

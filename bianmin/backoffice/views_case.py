@@ -15,7 +15,7 @@ from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.timeutils import now, today
 from bianmin.org.models import StaffProfile
 
-from .actions import forms_for, perform_post
+from .actions import forms_for, perform_post, refused_page
 from .views import StaffView, say_error
 
 
@@ -59,14 +59,8 @@ class CaseDetailView(StaffView):
             response = self.get(request, number, revealed={field: value})
             response["Cache-Control"] = "no-store"
             return response
-        return perform_post(request, CASE_ACTIONS, number, refused=lambda exc: self.refused(request, number, exc),
+        return perform_post(request, CASE_ACTIONS, number, refused=lambda exc: refused_page(self, request, exc, number),
                             done=lambda result: redirect("backoffice:case", number=number))
-
-    def refused(self, request, number: str, exc):
-        """The page again with the message and what was typed (status 400)."""
-        response = self.get(request, number, posted=request.POST, error=exc)
-        response.status_code = 400
-        return response
 
 
 class CaseFileView(StaffView):

@@ -14,7 +14,7 @@ from bianmin.inquiries import services as inq
 from bianmin.inquiries.actions import INQUIRY_ACTIONS
 from bianmin.inquiries.models import InquiryStatus
 
-from .actions import forms_for, perform_post
+from .actions import forms_for, perform_post, refused_page
 from .forms_cases import InquiryForm
 from .views import StaffView, say_error
 from .views_work import _links, personal_query
@@ -94,11 +94,6 @@ class InquiryDetailView(StaffView):
             response = self.get(request, number, phone=phone)
             response["Cache-Control"] = "no-store"
             return response
-        return perform_post(request, INQUIRY_ACTIONS, number, refused=lambda exc: self.refused(request, number, exc),
+        return perform_post(request, INQUIRY_ACTIONS, number,
+                            refused=lambda exc: refused_page(self, request, exc, number),
                             done=lambda result: redirect("backoffice:inquiry", number=number))
-
-    def refused(self, request, number: str, exc):
-        """The form again as typed, each error beside its field (status 400)."""
-        response = self.get(request, number, posted=request.POST, error=exc)
-        response.status_code = 400
-        return response

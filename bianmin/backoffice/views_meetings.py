@@ -21,9 +21,9 @@ from bianmin.meetings.models import ActionStatus, MeetingKind
 from bianmin.meetings.policies import get_meeting_for, meeting_refusal, visible_meetings
 from bianmin.meetings.selectors import default_period_for, open_actions_for
 
-from .actions import data_from_post, forms_for, perform_post
+from .actions import data_from_post, forms_for, perform_post, refused_page
 from .views import StaffView, say_error
-from .views_oversight import fill_initial, forms_of, refused_page
+from .views_oversight import fill_initial, forms_of
 
 
 class OverseerView(StaffView):

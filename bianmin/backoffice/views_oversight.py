@@ -35,7 +35,7 @@ from bianmin.stats import charts
 from bianmin.stats.excel import monthly_workbook
 from bianmin.stats.selectors import GROUPS, indicators
 
-from .actions import FormView, forms_for, perform_post
+from .actions import FormView, forms_for, perform_post, refused_page
 from .views import StaffView
 
 PAGE = 30
@@ -57,13 +57,6 @@ def forms_of(request, catalogue: Catalogue[Any], names: set[str], subject: Any, 
              error: DomainError | None = None) -> list[FormView]:
     """Return the forms of the actions ``names`` of ``catalogue`` that the user may take (a page with one of them)."""
     return [f for f in forms_for(request, catalogue, subject, posted, error) if f.name in names]
-
-
-def refused_page(view, request, exc: DomainError, *args):
-    """Return the page again with the refused form as typed, each error beside its field (status 400)."""
-    response = view.get(request, *args, posted=request.POST, error=exc)
-    response.status_code = 400
-    return response
 
 
 class OverviewView(StaffView):

@@ -51,7 +51,9 @@ LICENSE_MAX_RESULT_DAYS = 10
 def validate_kind_rule(kind: str, intake_days: int | None, start_days: int | None,
                        result_days: int | None) -> dict[str, list[str]]:
     """Return errors by field for a kind's time limits (empty when valid): 1–30 working days each, and for
-    行政许可 no longer than the law allows."""
+    行政许可 no longer than the law allows.
+
+    Refuses nothing: it returns the errors for the caller (the admin form) to show."""
     errors: dict[str, list[str]] = {}
     for field, value, label in (("intake_working_days", intake_days, "收件审查期限"),
                                 ("start_within_working_days", start_days, "受理后移交承办期限"),
@@ -69,7 +71,11 @@ def validate_kind_rule(kind: str, intake_days: int | None, start_days: int | Non
 
 
 def validate_version(version: ItemVersion) -> None:
-    """Raise DomainError naming the field when a version's content is inconsistent."""
+    """Check that a version's content is complete and consistent (limits, channels, visits, materials).
+
+    Raises DomainError naming ``committed_limit``, ``committed_limit_town``, ``committed_limit_village``,
+    ``deferred_due_days``, ``extension_days``, ``channels``, ``special_procedures``, ``visits_reason`` or
+    ``materials``."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -189,13 +195,17 @@ def publish_version(*, actor: User | None, version: ItemVersion, now: dt.datetim
 
 
 def ensure_editable(version: ItemVersion) -> None:
-    """Raise Conflict when someone tries to change a published version."""
+    """Check that a version may still be changed (only a draft may).
+
+    Raises Conflict for a saved version that is no longer a draft (published or superseded)."""
     if version.pk and ItemVersion.objects.filter(pk=version.pk).exclude(status=VersionStatus.DRAFT).exists():
         raise Conflict("已发布的版本不能修改，请新建版本")
 
 
 def prepare_draft(version: ItemVersion) -> ItemVersion:
-    """Number a version created in the admin as the item's next draft (not saved)."""
+    """Number a version created in the admin as the item's next draft (not saved).
+
+    Refuses nothing: it only numbers the version; ``ensure_editable`` and ``publish_version`` do the checking."""
     version.number = _next_number(version.item)
     version.status = VersionStatus.DRAFT
     return version

@@ -219,9 +219,10 @@ def close_inquiry(*, actor: User, number: str, result: str, now: dt.datetime) ->
 
 
 def reveal_phone(*, actor: User, number: str, reason: str, now: dt.datetime) -> str:
-    """Return the caller's full phone number for a call back (audited with the reason, SECURITY.md); raises
-    Forbidden without VIEW_FULL_PERSONAL_DATA, NotFound for an inquiry out of sight and DomainError naming ``reason``
-    without one."""
+    """Return the caller's full phone number for a call back (audited with the reason, SECURITY.md).
+
+    Raises Forbidden without VIEW_FULL_PERSONAL_DATA; NotFound for an inquiry out of sight; DomainError naming
+    ``reason`` without one (under two characters)."""
     if not can(actor, Perm.VIEW_FULL_PERSONAL_DATA):
         raise Forbidden("您没有查看完整个人信息的权限")
     if len(reason.strip()) < 2:

@@ -41,6 +41,8 @@ def enqueue_sms(*, phone: str, kind: str, text: str, cause: str, now: dt.datetim
     """Queue an SMS to an applicant in the current transaction (so it exists exactly when its cause does).
 
     Only mobile numbers get one (a landline would fail every retry); a message caused at night waits for 08:00.
+
+    Refuses nothing: a number that is not a mobile one is skipped (None is returned), not refused.
     """
     if not MOBILE.match(phone or ""):
         return None
@@ -50,13 +52,17 @@ def enqueue_sms(*, phone: str, kind: str, text: str, cause: str, now: dt.datetim
 
 def enqueue_inapp(*, recipient: User, kind: str, subject: str, text: str, now: dt.datetime, link: str = "",
                   cause: str = "") -> Message:
-    """Queue an in-app message to a staff account."""
+    """Queue an in-app message to a staff account.
+
+    Refuses nothing: it queues what the calling service decided to send."""
     return Message.objects.create(channel=Channel.INAPP, kind=kind, recipient=recipient, subject=subject[:128],
                                   body=text, link=link[:255], cause=cause[:64], created_at=now, next_attempt_at=now)
 
 
 def enqueue_inapp_many(rows: Iterable[tuple[int, str, str, str, str, str]], *, now: dt.datetime) -> int:
-    """Queue in-app messages in one insert: (recipient id, kind, subject, text, link, cause) each."""
+    """Queue in-app messages in one insert: (recipient id, kind, subject, text, link, cause) each.
+
+    Refuses nothing: it queues what the calling service decided to send."""
     messages = [Message(channel=Channel.INAPP, kind=kind, recipient_id=uid, subject=subject[:128], body=text,
                         link=link[:255], cause=cause[:64], created_at=now, next_attempt_at=now)
                 for uid, kind, subject, text, link, cause in rows]
@@ -65,7 +71,9 @@ def enqueue_inapp_many(rows: Iterable[tuple[int, str, str, str, str, str]], *, n
 
 
 def add_digest_items(items: Iterable[tuple[int, str, str, str]], *, now: dt.datetime) -> int:
-    """Gather (recipient id, kind, text, link) lines for the recipients' next digest; duplicates collapse."""
+    """Gather (recipient id, kind, text, link) lines for the recipients' next digest; duplicates collapse.
+
+    Refuses nothing: lines without a recipient are dropped, not refused."""
     rows = {(uid, kind, text, link) for uid, kind, text, link in items if uid}
     DigestItem.objects.bulk_create([DigestItem(recipient_id=uid, kind=kind, text=text[:255], link=link[:255],
                                                created_at=now) for uid, kind, text, link in sorted(rows)])
@@ -78,7 +86,9 @@ def _parse_hm(value: str) -> dt.time:
 
 
 def is_working_time(moment: dt.datetime, region: Region | None = None) -> bool:
-    """Return whether ``moment`` falls in working hours on a working day of ``region``'s calendar."""
+    """Return whether ``moment`` falls in working hours on a working day of ``region``'s calendar.
+
+    Refuses nothing: a date outside the calendar's years counts as outside working time."""
     local = timezone.localtime(moment)
     start, end = (_parse_hm(v) for v in settings.BIANMIN["WORKING_HOURS"])
     if not start <= local.time() < end:
@@ -93,6 +103,8 @@ def build_digests(*, now: dt.datetime) -> int:
     """Turn waiting digest items into one in-app message per recipient, only in the recipient's working hours.
 
     Safe to run on two nodes at once: items are claimed with row locks that skip what the other node holds.
+
+    Refuses nothing: a system step run by the scheduler and ``manage.py send_outbox``.
     """
     made = 0
     with transaction.atomic():
@@ -139,7 +151,10 @@ def deliver_due(*, now: dt.datetime, batch: int = 100, backend: SmsBackend | Non
     five minutes), sent outside any transaction, then marked in one transaction with its audit row. A failure
     schedules a retry with exponential backoff; after ``OUTBOX_MAX_ATTEMPTS`` the message is marked failed.
     A crash after claiming leaves the rows pending: they are sent when the lease runs out (at least once, never
-    lost). After several failures in a row the round stops (the gateway is down) and releases what it holds."""
+    lost). After several failures in a row the round stops (the gateway is down) and releases what it holds.
+
+    Refuses nothing: a system step run by the scheduler and ``manage.py send_outbox``; a failed send is retried or
+    marked failed, not raised."""
     backend = backend or get_backend()
     max_attempts = settings.BIANMIN["OUTBOX_MAX_ATTEMPTS"]
     totals = {"sent": 0, "retry": 0, "failed": 0}
@@ -190,7 +205,10 @@ def deliver_due(*, now: dt.datetime, batch: int = 100, backend: SmsBackend | Non
 
 
 def mark_read(*, actor: User, message_id: int, now: dt.datetime) -> Message:
-    """Mark one of the actor's own in-app messages read (someone else's answers as missing)."""
+    """Mark one of the actor's own in-app messages read (reading it again changes nothing).
+
+    Raises NotFound for a message that does not exist or is not the actor's own in-app message (the two are
+    never told apart)."""
     with transaction.atomic():
         message = Message.objects.select_for_update().filter(pk=message_id, recipient=actor,
                                                              channel=Channel.INAPP).first()

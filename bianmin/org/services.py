@@ -26,7 +26,9 @@ def _path(parent: Region | Unit | None, code: str) -> str:
 
 @transaction.atomic
 def save_region(region: Region) -> Region:
-    """Save ``region`` with its stored path, re-pathing descendants when it moved."""
+    """Save ``region`` with its stored path, re-pathing descendants when it moved.
+
+    Raises DomainError naming ``parent`` when the parent is the region itself or one below it."""
     parent = region.parent
     if parent is not None and f"/{region.code}/" in parent.path:
         raise DomainError.for_field("parent", "上级区划不能是自身或下级区划")
@@ -42,7 +44,10 @@ def save_region(region: Region) -> Region:
 
 @transaction.atomic
 def save_unit(unit: Unit) -> Unit:
-    """Save ``unit`` with its stored path, re-pathing descendants when it moved."""
+    """Save ``unit`` with its stored path, re-pathing descendants when it moved.
+
+    Raises DomainError naming ``parent`` when the parent is the unit itself or one below it, or
+    ``chief_responsible`` as ``check_chief``."""
     parent = unit.parent
     if parent is not None and f"/{unit.code}/" in parent.path:
         raise DomainError.for_field("parent", "上级单位不能是自身或下级单位")
@@ -104,7 +109,9 @@ def _partners(staff: StaffProfile) -> list[StaffProfile]:
 
 def partner_absence(staff: StaffProfile, start_date: dt.date, end_date: dt.date,
                     exclude_pk: int | None = None) -> Absence | None:
-    """Return an absence of ``staff``'s A/B partner overlapping the dates, or None."""
+    """Return an absence of ``staff``'s A/B partner overlapping the dates, or None.
+
+    Refuses nothing: a query; the caller decides what a clash means."""
     qs = Absence.objects.filter(staff__in=_partners(staff), start_date__lte=end_date, end_date__gte=start_date)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
@@ -112,7 +119,9 @@ def partner_absence(staff: StaffProfile, start_date: dt.date, end_date: dt.date,
 
 
 def clash_message(clash: Absence) -> str:
-    """Return the error shown when A and B would be away together."""
+    """Return the error shown when A and B would be away together.
+
+    Refuses nothing: it only words the message; the caller raises or shows it."""
     return (f"同一岗位的{clash.staff.name}在{clash.start_date}至{clash.end_date}已登记离岗，"
             "AB角不能同时离岗；确需同时离岗须由中心领导批准")
 
@@ -123,7 +132,7 @@ def register_absence(*, actor: User, staff: StaffProfile, kind: AbsenceKind, sta
 
     Raises DomainError naming ``end_date`` for reversed dates and ``start_date`` when the partner is away,
     Forbidden when the actor may not register it (one's own absence needs the workbench: the auditor, who may
-    write nothing, has none).
+    write nothing, has none) or overrides a clash without APPROVE.
     """
     own = getattr(staff_profile_of(actor), "pk", None) == staff.pk and can(actor, Perm.USE_WORKBENCH)
     if not (own or can(actor, Perm.MANAGE_ORG) or can(actor, Perm.APPROVE)):

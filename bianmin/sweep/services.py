@@ -111,7 +111,9 @@ def _record_overdue(cases: list[Case], now: dt.datetime, *, running: bool) -> in
 
 
 def sweep_unstamped(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Give running cases from before the warning fields existed (or bulk-loaded ones) their yellow date."""
+    """Give running cases from before the warning fields existed (or bulk-loaded ones) their yellow date.
+
+    Refuses nothing: a system step run by the sweep."""
     qs = Case.objects.filter(status__in=RUNNING, yellow_on__isnull=True, committed_deadline__isnull=False)
 
     def handle(rows: list[Case]) -> int:
@@ -125,7 +127,9 @@ def sweep_unstamped(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 
 def sweep_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Running cases past their committed deadline turn red; the first handler gets a violation record."""
+    """Running cases past their committed deadline turn red; the first handler gets a violation record.
+
+    Refuses nothing: a system step run by the sweep."""
     today = timezone.localtime(now).date()
     qs = (Case.objects.filter(status__in=RUNNING, warning_level__in=["", "YELLOW"], committed_deadline__lt=today)
           .exclude(_open_pause()).select_related("item_version"))
@@ -133,13 +137,17 @@ def sweep_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 
 def sweep_late_decisions(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Cases decided after their deadline before the sweep saw them overdue get the same record."""
+    """Cases decided after their deadline before the sweep saw them overdue get the same record.
+
+    Refuses nothing: a system step run by the sweep."""
     qs = Case.objects.filter(warning_level="LATE").select_related("item_version")
     return _batches(qs, lambda rows: _record_overdue(rows, now, running=False), batch=batch)
 
 
 def sweep_yellow(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Running cases entering the yellow window turn yellow and their people are told (in the next digest)."""
+    """Running cases entering the yellow window turn yellow and their people are told (in the next digest).
+
+    Refuses nothing: a system step run by the sweep."""
     today = timezone.localtime(now).date()
     qs = (Case.objects.filter(status__in=RUNNING, warning_level="", yellow_on__lte=today,
                               committed_deadline__gte=today)
@@ -157,7 +165,9 @@ def sweep_yellow(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 
 def sweep_late_replies(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Inquiries whose promised reply date passed without a reply (or with a late one) are recorded."""
+    """Inquiries whose promised reply date passed without a reply (or with a late one) are recorded.
+
+    Refuses nothing: a system step run by the sweep."""
     today = timezone.localtime(now).date()
     qs = Inquiry.objects.filter(reply_check="DUE", promised_reply_date__lt=today)
 
@@ -179,7 +189,9 @@ def sweep_late_replies(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 
 def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Each refused further 补正 attempt becomes a violation of the staff member who tried it."""
+    """Each refused further 补正 attempt becomes a violation of the staff member who tried it.
+
+    Refuses nothing: a system step run by the sweep."""
     qs = RefusedSupplement.objects.filter(flagged=False).select_related("case")
 
     def handle(rows: list[RefusedSupplement]) -> int:
@@ -203,7 +215,9 @@ def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
 def deem_accepted(*, now: dt.datetime) -> list[str]:
     """Accept by law the applications not reviewed in time (Art. 32) and record each 未一次性告知 violation in the
     same transaction; return their numbers. The sweep's step and ``manage.py apply_deemed_acceptance`` both call it,
-    so no acceptance is made without its record."""
+    so no acceptance is made without its record.
+
+    Refuses nothing: a system step run by the sweep (or that command)."""
     return apply_deemed_acceptance(now=now, on_deemed=_deemed_violation(now))
 
 
@@ -222,7 +236,9 @@ def _deemed_violation(now: dt.datetime) -> Callable[[Case, dt.date], None]:
 
 def record_late_acceptance(fact: object) -> None:
     """Record, in the accepting transaction, that a clerk accepted after the intake deadline (registered as a
-    ``cases.facts`` recorder in ``apps.py``): the same missed deadline that a deemed acceptance records."""
+    ``cases.facts`` recorder in ``apps.py``): the same missed deadline that a deemed acceptance records.
+
+    Refuses nothing: a recorder run inside an acceptance already allowed; other facts are ignored."""
     if not isinstance(fact, LateAcceptance) or fact.staff_id is None:
         return
     case, now = fact.case, fact.case.accepted_at
@@ -268,7 +284,9 @@ def _record_missed_limit(qs: QuerySet[Case], *, field: str, kind: str, key: str,
 
 
 def sweep_not_started(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Accepted cases not started by the handler within the kind's hand-over limit ("未及时将…事项移交给承办人")."""
+    """Accepted cases not started by the handler within the kind's hand-over limit ("未及时将…事项移交给承办人").
+
+    Refuses nothing: a system step run by the sweep."""
     today = timezone.localtime(now).date()
     qs = (Case.objects.filter(status=Status.ACCEPTED, start_due_on__isnull=False, start_due_on__lt=today)
           .exclude(_open_pause()))
@@ -281,7 +299,9 @@ def sweep_not_started(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 
 def sweep_result_not_told(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Decided cases whose result was not delivered within the kind's limit ("未及时回复办理结果")."""
+    """Decided cases whose result was not delivered within the kind's limit ("未及时回复办理结果").
+
+    Refuses nothing: a system step run by the sweep."""
     today = timezone.localtime(now).date()
     qs = (Case.objects.filter(status=Status.DECIDED, result_due_on__isnull=False, result_due_on__lt=today)
           # a 补办件 whose material is still due cannot be handed over: not the handler's delay (decide leaves
@@ -297,7 +317,9 @@ def sweep_result_not_told(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 def sweep_deferred_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
     """补办件 whose 容缺 material is past its due date: the handler and leaders are warned, the applicant reminded
-    by SMS, and the first handler gets a violation record."""
+    by SMS, and the first handler gets a violation record.
+
+    Refuses nothing: a system step run by the sweep."""
     today = timezone.localtime(now).date()
     qs = (Case.objects.filter(deferred_materials=True, deferred_supplied_at__isnull=True, deferred_overdue=False,
                               deferred_due_date__isnull=False, deferred_due_date__lt=today,
@@ -329,7 +351,9 @@ def sweep_deferred_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
 def check_intake_clocks(*, now: dt.datetime) -> int:
     """Report applications waiting for review without an intake deadline (the database refuses new ones; this
     finds any that a restore or a manual edit left behind) and give them one from today, so none waits
-    unwatched."""
+    unwatched.
+
+    Refuses nothing: a system step run by the sweep."""
     from bianmin.cases.services import intake_deadline_for
 
     stray = list(Case.objects.filter(status=Status.RECEIVED, intake_deadline__isnull=True)
@@ -368,6 +392,8 @@ def run_sweep(*, now: dt.datetime, batch: int = BATCH) -> dict[str, int]:
 
     A failing step does not stop the others (each batch is its own transaction); its error is kept in the run log
     and the next run retries it.
+
+    Refuses nothing: the system's sweep, run by ``manage.py sweep`` and the scheduler.
     """
     started = time.perf_counter()
     counts: dict[str, int] = {}

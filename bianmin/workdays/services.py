@@ -31,6 +31,8 @@ def bump_revision() -> None:
 
     The revision is a random stamp, not a counter, so a restored backup or a rolled-back test can never
     present a number that a process already cached for other data.
+
+    Refuses nothing: a system step inside the calling writer's transaction.
     """
     stamp = secrets.randbits(62) + 1
     if not CalendarRevision.objects.filter(pk=1).update(revision=stamp):
@@ -39,6 +41,10 @@ def bump_revision() -> None:
 
 
 def check_days(days: Iterable[tuple[dt.date, str, str]], year: int | None = None) -> list[tuple]:
+    """Return the (date, kind, name) rows checked and with their names stripped; with ``year``, all in that year.
+
+    Raises DomainError naming ``days`` for a day outside ``year``, a day listed twice, an unknown kind, a Monday
+    to Friday entered as a 调休 workday, or a day without a name."""
     seen, clean = set(), []
     for day, kind, name in days:
         if year is not None and day.year != year:
@@ -58,7 +64,10 @@ def check_days(days: Iterable[tuple[dt.date, str, str]], year: int | None = None
 
 def import_official(days: Iterable[tuple[dt.date, str, str]], years: Iterable[int], *, notice: str = "",
                     now: dt.datetime) -> int:
-    """Replace the national official data of ``years`` with ``days``; return the number of rows (idempotent)."""
+    """Replace the national official data of ``years`` with ``days``; return the number of rows (idempotent).
+
+    A system step (``manage.py import_calendar``, the demo seed): no permission is asked. Raises DomainError naming
+    ``days`` as ``check_days``."""
     years = sorted(set(years))
     rows = check_days(days)
     with audited_atomic():
@@ -75,7 +84,10 @@ def import_official(days: Iterable[tuple[dt.date, str, str]], years: Iterable[in
 
 def finalize_year(*, actor: User, year: int, notice: str, days: Iterable[tuple[dt.date, str, str]],
                   published_on: dt.date | None, now: dt.datetime) -> CalendarYear:
-    """Enter a year's State Council notice: the year stops being provisional from now on."""
+    """Enter a year's State Council notice: the year stops being provisional from now on.
+
+    Raises Forbidden without MANAGE_CALENDAR; DomainError naming ``days`` (as ``check_days``, or no rest day at
+    all) or ``notice`` (empty)."""
     require(actor, Perm.MANAGE_CALENDAR)
     rows = check_days(days, year)
     if not notice.strip():
@@ -96,7 +108,10 @@ def finalize_year(*, actor: User, year: int, notice: str, days: Iterable[tuple[d
 
 
 def add_local_day(*, actor: User, region: Region, date: dt.date, kind: str, name: str, now: dt.datetime) -> CalendarDay:
-    """Add a region's own rest day (e.g. a minority festival) or workday; applies to regions below it."""
+    """Add a region's own rest day (e.g. a minority festival) or workday; applies to regions below it.
+
+    Raises Forbidden without MANAGE_CALENDAR; DomainError naming ``days`` as ``check_days``, or ``date`` when the
+    region already has an entry on that date."""
     require(actor, Perm.MANAGE_CALENDAR)
     ((date, kind, name),) = check_days([(date, kind, name)])
     with audited_atomic():
@@ -115,7 +130,10 @@ KIND_WORDS = {"休": DayKind.REST, "放假": DayKind.REST, "休息": DayKind.RES
 
 
 def parse_notice_lines(text: str, year: int) -> list[tuple[dt.date, str, str]]:
-    """Parse lines like ``2027-02-07 班 春节调休``; raise DomainError on field ``days`` naming the line."""
+    """Parse lines like ``2027-02-07 班 春节调休`` (blank lines are skipped).
+
+    Raises DomainError naming ``days`` (its message names the line) for a line without date, kind and name, an
+    invalid date or kind, or text with no lines at all."""
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
         parts = line.split()
@@ -137,7 +155,9 @@ def parse_notice_lines(text: str, year: int) -> list[tuple[dt.date, str, str]]:
 
 
 def chinesecalendar_days() -> tuple[list[tuple[dt.date, str, str]], list[int]]:
-    """Return the official exceptions and covered years from the ``chinesecalendar`` package."""
+    """Return the official exceptions and covered years from the ``chinesecalendar`` package.
+
+    Refuses nothing: it only reads the installed package's tables."""
     from chinese_calendar import constants
 
     days = [(d, DayKind.REST.value, HOLIDAY_NAMES.get(v, v)) for d, v in constants.holidays.items()]

@@ -1,18 +1,12 @@
 import pytest
 
+from bianmin.testing.factories import assert_error
 from bianmin.testing.factories import make_catalog_item as make
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
-def assert_error(response, status, field=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
-    if field:
-        assert field in body["error"]["fields"], body
-    return body["error"]
 
 
 @pytest.mark.endpoint("GET", "/api/v1/workdays/add")

@@ -31,12 +31,16 @@ QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
 def new_query_code() -> str:
-    """Return a random 8-character query code from an unambiguous alphabet."""
+    """Return a random 8-character query code from an unambiguous alphabet.
+
+    Refuses nothing: a pure helper."""
     return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
 
 
 def next_case_number(unit: Unit, now: dt.datetime) -> str:
-    """Return the next case number: unit code + date + 4-digit sequence (unique under concurrency)."""
+    """Return the next case number: unit code + date + 4-digit sequence (unique under concurrency).
+
+    Refuses nothing: a numbering helper; the calling service has checked the intake."""
     day = timezone.localtime(now).date()
     seq = next_value(CaseCounter, unit=unit, day=day)
     return f"{unit.code}{day:%Y%m%d}{seq:04d}"
@@ -45,7 +49,7 @@ def next_case_number(unit: Unit, now: dt.datetime) -> str:
 def retire_case_counters(now: dt.datetime) -> int:
     """Drop the number sequences of days before yesterday (local time): no receipt draws from them any more.
 
-    Returns how many were dropped. A system step: refuses nothing."""
+    Returns how many were dropped. Refuses nothing: a system step run by the scheduler."""
     from django.db.models import Q
 
     before = timezone.localtime(now).date() - dt.timedelta(days=1)
@@ -53,12 +57,16 @@ def retire_case_counters(now: dt.datetime) -> int:
 
 
 def next_notice_number(kind: str, now: dt.datetime) -> str:
-    """Return the next notice number, e.g. BZ-2026-000123."""
+    """Return the next notice number, e.g. BZ-2026-000123.
+
+    Refuses nothing: a numbering helper; the calling service has checked the step."""
     return next_notice_numbers([kind], now)[0]
 
 
 def next_notice_numbers(kinds: list[str], now: dt.datetime) -> list[str]:
-    """Return the next number of each notice kind in ``kinds`` (distinct kinds), drawn together."""
+    """Return the next number of each notice kind in ``kinds`` (distinct kinds), drawn together.
+
+    Refuses nothing: a numbering helper; the calling service has checked the step."""
     from ..models import NOTICE_PREFIX
 
     year = timezone.localtime(now).year
@@ -68,7 +76,9 @@ def next_notice_numbers(kinds: list[str], now: dt.datetime) -> list[str]:
 
 
 def actor_profile(actor: User) -> StaffProfile:
-    """Return the actor's staff profile; raise Forbidden without one (cases are handled by staff with a badge)."""
+    """Return the actor's staff profile (cases are handled by staff with a badge).
+
+    Raises Forbidden when the actor has no staff profile."""
     profile = staff_profile_of(actor)
     if profile is None:
         raise Forbidden("只有在岗工作人员可以办理办件")
@@ -76,7 +86,9 @@ def actor_profile(actor: User) -> StaffProfile:
 
 
 def acting_ids_for(case: Case, on_date: dt.date) -> set[int]:
-    """Return staff who act today for the case's first handler (B when A is away)."""
+    """Return staff who act today for the case's first handler (B when A is away).
+
+    Refuses nothing: a query."""
     if case.first_handler_id is None:
         return set()
     if case.first_handler_id not in absent_staff_ids([case.first_handler_id], on_date):
@@ -86,8 +98,10 @@ def acting_ids_for(case: Case, on_date: dt.date) -> set[int]:
 
 
 def require_case_worker(actor: User, case: Case, today: dt.date) -> None:
-    """Raise Forbidden unless the actor may work on the case (``policies.may_work_on``: the receiving unit's
-    window before acceptance, the first handler or their acting B after it)."""
+    """Check that the actor may work on the case (``policies.may_work_on``: the receiving unit's window before
+    acceptance, the first handler or their acting B after it).
+
+    Raises Forbidden unless the actor may."""
     if not may_work_on(actor, case, acting_ids_for(case, today)):
         raise Forbidden("只有首办负责人（或其B角）才能办理该办件" if case.accepted_at
                         else "只有收件单位的窗口人员才能审查该申请")
@@ -95,7 +109,9 @@ def require_case_worker(actor: User, case: Case, today: dt.date) -> None:
 
 def new_event(case: Case, *, actor: User | None, now: dt.datetime, action: str, from_status: str = "",
               to_status: str = "", opinion: str = "", data: dict[str, Any] | None = None) -> CaseEvent:
-    """Return an unsaved step of the case history (for ``bulk_create``)."""
+    """Return an unsaved step of the case history (for ``bulk_create``).
+
+    Refuses nothing: it records a step the calling service has allowed."""
     profile = staff_profile_of(actor) if actor is not None else None
     return CaseEvent(case=case, at=now, actor=actor,
                      actor_name=profile.name if profile else (actor.get_username() if actor else "系统"),
@@ -104,7 +120,9 @@ def new_event(case: Case, *, actor: User | None, now: dt.datetime, action: str, 
 
 def add_event(case: Case, *, actor: User | None, now: dt.datetime, action: str, from_status: str = "",
               to_status: str = "", opinion: str = "", data: dict[str, Any] | None = None) -> CaseEvent:
-    """Append a step to the case history."""
+    """Append a step to the case history.
+
+    Refuses nothing: it records a step the calling service has allowed."""
     event = new_event(case, actor=actor, now=now, action=action, from_status=from_status, to_status=to_status,
                       opinion=opinion, data=data)
     event.save(force_insert=True)
@@ -113,7 +131,9 @@ def add_event(case: Case, *, actor: User | None, now: dt.datetime, action: str, 
 
 def refresh_class(case: Case) -> None:
     """Recompute the derived case class from the case's facts (a 退办件 stays one: nothing leads out of
-    NOT_ACCEPTED or RETURNED but archiving)."""
+    NOT_ACCEPTED or RETURNED but archiving).
+
+    Refuses nothing: it only sets the case's class."""
     case.case_class = derive_class(status=case.status, immediate=case.immediate, urgent=case.urgent,
                                    deferred_materials=case.deferred_materials, accepted=case.accepted_at is not None,
                                    returned=case.case_class == CaseClass.RETURNED, reported=case.reported)
@@ -143,7 +163,8 @@ def stamp_warning(case: Case, today: dt.date) -> list[str]:
     """Set the day the yellow warning starts from the current deadline and clear the sweep's level (so the sweep
     warns again about the new deadline) — unless the case is already recorded overdue and still is.
 
-    Called wherever the committed deadline is set or moved; returns the fields it changed. Refuses nothing.
+    Called wherever the committed deadline is set or moved; returns the fields it changed. Refuses nothing: it
+    only sets the case's warning fields.
     """
     if case.committed_deadline is None:
         case.yellow_on = None
@@ -161,7 +182,9 @@ ENDS_RUNNING = frozenset({Action.DECIDE, Action.RETURN, Action.WITHDRAW})
 
 
 def locked_case(actor: User, number: str) -> Case:
-    """Return the case locked for update, scoped to the actor; raise NotFound when missing or out of sight."""
+    """Return the case locked for update, scoped to the actor.
+
+    Raises NotFound for a case that is missing or out of the actor's sight."""
     return get_case_for(actor, number, for_update=True)
 
 
@@ -226,7 +249,9 @@ def _issued_event(case: Case, notice: Notice, actor: User, now: dt.datetime) -> 
 
 def issue_notice(case: Case, *, kind: str, actor: User, now: dt.datetime, content: dict[str, Any],
                  notice: Notice | None = None, serve: bool = False) -> Notice:
-    """Number and freeze a notice with its full content (so a reprint is identical after item changes)."""
+    """Number and freeze a notice with its full content (so a reprint is identical after item changes).
+
+    Refuses nothing: the calling service has checked the step."""
     if notice is None:
         notice = Notice(case=case, kind=kind, created_at=now, created_by=actor)
     _numbered(notice, kind, now, content, serve).save()
@@ -236,7 +261,9 @@ def issue_notice(case: Case, *, kind: str, actor: User, now: dt.datetime, conten
 
 def issue_notices(case: Case, *, contents: Sequence[tuple[str, dict[str, Any]]], actor: User,
                   now: dt.datetime) -> list[Notice]:
-    """Number and freeze several new notices (kind, content) at once: one insert for them, one for their events."""
+    """Number and freeze several new notices (kind, content) at once: one insert for them, one for their events.
+
+    Refuses nothing: the calling service has checked the step."""
     numbers = next_notice_numbers([kind for kind, _content in contents], now)
     notices = [_numbered(Notice(case=case, kind=kind, created_at=now, created_by=actor), kind, now, content, False,
                          number)

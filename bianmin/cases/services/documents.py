@@ -29,7 +29,9 @@ def _d(value: dt.date | None) -> str:
 
 
 def base_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]:
-    """Return the fields every notice carries."""
+    """Return the fields every notice carries.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     version = case.item_version
     unit = case.unit
     handler = case.first_handler or staff_profile_of(actor)
@@ -51,6 +53,9 @@ def base_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]:
 
 def supplement_content(case: Case, lines: Iterable[SupplementLine], actor: User, now: dt.datetime,
                        justification: str) -> dict[str, Any]:
+    """Return the content of the 补正通知书 (一次性告知书): every material to supplement and the justification.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     return {**base_content(case, actor, now), "title": "补正通知书（一次性告知书）",
             "lines": [{"material": line.material_name, "problem": line.problem, "standard": line.standard}
                       for line in lines],
@@ -67,6 +72,9 @@ def _committed_limit(case: Case) -> str:
 
 
 def acceptance_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]:
+    """Return the content of the 受理通知书: the legal and committed limits and deadlines.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     v = case.item_version
     return {**base_content(case, actor, now), "title": "受理通知书",
             "accepted_at": _d(case.accepted_at),
@@ -78,6 +86,9 @@ def acceptance_content(case: Case, actor: User, now: dt.datetime) -> dict[str, A
 
 
 def receipt_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]:
+    """Return the content of the 首办负责制回执: the first handler and the case's limits and deadlines.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     v = case.item_version
     return {**base_content(case, actor, now), "title": "首办负责制回执",
             "accepted_at": _d(case.accepted_at), "committed_deadline": _d(case.committed_deadline),
@@ -89,6 +100,9 @@ def receipt_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]
 
 def rejection_content(case: Case, actor: User, now: dt.datetime, reason: str, competent_organ: str,
                       contact: str = "") -> dict[str, Any]:
+    """Return the content of the 不予受理通知书: the reason, the competent organ and its contact, the remedies.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     return {**base_content(case, actor, now), "title": "不予受理通知书", "reason": reason,
             "competent_organ": competent_organ, "competent_organ_contact": contact, "remedy": REVIEW_REMEDY,
             "body": "经审查，您的申请不予受理，理由如下。"}
@@ -96,28 +110,43 @@ def rejection_content(case: Case, actor: User, now: dt.datetime, reason: str, co
 
 def deferred_content(case: Case, actor: User, now: dt.datetime, materials: list[str],
                      due: dt.date | None) -> dict[str, Any]:
+    """Return the content of the 补办件通知书: the materials still due under 容缺 and their due date.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     return {**base_content(case, actor, now), "title": "补办件通知书", "materials": materials, "due_date": _d(due),
             "body": "您的申请已容缺受理。以下非核心材料请于规定日期前补交，补交后即可领取办理结果。"}
 
 
 def denial_content(case: Case, actor: User, now: dt.datetime, reasons: str) -> dict[str, Any]:
+    """Return the content of the 不予许可决定书: the reasons and the remedies.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     return {**base_content(case, actor, now), "title": "不予许可决定书", "reason": reasons, "remedy": REVIEW_REMEDY,
             "body": "经审查，您的申请不符合法定条件，本机关决定不予许可。"}
 
 
 def return_content(case: Case, actor: User, now: dt.datetime, reason: str) -> dict[str, Any]:
+    """Return the content of the 退件通知书 with the reason.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     return {**base_content(case, actor, now), "title": "退件通知书", "reason": reason,
             "body": "您的申请材料予以退回，理由如下。所提交的材料原件已一并退还。"}
 
 
 def special_content(case: Case, actor: User, now: dt.datetime, kind_label: str, basis: str,
                     expected_days: int) -> dict[str, Any]:
+    """Return the content of the 特别程序告知书: the procedure, its basis and the expected working days.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     return {**base_content(case, actor, now), "title": "特别程序告知书", "procedure": kind_label,
             "reason": basis, "expected": f"预计{expected_days}个工作日",
             "body": f"您申请的事项依法需要进行{kind_label}，所需时间不计入办理期限。"}
 
 
 def extension_content(case: Case, actor: User, now: dt.datetime, reason: str, days: int) -> dict[str, Any]:
+    """Return the content of the 延期告知书: the reason, the extended deadlines and the approver.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
     return {**base_content(case, actor, now), "title": "延期告知书", "reason": reason,
             "committed_deadline": _d(case.committed_deadline), "legal_deadline": _d(case.legal_deadline),
             "provisional": case.deadline_provisional, "approver": staff_name(actor),
@@ -125,5 +154,8 @@ def extension_content(case: Case, actor: User, now: dt.datetime, reason: str, da
 
 
 def staff_name(user: User) -> str:
+    """Return the user's staff name, or the username when the user has no staff profile.
+
+    Refuses nothing: a pure helper."""
     profile = staff_profile_of(user)
     return profile.name if profile else user.get_username()
