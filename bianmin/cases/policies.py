@@ -245,7 +245,7 @@ def extension_decision_refusal(user: AnyUser, extension: Extension) -> DomainErr
     from bianmin.org.models import HeadOf
 
     profile = staff_profile_of(user)
-    joint = extension.case.item_version.joint_units.exists()
+    joint = bool(extension.case.item_version.joint_units.all())  # prefetched on the approvals page
     needed = {HeadOf.GOVERNMENT} if joint else {HeadOf.ORGAN, HeadOf.GOVERNMENT}
     if profile is None or profile.head_of not in needed:
         return Forbidden("联办事项的延期须由本级人民政府负责人批准" if joint else "延期须由机关负责人批准")

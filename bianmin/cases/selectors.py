@@ -296,7 +296,8 @@ def pending_extensions(user: AnyUser) -> QuerySet[Extension]:
     from .models import Extension, ExtensionStatus
 
     return (Extension.objects.filter(status=ExtensionStatus.PENDING, case__in=visible_cases(user))
-            .select_related("case__item_version", "requested_by").order_by("requested_at"))
+            .select_related("case__item_version", "requested_by")
+            .prefetch_related("case__item_version__joint_units").order_by("requested_at"))
 
 
 def with_warnings(cases: Iterable[Case], today: dt.date) -> list[Case]:
