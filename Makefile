@@ -28,7 +28,8 @@ run: install var
 	$(BIN)/python manage.py seed_demo
 	@echo "便民已启动：http://127.0.0.1:$(PORT)/  （工作人员入口 /staff/ ，接口文档 /api/v1/docs ）"
 	@echo "演示账号的动态验证码密钥（TOTP）：$$($(BIN)/python -c 'from bianmin.demo.totp import DEMO_TOTP_SECRET as s; print(s)') —— 加入任一验证器应用，或运行 $(BIN)/python -m bianmin.demo.totp 显示当前验证码"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "调度进程（消息发送、时限巡检）随网站一同启动，Ctrl-C 一并停止"
+	$(BIN)/python manage.py serve 127.0.0.1:$(PORT)
 
 scheduler: install var
 	$(BIN)/python manage.py migrate --noinput -v0

@@ -80,6 +80,7 @@ def main() -> int:
 
         subprocess.run([sys.executable, str(Path(__file__).parent / "http_bench.py")], check=False)
         subprocess.run([sys.executable, str(Path(__file__).parent / "clock_bench.py")], check=False)
+        subprocess.run([sys.executable, str(Path(__file__).parent / "search_bench.py")], check=False)
     return 0 if ok else 1
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from bianmin.accounts.policies import require
@@ -18,11 +17,11 @@ from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.policies import get_case_for
+from bianmin.cases.services import approver_ids
 from bianmin.core.errors import DomainError, Forbidden
 from bianmin.notifications.services import enqueue_inapp, enqueue_inapp_many
 from bianmin.org.models import StaffProfile
 from bianmin.org.policies import scope_path, staff_profile_of
-from bianmin.org.selectors import warning_recipients
 
 from .ladder import sanction_ladder as sanction_ladder  # re-exported: the flat ladder for existing callers
 from .ladder import sanctions_for
@@ -239,15 +238,27 @@ def propose_sanction(*, actor: User, pk: int, severity: str, sanction: str, reas
                                       "proposed_at"])
         _tell(violation, "过错处理意见", f"监督员对您的过错记录提出处理意见：{label}，{sanction}，待领导审批。"
                                          "您可以提交申辩。", now)
-        _, leaders = warning_recipients(set(), {violation.unit_path})
-        others = leaders.get(violation.unit_path, set()) - {violation.staff.user_id}
-        for leader in get_user_model().objects.filter(pk__in=others):
-            enqueue_inapp(recipient=leader, kind="SANCTION_PROPOSED", subject="待审批的处理意见",
-                          text=f"{violation.staff.name}：{violation.get_kind_display()}，{label}，拟{sanction}",
-                          link=_link(violation), cause=f"violation:{violation.pk}", now=now)
+        _tell_deciders(violation, actor, now)
         record(action=AuditAction.ACCOUNTABILITY, summary=f"过错记录 {violation.pk} 拟处理：{label}，{sanction}",
                actor=actor, obj=violation, now=now, data={"severity": severity, "sanction": sanction})
     return violation
+
+
+def _tell_deciders(violation: Violation, actor: User, now: dt.datetime) -> None:
+    """Tell every leader who may decide the proposal (``policies.decide_refusal``: a leader whose scope holds the
+    record, neither the person it is about nor the proposer), in one query and one insert."""
+    leaders = approver_ids(violation.unit_path, exclude=[violation.staff.user_id, actor.pk])
+    case = f"，办件 {violation.case.number}" if violation.case_id and violation.case else ""
+    text = (f"{violation.staff.name}（{violation.unit.name}）：{violation.get_kind_display()}{case}。监督员"
+            f"{_staff_name(actor)}提出处理意见：{violation.get_severity_display()}，拟{violation.sanction}，"
+            f"理由：{violation.sanction_reason}。请审批。")
+    enqueue_inapp_many([(pk, "SANCTION_PROPOSED", "待审批：过错处理意见", text, _link(violation),
+                         f"violation:{violation.pk}") for pk in leaders], now=now)
+
+
+def _staff_name(user: User) -> str:
+    profile = staff_profile_of(user)
+    return profile.name if profile else user.get_full_name()
 
 
 def decide_sanction(*, actor: User, pk: int, approve: bool, now: dt.datetime, note: str = "") -> Violation:
@@ -262,6 +273,7 @@ def decide_sanction(*, actor: User, pk: int, approve: bool, now: dt.datetime, no
     with audited_atomic():
         violation = get_violation_for(actor, pk, for_update=True)
         _refuse(decide_refusal(actor, violation))
+        proposer = violation.proposed_by
         if approve:
             violation.status = ViolationStatus.SANCTIONED
             violation.decided_by, violation.decided_at = actor, now
@@ -276,6 +288,13 @@ def decide_sanction(*, actor: User, pk: int, approve: bool, now: dt.datetime, no
         violation.decision_note = note.strip()[:255]
         violation.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "severity", "sanction",
                                       "sanction_reason", "proposed_by", "proposed_at"])
+        if proposer is not None and proposer.pk != actor.pk:  # the supervisor learns the leader's answer
+            about = f"您对{violation.staff.name}的过错记录（{violation.get_kind_display()}）提出的处理意见"
+            text = (f"{about}已获{_staff_name(actor)}批准：{violation.sanction}。" if approve else
+                    f"{about}被{_staff_name(actor)}退回，理由：{note.strip()}。记录已重新开放，可再次提出意见。")
+            enqueue_inapp(recipient=proposer, kind="SANCTION_DECIDED", now=now, link=_link(violation),
+                          cause=f"violation:{violation.pk}", text=text,
+                          subject="处理意见已获批准" if approve else "处理意见被退回")
         record(action=AuditAction.ACCOUNTABILITY,
                summary=f"过错记录 {violation.pk} 处理意见{'获批准' if approve else '被退回'}",
                actor=actor, obj=violation, now=now, data={"note": note.strip()})

@@ -61,7 +61,8 @@ class AcceptOut(Schema):
     first_handler: Optional[HandlerOut]  # noqa: UP045
     committed_deadline: Optional[dt.date]  # noqa: UP045
     legal_deadline: Optional[dt.date]  # noqa: UP045
-    provisional: bool
+    provisional: bool  # the committed deadline was counted over a year not yet published
+    legal_provisional: bool  # the same for the legal deadline
     urgent: bool
 
 
@@ -69,7 +70,8 @@ def _accept_out(case: Any) -> dict[str, Any]:
     handler = case.first_handler
     return {"number": case.number, "status": case.status, "case_class": case.case_class,
             "accepted_at": case.accepted_at, "committed_deadline": case.committed_deadline,
-            "legal_deadline": case.legal_deadline, "provisional": case.deadline_provisional, "urgent": case.urgent,
+            "legal_deadline": case.legal_deadline, "provisional": case.deadline_provisional,
+            "legal_provisional": case.legal_deadline_provisional, "urgent": case.urgent,
             "first_handler": {"name": handler.name, "badge": handler.badge_number} if handler else None}
 
 

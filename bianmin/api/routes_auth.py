@@ -1,15 +1,17 @@
 """Token issue and revocation, and the caller's identity."""
+from django.urls import reverse
 from ninja import Router
 from ninja.responses import Status
 
+from bianmin.accountability.selectors import desk_counts
 from bianmin.accounts.policies import roles_of
 from bianmin.accounts.services import issue_api_token, revoke_api_token
 from bianmin.core.http import client_ip
-from bianmin.core.timeutils import now
+from bianmin.core.timeutils import now, today
 from bianmin.org.policies import staff_profile_of
 
 from .auth import StaffToken
-from .schemas import ErrorOut, MeOut, TokenIn, TokenOut
+from .schemas import DeskOut, ErrorOut, MeOut, TokenIn, TokenOut
 
 router = Router(tags=["认证"])
 
@@ -38,3 +40,13 @@ def me(request):
             "roles": sorted(r.value for r in roles_of(user)),
             "unit": profile.unit.code if profile else None,
             "badge_number": profile.badge_number if profile else None}
+
+
+@router.get("/me/desk", response={200: DeskOut, 401: ErrorOut}, auth=StaffToken(), summary="今日待办（工作台计数）",
+            description="与工作台页面相同的计数：待审查的申请、本人超期和临近期限的办件、待答复的首问、待审批的"
+                        "移交/延期/退件/补办件/过错处理、待处理的过错记录；只列出当前用户的角色有权处理的种类。")
+def desk(request):
+    on = today()
+    counts = desk_counts(request.auth, on)
+    return {"date": on, "counts": [{"key": c.key, "label": c.label, "count": c.count,
+                                    "href": reverse(c.page) + c.query, "alarm": c.alarm} for c in counts]}

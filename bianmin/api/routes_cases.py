@@ -13,6 +13,7 @@ from bianmin.cases.actions import AgentIn, ApplicantIn, MaterialLine
 from bianmin.cases.models import (
     ApplicantKind,
     DecisionOutcome,
+    DeliveryMethod,
     ExtensionStatus,
     MaterialReceipt,
     NoticeKind,
@@ -20,10 +21,10 @@ from bianmin.cases.models import (
     TransferStatus,
 )
 from bianmin.cases.policies import get_case_for
-from bianmin.cases.selectors import case_detail
+from bianmin.cases.selectors import case_detail, desk_cases
 from bianmin.cases.workflow import CaseClass, Status
 from bianmin.catalog.models import SpecialProcedure
-from bianmin.core.timeutils import now
+from bianmin.core.timeutils import now, today
 
 from .auth import StaffToken
 from .bounds import Page, PageSize, page_rows
@@ -130,6 +131,16 @@ class CaseReturnRequestOut(Schema):
     note: str
 
 
+class ResultOut(Schema):
+    decided_at: dt.datetime | None
+    reasons: str = Field(description="决定理由")
+    certificate_name: str = Field(description="证照名称（准予时）")
+    certificate_number: str = Field(description="证照编号（准予且事项出具证照、卡证时）")
+    delivery_method: DeliveryMethod | Literal[""] = Field(description="送达方式；尚未送达时为空")
+    delivered_to: str = Field(description="签收人；尚未送达时为空")
+    delivered_at: dt.datetime | None
+
+
 class CaseOut(Schema):
     number: str
     status: Status
@@ -145,7 +156,8 @@ class CaseOut(Schema):
     first_handler: HandlerOut | None
     committed_deadline: dt.date | None
     legal_deadline: dt.date | None
-    provisional: bool
+    provisional: bool  # the committed deadline was counted over a year not yet published
+    legal_provisional: bool  # the same for the legal deadline
     urgent: bool
     outcome: DecisionOutcome | Literal[""]
     materials: list[CaseMaterialOut]
@@ -163,6 +175,7 @@ class CaseOut(Schema):
     decision_document: str = ""
     deferred: DeferredOut | None = None
     return_requests: list[CaseReturnRequestOut] = []
+    result: ResultOut | None = Field(None, description="办理结果与送达；尚未作出决定时为空")
 
 
 def _extension(case) -> dict[str, Any] | None:
@@ -188,7 +201,8 @@ def case_out(case) -> dict[str, Any]:
         "received_at": case.received_at, "accepted_at": case.accepted_at,
         "first_handler": {"name": handler.name, "badge": handler.badge_number} if handler else None,
         "committed_deadline": case.committed_deadline, "legal_deadline": case.legal_deadline,
-        "provisional": case.deadline_provisional, "urgent": case.urgent, "outcome": case.outcome,
+        "provisional": case.deadline_provisional,
+        "legal_provisional": case.legal_deadline_provisional, "urgent": case.urgent, "outcome": case.outcome,
         "materials": [{"name": m.name, "received_as": m.received_as, "copies": m.copies, "acceptable": m.acceptable,
                        "problem": m.problem} for m in case.materials.all()],
         "notices": [{"kind": n.kind, "number": n.number, "issued_at": n.issued_at, "served_at": n.served_at}
@@ -209,6 +223,10 @@ def case_out(case) -> dict[str, Any]:
         "return_requests": [{"id": r.pk, "status": r.status, "reason": r.reason, "requested_at": r.requested_at,
                              "decided_at": r.decided_at, "note": r.decision_note}
                             for r in case.return_requests.all()],
+        "result": {"decided_at": case.decided_at, "reasons": case.decision_reasons,
+                   "certificate_name": case.certificate_name, "certificate_number": case.certificate_number,
+                   "delivery_method": case.delivery_method, "delivered_to": case.delivered_to,
+                   "delivered_at": case.delivered_at} if case.outcome else None,
         "events": [{"at": e.at, "action": e.action, "label": e.action_label(), "actor": e.actor_name,
                     "from_status": e.from_status, "to_status": e.to_status, "opinion": e.opinion}
                    for e in case.events.all()],
@@ -238,11 +256,15 @@ class CasePageOut(Schema):
     results: list[CaseRowOut]
 
 
-@router.get("/cases", response={200: CasePageOut, **ERRORS}, summary="办件查询（编号、申请人、电话）")
+@router.get("/cases", response={200: CasePageOut, **ERRORS}, summary="办件查询（编号、申请人、电话）",
+            description="q：办件编号、申请人名称的任意部分、电话后四位（4位数字）、完整电话或证件号、统一社会信用代码；"
+                        "desk：工作台清单（intake 待审查的申请，red 本人超期，yellow 本人临近期限）。")
 def list_cases(request, q: str = "", status: str = "", case_class: str = "", page: Page = 1,
-               page_size: PageSize = 20):
+               page_size: PageSize = 20, desk: Literal["intake", "red", "yellow"] | None = None):
     # A search by a full ID or phone is audited; the query string is masked in the logs (decision 0018).
     qs = svc.find_cases(actor=request.auth, q=q, now=now(), status=status, case_class=case_class)
+    if desk:  # the same rows the 工作台 counts (GET /me/desk)
+        qs = desk_cases(qs, request.auth, today(), desk)
     rows = qs[page_rows(page, page_size)]
     return {"count": qs.count(), "results": [
         {"number": c.number, "status": c.status, "case_class": c.case_class, "item_name": c.item_version.name,

@@ -61,6 +61,20 @@ class MeOut(Schema):
     badge_number: str | None
 
 
+class DeskCountOut(Schema):
+    key: str = Field(description="intake、red、yellow、inquiries、transfers、extensions、returns、deferred、"
+                                 "sanctions、violations（按角色只列出有权处理的种类）")
+    label: str
+    count: int
+    href: str = Field(description="列出这些记录的工作台页面地址")
+    alarm: bool = Field(description="超期类：不为零时以红色提示")
+
+
+class DeskOut(Schema):
+    date: dt.date
+    counts: list[DeskCountOut]
+
+
 class WorkdayAddOut(Schema):
     start: dt.date
     days: int

@@ -100,6 +100,7 @@ def form_view(spec: ActionSpec[Any], subject: Any, posted: QueryDict | None = No
         choices = [(str(v), str(lab)) for v, lab in provider(subject)] if provider else (
             inner if kind == "choice" else [])
         low, high, length = _bounds(info)
+        start = spec.initial[name](subject) if name in spec.initial and kept is None else None
         view = FieldView(name=name, label=str(info.title or name), widget="text", required=info.is_required(),
                          min=low, max=high, max_length=length)
         view.errors = [m for key, ms in named.items() if key.split(".")[0] == name for m in ms]
@@ -108,12 +109,14 @@ def form_view(spec: ActionSpec[Any], subject: Any, posted: QueryDict | None = No
         elif kind == "list":
             view.widget, view.choices = "checkboxes", choices
             view.selected = set(kept.getlist(name)) if kept is not None else (
+                {str(v) for v in start} if start is not None else
                 {v for v, _ in choices} if extra.get("checked") else set())
         elif kind == "bool":
             view.widget = "checkbox"
             view.value = (kept.get(name) == "on") if kept is not None else bool(info.default)
         else:
             default = "" if info.is_required() or info.default is None else info.default
+            default = start if start is not None else default
             view.value = kept.get(name, "") if kept is not None else getattr(default, "value", default)
             if choices:
                 view.widget, view.choices = "select", choices

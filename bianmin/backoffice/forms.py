@@ -9,6 +9,10 @@ from bianmin.audit.models import AuditAction
 from bianmin.org.models import AbsenceKind, StaffProfile
 
 
+def date_input() -> forms.DateInput:
+    """A date picker: ``<input type="date">`` takes only ISO dates, whatever the language's display format."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
 class LoginForm(forms.Form):
     username = forms.CharField(label="用户名", max_length=150,
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
@@ -52,8 +56,8 @@ class PasswordChangeForm(forms.Form):
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作账号", required=False)
     action = forms.ChoiceField(label="事件", required=False, choices=[("", "全部"), *AuditAction.choices])
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="起始日期", required=False, widget=date_input())
+    date_to = forms.DateField(label="截止日期", required=False, widget=date_input())
     text = forms.CharField(label="摘要包含", required=False)
 
 
@@ -70,7 +74,7 @@ class UnlockForm(forms.Form):
 class CalendarNoticeForm(forms.Form):
     year = forms.IntegerField(label="年份", min_value=2004, max_value=2060)
     notice = forms.CharField(label="通知文号", max_length=128, help_text="例如：国办发明电〔2026〕X号")
-    published_on = forms.DateField(label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = forms.DateField(label="发布日期", required=False, widget=date_input())
     days = forms.CharField(label="放假日和调休上班日", widget=forms.Textarea(attrs={"rows": 24, "cols": 48}),
                            help_text="每行一天：日期 类型 名称，类型为“休”或“班”，例如 2027-02-07 班 春节调休")
 
@@ -80,8 +84,8 @@ class AbsenceForm(forms.Form):
 
     staff = forms.ModelChoiceField(label="人员", queryset=StaffProfile.objects.none(), empty_label=None)
     kind = forms.ChoiceField(label="类型", choices=AbsenceKind.choices)
-    start_date = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label="开始日期", widget=date_input())
+    end_date = forms.DateField(label="结束日期", widget=date_input())
     note = forms.CharField(label="说明", max_length=255, required=False)
     leader_override = forms.BooleanField(label="批准A、B角同时离岗（领导）", required=False)
 

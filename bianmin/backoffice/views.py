@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 
+from bianmin.accountability.selectors import desk_counts
 from bianmin.accounts.middleware import SESSION_STARTED_KEY
 from bianmin.accounts.models import LoginThrottle
 from bianmin.accounts.policies import can, needs_second_factor, roles_of
@@ -170,10 +171,11 @@ class HomeView(StaffView):
             missing = next_year_missing()
             if missing:
                 notices.append(f"{missing}年的国务院放假安排尚未录入，相关期限按暂定规则计算")
+        desk = [(c, reverse(c.page) + c.query) for c in desk_counts(user, today())]
         return render(request, "backoffice/home.html", {
             "profile": profile, "roles": sorted(roles_of(user), key=lambda r: list(Role).index(r)),
             "notices": notices, "can": {p.name: can(user, p) for p in Perm},
-            "chief": chief_responsible(profile.unit) if profile else None,
+            "chief": chief_responsible(profile.unit) if profile else None, "desk": desk,
         })
 
 

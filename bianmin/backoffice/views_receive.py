@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from bianmin.accounts.roles import Perm
 from bianmin.cases import services as svc
 from bianmin.cases.actions import AgentIn, ApplicantIn
+from bianmin.cases.models import MaterialReceipt
 from bianmin.catalog.selectors import current_version_by_code, current_versions
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now
@@ -25,6 +26,8 @@ RECEIVE_FORM_FIELDS = {
     "agent.phone": "agent_phone", "agent.name": "agent_name", "agent.authorization": "agent_authorization"}
 
 
+AGENT_FIELDS = ("agent_name", "agent_id_number", "agent_phone", "agent_authorization")
+
 RECEIPTS_KEY = "bianmin_receipts"  # session: form token -> case number of the last 30 receipts
 
 
@@ -39,15 +42,17 @@ class ReceiveView(StaffView):
             items = current_versions(q=q)[:50]
             return render(request, "backoffice/case_pick_item.html", {"items": items, "q": q})
         materials = list(version.materials.all())
-        for m in materials:  # what the clerk entered when the form comes back with an error, else the defaults
+        for m in materials:  # what the clerk entered when the form comes back with an error, else nothing received
             row = (rows or {}).get(m.pk)
-            m.in_how = row["received_as"] if row else ("SHARED" if m.source == "GOVERNMENT" else "PAPER")
-            m.in_copies = row["copies"] if row else m.copies
-            m.in_ok = row["acceptable"] if row else True
+            m.in_how = row["received_as"] if row else MaterialReceipt.MISSING
+            m.in_copies = row["copies"] if row else None
+            m.in_ok = bool(row["acceptable"]) if row else False
             m.in_problem = row["problem"] if row else ""
+        form = form or ReceiveForm(initial={"token": uuid.uuid4().hex})
+        agent_open = form.is_bound and any(form[f].value() or form[f].errors for f in AGENT_FIELDS)
         return render(request, "backoffice/case_receive.html", {
-            "version": version, "form": form or ReceiveForm(initial={"token": uuid.uuid4().hex}),
-            "materials": materials, "choices": RECEIPT_CHOICES})
+            "version": version, "form": form, "materials": materials, "choices": RECEIPT_CHOICES,
+            "agent_open": agent_open})
 
     def post(self, request):
         form = ReceiveForm(request.POST)
@@ -62,11 +67,15 @@ class ReceiveView(StaffView):
             messages.info(request, f"该申请已于刚才收件（办件编号 {received[token]}），没有重复收件")
             return redirect("backoffice:case", number=received[token])
         # One line per material of the checklist; the copies as typed (the service names a wrong number).
-        rows = {m.pk: svc.MaterialRow(material=m.pk, received_as=request.POST.get(f"m{m.pk}_how", "MISSING"),
-                                      copies=request.POST.get(f"m{m.pk}_copies") or 0,
-                                      acceptable=request.POST.get(f"m{m.pk}_ok") == "on",
-                                      problem=request.POST.get(f"m{m.pk}_problem", ""))
-                for m in version.materials.all()}
+        # A row left "未提交" is not received (the service decides whether that is a gap); a received row is as
+        # acceptable as the clerk ticked it; copies left empty are the number the checklist asks for.
+        rows = {}
+        for m in version.materials.all():
+            how = request.POST.get(f"m{m.pk}_how", MaterialReceipt.MISSING)
+            rows[m.pk] = svc.MaterialRow(
+                material=m.pk, received_as=how, copies=request.POST.get(f"m{m.pk}_copies") or None,
+                acceptable=None if how == MaterialReceipt.MISSING else request.POST.get(f"m{m.pk}_ok") == "on",
+                problem=request.POST.get(f"m{m.pk}_problem", ""))
         if form.is_valid():
             d = form.cleaned_data
             # The same inputs as the API's POST /cases (cases.actions), from the form's fields.

@@ -35,6 +35,7 @@ from .models import (
     FeePayment,
     Notice,
     ReturnRequest,
+    SupplementLine,
     Transfer,
 )
 from .workflow import Action, permission_for
@@ -168,8 +169,8 @@ class StartIn(ActionInput):
 
 class DecideIn(ActionInput):
     outcome: DecisionOutcome = Field(..., title="办理结果")
-    reasons: str = _text("理由（不予许可时必填）", widget="textarea")
-    certificate_number: str = _text("证照编号（准予且事项出具证照时必填）", max_length=64)
+    reasons: str = _text("决定理由", required=True, widget="textarea")
+    certificate_number: str = _text("证照编号（准予且事项出具证照、卡证时必填）", max_length=64)
     decided_by_organ: str = _text("作出决定的上级机关（上报件）", max_length=64)
     decision_document: str = _text("上级机关决定文号（上报件）", max_length=64)
 
@@ -177,6 +178,7 @@ class DecideIn(ActionInput):
 class DeliverIn(ActionInput):
     method: DeliveryMethod = Field(..., title="送达方式")
     received_by: str = _text("签收人", required=True, max_length=64)
+    place: str = _text("送达地点（可空：窗口领取为本单位地址，邮寄为申请人地址）", max_length=128)
 
 
 class ReasonIn(ActionInput):
@@ -206,7 +208,7 @@ class UploadIn(ActionInput):
 
 class PauseIn(ActionInput):
     kind: SpecialProcedure = Field(..., title="程序")
-    basis: str = _text("依据和原因", required=True, max_length=255)
+    basis: str = _text("依据和原因（写入告知书并公开显示，勿写个人信息）", required=True, max_length=255)
     expected_days: int = Field(..., title="预计工作日", ge=1, le=365)
 
 
@@ -315,6 +317,12 @@ def _all_materials(ctx: CaseContext) -> list[tuple[str, str]]:
     return [(m.name, m.name) for m in ctx.case.materials.all()]
 
 
+def _noticed_materials(ctx: CaseContext) -> list[str]:
+    """The materials the served 补正 notices asked for: what the applicant comes back with."""
+    return list(SupplementLine.objects.filter(notice__case=ctx.case, notice__served_at__isnull=False)
+                .values_list("material_name", flat=True).distinct())
+
+
 def _unacceptable_materials(ctx: CaseContext) -> list[tuple[str, str]]:
     return [(m.name, f"{m.name}（{m.problem}）" if m.problem else m.name)
             for m in ctx.case.materials.all() if not m.acceptable]
@@ -327,6 +335,10 @@ def _deferred_lines(ctx: CaseContext) -> list[tuple[str, str]]:
 
 def _reported(ctx: CaseContext) -> bool:
     return bool(ctx.case.reported)
+
+
+def _issues_certificate(ctx: CaseContext) -> bool:
+    return ctx.case.item_version.issues_certificate
 
 
 def _organs(ctx: CaseContext) -> list[tuple[str, str]]:
@@ -401,7 +413,8 @@ def _decide(*, actor: User, key: str, data: DecideIn, now: dt.datetime) -> Case:
 
 
 def _deliver(*, actor: User, key: str, data: DeliverIn, now: dt.datetime) -> Case:
-    return svc.deliver_case(actor=actor, number=key, method=data.method, received_by=data.received_by, now=now)
+    return svc.deliver_case(actor=actor, number=key, method=data.method, received_by=data.received_by,
+                            place=data.place, now=now)
 
 
 def _archive(*, actor: User, key: str, data: NoInput, now: dt.datetime) -> Case:
@@ -494,7 +507,8 @@ add(ActionSpec("fix_on_spot", "当场更正", FixIn, _fix, _table(Action.FIX_ON_
                description="记录申请人当场更正的内容，所列材料标记为符合要求。拒绝：未说明更正内容或材料不在清单中（400）。"))
 add(ActionSpec("resubmit", "登记补正材料", ResubmitIn, _resubmit, _table(Action.RESUBMIT), "resubmit",
                button="补正后重新提交", confirm="确认登记申请人补正后提交的材料？",
-               choices={"materials": _all_materials}, done="已登记补正材料",
+               choices={"materials": _all_materials}, initial={"materials": _noticed_materials},
+               done="已登记补正材料",
                description="重新开始受理审查的计时。拒绝：状态不是待补正（409）；未列出材料（400）。"))
 add(ActionSpec("reject", "不予受理", RefuseIn, _refuse_case, _refuse, "reject", button="提交", secondary=True,
                confirm="确认不予受理？", choices={"kind": _refuse_kinds}, done="已作出不予受理处理",
@@ -504,13 +518,16 @@ add(ActionSpec("start", "开始办理", StartIn, _start, _table(Action.START), "
                description="拒绝：状态不是已受理（409）；不是首办负责人或其B角（403）。"))
 add(ActionSpec("decide", "作出决定", DecideIn, _decide, _decide_allowed, "decide", button="决定",
                confirm="确认作出决定？", choices={"decided_by_organ": _organs}, done="已作出决定",
-               show_if={"decided_by_organ": _reported, "decision_document": _reported},
-               description="上报件须填写作出决定的上级机关及其决定文号。拒绝：特别程序进行中（409 paused）或退件申请"
-                           "待批（409 return_pending）；不予许可未写理由、准予未填证照编号（400）；上报件未填上级机关或"
-                           "其决定文号（400 reported_case）。"))
+               show_if={"decided_by_organ": _reported, "decision_document": _reported,
+                        "certificate_number": _issues_certificate},
+               description="准予和不予许可都须写明理由；事项出具证照、卡证的，准予须填写证照编号。上报件须填写作出"
+                           "决定的上级机关及其决定文号。拒绝：特别程序进行中（409 paused）或退件申请待批"
+                           "（409 return_pending）；未写理由（400 reasons）、准予未填证照编号"
+                           "（400 certificate_number）；上报件未填上级机关或其决定文号（400 reported_case）。"))
 add(ActionSpec("deliver", "送达", DeliverIn, _deliver, _deliver_allowed, "deliver",
-               confirm="确认已送达申请人？", done="已送达",
-               description="拒绝：状态不是已办结（409）；补办材料未补齐且未经批准先行送达（409）；未填签收人（400）。"))
+               confirm="确认已送达申请人？将出具送达回证。", done="已送达，已生成送达回证",
+               description="出具送达回证（送达文书、方式、签收人、地点和时间）。拒绝：状态不是已办结（409）；补办材料未补齐"
+                           "且未经批准先行送达（409）；未填签收人（400）；邮寄送达而没有地址（400 place）。"))
 add(ActionSpec("archive", "归档", NoInput, _archive, _table(Action.ARCHIVE), "archive",
                confirm="确认归档？归档后不能再办理。", done="已归档", description="拒绝：状态不允许（409）。"))
 add(ActionSpec("withdraw", "申请人撤回", ReasonIn, _withdraw, _table(Action.WITHDRAW), "withdraw", button="撤回",
@@ -543,14 +560,14 @@ add(ActionSpec("upload", "上传材料（PDF、JPEG、PNG、OFD，≤10MB）", U
                            "类型、大小或数量超限（400）。"))
 add(ActionSpec("pause_start", "启动特别程序（计时中止）", PauseIn, _pause, _pause_start, "pauses", button="启动",
                choices={"kind": _procedures}, confirm="确认启动特别程序？将出具特别程序告知书，计时中止。",
-               done="已启动特别程序，计时中止",
+               help="依据和原因将写入告知书，并向申请人公开显示在办件进度查询中。", done="已启动特别程序，计时中止",
                description="拒绝：未受理或已办结、已有进行中的特别程序、承诺期限已过（409）；事项不适用该程序（400）。"))
 add(ActionSpec("pause_end", "结束特别程序", PauseEndIn, _pause_done, _pause_end, "pauses/end",
                button="结束并顺延期限", done="特别程序已结束，期限已顺延",
                description="拒绝：没有进行中的特别程序（409）。"))
 add(ActionSpec("extension", "申请延期（每件一次）", ReasonIn, _extend, _extension, "extension", button="提交申请",
                secondary=True, result="result", confirm="每个办件只能申请一次延期。确认提交？",
-               done="延期申请已提交，等待领导审批",
+               done="延期申请已提交，等待领导审批", help="批准后，延期理由将写入延期告知书并在公开进度查询中显示。",
                description="拒绝：事项不允许延期、已申请过（409 extension_once）、"
                            "承诺期限已过（409 deadline_passed）。"))
 add(ActionSpec("comment", "备注", CommentIn, _comment_add, _comment, "comments", button="添加", secondary=True,

@@ -85,6 +85,9 @@ class Case(models.Model):
     applicant_phone = EncryptedTextField("联系电话")
     applicant_phone_index = BlindIndexField("联系电话检索索引", source="applicant_phone", kind="phone")
     applicant_phone_masked = MaskedField("联系电话（脱敏）", source="applicant_phone", mask="phone")
+    # The last four digits the masked copy already shows, indexed for the staff search by them (decision 0022).
+    applicant_phone_last4 = MaskedField("联系电话后四位", source="applicant_phone", mask="phone_last4", max_length=4,
+                                        db_index=True)
     applicant_address = models.CharField("地址", max_length=255, blank=True)
     agent_name = models.CharField("代理人", max_length=64, blank=True)
     agent_id_type = models.CharField("代理人证件类型", max_length=14, choices=IdType.choices, blank=True)
@@ -112,7 +115,9 @@ class Case(models.Model):
     deferred_materials = models.BooleanField("容缺受理", default=False)
     committed_deadline = models.DateField("承诺办结日期", null=True, blank=True, db_index=True)
     legal_deadline = models.DateField("法定办结日期", null=True, blank=True)
-    deadline_provisional = models.BooleanField("期限按暂定日历计算", default=False)
+    # Each date says whether it was counted over a year whose holidays are not yet published (provisional).
+    deadline_provisional = models.BooleanField("承诺办结日期按暂定日历计算", default=False)
+    legal_deadline_provisional = models.BooleanField("法定办结日期按暂定日历计算", default=False)
     committed_days = models.PositiveSmallIntegerField("适用承诺时限", null=True, blank=True,
                                                       help_text="受理时采用的承诺时限（急办件为缩短后的时限）")
     deadline_changed_at = models.DateTimeField("期限重新核定时间", null=True, blank=True)
@@ -313,11 +318,12 @@ class NoticeKind(models.TextChoices):
     RECEIPT = "RECEIPT", "首办负责回执"
     DENIAL = "DENIAL", "不予许可决定书"
     RETURN = "RETURN", "退件通知书"
+    DELIVERY = "DELIVERY", "送达回证"
 
 
 NOTICE_PREFIX = {
     "SPECIAL": "TB", "EXTENSION": "YQ", "ACCEPTANCE": "SL", "SUPPLEMENT": "BZ", "REJECTION": "BSL",
-    "DEFERRED": "BB", "RECEIPT": "HZ", "DENIAL": "BYXK", "RETURN": "TJ",
+    "DEFERRED": "BB", "RECEIPT": "HZ", "DENIAL": "BYXK", "RETURN": "TJ", "DELIVERY": "SD",
 }
 
 

@@ -216,6 +216,15 @@ def supplement_serve_refusal(case: Case, today: dt.date) -> DomainError | None:
     return None
 
 
+def grant_refusal(case: Case, certificate_number: str) -> DomainError | None:
+    """Why a grant (准予, or 即办 on the spot) cannot be recorded as given: an item whose result is a certificate or
+    card (``ItemVersion.issues_certificate``) records the certificate's number."""
+    version = case.item_version
+    if version.issues_certificate and not certificate_number.strip():
+        return DomainError.for_field("certificate_number", f"该事项准予后出具“{version.result_name}”，请填写证照编号")
+    return None
+
+
 def decide_refusal(case: Case) -> Conflict | None:
     """No decision while a special procedure runs or a 退件 request waits for the leader."""
     if open_pause_of(case) is not None:
@@ -245,8 +254,17 @@ def extension_decision_refusal(user: AnyUser, extension: Extension) -> DomainErr
     from bianmin.org.models import HeadOf
 
     profile = staff_profile_of(user)
-    joint = bool(extension.case.item_version.joint_units.all())  # prefetched on the approvals page
-    needed = {HeadOf.GOVERNMENT} if joint else {HeadOf.ORGAN, HeadOf.GOVERNMENT}
+    needed = extension_deciders(extension.case)
     if profile is None or profile.head_of not in needed:
-        return Forbidden("联办事项的延期须由本级人民政府负责人批准" if joint else "延期须由机关负责人批准")
+        return Forbidden("延期须由机关负责人批准" if HeadOf.ORGAN in needed
+                         else "联办事项的延期须由本级人民政府负责人批准")
     return None
+
+
+def extension_deciders(case: Case) -> frozenset[str]:
+    """Return the 负责人身份 (``org.models.HeadOf``) that may decide an extension of ``case``: the organ's head or the
+    government's, only the government's for a joint item (the leaders told of a request: ``services.notify``)."""
+    from bianmin.org.models import HeadOf
+
+    joint = bool(case.item_version.joint_units.all())  # prefetched on the approvals page
+    return frozenset({HeadOf.GOVERNMENT} if joint else {HeadOf.ORGAN, HeadOf.GOVERNMENT})

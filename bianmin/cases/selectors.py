@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -36,15 +37,20 @@ DESK_FIELDS = ("number", "status", "urgent", "applicant_name", "received_at", "i
                "unit__region__level", "first_handler__name", "first_handler__user_id")
 
 
+def _handlers_for(profile: StaffProfile, today: dt.date) -> list[int]:
+    """Return the staff whose cases ``profile`` answers for today: themselves and the absent A's they back up."""
+    backs = list(Post.objects.filter(b_staff=profile).values_list("a_staff_id", flat=True))
+    acting_for = absent_staff_ids(backs, today) if backs else set()
+    return [profile.pk, *sorted(acting_for)]
+
+
 def workbench(user: AnyUser, today: dt.date) -> QuerySet[Case]:
     """Return the open cases the user is first handler of, plus those of absent A's the user backs up,
     nearest committed deadline first."""
     profile = staff_profile_of(user)
     if profile is None:
         return Case.objects.none()
-    backs = list(Post.objects.filter(b_staff=profile).values_list("a_staff_id", flat=True))
-    acting_for = absent_staff_ids(backs, today) if backs else set()
-    return (visible_cases(user).filter(first_handler_id__in=[profile.pk, *acting_for],
+    return (visible_cases(user).filter(first_handler_id__in=_handlers_for(profile, today),
                                        status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.DECIDED])
             .select_related(*DESK_RELATED).only(*DESK_FIELDS).order_by("committed_deadline", "received_at"))
 
@@ -121,17 +127,29 @@ def intake_queue(user: AnyUser) -> QuerySet[Case]:
             .order_by("intake_deadline", "received_at"))
 
 
-def search_cases(user: AnyUser, q: str = "", status: str = "", case_class: str = "") -> QuerySet[Case]:
-    """Search visible cases by number, applicant name, full ID number or full phone (exact, through the blind
-    indexes: the columns are encrypted), credit code; filter by status and class.
+_LAST4 = re.compile(r"[0-9]{4}")
+_CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
-    A search by a full ID or phone is audited by the service that runs it (``services.find_cases``)."""
+
+def search_cases(user: AnyUser, q: str = "", status: str = "", case_class: str = "") -> QuerySet[Case]:
+    """Search visible cases by number, any part of the applicant's name, the last four digits of the phone (a
+    4-digit query), a full ID number or full phone (exact, through the blind indexes: the columns are encrypted),
+    credit code; filter by status and class.
+
+    Every branch of the match has an index: the name's pg_trgm index on PostgreSQL (queries of three characters
+    or more; shorter ones scan the user's scope), the last-4 column, the blind indexes, the number; the credit
+    code (not indexed) is only asked for an 18-character query. A search by a full ID or phone is audited by the
+    service that runs it (``services.find_cases``); the last four digits are what every list shows already."""
     from bianmin.core.crypto import blind_index
 
     qs = visible_cases(user).select_related(*LIST_FIELDS)
     q = unicodedata.normalize("NFKC", q).strip()  # full-width digits typed through a Chinese input method
     if q:
-        match = Q(number=q.upper()) | Q(applicant_name__startswith=q) | Q(applicant_credit_code=q.upper())
+        match = Q(number=q.upper()) | Q(applicant_name__contains=q)
+        if _LAST4.fullmatch(q):
+            match |= Q(applicant_phone_last4=q)
+        if _CREDIT_CODE.fullmatch(q.upper()):
+            match |= Q(applicant_credit_code=q.upper())
         for column, kind in (("applicant_id_index", "id"), ("applicant_phone_index", "phone")):
             index = blind_index(kind, q)  # "138 0000 1111", "+86 138…", "…002x" normalised as stored
             if index:
@@ -220,10 +238,10 @@ def _with_staff(case: Case) -> Case:
     """Attach the first handler, receiver and acceptor to ``case`` from one query."""
     ids = {case.first_handler_id, case.received_by_id, case.accepted_by_id} - {None}
     staff = StaffProfile.objects.in_bulk(ids) if ids else {}
-    for field in ("first_handler", "received_by", "accepted_by"):
-        pk = getattr(case, f"{field}_id")
+    for name in ("first_handler", "received_by", "accepted_by"):
+        pk = getattr(case, f"{name}_id")
         if pk is not None:
-            setattr(case, field, staff[pk])
+            setattr(case, name, staff[pk])
     return case
 
 
@@ -232,6 +250,28 @@ def pending_transfers(user: AnyUser) -> QuerySet[Transfer]:
     return (Transfer.objects.filter(status=TransferStatus.PENDING, case__in=visible_cases(user))
             .select_related("case__item_version", "from_handler", "to_handler", "requested_by")
             .order_by("requested_at"))
+
+
+@dataclass(frozen=True)
+class PublicPause:
+    """A special procedure as the applicant sees it: what, why (the basis told in the 特别程序告知书), when."""
+
+    kind: str
+    kind_label: str
+    basis: str
+    expected_days: int
+    started_on: dt.date
+    ended_on: dt.date | None  # None: still running (进行中), the clock stands still
+    paused_working_days: int
+
+
+@dataclass(frozen=True)
+class PublicExtension:
+    """The approved extension: how many working days and why (the 延期告知书's reason)."""
+
+    days: int
+    reason: str
+    approved_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -244,21 +284,36 @@ class PublicStatus:
     accepted_at: dt.datetime | None
     committed_deadline: dt.date | None
     legal_deadline: dt.date | None
-    provisional: bool
+    provisional: bool  # the committed deadline was counted over a year not yet published
+    legal_provisional: bool  # the same for the legal deadline
     unit: str
     handler_name: str
     handler_badge: str
     steps: list[dict[str, Any]]
     deadline_changed_at: dt.datetime | None = None
     deadline_change_reason: str = ""
+    pauses: list[PublicPause] = field(default_factory=list)
+    extension: PublicExtension | None = None
 
 
 def public_lookup(number: str, code: str) -> PublicStatus | None:
-    """Return a case's public status for the right number and query code; None otherwise (no difference)."""
+    """Return a case's public status for the right number and query code; None otherwise (no difference).
+
+    Besides status and deadlines it tells why a date moved: the special procedures (kind, basis, start, end or
+    still running) and the approved extension (days, reason). Nothing about the applicant; the handler's name and
+    badge are public (上墙公示)."""
+    from .models import CasePause, Extension, ExtensionStatus
+
     case = (Case.objects.select_related("item_version", "unit", "first_handler")
             .filter(number=(number or "").strip().upper()).first())
     if case is None or not code or case.query_code != code.strip().upper():
         return None
+    pauses = [PublicPause(kind=p.kind, kind_label=p.get_kind_display(), basis=p.basis, expected_days=p.expected_days,
+                          started_on=p.started_on, ended_on=p.ended_on, paused_working_days=p.paused_working_days)
+              for p in CasePause.objects.filter(case=case).order_by("started_at", "id")]
+    approved = Extension.objects.filter(case=case, status=ExtensionStatus.APPROVED).first()
+    extension = (PublicExtension(days=approved.days, reason=approved.reason, approved_at=approved.decided_at)
+                 if approved else None)
     # Status changes, and the recomputation of the deadlines that the applicant was told of.
     steps = [{"at": e.at, "step": e.action_label(), "status": Status(e.to_status).label if e.to_status else "",
               "note": e.opinion if e.action == "DEADLINES_RECOMPUTED" else ""}
@@ -268,10 +323,11 @@ def public_lookup(number: str, code: str) -> PublicStatus | None:
                         status_label=case.get_status_display(), received_at=case.received_at,
                         accepted_at=case.accepted_at, committed_deadline=case.committed_deadline,
                         legal_deadline=case.legal_deadline, provisional=case.deadline_provisional,
+                        legal_provisional=case.legal_deadline_provisional,
                         unit=case.unit.name, handler_name=handler.name if handler else "",
                         handler_badge=handler.badge_number if handler else "", steps=steps,
                         deadline_changed_at=case.deadline_changed_at,
-                        deadline_change_reason=case.deadline_change_reason)
+                        deadline_change_reason=case.deadline_change_reason, pauses=pauses, extension=extension)
 
 
 def pending_returns(user: AnyUser) -> QuerySet[ReturnRequest]:
@@ -393,3 +449,44 @@ def warned_cases(user: AnyUser, today: dt.date, level: str) -> QuerySet[Case]:
     return (qs.select_related("item_version", "first_handler")
             .only("number", "committed_deadline", "deadline_provisional", "item_version__name", "first_handler__name")
             .order_by("committed_deadline", "id"))
+
+
+# --- the 工作台's case counts (issue 12 item 7) -------------------------------------------------------------------
+
+DESK_CASE_LISTS = ("intake", "yellow", "red")
+
+
+def desk_cases(qs: QuerySet[Case], user: AnyUser, today: dt.date, kind: str,
+               handlers: list[int] | None = None) -> QuerySet[Case]:
+    """Narrow ``qs`` (cases the user may see) to one of the 工作台's lists: ``intake`` the applications of the user's
+    unit awaiting review (as ``intake_queue``), ``yellow``/``red`` the running cases the user answers for (as
+    ``workbench``) near or past their committed deadline, paused ones left out (as ``warned_cases``, from the
+    stored yellow day). Any other kind, or a user without a staff profile, gives no rows.
+
+    ``handlers`` (from an earlier call's ``_handlers_for``) saves its two queries when counting several lists."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import CasePause
+
+    profile = staff_profile_of(user)
+    if profile is None or kind not in DESK_CASE_LISTS:
+        return qs.none()
+    if kind == "intake":
+        return qs.filter(unit_id=profile.unit_id, status__in=[Status.RECEIVED, Status.SUPPLEMENT])
+    qs = (qs.filter(first_handler_id__in=handlers if handlers is not None else _handlers_for(profile, today),
+                    status__in=[Status.ACCEPTED, Status.IN_PROGRESS])
+          .exclude(Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))))
+    if kind == "red":
+        return qs.filter(committed_deadline__lt=today)
+    return qs.filter(committed_deadline__gte=today, yellow_on__lte=today)
+
+
+def case_desk_counts(user: AnyUser, today: dt.date, kinds: Iterable[str]) -> dict[str, int]:
+    """Return {kind: how many} for the 工作台 lists ``kinds`` (of ``DESK_CASE_LISTS``): one COUNT each, on the
+    intake-queue and workbench indexes, plus one or two queries for whom the user stands in for."""
+    profile = staff_profile_of(user)
+    kinds = [k for k in kinds if k in DESK_CASE_LISTS]
+    if profile is None:
+        return dict.fromkeys(kinds, 0)
+    handlers = _handlers_for(profile, today) if set(kinds) - {"intake"} else []
+    return {kind: desk_cases(visible_cases(user), user, today, kind, handlers).order_by().count() for kind in kinds}

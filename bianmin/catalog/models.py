@@ -56,6 +56,10 @@ class ResultType(models.TextChoices):
     OTHER = "OTHER", "其他"
 
 
+# Results that are a numbered certificate or card: a grant records its number (decision 0022).
+CERTIFICATE_RESULTS = frozenset({ResultType.CERTIFICATE, ResultType.CARD})
+
+
 class VersionStatus(models.TextChoices):
     DRAFT = "DRAFT", "草稿"
     PUBLISHED = "PUBLISHED", "现行"
@@ -150,6 +154,11 @@ class ItemVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == VersionStatus.DRAFT
+
+    @property
+    def issues_certificate(self) -> bool:
+        """Whether a grant hands over a numbered certificate or card (证照、卡证): its number is then required."""
+        return self.result_type in CERTIFICATE_RESULTS
 
     def special_procedure_labels(self) -> list[str]:
         return [SpecialProcedure(c).label for c in self.special_procedures if c in SpecialProcedure.values]

@@ -1,9 +1,10 @@
 """Reads of the catalogue for the public site, the API and staff screens."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from bianmin.core.ttlcache import TTLCache
 
@@ -31,12 +32,34 @@ def forget_pinned_versions(**_signal_kwargs: object) -> None:
     _pinned.clear()
 
 
+# The texts of a version a citizen's words may be in: its name and result first, then what the guide says.
+SEARCHED_TEXTS = ("name", "result_name", "implementing_organ", "implementing_unit__name", "legal_basis",
+                  "conditions", "procedure", "place")
+MAX_TERMS = 5
+
+
 def current_versions(*, q: str = "", department: str = "", level: str = "", kind: str = "") -> QuerySet[ItemVersion]:
-    """Return the current version of every item matching the filters, by code."""
-    qs = (ItemVersion.objects.filter(is_current=True)
-          .select_related("item", "implementing_unit").order_by("item__code"))
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(item__code__iexact=q) | Q(implementing_organ__icontains=q))
+    """Return the current version of every item matching the filters: those whose name matches first, then by code.
+
+    ``q`` is split on spaces (at most five words, each required); a word matches anywhere in any of
+    ``SEARCHED_TEXTS`` ("医保" finds 城乡居民医保参保登记 and the items whose basis or conditions speak of 医保;
+    "卫生许可证" finds the item whose result is 公共场所卫生许可证), or is the item's code. A substring search over a
+    catalogue of a few thousand versions: no index is needed (decision 0022)."""
+    qs = ItemVersion.objects.filter(is_current=True).select_related("item", "implementing_unit")
+    words = unicodedata.normalize("NFKC", q).split()[:MAX_TERMS]
+    if words:
+        for word in words:
+            anywhere = Q(item__code__iexact=word)
+            for text in SEARCHED_TEXTS:
+                anywhere |= Q(**{f"{text}__icontains": word})
+            qs = qs.filter(anywhere)
+        in_name = Q()
+        for word in words:
+            in_name &= Q(name__icontains=word)
+        qs = qs.annotate(rank=Case(When(in_name, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        qs = qs.order_by("rank", "item__code")
+    else:
+        qs = qs.order_by("item__code")
     if department:
         qs = qs.filter(implementing_unit__code=department)
     if level:

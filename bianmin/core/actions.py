@@ -53,6 +53,8 @@ class ActionSpec(Generic[Subject]):
     upload: str = ""  # name of a file field, sent as multipart
     secondary: bool = False  # a refusal-type step: drawn as a secondary button
     choices: Mapping[str, Callable[[Any], Iterable[tuple[str, str]]]] = field(default_factory=dict)
+    # What a field starts with on the screen for this subject (a callable per field; the API has no form).
+    initial: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     # Fields that apply only to some subjects (the screen leaves them out elsewhere; the service still decides).
     show_if: Mapping[str, Callable[[Any], bool]] = field(default_factory=dict)
     result: str = "subject"  # what the API returns: the subject again, or the service's result ("result")

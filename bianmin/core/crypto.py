@@ -113,7 +113,8 @@ def _normalise_phone(value: str) -> str:
 
 
 NORMALISERS: dict[str, Callable[[str], str]] = {"id": _normalise_id, "phone": _normalise_phone}
-MASKS: dict[str, Callable[[str], str]] = {"id_staff": masking.mask_id_staff, "phone": masking.mask_phone}
+MASKS: dict[str, Callable[[str], str]] = {"id_staff": masking.mask_id_staff, "phone": masking.mask_phone,
+                                          "phone_last4": masking.phone_last4}
 
 
 def blind_index(kind: str, value: str) -> str:

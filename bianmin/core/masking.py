@@ -29,6 +29,13 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def phone_last4(value: str) -> str:
+    """Return the last four digits of a phone, exactly what ``mask_phone`` leaves visible ("" when it shows none),
+    stored for the staff search by the last four digits (decision 0022)."""
+    tail = (value or "")[-4:]
+    return tail if len(value or "") >= 7 and len(tail) == 4 and tail.isascii() and tail.isdigit() else ""
+
+
 def mask_name_public(value: str) -> str:
     """Mask a person's name for the public site: first character and one star."""
     if not value:

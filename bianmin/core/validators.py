@@ -119,6 +119,16 @@ def normalise_phone(value: str) -> str:
     return national if _MOBILE_RE.match(national) else "0" + national  # Beijing's area code 10 starts with 1 too
 
 
+def format_phone(value: str) -> str:
+    """Return a phone as people write it: a landline with a dash after its area code ("0799-6667788"; Beijing,
+    Shanghai, Tianjin, Chongqing and the 02x cities have 3-digit codes), a mobile or anything else unchanged."""
+    raw = normalise_phone(value)
+    if not _LANDLINE_RE.match(raw):
+        return value
+    area = 3 if raw[1] in "12" else 4
+    return f"{raw[:area]}-{raw[area:]}"
+
+
 def validate_mobile(value: str) -> str:
     """Return the 11-digit mobile number, or raise ValidationError.
 

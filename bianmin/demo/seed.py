@@ -71,8 +71,8 @@ def seed_org() -> bool:
     for code, name, unit_code, town_index in VILLAGES:
         town_region, town_unit = towns[town_index]
         region = _region(code, name, RegionLevel.VILLAGE, town_region)
-        kind_name = "社区便民服务站" if name.endswith("社区") else "村便民服务站"
-        _unit(unit_code, f"{name}{kind_name}", UnitKind.VILLAGE_STATION, region, town_unit,
+        # 青石村便民服务站, 文昌社区便民服务站: the village's or community's name already says which it is.
+        _unit(unit_code, f"{name}便民服务站", UnitKind.VILLAGE_STATION, region, town_unit,
               address=f"{name}党群服务中心", phone=f"0799-63{unit_code[1:]}001")
     for code, name in DEPARTMENTS:
         _unit(code, name, UnitKind.DEPARTMENT, county, center)
@@ -111,6 +111,16 @@ def seed_staff() -> int:
     if StaffProfile.objects.filter(user__username="window1").exists():
         return 0
     rng = random.Random(2026)
+    used = {name for _u, name, *_rest in DEMO_LOGINS}
+
+    def unique_name() -> str:
+        """Two different people never share a name in the demo (two A roles called 王芳 confuse every list)."""
+        name = synthetic_name(rng)
+        while name in used:
+            name = synthetic_name(rng)
+        used.add(name)
+        return name
+
     units = {u.code: u for u in Unit.objects.all()}
     profiles = {}
     for i, (username, name, role, unit_code, _w, _p) in enumerate(DEMO_LOGINS, start=1):
@@ -132,17 +142,17 @@ def seed_staff() -> int:
                 continue
             badge += 1
             count += 1
-            staff.append(_user(f"staff{badge}", synthetic_name(rng), Role.WINDOW, window.unit, f"YX{badge:04d}",
+            staff.append(_user(f"staff{badge}", unique_name(), Role.WINDOW, window.unit, f"YX{badge:04d}",
                                rng, "窗口工作人员"))
         Post.objects.create(window=window, name=f"{window.name}受理岗", a_staff=staff[0], b_staff=staff[1])
     for _code, _name, unit_code, _t in VILLAGES[1:]:
         badge += 1
         count += 1
-        _user(f"agent{badge}", synthetic_name(rng), Role.AGENT, units[unit_code], f"YX{badge:04d}", rng, "代办员")
+        _user(f"agent{badge}", unique_name(), Role.AGENT, units[unit_code], f"YX{badge:04d}", rng, "代办员")
     for code, _name in DEPARTMENTS[:4]:
         badge += 1
         count += 1
-        _user(f"leader{badge}", synthetic_name(rng), Role.LEADER, units[code], f"YX{badge:04d}", rng, "分管领导")
+        _user(f"leader{badge}", unique_name(), Role.LEADER, units[code], f"YX{badge:04d}", rng, "分管领导")
     return count
 
 

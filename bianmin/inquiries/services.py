@@ -17,7 +17,7 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.core.counters import next_value
 from bianmin.core.crypto import personal_search
 from bianmin.core.errors import DomainError, Forbidden
-from bianmin.core.validators import validate_phone
+from bianmin.core.validators import format_phone, validate_phone
 from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.models import StaffProfile, Unit
 from bianmin.org.policies import staff_profile_of
@@ -55,7 +55,8 @@ def _number(unit: Unit, now: dt.datetime) -> str:
 def _event(inquiry: Inquiry, actor: User, now: dt.datetime, action: str, note: str = "",
            data: dict[str, Any] | None = None) -> None:
     InquiryEvent.objects.create(inquiry=inquiry, at=now, actor=actor, action=action, note=note, data=data or {})
-    record(action=AuditAction.INQUIRY_CHANGE, summary=f"首问{inquiry.number}：{action}", actor=actor, obj=inquiry,
+    label = InquiryEvent(action=action).action_label()  # "登记", "处理方式：报请领导处理", never the code
+    record(action=AuditAction.INQUIRY_CHANGE, summary=f"首问{inquiry.number}：{label}", actor=actor, obj=inquiry,
            now=now)
 
 
@@ -82,12 +83,17 @@ def register_inquiry(*, actor: User, channel: str, matter: str, now: dt.datetime
             phone = validate_phone(phone)
         except ValidationError as exc:
             errors["phone"] = exc.messages
+    for field, value, limit, label in (("visitor_name", visitor_name, 64, "来访人/来电人姓名"),
+                                       ("visitor_unit", visitor_unit, 128, "单位"),
+                                       ("matter", matter, 4000, "咨询事项")):
+        if len(value.strip()) > limit:  # refused, never cut
+            errors.setdefault(field, []).append(f"{label}不能超过{limit}个字（现有{len(value.strip())}个字）")
     if errors:
         raise DomainError("首问登记信息不完整", fields=errors)
     with audited_atomic():
         inquiry = Inquiry.objects.create(number=_number(profile.unit, now), channel=channel, unit=profile.unit,
                                          unit_path=profile.unit.path, first_responder=profile,
-                                         visitor_name=visitor_name.strip()[:64], visitor_unit=visitor_unit[:128],
+                                         visitor_name=visitor_name.strip(), visitor_unit=visitor_unit.strip(),
                                          phone=phone, matter=matter.strip(), received_at=now)
         _event(inquiry, actor, now, "REGISTER", data={"channel": channel})
     return inquiry
@@ -231,7 +237,7 @@ def reveal_phone(*, actor: User, number: str, reason: str, now: dt.datetime) -> 
         inquiry = get_inquiry_for(actor, number)
         record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"查看首问{inquiry.number}来电人的完整电话",
                actor=actor, obj=inquiry, now=now, data={"field": "phone", "reason": reason.strip()[:200]})
-    return str(inquiry.phone)
+    return format_phone(str(inquiry.phone))
 
 
 def find_inquiries(*, actor: User, q: str, now: dt.datetime, status: str = "",

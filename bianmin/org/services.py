@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from bianmin.accounts.policies import can, require
 from bianmin.accounts.roles import Perm
@@ -130,13 +131,16 @@ def register_absence(*, actor: User, staff: StaffProfile, kind: AbsenceKind, sta
                      now: dt.datetime, note: str = "", leader_override: bool = False) -> Absence:
     """Register an absence; A and B of one post may not both be away unless a leader overrides.
 
-    Raises DomainError naming ``end_date`` for reversed dates and ``start_date`` when the partner is away,
+    Raises DomainError naming ``end_date`` for reversed dates and ``start_date`` for a day before today or when the
+    partner is away,
     Forbidden when the actor may not register it (one's own absence needs the workbench: the auditor, who may
     write nothing, has none) or overrides a clash without APPROVE.
     """
     own = getattr(staff_profile_of(actor), "pk", None) == staff.pk and can(actor, Perm.USE_WORKBENCH)
     if not (own or can(actor, Perm.MANAGE_ORG) or can(actor, Perm.APPROVE)):
         require(actor, Perm.MANAGE_ORG)
+    if start_date < timezone.localtime(now).date():
+        raise DomainError.for_field("start_date", "开始日期不能早于今天（已过去的离岗不能补登）")
     if end_date < start_date:
         raise DomainError.for_field("end_date", "结束日期不能早于开始日期")
     with audited_atomic():

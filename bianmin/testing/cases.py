@@ -12,6 +12,10 @@ from bianmin.cases.models import Case
 
 from .factories import ALL_GOOD, MON, applicant, at
 
+# What a grant needs besides its outcome (decision 0022): the reasons, and the certificate's number (the test items
+# issue a 证照): ``svc.decide_case(..., outcome="GRANTED", **GRANT)``.
+GRANT: dict[str, str] = {"reasons": "申请材料齐全，符合法定条件、标准", "certificate_number": "ZS-2026-0001"}
+
 
 def receive(cast: dict[str, Any], *, who: str = "window_a", code: str = "SP-01",
             materials: Sequence[dict[str, Any]] = ALL_GOOD, day: dt.date = MON, now: dt.datetime | None = None,

@@ -198,6 +198,7 @@ BIANMIN: dict[str, Any] = {
     "WORKING_HOURS": ("08:30", "17:30"),
     # The scheduler's pause between rounds (seconds).
     "SCHEDULER_INTERVAL_SECONDS": 300,
+    "OUTBOX_INTERVAL_SECONDS": 30,  # between full rounds, due messages are sent this often
     # Graduated internal sanctions (过错责任追究) by 情节 (seed Art. 9), mildest first: a proposal may use only
     # its severity's sanctions. Keys are accountability.models.Severity codes; checked by accountability.E001.
     "SANCTION_LADDER": {

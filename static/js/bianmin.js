@@ -29,4 +29,55 @@
       event.preventDefault();
     }
   });
+
+  // 收件: the applicant's kind shows only its own fields (the others are hidden and disabled, so Tab skips them);
+  // a checklist row starts as not received, and choosing how it was received fills the copies the checklist asks
+  // for and ticks 符合要求 (the clerk unticks it and writes the problem when it is not).
+  function showKind(form) {
+    var kind = form.querySelector("select[name=applicant_kind]");
+    if (!kind) {
+      return;
+    }
+    form.querySelectorAll("[data-kind]").forEach(function (group) {
+      var off = group.getAttribute("data-kind") !== kind.value;
+      group.hidden = off;
+      group.querySelectorAll("input, select").forEach(function (input) { input.disabled = off; });
+    });
+  }
+  function markRow(row, how) {
+    var copies = row.querySelector("input.copies");
+    var ok = row.querySelector("input[type=checkbox]");
+    if (how === "MISSING") {
+      copies.value = "";
+      ok.checked = false;
+    } else {
+      if (!copies.value) {
+        copies.value = row.getAttribute("data-copies") || "1";
+      }
+      ok.checked = true;
+    }
+  }
+  document.querySelectorAll("form[data-receive]").forEach(function (form) {
+    showKind(form);
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target.name === "applicant_kind") {
+        showKind(form);
+      } else if (target.tagName === "SELECT" && /_how$/.test(target.name)) {
+        markRow(target.closest("tr"), target.value);
+      }
+    });
+    form.addEventListener("click", function (event) {
+      if (!event.target.closest("[data-receive-all]")) {
+        return;
+      }
+      form.querySelectorAll("tr[data-necessity=REQUIRED]").forEach(function (row) {
+        var select = row.querySelector("select");
+        if (select.value === "MISSING") {
+          select.value = "PAPER";
+          markRow(row, "PAPER");
+        }
+      });
+    });
+  });
 })();

@@ -3,9 +3,10 @@ the public site, the window's pages, the leader's statistics with their SVG char
 documentation (Swagger UI from our own static files)."""
 import pytest
 
-from bianmin.demo.seed import DEMO_PASSWORD, seed_demo
-from bianmin.demo.totp import current_code
+from bianmin.demo.seed import seed_demo
 from conftest import NOW
+
+from .helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,18 +19,6 @@ def watch(page) -> list[str]:
                          "console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + "
                          "e.blockedURI));")
     return refused
-
-
-def login(page, server, username, *, second_factor=False):
-    page.goto(f"{server}/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    if second_factor:
-        page.wait_for_url(f"{server}/staff/otp/")
-        page.fill("#id_code", current_code())
-        page.keyboard.press("Enter")
-    page.wait_for_url(f"{server}/staff/")
 
 
 @pytest.fixture
@@ -49,7 +38,7 @@ def test_pages_work_and_nothing_is_refused(server, page):
     for path in ("/staff/", "/staff/cases/", "/staff/cases/new/", "/staff/inquiries/"):
         page.goto(server + path)
     page.context.clear_cookies()
-    login(page, server, "leader1", second_factor=True)
+    login(page, server, "leader1")
     page.goto(server + "/staff/stats/")
     assert page.locator("svg").count() >= 1  # the charts, drawn without their inline script
     page.goto(server + "/staff/overview/")
@@ -58,7 +47,7 @@ def test_pages_work_and_nothing_is_refused(server, page):
 
 def test_the_admin_works_under_the_policy(server, page):
     refused = watch(page)
-    login(page, server, "sysadmin1", second_factor=True)
+    login(page, server, "sysadmin1")
     page.goto(server + "/admin/")
     page.click("text=单位")  # a changelist, then its first row's change form with the admin's own scripts
     page.wait_for_selector("#result_list")

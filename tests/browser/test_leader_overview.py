@@ -7,23 +7,13 @@ from django.contrib.auth import get_user_model
 from bianmin.cases import services as svc
 from bianmin.catalog.selectors import current_version_by_code
 from bianmin.core.timeutils import now
-from bianmin.demo.seed import DEMO_PASSWORD, seed_demo
-from bianmin.demo.totp import current_code
+from bianmin.demo.seed import seed_demo
 from bianmin.sweep.services import run_sweep
 from conftest import NOW
 
+from .helpers import login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, server, username):
-    page.goto(f"{server}/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{server}/staff/otp/")  # leaders and supervisors pass the second factor
-    page.fill("#id_code", current_code())
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{server}/staff/")
 
 
 @pytest.fixture

@@ -41,7 +41,8 @@ def test_window_journey(demo_server, page):
     page.fill("#id_name", "李四")
     page.fill("#id_id_number", ID)
     page.fill("#id_phone", "13800138000")
-    page.locator("select[name$=_how]").first.select_option("MISSING")
+    page.click("[data-receive-all]")  # the required materials handed in on paper …
+    page.locator("select[name$=_how]").first.select_option("MISSING")  # … except the application form
     page.click("text=确认收件（R）")
     assert "已收件" in page.content()
     number = page.locator("h1 small").inner_text().strip()

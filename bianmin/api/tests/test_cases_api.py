@@ -96,7 +96,8 @@ def test_no_writable_status(client, cast, item):
 def test_wrong_state_is_409_and_wrong_fee_400(client, cast, item):
     h = token(client, "window_a")
     number = post(client, "/api/v1/cases", BODY, h).json()["number"]
-    r = post(client, f"/api/v1/cases/{number}/decide", {"outcome": "GRANTED"}, h)
+    r = post(client, f"/api/v1/cases/{number}/decide",
+             {"outcome": "GRANTED", "reasons": "符合条件", "certificate_number": "JY1"}, h)
     assert r.status_code == 409 and r.json()["error"]["code"] == "conflict"
     post(client, f"/api/v1/cases/{number}/accept", {}, h)
     fee = item.fees.get()
@@ -179,7 +180,8 @@ def test_pause_and_extension_api(client, cast, item):
     assert r.status_code == 400 and "kind" in r.json()["error"]["fields"]
     r = post(client, f"/api/v1/cases/{number}/pauses", {"kind": "TESTING", "basis": "检测", "expected_days": 2}, h)
     assert r.status_code == 200 and r.json()["pauses"][0]["kind"] == "TESTING"
-    assert post(client, f"/api/v1/cases/{number}/decide", {"outcome": "GRANTED"}, h).status_code == 409
+    grant = {"outcome": "GRANTED", "reasons": "符合条件", "certificate_number": "JY1"}
+    assert post(client, f"/api/v1/cases/{number}/decide", grant, h).status_code == 409
     assert post(client, f"/api/v1/cases/{number}/pauses/end", {"result": "合格"}, h).status_code == 200
     ext = post(client, f"/api/v1/cases/{number}/extension", {"reason": "复杂"}, h).json()
     assert post(client, f"/api/v1/cases/{number}/extension", {"reason": "再来"}, h).status_code == 409

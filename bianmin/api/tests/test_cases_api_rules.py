@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from bianmin.cases.models import Case, Notice, NoticeKind
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import ALL_GOOD, MATERIALS, applicant
 from bianmin.testing.factories import item_content as _content
 
@@ -77,11 +78,13 @@ def test_a_reported_case_needs_the_higher_organs_decision(client, cast, org, cal
     case = _accepted(cast, code="SB-01", who="town_window")
     headers = token(client, "town_window")
     assert client.get(f"/api/v1/cases/{case.number}", headers=headers).json()["case_class"] == "REPORTED"
-    r = post(client, f"/api/v1/cases/{case.number}/decide", {"outcome": "GRANTED"}, headers)
+    grant = {"outcome": "GRANTED", "reasons": "上级机关已批准"}
+    r = post(client, f"/api/v1/cases/{case.number}/decide", grant, headers)
     assert r.status_code == 400 and {"decided_by_organ", "decision_document"} <= set(r.json()["error"]["fields"])
     assert Case.objects.get(pk=case.pk).status == "ACCEPTED"
     r = post(client, f"/api/v1/cases/{case.number}/decide",
-             {"outcome": "GRANTED", "decided_by_organ": "D1", "decision_document": "测市监〔2026〕3号"},
+             {"outcome": "GRANTED", "reasons": "上级机关已批准", "certificate_number": "ZS1", "decided_by_organ": "D1",
+              "decision_document": "测市监〔2026〕3号"},
              headers)
     assert r.status_code == 200 and r.json()["decided_by_organ"] == "测试县市场监督管理局"
 
@@ -93,7 +96,7 @@ def test_deferred_material_before_delivery(client, cast, item):  # noqa: F811
     from bianmin.cases import services as svc
 
     case = _accepted(cast, materials=ALL_GOOD[:1])
-    svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=FROZEN)
+    svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", **GRANT, now=FROZEN)
     window, leader = token(client, "window_a"), token(client, "leader")
     detail = client.get(f"/api/v1/cases/{case.number}", headers=window).json()
     assert detail["deferred"]["due_date"] == "2026-03-16" and detail["deferred"]["supplied_at"] is None

@@ -12,6 +12,7 @@ from bianmin.cases import services as svc
 from bianmin.cases.models import Comment, Transfer
 from bianmin.core.ttlcache import clear_all
 from bianmin.org.models import HeadOf, StaffProfile
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import ALL_GOOD, applicant
 from conftest import api_token_headers
 
@@ -35,7 +36,7 @@ def accepted(cast, **kwargs):
 
 def decided(cast, **kwargs):
     case = accepted(cast, **kwargs)
-    return svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=TUESDAY)
+    return svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", **GRANT, now=TUESDAY)
 
 
 def events(body) -> list[str]:

@@ -4,6 +4,7 @@ import time_machine
 
 from bianmin.cases import services as svc
 from bianmin.cases.models import Case, ReturnRequest
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import ALL_GOOD, MATERIALS, applicant
 from bianmin.testing.factories import item_content as _content
 
@@ -64,7 +65,8 @@ def test_the_decision_form_of_a_reported_case_asks_for_the_higher_organ(client, 
     page = client.get(f"/staff/cases/{reported.number}/").content.decode()
     assert "上报件" in page and 'name="decided_by_organ"' in page and '<option value="D1">' in page
     assert 'name="decided_by_organ"' not in client.get(f"/staff/cases/{ordinary.number}/").content.decode()
-    r = client.post(f"/staff/cases/{reported.number}/", {"action": "decide", "outcome": "GRANTED"})
+    r = client.post(f"/staff/cases/{reported.number}/", {"action": "decide", "outcome": "GRANTED",
+                                                           "reasons": "上级机关已批准"})
     assert r.status_code == 400 and "上级机关" in r.content.decode()
     assert Case.objects.get(pk=reported.pk).status == "ACCEPTED"
     home = client.get("/staff/work/").content.decode()
@@ -74,7 +76,7 @@ def test_the_decision_form_of_a_reported_case_asks_for_the_higher_organ(client, 
 @time_machine.travel(FROZEN, tick=False)
 def test_deferred_materials_on_the_case_page(client, cast, item):  # noqa: F811
     case = _accepted(cast, materials=ALL_GOOD[:1])
-    svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=FROZEN)
+    svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", **GRANT, now=FROZEN)
     url = f"/staff/cases/{case.number}/"
     login(client, cast["window_a"])
     page = client.get(url).content.decode()

@@ -9,6 +9,7 @@ from bianmin.cases import services as svc
 from bianmin.notifications.models import Message
 from bianmin.notifications.services import deliver_due
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import ALL_GOOD, applicant
 
 from .test_views import login
@@ -112,7 +113,7 @@ def test_supervisor_records_a_violation_and_the_staff_member_is_told(client, cas
 def test_overview_counts_are_kept_for_a_minute(client, cast, overdue):
     login(client, cast["leader"])
     assert "统计于" in client.get("/staff/overview/").content.decode()
-    svc.decide_case(actor=cast["window_a"], number=overdue.number, outcome="GRANTED", now=AFTER)
+    svc.decide_case(actor=cast["window_a"], number=overdue.number, outcome="GRANTED", **GRANT, now=AFTER)
     page = client.get("/staff/overview/").content.decode()
     assert '<strong>1</strong> 红色预警' in page  # counts as of a minute ago
     assert overdue.number not in page.split('id="warned"')[1]  # the list is live

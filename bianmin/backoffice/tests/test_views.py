@@ -305,3 +305,11 @@ def test_admin_login_goes_through_the_staff_login(client, cast):
     r = client.post("/staff/otp/", {"code": otp_code(cast["sysadmin"])})
     assert r["Location"] == "/admin/org/unit/"
     assert client.get("/admin/org/unit/").status_code == 200  # the session carries the sign-in time
+
+
+def test_absence_form_dates_start_in_the_format_a_date_picker_reads(client, cast):
+    from bianmin.core.timeutils import today
+
+    login(client, cast["window_a"])
+    page = client.get("/staff/acting/").content.decode()
+    assert f'type="date" name="start_date" value="{today():%Y-%m-%d}"' in page

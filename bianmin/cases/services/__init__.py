@@ -30,13 +30,14 @@ from .lifecycle import (
                     start_case,
                     withdraw_case,
 )
+from .notify import approver_ids
 from .returns import approve_return, reject_return, request_return
 
 __all__ = [
     "AgentData", "ApplicantData", "MaterialRow",
     "finalize_year_and_recompute", "QUERY_ALPHABET", "retire_case_counters", "stamp_warning", "intake_deadline_for",
     "allow_delivery_before_deferred", "supply_deferred_materials", "approve_return", "reject_return",
-    "request_return",
+    "request_return", "approver_ids",
     "find_cases", "reveal_personal_data", "draft_supplement_from_checklist",
     "approve_extension", "end_pause", "has_open_pause", "reject_extension", "request_extension", "start_pause",
     "accept_case", "accept_immediately", "add_comment", "add_supplement_line", "apply_deemed_acceptance",

@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
@@ -51,20 +52,22 @@ def recompute_deadlines(case: Case, *, now: dt.datetime, reason: str = "国务�
         extension = None
     if extension is not None and extension.status == ExtensionStatus.APPROVED:
         shift += extension.days
-    provisional = committed.provisional or legal.provisional
+    provisional, legal_provisional = committed.provisional, legal.provisional
     new_committed, new_legal = committed.date, legal.date
     if shift:
         moved_c, moved_l = calendar.add_workdays(new_committed, shift), calendar.add_workdays(new_legal, shift)
         new_committed, new_legal = moved_c.date, moved_l.date
-        provisional = provisional or moved_c.provisional or moved_l.provisional
-    old = (case.committed_deadline, case.legal_deadline, case.deadline_provisional)
-    if old == (new_committed, new_legal, provisional):
+        provisional, legal_provisional = provisional or moved_c.provisional, legal_provisional or moved_l.provisional
+    old = (case.committed_deadline, case.legal_deadline, case.deadline_provisional, case.legal_deadline_provisional)
+    if old == (new_committed, new_legal, provisional, legal_provisional):
         return False
-    case.committed_deadline, case.legal_deadline, case.deadline_provisional = new_committed, new_legal, provisional
+    case.committed_deadline, case.legal_deadline = new_committed, new_legal
+    case.deadline_provisional, case.legal_deadline_provisional = provisional, legal_provisional
     case.deadline_changed_at = now
     case.deadline_change_reason = f"{reason}，办理期限按正式放假安排重新核定"[:255]
     case.version += 1
-    case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "deadline_changed_at",
+    case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional",
+                             "legal_deadline_provisional", "deadline_changed_at",
                              "deadline_change_reason", "version",
                              *stamp_warning(case, timezone.localtime(now).date())])
     add_event(case, actor=None, now=now, action="DEADLINES_RECOMPUTED",
@@ -94,7 +97,8 @@ def finalize_year_and_recompute(*, actor: User, year: int, notice: str, days: It
         changed = []
         reason = f"国务院公布{year}年放假安排（{notice.strip()}）"
         for case in (Case.objects.select_for_update(of=("self",))
-                     .filter(status__in=list(RUNNING), deadline_provisional=True)
+                     .filter(Q(deadline_provisional=True) | Q(legal_deadline_provisional=True),
+                             status__in=list(RUNNING))
                      .select_related("item_version", "unit__region", "extension").order_by("id")):
             if recompute_deadlines(case, now=now, reason=reason):
                 changed.append(case.number)

@@ -22,6 +22,7 @@ from ..policies import (
     is_handler_side,
     pause_start_refusal,
 )
+from . import notify
 from .core import acting_ids_for, add_event, issue_notice, locked_case, stamp_warning
 from .documents import extension_content, special_content
 
@@ -44,7 +45,8 @@ def _move(case: Case, working_days: int) -> None:
     committed = calendar.add_workdays(case.committed_deadline, working_days)
     legal = calendar.add_workdays(case.legal_deadline, working_days)
     case.committed_deadline, case.legal_deadline = committed.date, legal.date
-    case.deadline_provisional = case.deadline_provisional or committed.provisional or legal.provisional
+    case.deadline_provisional = case.deadline_provisional or committed.provisional
+    case.legal_deadline_provisional = case.legal_deadline_provisional or legal.provisional
 
 
 def start_pause(*, actor: User, number: str, kind: str, basis: str, expected_days: int,
@@ -105,7 +107,8 @@ def end_pause(*, actor: User, number: str, result: str, now: dt.datetime) -> Cas
         pause.save()
         _move(case, days)
         case.version += 1
-        case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version",
+        case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional",
+                                 "legal_deadline_provisional", "version",
                                  *stamp_warning(case, timezone.localtime(now).date())])
         add_event(case, actor=actor, now=now, action="PAUSE_ENDED", opinion=result.strip(),
                   data={"kind": pause.kind, "working_days": days,
@@ -140,6 +143,7 @@ def request_extension(*, actor: User, number: str, reason: str, now: dt.datetime
         extension = Extension.objects.create(case=case, reason=reason.strip(), requested_by=actor,
                                              requested_at=now, days=v.extension_days)
         add_event(case, actor=actor, now=now, action="EXTENSION_REQUESTED", opinion=reason.strip())
+        notify.extension_requested(extension, case, actor=actor, now=now)
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}申请延期", actor=actor, obj=case, now=now)
     return extension
 
@@ -170,12 +174,14 @@ def _decide_extension(actor: User, extension_id: int, approve: bool, note: str, 
                 raise refusal
             _move(case, extension.days)
             case.version += 1
-            case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional", "version",
+            case.save(update_fields=["committed_deadline", "legal_deadline", "deadline_provisional",
+                                 "legal_deadline_provisional", "version",
                                      *stamp_warning(case, timezone.localtime(now).date())])
             issue_notice(case, kind=NoticeKind.EXTENSION, actor=actor, now=now,
                          content=extension_content(case, actor, now, extension.reason, extension.days))
         add_event(case, actor=actor, now=now, action="EXTENSION_APPROVED" if approve else "EXTENSION_REJECTED",
                   opinion=note.strip(), data={"days": extension.days})
+        notify.extension_decided(extension, case, actor=actor, now=now)
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}延期{'获批准' if approve else '未获批准'}",
                actor=actor, obj=case, now=now)
     return extension

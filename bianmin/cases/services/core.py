@@ -21,7 +21,7 @@ from bianmin.workdays.selectors import get_calendar
 from ..models import Case, CaseCounter, CaseEvent, Notice, NoticeCounter, WarningLevel
 from ..policies import get_case_for, may_work_on, require_transition
 from ..warnings import yellow_threshold
-from ..workflow import Action, CaseClass, derive_class, next_status
+from ..workflow import Action, CaseClass, Status, derive_class, next_status
 
 if TYPE_CHECKING:
     from bianmin.org.models import StaffProfile, Unit
@@ -226,7 +226,8 @@ def transition(case: Case, *, actor: User | None, action: Action, now: dt.dateti
     if action in SMS_ACTIONS:  # the outbox row commits (or rolls back) with the transition
         enqueue_sms(phone=case.applicant_phone, kind=f"CASE_{action.value}", text=_sms_text(case, action),
                     cause=f"case:{case.number}", now=now)
-    record(action=AuditAction.CASE_TRANSITION, summary=f"办件{case.number}：{action.label}（{before}→{target}）",
+    shown = f"{Status(before).label}→{Status(target).label}"  # the audit page shows words, not codes
+    record(action=AuditAction.CASE_TRANSITION, summary=f"办件{case.number}：{action.label}（{shown}）",
            actor=actor, actor_username="" if actor else "system", obj=case, now=now,
            data={"action": action.value, "from": before, "to": target})
     return case

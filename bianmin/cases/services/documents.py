@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from bianmin.core.masking import mask_id_staff
 from bianmin.org.policies import staff_profile_of
+from bianmin.workdays.engine import CalendarRangeError
+from bianmin.workdays.selectors import get_calendar
 
 if TYPE_CHECKING:
     from bianmin.users.types import User
@@ -71,6 +73,17 @@ def _committed_limit(case: Case) -> str:
     return f"{days}个{v.get_committed_limit_unit_display()}" if days else "即办"
 
 
+def _deadlines(case: Case) -> dict[str, Any]:
+    """The two deadlines, each marked （暂定） when it was counted over a year whose holidays are not yet published,
+    and ``provisional`` (the notice then explains that they will be recomputed) when either was."""
+    def marked(day: dt.date | None, provisional: bool) -> str:
+        return _d(day) + ("（暂定）" if provisional and day else "")
+
+    return {"committed_deadline": marked(case.committed_deadline, case.deadline_provisional),
+            "legal_deadline": marked(case.legal_deadline, case.legal_deadline_provisional),
+            "provisional": case.deadline_provisional or case.legal_deadline_provisional}
+
+
 def acceptance_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]:
     """Return the content of the 受理通知书: the legal and committed limits and deadlines.
 
@@ -80,8 +93,7 @@ def acceptance_content(case: Case, actor: User, now: dt.datetime) -> dict[str, A
             "accepted_at": _d(case.accepted_at),
             "legal_limit": f"{v.legal_limit}个{v.get_legal_limit_unit_display()}",
             "committed_limit": _committed_limit(case),
-            "committed_deadline": _d(case.committed_deadline), "legal_deadline": _d(case.legal_deadline),
-            "provisional": case.deadline_provisional, "urgent": case.urgent,
+            **_deadlines(case), "urgent": case.urgent,
             "delivery": "窗口领取、邮寄或代办员送达", "body": "您的申请材料齐全、符合法定形式，本机关决定受理。"}
 
 
@@ -91,10 +103,9 @@ def receipt_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]
     Refuses nothing: a pure helper; the calling service has checked the step."""
     v = case.item_version
     return {**base_content(case, actor, now), "title": "首办负责制回执",
-            "accepted_at": _d(case.accepted_at), "committed_deadline": _d(case.committed_deadline),
+            "accepted_at": _d(case.accepted_at),
             "legal_limit": f"{v.legal_limit}个{v.get_legal_limit_unit_display()}",
-            "committed_limit": _committed_limit(case),
-            "legal_deadline": _d(case.legal_deadline), "provisional": case.deadline_provisional,
+            "committed_limit": _committed_limit(case), **_deadlines(case),
             "body": "您的事项由以下首办负责人全程负责办理，如有疑问请直接与其联系。"}
 
 
@@ -135,12 +146,25 @@ def return_content(case: Case, actor: User, now: dt.datetime, reason: str) -> di
 
 def special_content(case: Case, actor: User, now: dt.datetime, kind_label: str, basis: str,
                     expected_days: int) -> dict[str, Any]:
-    """Return the content of the 特别程序告知书: the procedure, its basis and the expected working days.
+    """Return the content of the 特别程序告知书 (Art. 45: "应当将所需时间书面告知申请人"): the procedure, its basis,
+    the expected working days recorded when it starts and the day it is expected to end.
 
-    Refuses nothing: a pure helper; the calling service has checked the step."""
+    The expected length is in working days, as the clock it pauses and the deadlines it moves (decision 0022).
+    Refuses nothing: a pure helper; the calling service has checked the step (an expected end past the calendar's
+    years is left out)."""
+    start = timezone.localtime(now).date()
+    try:
+        end = get_calendar(case.unit.region).add_workdays(start, expected_days)
+    except CalendarRangeError:
+        end = None
+    expected_end = ""
+    if end is not None:
+        expected_end = _d(end.date) + ("（按暂定工作日历计算）" if end.provisional else "")
     return {**base_content(case, actor, now), "title": "特别程序告知书", "procedure": kind_label,
-            "reason": basis, "expected": f"预计{expected_days}个工作日",
-            "body": f"您申请的事项依法需要进行{kind_label}，所需时间不计入办理期限。"}
+            "reason": basis, "expected": f"预计{expected_days}个工作日（自{_d(start)}起算）",
+            "expected_days": expected_days, "expected_end": expected_end,
+            "body": f"您申请的事项依法需要进行{kind_label}，所需时间不计入办理期限。"
+                    f"{kind_label}预计需要{expected_days}个工作日，结束后办理期限相应顺延，届时另行告知。"}
 
 
 def extension_content(case: Case, actor: User, now: dt.datetime, reason: str, days: int) -> dict[str, Any]:
@@ -148,9 +172,47 @@ def extension_content(case: Case, actor: User, now: dt.datetime, reason: str, da
 
     Refuses nothing: a pure helper; the calling service has checked the step."""
     return {**base_content(case, actor, now), "title": "延期告知书", "reason": reason,
-            "committed_deadline": _d(case.committed_deadline), "legal_deadline": _d(case.legal_deadline),
-            "provisional": case.deadline_provisional, "approver": staff_name(actor),
+            **_deadlines(case), "approver": approver_label(actor),
+            "approved_at": _d(now),
             "body": f"因下列原因，经本机关负责人批准，您的申请办理期限延长{days}个工作日。"}
+
+
+def approver_label(user: User) -> str:
+    """Return the approver as a notice names them: the staff name with their post (职务), if any.
+
+    Refuses nothing: a pure helper."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return user.get_username()
+    return f"{profile.name}（{profile.title}）" if profile.title else profile.name
+
+
+def delivered_document(case: Case, denial_number: str = "") -> str:
+    """Return what a delivery hands over: the certificate with its number, or the written decision.
+
+    Refuses nothing: a pure helper."""
+    if case.outcome == "GRANTED":
+        name = case.certificate_name or case.item_version.result_name
+        document = f"{name}（编号：{case.certificate_number}）" if case.certificate_number else name
+    else:
+        document = f"不予许可决定书（{denial_number}）" if denial_number else "不予许可决定书"
+    if case.decision_document:  # a 上报件: the higher organ's decision goes with it
+        document += f"；{case.decided_by_organ}决定（{case.decision_document}）"
+    return document
+
+
+def delivery_content(case: Case, actor: User, now: dt.datetime, *, place: str,
+                     denial_number: str = "") -> dict[str, Any]:
+    """Return the content of the 送达回证: the document delivered, how, to whom, where and when, with the lines the
+    recipient and the server sign on paper.
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
+    return {**base_content(case, actor, now), "title": "送达回证", "legal_basis": "",
+            "delivered_document": delivered_document(case, denial_number),
+            "delivery": case.get_delivery_method_display(), "delivery_place": place,
+            "delivered_at": _d(now), "received_by": case.delivered_to, "server": staff_name(actor),
+            "signatures": ["受送达人（签收人）签名", "送达人签名"],
+            "body": "下列文书已依法送达，请受送达人核对无误后签名或盖章。"}
 
 
 def staff_name(user: User) -> str:

@@ -19,6 +19,7 @@ from bianmin.core.crypto import blind_index, personal_search
 from bianmin.core.errors import Conflict, DomainError, Forbidden
 from bianmin.core.masking import mask_id_staff
 from bianmin.core.uploads import validate_upload, without_metadata
+from bianmin.core.validators import format_phone
 
 from ..models import Case, CaseFile, Comment, FeePayment
 from ..policies import fee_refusal, get_case_for, upload_refusal
@@ -152,7 +153,8 @@ def reveal_personal_data(*, actor: User, number: str, field: str, reason: str, n
         case = get_case_for(actor, number)
         record(action=AuditAction.PERSONAL_DATA_VIEW, summary=f"查看办件{case.number}申请人的完整{label}",
                actor=actor, obj=case, now=now, data={"field": field, "reason": reason.strip()[:200]})
-    return str(getattr(case, attribute))
+    value = str(getattr(case, attribute))
+    return format_phone(value) if field == "phone" else value
 
 
 SEARCH_LABELS = {"phone": "联系电话", "id_number": "证件号码"}

@@ -16,6 +16,7 @@ from bianmin.org.selectors import acting_for_staff
 
 from ..models import Transfer, TransferStatus
 from ..policies import is_handler_side, transfer_refusal
+from . import notify
 from .core import acting_ids_for, add_event, locked_case
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def request_transfer(*, actor: User, number: str, to_badge: str, reason: str, no
                                            reason=reason.strip(), requested_by=actor, requested_at=now)
         add_event(case, actor=actor, now=now, action="TRANSFER_REQUESTED", opinion=reason.strip(),
                   data={"to": target.badge_number, "transfer": transfer.pk})
+        notify.transfer_requested(transfer, case, actor=actor, now=now)
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}申请移交给{target.name}", actor=actor,
                obj=case, now=now)
     return transfer
@@ -83,6 +85,7 @@ def _decide(actor: User, transfer_id: int, now: dt.datetime, approve: bool, note
             case.save(update_fields=["first_handler", "version"])
         add_event(case, actor=actor, now=now, action="TRANSFER_APPROVED" if approve else "TRANSFER_REJECTED",
                   opinion=note.strip(), data={"transfer": transfer.pk, "to": transfer.to_handler.badge_number})
+        notify.transfer_decided(transfer, case, actor=actor, now=now)
         record(action=AuditAction.CASE_CHANGE,
                summary=f"办件{case.number}移交{'获批准' if approve else '被驳回'}", actor=actor, obj=case, now=now)
     return transfer

@@ -110,6 +110,13 @@ class _Errors:
             self.add(field, exc.messages[0])
             return value
 
+    def text(self, field: str, value: str | None, limit: int, label: str) -> str:
+        """Return ``value`` stripped; longer than ``limit`` characters is refused naming the field (never cut)."""
+        text = (value or "").strip()
+        if len(text) > limit:
+            self.add(field, f"{label}不能超过{limit}个字（现有{len(text)}个字）")
+        return text
+
     def raise_if_any(self, message: str = "提交的信息有误，请按提示修改") -> None:
         if self.fields:
             raise DomainError(message, fields=self.fields)
@@ -135,16 +142,27 @@ def _clean_id(prefix: str, data: ApplicantData | AgentData, errors: _Errors, tod
     return id_type, raw
 
 
+NAME_LIMIT = 128  # Case.applicant_name
+
+
+def _phone(field: str, value: str | None, errors: _Errors, missing: str) -> str:
+    """Return the normalised phone; an empty one is named as missing, a malformed one as malformed."""
+    if not (value or "").strip():
+        errors.add(field, missing)
+        return ""
+    return errors.check(field, v.validate_phone, value or "")
+
+
 def _clean_applicant(data: ApplicantData, errors: _Errors, today: dt.date) -> dict[str, Any]:
     """Return the case's applicant fields (and ``_credit_override``), errors named ``applicant.<field>``."""
     kind = data.get("kind") or ApplicantKind.PERSON
     out: dict[str, Any] = {"applicant_kind": kind}
-    name = (data.get("name") or "").strip()
+    name = errors.text("applicant.name", data.get("name"), NAME_LIMIT, "申请人姓名/名称")
     if not name:
-        errors.add("applicant.name", "请填写申请人名称")
-    out["applicant_name"] = name[:128]
-    out["applicant_phone"] = errors.check("applicant.phone", v.validate_phone, data.get("phone") or "")
-    out["applicant_address"] = (data.get("address") or "").strip()[:255]
+        errors.add("applicant.name", "请填写申请人姓名/名称")
+    out["applicant_name"] = name
+    out["applicant_phone"] = _phone("applicant.phone", data.get("phone"), errors, "请填写联系电话")
+    out["applicant_address"] = errors.text("applicant.address", data.get("address"), 255, "地址")
     if kind == ApplicantKind.PERSON:
         id_type, raw = _clean_id("applicant", data, errors, today)
         out.update(applicant_id_type=id_type, applicant_id_number=raw)
@@ -158,8 +176,9 @@ def _clean_applicant(data: ApplicantData, errors: _Errors, today: dt.date) -> di
                 code = v.validate_credit_code_format(code)
             else:
                 errors.add("applicant.credit_code", exc.messages[0])
-        out.update(applicant_credit_code=code, applicant_legal_rep=(data.get("legal_rep") or "").strip()[:64],
-                   applicant_contact=(data.get("contact") or "").strip()[:64])
+        out.update(applicant_credit_code=code,
+                   applicant_legal_rep=errors.text("applicant.legal_rep", data.get("legal_rep"), 64, "法定代表人"),
+                   applicant_contact=errors.text("applicant.contact", data.get("contact"), 64, "联系人"))
         if not out["applicant_legal_rep"]:
             errors.add("applicant.legal_rep", "请填写法定代表人")
         out["_credit_override"] = override
@@ -175,10 +194,10 @@ def _clean_agent(data: AgentData | None, errors: _Errors, today: dt.date) -> dic
                            for value in (data.get("name"), data.get("id_number"), data.get("phone"))):
         return {}
     id_type, id_number = _clean_id("agent", data, errors, today)
-    out = {"agent_name": (data.get("name") or "").strip()[:64], "agent_id_type": id_type,
+    out = {"agent_name": errors.text("agent.name", data.get("name"), 64, "代理人姓名"), "agent_id_type": id_type,
            "agent_id_number": id_number,
-           "agent_phone": errors.check("agent.phone", v.validate_phone, data.get("phone") or ""),
-           "agent_authorization": (data.get("authorization") or "").strip()[:255]}
+           "agent_phone": _phone("agent.phone", data.get("phone"), errors, "请填写代理人电话"),
+           "agent_authorization": errors.text("agent.authorization", data.get("authorization"), 255, "授权委托说明")}
     if not out["agent_name"]:
         errors.add("agent.name", "请填写代理人姓名")
     if not out["agent_authorization"]:
@@ -221,7 +240,8 @@ def _checklist(version: ItemVersion, given: Sequence[MaterialRow], errors: _Erro
         if how not in MaterialReceipt.values:
             errors.add(f"materials.{i}.received_as", "收取方式应为 PAPER、ELECTRONIC、SHARED 或 MISSING")
         copies = _copies(row, i, material.name, errors)
-        chosen[material.pk] = (how, copies, row.get("acceptable"), row.get("problem") or "")
+        problem = errors.text(f"materials.{i}.problem", row.get("problem"), 255, f"“{material.name}”的问题说明")
+        chosen[material.pk] = (how, copies, row.get("acceptable"), problem)
     lines = []
     for m in materials:
         if m.pk in chosen:
@@ -232,8 +252,8 @@ def _checklist(version: ItemVersion, given: Sequence[MaterialRow], errors: _Erro
         if acceptable is None:
             acceptable = how != MaterialReceipt.MISSING or m.necessity == Necessity.OPTIONAL
         lines.append(CaseMaterial(material=m, name=m.name, standard=m.standard, necessity=m.necessity,
-                                  received_as=how, copies=copies or (0 if how == "MISSING" else 1),
-                                  acceptable=bool(acceptable), problem=problem[:255]))
+                                  received_as=how, copies=copies or (0 if how == "MISSING" else m.copies or 1),
+                                  acceptable=bool(acceptable), problem=problem))
     return lines
 
 
@@ -324,7 +344,7 @@ def update_materials(*, actor: User, number: str, materials: Sequence[MaterialRo
                 line.copies = copies
             acceptable = row.get("acceptable")
             line.acceptable = line.received_as != MaterialReceipt.MISSING if acceptable is None else bool(acceptable)
-            line.problem = (row.get("problem") or "")[:255]
+            line.problem = errors.text(f"materials.{i}.problem", row.get("problem"), 255, f"“{line.name}”的问题说明")
             if after_notice:
                 line.supplied_after_notice = True
             changed.append(line)

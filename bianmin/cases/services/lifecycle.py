@@ -18,12 +18,13 @@ from bianmin.workdays.selectors import get_calendar
 
 from ..facts import LateAcceptance, report_fact
 from ..models import Case, DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
-from ..policies import decide_refusal, deliver_refusal, direct_return_refusal, immediate_refusal
+from ..policies import decide_refusal, deliver_refusal, direct_return_refusal, grant_refusal, immediate_refusal
 from ..workflow import Action
 from .core import actor_profile, issue_notice, issue_notices, locked_case, transition
 from .documents import (
     acceptance_content,
     deferred_content,
+    delivery_content,
     denial_content,
     receipt_content,
     rejection_content,
@@ -47,8 +48,9 @@ def add_limit(calendar: WorkCalendar, start: dt.date, days: int, unit: str) -> D
 
 
 def deadlines_for(case: Case, start: dt.date, *, committed_days: int,
-                  calendar: WorkCalendar | None = None) -> tuple[dt.date, dt.date, bool]:
-    """Return (committed, legal, provisional) deadlines counted from ``start`` (start day not counted).
+                  calendar: WorkCalendar | None = None) -> tuple[dt.date, dt.date, bool, bool]:
+    """Return (committed, legal, committed provisional, legal provisional) deadlines counted from ``start`` (start
+    day not counted); each flag tells whether that date was counted over a provisional year.
 
     Raises DomainError when they fall outside the calendar's years."""
     v = case.item_version
@@ -58,7 +60,7 @@ def deadlines_for(case: Case, start: dt.date, *, committed_days: int,
         legal = add_limit(calendar, start, v.legal_limit, v.legal_limit_unit)
     except CalendarRangeError as exc:
         raise DomainError(str(exc)) from None
-    return committed.date, legal.date, committed.provisional or legal.provisional
+    return committed.date, legal.date, committed.provisional, legal.provisional
 
 
 def committed_limit_of(case: Case) -> int:
@@ -76,7 +78,8 @@ def acceptance_changes(case: Case, *, start: dt.date, today: dt.date, profile: S
     v = case.item_version
     calendar = get_calendar(case.unit.region)
     committed_days = urgent_days if urgent_days is not None else committed_limit_of(case)
-    committed, legal, provisional = deadlines_for(case, start, committed_days=committed_days, calendar=calendar)
+    committed, legal, provisional, legal_provisional = deadlines_for(case, start, committed_days=committed_days,
+                                                                     calendar=calendar)
     limits = kind_rule(v.kind)
     try:
         start_due = calendar.add_workdays(today, limits.start_within_working_days).date
@@ -85,7 +88,8 @@ def acceptance_changes(case: Case, *, start: dt.date, today: dt.date, profile: S
         raise DomainError(str(exc)) from None
     return {"accepted_by": profile, "first_handler": profile, "intake_deadline": None, "clock_start_date": start,
             "committed_days": committed_days, "committed_deadline": committed, "legal_deadline": legal,
-            "deadline_provisional": provisional, "reported": v.default_class == ItemClass.REPORTED,
+            "deadline_provisional": provisional, "legal_deadline_provisional": legal_provisional,
+            "reported": v.default_class == ItemClass.REPORTED,
             "deferred_materials": bool(deferred), "deferred_due_date": deferred_due, "start_due_on": start_due}
 
 
@@ -165,12 +169,17 @@ def accept_case(*, actor: User, number: str, now: dt.datetime, urgent: bool = Fa
     return case
 
 
+# The reasons a 即办 grant states: done on the spot because the application was complete and lawful (Art. 34 ¶2).
+IMMEDIATE_REASONS = "申请材料齐全、符合法定形式，当场作出准予决定"
+
+
 def accept_immediately(*, actor: User, number: str, now: dt.datetime, certificate_number: str = "") -> Case:
     """即办: accept and complete on the spot (items whose class is 即办 or whose committed limit here is 0).
 
     Raises Forbidden as ``accept_case``; NotFound for a case out of sight; Conflict for an item that is not 即办
     or is a 上报件 (``policies.immediate_refusal``), Conflict ``materials_incomplete``, Conflict unless the
-    application is under review; DomainError for a date outside the calendar's years."""
+    application is under review; DomainError naming ``certificate_number`` when the item issues a certificate
+    (``policies.grant_refusal``, as for 准予); DomainError for a date outside the calendar's years."""
     profile = actor_profile(actor)
     with audited_atomic():
         case = locked_case(actor, number)
@@ -178,6 +187,8 @@ def accept_immediately(*, actor: User, number: str, now: dt.datetime, certificat
         if (refusal := immediate_refusal(case)) is not None:
             raise refusal
         deferred = _check_materials(case)
+        if (missing := grant_refusal(case, certificate_number)) is not None:
+            raise missing
         today = timezone.localtime(now).date()
         intake_deadline = case.intake_deadline
         changes = acceptance_changes(case, start=today, today=today, profile=profile, urgent_days=None,
@@ -186,6 +197,7 @@ def accept_immediately(*, actor: User, number: str, now: dt.datetime, certificat
                    changes={**changes, "accepted_at": now, "immediate": True, "start_due_on": None,
                             "intake_outcome": IntakeOutcome.IMMEDIATE, "decided_at": now,
                             "outcome": DecisionOutcome.GRANTED, "certificate_name": v.result_name,
+                            "decision_reasons": IMMEDIATE_REASONS,
                             "certificate_number": certificate_number.strip()[:64],
                             "result_due_on": None if deferred else result_due_date(case, today)},
                    data={"deferred": deferred})
@@ -262,16 +274,21 @@ def decide_case(*, actor: User, number: str, outcome: str, now: dt.datetime, rea
     A 上报件 is decided by a higher organ, never here: what is recorded is that organ's decision, named with its
     document number (until the relay hands the case over, decision 0014).
 
-    Raises DomainError naming ``outcome`` (not GRANTED or DENIED) or ``reasons`` (a denial without them), and
-    DomainError ``reported_case`` naming ``decided_by_organ`` (not an organ above the case's unit) or
-    ``decision_document`` for a 上报件; NotFound for a case out of sight; Conflict ``paused`` during a special
-    procedure, Conflict ``return_pending`` while a 退件 request awaits a leader, Conflict unless the case is
-    running (ACCEPTED or IN_PROGRESS); Forbidden unless the actor is the first handler's side with HANDLE_CASES.
+    Every decision states its reasons; a grant of an item whose result is a certificate or card
+    (``ItemVersion.issues_certificate``) records the certificate's number (decision 0022).
+
+    Raises DomainError naming ``outcome`` (not GRANTED or DENIED), ``reasons`` (empty) or ``certificate_number``
+    (a grant without it where the item issues one), and DomainError ``reported_case`` naming ``decided_by_organ``
+    (not an organ above the case's unit) or ``decision_document`` for a 上报件; NotFound for a case out of sight;
+    Conflict ``paused`` during a special procedure, Conflict ``return_pending`` while a 退件 request awaits a
+    leader, Conflict unless the case is running (ACCEPTED or IN_PROGRESS); Forbidden unless the actor is the first
+    handler's side with HANDLE_CASES.
     """
     if outcome not in DecisionOutcome.values:
         raise DomainError.for_field("outcome", "办理结果应为 GRANTED（准予）或 DENIED（不予许可）")
-    if outcome == DecisionOutcome.DENIED and not reasons.strip():
-        raise DomainError.for_field("reasons", "不予许可须写明理由")
+    if not reasons.strip():
+        raise DomainError.for_field("reasons", "不予许可须写明理由" if outcome == DecisionOutcome.DENIED
+                                    else "准予须写明理由（如：申请材料齐全，符合法定条件、标准）")
     organ, document = decided_by_organ.strip()[:128], decision_document.strip()[:64]
     with audited_atomic():
         case = locked_case(actor, number)
@@ -281,6 +298,8 @@ def decide_case(*, actor: User, number: str, outcome: str, now: dt.datetime, rea
             organ, document = _higher_decision(case, organ, document)
         elif organ or document:
             organ, document = "", ""
+        if outcome == DecisionOutcome.GRANTED and (missing := grant_refusal(case, certificate_number)) is not None:
+            raise missing
         today = timezone.localtime(now).date()
         # While a 补办件's material is due the result cannot be handed over: the result-notice clock starts when
         # it is supplied or a leader lets the result go first (services.deferred).
@@ -288,7 +307,7 @@ def decide_case(*, actor: User, number: str, outcome: str, now: dt.datetime, rea
         transition(case, actor=actor, action=Action.DECIDE, now=now, opinion=reasons.strip(),
                    changes={"decided_at": now, "outcome": outcome, "decision_reasons": reasons.strip(),
                             "certificate_name": case.item_version.result_name if outcome == "GRANTED" else "",
-                            "certificate_number": certificate_number.strip()[:64],
+                            "certificate_number": certificate_number.strip()[:64] if outcome == "GRANTED" else "",
                             "decided_by_organ": organ, "decision_document": document,
                             "start_due_on": None, "result_due_on": result_due},
                    data={"decided_by_organ": organ, "decision_document": document} if case.reported else None)
@@ -322,25 +341,49 @@ def deferred_outstanding(case: Case) -> bool:
     return bool(case.deferred_materials and case.deferred_supplied_at is None and case.deferred_exception_at is None)
 
 
-def deliver_case(*, actor: User, number: str, method: str, received_by: str, now: dt.datetime) -> Case:
-    """Deliver the result: pickup, post or agent; record who received it. A 补办件's result waits for the
-    missing material unless a leader recorded an exception.
+def deliver_case(*, actor: User, number: str, method: str, received_by: str, now: dt.datetime,
+                 place: str = "") -> Case:
+    """Deliver the result: pickup, post or agent; record who received it and issue the 送达回证 (what was
+    delivered, how, to whom, where and when, with the lines the recipient and the server sign). A 补办件's result
+    waits for the missing material unless a leader recorded an exception.
 
-    Raises DomainError naming ``method`` (not PICKUP, POST or AGENT) or ``received_by`` (empty); NotFound for a
-    case out of sight; Conflict ``deferred_outstanding`` while 补办 material is due, Conflict unless it is
-    DECIDED; Forbidden unless the actor is the first handler's side with HANDLE_CASES."""
+    ``place`` defaults to the receiving unit (pickup), the applicant's address (post) or the agent's station
+    (the unit where the case was received).
+
+    Raises DomainError naming ``method`` (not PICKUP, POST or AGENT), ``received_by`` (empty) or ``place`` (post
+    without an address on the case or given); NotFound for a case out of sight; Conflict ``deferred_outstanding``
+    while 补办 material is due, Conflict unless it is DECIDED; Forbidden unless the actor is the first handler's
+    side with HANDLE_CASES."""
     if method not in DeliveryMethod.values:
-        raise DomainError.for_field("method", "送达方式应为 PICKUP、POST 或 AGENT")
+        raise DomainError.for_field("method", "送达方式应为 PICKUP（窗口领取）、POST（邮寄送达）或 AGENT（代办员送达）")
     if not received_by.strip():
         raise DomainError.for_field("received_by", "请填写签收人")
     with audited_atomic():
         case = locked_case(actor, number)
         if (refusal := deliver_refusal(case)) is not None:
             raise refusal
-        return transition(case, actor=actor, action=Action.DELIVER, now=now,
+        where = _delivery_place(case, method, place)
+        case = transition(case, actor=actor, action=Action.DELIVER, now=now,
                           changes={"delivered_at": now, "delivery_method": method,
                                    "delivered_to": received_by.strip()[:64], "closed_at": now,
-                                   "result_due_on": None})
+                                   "result_due_on": None},
+                          data={"method": method, "received_by": received_by.strip()[:64], "place": where})
+        denial = case.notices.filter(kind=NoticeKind.DENIAL, issued_at__isnull=False).order_by("-issued_at").first()
+        issue_notice(case, kind=NoticeKind.DELIVERY, actor=actor, now=now,
+                     content=delivery_content(case, actor, now, place=where,
+                                              denial_number=(denial.number or "") if denial else ""))
+        return case
+
+
+def _delivery_place(case: Case, method: str, place: str) -> str:
+    """Return where the result is delivered: as given, else by the method (refuses a post without an address)."""
+    if place.strip():
+        return place.strip()[:128]
+    if method == DeliveryMethod.POST:
+        if not case.applicant_address:
+            raise DomainError.for_field("place", "邮寄送达须填写送达地点（邮寄地址）")
+        return case.applicant_address
+    return case.unit.address or case.unit.name
 
 
 def archive_case(*, actor: User, number: str, now: dt.datetime) -> Case:

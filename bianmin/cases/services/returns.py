@@ -18,6 +18,7 @@ from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 
 from ..models import ReturnRequest, ReturnRequestStatus
 from ..policies import is_handler_side, return_request_refusal
+from . import notify
 from .core import acting_ids_for, add_event, locked_case
 from .lifecycle import apply_return
 
@@ -44,6 +45,7 @@ def request_return(*, actor: User, number: str, reason: str, now: dt.datetime) -
                                                requested_at=now)
         add_event(case, actor=actor, now=now, action="RETURN_REQUESTED", opinion=reason.strip(),
                   data={"return_request": request.pk})
+        notify.return_requested(request, case, actor=actor, now=now)
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}申请退件", actor=actor, obj=case, now=now,
                data={"return_request": request.pk})
     return request
@@ -67,6 +69,7 @@ def _decide(actor: User, request_id: int, now: dt.datetime, approve: bool, note:
         request.status = ReturnRequestStatus.APPROVED if approve else ReturnRequestStatus.REJECTED
         request.decided_by, request.decided_at, request.decision_note = actor, now, note.strip()[:255]
         request.save()
+        notify.return_decided(request, case, actor=actor, now=now)
         if approve:  # the transition table lets only the approver return an accepted case
             apply_return(case, actor=actor, reason=request.reason, now=now,
                          data={"return_request": request.pk, "requested_by": request.requested_by_id,

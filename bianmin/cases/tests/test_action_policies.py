@@ -13,7 +13,7 @@ from bianmin.cases.models import RefusedSupplement
 from bianmin.cases.selectors import case_detail_for
 from bianmin.core.errors import Conflict, Forbidden
 from bianmin.org.models import HeadOf
-from bianmin.testing.cases import receive
+from bianmin.testing.cases import GRANT, receive
 from bianmin.testing.factories import MON, at
 
 pytestmark = pytest.mark.django_db
@@ -59,13 +59,13 @@ def test_no_decision_button_while_a_special_procedure_runs(cast, item):
                     now=at(MON))
     assert "decide" not in allowed(cast["window_a"], case)
     with pytest.raises(Conflict) as refused:
-        svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=at(MON))
+        svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", **GRANT, now=at(MON))
     assert refused.value.code == "paused"
 
 
 def test_no_delivery_button_while_a_deferred_material_is_due(cast, deferred_case):
     case = svc.decide_case(actor=cast["window_a"], number=deferred_case.number, outcome="GRANTED",
-                           certificate_number="JY1", now=at(MON))
+                           reasons=GRANT["reasons"], certificate_number="JY1", now=at(MON))
     assert "deliver" not in allowed(cast["window_a"], case)
     with pytest.raises(Conflict) as refused:
         svc.deliver_case(actor=cast["window_a"], number=case.number, method="PICKUP", received_by="张三", now=at(MON))

@@ -7,6 +7,7 @@ from bianmin.cases import services as svc
 from bianmin.cases.models import Case, ExtensionStatus, NoticeKind
 from bianmin.core.errors import Conflict, DomainError, Forbidden
 from bianmin.org.models import HeadOf
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import ALL_GOOD, applicant
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def test_pause_then_extension_move_the_deadline(cast, accepted, organ_head):
     notice = accepted.notices.get(kind=NoticeKind.SPECIAL)
     assert notice.content["procedure"] == "检测" and "预计3个工作日" in notice.content["expected"]
     with pytest.raises(Conflict) as exc:
-        svc.decide_case(actor=cast["window_a"], number=accepted.number, outcome="GRANTED",
+        svc.decide_case(actor=cast["window_a"], number=accepted.number, outcome="GRANTED", **GRANT,
                         now=at(dt.date(2026, 10, 13)))
     assert exc.value.code == "paused"
     pause = svc.end_pause(actor=cast["window_a"], number=accepted.number, result="检测合格",
@@ -68,7 +69,8 @@ def test_pause_then_extension_move_the_deadline(cast, accepted, organ_head):
         svc.request_extension(actor=cast["window_a"], number=case.number, reason="再次延期",
                               now=at(dt.date(2026, 10, 19)))
     assert exc.value.code == "extension_once"
-    svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=at(dt.date(2026, 10, 20)))
+    svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", **GRANT,
+                    now=at(dt.date(2026, 10, 20)))
 
 
 def test_pause_only_where_the_item_allows_and_never_overlapping(cast, accepted):
@@ -143,7 +145,7 @@ def test_finalising_a_year_recomputes_open_provisional_cases(cast, item, organ_h
     closed = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                               now=at(december))
     closed = svc.accept_case(actor=cast["window_a"], number=closed.number, now=at(december))
-    svc.decide_case(actor=cast["window_a"], number=closed.number, outcome="GRANTED", now=at(december))
+    svc.decide_case(actor=cast["window_a"], number=closed.number, outcome="GRANTED", **GRANT, now=at(december))
     assert case.deadline_provisional and case.committed_deadline == dt.date(2027, 1, 5)  # 1/1 off provisionally
     # A fictional official 2027 schedule: the statutory days plus an extra rest day on Mon 2027-01-04.
     days = [(d, "REST", n) for d, n in statutory_holidays(2027)] + [(dt.date(2027, 1, 4), "REST", "元旦")]

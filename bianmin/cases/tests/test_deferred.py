@@ -8,7 +8,7 @@ from bianmin.cases import services as svc
 from bianmin.cases.models import Case, Notice, NoticeKind
 from bianmin.cases.workflow import CaseClass, Status
 from bianmin.core.errors import Conflict, DomainError, Forbidden
-from bianmin.testing.cases import receive
+from bianmin.testing.cases import GRANT, receive
 from bianmin.testing.factories import MON, MONDAY, at
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_the_deferred_due_date_comes_from_the_item(deferred_case):
 def test_delivery_waits_for_the_deferred_material(cast, deferred_case):
     n = deferred_case.number
     svc.start_case(actor=cast["window_a"], number=n, now=at(MON))
-    svc.decide_case(actor=cast["window_a"], number=n, outcome="GRANTED", now=at(MON))
+    svc.decide_case(actor=cast["window_a"], number=n, outcome="GRANTED", **GRANT, now=at(MON))
     with pytest.raises(Conflict) as exc:
         svc.deliver_case(actor=cast["window_a"], number=n, method="PICKUP", received_by="张三", now=at(MON))
     assert exc.value.code == "deferred_outstanding"
@@ -38,7 +38,7 @@ def test_delivery_waits_for_the_deferred_material(cast, deferred_case):
 
 def test_a_leader_may_let_the_result_go_before_the_material(cast, deferred_case):
     n = deferred_case.number
-    svc.decide_case(actor=cast["window_a"], number=n, outcome="GRANTED", now=at(MON))
+    svc.decide_case(actor=cast["window_a"], number=n, outcome="GRANTED", **GRANT, now=at(MON))
     with pytest.raises(Forbidden):
         svc.allow_delivery_before_deferred(actor=cast["window_a"], number=n, reason="急需", now=at(MON))
     with pytest.raises(DomainError) as exc:
@@ -59,7 +59,7 @@ def test_immediate_with_a_missing_deferrable_material_gets_its_deferred_notice(c
         now=NOW, publish=True)
     case = receive(cast, code="JB-02", materials=[{"material": "申请书"}, {"material": "场所平面图",
                                                                           "received_as": "MISSING"}])
-    case = svc.accept_immediately(actor=cast["window_a"], number=case.number, now=MONDAY)
+    case = svc.accept_immediately(actor=cast["window_a"], number=case.number, now=MONDAY, certificate_number="JY-1")
     assert case.status == Status.DECIDED and case.case_class == CaseClass.IMMEDIATE and case.deferred_materials
     kinds = set(case.notices.values_list("kind", flat=True))
     assert kinds == {NoticeKind.ACCEPTANCE, NoticeKind.RECEIPT, NoticeKind.DEFERRED}

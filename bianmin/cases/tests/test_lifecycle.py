@@ -9,7 +9,7 @@ from bianmin.cases.models import Case, Notice, NoticeKind
 from bianmin.cases.selectors import class_counts
 from bianmin.cases.workflow import Action, CaseClass, Status
 from bianmin.core.errors import Conflict, DomainError
-from bianmin.testing.cases import receive
+from bianmin.testing.cases import GRANT, receive
 from bianmin.testing.factories import ALL_GOOD, MON, MONDAY, at, make_item
 
 pytestmark = pytest.mark.django_db
@@ -78,20 +78,20 @@ def test_a_reported_case_cannot_be_decided_locally(cast, reported_item):
     case = receive(cast, who="town_window", code="SB-01")
     svc.accept_case(actor=cast["town_window"], number=case.number, now=at(MON))
     with pytest.raises(DomainError) as exc:
-        svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", now=at(MON))
+        svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", **GRANT, now=at(MON))
     assert exc.value.code == "reported_case"
     assert set(exc.value.fields) == {"decided_by_organ", "decision_document"}
     with pytest.raises(DomainError) as exc:  # its own unit is not a higher organ
-        svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", now=at(MON),
+        svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", **GRANT, now=at(MON),
                         decided_by_organ="测试镇便民服务中心", decision_document="青民〔2026〕1号")
     assert "decided_by_organ" in exc.value.fields
     assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
     for organ in ("测试镇人民政府", "随便写的机关", "T1", "V1"):  # typed freely, its own level or below: refused
         with pytest.raises(DomainError) as exc:
-            svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", now=at(MON),
+            svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", **GRANT, now=at(MON),
                             decided_by_organ=organ, decision_document="1号")
         assert "decided_by_organ" in exc.value.fields
-    svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", now=at(MON),
+    svc.decide_case(actor=cast["town_window"], number=case.number, outcome="GRANTED", **GRANT, now=at(MON),
                     decided_by_organ="D1", decision_document="测市监〔2026〕12号")
     case = Case.objects.get(pk=case.pk)
     assert case.status == Status.DECIDED and case.case_class == CaseClass.REPORTED

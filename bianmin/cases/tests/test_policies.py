@@ -10,6 +10,7 @@ from bianmin.cases.services.core import acting_ids_for
 from bianmin.cases.workflow import Action, Status
 from bianmin.core.errors import Conflict, Forbidden, NotFound
 from bianmin.org.models import Absence
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import ALL_GOOD, MONDAY, applicant
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_who_may_receive(cast, item, member):
 def act(cast, member, action, number):
     if action == Action.START:
         return svc.start_case(actor=cast[member], number=number, now=MONDAY)
-    return svc.decide_case(actor=cast[member], number=number, outcome="GRANTED", now=MONDAY)
+    return svc.decide_case(actor=cast[member], number=number, outcome="GRANTED", **GRANT, now=MONDAY)
 
 
 @pytest.mark.parametrize("action", [Action.START, Action.DECIDE])

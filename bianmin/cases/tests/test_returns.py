@@ -8,7 +8,7 @@ from bianmin.cases import services as svc
 from bianmin.cases.models import Case, CaseEvent, Notice, NoticeKind, ReturnRequest
 from bianmin.cases.workflow import Action, CaseClass, Status
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
-from bianmin.testing.cases import receive
+from bianmin.testing.cases import GRANT, receive
 from bianmin.testing.factories import MON, MONDAY, at
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_a_pending_return_request_holds_the_decision_and_lapses_on_withdrawal(ca
     svc.accept_case(actor=cast["window_a"], number=case.number, now=at(MON))
     request = svc.request_return(actor=cast["window_a"], number=case.number, reason="不符合", now=at(MON, 10))
     with pytest.raises(Conflict) as exc:
-        svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=at(MON, 11))
+        svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", **GRANT, now=at(MON, 11))
     assert exc.value.code == "return_pending"
     svc.withdraw_case(actor=cast["window_a"], number=case.number, reason="申请人撤回", now=at(MON, 12))
     assert ReturnRequest.objects.get(pk=request.pk).status == "REJECTED"

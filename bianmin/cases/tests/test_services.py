@@ -123,8 +123,12 @@ def test_deadline_into_provisional_2027(cast, item):
 
 def test_immediate_item(cast, immediate_item):
     case = receive(cast, code="JB-01", materials=[{"material": "申请书", "received_as": "PAPER"}])
-    case = svc.accept_immediately(actor=cast["window_a"], number=case.number, now=MONDAY)
+    with pytest.raises(DomainError) as exc:  # a grant of a 证照 item records the certificate's number
+        svc.accept_immediately(actor=cast["window_a"], number=case.number, now=MONDAY)
+    assert "certificate_number" in exc.value.fields
+    case = svc.accept_immediately(actor=cast["window_a"], number=case.number, now=MONDAY, certificate_number="JY-1")
     assert case.status == Status.DECIDED and case.case_class == CaseClass.IMMEDIATE and case.outcome == "GRANTED"
+    assert case.certificate_number == "JY-1" and "当场" in case.decision_reasons
 
 
 def test_immediate_refused_for_promised_item(cast, item):
@@ -241,8 +245,8 @@ def accepted(cast, who="window_a"):
 def test_full_lifecycle_events(cast, item):
     number = accepted(cast).number
     svc.start_case(actor=cast["window_a"], number=number, now=MONDAY)
-    svc.decide_case(actor=cast["window_a"], number=number, outcome="GRANTED", certificate_number="JY123",
-                    now=MONDAY)
+    svc.decide_case(actor=cast["window_a"], number=number, outcome="GRANTED", reasons="符合法定条件",
+                    certificate_number="JY123", now=MONDAY)
     svc.deliver_case(actor=cast["window_a"], number=number, method="PICKUP", received_by="张三", now=MONDAY)
     case = svc.archive_case(actor=cast["window_a"], number=number, now=MONDAY)
     assert case.status == Status.ARCHIVED

@@ -24,6 +24,7 @@ from bianmin.cases.workflow import (
     permission_for,
 )
 from bianmin.core.errors import Conflict
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import ALL_GOOD, MONDAY, applicant
 
 # --- the expected table, by hand ----------------------------------------------------------------------------------
@@ -238,13 +239,14 @@ DO = {
     Action.RESUBMIT: lambda c, n: svc.resubmit(actor=c[u], number=n, materials=[{"material": "申请书"}],
                                                now=MONDAY),
     Action.ACCEPT: lambda c, n: svc.accept_case(actor=c[u], number=n, now=MONDAY),
-    Action.ACCEPT_IMMEDIATE: lambda c, n: svc.accept_immediately(actor=c[u], number=n, now=MONDAY),
+    Action.ACCEPT_IMMEDIATE: lambda c, n: svc.accept_immediately(actor=c[u], number=n, now=MONDAY,
+                                                                  certificate_number="JY-1"),
     Action.DEEM_ACCEPTED: lambda c, n: svc.apply_deemed_acceptance(now=MONDAY + dt.timedelta(days=30)),
     Action.NOT_LICENSED: _refuse(Action.NOT_LICENSED),
     Action.OUTSIDE_POWERS: _refuse(Action.OUTSIDE_POWERS),
     Action.REJECT: _refuse(Action.REJECT),
     Action.START: lambda c, n: svc.start_case(actor=c[u], number=n, now=MONDAY),
-    Action.DECIDE: lambda c, n: svc.decide_case(actor=c[u], number=n, outcome="GRANTED", now=MONDAY),
+    Action.DECIDE: lambda c, n: svc.decide_case(actor=c[u], number=n, outcome="GRANTED", **GRANT, now=MONDAY),
     Action.DELIVER: lambda c, n: svc.deliver_case(actor=c[u], number=n, method="PICKUP", received_by="张三",
                                                   now=MONDAY),
     Action.ARCHIVE: lambda c, n: svc.archive_case(actor=c[u], number=n, now=MONDAY),

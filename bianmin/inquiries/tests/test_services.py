@@ -199,3 +199,16 @@ def test_materials_are_passed_only_inside_the_center(cast):
         svc.record_outcome(actor=cast["window_a"], number=register(cast).number, outcome=Outcome.MATERIALS_PASSED,
                            materials=[{"name": "户口簿", "count": 1}], to_badge="B-town_window", now=MONDAY)
     assert "to_badge" in exc.value.fields
+
+
+def test_a_caller_name_longer_than_the_field_is_refused_not_cut(cast):
+    with pytest.raises(DomainError) as exc:
+        register(cast, channel="PHONE", visitor_name="王" * 65, phone="13800138000")
+    assert "64" in exc.value.fields["visitor_name"][0]
+    assert not Inquiry.objects.exists()
+
+
+def test_the_audit_trail_names_inquiry_steps_in_words(cast):
+    inquiry = register(cast)
+    summary = AuditEntry.objects.get(object_id=str(inquiry.pk), object_type="inquiries.Inquiry").summary
+    assert summary.endswith("：登记") and "REGISTER" not in summary

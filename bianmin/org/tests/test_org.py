@@ -120,3 +120,11 @@ def test_database_refuses_same_a_and_b(cast):
     with pytest.raises(IntegrityError), transaction.atomic():
         Post.objects.create(window=cast["post"].window, name="x", a_staff=cast["window_a"].staff_profile,
                             b_staff=cast["window_a"].staff_profile)
+
+
+def test_register_absence_refuses_a_day_already_past(cast):
+    with pytest.raises(DomainError) as exc:
+        register_absence(actor=cast["window_a"], staff=cast["window_a"].staff_profile, kind=AbsenceKind.LEAVE,
+                         start_date=NOW.date() - dt.timedelta(days=1), end_date=NOW.date(), now=NOW)
+    assert "早于今天" in exc.value.fields["start_date"][0]
+    assert not Absence.objects.exists()

@@ -13,6 +13,7 @@ from bianmin.stats import charts
 from bianmin.stats.excel import monthly_workbook
 from bianmin.stats.selectors import indicators
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import ALL_GOOD, applicant
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +39,9 @@ def october(cast, item, immediate_item):
     a, b = cast["window_a"], cast["window_b"]
     fri = dt.date(2026, 9, 25)  # received and accepted in September: deadline 10/15
     case_a = accepted(a, fri, name="甲")
-    svc.decide_case(actor=a, number=case_a.number, outcome="GRANTED", now=at(dt.date(2026, 10, 14)))  # on time
+    svc.decide_case(actor=a, number=case_a.number, outcome="GRANTED", **GRANT, now=at(dt.date(2026, 10, 14)))  # on time
     case_b = accepted(a, fri, name="乙")
-    svc.decide_case(actor=a, number=case_b.number, outcome="GRANTED", now=at(dt.date(2026, 10, 16)))  # late
+    svc.decide_case(actor=a, number=case_b.number, outcome="GRANTED", **GRANT, now=at(dt.date(2026, 10, 16)))  # late
     case_c = accepted(b, dt.date(2026, 10, 12), name="丙")  # deadline 10/26, never decided
     d = svc.receive_case(actor=a, item_code="SP-01", applicant=applicant(name="丁"), materials=ALL_GOOD,
                          now=at(dt.date(2026, 10, 12)))
@@ -50,7 +51,7 @@ def october(cast, item, immediate_item):
     e = svc.receive_case(actor=a, item_code="JB-01", applicant=applicant(name="戊"),
                          materials=[{"material": "申请书", "received_as": "PAPER", "copies": 1}],
                          now=at(dt.date(2026, 10, 13)))
-    svc.accept_immediately(actor=a, number=e.number, now=at(dt.date(2026, 10, 13)))
+    svc.accept_immediately(actor=a, number=e.number, now=at(dt.date(2026, 10, 13)), certificate_number="JY-1")
     for name, outcome, extra in (("甲", "ANSWERED", {"result": "已解答"}), ("乙", "RESEARCH", {"reply_days": 3})):
         i = inq.register_inquiry(actor=a, channel="WINDOW", matter="咨询", visitor_name=name,
                                  now=at(dt.date(2026, 10, 20)))

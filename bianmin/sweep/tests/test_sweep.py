@@ -12,6 +12,7 @@ from bianmin.notifications.models import DigestItem, Message
 from bianmin.org.models import HeadOf
 from bianmin.sweep.models import SweepRun
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import ALL_GOOD, applicant
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_paused_case_is_not_overdue_and_an_extension_clears_the_warning(cast, ac
 
 
 def test_decided_late_before_the_sweep_saw_it_is_still_recorded(cast, accepted):
-    svc.decide_case(actor=cast["window_a"], number=accepted.number, outcome="GRANTED",
+    svc.decide_case(actor=cast["window_a"], number=accepted.number, outcome="GRANTED", **GRANT,
                     now=at(DEADLINE + dt.timedelta(days=1)))
     assert Case.objects.get(pk=accepted.pk).warning_level == "LATE"
     counts = run_sweep(now=at(DEADLINE + dt.timedelta(days=1), 10))
@@ -110,7 +111,7 @@ def test_decided_late_before_the_sweep_saw_it_is_still_recorded(cast, accepted):
 
 
 def test_decided_on_time_is_never_recorded(cast, accepted):
-    svc.decide_case(actor=cast["window_a"], number=accepted.number, outcome="GRANTED", now=at(DEADLINE, 16))
+    svc.decide_case(actor=cast["window_a"], number=accepted.number, outcome="GRANTED", **GRANT, now=at(DEADLINE, 16))
     assert zero(run_sweep(now=at(DEADLINE + dt.timedelta(days=5))))
     assert not Violation.objects.exists()
 

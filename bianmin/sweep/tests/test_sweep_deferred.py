@@ -9,6 +9,7 @@ from bianmin.cases import services as svc
 from bianmin.cases.models import Case
 from bianmin.notifications.models import Message
 from bianmin.sweep.services import run_sweep
+from bianmin.testing.cases import GRANT
 from bianmin.testing.factories import MON, at
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_the_sweep_warns_and_records_an_overdue_deferred_material(cast, deferred
 def test_a_held_result_is_not_blamed_on_the_handler(cast, deferred_case):
     n = deferred_case.number
     svc.start_case(actor=cast["window_a"], number=n, now=at(MON))
-    case = svc.decide_case(actor=cast["window_a"], number=n, outcome="GRANTED", now=at(MON, 11))
+    case = svc.decide_case(actor=cast["window_a"], number=n, outcome="GRANTED", **GRANT, now=at(MON, 11))
     assert case.result_due_on is None  # delivery is held until the material arrives
     run_sweep(now=at(dt.date(2026, 3, 25)))
     assert not Violation.objects.filter(kind=ViolationKind.RESULT_NOT_TOLD).exists()

@@ -52,5 +52,6 @@ def test_an_acceptance_in_time_records_nothing(cast, item):
 
 def test_immediate_completion_after_the_intake_deadline_is_recorded(cast, immediate_item):
     case = receive(cast, code="JB-01", materials=[{"material": "申请书", "received_as": "PAPER", "copies": 1}])
-    svc.accept_immediately(actor=cast["window_a"], number=case.number, now=at(dt.date(2026, 3, 12)))
+    svc.accept_immediately(actor=cast["window_a"], number=case.number, now=at(dt.date(2026, 3, 12)),
+                           certificate_number="JY-1")
     assert Violation.objects.get(case=case).kind == ViolationKind.LATE_ACCEPTANCE

@@ -7,7 +7,7 @@ import pytest
 from bianmin.accountability.models import Violation, ViolationKind
 from bianmin.cases import services as svc
 from bianmin.sweep.services import run_sweep
-from bianmin.testing.cases import receive
+from bianmin.testing.cases import GRANT, receive
 from bianmin.testing.factories import MON, at
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_a_result_not_delivered_in_time_is_recorded(cast, item):
     case = receive(cast)
     svc.accept_case(actor=cast["window_a"], number=case.number, now=at(MON))
     svc.start_case(actor=cast["window_a"], number=case.number, now=at(MON))
-    case = svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=at(MON))
+    case = svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", **GRANT, now=at(MON))
     assert case.result_due_on == dt.date(2026, 3, 16)  # Art. 44: 10 working days
     assert run_sweep(now=at(dt.date(2026, 3, 16)))["result_not_told"] == 0
     assert run_sweep(now=at(dt.date(2026, 3, 17)))["result_not_told"] == 1
@@ -53,7 +53,7 @@ def test_a_result_not_delivered_in_time_is_recorded(cast, item):
 def test_a_result_delivered_in_time_is_not_recorded(cast, item):
     case = receive(cast)
     svc.accept_case(actor=cast["window_a"], number=case.number, now=at(MON))
-    svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=at(MON))
+    svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", **GRANT, now=at(MON))
     svc.deliver_case(actor=cast["window_a"], number=case.number, method="PICKUP", received_by="张三",
                      now=at(dt.date(2026, 3, 10)))
     run_sweep(now=at(dt.date(2026, 3, 20)))

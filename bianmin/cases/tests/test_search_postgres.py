@@ -1,0 +1,74 @@
+"""On PostgreSQL the staff search by a name part and by the last four phone digits is served by indexes (issue 12
+item 5): the pg_trgm GIN index of migration 0016 for ``applicant_name LIKE '%…%'`` and the B-tree of the last-4
+column. The figures at 200,000 cases come from ``bench/search_bench.py`` (docs/performance.md)."""
+import copy
+
+import pytest
+from django.db import connection
+
+from bianmin.cases.models import Case
+from bianmin.cases.selectors import search_cases
+from bianmin.testing.cases import receive
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (CI runs the suite again with DATABASE_URL set)")
+
+
+def plan(qs) -> str:
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A test table holds a handful of rows, where a sequential scan is always cheapest: forbid it, so the plan
+        # shows which index the query can use (with none usable, PostgreSQL would still scan the table).
+        # Plain index scans are forbidden too (the scope's unit-path index alone, filtering every row, would do for
+        # twenty rows); bitmap scans stay allowed: the match's OR is then one bitmap per branch's index.
+        cursor.execute("ANALYZE cases_case")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_trigram_index_exists_and_reads_chinese(postgres_only, db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_applicant_name_trgm_idx'")
+        assert "gin_trgm_ops" in cursor.fetchone()[0]
+        # Chinese characters make trigrams only under a UTF-8 ctype that classes them as letters (C.UTF-8 does,
+        # plain C does not): the index would then be empty of them.
+        cursor.execute("SELECT array_length(show_trgm('悦来宾馆'), 1)")
+        assert cursor.fetchone()[0] >= 2
+
+
+@pytest.fixture
+def crowd(cast, item):
+    """3,000 other cases in window_a's scope (copies of one received case), so that the scope is not selective."""
+    base = receive(cast, name="王五", phone="13700000000")
+    copies = []
+    for n in range(3000):
+        case = copy.copy(base)
+        case.pk, case.id, case.number = None, None, f"X{n:06d}"
+        case.applicant_name, case.applicant_phone_last4 = f"李{n}", f"{n % 9000 + 1000:04d}"
+        copies.append(case)
+    Case.objects.bulk_create(copies, batch_size=500)
+    return base
+
+
+def test_a_name_part_uses_the_trigram_index(postgres_only, cast, crowd):
+    for n in range(20):
+        receive(cast, name=f"云溪县悦来宾馆{n}号有限公司", phone=f"1391234{n:04d}")
+    qs = search_cases(cast["window_a"], q="悦来宾馆")
+    assert qs.count() == 20
+    text = plan(qs.values("pk"))
+    assert "case_applicant_name_trgm_idx" in text, text
+
+
+def test_four_digits_use_the_last4_index_and_the_name_index(postgres_only, cast, crowd):
+    receive(cast, name="张三", phone="13912345678")
+    qs = search_cases(cast["window_a"], q="5678")
+    assert qs.count() == 1
+    text = plan(qs.values("pk"))
+    assert "applicant_phone_last4" in text and "case_applicant_name_trgm_idx" in text, text
