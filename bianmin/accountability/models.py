@@ -22,6 +22,7 @@ class ViolationKind(models.TextChoices):
     RESULT_NOT_TOLD = "RESULT_NOT_TOLD", "未及时回复办理结果"
     DEFERRED_OVERDUE = "DEFERRED_OVERDUE", "补办材料逾期未督促补齐"
     LATE_ACCEPTANCE = "LATE_ACCEPTANCE", "超过收件审查期限才受理"
+    RELAY_HOP_LATE = "RELAY_HOP_LATE", "代办交接超时"
     OTHER = "OTHER", "其他"
 
 
@@ -29,7 +30,8 @@ class ViolationKind(models.TextChoices):
 SYSTEM_KINDS = frozenset({ViolationKind.OVERDUE_CASE, ViolationKind.LATE_INQUIRY_REPLY,
                           ViolationKind.LATE_SUPPLEMENT_NOTICE, ViolationKind.UNJUSTIFIED_SUPPLEMENT,
                           ViolationKind.NOT_HANDED_OVER, ViolationKind.RESULT_NOT_TOLD,
-                          ViolationKind.DEFERRED_OVERDUE, ViolationKind.LATE_ACCEPTANCE})
+                          ViolationKind.DEFERRED_OVERDUE, ViolationKind.LATE_ACCEPTANCE,
+                          ViolationKind.RELAY_HOP_LATE})
 
 
 class Severity(models.TextChoices):

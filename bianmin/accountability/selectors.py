@@ -17,8 +17,8 @@ from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.cases.selectors import (
     case_desk_counts,
+    extensions_to_decide,
     pending_deferred_exceptions,
-    pending_extensions,
     pending_returns,
     pending_transfers,
 )
@@ -35,10 +35,10 @@ if TYPE_CHECKING:
 
 def sanctions_awaiting_decision(user: AnyUser) -> QuerySet[Violation]:
     """Return the proposed sanctions in the leader's scope awaiting approval, leaving out those about the leader
-    (who may not decide them): the list of 审批's last table."""
+    (who may not decide them) and those the leader proposed: the list of 审批's last table."""
     qs = visible_violations(user).filter(status=ViolationStatus.PROPOSED)
-    if user.pk is not None:
-        qs = qs.exclude(staff__user_id=user.pk)
+    if user.pk is not None:  # not about the leader, nor proposed by them (``policies.decide_refusal``)
+        qs = qs.exclude(staff__user_id=user.pk).exclude(proposed_by_id=user.pk)
     return qs.select_related("staff")
 
 
@@ -87,7 +87,7 @@ def desk_counts(user: AnyUser, today: dt.date) -> list[DeskCount]:
         counts += [
             DeskCount("transfers", _("待审批的移交"), pending_transfers(user).order_by().count(),
                       "backoffice:approvals", "#transfers"),
-            DeskCount("extensions", _("待审批的延期"), pending_extensions(user).order_by().count(),
+            DeskCount("extensions", _("待审批的延期"), extensions_to_decide(user).order_by().count(),
                       "backoffice:approvals", "#extensions"),
             DeskCount("returns", _("待审批的退件"), pending_returns(user).order_by().count(),
                       "backoffice:approvals", "#returns"),

@@ -11,6 +11,7 @@ from bianmin.core.errors import DomainError
 from bianmin.core.http import error_response
 
 from . import (
+    idempotency,
     routes_actions,
     routes_auth,
     routes_cases,
@@ -18,13 +19,24 @@ from . import (
     routes_inquiries,
     routes_oversight,
     routes_public,
+    routes_relay,
     routes_workdays,
 )
 
-api = NinjaAPI(
+
+class BianminApi(NinjaAPI):
+    """The API, whose document also carries what the middleware adds (``idempotency.document``)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return idempotency.document(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = BianminApi(
     title="便民 Bianmin API",
     version="1",
-    description="政务服务中心办件系统接口。错误统一返回 {\"error\": {\"code\", \"message\", \"fields\"}}。",
+    description="政务服务中心办件系统接口。错误统一返回 {\"error\": {\"code\", \"message\", \"fields\"}}。"
+                "除登录、注销和公众查询外，每个 POST 接受 Idempotency-Key 请求头：弱网重试不会重复办理"
+                "（见各接口的参数说明）。",
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -38,6 +50,7 @@ api.add_router("", routes_actions.inquiry_router)
 api.add_router("", routes_inquiries.router)
 api.add_router("", routes_oversight.router)
 api.add_router("", routes_public.router)
+api.add_router("", routes_relay.router)
 
 
 @api.exception_handler(ValidationError)

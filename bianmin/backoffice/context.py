@@ -25,6 +25,7 @@ NAV = [
     (_l("首问登记"), "backoffice:inquiry_new", Perm.HANDLE_INQUIRIES),
     (_l("首问记录"), "backoffice:inquiries", (Perm.HANDLE_INQUIRIES, Perm.SUPERVISE)),
     (_l("办件查询"), "backoffice:cases", Perm.USE_WORKBENCH),
+    (_l("全程代理"), "backoffice:relays", (Perm.RELAY_CASES, Perm.HANDLE_CASES)),
     (_l("审批"), "backoffice:approvals", Perm.APPROVE),
     (_l("时限总览"), "backoffice:overview", (Perm.APPROVE, Perm.SUPERVISE)),
     (_l("统计分析"), "backoffice:stats", (Perm.APPROVE, Perm.SUPERVISE)),

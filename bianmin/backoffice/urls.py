@@ -10,6 +10,7 @@ from . import (
     views_notices,
     views_oversight,
     views_receive,
+    views_relay,
     views_work,
 )
 
@@ -48,6 +49,10 @@ urlpatterns = [
     path("accountability/mine/", views_oversight.MyRecordView.as_view(), name="my_record"),
     path("accountability/commend/", views_oversight.CommendView.as_view(), name="commend"),
     path("accountability/<int:pk>/", views_oversight.ViolationDetailView.as_view(), name="violation"),
+    path("relays/", views_relay.RelayListView.as_view(), name="relays"),
+    path("relays/new/", views_relay.RelayNewView.as_view(), name="relay_new"),
+    path("relays/<str:number>/", views_relay.RelayDetailView.as_view(), name="relay"),
+    path("relays/<str:number>/receipt.pdf", views_relay.RelayReceiptView.as_view(), name="relay_receipt"),
     path("inquiries/", views_inquiries.InquiryListView.as_view(), name="inquiries"),
     path("inquiries/new/", views_inquiries.InquiryNewView.as_view(), name="inquiry_new"),
     path("inquiries/<str:number>/", views_inquiries.InquiryDetailView.as_view(), name="inquiry"),

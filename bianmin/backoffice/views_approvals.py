@@ -5,8 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from bianmin.accountability.models import ViolationStatus
-from bianmin.accountability.policies import visible_violations
+from bianmin.accountability.selectors import sanctions_awaiting_decision
 from bianmin.accounts.roles import Perm
 from bianmin.cases.actions import EXTENSION_ACTIONS, RETURN_ACTIONS, TRANSFER_ACTIONS
 from bianmin.cases.selectors import (
@@ -29,8 +28,7 @@ class ApprovalsView(StaffView):
     permission = Perm.APPROVE
 
     def get(self, request):
-        sanctions = (visible_violations(request.user).filter(status=ViolationStatus.PROPOSED)
-                     .exclude(staff__user=request.user).select_related("staff"))
+        sanctions = sanctions_awaiting_decision(request.user)
         rows = {}
         for name, catalogue, pending in (("transfers", TRANSFER_ACTIONS, pending_transfers),
                                          ("extensions", EXTENSION_ACTIONS, pending_extensions),

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
@@ -74,8 +76,11 @@ class InquiryDetailView(StaffView):
             inquiry = inq.get_inquiry_for(request.user, number)
         except NotFound:
             raise Http404 from None
+        # The escort visits (信访陪同) are read once: the page lists them and the policies ask for the pending one.
+        prefetch_related_objects([inquiry], "escorts__escort__unit", "escorts__destination", "escorts__result_by")
         return render(request, "backoffice/inquiry_detail.html", {
-            "i": inquiry, "events": inquiry.events.select_related("actor"),
+            "i": inquiry, "events": inquiry.events.select_related("actor"), "escorts": inquiry.escorts.all(),
+            "today": timezone.localdate(now()),
             "forms": forms_for(request, INQUIRY_ACTIONS, inquiry, posted, error),
             "phone_masked": phone or inquiry.phone_masked, "revealed": bool(phone),
             "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA)})

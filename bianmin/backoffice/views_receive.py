@@ -11,6 +11,7 @@ from bianmin.accounts.roles import Perm
 from bianmin.cases import services as svc
 from bianmin.cases.actions import AgentIn, ApplicantIn
 from bianmin.cases.models import MaterialReceipt
+from bianmin.catalog.models import MaterialSource
 from bianmin.catalog.selectors import current_version_by_code, current_versions
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now
@@ -42,11 +43,12 @@ class ReceiveView(StaffView):
             items = current_versions(q=q)[:50]
             return render(request, "backoffice/case_pick_item.html", {"items": items, "q": q})
         materials = list(version.materials.all())
-        for m in materials:  # what the clerk entered when the form comes back with an error, else nothing received
-            row = (rows or {}).get(m.pk)
-            m.in_how = row["received_as"] if row else MaterialReceipt.MISSING
+        for m in materials:  # what the clerk entered when the form comes back with an error, else the defaults:
+            row = (rows or {}).get(m.pk)  # nothing handed in; a material the government supplies is fetched (共享)
+            shared = m.source == MaterialSource.GOVERNMENT
+            m.in_how = row["received_as"] if row else (MaterialReceipt.SHARED if shared else MaterialReceipt.MISSING)
             m.in_copies = row["copies"] if row else None
-            m.in_ok = bool(row["acceptable"]) if row else False
+            m.in_ok = bool(row["acceptable"]) if row else shared
             m.in_problem = row["problem"] if row else ""
         form = form or ReceiveForm(initial={"token": uuid.uuid4().hex})
         agent_open = form.is_bound and any(form[f].value() or form[f].errors for f in AGENT_FIELDS)

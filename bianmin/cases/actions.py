@@ -34,6 +34,7 @@ from .models import (
     Extension,
     FeePayment,
     Notice,
+    NoticeKind,
     ReturnRequest,
     SupplementLine,
     Transfer,
@@ -318,9 +319,12 @@ def _all_materials(ctx: CaseContext) -> list[tuple[str, str]]:
 
 
 def _noticed_materials(ctx: CaseContext) -> list[str]:
-    """The materials the served 补正 notices asked for: what the applicant comes back with."""
-    return list(SupplementLine.objects.filter(notice__case=ctx.case, notice__served_at__isnull=False)
-                .values_list("material_name", flat=True).distinct())
+    """The materials the last served 补正 notice asked for: what the applicant comes back with."""
+    last = (Notice.objects.filter(case=ctx.case, kind=NoticeKind.SUPPLEMENT, served_at__isnull=False)
+            .order_by("-served_at", "-id").values_list("pk", flat=True).first())
+    if last is None:
+        return []
+    return list(SupplementLine.objects.filter(notice_id=last).values_list("material_name", flat=True))
 
 
 def _unacceptable_materials(ctx: CaseContext) -> list[tuple[str, str]]:
@@ -486,9 +490,10 @@ add(ActionSpec("accept", "受理", AcceptIn, _accept, _table(Action.ACCEPT), "ac
                            "要求（409 materials_incomplete，须一次性告知补正）；急办时限有误（400，urgent_days）。"))
 add(ActionSpec("accept_immediately", "即办", ImmediateIn, _immediately, _accept_immediately, "accept-immediately",
                button="受理并当场办结", confirm="确认受理并当场办结（准予）？将出具受理通知书并短信告知申请人。",
-               done="已即办办结",
+               done="已即办办结", show_if={"certificate_number": _issues_certificate},
                description="即办件或承诺时限为0的事项受理并当场办结。拒绝：非即办事项或上报件（409）；必要材料缺失或"
-                           "不符合要求（409 materials_incomplete）。"))
+                           "不符合要求（409 materials_incomplete）；事项准予后出具证照而未填写证照编号（400 "
+                           "certificate_number）。"))
 add(ActionSpec("supplement_from_checklist", "一次性告知：按收件清单生成", NoInput, _from_checklist, _supplement,
                "supplement/from-checklist", button="全部列入",
                help="把收件时标注为不符合要求或缺少的材料全部列入补正通知书",

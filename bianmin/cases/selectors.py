@@ -356,6 +356,21 @@ def pending_extensions(user: AnyUser) -> QuerySet[Extension]:
             .prefetch_related("case__item_version__joint_units").order_by("requested_at"))
 
 
+def extensions_to_decide(user: AnyUser) -> QuerySet[Extension]:
+    """Return the pending extensions the leader may decide (``policies.extension_deciders``): the organ's head those
+    of items without joint units, the government's head all of them; nobody else any."""
+    from bianmin.org.models import HeadOf
+
+    profile = staff_profile_of(user)
+    head = getattr(profile, "head_of", "")
+    qs = pending_extensions(user)
+    if head == HeadOf.GOVERNMENT:
+        return qs
+    if head == HeadOf.ORGAN:
+        return qs.filter(case__item_version__joint_units__isnull=True)
+    return qs.none()
+
+
 def with_warnings(cases: Iterable[Case], today: dt.date) -> list[Case]:
     """Attach ``warning`` to each running case (one calendar per region, no query per row)."""
     from bianmin.workdays.selectors import get_calendar

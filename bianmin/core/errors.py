@@ -40,3 +40,12 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+def bounded(field: str, value: str, limit: int, label: str) -> str:
+    """Return ``value`` stripped, or raise DomainError naming ``field`` when it is longer than ``limit`` characters:
+    a value longer than its column is refused with the limit, never cut."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise DomainError.for_field(field, f"{label}不能超过{limit}个字（现有{len(text)}个字）")
+    return text

@@ -37,7 +37,7 @@ class SecurityHeadersMiddleware:
 
 
 class NullCharacterMiddleware:
-    """Refuse a request whose query string, form fields or JSON body hold a NUL character, with a 400 naming the
+    """Refuse a request whose path, query string, form fields or JSON body hold a NUL character, with a 400 naming the
     field: PostgreSQL cannot store one and answered with a 500 wherever a view passed the value to a query."""
 
     def __init__(self, get_response):
@@ -46,6 +46,8 @@ class NullCharacterMiddleware:
     def __call__(self, request):
         from .paging import InvalidParameter
 
+        if "\x00" in request.path:  # a case number, a notice number… taken from the path
+            raise InvalidParameter("path", "地址不能包含空字符")
         for name, value in request.GET.lists():
             if "\x00" in name or any("\x00" in v for v in value):
                 raise InvalidParameter(name.replace("\x00", ""), f"参数 {name.replace(chr(0), '')} 不能包含空字符")

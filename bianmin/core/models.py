@@ -1,5 +1,8 @@
 """Abstract base models shared by domain apps (no business rules)."""
+from django.conf import settings
 from django.db import models
+
+from .crypto import EncryptedTextField
 
 
 class TimeStampedModel(models.Model):
@@ -26,3 +29,27 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class IdempotentRequest(models.Model):
+    """An ``Idempotency-Key`` an account sent with a POST under /api/v1/, and the answer a retry gets instead of a
+    second run (``core.idempotency``, decision 0023). ``status`` is empty while the first request is running; only
+    a 2xx answer is kept, its body encrypted like personal data (it may carry names and masked numbers)."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField("幂等键", max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 (hex) of the method, path, query and canonical body
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)  # the key expires 24 hours later (core.idempotency.TTL)
+
+    class Meta:
+        verbose_name = "幂等请求"
+        verbose_name_plural = "幂等请求"
+        constraints = [models.UniqueConstraint(fields=["account", "key"], name="core_idempotency_key_per_account")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

@@ -110,8 +110,8 @@ def materials_for(h: History, version: ItemVersion, *, deficient: bool, deferred
     bad = h.rng.choice(required).name if deficient and required else ""
     skipped_deferrable = False
     for m in version.materials.all():
-        if m.source == MaterialSource.GOVERNMENT and m.necessity != Necessity.REQUIRED:
-            continue  # fetched from the issuing body: shared
+        if m.source == MaterialSource.GOVERNMENT:
+            continue  # left out: the service records it as fetched from the issuing body (共享获取)
         if m.necessity == Necessity.OPTIONAL and h.rng.random() < 0.5:
             continue
         if m.necessity == Necessity.DEFERRABLE and deferred and not skipped_deferrable:

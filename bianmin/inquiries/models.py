@@ -20,6 +20,7 @@ class Outcome(models.TextChoices):
     RESEARCH = "RESEARCH", "需研究后答复"
     ESCALATED = "ESCALATED", "报告领导"
     NOT_POSSIBLE = "NOT_POSSIBLE", "依规定不能办理并说明理由"
+    ESCORTED = "ESCORTED", "指派专人陪同到上级部门咨询"
 
 
 class InquiryStatus(models.TextChoices):
@@ -96,7 +97,44 @@ class InquiryEvent(models.Model):
         return INQUIRY_EVENT_LABELS.get(self.action, self.action)
 
 
-INQUIRY_EVENT_LABELS = {"REGISTER": "登记", "ACKNOWLEDGE": "确认接收", "CLOSE": "办结"}
+INQUIRY_EVENT_LABELS = {"REGISTER": "登记", "ACKNOWLEDGE": "确认接收", "CLOSE": "办结", "ESCORT_RESULT": "登记陪同结果"}
+
+
+class EscortVisit(models.Model):
+    """信访陪同: a staff member assigned to accompany the visitor to an upper department on a date, and what came of
+    it. The department is a unit of the system (``destination``) or, outside it, an organ named in words
+    (``organ``): exactly one of the two."""
+
+    inquiry = models.ForeignKey(Inquiry, verbose_name="首问登记", on_delete=models.PROTECT, related_name="escorts")
+    escort = models.ForeignKey("org.StaffProfile", verbose_name="陪同人员", on_delete=models.PROTECT,
+                               related_name="escorted_visits")
+    visit_date = models.DateField("陪同日期")
+    destination = models.ForeignKey("org.Unit", verbose_name="前往的上级部门", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    organ = models.CharField("前往的机关（系统外）", max_length=128, blank=True)
+    purpose = models.TextField("说明", blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField("指派时间")
+    result = models.TextField("陪同结果", blank=True)
+    result_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    result_at = models.DateTimeField("结果登记时间", null=True, blank=True)
+    # Set once by the sweep when the visit date passed without a result (a digest warning, no violation).
+    warned_at = models.DateTimeField("逾期未登记结果提醒时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "信访陪同"
+        verbose_name_plural = "信访陪同"
+        ordering = ["assigned_at", "id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(destination__isnull=False, organ="") | (Q(destination__isnull=True) & ~Q(organ="")),
+            name="escortvisit_one_destination")]
+        indexes = [models.Index(fields=["visit_date"], name="escort_result_due_idx",
+                                condition=Q(result_at__isnull=True, warned_at__isnull=True))]
+
+    @property
+    def destination_name(self) -> str:
+        return self.destination.name if self.destination is not None else self.organ
 
 
 class InquiryCounter(models.Model):

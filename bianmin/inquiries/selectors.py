@@ -8,19 +8,22 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from bianmin.core.crypto import blind_index
+from bianmin.org.models import Unit, UnitKind
 from bianmin.org.policies import staff_profile_of
+from bianmin.org.selectors import higher_organs
 
-from .models import Inquiry, InquiryStatus
+from .models import EscortVisit, Inquiry, InquiryStatus
 from .policies import visible_inquiries
 
 if TYPE_CHECKING:
+    from bianmin.org.models import StaffProfile
     from bianmin.users.types import AnyUser
 
 
 def search_inquiries(user: AnyUser, *, q: str = "", status: str = "", mine: bool = False) -> QuerySet[Inquiry]:
     """Return the visible inquiries, newest first, matching ``q`` (number, caller's name or full phone, matter),
-    ``status`` (OPEN or CLOSED) and, with ``mine``, those the user answers for (first responder, receiver or
-    the leader it was escalated to)."""
+    ``status`` (OPEN or CLOSED) and, with ``mine``, those the user answers for (first responder, receiver, the
+    leader it was escalated to or an escort)."""
     qs = visible_inquiries(user).select_related("first_responder", "referred_to", "escalated_to")
     q = unicodedata.normalize("NFKC", q).strip()
     if q:
@@ -31,17 +34,31 @@ def search_inquiries(user: AnyUser, *, q: str = "", status: str = "", mine: bool
         qs = qs.filter(status=status)
     if mine:
         profile = staff_profile_of(user)
-        qs = qs.filter(Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile)) if profile \
-            else qs.none()
+        qs = qs.filter(_answers_for(profile)) if profile else qs.none()
     return qs.order_by("-received_at", "-id")
 
 
+def _answers_for(profile: StaffProfile) -> Q:
+    """Return the filter of the inquiries ``profile`` answers for: first responder, receiver, the leader it was
+    escalated to, or the escort of a visit still awaiting its result."""
+    escorting = EscortVisit.objects.filter(escort=profile, result_at__isnull=True).values("inquiry_id")
+    return (Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile)
+            | Q(pk__in=escorting))
+
+
 def open_inquiries_for(user: AnyUser) -> QuerySet[Inquiry]:
-    """Return the open inquiries the user answers for (as first responder, receiver or the leader it was
-    escalated to), by promised reply date, oldest first."""
+    """Return the open inquiries the user answers for (as first responder, receiver, the leader it was
+    escalated to or the escort of a visit awaiting its result), by promised reply date, oldest first."""
     profile = staff_profile_of(user)
     if profile is None:
         return Inquiry.objects.none()
-    return (Inquiry.objects.filter(Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile),
-                                   status=InquiryStatus.OPEN)
+    return (Inquiry.objects.filter(_answers_for(profile), status=InquiryStatus.OPEN)
             .select_related("first_responder", "referred_to").order_by("promised_reply_date", "received_at"))
+
+
+def escort_destinations(unit: Unit) -> list[Unit]:
+    """Return the upper departments a visitor of ``unit`` may be escorted to (信访陪同): the organs above it and the
+    departments attached to them (``org.selectors.higher_organs``), and the departments attached to ``unit`` itself
+    (at the county center, the county's bureaus), nearest first. An organ outside the system is named in words."""
+    own = list(Unit.objects.filter(parent=unit, kind=UnitKind.DEPARTMENT, is_active=True).order_by("code"))
+    return own + [u for u in higher_organs(unit) if u.pk not in {o.pk for o in own}]

@@ -21,12 +21,19 @@ from bianmin.core.validators import format_phone, validate_phone
 from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.models import StaffProfile, Unit
 from bianmin.org.policies import staff_profile_of
-from bianmin.org.selectors import acting_for_staff
+from bianmin.org.selectors import absent_staff_ids, acting_for_staff
 from bianmin.workdays.selectors import get_calendar
 
-from .models import Channel, Inquiry, InquiryCounter, InquiryEvent, InquiryStatus, Outcome
-from .policies import acknowledge_refusal, close_refusal, get_inquiry_for, outcome_refusal
-from .selectors import open_inquiries_for, search_inquiries
+from .models import Channel, EscortVisit, Inquiry, InquiryCounter, InquiryEvent, InquiryStatus, Outcome
+from .policies import (
+    acknowledge_refusal,
+    close_refusal,
+    escort_result_refusal,
+    get_inquiry_for,
+    outcome_refusal,
+    pending_escort,
+)
+from .selectors import escort_destinations, open_inquiries_for, search_inquiries
 
 if TYPE_CHECKING:
     from bianmin.users.models import User
@@ -34,7 +41,7 @@ if TYPE_CHECKING:
 # get_inquiry_for (policies) and open_inquiries_for (selectors) are re-exported for backoffice.views_cases and
 # api.routes_inquiries until those import them from where they live.
 __all__ = ["acknowledge_referral", "close_inquiry", "find_inquiries", "get_inquiry_for", "open_inquiries_for",
-           "record_outcome", "register_inquiry", "reveal_phone"]
+           "record_escort_result", "record_outcome", "register_inquiry", "reveal_phone"]
 
 CLOSING_OUTCOMES = {Outcome.ANSWERED, Outcome.REFERRED_OUTSIDE, Outcome.NOT_POSSIBLE}
 
@@ -103,8 +110,9 @@ def record_outcome(*, actor: User, number: str, outcome: str, now: dt.datetime, 
     """Record how the first responder handled the inquiry (answered, referred, research, escalated, …).
 
     Raises Forbidden unless the actor is its first responder; NotFound for an inquiry out of sight; Conflict once
-    closed; DomainError naming ``outcome``, ``to_badge``, ``materials``, ``authority``, ``contact``,
-    ``reply_days`` or ``result``.
+    closed or while an escort visit awaits its result; DomainError naming ``outcome``, ``to_badge``,
+    ``materials``, ``authority``, ``contact``, ``reply_days``, ``result``, ``visit_date``, ``destination`` or
+    ``organ``.
     """
     _profile(actor)
     if outcome not in Outcome.values:
@@ -162,6 +170,8 @@ def record_outcome(*, actor: User, number: str, outcome: str, now: dt.datetime, 
                           subject=f"首问{inquiry.number}报请领导处理",
                           text=f"{inquiry.first_responder.name}将首问{inquiry.number}（{inquiry.matter[:60]}）报请您处理。",
                           link=f"/staff/inquiries/{inquiry.number}/", cause=f"inquiry:{inquiry.number}")
+        elif outcome == Outcome.ESCORTED:
+            _assign_escort(inquiry, actor, now, details, note)
         elif not note:
             raise DomainError.for_field("result", "请填写答复或说明内容")
         if outcome in CLOSING_OUTCOMES:
@@ -169,7 +179,86 @@ def record_outcome(*, actor: User, number: str, outcome: str, now: dt.datetime, 
             _replied(inquiry, now)
         inquiry.save()
         _event(inquiry, actor, now, f"OUTCOME_{outcome}", note=note,
-               data={k: v for k, v in details.items() if k != "result"})
+               data={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in details.items() if k != "result"})
+    return inquiry
+
+
+def _assign_escort(inquiry: Inquiry, actor: User, now: dt.datetime, details: dict[str, Any], note: str) -> None:
+    """信访陪同: check the escort, the date and the upper department, write the visit and tell the escort.
+
+    The escort is active staff who handle inquiries, of the inquiry's unit or a unit below it, not away on the
+    date; the date is today or later (any day: the visit follows the department's hours, not ours); the
+    department is one of ``escort_destinations`` (by code) or, outside the system, an organ named in words."""
+    today = timezone.localtime(now).date()
+    errors: dict[str, list[str]] = {}
+    escort = (StaffProfile.objects.select_related("user", "unit")
+              .filter(badge_number=str(details.get("to_badge") or "").strip(), is_active=True).first())
+    visit_date = details.get("visit_date")
+    if escort is None or not escort.unit.path.startswith(inquiry.unit_path) or not escort.user.is_active \
+            or not can(escort.user, Perm.HANDLE_INQUIRIES):
+        errors["to_badge"] = ["陪同人员不存在、不在本中心或所辖站点，或不能办理首问"]
+    elif isinstance(visit_date, dt.date) and escort.pk in absent_staff_ids([escort.pk], visit_date):
+        errors["to_badge"] = [f"{escort.name}在{visit_date:%Y-%m-%d}已登记不在岗，请另行指派"]
+    if not isinstance(visit_date, dt.date):
+        errors["visit_date"] = ["请填写陪同日期"]
+    elif visit_date < today:
+        errors["visit_date"] = [f"陪同日期不能早于今天（{today:%Y-%m-%d}）"]
+    code, organ = (str(details.get(k) or "").strip() for k in ("destination", "organ"))
+    destination = None
+    if code and organ:
+        errors["organ"] = ["已选择系统内的上级部门时，不再填写系统外机关名称"]
+    elif code:
+        destination = next((u for u in escort_destinations(inquiry.unit) if u.code == code), None)
+        if destination is None:
+            errors["destination"] = ["请从列表中选择本中心可前往的上级部门"]
+    elif not organ:
+        errors["destination"] = ["请选择前往的上级部门，或填写系统外机关的名称"]
+    elif len(organ) > 128:
+        errors["organ"] = [f"机关名称不能超过128个字（现有{len(organ)}个字）"]
+    if errors:
+        raise DomainError("指派专人陪同须填写陪同人员、陪同日期和前往的上级部门", fields=errors)
+    assert escort is not None and isinstance(visit_date, dt.date)  # narrowed by the checks above
+    visit = EscortVisit.objects.create(inquiry=inquiry, escort=escort, visit_date=visit_date,
+                                       destination=destination, organ="" if destination else organ, purpose=note,
+                                       assigned_by=actor, assigned_at=now)
+    details.update(visit_date=visit_date.isoformat(), destination=code, organ=visit.organ, escort=escort.name,
+                   visit=visit.pk)
+    if escort.user_id != actor.pk:
+        enqueue_inapp(recipient=escort.user, kind="INQUIRY_ESCORT", now=now,
+                      subject=f"首问{inquiry.number}：请于{visit_date:%m月%d日}陪同来访人",
+                      text=f"{inquiry.first_responder.name}指派您于{visit_date:%Y-%m-%d}陪同"
+                           f"{inquiry.visitor_name or '来访人'}前往{visit.destination_name}咨询政策"
+                           f"（{inquiry.matter[:60]}）。陪同后请在首问登记中登记陪同结果。",
+                      link=f"/staff/inquiries/{inquiry.number}/", cause=f"inquiry:{inquiry.number}")
+
+
+def record_escort_result(*, actor: User, number: str, result: str, close: bool, now: dt.datetime) -> Inquiry:
+    """Record what came of the escort visit (what the department said or decided), as the escort or the first
+    responder; with ``close`` the inquiry is closed with it, otherwise it stays open for the next step.
+
+    Raises Forbidden for anyone else; NotFound for an inquiry out of sight; Conflict once closed or without a visit
+    awaiting its result; DomainError naming ``result``.
+    """
+    _profile(actor)
+    text = result.strip()
+    if not text:
+        raise DomainError.for_field("result", "请填写陪同结果（上级部门的答复或决定）")
+    with audited_atomic():
+        inquiry = get_inquiry_for(actor, number, for_update=True)
+        if (refusal := escort_result_refusal(actor, inquiry)) is not None:
+            raise refusal
+        visit = pending_escort(inquiry)
+        assert visit is not None  # the policy refuses an inquiry without one
+        visit.result, visit.result_by, visit.result_at = text, actor, now
+        visit.save(update_fields=["result", "result_by", "result_at"])
+        if close:
+            inquiry.status, inquiry.result, inquiry.closed_at = InquiryStatus.CLOSED, text, now
+            _replied(inquiry, now)
+            inquiry.save(update_fields=["status", "result", "closed_at", "reply_check"])
+        _event(inquiry, actor, now, "ESCORT_RESULT", note=text,
+               data={"visit": visit.pk, "late": timezone.localtime(now).date() > visit.visit_date, "close": close})
+        if close:
+            _event(inquiry, actor, now, "CLOSE", note=text)
     return inquiry
 
 

@@ -28,10 +28,11 @@ from bianmin.cases.facts import LateAcceptance
 from bianmin.cases.models import Case, CaseEvent, CasePause, RefusedSupplement
 from bianmin.cases.services import apply_deemed_acceptance, stamp_warning
 from bianmin.cases.workflow import RUNNING, Status
-from bianmin.inquiries.models import Inquiry
+from bianmin.inquiries.models import EscortVisit, Inquiry
 from bianmin.notifications.services import add_digest_items, enqueue_sms
 from bianmin.org.models import StaffProfile
 from bianmin.org.selectors import warning_recipients
+from bianmin.relay.models import HandOver
 
 from .models import SweepRun
 
@@ -186,6 +187,76 @@ def sweep_late_replies(*, now: dt.datetime, batch: int = BATCH) -> int:
         return len(rows)
 
     return _batches(qs, handle, batch=batch)
+
+
+def sweep_unreported_escorts(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Escort visits (信访陪同) whose date passed without a result are warned about once, in the digest of the escort
+    and of the first responder (a record missing, not proof of a fault: no violation, decision 0023).
+
+    Refuses nothing: a system step run by the sweep."""
+    today = timezone.localtime(now).date()
+    qs = EscortVisit.objects.filter(result_at__isnull=True, warned_at__isnull=True, visit_date__lt=today)
+
+    def handle(rows: list[EscortVisit]) -> int:
+        EscortVisit.objects.filter(pk__in=[v.pk for v in rows]).update(warned_at=now)
+        visits = EscortVisit.objects.filter(pk__in=[v.pk for v in rows]).select_related(
+            "inquiry__first_responder", "escort", "destination")
+        add_digest_items([(person.user_id, "ESCORT", f"首问{v.inquiry.number}：{v.visit_date:%Y-%m-%d}陪同前往"
+                                                     f"{v.destination_name}，尚未登记陪同结果",
+                           f"/staff/inquiries/{v.inquiry.number}/")
+                          for v in visits for person in (v.escort, v.inquiry.first_responder)], now=now)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}次信访陪同逾期未登记结果",
+               actor_username="system", now=now, data={"escorts": [v.pk for v in rows][:200]})
+        return len(rows)
+
+    return _batches(qs, handle, batch=batch)
+
+
+def _hop_text(hop: HandOver) -> str:
+    return (f"代办件{hop.relay.number}第{hop.seq}次交接（{hop.from_unit.name} → {hop.to_unit.name}）"
+            f"应于{hop.due_on:%Y-%m-%d}前签收")
+
+
+def _relay_link(hop: HandOver) -> str:
+    return f"/staff/relays/{hop.relay.number}/"
+
+
+def sweep_relay_hops(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Hand-overs of a relay (代办交接) not signed for by their due date: yellow the working day before (the sender is
+    told), red after it with a violation of the sender (代办交接超时); a hop signed or refused late before the sweep
+    saw it is recorded the same way.
+
+    Refuses nothing: a system step run by the sweep."""
+    today = timezone.localtime(now).date()
+    related = ("relay", "from_unit", "to_unit", "from_staff")
+    yellow = HandOver.objects.filter(status="SENT", warning_level="", yellow_on__lte=today, due_on__gte=today)
+    late = HandOver.objects.filter(status="SENT", warning_level__in=["", "YELLOW"], due_on__lt=today)
+    answered_late = HandOver.objects.filter(warning_level="LATE")
+
+    def warn(rows: list[HandOver]) -> int:
+        HandOver.objects.filter(pk__in=[h.pk for h in rows]).update(warning_level="YELLOW")
+        add_digest_items([(h.from_staff.user_id, "YELLOW", f"【黄色预警】{_hop_text(h)}", _relay_link(h))
+                          for h in rows], now=now)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}次代办交接将到期", actor_username="system",
+               now=now, data={"hand_overs": [h.pk for h in rows][:200]})
+        return len(rows)
+
+    def record_late(rows: list[HandOver]) -> int:
+        HandOver.objects.filter(pk__in=[h.pk for h in rows]).update(warning_level="RED")
+        record_detected([Detected(
+            kind=ViolationKind.RELAY_HOP_LATE, staff_id=h.from_staff_id, occurred_on=h.due_on + dt.timedelta(days=1),
+            description=f"{_hop_text(h)}，" + ("逾期未签收" if h.status == "SENT" else "逾期才送达"),
+            dedupe_key=f"RELAY_HOP:hop:{h.pk}", case_id=h.relay.case_id,
+            evidence=[{"label": f"代办件 {h.relay.number}", "url": _relay_link(h)}]) for h in rows], now=now)
+        add_digest_items([(h.from_staff.user_id, "RED", f"【代办交接超时】{_hop_text(h)}", _relay_link(h))
+                          for h in rows if h.status == "SENT"], now=now)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}次代办交接超时", actor_username="system",
+               now=now, data={"hand_overs": [h.pk for h in rows][:200]})
+        return len(rows)
+
+    return (_batches(late.select_related(*related), record_late, batch=batch)
+            + _batches(answered_late.select_related(*related), record_late, batch=batch)
+            + _batches(yellow.select_related(*related), warn, batch=batch))
 
 
 def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -381,9 +452,11 @@ STEPS: tuple[tuple[str, Callable], ...] = (
     ("overdue", lambda now, batch: sweep_overdue(now=now, batch=batch)),
     ("yellow", lambda now, batch: sweep_yellow(now=now, batch=batch)),
     ("late_replies", lambda now, batch: sweep_late_replies(now=now, batch=batch)),
+    ("unreported_escorts", lambda now, batch: sweep_unreported_escorts(now=now, batch=batch)),
     ("not_started", lambda now, batch: sweep_not_started(now=now, batch=batch)),
     ("result_not_told", lambda now, batch: sweep_result_not_told(now=now, batch=batch)),
     ("deferred_overdue", lambda now, batch: sweep_deferred_overdue(now=now, batch=batch)),
+    ("relay_hops", lambda now, batch: sweep_relay_hops(now=now, batch=batch)),
 )
 
 

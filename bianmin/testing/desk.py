@@ -51,3 +51,12 @@ def busy_center(cast: dict[str, Any], org: dict[str, Any]) -> dict[str, Any]:
     return {"waiting": waiting, "running": [Case.objects.get(pk=c.pk) for c in running], "transfer": transfer,
             "extension": extension, "return": returned, "deferred": deferred, "inquiry": inquiry,
             "open_record": open_record, "proposed": proposed}
+
+
+def make_head(user: Any) -> None:
+    """Make ``user`` the head of their organ (who decides an extension); saving clears the identity caches."""
+    from bianmin.org.models import HeadOf, StaffProfile
+
+    profile = StaffProfile.objects.get(user=user)
+    profile.head_of = HeadOf.ORGAN
+    profile.save()

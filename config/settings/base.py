@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "bianmin.notifications",
     "bianmin.inquiries",
     "bianmin.cases",
+    "bianmin.relay",
     "bianmin.accountability",
     "bianmin.sweep",
     "bianmin.stats",
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bianmin.api.middleware.ApiErrorBodyMiddleware",  # every error under /api/ is the JSON error body
     "bianmin.core.middleware.NullCharacterMiddleware",  # a NUL in a parameter is a 400, not a PostgreSQL 500
+    "bianmin.api.idempotency.IdempotencyMiddleware",  # a POST retried with its Idempotency-Key runs once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -184,6 +186,9 @@ BIANMIN: dict[str, Any] = {
     "CALENDAR_LAST_YEAR": 2060,
     "CALENDAR_WARN_FROM_MONTH": 11,
     "HOTLINE": "12345",
+    # 全程代理 (decision 0023 §2): working days a hop may take, by the kind of the unit that sends it (village →
+    # town 3 is DOMAIN.md §2.7's local number; town → county or department 3 is ours).
+    "RELAY_HOP_WORKING_DAYS": {"VILLAGE_STATION": 3, "TOWN_CENTER": 3, "COUNTY_CENTER": 3, "DEPARTMENT": 3},
     # Yellow warning when this many working days are left, or a quarter of the limit, whichever comes first.
     "WARN_WORKING_DAYS": 2,
     "WARN_FRACTION": 0.25,

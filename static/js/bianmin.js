@@ -44,14 +44,18 @@
       group.querySelectorAll("input, select").forEach(function (input) { input.disabled = off; });
     });
   }
+  // Only a row coming from 未提交 is ticked: a clerk who unticked 符合 and wrote the problem keeps it unticked when
+  // switching between 纸质 and 电子.
   function markRow(row, how) {
     var copies = row.querySelector("input.copies");
     var ok = row.querySelector("input[type=checkbox]");
+    var before = row.getAttribute("data-how");
+    row.setAttribute("data-how", how);
     if (how === "MISSING") {
       copies.value = "";
       ok.checked = false;
-    } else {
-      if (!copies.value) {
+    } else if (before === "MISSING") {
+      if (!copies.value && how !== "SHARED") {
         copies.value = row.getAttribute("data-copies") || "1";
       }
       ok.checked = true;

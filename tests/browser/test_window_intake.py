@@ -38,10 +38,12 @@ def test_the_intake_form_starts_empty_skips_organisation_fields_and_fits_the_scr
     page.goto(f"{demo_server}/staff/cases/new/?item=YX-0003")  # 公共场所卫生许可: 7 materials
     rows = page.locator("table.checklist tbody tr")
     assert rows.count() == 7
-    # Nothing is assumed handed in: every row 未提交, no copies, not ticked.
-    assert set(page.locator("select[name$=_how]").evaluate_all("els => els.map(e => e.value)")) == {"MISSING"}
+    # Nothing is assumed handed in: every row 未提交, no copies, not ticked — except the 营业执照 the government
+    # supplies itself (共享获取, ticked).
+    assert page.locator("select[name$=_how]").evaluate_all("els => els.map(e => e.value)").count("SHARED") == 1
+    assert set(page.locator("select[name$=_how]").evaluate_all("els => els.map(e => e.value)")) == {"MISSING", "SHARED"}
     assert set(page.locator("input.copies").evaluate_all("els => els.map(e => e.value)")) == {""}
-    assert page.locator("table.checklist input[type=checkbox]:checked").count() == 0
+    assert page.locator("table.checklist input[type=checkbox]:checked").count() == 1
     # The whole form fits 1366×768 without a long scroll.
     assert page.evaluate("document.documentElement.scrollHeight") <= 1300
 
@@ -58,11 +60,15 @@ def test_the_intake_form_starts_empty_skips_organisation_fields_and_fits_the_scr
     assert page.locator("#id_credit_code").is_visible() and not page.locator("#id_id_number").is_visible()
     page.select_option("#id_applicant_kind", "PERSON")
 
-    # Marking a row received fills the copies the checklist asks for and ticks 符合要求.
+    # Marking a row received fills the copies the checklist asks for and ticks 符合要求; a clerk's untick survives
+    # a change between 纸质 and 电子.
     first = rows.first
     first.locator("select").select_option("PAPER")
     assert first.locator("input.copies").input_value() == first.get_attribute("data-copies")
     assert first.locator("input[type=checkbox]").is_checked()
+    first.locator("input[type=checkbox]").uncheck()
+    first.locator("select").select_option("ELECTRONIC")
+    assert not first.locator("input[type=checkbox]").is_checked()
     first.locator("select").select_option("MISSING")
     assert first.locator("input.copies").input_value() == "" and not first.locator("input[type=checkbox]").is_checked()
 
@@ -77,7 +83,7 @@ def test_the_intake_form_starts_empty_skips_organisation_fields_and_fits_the_scr
     lines = {m.necessity: set() for m in CaseMaterial.objects.filter(case=case)}
     for m in CaseMaterial.objects.filter(case=case):
         lines[m.necessity].add(m.received_as)
-    assert lines["REQUIRED"] == {"PAPER"}
+    assert lines["REQUIRED"] == {"PAPER", "SHARED"}  # the 营业执照 stays fetched, not "handed in on paper"
     assert lines.get("OPTIONAL", {"MISSING"}) == {"MISSING"}
 
 

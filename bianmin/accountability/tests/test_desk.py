@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from bianmin.accountability.selectors import desk_counts
 from bianmin.cases import services as svc
 from bianmin.testing.cases import receive
-from bianmin.testing.desk import LATE_DAY, busy_center
+from bianmin.testing.desk import LATE_DAY, busy_center, make_head
 from bianmin.testing.factories import MON, at
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +30,11 @@ def test_each_role_sees_the_counts_it_may_act_on(cast, busy):
     # window_a: the application, its three running cases all past 03-16 (none paused), its open inquiry.
     assert counted(cast["window_a"]) == {"intake": 1, "red": 3, "yellow": 0, "inquiries": 1}
     assert counted(cast["window_b"]) == {"intake": 1, "red": 0, "yellow": 0, "inquiries": 0}
-    assert counted(cast["leader"]) == {"inquiries": 0, "transfers": 1, "extensions": 1, "returns": 1,
+    # An extension is counted only for a leader who may decide it: the head of the organ (or the government).
+    assert counted(cast["leader"]) == {"inquiries": 0, "transfers": 1, "extensions": 0, "returns": 1,
                                        "deferred": 1, "sanctions": 1}
+    make_head(cast["leader"])
+    assert counted(cast["leader"])["extensions"] == 1
     assert counted(cast["supervisor"]) == {"violations": 1}
     for nobody in ("sysadmin", "secadmin", "auditor", "nobody"):
         assert counted(cast[nobody]) == {}
@@ -65,6 +68,8 @@ def test_each_count_links_to_a_list_of_its_rows(cast, busy):
 
 @pytest.mark.parametrize("who", ["window_a", "leader", "supervisor"])
 def test_counting_costs_the_same_queries_however_many_rows(cast, busy, who):
+    make_head(cast["leader"])
+
     def queries() -> int:
         user = fresh(cast[who])
         desk_counts(user, LATE_DAY)  # the profile and roles, cached for the request

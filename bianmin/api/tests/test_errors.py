@@ -57,6 +57,8 @@ def test_a_nul_character_is_a_400_naming_the_field_not_a_postgresql_500(client, 
     r = client.post("/api/v1/public/case-lookup", '{"number": "C1\\u0000", "code": "X"}',
                     content_type="application/json")
     assert_error(r, 400, "body")
+    assert_error(client.post("/api/v1/cases/C1%00/accept", {}, content_type="application/json",
+                             headers=api_token_headers(client, "window_a")), 400, "path")
     client.logout()
     from conftest import sign_in
 

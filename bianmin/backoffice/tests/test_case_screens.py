@@ -388,3 +388,32 @@ def test_a_refused_inquiry_outcome_comes_back_as_typed_with_the_error_once(clien
                           "to_badge": "B-window_b"})
     assert r.status_code == 302
     assert Inquiry.objects.get().materials == [{"name": "户口簿", "count": 2}, {"name": "身份证复印件", "count": 1}]
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_the_intake_form_starts_with_nothing_handed_in_and_shared_materials_fetched(client, cast, item):
+    """Rows start 未提交 (copies empty, not ticked), except a material the government supplies: 共享获取, ticked.
+    Posted as the page starts, with only what the applicant handed in marked, the application can be accepted."""
+    import re
+
+    login(client, cast["window_a"])
+    page = client.get("/staff/cases/new/", {"item": "SP-01"}).content.decode()
+    data = {"item": "SP-01", "applicant_kind": "PERSON", "name": "张三", "id_type": "RESIDENT_ID", "id_number": ID,
+            "phone": "13800138000"}
+    for m in item.materials.all():
+        row = re.search(rf'<select name="m{m.pk}_how".*?</td>.*?</td>.*?</td>', page, re.S).group(0)
+        selected = re.search(r'<option value="(\w+)" selected', row).group(1)
+        shared = m.source == "GOVERNMENT"
+        assert selected == ("SHARED" if shared else "MISSING")
+        assert (f'name="m{m.pk}_ok" checked' in page) is shared
+        assert re.search(rf'name="m{m.pk}_copies" value=""', page)
+        data[f"m{m.pk}_how"] = selected if shared else "PAPER"  # the clerk marks what is on the counter
+        data[f"m{m.pk}_ok"] = "on"
+    assert any(m.source == "GOVERNMENT" for m in item.materials.all())
+    client.post("/staff/cases/new/", data)
+    case = Case.objects.get()
+    assert {m.name: m.received_as for m in case.materials.all() if m.material.source == "GOVERNMENT"} == {
+        m.name: "SHARED" for m in item.materials.all() if m.source == "GOVERNMENT"}
+    client.post(f"/staff/cases/{case.number}/", {"action": "accept"})
+    case.refresh_from_db()
+    assert case.status == "ACCEPTED"

@@ -42,10 +42,13 @@ ALLOWED = {
     "backoffice:my_record": WORKBENCH,
     "backoffice:messages": WORKBENCH,
     "backoffice:my_actions": WORKBENCH,
+    "backoffice:relays": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor"},
+    "backoffice:relay_new": {"agent"},
 }
 # URLs that need an object: checked with real objects in bianmin/backoffice/tests/test_case_screens.py
 OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry",
-               "backoffice:case_file", "backoffice:violation", "backoffice:meeting", "backoffice:meeting_minutes"}
+               "backoffice:case_file", "backoffice:violation", "backoffice:meeting", "backoffice:meeting_minutes",
+               "backoffice:relay", "backoffice:relay_receipt"}  # relays: test_relay_screens.py
 
 
 def staff_url_names():

@@ -11,7 +11,7 @@ from bianmin.audit.services import audited_atomic
 from bianmin.catalog.models import CaseClass as ItemClass
 from bianmin.catalog.models import LimitUnit, Necessity
 from bianmin.catalog.selectors import kind_rule
-from bianmin.core.errors import Conflict, DomainError
+from bianmin.core.errors import Conflict, DomainError, bounded
 from bianmin.org.selectors import higher_organs
 from bianmin.workdays.engine import CalendarRangeError, DayAnswer, WorkCalendar
 from bianmin.workdays.selectors import get_calendar
@@ -181,6 +181,7 @@ def accept_immediately(*, actor: User, number: str, now: dt.datetime, certificat
     application is under review; DomainError naming ``certificate_number`` when the item issues a certificate
     (``policies.grant_refusal``, as for 准予); DomainError for a date outside the calendar's years."""
     profile = actor_profile(actor)
+    certificate_number = bounded("certificate_number", certificate_number, 64, "证照编号")
     with audited_atomic():
         case = locked_case(actor, number)
         v = case.item_version
@@ -198,7 +199,7 @@ def accept_immediately(*, actor: User, number: str, now: dt.datetime, certificat
                             "intake_outcome": IntakeOutcome.IMMEDIATE, "decided_at": now,
                             "outcome": DecisionOutcome.GRANTED, "certificate_name": v.result_name,
                             "decision_reasons": IMMEDIATE_REASONS,
-                            "certificate_number": certificate_number.strip()[:64],
+                            "certificate_number": certificate_number,
                             "result_due_on": None if deferred else result_due_date(case, today)},
                    data={"deferred": deferred})
         if intake_deadline and today > intake_deadline:  # done on the spot, but after the intake deadline
@@ -244,7 +245,8 @@ def refuse_case(*, actor: User, number: str, action: Action, reason: str, now: d
             errors["competent_organ_contact"] = ["须告知有权机关的联系方式（电话或地址）"]
     if errors:
         raise DomainError("请补全不予受理的理由和告知内容", fields=errors)
-    organ, contact = competent_organ.strip()[:128], competent_organ_contact.strip()[:128]
+    organ = bounded("competent_organ", competent_organ, 128, "有权机关")
+    contact = bounded("competent_organ_contact", competent_organ_contact, 128, "有权机关联系方式")
     with audited_atomic():
         case = locked_case(actor, number)
         transition(case, actor=actor, action=action, now=now, opinion=reason.strip(),
@@ -289,7 +291,9 @@ def decide_case(*, actor: User, number: str, outcome: str, now: dt.datetime, rea
     if not reasons.strip():
         raise DomainError.for_field("reasons", "不予许可须写明理由" if outcome == DecisionOutcome.DENIED
                                     else "准予须写明理由（如：申请材料齐全，符合法定条件、标准）")
-    organ, document = decided_by_organ.strip()[:128], decision_document.strip()[:64]
+    organ = bounded("decided_by_organ", decided_by_organ, 128, "作出决定的机关")
+    document = bounded("decision_document", decision_document, 64, "决定文号")
+    certificate_number = bounded("certificate_number", certificate_number, 64, "证照编号")
     with audited_atomic():
         case = locked_case(actor, number)
         if (refusal := decide_refusal(case)) is not None:
@@ -307,7 +311,7 @@ def decide_case(*, actor: User, number: str, outcome: str, now: dt.datetime, rea
         transition(case, actor=actor, action=Action.DECIDE, now=now, opinion=reasons.strip(),
                    changes={"decided_at": now, "outcome": outcome, "decision_reasons": reasons.strip(),
                             "certificate_name": case.item_version.result_name if outcome == "GRANTED" else "",
-                            "certificate_number": certificate_number.strip()[:64] if outcome == "GRANTED" else "",
+                            "certificate_number": certificate_number if outcome == "GRANTED" else "",
                             "decided_by_organ": organ, "decision_document": document,
                             "start_due_on": None, "result_due_on": result_due},
                    data={"decided_by_organ": organ, "decision_document": document} if case.reported else None)
@@ -358,6 +362,8 @@ def deliver_case(*, actor: User, number: str, method: str, received_by: str, now
         raise DomainError.for_field("method", "送达方式应为 PICKUP（窗口领取）、POST（邮寄送达）或 AGENT（代办员送达）")
     if not received_by.strip():
         raise DomainError.for_field("received_by", "请填写签收人")
+    received_by = bounded("received_by", received_by, 64, "签收人")
+    place = bounded("place", place, 128, "送达地点")
     with audited_atomic():
         case = locked_case(actor, number)
         if (refusal := deliver_refusal(case)) is not None:
@@ -365,9 +371,9 @@ def deliver_case(*, actor: User, number: str, method: str, received_by: str, now
         where = _delivery_place(case, method, place)
         case = transition(case, actor=actor, action=Action.DELIVER, now=now,
                           changes={"delivered_at": now, "delivery_method": method,
-                                   "delivered_to": received_by.strip()[:64], "closed_at": now,
+                                   "delivered_to": received_by, "closed_at": now,
                                    "result_due_on": None},
-                          data={"method": method, "received_by": received_by.strip()[:64], "place": where})
+                          data={"method": method, "received_by": received_by, "place": where})
         denial = case.notices.filter(kind=NoticeKind.DENIAL, issued_at__isnull=False).order_by("-issued_at").first()
         issue_notice(case, kind=NoticeKind.DELIVERY, actor=actor, now=now,
                      content=delivery_content(case, actor, now, place=where,
@@ -378,7 +384,7 @@ def deliver_case(*, actor: User, number: str, method: str, received_by: str, now
 def _delivery_place(case: Case, method: str, place: str) -> str:
     """Return where the result is delivered: as given, else by the method (refuses a post without an address)."""
     if place.strip():
-        return place.strip()[:128]
+        return place.strip()
     if method == DeliveryMethod.POST:
         if not case.applicant_address:
             raise DomainError.for_field("place", "邮寄送达须填写送达地点（邮寄地址）")

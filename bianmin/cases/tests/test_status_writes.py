@@ -62,8 +62,17 @@ WRITERS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("catalog/services.py", "prepare_draft"): (S, "ItemVersion"),
     ("inquiries/services.py", "record_outcome"): (S, "Inquiry"),
     ("inquiries/services.py", "close_inquiry"): (S, "Inquiry"),
+    ("inquiries/services.py", "record_escort_result"): (S, "Inquiry (a visit's result may close it)"),
     ("meetings/services.py", "complete_action"): (S, "ActionItem"),
+    ("core/idempotency.py", "finish"): (S, "IdempotentRequest (running → done)"),
     ("notifications/services.py", "deliver_due"): (S, "Message"),
+    # 全程代理 (decision 0023): a relay request's status and its hops' status and sweep warning.
+    ("relay/services.py", "hand_over"): (S, "RelayRequest (in transit)"),
+    ("relay/services.py", "sign_for"): (S, "HandOver (signed) and RelayRequest (at the town or opened)"),
+    ("relay/services.py", "refuse_hand_over"): (S, "HandOver (refused) and RelayRequest (back with the sender)"),
+    ("relay/services.py", "_late"): (W, "HandOver (answered after its due date: for the sweep to record)"),
+    ("sweep/services.py", "sweep_relay_hops.warn"): (W, "HandOver (yellow)"),
+    ("sweep/services.py", "sweep_relay_hops.record_late"): (W, "HandOver (recorded late)"),
 }
 
 # Writes whose field names are computed, each read and found not to touch a status or warning level.

@@ -80,3 +80,21 @@ def test_resubmission_starts_with_the_materials_on_the_served_notice(cast, item)
     spec = CASE_ACTIONS.actions["resubmit"]
     ctx = case_context(Case.objects.get(pk=case.pk), case.received_at.date())
     assert spec.initial["materials"](ctx) == ["申请书"]
+
+
+def test_decision_and_delivery_values_longer_than_their_columns_are_refused(cast, item):
+    case = receive(cast)
+    day = case.received_at.date()
+    svc.accept_case(actor=cast["window_a"], number=case.number, now=at(day))
+    with pytest.raises(DomainError) as exc:
+        svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=at(day),
+                        reasons="符合条件", certificate_number="Z" * 65)
+    assert "64" in exc.value.fields["certificate_number"][0]
+    assert Case.objects.get(pk=case.pk).status == "ACCEPTED"
+    svc.decide_case(actor=cast["window_a"], number=case.number, outcome="GRANTED", now=at(day),
+                    reasons="符合条件", certificate_number="ZS-1")
+    with pytest.raises(DomainError) as exc:
+        svc.deliver_case(actor=cast["window_a"], number=case.number, method="PICKUP", received_by="张" * 65,
+                         now=at(day))
+    assert "received_by" in exc.value.fields
+    assert Case.objects.get(pk=case.pk).status == "DECIDED"

@@ -54,6 +54,9 @@ def test_a_small_history_has_every_state_violations_a_meeting_and_pending_approv
     assert first is not None and (END - first.received_at).days > 60
     assert not Case.objects.filter(received_at__gte=END).exists()
     assert not CaseEvent.objects.filter(at__gte=END).exists()
+    # Staff have read their old in-app messages (audited); only the last days' wait unread.
+    old = Message.objects.filter(channel="INAPP", sent_at__lt=END - dt.timedelta(days=5))
+    assert old.exists() and not old.filter(read_at__isnull=True).exists()
     # The sweep recorded violations (at least the showcase's overdue case), a supervisor some others.
     kinds = Counter(Violation.objects.values_list("kind", flat=True))
     assert kinds["OVERDUE_CASE"] >= 1 and Violation.objects.filter(source=Source.SYSTEM).exists()

@@ -6,9 +6,11 @@ from bianmin.sweep.services import run_sweep
 
 LABELS = {"deemed_accepted": "视为受理", "unjustified_supplements": "无正当理由再次补正",
           "late_decisions": "超期办结", "stamped": "补算预警日期", "overdue": "超期未办结",
-          "yellow": "黄色预警", "late_replies": "首问答复超期", "intake_clocks_missing": "缺少受理审查期限",
+          "yellow": "黄色预警", "late_replies": "首问答复超期", "unreported_escorts": "信访陪同未登记结果",
+          "intake_clocks_missing": "缺少受理审查期限",
           "not_started": "受理后未及时开始办理", "result_not_told": "未及时告知办理结果",
-          "deferred_overdue": "补办材料逾期未补交", "errors": "出错的步骤"}
+          "deferred_overdue": "补办材料逾期未补交", "relay_hops": "代办交接预警和超时",
+          "errors": "出错的步骤"}
 
 
 class Command(BaseCommand):

@@ -1,0 +1,508 @@
+"""The only writers of relay requests: registration at the village station, hand-overs, signatures and refusals.
+
+Every function takes ``now``, runs in one transaction and writes its audit row (decision 0023 §1–§2)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from bianmin.accounts.policies import require
+from bianmin.accounts.roles import Perm
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import audited_atomic, record
+from bianmin.cases.models import ApplicantKind, IdType
+from bianmin.cases.services import QUERY_ALPHABET, ApplicantData, MaterialRow, receive_case
+from bianmin.catalog.models import ItemLevel, ItemVersion, LimitUnit, MaterialSource
+from bianmin.catalog.selectors import pinned_version
+from bianmin.core import validators as v
+from bianmin.core.counters import next_value
+from bianmin.core.errors import Conflict, DomainError, Forbidden
+from bianmin.org.models import Unit, UnitKind
+from bianmin.org.policies import staff_profile_of
+from bianmin.workdays.selectors import get_calendar
+
+from .models import (
+    Direction,
+    HandOver,
+    HandOverStatus,
+    HopWarning,
+    RelayCounter,
+    RelayMaterial,
+    RelayRequest,
+    RelayStatus,
+)
+from .policies import get_relay_for, hand_over_refusal, may_register, sign_refusal
+
+if TYPE_CHECKING:
+    from bianmin.cases.models import Case
+    from bianmin.org.models import StaffProfile
+    from bianmin.users.types import User
+
+MANDATE_MATERIAL = "授权委托书"
+MAX_COPIES = 99
+FREE_NOTE = "代办免费（仅收取法定费用）"
+
+
+class RelayMaterialRow(TypedDict, total=False):
+    """One material as the agent received it, or as a hop carries or counts it."""
+
+    material: int | str  # the checklist material's id or name
+    name: str
+    copies: int | str | None
+    received_as: str  # PAPER or ELECTRONIC (registration only)
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def check(self, field: str, func: Any, value: str, **kwargs: Any) -> str:
+        try:
+            return str(func(value, **kwargs))
+        except ValidationError as exc:
+            self.add(field, exc.messages[0])
+            return value
+
+    def text(self, field: str, value: str | None, limit: int, label: str) -> str:
+        text = (value or "").strip()
+        if len(text) > limit:
+            self.add(field, f"{label}不能超过{limit}个字（现有{len(text)}个字）")
+        return text
+
+    def raise_if_any(self, message: str = "提交的信息有误，请按提示修改") -> None:
+        if self.fields:
+            raise DomainError(message, fields=self.fields)
+
+
+CHECKSUM_ID_TYPES = (IdType.RESIDENT_ID, IdType.HMT_PERMIT, IdType.FOREIGNER_PR)
+
+
+def _clean_applicant(data: dict[str, Any], errors: _Errors, today: dt.date) -> dict[str, Any]:
+    """Return the relay's applicant fields, checked with the window's validators (errors ``applicant.<field>``)."""
+    kind = data.get("kind") or ApplicantKind.PERSON
+    out: dict[str, Any] = {"applicant_kind": kind}
+    out["applicant_name"] = errors.text("applicant.name", data.get("name"), 128, "申请人姓名/名称")
+    if not out["applicant_name"]:
+        errors.add("applicant.name", "请填写申请人姓名/名称")
+    phone = data.get("phone") or ""
+    if not phone.strip():
+        errors.add("applicant.phone", "请填写联系电话")
+    out["applicant_phone"] = errors.check("applicant.phone", v.validate_phone, phone) if phone.strip() else ""
+    out["applicant_address"] = errors.text("applicant.address", data.get("address"), 255, "地址")
+    if kind == ApplicantKind.PERSON:
+        id_type = data.get("id_type") or IdType.RESIDENT_ID
+        raw = data.get("id_number") or ""
+        if id_type not in IdType.values:
+            errors.add("applicant.id_type", "证件类型无效")
+        elif not raw.strip():
+            errors.add("applicant.id_number", "请填写证件号码")
+        elif id_type in CHECKSUM_ID_TYPES:
+            raw = errors.check("applicant.id_number", v.validate_resident_id, raw, today=today)
+        else:
+            raw = errors.check("applicant.id_number", v.validate_passport, raw)
+        out.update(applicant_id_type=id_type, applicant_id_number=raw)
+    elif kind == ApplicantKind.ORGANISATION:
+        out["applicant_credit_code"] = errors.check("applicant.credit_code", v.validate_credit_code,
+                                                    data.get("credit_code") or "")
+        out["applicant_legal_rep"] = errors.text("applicant.legal_rep", data.get("legal_rep"), 64, "法定代表人")
+        out["applicant_contact"] = errors.text("applicant.contact", data.get("contact"), 64, "联系人")
+        if not out["applicant_legal_rep"]:
+            errors.add("applicant.legal_rep", "请填写法定代表人")
+    else:
+        errors.add("applicant.kind", "申请人类型应为 PERSON 或 ORGANISATION")
+    return out
+
+
+def _copies(value: object, field: str, name: str, errors: _Errors) -> int | None:
+    try:
+        copies = int(str(value).strip())
+    except ValueError:
+        copies = -1
+    if not 0 <= copies <= MAX_COPIES:
+        errors.add(field, f"“{name}”的份数应为0至{MAX_COPIES}的整数")
+        return None
+    return copies
+
+
+def _checklist(version: ItemVersion, given: Sequence[RelayMaterialRow], errors: _Errors) -> list[RelayMaterial]:
+    """Return one line per material of the pinned checklist, filled from ``given`` (errors ``materials.<i>.*``)."""
+    materials = list(version.materials.all())
+    by_id = {m.pk: m for m in materials}
+    by_name = {m.name: m for m in materials}
+    chosen: dict[int, tuple[int, str]] = {}
+    for i, row in enumerate(given):
+        ref = row.get("material") if row.get("material") not in (None, "") else row.get("name")
+        material = by_id.get(ref) if isinstance(ref, int) else by_name.get(str(ref or ""))
+        if material is None:
+            errors.add(f"materials.{i}.material", f"“{ref or ''}”不是该事项的申请材料")
+            continue
+        how = row.get("received_as") or "PAPER"
+        if how not in ("PAPER", "ELECTRONIC"):
+            errors.add(f"materials.{i}.received_as", "收取方式应为 PAPER 或 ELECTRONIC")
+        copies = _copies(row.get("copies", material.copies or 1), f"materials.{i}.copies", material.name, errors)
+        if copies is not None:
+            chosen[material.pk] = (copies, how)
+    lines = []
+    for m in materials:
+        if m.pk in chosen and chosen[m.pk][0] > 0:
+            copies, how = chosen[m.pk]
+        else:  # not handed in: the deciding organ fetches a government-issued one, or tells what is missing
+            copies, how = 0, "SHARED" if m.source == MaterialSource.GOVERNMENT else "MISSING"
+        lines.append(RelayMaterial(material=m, name=m.name, copies=copies, received_as=how))
+    if given and not any(line.copies for line in lines):
+        errors.add("materials", "请至少登记一份收取的材料")
+    elif not given:
+        errors.add("materials", "请登记收取的申请材料")
+    return lines
+
+
+# ---- the route ----
+
+def _ancestor(unit: Unit, kind: str) -> Unit | None:
+    current: Unit | None = unit.parent
+    while current is not None and current.kind != kind:
+        current = current.parent
+    return current
+
+
+def deciding_unit_for(version: ItemVersion, station: Unit) -> Unit:
+    """Return the unit that does the Art. 32 intake of a relayed request of ``version`` from ``station``: the
+    station's town center for a town item; for a county item the implementing department when the item names one,
+    else the county center.
+
+    Raises DomainError naming ``item`` when the item's level has nothing to relay (village, institution) or the
+    station has no town or county center above it."""
+    if version.level in (ItemLevel.VILLAGE, ItemLevel.INSTITUTION):
+        raise DomainError.for_field("item", f"“{version.name}”为{ItemLevel(version.level).label}事项，"
+                                            "在本站直接办理，无需代办")
+    town = _ancestor(station, UnitKind.TOWN_CENTER)
+    if town is None:
+        raise DomainError.for_field("item", "本站上级没有镇（街道）便民服务中心，无法代办")
+    if version.level == ItemLevel.TOWN:
+        return town
+    if version.implementing_unit_id is not None:
+        return Unit.objects.get(pk=version.implementing_unit_id)
+    county = _ancestor(town, UnitKind.COUNTY_CENTER)
+    if county is None:
+        raise DomainError.for_field("item", "本站上级没有县政务服务中心，无法代办")
+    return county
+
+
+def route_for(station: Unit, deciding: Unit) -> list[Unit]:
+    """Return the units the materials pass: the station, its town center, then the deciding unit (when not the
+    town). Refuses nothing (the route is checked when the deciding unit is found)."""
+    town = _ancestor(station, UnitKind.TOWN_CENTER)
+    units = [station] + ([town] if town is not None else [])
+    if deciding.pk != units[-1].pk:
+        units.append(deciding)
+    return units
+
+
+def hop_working_days(sender_kind: str) -> int:
+    """Return the working days a hop sent by a unit of ``sender_kind`` may take (``RELAY_HOP_WORKING_DAYS``)."""
+    limits: dict[str, int] = settings.BIANMIN["RELAY_HOP_WORKING_DAYS"]
+    return int(limits.get(sender_kind, 3))
+
+
+def expected_completion(version: ItemVersion, route: Sequence[Unit], start: dt.date) -> dt.date:
+    """Return the expected completion date: every hop's limit, then the item's committed limit at the deciding
+    level, counted on the working-day calendar of the deciding unit's region from ``start``."""
+    deciding = route[-1]
+    calendar = get_calendar(route[0].region)
+    hops = sum(hop_working_days(unit.kind) for unit in route[:-1])
+    arrived = calendar.add_workdays(start, hops).date
+    limit = version.committed_limit_at(deciding.kind)
+    if version.committed_limit_unit == LimitUnit.NATURAL:
+        return calendar.add_natural_days(arrived, limit).date
+    return calendar.add_workdays(arrived, limit).date
+
+
+def next_relay_number(station: Unit, now: dt.datetime) -> str:
+    """Return the next relay number: DB + station code + year + 5-digit sequence. Refuses nothing."""
+    year = timezone.localtime(now).year
+    return f"DB{station.code}{year}{next_value(RelayCounter, unit=station, year=year):05d}"
+
+
+def _query_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
+
+
+def _receipt(relay: RelayRequest, route: Sequence[Unit], version: ItemVersion, agent: StaffProfile,
+             lines: Sequence[RelayMaterial], now: dt.datetime) -> dict[str, Any]:
+    """Return the frozen content of the 代办受理回执 (rendered by ``relay.receipt``)."""
+    today = timezone.localtime(now).date()
+    calendar = get_calendar(route[0].region)
+    hops = []
+    day = today
+    for sender, receiver in zip(route, route[1:], strict=False):
+        days = hop_working_days(sender.kind)
+        day = calendar.add_workdays(day, days).date
+        hops.append({"from": sender.name, "to": receiver.name, "working_days": days, "due_on": day.isoformat()})
+    town = route[1]
+    text = [f"代办编号：{relay.number}（查询码 {relay.query_code}，凭编号和查询码查询办理进度）",
+             "办理路线：" + " → ".join(unit.name for unit in route)]
+    text += [f"第{i}段：{hop['from']} → {hop['to']}，{hop['working_days']}个工作日内送达（{hop['due_on']}前）"
+              for i, hop in enumerate(hops, start=1)]
+    limit = version.committed_limit_at(route[-1].kind)
+    unit_label = LimitUnit(version.committed_limit_unit).label
+    text.append(f"{route[-1].name}收到材料后依法受理并在承诺时限{limit}个{unit_label}内办结。")
+    text.append(f"代办员：{agent.name}，电话 {agent.phone or agent.unit.phone or '—'}")
+    text.append(f"代理责任人：由{town.name}签收人担任（签收前请联系 {town.name}，电话 {town.phone or '—'}）")
+    text.append(FREE_NOTE)
+    materials = [f"{m.name} {m.copies}份" for m in lines if m.copies]
+    return {"organ": route[0].name, "title": "全程代理受理回执", "number": relay.number,
+            "applicant": relay.applicant_name, "body": "\n".join(text), "item_name": version.name,
+            "received_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+            "expected_end": relay.expected_on.isoformat() if relay.expected_on else "",
+            "committed_limit": f"{limit}个{unit_label}", "query_code": relay.query_code,
+            "complaint_phone": version.complaint_phone, "case_number": relay.number,
+            "unit": route[0].name, "date": f"{today:%Y年%m月%d日}",
+            "materials": materials, "route": [unit.name for unit in route], "hops": hops,
+            "agent": {"name": agent.name, "phone": agent.phone or agent.unit.phone},
+            "town": {"name": town.name, "phone": town.phone}, "free": FREE_NOTE,
+            "issued_at": timezone.localtime(now).isoformat()}
+
+
+def register_relay(*, actor: User, item_code: str, applicant: dict[str, Any],
+                   materials: Sequence[RelayMaterialRow], mandate: str, now: dt.datetime) -> RelayRequest:
+    """Take a relay request (委托) at the village station: pin the item's current version, count the materials
+    against its checklist, record the 委托书, number it and freeze the 代办受理回执.
+
+    ``mandate`` is SCREEN (the applicant signed on the agent's screen) or MATERIAL (a signed 授权委托书 handed in).
+    Raises Forbidden unless the actor is an agent (RELAY_CASES) at a village station; DomainError naming every bad
+    field at once, nothing written: ``item`` (unknown, unpublished, or a village or institution item: nothing to
+    relay), ``applicant.*`` (as at the window), ``materials`` / ``materials.<i>.material`` / ``.copies`` /
+    ``.received_as``, ``mandate`` (missing). No fee can be recorded: agency is free.
+    """
+    require(actor, Perm.RELAY_CASES)
+    if not may_register(actor):
+        raise Forbidden("只有村（社区）便民服务站的代办员可以登记代办件")
+    agent = staff_profile_of(actor)
+    assert agent is not None  # may_register checked it
+    station = agent.unit
+    today = timezone.localtime(now).date()
+    errors = _Errors()
+    version_id = (ItemVersion.objects.filter(item__code=item_code, is_current=True)
+                  .values_list("pk", flat=True).first())
+    version = pinned_version(version_id) if version_id is not None else None
+    deciding: Unit | None = None
+    if version is None:
+        errors.add("item", f"事项“{item_code}”不存在或未发布")
+    else:
+        try:
+            deciding = deciding_unit_for(version, station)
+        except DomainError as exc:
+            for field, messages in exc.fields.items():
+                for message in messages:
+                    errors.add(field, message)
+    fields = _clean_applicant(dict(applicant or {}), errors, today)
+    lines = _checklist(version, list(materials or []), errors) if version else []
+    if mandate not in ("SCREEN", "MATERIAL"):
+        errors.add("mandate", "代办须有申请人的授权委托书：请当场签署（SCREEN）或收取委托书（MATERIAL）")
+    errors.raise_if_any()
+    assert version is not None and deciding is not None
+    route = route_for(station, deciding)
+    with audited_atomic():
+        relay = RelayRequest(
+            number=next_relay_number(station, now), query_code=_query_code(), item_version=version,
+            status=RelayStatus.REGISTERED, origin_unit=station, origin_path=station.path, deciding_unit=deciding,
+            deciding_path=deciding.path, holder_unit=station, agent=agent,
+            route=[{"id": u.pk, "name": u.name, "kind": u.kind} for u in route],
+            mandate_signed_on_screen=mandate == "SCREEN", mandate_signed_at=now if mandate == "SCREEN" else None,
+            mandate_material=mandate == "MATERIAL", expected_on=expected_completion(version, route, today),
+            created_at=now, **fields)
+        relay.save()
+        if mandate == "MATERIAL":
+            lines.append(RelayMaterial(name=MANDATE_MATERIAL, copies=1, received_as="PAPER"))
+        for line in lines:
+            line.relay = relay
+        RelayMaterial.objects.bulk_create(lines)
+        relay.receipt = _receipt(relay, route, version, agent, lines, now)
+        relay.save(update_fields=["receipt"])
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办登记：{relay.number} {version.name}", actor=actor,
+               obj=relay, now=now, data={"item": item_code, "version": version.number, "mandate": mandate,
+                                         "route": [u.code for u in route]})
+    return relay
+
+
+# ---- hand-overs ----
+
+def _hop_materials(rows: Sequence[RelayMaterialRow], known: dict[str, int] | None, prefix: str,
+                   errors: _Errors) -> list[dict[str, Any]]:
+    """Return [{name, copies}] from ``rows``; names not in ``known`` (when given) are refused."""
+    out: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        name = str(row.get("name") or row.get("material") or "").strip()
+        if not name:
+            errors.add(f"{prefix}.{i}.name", "请填写材料名称")
+            continue
+        if known is not None and name not in known:
+            errors.add(f"{prefix}.{i}.name", f"“{name}”不是该代办件的材料")
+            continue
+        copies = _copies(row.get("copies", 0), f"{prefix}.{i}.copies", name, errors)
+        if copies is not None:
+            out[name] = out.get(name, 0) + copies
+    return [{"name": name, "copies": copies} for name, copies in out.items() if copies]
+
+
+def _next_unit(relay: RelayRequest) -> Unit:
+    ids = [stop["id"] for stop in relay.route]
+    return Unit.objects.get(pk=ids[ids.index(relay.holder_unit_id) + 1])
+
+
+def hand_over(*, actor: User, number: str, now: dt.datetime,
+              materials: Sequence[RelayMaterialRow] | None = None) -> HandOver:
+    """Send the relay's materials up to the next unit on its route (交接), with a due date ``hop limit`` working
+    days from today. ``materials`` defaults to every line received.
+
+    Raises NotFound for a relay out of sight; Conflict while a hop waits for its signature or once the materials
+    reached the deciding unit; Forbidden unless the actor is an agent or window clerk of the holding unit;
+    DomainError naming ``materials.<i>.name`` / ``.copies`` or ``materials`` (nothing sent)."""
+    with audited_atomic():
+        relay = get_relay_for(actor, number, for_update=True)
+        why = hand_over_refusal(actor, relay)
+        if why is not None:
+            raise (Forbidden if "只有" in why else Conflict)(why)
+        known = {m.name: m.copies for m in relay.materials.all()}
+        errors = _Errors()
+        if materials is None:
+            sent = [{"name": name, "copies": copies} for name, copies in known.items() if copies]
+        else:
+            sent = _hop_materials(materials, known, "materials", errors)
+        if not sent and not errors.fields:
+            errors.add("materials", "请填写移交的材料和份数")
+        errors.raise_if_any()
+        sender = staff_profile_of(actor)
+        assert sender is not None
+        target = _next_unit(relay)
+        days = hop_working_days(relay.holder_unit.kind)
+        calendar = get_calendar(relay.holder_unit.region)
+        today = timezone.localtime(now).date()
+        due = calendar.add_workdays(today, days).date
+        seq = relay.hand_overs.count() + 1
+        hop = HandOver.objects.create(
+            relay=relay, seq=seq, direction=Direction.UP, from_unit=relay.holder_unit, from_staff=sender,
+            to_unit=target, to_path=target.path, materials=sent, sent_at=now, due_on=due,
+            yellow_on=calendar.workdays_back(due, 1))
+        relay.status = RelayStatus.IN_TRANSIT
+        relay.version += 1
+        relay.save(update_fields=["status", "version"])
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}第{seq}次交接：{relay.holder_unit.name}"
+                                                       f" → {target.name}", actor=actor, obj=relay, now=now,
+               data={"seq": seq, "to": target.code, "materials": sent, "due_on": due.isoformat()})
+    return hop
+
+
+def _late(hop: HandOver, now: dt.datetime) -> list[str]:
+    """Mark a hop answered after its due date for the sweep to record (unless it already did); return the fields."""
+    if timezone.localtime(now).date() > hop.due_on and hop.warning_level != HopWarning.RED:
+        hop.warning_level = HopWarning.LATE
+        return ["warning_level"]
+    return []
+
+
+def _locked_open_hop(actor: User, number: str) -> tuple[RelayRequest, HandOver]:
+    relay = get_relay_for(actor, number, for_update=True)
+    hop = HandOver.objects.select_for_update().filter(relay=relay, status=HandOverStatus.SENT).first()
+    if hop is None:
+        raise Conflict("没有等待签收的移交（可能已被签收或拒收）", code="no_open_hand_over")
+    why = sign_refusal(actor, relay)
+    if why is not None:
+        raise Forbidden(why)
+    return relay, hop
+
+
+def sign_for(*, actor: User, number: str, materials: Sequence[RelayMaterialRow], now: dt.datetime) -> HandOver:
+    """Count and sign for the relay's waiting hop. The town's signer becomes the 代理责任人; when the receiving unit
+    decides, the case is opened there with ``cases.services.receive_case`` (its Art. 32 clock starts now) and linked.
+
+    Raises NotFound for a relay out of sight; Conflict ``no_open_hand_over`` when no hop waits (signed or refused
+    already: a hop is signed at most once); Forbidden unless the actor is an agent or window clerk of the receiving
+    unit (window staff only at the deciding unit); DomainError naming ``materials.<i>.name`` / ``.copies`` or
+    ``materials.<name>`` when a count differs from what was sent (refuse the hop instead)."""
+    with audited_atomic():
+        relay, hop = _locked_open_hop(actor, number)
+        errors = _Errors()
+        counted = {row["name"]: row["copies"] for row in _hop_materials(materials, None, "materials", errors)}
+        errors.raise_if_any()
+        sent = {row["name"]: row["copies"] for row in hop.materials}
+        for name in sorted(set(sent) | set(counted)):
+            if sent.get(name, 0) != counted.get(name, 0):
+                errors.add(f"materials.{name}", f"“{name}”移交{sent.get(name, 0)}份，清点{counted.get(name, 0)}份，"
+                                                "数量不符：请拒收并注明差异")
+        errors.raise_if_any("清点的材料与移交清单不符")
+        signer = staff_profile_of(actor)
+        assert signer is not None
+        hop.status, hop.signed_at, hop.signed_by = HandOverStatus.SIGNED, now, signer
+        hop.save(update_fields=["status", "signed_at", "signed_by", *_late(hop, now)])
+        changed = ["status", "holder_unit", "version"]
+        relay.holder_unit = hop.to_unit
+        if hop.to_unit.kind == UnitKind.TOWN_CENTER and relay.responsible_id is None:
+            relay.responsible = signer
+            changed.append("responsible")
+        if hop.to_unit_id == relay.deciding_unit_id:
+            relay.case = _open_case(actor, relay, sent, now)
+            relay.status = RelayStatus.OPENED
+            changed.append("case")
+        else:
+            relay.status = RelayStatus.AT_TOWN
+        relay.version += 1
+        relay.save(update_fields=changed)
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}第{hop.seq}次交接签收：{hop.to_unit.name}"
+                                                       + (f"，收件{relay.case.number}" if relay.case else ""),
+               actor=actor, obj=relay, now=now, data={"seq": hop.seq, "materials": hop.materials,
+                                                      "case": relay.case.number if relay.case else None})
+    return hop
+
+
+def _open_case(actor: User, relay: RelayRequest, counted: dict[str, int], now: dt.datetime) -> Case:
+    applicant: ApplicantData = {"kind": relay.applicant_kind, "name": relay.applicant_name,
+                                "phone": relay.applicant_phone, "address": relay.applicant_address}
+    if relay.applicant_kind == ApplicantKind.PERSON:
+        applicant["id_type"], applicant["id_number"] = relay.applicant_id_type, relay.applicant_id_number
+    else:
+        applicant["credit_code"], applicant["legal_rep"] = relay.applicant_credit_code, relay.applicant_legal_rep
+        applicant["contact"] = relay.applicant_contact
+    rows: list[MaterialRow] = []
+    for line in relay.materials.filter(material__isnull=False):
+        assert line.material_id is not None
+        copies = counted.get(line.name, 0)
+        how = line.received_as if copies else ("SHARED" if line.received_as == "SHARED" else "MISSING")
+        rows.append({"material": line.material_id, "received_as": how, "copies": copies})
+    return receive_case(actor=actor, item_code=relay.item_version.item.code, applicant=applicant, materials=rows,
+                        now=now)
+
+
+def refuse_hand_over(*, actor: User, number: str, reason: str, now: dt.datetime) -> HandOver:
+    """Refuse the relay's waiting hop with the discrepancy named; the materials stay with the sender, who may send
+    them again.
+
+    Raises DomainError naming ``reason`` (empty or over 255 characters); NotFound for a relay out of sight; Conflict
+    ``no_open_hand_over`` when no hop waits; Forbidden unless the actor is an agent or window clerk of the receiving
+    unit."""
+    errors = _Errors()
+    text = errors.text("reason", reason, 255, "拒收原因")
+    if not text:
+        errors.add("reason", "请写明拒收原因（哪份材料、差异是什么）")
+    errors.raise_if_any()
+    with audited_atomic():
+        relay, hop = _locked_open_hop(actor, number)
+        refuser = staff_profile_of(actor)
+        hop.status, hop.refused_at, hop.refused_by, hop.refusal_reason = HandOverStatus.REFUSED, now, refuser, text
+        hop.save(update_fields=["status", "refused_at", "refused_by", "refusal_reason", *_late(hop, now)])
+        relay.status = RelayStatus.REGISTERED if relay.holder_unit_id == relay.origin_unit_id else RelayStatus.AT_TOWN
+        relay.version += 1
+        relay.save(update_fields=["status", "version"])
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}第{hop.seq}次交接被拒收：{text}",
+               actor=actor, obj=relay, now=now, data={"seq": hop.seq, "reason": text})
+    return hop

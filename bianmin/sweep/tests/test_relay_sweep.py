@@ -1,0 +1,55 @@
+"""代办交接 in the sweep (issue 13 item 2): a hop not signed for by its due date turns yellow the working day before
+and red after it, with one violation of the sender (代办交接超时); a hop answered late is recorded the same way."""
+import datetime as dt
+
+import pytest
+
+from bianmin.accountability.models import Violation, ViolationKind
+from bianmin.notifications.models import DigestItem
+from bianmin.relay import services as relay_svc
+from bianmin.relay.models import HandOver
+from bianmin.sweep.services import run_sweep
+from bianmin.testing.factories import MON, applicant, at
+
+pytestmark = pytest.mark.django_db
+WED, THU, FRI = MON + dt.timedelta(days=2), MON + dt.timedelta(days=3), MON + dt.timedelta(days=4)
+SENT = [{"name": "申请书", "copies": 1}]
+
+
+def sent(cast, name="张三"):
+    relay = relay_svc.register_relay(actor=cast["agent"], item_code="SP-01", applicant=applicant(name=name),
+                                     materials=[{"material": "申请书", "copies": 1}], mandate="SCREEN", now=at(MON))
+    relay_svc.hand_over(actor=cast["agent"], number=relay.number, now=at(MON))  # due Thursday, yellow Wednesday
+    return relay
+
+
+def test_an_unsigned_hop_turns_yellow_the_day_before_and_red_after_with_one_violation(cast, item):
+    relay = sent(cast)
+    hop = HandOver.objects.get(relay=relay)
+    assert (hop.yellow_on, hop.due_on) == (WED, THU)
+    assert run_sweep(now=at(MON + dt.timedelta(days=1)))["relay_hops"] == 0
+    assert run_sweep(now=at(WED))["relay_hops"] == 1
+    hop.refresh_from_db()
+    assert hop.warning_level == "YELLOW"
+    assert DigestItem.objects.filter(recipient=cast["agent"], kind="YELLOW", text__contains=relay.number).count() == 1
+    assert run_sweep(now=at(THU, 16))["relay_hops"] == 0  # the due day itself is not late
+    assert not Violation.objects.exists()
+    assert run_sweep(now=at(FRI))["relay_hops"] == 1
+    hop.refresh_from_db()
+    assert hop.warning_level == "RED"
+    violation = Violation.objects.get()
+    assert (violation.kind, violation.staff, violation.occurred_on) == (
+        ViolationKind.RELAY_HOP_LATE, cast["agent"].staff_profile, FRI)
+    assert "逾期未签收" in violation.description and relay.number in violation.description
+    assert run_sweep(now=at(FRI, 12))["relay_hops"] == 0  # once
+    assert Violation.objects.count() == 1
+
+
+def test_a_hop_signed_late_before_the_sweep_saw_it_is_recorded_and_one_in_time_is_not(cast, item):
+    late, on_time = sent(cast, "甲"), sent(cast, "乙")
+    relay_svc.sign_for(actor=cast["town_window"], number=on_time.number, materials=SENT, now=at(THU))
+    relay_svc.sign_for(actor=cast["town_window"], number=late.number, materials=SENT, now=at(FRI))
+    assert run_sweep(now=at(FRI, 12))["relay_hops"] == 1
+    violation = Violation.objects.get()
+    assert late.number in violation.description and "逾期才送达" in violation.description
+    assert HandOver.objects.get(relay=on_time).warning_level == ""
