@@ -56,7 +56,30 @@ class WarningLevel(models.TextChoices):
     LATE = "LATE", "超期办结（待记录）"
 
 
-class Case(models.Model):
+class Applicant(models.Model):
+    """Who applies, as a case and a relay request (代办件) both store it: one declaration of the personal-data
+    columns (decision 0018: ID numbers and phones encrypted, exact search through the blind indexes, pages and lists
+    showing the masked copies; reading the full value decrypts it). ``services.clean_applicant`` fills them."""
+
+    applicant_kind = models.CharField("申请人类型", max_length=14, choices=ApplicantKind.choices)
+    applicant_name = models.CharField("申请人", max_length=128, db_index=True)
+    applicant_id_type = models.CharField("证件类型", max_length=14, choices=IdType.choices, blank=True)
+    applicant_id_number = EncryptedTextField("证件号码", blank=True)
+    applicant_id_index = BlindIndexField("证件号码检索索引", source="applicant_id_number", kind="id")
+    applicant_id_masked = MaskedField("证件号码（脱敏）", source="applicant_id_number", mask="id_staff")
+    applicant_credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    applicant_legal_rep = models.CharField("法定代表人", max_length=64, blank=True)
+    applicant_contact = models.CharField("联系人", max_length=64, blank=True)
+    applicant_phone = EncryptedTextField("联系电话")
+    applicant_phone_index = BlindIndexField("联系电话检索索引", source="applicant_phone", kind="phone")
+    applicant_phone_masked = MaskedField("联系电话（脱敏）", source="applicant_phone", mask="phone")
+    applicant_address = models.CharField("地址", max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Case(Applicant):
     """One application (办件). Status changes only through ``cases.services``."""
 
     # Not a column: the live deadline warning, attached for the pages by ``selectors.with_warning(s)``.
@@ -71,24 +94,9 @@ class Case(models.Model):
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RECEIVED)
     case_class = models.CharField("办件类型", max_length=12, choices=CaseClass.choices, default=CaseClass.PENDING)
 
-    applicant_kind = models.CharField("申请人类型", max_length=14, choices=ApplicantKind.choices)
-    applicant_name = models.CharField("申请人", max_length=128, db_index=True)
-    applicant_id_type = models.CharField("证件类型", max_length=14, choices=IdType.choices, blank=True)
-    # Personal data at rest (decision 0018): ID numbers and phones are encrypted; exact search goes through the
-    # blind indexes, pages and lists show the masked copies (reading the full value decrypts it).
-    applicant_id_number = EncryptedTextField("证件号码", blank=True)
-    applicant_id_index = BlindIndexField("证件号码检索索引", source="applicant_id_number", kind="id")
-    applicant_id_masked = MaskedField("证件号码（脱敏）", source="applicant_id_number", mask="id_staff")
-    applicant_credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    applicant_legal_rep = models.CharField("法定代表人", max_length=64, blank=True)
-    applicant_contact = models.CharField("联系人", max_length=64, blank=True)
-    applicant_phone = EncryptedTextField("联系电话")
-    applicant_phone_index = BlindIndexField("联系电话检索索引", source="applicant_phone", kind="phone")
-    applicant_phone_masked = MaskedField("联系电话（脱敏）", source="applicant_phone", mask="phone")
     # The last four digits the masked copy already shows, indexed for the staff search by them (decision 0022).
     applicant_phone_last4 = MaskedField("联系电话后四位", source="applicant_phone", mask="phone_last4", max_length=4,
                                         db_index=True)
-    applicant_address = models.CharField("地址", max_length=255, blank=True)
     agent_name = models.CharField("代理人", max_length=64, blank=True)
     agent_id_type = models.CharField("代理人证件类型", max_length=14, choices=IdType.choices, blank=True)
     agent_id_number = EncryptedTextField("代理人证件号码", blank=True)

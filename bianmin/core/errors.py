@@ -1,6 +1,9 @@
 """Domain errors raised by services and policies; interfaces translate them to HTTP."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 
 class DomainError(Exception):
     """A business rule refused the request; ``fields`` names the offending inputs."""
@@ -49,3 +52,35 @@ def bounded(field: str, value: str, limit: int, label: str) -> str:
     if len(text) > limit:
         raise DomainError.for_field(field, f"{label}不能超过{limit}个字（现有{len(text)}个字）")
     return text
+
+
+class FieldErrors:
+    """Collects every field's refusal of one input, so a form or a request is told all of them at once; nothing is
+    written until ``raise_if_any`` has passed."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def check(self, field: str, func: Callable[..., str], value: str, **kwargs: Any) -> str:
+        """Return ``func(value)`` (a validator), or ``value`` with the validator's message recorded."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            return str(func(value, **kwargs))
+        except ValidationError as exc:
+            self.add(field, exc.messages[0])
+            return value
+
+    def text(self, field: str, value: str | None, limit: int, label: str) -> str:
+        """Return ``value`` stripped; longer than ``limit`` characters is refused naming the field (never cut)."""
+        text = (value or "").strip()
+        if len(text) > limit:
+            self.add(field, f"{label}不能超过{limit}个字（现有{len(text)}个字）")
+        return text
+
+    def raise_if_any(self, message: str = "提交的信息有误，请按提示修改") -> None:
+        if self.fields:
+            raise DomainError(message, fields=self.fields)

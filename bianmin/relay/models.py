@@ -3,8 +3,7 @@ to the deciding organ, which opens the case (decision 0023 §1–§2)."""
 from django.db import models
 from django.db.models import Q
 
-from bianmin.cases.models import ApplicantKind, IdType
-from bianmin.core.crypto import BlindIndexField, EncryptedTextField, MaskedField
+from bianmin.cases.models import Applicant
 
 
 class RelayStatus(models.TextChoices):
@@ -46,7 +45,7 @@ class RelayCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="relaycounter_unique")]
 
 
-class RelayRequest(models.Model):
+class RelayRequest(Applicant):
     """One 代办件: the applicant's 委托 to the village agent, followed through its own number and query code.
 
     The case the deciding organ opens is linked in ``case``; status changes only through ``relay.services``."""
@@ -57,20 +56,7 @@ class RelayRequest(models.Model):
                                      related_name="relays")
     status = models.CharField("状态", max_length=12, choices=RelayStatus.choices, default=RelayStatus.REGISTERED)
 
-    applicant_kind = models.CharField("申请人类型", max_length=14, choices=ApplicantKind.choices)
-    applicant_name = models.CharField("申请人", max_length=128, db_index=True)
-    applicant_id_type = models.CharField("证件类型", max_length=14, choices=IdType.choices, blank=True)
-    # Personal data at rest (decision 0018), declared as on ``cases.Case``.
-    applicant_id_number = EncryptedTextField("证件号码", blank=True)
-    applicant_id_index = BlindIndexField("证件号码检索索引", source="applicant_id_number", kind="id")
-    applicant_id_masked = MaskedField("证件号码（脱敏）", source="applicant_id_number", mask="id_staff")
-    applicant_credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    applicant_legal_rep = models.CharField("法定代表人", max_length=64, blank=True)
-    applicant_contact = models.CharField("联系人", max_length=64, blank=True)
-    applicant_phone = EncryptedTextField("联系电话")
-    applicant_phone_index = BlindIndexField("联系电话检索索引", source="applicant_phone", kind="phone")
-    applicant_phone_masked = MaskedField("联系电话（脱敏）", source="applicant_phone", mask="phone")
-    applicant_address = models.CharField("地址", max_length=255, blank=True)
+    # The applicant's columns (personal data at rest, decision 0018) come from ``cases.models.Applicant``.
 
     origin_unit = models.ForeignKey("org.Unit", verbose_name="代办站", on_delete=models.PROTECT,
                                     related_name="relays_started")

@@ -15,7 +15,7 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
 from bianmin.catalog.selectors import kind_rule, pinned_version
 from bianmin.core import validators as v
-from bianmin.core.errors import Conflict, DomainError
+from bianmin.core.errors import Conflict, DomainError, FieldErrors
 from bianmin.workdays.selectors import get_calendar
 
 from ..models import (
@@ -96,30 +96,7 @@ def intake_deadline_for(case: Case, day: dt.date) -> dt.date:
     return get_calendar(case.unit.region).add_workdays(day, days).date
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(message)
-
-    def check(self, field: str, func: Callable[..., str], value: str, **kwargs: Any) -> str:
-        try:
-            return func(value, **kwargs)
-        except ValidationError as exc:
-            self.add(field, exc.messages[0])
-            return value
-
-    def text(self, field: str, value: str | None, limit: int, label: str) -> str:
-        """Return ``value`` stripped; longer than ``limit`` characters is refused naming the field (never cut)."""
-        text = (value or "").strip()
-        if len(text) > limit:
-            self.add(field, f"{label}不能超过{limit}个字（现有{len(text)}个字）")
-        return text
-
-    def raise_if_any(self, message: str = "提交的信息有误，请按提示修改") -> None:
-        if self.fields:
-            raise DomainError(message, fields=self.fields)
+_Errors = FieldErrors
 
 
 # Identity documents sharing the GB 11643 checksum; the others (passports, travel permits) are checked for format.
@@ -153,8 +130,12 @@ def _phone(field: str, value: str | None, errors: _Errors, missing: str) -> str:
     return errors.check(field, v.validate_phone, value or "")
 
 
-def _clean_applicant(data: ApplicantData, errors: _Errors, today: dt.date) -> dict[str, Any]:
-    """Return the case's applicant fields (and ``_credit_override``), errors named ``applicant.<field>``."""
+def clean_applicant(data: ApplicantData, errors: FieldErrors, today: dt.date) -> dict[str, Any]:
+    """Return the applicant's fields as a case (or a relay request) stores them, and ``_credit_override`` (the
+    reason a 2015 pilot code's checksum was overridden, or ""); errors named ``applicant.<field>``. The one
+    definition of a valid applicant: the window and the relay both use it.
+
+    Refuses nothing itself: each problem is recorded in ``errors`` for the caller to raise."""
     kind = data.get("kind") or ApplicantKind.PERSON
     out: dict[str, Any] = {"applicant_kind": kind}
     name = errors.text("applicant.name", data.get("name"), NAME_LIMIT, "申请人姓名/名称")
@@ -280,7 +261,7 @@ def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
     version = pinned_version(version_id) if version_id is not None else None
     if version is None:
         errors.add("item", f"事项“{item_code}”不存在或未发布")
-    fields = _clean_applicant(applicant or ApplicantData(), errors, today)
+    fields = clean_applicant(applicant or ApplicantData(), errors, today)
     fields.update(_clean_agent(agent, errors, today))
     lines = _checklist(version, materials or [], errors) if version else []
     errors.raise_if_any()
