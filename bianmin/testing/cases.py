@@ -34,3 +34,27 @@ def receive_and_serve_supplement(cast: dict[str, Any], day: dt.date = MON) -> Ca
                             now=at(day))
     svc.serve_supplement_notice(actor=cast["window_a"], number=case.number, now=at(day))
     return case
+
+
+def paused_and_extended(cast: dict[str, Any], day: dt.date, **applicant_overrides: Any) -> Case:
+    """An SP-01 case accepted on ``day`` (2026-09-25 in the tests) whose date moved: a finished 检测 (3 working
+    days), an extension approved by the head of the organ, then a 检验 still running."""
+    from bianmin.org.models import HeadOf, StaffProfile
+
+    profile = StaffProfile.objects.get(user=cast["leader"])  # the head of the organ decides an extension
+    profile.head_of = HeadOf.ORGAN
+    profile.save()  # saving clears the identity caches
+    leader = type(cast["leader"]).objects.get(pk=cast["leader"].pk)
+    clerk = cast["window_a"]
+    case = receive(cast, day=day, **applicant_overrides)
+    svc.accept_case(actor=clerk, number=case.number, now=at(day))
+    svc.start_pause(actor=clerk, number=case.number, kind="TESTING", basis="送检样品至省食品检验所",
+                    expected_days=3, now=at(dt.date(2026, 10, 12)))
+    svc.end_pause(actor=clerk, number=case.number, result="检测合格", now=at(dt.date(2026, 10, 15)))
+    extension = svc.request_extension(actor=clerk, number=case.number, reason="需补充现场核查",
+                                      now=at(dt.date(2026, 10, 16)))
+    svc.approve_extension(actor=leader, extension_id=extension.pk, now=at(dt.date(2026, 10, 16)))
+    svc.start_pause(actor=clerk, number=case.number, kind="INSPECTION", basis="现场设施须经第三方检验",
+                    expected_days=5, now=at(dt.date(2026, 10, 19)))
+    case.refresh_from_db()
+    return case

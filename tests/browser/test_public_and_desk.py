@@ -7,10 +7,9 @@ import pytest
 from django.utils import timezone
 
 from bianmin.accountability.selectors import desk_counts
-from bianmin.cases import services as svc
-from bianmin.org.models import HeadOf
+from bianmin.testing.cases import paused_and_extended
 from bianmin.testing.desk import LATE_DAY, busy_center
-from bianmin.testing.factories import ALL_GOOD, applicant, at, make_catalog_item
+from bianmin.testing.factories import make_catalog_item
 from conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,24 +25,7 @@ def screen(page):
 @pytest.fixture
 def moved_case(cast, item):
     """A case whose date moved twice: a finished 检测 and an approved extension, then a 检验 still running."""
-    leader = cast["leader"]
-    leader.staff_profile.head_of = HeadOf.ORGAN
-    leader.staff_profile.save()
-    clerk = cast["window_a"]
-    case = svc.receive_case(actor=clerk, item_code="SP-01", applicant=applicant(name="王小明"), materials=ALL_GOOD,
-                            now=at(DAY))
-    svc.accept_case(actor=clerk, number=case.number, now=at(DAY))
-    svc.start_pause(actor=clerk, number=case.number, kind="TESTING", basis="送检样品至省食品检验所",
-                    expected_days=3, now=at(dt.date(2026, 10, 12)))
-    svc.end_pause(actor=clerk, number=case.number, result="检测合格", now=at(dt.date(2026, 10, 15)))
-    extension = svc.request_extension(actor=clerk, number=case.number, reason="需补充现场核查",
-                                      now=at(dt.date(2026, 10, 16)))
-    svc.approve_extension(actor=type(leader).objects.get(pk=leader.pk), extension_id=extension.pk,
-                          now=at(dt.date(2026, 10, 16)))
-    svc.start_pause(actor=clerk, number=case.number, kind="INSPECTION", basis="现场设施须经第三方检验",
-                    expected_days=5, now=at(dt.date(2026, 10, 19)))
-    case.refresh_from_db()
-    return case
+    return paused_and_extended(cast, DAY, name="王小明")
 
 
 def test_a_citizen_finds_the_lookup_and_reads_why_the_date_moved(live_server, screen, cast, moved_case):

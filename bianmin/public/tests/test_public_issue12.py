@@ -7,7 +7,7 @@ import time_machine
 
 from bianmin.cases import services as svc
 from bianmin.catalog.selectors import current_versions
-from bianmin.org.models import HeadOf
+from bianmin.testing.cases import paused_and_extended as moved_case
 from bianmin.testing.factories import ALL_GOOD, applicant, at, make_catalog_item
 
 pytestmark = pytest.mark.django_db
@@ -19,25 +19,8 @@ PHONE, NAME = "13912345678", "云溪县悦来宾馆有限公司"
 @pytest.fixture
 def paused_and_extended(cast, item):
     """An SP-01 case with a finished 检测 (3 working days), an approved extension and a running 检验."""
-    leader = cast["leader"]
-    leader.staff_profile.head_of = HeadOf.ORGAN
-    leader.staff_profile.save()
-    clerk = cast["window_a"]
-    case = svc.receive_case(actor=clerk, item_code="SP-01", applicant=applicant(
-        kind="ORGANISATION", name=NAME, id_type="", id_number="", credit_code="91350100M000100Y43",
-        legal_rep="李四", phone=PHONE), materials=ALL_GOOD, now=at(DAY))
-    svc.accept_case(actor=clerk, number=case.number, now=at(DAY))
-    svc.start_pause(actor=clerk, number=case.number, kind="TESTING", basis="送检样品至省食品检验所",
-                    expected_days=3, now=at(dt.date(2026, 10, 12)))
-    svc.end_pause(actor=clerk, number=case.number, result="检测合格", now=at(dt.date(2026, 10, 15)))
-    extension = svc.request_extension(actor=clerk, number=case.number, reason="需补充现场核查",
-                                      now=at(dt.date(2026, 10, 16)))
-    svc.approve_extension(actor=type(leader).objects.get(pk=leader.pk), extension_id=extension.pk,
-                          now=at(dt.date(2026, 10, 16)))
-    svc.start_pause(actor=clerk, number=case.number, kind="INSPECTION", basis="现场设施须经第三方检验",
-                    expected_days=5, now=at(dt.date(2026, 10, 19)))
-    case.refresh_from_db()
-    return case
+    return moved_case(cast, DAY, kind="ORGANISATION", name=NAME, id_type="", id_number="",
+                      credit_code="91350100M000100Y43", legal_rep="李四", phone=PHONE)
 
 
 @time_machine.travel(at(dt.date(2026, 10, 20)), tick=False)
