@@ -25,6 +25,8 @@ from bianmin.cases.selectors import (
 from bianmin.inquiries.models import InquiryStatus
 from bianmin.inquiries.selectors import search_inquiries
 from bianmin.org.policies import staff_profile_of
+from bianmin.relay.models import Direction, HandOver, HandOverStatus
+from bianmin.relay.policies import visible_relays
 
 from .models import Violation, ViolationStatus
 from .policies import visible_violations
@@ -47,6 +49,16 @@ def open_violations(user: AnyUser) -> QuerySet[Violation]:
     return visible_violations(user).filter(status=ViolationStatus.OPEN)
 
 
+def hops_to_sign(user: AnyUser) -> QuerySet[HandOver]:
+    """Return the hops (交接) of relay requests in the user's sight that wait for the signature of the user's unit,
+    up or down the route (not the 初审 step, which the unit holds itself); none without a staff profile."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return HandOver.objects.none()
+    return HandOver.objects.filter(status=HandOverStatus.SENT, to_unit_id=profile.unit_id,
+                                   direction__in=(Direction.UP, Direction.DOWN), relay__in=visible_relays(user))
+
+
 @dataclass(frozen=True, slots=True)
 class DeskCount:
     """One count on the 工作台: what waits, how many, and the list page that shows those rows."""
@@ -66,7 +78,9 @@ def desk_counts(user: AnyUser, today: dt.date) -> list[DeskCount]:
       (yellow) the committed deadline, counted as ``cases.selectors.desk_cases`` lists them;
     - whoever answers inquiries (HANDLE_INQUIRIES): open inquiries they answer for (owed a reply);
     - leaders (APPROVE): pending transfers, extensions, 退件, 补办件 awaiting their material, proposed sanctions;
-    - supervisors (SUPERVISE): violation records awaiting a 处理意见.
+    - supervisors (SUPERVISE): violation records awaiting a 处理意见;
+    - whoever sends and signs for relay materials (RELAY_CASES or HANDLE_CASES): hops of relay requests (代办件)
+      waiting for their unit's signature, up or down the route.
 
     A user without a staff profile (administrators, auditors) gets an empty list.
     """
@@ -99,4 +113,7 @@ def desk_counts(user: AnyUser, today: dt.date) -> list[DeskCount]:
     if can(user, Perm.SUPERVISE):
         counts.append(DeskCount("violations", _("待处理的过错记录"), open_violations(user).order_by().count(),
                                 "backoffice:violations", "?status=OPEN"))
+    if can(user, Perm.RELAY_CASES) or can(user, Perm.HANDLE_CASES):
+        counts.append(DeskCount("relays", _("待本单位签收的代办交接"), hops_to_sign(user).count(),
+                                "backoffice:relays"))
     return counts

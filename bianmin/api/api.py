@@ -20,6 +20,7 @@ from . import (
     routes_oversight,
     routes_public,
     routes_relay,
+    routes_relay_files,
     routes_workdays,
 )
 
@@ -51,6 +52,7 @@ api.add_router("", routes_inquiries.router)
 api.add_router("", routes_oversight.router)
 api.add_router("", routes_public.router)
 api.add_router("", routes_relay.router)
+api.add_router("", routes_relay_files.router)
 
 
 @api.exception_handler(ValidationError)

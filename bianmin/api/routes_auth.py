@@ -44,7 +44,8 @@ def me(request):
 
 @router.get("/me/desk", response={200: DeskOut, 401: ErrorOut}, auth=StaffToken(), summary="今日待办（工作台计数）",
             description="与工作台页面相同的计数：待审查的申请、本人超期和临近期限的办件、待答复的首问、待审批的"
-                        "移交/延期/退件/补办件/过错处理、待处理的过错记录；只列出当前用户的角色有权处理的种类。")
+                        "移交/延期/退件/补办件/过错处理、待处理的过错记录、待本单位签收的代办交接；只列出当前用户的角色有权"
+                        "处理的种类。")
 def desk(request):
     on = today()
     counts = desk_counts(request.auth, on)

@@ -19,7 +19,8 @@ def _summary(v) -> dict:
             "department": v.implementing_unit.code if v.implementing_unit else None,
             "implementing_organ": v.implementing_organ, "committed_limit": v.committed_limit,
             "committed_limit_unit": v.committed_limit_unit, "committed_limit_town": v.committed_limit_town,
-            "committed_limit_village": v.committed_limit_village, "legal_limit": v.legal_limit,
+            "committed_limit_village": v.committed_limit_village, "lower_review_days": v.lower_review_days,
+            "legal_limit": v.legal_limit,
             "legal_limit_unit": v.legal_limit_unit, "default_class": v.default_class}
 
 

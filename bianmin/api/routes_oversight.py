@@ -25,6 +25,7 @@ from bianmin.meetings.models import ActionItem, AgendaItem
 from bianmin.meetings.policies import get_meeting_for, visible_meetings
 from bianmin.notifications.selectors import inbox
 from bianmin.notifications.services import mark_read
+from bianmin.stats.relays import relay_indicators
 from bianmin.stats.selectors import indicators
 
 from .auth import StaffToken
@@ -98,6 +99,72 @@ def stats(request, q: Query[StatsQuery]):
     return {"unit": report.unit.code if report.unit else None, "from": report.start, "to": report.end,
             "group": report.group_by, "total": report.total.as_dict(), "rows": [r.as_dict() for r in report.rows],
             "inquiries_by_outcome": report.inquiries, "violations_by_type": report.violations}
+
+
+class RelayStatsQuery(Schema):
+    unit: str = Field("", description="单位代码（空为本人管辖范围）")
+    start: Day = Field(..., alias="from")
+    end: Day = Field(..., alias="to")
+
+
+class RelayHopStatsRow(Schema):
+    key: Literal["", "VILLAGE_UP", "TOWN_UP", "REVIEW", "DOWN"] = Field(
+        description="交接环节：VILLAGE_UP 代办站→镇中心，TOWN_UP 镇中心→决定机关，REVIEW 下级机关初审，DOWN 结果回送；"
+                    "空为合计")
+    label: str
+    sent: int = Field(description="期内移交数")
+    on_time: int = Field(description="在签收期限内签收或拒收")
+    late: int = Field(description="超期签收或拒收，或期限已过仍未签收")
+    refused: int = Field(description="拒收")
+    pending: int = Field(description="待签收且未到期限")
+    on_time_rate: float | None = Field(description="按时率＝on_time÷(on_time+late)")
+
+
+class RelayAgentStatsRow(Schema):
+    key: str = Field(description="上岗证号")
+    label: str = Field(description="姓名")
+    unit: str = Field(description="所在单位")
+    registered: int = Field(description="期内登记的代办件")
+    delivered: int = Field(description="其中已送达")
+    delivered_on_time: int = Field(description="其中在预计办结日期前送达")
+    hops_sent: int = Field(description="期内移交次数")
+    hops_on_time: int
+    hops_late: int
+    hop_on_time_rate: float | None = Field(description="交接按时率")
+
+
+class RelayStationStatsRow(Schema):
+    key: str = Field(description="代办站代码；空为合计")
+    label: str
+    registered: int = Field(description="期内登记的代办件")
+    in_transit: int = Field(description="在途（未送达、未归档）")
+    delivered: int = Field(description="已送达（含归档）")
+    archived: int = Field(description="归档上报")
+    on_time: int = Field(description="在预计办结日期前送达")
+    late: int = Field(description="逾期送达，或预计日期已过仍未送达")
+    on_time_rate: float | None = Field(description="按期率＝on_time÷(on_time+late)")
+
+
+class RelayStatsOut(Schema):
+    unit: str | None
+    start: dt.date = Field(..., alias="from")
+    end: dt.date = Field(..., alias="to")
+    hops: list[RelayHopStatsRow] = Field(description="各段交接按时率（固定四行）")
+    hop_total: RelayHopStatsRow
+    agents: list[RelayAgentStatsRow] = Field(description="代办员及经手交接的工作人员")
+    stations: list[RelayStationStatsRow] = Field(description="各代办站代办件")
+    station_total: RelayStationStatsRow
+
+
+@router.get("/stats/relays", response={200: RelayStatsOut, **ERRORS}, by_alias=True,
+            summary="全程代理统计（各段交接按时率、代办员、各代办站代办件）")
+def relay_stats(request, q: Query[RelayStatsQuery]):
+    _overseer(request.auth)
+    report = relay_indicators(request.auth, start=q.start, end=q.end, unit_code=q.unit)
+    return {"unit": report.unit.code if report.unit else None, "from": report.start, "to": report.end,
+            "hops": [h.as_dict() for h in report.hops], "hop_total": report.hop_total.as_dict(),
+            "agents": [a.as_dict() for a in report.agents],
+            "stations": [s.as_dict() for s in report.stations], "station_total": report.station_total.as_dict()}
 
 
 class OverviewHandlerOut(Schema):

@@ -50,6 +50,14 @@ class HandOverOut(Schema):
     signed_by: Optional[str] = None  # noqa: UP045
     refused_at: Optional[dt.datetime] = None  # noqa: UP045
     refusal_reason: str = ""
+    opinion: str = ""  # REVIEW: the 初审意见; UP after it: the opinion carried; DOWN: the result sent
+
+
+class FollowUpOut(Schema):
+    method: Literal["CALL", "VISIT"]
+    said: str
+    at: dt.datetime
+    by: str
 
 
 class RelayOut(Schema):
@@ -72,6 +80,11 @@ class RelayOut(Schema):
     created_at: dt.datetime
     materials: list[RelayMaterialOut]
     hand_overs: list[HandOverOut]
+    delivered_at: Optional[dt.datetime] = None  # noqa: UP045
+    delivered_to: str = ""
+    delivery_method: Literal["", "AGENT", "POST", "WINDOW"] = ""  # WINDOW: taken at the deciding unit
+    follow_ups: list[FollowUpOut] = []
+    closed_at: Optional[dt.datetime] = None  # noqa: UP045 - 归档上报
 
 
 class PassingOut(Schema):
@@ -81,7 +94,9 @@ class PassingOut(Schema):
     status: RelayStatus
     holder: str
     # SIGN: this unit signs for the waiting hop; SEND: it holds the materials; SENT: sent on by it, not yet signed
-    waiting: Literal["SIGN", "SEND", "SENT"]
+    # REVIEW: this town reviews it (初审); RESULT: the case is at this deciding unit until its result is sent back;
+    # DELIVER: the result waits at this station; FOLLOW_UP: delivered, to be followed up and archived here
+    waiting: Literal["SIGN", "SEND", "SENT", "REVIEW", "RESULT", "DELIVER", "FOLLOW_UP"]
     hop_to: str
     hop_due_on: Optional[dt.date] = None  # noqa: UP045
     hop_warning: HopWarning
@@ -108,7 +123,11 @@ def relay_out(relay: RelayRequest) -> dict[str, Any]:
             "to_unit": h.to_unit.name, "materials": h.materials, "sent_at": h.sent_at, "due_on": h.due_on,
             "status": h.status, "warning_level": h.warning_level, "signed_at": h.signed_at,
             "signed_by": h.signed_by.name if h.signed_by else None, "refused_at": h.refused_at,
-            "refusal_reason": h.refusal_reason} for h in hand_overs_of(relay)],
+            "refusal_reason": h.refusal_reason, "opinion": h.opinion} for h in hand_overs_of(relay)],
+        "delivered_at": relay.delivered_at, "delivered_to": relay.delivered_to,
+        "delivery_method": relay.delivery_method, "closed_at": relay.closed_at,
+        "follow_ups": [{"method": f.method, "said": f.said, "at": f.at, "by": f.by.name}
+                       for f in relay.follow_ups.select_related("by")],
     }
 
 
@@ -129,5 +148,7 @@ def get_relay(request, number: str):
 
 
 register(router, CREATE_ACTIONS, {"register": (201, RelayOut, _fresh)})
-register(router, RELAY_ACTIONS, {name: (200, RelayOut, lambda hop: _fresh(hop.relay))
-                                 for name in ("hand_over", "sign", "refuse")})
+register(router, RELAY_ACTIONS, {
+    **{name: (200, RelayOut, lambda result: _fresh(result.relay))
+       for name in ("hand_over", "sign", "refuse", "review", "follow_up")},
+    **dict.fromkeys(("send_result", "deliver", "archive"), (200, RelayOut, _fresh))})

@@ -63,7 +63,8 @@ class MeOut(Schema):
 
 class DeskCountOut(Schema):
     key: str = Field(description="intake、red、yellow、inquiries、transfers、extensions、returns、deferred、"
-                                 "sanctions、violations（按角色只列出有权处理的种类）")
+                                 "sanctions、violations、relays（待本单位签收的代办交接）"
+                                 "（按角色只列出有权处理的种类）")
     label: str
     count: int
     href: str = Field(description="列出这些记录的工作台页面地址")
@@ -112,6 +113,8 @@ class ItemSummaryOut(Schema):
     committed_limit_unit: LimitUnit
     committed_limit_town: int | None = None  # when a town center accepts (empty: committed_limit)
     committed_limit_village: int | None = None  # when a village station accepts (empty: committed_limit)
+    # 行政许可法第四十三条: working days of the lower organ's 初审 before the county decides (0: none)
+    lower_review_days: int = Field(0, ge=0, le=60, title="下级机关初审期限（工作日）")
     legal_limit: int
     legal_limit_unit: LimitUnit
     default_class: ItemCaseClass

@@ -11,6 +11,7 @@ from . import (
     views_oversight,
     views_receive,
     views_relay,
+    views_relay_files,
     views_work,
 )
 
@@ -53,6 +54,10 @@ urlpatterns = [
     path("relays/new/", views_relay.RelayNewView.as_view(), name="relay_new"),
     path("relays/<str:number>/", views_relay.RelayDetailView.as_view(), name="relay"),
     path("relays/<str:number>/receipt.pdf", views_relay.RelayReceiptView.as_view(), name="relay_receipt"),
+    path("relays/<str:number>/files/", views_relay_files.RelayFilesView.as_view(), name="relay_files"),
+    path("relays/<str:number>/files/<int:file_id>/", views_relay_files.RelayFileView.as_view(), name="relay_file"),
+    path("relays/<str:number>/delivery.pdf", views_relay.RelayDeliveryReceiptView.as_view(),
+         name="relay_delivery_receipt"),
     path("inquiries/", views_inquiries.InquiryListView.as_view(), name="inquiries"),
     path("inquiries/new/", views_inquiries.InquiryNewView.as_view(), name="inquiry_new"),
     path("inquiries/<str:number>/", views_inquiries.InquiryDetailView.as_view(), name="inquiry"),

@@ -45,6 +45,7 @@ from bianmin.workdays.provisional import provisional_rest_days
 from bianmin.workdays.selectors import official_year_rows, provisional_years_ahead
 from bianmin.workdays.services import parse_notice_lines
 
+from .desk_relays import relay_panel
 from .forms import (
     AbsenceForm,
     AuditFilterForm,
@@ -176,6 +177,7 @@ class HomeView(StaffView):
             "profile": profile, "roles": sorted(roles_of(user), key=lambda r: list(Role).index(r)),
             "notices": notices, "can": {p.name: can(user, p) for p in Perm},
             "chief": chief_responsible(profile.unit) if profile else None, "desk": desk,
+            "relay_panel": relay_panel(user, today()),
         })
 
 

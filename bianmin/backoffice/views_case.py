@@ -14,6 +14,7 @@ from bianmin.cases.selectors import case_detail_for, with_warning
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.timeutils import now, today
 from bianmin.org.models import StaffProfile
+from bianmin.relay.selectors import relay_of_case
 
 from .actions import forms_for, perform_post, refused_page
 from .views import StaffView, say_error
@@ -42,7 +43,8 @@ class CaseDetailView(StaffView):
             # The stored masked copies: showing the page never decrypts (only the reveal action does).
             "id_masked": (revealed or {}).get("id_number") or case.applicant_id_masked,
             "phone_masked": (revealed or {}).get("phone") or case.applicant_phone_masked,
-            "revealed": bool(revealed), "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA)})
+            "revealed": bool(revealed), "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA),
+            "relay": relay_of_case(case.pk)})
 
     def post(self, request, number: str):
         action = request.POST.get("action", "")

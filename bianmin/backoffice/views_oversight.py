@@ -33,6 +33,7 @@ from bianmin.notifications.services import mark_read
 from bianmin.org.policies import scope_path, staff_profile_of
 from bianmin.stats import charts
 from bianmin.stats.excel import monthly_workbook
+from bianmin.stats.relays import relay_indicators
 from bianmin.stats.selectors import GROUPS, indicators
 
 from .actions import FormView, forms_for, perform_post, refused_page
@@ -207,15 +208,17 @@ class StatsView(StaffView):
 
     def get(self, request):
         start, end, unit, group = today().replace(day=1), today(), "", "unit"
-        report, error = None, ""
+        report, relays, error = None, None, ""
         try:
             start, end, unit, group = self._params(request)
+            relays = relay_indicators(request.user, start=start, end=end, unit_code=unit)
             report = indicators(request.user, start=start, end=end, unit_code=unit, group_by=group)
         except NotFound:
             error = "单位不存在或不在您的管辖范围内"
         except DomainError as exc:
             error = exc.message
-        context = {"report": report, "error": error, "start": start, "end": end, "unit": unit, "group": group,
+        context = {"report": report, "relays": relays, "error": error,
+                   "start": start, "end": end, "unit": unit, "group": group,
                    "groups": [(k, v) for k, v in GROUPS.items()],
                    "query": urlencode({"from": start.isoformat(), "to": end.isoformat(), "unit": unit,
                                        "group": group})}
@@ -233,12 +236,13 @@ class StatsExportView(StatsView):
         try:
             start, end, unit, group = self._params(request)
             report = indicators(request.user, start=start, end=end, unit_code=unit, group_by=group)
+            relays = relay_indicators(request.user, start=start, end=end, unit_code=unit)
         except NotFound:
             raise Http404 from None
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("backoffice:stats")
-        response = HttpResponse(monthly_workbook(report), content_type=(
+        response = HttpResponse(monthly_workbook(report, relays), content_type=(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         response["Content-Disposition"] = f'attachment; filename="bianmin-stats-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
         return response

@@ -6,7 +6,14 @@ from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now
 
 from .models import Faq, Fee, ItemVersion, KindRule, Material, ServiceItem, VersionStatus
-from .services import ensure_editable, new_draft, prepare_draft, publish_version, validate_kind_rule
+from .services import (
+    ensure_editable,
+    lower_review_errors,
+    new_draft,
+    prepare_draft,
+    publish_version,
+    validate_kind_rule,
+)
 
 
 class _DraftOnlyInline(admin.TabularInline):
@@ -74,8 +81,22 @@ class ServiceItemAdmin(AuditedAdmin):
                 self.message_user(request, f"{item.code}：已新建第{draft.number}版草稿")
 
 
+class ItemVersionForm(forms.ModelForm):
+    """A draft's form (the admin adds its model and fields): the 下级机关初审期限 is checked as it is saved, the
+    rest of the content when the draft is published."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lower_review_days") is not None:  # a value the field itself refused has its error already
+            level = data.get("level") or self.instance.level
+            for message in lower_review_errors(level, data["lower_review_days"]):
+                self.add_error("lower_review_days", message)
+        return data
+
+
 @admin.register(ItemVersion)
 class ItemVersionAdmin(AuditedAdmin):
+    form = ItemVersionForm
     list_display = ["item", "name", "number", "status", "is_current", "level", "kind", "published_at"]
     list_filter = ["status", "is_current", "level", "kind"]
     search_fields = ["name", "item__code"]

@@ -1,6 +1,7 @@
 """Service items (事项) and their versions: a case pins the version it was received under."""
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from bianmin.core.uploads import validate_upload
 
@@ -136,6 +137,12 @@ class ItemVersion(models.Model):
     deferred_due_days = models.PositiveSmallIntegerField(
         "补办材料补交期限（工作日）", default=10,
         help_text="容缺受理（补办件）时，申请人补交所缺材料的期限，自受理之日起计算")
+    # 行政许可法第43条: an item a lower organ reviews first and a higher organ decides. On the relay route the lower
+    # organ is the town center below the deciding unit; 0 means no such review.
+    lower_review_days = models.PositiveSmallIntegerField(
+        "下级机关初审期限（工作日）", default=0,
+        help_text="依法应当先经下级行政机关审查后报上级行政机关决定的（行政许可法第四十三条），填写初审期限，"
+                  "一般为20个工作日；不需要下级初审的填0")
 
     class Meta:
         verbose_name = "事项版本"
@@ -165,6 +172,16 @@ class ItemVersion(models.Model):
 
     def channel_labels(self) -> list[str]:
         return [Channel(c).label for c in self.channels if c in Channel.values]
+
+    @property
+    def lower_review_note(self) -> str:
+        """The guide's line on the lower organ's 初审 (empty when there is none); only a licence cites Art. 43."""
+        if not self.lower_review_days:
+            return ""
+        if self.kind == ItemKind.LICENSE:
+            return gettext("本事项须先经下级机关初审（行政许可法第四十三条），初审期限%(days)s个工作日") % {
+                "days": self.lower_review_days}
+        return gettext("本事项须先经下级机关初审，初审期限%(days)s个工作日") % {"days": self.lower_review_days}
 
     def committed_limit_at(self, unit_kind: str) -> int:
         """Return the committed limit that applies when a unit of ``unit_kind`` accepts the case."""

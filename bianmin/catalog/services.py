@@ -20,6 +20,7 @@ from .models import (
     Faq,
     Fee,
     ItemKind,
+    ItemLevel,
     ItemVersion,
     Material,
     ServiceItem,
@@ -33,6 +34,7 @@ CONTENT_FIELDS = [
     "extension_allowed", "extension_days", "default_class", "channels", "required_visits", "visits_reason",
     "appointment", "courier", "online_payment", "place", "hours", "enquiry_phone", "complaint_phone",
     "result_type", "result_name", "committed_limit_town", "committed_limit_village", "deferred_due_days",
+    "lower_review_days",
 ]
 if TYPE_CHECKING:
     from bianmin.org.models import Unit
@@ -43,6 +45,8 @@ MATERIAL_FIELDS = ["order", "name", "original", "form", "copies", "necessity", "
 
 
 MAX_DEFERRED_DUE_DAYS = 60
+# 行政许可法 Art. 43 gives the lower organ 20 days (unless a law or regulation says otherwise); 60 is our bound.
+MAX_LOWER_REVIEW_DAYS = 60
 # 行政许可法 Art. 32 (5 days to serve a 补正 notice) and Art. 44 (10 days to issue and serve the result).
 LICENSE_MAX_INTAKE_DAYS = 5
 LICENSE_MAX_RESULT_DAYS = 10
@@ -70,12 +74,24 @@ def validate_kind_rule(kind: str, intake_days: int | None, start_days: int | Non
     return errors
 
 
+def lower_review_errors(level: str, days: int | None) -> list[str]:
+    """Return the errors of a version's 下级机关初审期限 (empty when valid): 0 to 60 working days, and non-zero only
+    for a county item (a town or village item has no lower organ on the relay route).
+
+    Refuses nothing: it returns the errors for the caller (``validate_version``, the admin form) to raise or show."""
+    if days is None or not 0 <= days <= MAX_LOWER_REVIEW_DAYS:
+        return [f"下级机关初审期限应为0至{MAX_LOWER_REVIEW_DAYS}个工作日"]
+    if days and level != ItemLevel.COUNTY:
+        return ["只有县级事项可以设置下级机关初审期限（镇、村级事项没有下级机关初审），不需要初审的请填0"]
+    return []
+
+
 def validate_version(version: ItemVersion) -> None:
     """Check that a version's content is complete and consistent (limits, channels, visits, materials).
 
     Raises DomainError naming ``committed_limit``, ``committed_limit_town``, ``committed_limit_village``,
-    ``deferred_due_days``, ``extension_days``, ``channels``, ``special_procedures``, ``visits_reason`` or
-    ``materials``."""
+    ``deferred_due_days``, ``lower_review_days``, ``extension_days``, ``channels``, ``special_procedures``,
+    ``visits_reason`` or ``materials``."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -94,6 +110,8 @@ def validate_version(version: ItemVersion) -> None:
                 add(field, "上报件须由上级机关决定，承诺时限不能为0")
     if not 1 <= (version.deferred_due_days or 0) <= MAX_DEFERRED_DUE_DAYS:
         add("deferred_due_days", f"补办材料补交期限应为1至{MAX_DEFERRED_DUE_DAYS}个工作日")
+    for message in lower_review_errors(version.level, version.lower_review_days):
+        add("lower_review_days", message)
     if version.extension_allowed and version.extension_days <= 0:
         add("extension_days", "允许延期时须填写延期时长")
     if not version.extension_allowed and version.extension_days:

@@ -179,6 +179,9 @@ class History:
         # About two 首问 for every five applications (a few a day in a small history).
         self.inquiries_per_day = max(2, round(self.target * 0.4 / max(1, len(workdays))))
         showcase(self, workdays)
+        from .history_relays import relays  # 全程代理: about thirty relays from the village stations
+
+        relays(self, workdays)
         shown = -1
         for day in days:
             self.sweep(self.at(day, dt.time(0, 5)))

@@ -176,6 +176,7 @@ def seed_items() -> int:
             "online_payment", "place", "hours", "enquiry_phone", "complaint_phone", "result_type", "result_name")}
         content["implementing_unit"] = unit
         content["implementing_organ"] = data["implementing_organ"]
+        content["lower_review_days"] = data.get("lower_review_days", 0)
         materials = [{**m, "order": i} for i, m in enumerate(data["materials"], start=1)]
         fees = [{**f, "amount": Decimal(f["amount"])} for f in data["fees"]]
         faqs = [{**q, "order": i} for i, q in enumerate(data["faq"], start=1)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
-from bianmin.cases.lookup import TooManyRequests, lookup_with_throttle
+from bianmin.cases.lookup import TooManyRequests, throttled
+from bianmin.cases.selectors import PublicStatus, public_lookup
 from bianmin.catalog.models import ItemKind, ItemLevel
 from bianmin.catalog.selectors import (
     current_version_by_code,
@@ -18,6 +19,7 @@ from bianmin.core.http import client_ip, error_response
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now
 from bianmin.org.models import Unit, UnitKind
+from bianmin.relay.public import PublicRelay, public_relay
 
 
 def home(request):
@@ -71,20 +73,36 @@ def material_file(request, code: str, number: int, material_id: int, which: str)
     return response
 
 
+RELAY_PREFIX = "DB"  # relay numbers (代办编号) are DB + station code + year + sequence (relay.services)
+
+
+def find_public(number: str, code: str) -> PublicRelay | PublicStatus | None:
+    """Return the public view of relay request or case ``number`` for the right code; None otherwise (alike).
+
+    A number with the relay prefix is looked up as a relay first, then as a case (a unit code may start the same)."""
+    if number.upper().startswith(RELAY_PREFIX):
+        relay = public_relay(number, code)
+        if relay is not None:
+            return relay
+    return public_lookup(number, code)
+
+
 def lookup(request):
-    """Case status by number and query code; wrong code and unknown number answer the same."""
+    """Case or relay status by number and query code; wrong code and unknown number answer the same, and both
+    kinds of number share the throttle (``cases.lookup.throttled``)."""
     number = (request.POST.get("number") or request.GET.get("n") or "").strip()
     code = (request.POST.get("code") or request.GET.get("c") or "").strip()
     result, error, status, retry_after = None, "", 200, None
     if number and code:
         try:
-            result = lookup_with_throttle(number, code, ip=client_ip(request), now=now())
+            result = throttled(find_public, number, code, ip=client_ip(request), now=now())
         except TooManyRequests as exc:
             error, status, retry_after = exc.message, exc.status, exc.retry_after
         except DomainError as exc:
             error = exc.message
-    response = render(request, "public/lookup.html", {"result": result, "error": error, "number": number},
-                      status=status)
+    relay = result if isinstance(result, PublicRelay) else None
+    response = render(request, "public/lookup.html", {
+        "result": None if relay else result, "relay": relay, "error": error, "number": number}, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response

@@ -13,8 +13,17 @@ from bianmin.cases.actions import ApplicantIn
 from bianmin.core.actions import ActionInput, ActionSpec, Catalogue
 
 from . import services as svc
-from .models import HandOver, RelayRequest
-from .policies import hand_over_refusal, may_register, sign_refusal
+from .models import HandOver, RelayFollowUp, RelayRequest
+from .policies import (
+    archive_refusal,
+    deliver_refusal,
+    follow_up_refusal,
+    hand_over_refusal,
+    may_register,
+    review_refusal,
+    send_result_refusal,
+    sign_refusal,
+)
 
 if TYPE_CHECKING:
     from bianmin.users.types import AnyUser, User
@@ -87,6 +96,51 @@ class RelayRefuseIn(ActionInput):
     reason: str = Field(..., title="拒收原因（写明差异）", max_length=255)
 
 
+class RelayReviewIn(ActionInput):
+    opinion: str = Field(..., title="初审意见（是否符合条件及理由）", max_length=2000,
+                         json_schema_extra={"widget": "textarea"})
+
+
+class RelaySendResultIn(ActionInput):
+    method: Literal["ROUTE", "POST"] = Field("ROUTE", title="回送方式（ROUTE 按原路线回送代办站，POST 邮寄送达申请人）")
+    received_by: str = Field("", title="收件人（邮寄时填写，默认申请人）", max_length=64)
+    place: str = Field("", title="邮寄地址（默认申请人地址）", max_length=128)
+
+
+class RelayDeliverIn(ActionInput):
+    received_by: str = Field(..., title="签收人（申请人或其委托的人）", max_length=64)
+
+
+class RelayFollowUpIn(ActionInput):
+    method: Literal["CALL", "VISIT"] = Field("CALL", title="回访方式（CALL 电话，VISIT 上门）")
+    said: str = Field(..., title="回访内容（申请人的意见）", max_length=2000, json_schema_extra={"widget": "textarea"})
+
+
+class RelayArchiveIn(ActionInput):
+    pass
+
+
+def _review(*, actor: User, key: str, data: RelayReviewIn, now: dt.datetime) -> HandOver:
+    return svc.review_relay(actor=actor, number=key, opinion=data.opinion, now=now)
+
+
+def _send_result(*, actor: User, key: str, data: RelaySendResultIn, now: dt.datetime) -> RelayRequest:
+    return svc.send_result(actor=actor, number=key, method=data.method, received_by=data.received_by,
+                           place=data.place, now=now)
+
+
+def _deliver(*, actor: User, key: str, data: RelayDeliverIn, now: dt.datetime) -> RelayRequest:
+    return svc.deliver_relay(actor=actor, number=key, received_by=data.received_by, now=now)
+
+
+def _follow_up(*, actor: User, key: str, data: RelayFollowUpIn, now: dt.datetime) -> RelayFollowUp:
+    return svc.follow_up(actor=actor, number=key, method=data.method, said=data.said, now=now)
+
+
+def _archive(*, actor: User, key: str, data: RelayArchiveIn, now: dt.datetime) -> RelayRequest:
+    return svc.archive_relay(actor=actor, number=key, now=now)
+
+
 def _register(*, actor: User, key: None, data: RelayRegisterIn, now: dt.datetime) -> RelayRequest:
     return svc.register_relay(actor=actor, item_code=data.item, applicant=dict(data.applicant.data()),
                               materials=[line.row() for line in data.materials], mandate=data.mandate, now=now)
@@ -113,6 +167,26 @@ def _may_sign(actor: AnyUser, relay: RelayRequest) -> bool:
     return sign_refusal(actor, relay) is None
 
 
+def _may_review(actor: AnyUser, relay: RelayRequest) -> bool:
+    return review_refusal(actor, relay) is None
+
+
+def _may_send_result(actor: AnyUser, relay: RelayRequest) -> bool:
+    return send_result_refusal(actor, relay) is None
+
+
+def _may_deliver(actor: AnyUser, relay: RelayRequest) -> bool:
+    return deliver_refusal(actor, relay) is None
+
+
+def _may_follow_up(actor: AnyUser, relay: RelayRequest) -> bool:
+    return follow_up_refusal(actor, relay) is None
+
+
+def _may_archive(actor: AnyUser, relay: RelayRequest) -> bool:
+    return archive_refusal(actor, relay) is None
+
+
 def _may_register(actor: AnyUser, subject: None) -> bool:
     return may_register(actor)
 
@@ -133,6 +207,32 @@ RELAY_ACTIONS.add(ActionSpec(
     "refuse", "拒收（注明差异）", RelayRefuseIn, _refuse, _may_sign, "refuse", button="拒收", secondary=True,
     confirm="确定拒收？材料退回移交单位", done="已拒收，材料退回移交单位", result="result",
     description="接收单位拒收并写明差异，材料退回移交单位，由其重新移交。拒绝：同“清点签收”；未写原因（400）。"))
+RELAY_ACTIONS.add(ActionSpec(
+    "review", "登记初审意见（下级机关初审）", RelayReviewIn, _review, _may_review, "review", button="登记初审意见",
+    done="初审完成，请将初审意见和全部材料移交决定机关", result="result",
+    description="依法须先经下级机关审查的事项（行政许可法第四十三条），镇便民服务中心在初审期限内登记初审意见；之后移交决定机关时"
+                "随附初审意见。初审不作决定。拒绝：不是初审机关的窗口受理人员（403）；不在初审阶段（409）；未填意见（400）。"))
+RELAY_ACTIONS.add(ActionSpec(
+    "send_result", "回送办理结果", RelaySendResultIn, _send_result, _may_send_result, "send-result", button="回送结果",
+    done="已回送办理结果", result="result",
+    description="办件办结（或不予受理、退件、撤回）后，决定机关按原路线把办理结果回送代办站（逐段签收），或邮寄送达申请人"
+                "（办件即送达并出具送达回证）。拒绝：不是决定机关的窗口人员（403）；办件尚未办结、结果已回送（409）；方式无效（400）。"))
+RELAY_ACTIONS.add(ActionSpec(
+    "deliver", "送达申请人", RelayDeliverIn, _deliver, _may_deliver, "deliver", button="送达",
+    confirm="确认已将办理结果交给签收人，并请其在送达回证上签名？", done="已送达，请打印送达回证请签收人签名",
+    result="result",
+    description="办理结果到达代办站后，代办员送达申请人：办件以“代办员送达”方式送达并出具送达回证。拒绝：不是代办站的代办员或"
+                "窗口人员（403）；结果尚未到达代办站、补办材料未补齐（409）；未填签收人（400）。"))
+RELAY_ACTIONS.add(ActionSpec(
+    "follow_up", "登记回访", RelayFollowUpIn, _follow_up, _may_follow_up, "follow-up", button="登记回访",
+    done="已登记回访", result="result",
+    description="送达后电话或上门回访申请人，记录其意见。拒绝：不是代办站人员或代理责任人（403）；尚未送达（409）；"
+                "方式无效或未填内容（400）。"))
+RELAY_ACTIONS.add(ActionSpec(
+    "archive", "归档上报", RelayArchiveIn, _archive, _may_archive, "archive", button="归档上报",
+    confirm="归档后代办件结束，计入上级统计。确定归档？", done="已归档上报", result="result",
+    description="送达并回访后归档，代办件计入上级中心的统计（上报）。拒绝：不是代办站人员或代理责任人（403）；尚未送达、"
+                "未回访或已归档（409）。"))
 
 CREATE_ACTIONS: Catalogue[None] = Catalogue(subject="relay_create", key="")
 CREATE_ACTIONS.add(ActionSpec(

@@ -1,22 +1,31 @@
 """全程代理: a relay request (代办件) taken at a village station, its materials and its hand-overs (交接) up the route
 to the deciding organ, which opens the case (decision 0023 §1–§2)."""
+from __future__ import annotations
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from bianmin.cases.models import Applicant
+from bianmin.core.uploads import validate_upload
 
 
 class RelayStatus(models.TextChoices):
     REGISTERED = "REGISTERED", "已收件（代办站）"
     IN_TRANSIT = "IN_TRANSIT", "交接中"
     AT_TOWN = "AT_TOWN", "镇中心已签收"
+    REVIEWING = "REVIEWING", "下级机关初审中"
     OPENED = "OPENED", "决定机关已收件"
-    CLOSED = "CLOSED", "已办结归档"
+    RETURNING = "RETURNING", "办理结果回送中"
+    AT_STATION = "AT_STATION", "结果已到代办站，待送达"
+    DELIVERED = "DELIVERED", "已送达申请人"
+    CLOSED = "CLOSED", "已归档上报"
 
 
 class Direction(models.TextChoices):
     UP = "UP", "上送"
-    DOWN = "DOWN", "下送"
+    REVIEW = "REVIEW", "下级机关初审"
+    DOWN = "DOWN", "结果回送"
 
 
 class HandOverStatus(models.TextChoices):
@@ -77,6 +86,10 @@ class RelayRequest(Applicant):
     mandate_signed_at = models.DateTimeField("委托书签署时间", null=True, blank=True)
     mandate_material = models.BooleanField("委托书作为材料收取", default=False)
     expected_on = models.DateField("预计办结日期", null=True, blank=True)
+    # 送达: by the station's agent with the case's 送达回证, or by post from the deciding organ.
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    delivered_to = models.CharField("签收人", max_length=64, blank=True)
+    delivery_method = models.CharField("送达方式", max_length=8, blank=True)
     receipt = models.JSONField("代办受理回执", default=dict, blank=True)  # frozen content, reprinted as is
     case = models.OneToOneField("cases.Case", verbose_name="办件", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="relay")
@@ -121,7 +134,7 @@ class HandOver(models.Model):
 
     relay = models.ForeignKey(RelayRequest, on_delete=models.CASCADE, related_name="hand_overs")
     seq = models.PositiveSmallIntegerField("序号")
-    direction = models.CharField("方向", max_length=4, choices=Direction.choices, default=Direction.UP)
+    direction = models.CharField("方向", max_length=8, choices=Direction.choices, default=Direction.UP)
     from_unit = models.ForeignKey("org.Unit", verbose_name="移交单位", on_delete=models.PROTECT, related_name="+")
     from_staff = models.ForeignKey("org.StaffProfile", verbose_name="移交人", on_delete=models.PROTECT,
                                    related_name="hand_overs_sent")
@@ -142,6 +155,8 @@ class HandOver(models.Model):
     refused_by = models.ForeignKey("org.StaffProfile", verbose_name="拒收人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     refusal_reason = models.CharField("拒收原因", max_length=255, blank=True)
+    # What the hop carries in words: the lower organ's 初审意见 (REVIEW, and the hop up after it), or the result.
+    opinion = models.TextField("初审意见或随附说明", blank=True)
 
     class Meta:
         verbose_name = "交接记录"
@@ -171,3 +186,48 @@ class HandOver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relay_id}#{self.seq}"
+
+
+class FollowUpMethod(models.TextChoices):
+    CALL = "CALL", "电话回访"
+    VISIT = "VISIT", "上门回访"
+
+
+class RelayFollowUp(models.Model):
+    """回访: a call or visit after delivery, with what the applicant said."""
+
+    relay = models.ForeignKey(RelayRequest, on_delete=models.CASCADE, related_name="follow_ups")
+    method = models.CharField("回访方式", max_length=8, choices=FollowUpMethod.choices)
+    said = models.TextField("回访内容（申请人意见）")
+    at = models.DateTimeField("回访时间")
+    by = models.ForeignKey("org.StaffProfile", verbose_name="回访人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "代办回访"
+        verbose_name_plural = "代办回访"
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(method__in=FollowUpMethod.values),
+                                              name="relayfollowup_method_valid")]
+
+
+def relay_file_path(instance: RelayFile, filename: str) -> str:
+    import secrets
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"relays/{instance.relay_id}/{secrets.token_hex(16)}.{ext}"
+
+
+class RelayFile(models.Model):
+    """A photo or scan of a material taken by the agent (the camera input on a phone), checked like a case upload
+    and handed to the case when the deciding unit opens it."""
+
+    relay = models.ForeignKey(RelayRequest, on_delete=models.CASCADE, related_name="files")
+    material_name = models.CharField("材料名称", max_length=128, blank=True)
+    file = models.FileField(upload_to=relay_file_path, validators=[validate_upload])
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]

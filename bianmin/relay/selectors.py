@@ -6,14 +6,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from bianmin.org.policies import staff_profile_of
 
-from .models import HandOver, HandOverStatus, RelayRequest, RelayStatus
+from .models import Direction, HandOver, HandOverStatus, RelayRequest, RelayStatus
 from .policies import visible_relays
 
 if TYPE_CHECKING:
     from bianmin.users.types import AnyUser
+
+
+WAITING_LABELS = {"SIGN": _("待本单位签收"), "SEND": _("待本单位移交"), "SENT": _("已移交，待对方签收"),
+                  "REVIEW": _("初审中"), "RESULT": _("办理中，办结后回送结果"),
+                  "DELIVER": _("结果已到站，待送达申请人"), "FOLLOW_UP": _("已送达，待回访归档")}
 
 
 @dataclass(frozen=True)
@@ -26,21 +32,29 @@ class PassingRelay:
     status: str
     status_label: str
     holder: str
-    waiting: str  # SIGN (a hop waits for this unit's signature), SEND (this unit holds it), SENT (sent on by it)
+    # SIGN (a hop waits for this unit's signature), SEND (this unit holds it), SENT (sent on by it), REVIEW (初审 here),
+    # RESULT (the case is here until its result goes back), DELIVER (the result waits at this station), FOLLOW_UP
+    # (delivered: 回访 and archive)
+    waiting: str
     hop_to: str
     hop_due_on: dt.date | None
     hop_warning: str
 
+    @property
+    def waiting_label(self) -> str:
+        """What the unit is waiting for, in words (the list and the workbench panel show it)."""
+        return str(WAITING_LABELS.get(self.waiting, ""))
+
 
 def passing_through(user: AnyUser) -> list[PassingRelay]:
-    """Return the relays the user's unit must sign for, holds, or has sent on and not yet seen signed, nearest
-    hop deadline first (relays whose case is opened or that are closed drop out)."""
+    """Return the relays passing through the user's unit, nearest hop deadline first: those it must sign for, holds
+    (to send on, to review, at the deciding unit until the result goes back, at the station to deliver, follow up and
+    archive) or has sent on and not yet seen signed. Archived relays drop out."""
     profile = staff_profile_of(user)
     if profile is None:
         return []
     unit_id = profile.unit_id
-    open_states = [RelayStatus.REGISTERED, RelayStatus.IN_TRANSIT, RelayStatus.AT_TOWN]
-    relays = list(visible_relays(user).filter(status__in=open_states).filter(
+    relays = list(visible_relays(user).exclude(status=RelayStatus.CLOSED).filter(
         Q(holder_unit_id=unit_id) | Q(hand_overs__status=HandOverStatus.SENT, hand_overs__to_unit_id=unit_id))
         .select_related("item_version", "holder_unit").distinct())
     hops = {h.relay_id: h for h in HandOver.objects.filter(relay__in=relays, status=HandOverStatus.SENT)
@@ -48,7 +62,13 @@ def passing_through(user: AnyUser) -> list[PassingRelay]:
     rows = []
     for relay in relays:
         hop = hops.get(relay.pk)
-        waiting = "SEND" if hop is None else "SIGN" if hop.to_unit_id == unit_id else "SENT"
+        if hop is not None and hop.direction == Direction.REVIEW:
+            waiting = "REVIEW"
+        elif hop is not None:
+            waiting = "SIGN" if hop.to_unit_id == unit_id else "SENT"
+        else:
+            waiting = {RelayStatus.OPENED: "RESULT", RelayStatus.AT_STATION: "DELIVER",
+                       RelayStatus.DELIVERED: "FOLLOW_UP"}.get(RelayStatus(relay.status), "SEND")
         rows.append(PassingRelay(
             number=relay.number, item_name=relay.item_version.name, applicant_name=relay.applicant_name,
             status=relay.status, status_label=RelayStatus(relay.status).label, holder=relay.holder_unit.name,
@@ -61,3 +81,27 @@ def hand_overs_of(relay: RelayRequest) -> list[HandOver]:
     """Return the relay's hops in order, with their units and people."""
     return list(relay.hand_overs.select_related("from_unit", "to_unit", "from_staff", "signed_by", "refused_by")
                 .order_by("seq"))
+
+
+@dataclass(frozen=True)
+class CaseRelay:
+    """What the deciding unit's case page says of the relay that brought the case: where from, where it stands,
+    and the lower organ's 初审意见 carried up with the materials."""
+
+    number: str
+    station: str
+    status_label: str
+    review_opinion: str
+
+
+def relay_of_case(case_id: int) -> CaseRelay | None:
+    """Return the relay that brought case ``case_id``, or None (one indexed query; the caller checked the case's
+    scope, and the relay's number and station are no more than the case page shows)."""
+    row = (RelayRequest.objects.filter(case_id=case_id)
+           .values("pk", "number", "status", "origin_unit__name").first())
+    if row is None:
+        return None
+    opinion = (HandOver.objects.filter(relay_id=row["pk"], direction=Direction.REVIEW, status=HandOverStatus.SIGNED)
+               .values_list("opinion", flat=True).first()) or ""
+    return CaseRelay(number=row["number"], station=row["origin_unit__name"],
+                     status_label=RelayStatus(row["status"]).label, review_opinion=opinion)

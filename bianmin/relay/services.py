@@ -15,27 +15,52 @@ from bianmin.accounts.policies import require
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
-from bianmin.cases.models import ApplicantKind
-from bianmin.cases.services import QUERY_ALPHABET, ApplicantData, MaterialRow, clean_applicant, receive_case
+from bianmin.cases.models import ApplicantKind, DeliveryMethod
+from bianmin.cases.services import (
+    QUERY_ALPHABET,
+    ApplicantData,
+    MaterialRow,
+    clean_applicant,
+    deliver_case,
+    deliver_relayed_case,
+    delivered_document,
+    receive_case,
+)
 from bianmin.catalog.models import ItemLevel, ItemVersion, LimitUnit, MaterialSource
 from bianmin.catalog.selectors import pinned_version
 from bianmin.core.counters import next_value
 from bianmin.core.errors import Conflict, DomainError, FieldErrors, Forbidden
-from bianmin.org.models import Unit, UnitKind
+from bianmin.notifications.services import enqueue_sms
+from bianmin.org.models import Unit, UnitKind, Window
 from bianmin.org.policies import staff_profile_of
 from bianmin.workdays.selectors import get_calendar
 
+from .files import hand_files_to_case
 from .models import (
     Direction,
+    FollowUpMethod,
     HandOver,
     HandOverStatus,
     HopWarning,
     RelayCounter,
+    RelayFollowUp,
     RelayMaterial,
     RelayRequest,
     RelayStatus,
 )
-from .policies import get_relay_for, hand_over_refusal, may_register, sign_refusal
+from .policies import (
+    archive_refusal,
+    deliver_refusal,
+    follow_up_refusal,
+    get_relay_for,
+    going_down,
+    hand_over_refusal,
+    may_register,
+    needs_review,
+    review_refusal,
+    send_result_refusal,
+    sign_refusal,
+)
 
 if TYPE_CHECKING:
     from bianmin.cases.models import Case
@@ -113,8 +138,9 @@ def _ancestor(unit: Unit, kind: str) -> Unit | None:
 
 def deciding_unit_for(version: ItemVersion, station: Unit) -> Unit:
     """Return the unit that does the Art. 32 intake of a relayed request of ``version`` from ``station``: the
-    station's town center for a town item; for a county item the implementing department when the item names one,
-    else the county center.
+    station's town center for a town item; for a county item the center where the implementing department is
+    stationed at a window (进驻: that window takes its applications, as for a walk-in), else the department itself,
+    and the county center when the item names no department.
 
     Raises DomainError naming ``item`` when the item's level has nothing to relay (village, institution) or the
     station has no town or county center above it."""
@@ -127,7 +153,11 @@ def deciding_unit_for(version: ItemVersion, station: Unit) -> Unit:
     if version.level == ItemLevel.TOWN:
         return town
     if version.implementing_unit_id is not None:
-        return Unit.objects.get(pk=version.implementing_unit_id)
+        # A department stationed at a center's window (进驻, ``Window.department``) takes applications there: the
+        # center's window does the intake, as for a walk-in application (its own unit has no window staff).
+        hall = (Window.objects.filter(department_id=version.implementing_unit_id, is_active=True)
+                .select_related("unit").order_by("unit__path", "number").first())
+        return hall.unit if hall is not None else Unit.objects.get(pk=version.implementing_unit_id)
     county = _ancestor(town, UnitKind.COUNTY_CENTER)
     if county is None:
         raise DomainError.for_field("item", "本站上级没有县政务服务中心，无法代办")
@@ -150,12 +180,18 @@ def hop_working_days(sender_kind: str) -> int:
     return int(limits.get(sender_kind, 3))
 
 
+def review_days(version: ItemVersion, deciding: Unit) -> int:
+    """Return the working days of the lower organ's 初审 (行政许可法第43条) on a route to ``deciding``: the item's
+    ``lower_review_days`` when a town center lies below the deciding unit, else 0."""
+    return version.lower_review_days if deciding.kind != UnitKind.TOWN_CENTER else 0
+
+
 def expected_completion(version: ItemVersion, route: Sequence[Unit], start: dt.date) -> dt.date:
     """Return the expected completion date: every hop's limit, then the item's committed limit at the deciding
     level, counted on the working-day calendar of the deciding unit's region from ``start``."""
     deciding = route[-1]
     calendar = get_calendar(route[0].region)
-    hops = sum(hop_working_days(unit.kind) for unit in route[:-1])
+    hops = sum(hop_working_days(unit.kind) for unit in route[:-1]) + review_days(version, deciding)
     arrived = calendar.add_workdays(start, hops).date
     limit = version.committed_limit_at(deciding.kind)
     if version.committed_limit_unit == LimitUnit.NATURAL:
@@ -186,14 +222,21 @@ def _receipt(relay: RelayRequest, route: Sequence[Unit], version: ItemVersion, a
         days = hop_working_days(sender.kind)
         day = calendar.add_workdays(day, days).date
         hops.append({"from": sender.name, "to": receiver.name, "working_days": days, "due_on": day.isoformat()})
+        if receiver.kind == UnitKind.TOWN_CENTER and (review := review_days(version, route[-1])):
+            day = calendar.add_workdays(day, review).date
+            hops.append({"from": receiver.name, "to": receiver.name, "working_days": review,
+                         "due_on": day.isoformat(), "review": True})
     town = route[1]
     text = [f"代办编号：{relay.number}（查询码 {relay.query_code}，凭编号和查询码查询办理进度）",
              "办理路线：" + " → ".join(unit.name for unit in route)]
-    text += [f"第{i}段：{hop['from']} → {hop['to']}，{hop['working_days']}个工作日内送达（{hop['due_on']}前）"
-              for i, hop in enumerate(hops, start=1)]
+    text += [(f"第{i}段：{hop['from']}初审（行政许可法第四十三条），{hop['working_days']}个工作日内完成"
+               f"（{hop['due_on']}前）") if hop.get("review") else
+             f"第{i}段：{hop['from']} → {hop['to']}，{hop['working_days']}个工作日内送达（{hop['due_on']}前）"
+             for i, hop in enumerate(hops, start=1)]
     limit = version.committed_limit_at(route[-1].kind)
     unit_label = LimitUnit(version.committed_limit_unit).label
-    text.append(f"{route[-1].name}收到材料后依法受理并在承诺时限{limit}个{unit_label}内办结。")
+    text.append(f"{route[-1].name}收到材料后依法受理并在承诺时限{limit}个{unit_label}内办结；"
+                "办理结果按原路线送回本站，由代办员送达。")
     text.append(f"代办员：{agent.name}，电话 {agent.phone or agent.unit.phone or '—'}")
     text.append(f"代理责任人：由{town.name}签收人担任（签收前请联系 {town.name}，电话 {town.phone or '—'}）")
     text.append(FREE_NOTE)
@@ -298,14 +341,42 @@ def _hop_materials(rows: Sequence[RelayMaterialRow], known: dict[str, int] | Non
 
 
 def _next_unit(relay: RelayRequest) -> Unit:
+    """Return the next unit on the route: up towards the deciding unit, or down towards the station on the way
+    back."""
     ids = [stop["id"] for stop in relay.route]
-    return Unit.objects.get(pk=ids[ids.index(relay.holder_unit_id) + 1])
+    step = -1 if going_down(relay) else 1
+    return Unit.objects.get(pk=ids[ids.index(relay.holder_unit_id) + step])
+
+
+def _new_hop(relay: RelayRequest, *, direction: str, sender: StaffProfile, target: Unit, sent: list[dict[str, Any]],
+             now: dt.datetime, days: int, opinion: str = "") -> HandOver:
+    """Create the relay's next hop, due ``days`` working days from today on the sending unit's calendar."""
+    calendar = get_calendar(relay.holder_unit.region)
+    due = calendar.add_workdays(timezone.localtime(now).date(), days).date
+    return HandOver.objects.create(
+        relay=relay, seq=relay.hand_overs.count() + 1, direction=direction, from_unit=relay.holder_unit,
+        from_staff=sender, to_unit=target, to_path=target.path, materials=sent, sent_at=now, due_on=due,
+        yellow_on=calendar.workdays_back(due, 1), opinion=opinion)
+
+
+def _carried(relay: RelayRequest) -> list[dict[str, Any]]:
+    """Return what the relay's last signed hop carried (on the way back: the result)."""
+    last = relay.hand_overs.filter(status=HandOverStatus.SIGNED).exclude(direction=Direction.REVIEW).order_by(
+        "-seq").first()
+    return list(last.materials) if last else []
+
+
+def _review_opinion(relay: RelayRequest) -> str:
+    review = relay.hand_overs.filter(direction=Direction.REVIEW, status=HandOverStatus.SIGNED).order_by("-seq").first()
+    return f"初审意见：{review.opinion}" if review else ""
 
 
 def hand_over(*, actor: User, number: str, now: dt.datetime,
               materials: Sequence[RelayMaterialRow] | None = None) -> HandOver:
-    """Send the relay's materials up to the next unit on its route (交接), with a due date ``hop limit`` working
-    days from today. ``materials`` defaults to every line received.
+    """Send the relay's materials up to the next unit on its route (交接), or on the way back its result down
+    towards the station, with a due date ``hop limit`` working days from today. ``materials`` defaults to every line
+    received (on the way back: what the last hop carried). After a lower organ's 初审 the hop up carries its
+    opinion (行政许可法第43条: 初步审查意见和全部申请材料).
 
     Raises NotFound for a relay out of sight; Conflict while a hop waits for its signature or once the materials
     reached the deciding unit; Forbidden unless the actor is an agent or window clerk of the holding unit;
@@ -315,7 +386,9 @@ def hand_over(*, actor: User, number: str, now: dt.datetime,
         why = hand_over_refusal(actor, relay)
         if why is not None:
             raise (Forbidden if "只有" in why else Conflict)(why)
-        known = {m.name: m.copies for m in relay.materials.all()}
+        down = going_down(relay)
+        known = ({row["name"]: row["copies"] for row in _carried(relay)} if down
+                 else {m.name: m.copies for m in relay.materials.all()})
         errors = _Errors()
         if materials is None:
             sent = [{"name": name, "copies": copies} for name, copies in known.items() if copies]
@@ -327,21 +400,18 @@ def hand_over(*, actor: User, number: str, now: dt.datetime,
         sender = staff_profile_of(actor)
         assert sender is not None
         target = _next_unit(relay)
-        days = hop_working_days(relay.holder_unit.kind)
-        calendar = get_calendar(relay.holder_unit.region)
-        today = timezone.localtime(now).date()
-        due = calendar.add_workdays(today, days).date
-        seq = relay.hand_overs.count() + 1
-        hop = HandOver.objects.create(
-            relay=relay, seq=seq, direction=Direction.UP, from_unit=relay.holder_unit, from_staff=sender,
-            to_unit=target, to_path=target.path, materials=sent, sent_at=now, due_on=due,
-            yellow_on=calendar.workdays_back(due, 1))
-        relay.status = RelayStatus.IN_TRANSIT
+        hop = _new_hop(relay, direction=Direction.DOWN if down else Direction.UP, sender=sender, target=target,
+                       sent=sent, now=now, days=hop_working_days(relay.holder_unit.kind),
+                       opinion="" if down else _review_opinion(relay))
+        if not down:
+            relay.status = RelayStatus.IN_TRANSIT
         relay.version += 1
         relay.save(update_fields=["status", "version"])
-        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}第{seq}次交接：{relay.holder_unit.name}"
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}第{hop.seq}次交接"
+                                                       f"{'（结果回送）' if down else ''}：{relay.holder_unit.name}"
                                                        f" → {target.name}", actor=actor, obj=relay, now=now,
-               data={"seq": seq, "to": target.code, "materials": sent, "due_on": due.isoformat()})
+               data={"seq": hop.seq, "to": target.code, "materials": sent, "due_on": hop.due_on.isoformat(),
+                     "direction": hop.direction})
     return hop
 
 
@@ -367,6 +437,8 @@ def _locked_open_hop(actor: User, number: str) -> tuple[RelayRequest, HandOver]:
 def sign_for(*, actor: User, number: str, materials: Sequence[RelayMaterialRow], now: dt.datetime) -> HandOver:
     """Count and sign for the relay's waiting hop. The town's signer becomes the 代理责任人; when the receiving unit
     decides, the case is opened there with ``cases.services.receive_case`` (its Art. 32 clock starts now) and linked.
+    Where a lower organ reviews first (行政许可法第43条), the town's signature starts the 初审 step with its own limit.
+    On the way back, the station's signature means the result waits there: the applicant gets an SMS.
 
     Raises NotFound for a relay out of sight; Conflict ``no_open_hand_over`` when no hop waits (signed or refused
     already: a hop is signed at most once); Forbidden unless the actor is an agent or window clerk of the receiving
@@ -392,10 +464,20 @@ def sign_for(*, actor: User, number: str, materials: Sequence[RelayMaterialRow],
         if hop.to_unit.kind == UnitKind.TOWN_CENTER and relay.responsible_id is None:
             relay.responsible = signer
             changed.append("responsible")
-        if hop.to_unit_id == relay.deciding_unit_id:
+        if hop.direction == Direction.DOWN:
+            relay.status = RelayStatus.AT_STATION if hop.to_unit_id == relay.origin_unit_id else RelayStatus.RETURNING
+            if relay.status == RelayStatus.AT_STATION:
+                enqueue_sms(phone=relay.applicant_phone, kind="RELAY_AT_STATION", cause=f"relay:{relay.number}",
+                            now=now, text=f"您委托代办的“{relay.item_version.name}”（代办编号{relay.number}）办理结果"
+                                          f"已到{hop.to_unit.name}，请凭代办受理回执领取，或等候代办员送达。")
+        elif hop.to_unit_id == relay.deciding_unit_id:
             relay.case = _open_case(actor, relay, sent, now)
             relay.status = RelayStatus.OPENED
             changed.append("case")
+        elif needs_review(relay) and not relay.hand_overs.filter(direction=Direction.REVIEW).exists():
+            relay.status = RelayStatus.REVIEWING
+            _new_hop(relay, direction=Direction.REVIEW, sender=signer, target=hop.to_unit, sent=hop.materials,
+                     now=now, days=relay.item_version.lower_review_days)
         else:
             relay.status = RelayStatus.AT_TOWN
         relay.version += 1
@@ -421,8 +503,10 @@ def _open_case(actor: User, relay: RelayRequest, counted: dict[str, int], now: d
         copies = counted.get(line.name, 0)
         how = line.received_as if copies else ("SHARED" if line.received_as == "SHARED" else "MISSING")
         rows.append({"material": line.material_id, "received_as": how, "copies": copies})
-    return receive_case(actor=actor, item_code=relay.item_version.item.code, applicant=applicant, materials=rows,
+    case = receive_case(actor=actor, item_code=relay.item_version.item.code, applicant=applicant, materials=rows,
                         now=now)
+    hand_files_to_case(relay, case, actor=actor, now=now)  # the agent's photos of the materials go with them
+    return case
 
 
 def refuse_hand_over(*, actor: User, number: str, reason: str, now: dt.datetime) -> HandOver:
@@ -442,9 +526,183 @@ def refuse_hand_over(*, actor: User, number: str, reason: str, now: dt.datetime)
         refuser = staff_profile_of(actor)
         hop.status, hop.refused_at, hop.refused_by, hop.refusal_reason = HandOverStatus.REFUSED, now, refuser, text
         hop.save(update_fields=["status", "refused_at", "refused_by", "refusal_reason", *_late(hop, now)])
-        relay.status = RelayStatus.REGISTERED if relay.holder_unit_id == relay.origin_unit_id else RelayStatus.AT_TOWN
+        if hop.direction != Direction.DOWN:  # on the way back the relay stays RETURNING and is sent again
+            relay.status = (RelayStatus.REGISTERED if relay.holder_unit_id == relay.origin_unit_id
+                            else RelayStatus.AT_TOWN)
         relay.version += 1
         relay.save(update_fields=["status", "version"])
         record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}第{hop.seq}次交接被拒收：{text}",
                actor=actor, obj=relay, now=now, data={"seq": hop.seq, "reason": text})
     return hop
+
+
+# ---- 初审 (行政许可法第43条), the way back, delivery, 回访 and archive (decision 0023 §2–§3) ----
+
+def review_relay(*, actor: User, number: str, opinion: str, now: dt.datetime) -> HandOver:
+    """Record the lower organ's 初审意见 (行政许可法第43条): the review step ends and the town may send the materials
+    up with the opinion. The review does not decide: the deciding organ decides, whatever the opinion says.
+
+    Raises DomainError naming ``opinion`` (empty or over 2000 characters); NotFound for a relay out of sight;
+    Conflict unless the relay is in review; Forbidden unless the actor is window staff of the reviewing town."""
+    errors = _Errors()
+    text = errors.text("opinion", opinion, 2000, "初审意见")
+    if not text:
+        errors.add("opinion", "请填写初审意见（是否符合条件、理由）")
+    errors.raise_if_any()
+    with audited_atomic():
+        relay = get_relay_for(actor, number, for_update=True)
+        if (why := review_refusal(actor, relay)) is not None:
+            raise (Forbidden if "只有" in why else Conflict)(why)
+        hop = HandOver.objects.select_for_update().get(relay=relay, status=HandOverStatus.SENT)
+        reviewer = staff_profile_of(actor)
+        hop.status, hop.signed_at, hop.signed_by, hop.opinion = HandOverStatus.SIGNED, now, reviewer, text
+        hop.save(update_fields=["status", "signed_at", "signed_by", "opinion", *_late(hop, now)])
+        relay.status = RelayStatus.AT_TOWN
+        relay.version += 1
+        relay.save(update_fields=["status", "version"])
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}下级机关初审完成", actor=actor, obj=relay,
+               now=now, data={"seq": hop.seq, "opinion": text})
+    return hop
+
+
+RESULT_WORDS = {"NOT_ACCEPTED": "不予受理通知书", "RETURNED": "退件通知书及申请材料", "WITHDRAWN": "撤回申请的材料"}
+
+
+def _result_document(case: Case) -> str:
+    """Return what goes back to the applicant: the decision's document, or the notice of a case ended before it."""
+    return delivered_document(case) if case.status == "DECIDED" else RESULT_WORDS.get(case.status, "办理结果")
+
+
+def send_result(*, actor: User, number: str, method: str, now: dt.datetime, received_by: str = "",
+                place: str = "") -> RelayRequest:
+    """Send the result of the relay's case back (送达): ROUTE sends it down the route it came (a DOWN hop to the
+    next unit, signed for at each stop, delivered by the station's agent); POST delivers the case by post from the
+    deciding unit (``cases.services.deliver_case``, its 送达回证), and the relay is delivered.
+
+    Raises DomainError naming ``method`` (not ROUTE or POST), or (POST) ``received_by`` / ``place`` as the case's
+    delivery does; NotFound for a relay out of sight; Conflict until the case is decided or ended, or once the
+    result was sent; Forbidden unless the actor is window staff of the deciding unit. A case the applicant already
+    received at the deciding unit's window only records that delivery on the relay (whatever ``method`` says)."""
+    if method not in ("ROUTE", "POST"):
+        raise DomainError.for_field("method", "回送方式应为 ROUTE（按原路线回送代办站）或 POST（邮寄送达申请人）")
+    with audited_atomic():
+        relay = get_relay_for(actor, number, for_update=True)
+        if (why := send_result_refusal(actor, relay)) is not None:
+            raise (Forbidden if "只有" in why else Conflict)(why)
+        case = relay.case
+        assert case is not None
+        document = _result_document(case)
+        if case.delivered_at is not None:  # handed over at the deciding unit's window: the relay records it
+            relay.status, relay.delivered_at, relay.delivered_to = RelayStatus.DELIVERED, case.delivered_at, \
+                case.delivered_to
+            relay.delivery_method = "POST" if case.delivery_method == DeliveryMethod.POST else "WINDOW"
+            relay.version += 1
+            relay.save(update_fields=["status", "delivered_at", "delivered_to", "delivery_method", "version"])
+            record(action=AuditAction.CASE_CHANGE,
+                   summary=f"代办件{relay.number}：办理结果已由{relay.deciding_unit.name}送达（{case.get_delivery_method_display()}）",
+                   actor=actor, obj=relay, now=now, data={"case_delivered_at": case.delivered_at.isoformat()})
+            return relay
+        if method == "POST":
+            if case.status == "DECIDED":
+                case = deliver_case(actor=actor, number=case.number, method=DeliveryMethod.POST,
+                                    received_by=received_by or relay.applicant_name, place=place, now=now)
+                relay.delivered_to = case.delivered_to
+            else:
+                relay.delivered_to = bounded_name(received_by or relay.applicant_name)
+            relay.status, relay.delivered_at, relay.delivery_method = RelayStatus.DELIVERED, now, "POST"
+            relay.version += 1
+            relay.save(update_fields=["status", "delivered_at", "delivered_to", "delivery_method", "version"])
+            record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}办理结果邮寄送达：{document}",
+                   actor=actor, obj=relay, now=now, data={"method": "POST", "document": document})
+            return relay
+        sender = staff_profile_of(actor)
+        assert sender is not None
+        relay.status = RelayStatus.RETURNING
+        target = _next_unit(relay)
+        hop = _new_hop(relay, direction=Direction.DOWN, sender=sender, target=target,
+                       sent=[{"name": document, "copies": 1}], now=now,
+                       days=hop_working_days(relay.holder_unit.kind), opinion=f"办件{case.number}：{document}")
+        relay.version += 1
+        relay.save(update_fields=["status", "version"])
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}办理结果回送：{relay.holder_unit.name} → "
+                                                       f"{target.name}", actor=actor, obj=relay, now=now,
+               data={"seq": hop.seq, "document": document, "due_on": hop.due_on.isoformat()})
+    return relay
+
+
+def bounded_name(value: str) -> str:
+    """Return a recipient's name, refusing one longer than its column (``received_by``)."""
+    errors = _Errors()
+    text = errors.text("received_by", value, 64, "签收人")
+    errors.raise_if_any()
+    return text
+
+
+def deliver_relay(*, actor: User, number: str, received_by: str, now: dt.datetime) -> RelayRequest:
+    """Deliver the result waiting at the station to the applicant (or the person they sent): the case is delivered
+    by the agent (``cases.services.deliver_relayed_case``) and its 送达回证 is issued for both to sign.
+
+    Raises DomainError naming ``received_by`` (empty or too long); NotFound for a relay out of sight; Conflict
+    unless the result waits at the station, or ``deferred_outstanding`` while a 补办 material is due; Forbidden
+    unless the actor is an agent or window clerk of the station."""
+    name = bounded_name(received_by)
+    if not name:
+        raise DomainError.for_field("received_by", "请填写签收人（申请人或其委托的人）")
+    with audited_atomic():
+        relay = get_relay_for(actor, number, for_update=True)
+        if (why := deliver_refusal(actor, relay)) is not None:
+            raise (Forbidden if "只有" in why else Conflict)(why)
+        assert relay.case is not None
+        if relay.case.status == "DECIDED":
+            deliver_relayed_case(actor=actor, case_id=relay.case.pk, received_by=name,
+                                 place=relay.origin_unit.address or relay.origin_unit.name, now=now)
+        relay.status, relay.delivered_at, relay.delivered_to = RelayStatus.DELIVERED, now, name
+        relay.delivery_method = "AGENT"
+        relay.version += 1
+        relay.save(update_fields=["status", "delivered_at", "delivered_to", "delivery_method", "version"])
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}办理结果送达申请人，签收人{name}",
+               actor=actor, obj=relay, now=now, data={"received_by": name, "case": relay.case.number})
+    return relay
+
+
+def follow_up(*, actor: User, number: str, method: str, said: str, now: dt.datetime) -> RelayFollowUp:
+    """Record a 回访 after delivery: a call or a visit, with what the applicant said.
+
+    Raises DomainError naming ``method`` (not CALL or VISIT) or ``said`` (empty or over 2000 characters); NotFound for
+    a relay out of sight; Conflict before delivery; Forbidden unless the actor works at the station or is the
+    代理责任人."""
+    errors = _Errors()
+    if method not in FollowUpMethod.values:
+        errors.add("method", "回访方式应为 CALL（电话回访）或 VISIT（上门回访）")
+    text = errors.text("said", said, 2000, "回访内容")
+    if not text and "said" not in errors.fields:
+        errors.add("said", "请记录回访内容（申请人的意见）")
+    errors.raise_if_any()
+    with audited_atomic():
+        relay = get_relay_for(actor, number, for_update=True)
+        if (why := follow_up_refusal(actor, relay)) is not None:
+            raise (Forbidden if "只有" in why else Conflict)(why)
+        by = staff_profile_of(actor)
+        assert by is not None
+        visit = RelayFollowUp.objects.create(relay=relay, method=method, said=text, at=now, by=by)
+        relay.version += 1
+        relay.save(update_fields=["version"])
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}回访（{visit.get_method_display()}）",
+               actor=actor, obj=relay, now=now, data={"method": method})
+    return visit
+
+
+def archive_relay(*, actor: User, number: str, now: dt.datetime) -> RelayRequest:
+    """Archive the relay (归档) and so report it (上报): a closed relay is counted in the upper levels' statistics.
+
+    Raises NotFound for a relay out of sight; Conflict before delivery, without a 回访, or once archived;
+    Forbidden unless the actor works at the station or is the 代理责任人."""
+    with audited_atomic():
+        relay = get_relay_for(actor, number, for_update=True)
+        if (why := archive_refusal(actor, relay)) is not None:
+            raise (Forbidden if "只有" in why else Conflict)(why)
+        relay.status, relay.closed_at = RelayStatus.CLOSED, now
+        relay.version += 1
+        relay.save(update_fields=["status", "closed_at", "version"])
+        record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}归档上报", actor=actor, obj=relay, now=now)
+    return relay

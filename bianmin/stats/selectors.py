@@ -106,13 +106,25 @@ class Report:
     violations: dict[str, int] = field(default_factory=dict)
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
     return (dt.datetime.combine(start, dt.time.min, tzinfo=tz),
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
 
 
-def _scope(user: AnyUser, unit_code: str) -> tuple[QuerySet[Case], str, Unit | None]:
+def check_period(start: dt.date, end: dt.date) -> None:
+    """Raise DomainError naming ``to`` or ``from`` for reversed or implausible dates, or a period over a year."""
+    if end < start:
+        raise DomainError.for_field("to", "结束日期不能早于开始日期")
+    require_plausible_dates("from", start, end)  # also keeps the date arithmetic below from overflowing
+    if (end - start).days >= MAX_DAYS:
+        raise DomainError.for_field("from", "统计区间不能超过一年")
+
+
+def scope_unit(user: AnyUser, unit_code: str) -> tuple[str, Unit | None]:
+    """Return the path prefix the statistics cover (the user's scope, or one unit inside it) and that unit.
+
+    Raises NotFound for a unit out of sight, or a user without a unit."""
     path = scope_path(user)
     if path is None:
         raise NotFound("单位不存在")
@@ -122,6 +134,11 @@ def _scope(user: AnyUser, unit_code: str) -> tuple[QuerySet[Case], str, Unit | N
         if unit is None:
             raise NotFound("单位不存在")
         path = unit.path
+    return path, unit
+
+
+def _scope(user: AnyUser, unit_code: str) -> tuple[QuerySet[Case], str, Unit | None]:
+    path, unit = scope_unit(user, unit_code)
     return visible_cases(user).filter(unit_path__startswith=path), path, unit
 
 
@@ -198,13 +215,9 @@ def indicators(user: AnyUser, *, start: dt.date, end: dt.date, unit_code: str = 
     """
     if group_by not in GROUPS:
         raise DomainError.for_field("group", "分组只能是 unit、department、window 或 staff")
-    if end < start:
-        raise DomainError.for_field("to", "结束日期不能早于开始日期")
-    require_plausible_dates("from", start, end)  # also keeps the date arithmetic below from overflowing
-    if (end - start).days >= MAX_DAYS:
-        raise DomainError.for_field("from", "统计区间不能超过一年")
+    check_period(start, end)
     cases, path, unit = _scope(user, unit_code)
-    lo, hi = _bounds(start, end)
+    lo, hi = period_bounds(start, end)
     total = Row(key="", label=unit.name if unit else "合计")
     acc = _Rows(group_by)
 

@@ -213,8 +213,16 @@ def sweep_unreported_escorts(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 
 def _hop_text(hop: HandOver) -> str:
+    if hop.direction == "REVIEW":  # the lower organ's 初审 (行政许可法第43条) has its own limit
+        return f"代办件{hop.relay.number}由{hop.to_unit.name}初审，应于{hop.due_on:%Y-%m-%d}前完成"
     return (f"代办件{hop.relay.number}第{hop.seq}次交接（{hop.from_unit.name} → {hop.to_unit.name}）"
             f"应于{hop.due_on:%Y-%m-%d}前签收")
+
+
+def _late_words(hop: HandOver) -> str:
+    if hop.direction == "REVIEW":
+        return "逾期未完成初审" if hop.status == "SENT" else "逾期才完成初审"
+    return "逾期未签收" if hop.status == "SENT" else "逾期才送达"
 
 
 def _relay_link(hop: HandOver) -> str:
@@ -245,7 +253,7 @@ def sweep_relay_hops(*, now: dt.datetime, batch: int = BATCH) -> int:
         HandOver.objects.filter(pk__in=[h.pk for h in rows]).update(warning_level="RED")
         record_detected([Detected(
             kind=ViolationKind.RELAY_HOP_LATE, staff_id=h.from_staff_id, occurred_on=h.due_on + dt.timedelta(days=1),
-            description=f"{_hop_text(h)}，" + ("逾期未签收" if h.status == "SENT" else "逾期才送达"),
+            description=f"{_hop_text(h)}，" + _late_words(h),
             dedupe_key=f"RELAY_HOP:hop:{h.pk}", case_id=h.relay.case_id,
             evidence=[{"label": f"代办件 {h.relay.number}", "url": _relay_link(h)}]) for h in rows], now=now)
         add_digest_items([(h.from_staff.user_id, "RED", f"【代办交接超时】{_hop_text(h)}", _relay_link(h))

@@ -84,4 +84,21 @@
       });
     });
   });
+
+  // Signing out removes the 登记代办 drafts kept in this browser (relay_draft.js): no applicant's data stays behind.
+  document.addEventListener("submit", function (event) {
+    var action = event.target.getAttribute ? event.target.getAttribute("action") || "" : "";
+    if (!/\/logout\/$/.test(action)) {
+      return;
+    }
+    try {
+      Object.keys(window.localStorage).forEach(function (key) {
+        if (key.indexOf("bianmin.relayDraft.") === 0) {
+          window.localStorage.removeItem(key);
+        }
+      });
+    } catch (e) {
+      // storage disabled: nothing was kept
+    }
+  });
 })();

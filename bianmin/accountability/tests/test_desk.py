@@ -28,8 +28,8 @@ def busy(cast, org, item):
 
 def test_each_role_sees_the_counts_it_may_act_on(cast, busy):
     # window_a: the application, its three running cases all past 03-16 (none paused), its open inquiry.
-    assert counted(cast["window_a"]) == {"intake": 1, "red": 3, "yellow": 0, "inquiries": 1}
-    assert counted(cast["window_b"]) == {"intake": 1, "red": 0, "yellow": 0, "inquiries": 0}
+    assert counted(cast["window_a"]) == {"intake": 1, "red": 3, "yellow": 0, "inquiries": 1, "relays": 0}
+    assert counted(cast["window_b"]) == {"intake": 1, "red": 0, "yellow": 0, "inquiries": 0, "relays": 0}
     # An extension is counted only for a leader who may decide it: the head of the organ (or the government).
     assert counted(cast["leader"]) == {"inquiries": 0, "transfers": 1, "extensions": 0, "returns": 1,
                                        "deferred": 1, "sanctions": 1}

@@ -86,3 +86,58 @@ def test_bad_input_names_the_field_and_writes_nothing(client, cast, item):
     assert HandOver.objects.filter(status="SIGNED").count() == 1
     r = client.get("/api/v1/relays/DBV1202699999", headers=town)
     assert r.status_code == 404
+
+
+@pytest.mark.endpoint("POST", "/api/v1/relays/{number}/review")
+@pytest.mark.endpoint("POST", "/api/v1/relays/{number}/send-result")
+@pytest.mark.endpoint("POST", "/api/v1/relays/{number}/deliver")
+@pytest.mark.endpoint("POST", "/api/v1/relays/{number}/follow-up")
+@pytest.mark.endpoint("POST", "/api/v1/relays/{number}/archive")
+def test_the_result_comes_back_through_the_api_to_delivery_follow_up_and_archive(client, cast, item, dept_window):
+    from bianmin.catalog.models import ItemVersion
+
+    version = ItemVersion.objects.get(pk=item.pk)
+    version.lower_review_days = 20  # 行政许可法第43条: the town reviews first
+    version.save()
+    agent, town, dept = (api_token_headers(client, name) for name in ("agent", "town_window", "dept_window"))
+    with time_machine.travel(FROZEN, tick=False):
+        number = post(client, "/api/v1/relays", BODY, agent).json()["number"]
+        post(client, f"/api/v1/relays/{number}/hand-over", {}, agent)
+        body = post(client, f"/api/v1/relays/{number}/sign", COUNT, town).json()
+        assert body["status"] == "REVIEWING" and body["hand_overs"][-1]["direction"] == "REVIEW"
+        assert body["hand_overs"][-1]["due_on"] == "2026-03-30"  # 20 working days from Mon 2 Mar
+        r = post(client, f"/api/v1/relays/{number}/review", {"opinion": ""}, town)
+        assert r.status_code == 400 and list(r.json()["error"]["fields"]) == ["opinion"]
+        assert post(client, f"/api/v1/relays/{number}/review", {"opinion": "同意"}, agent).status_code == 403
+        r = post(client, f"/api/v1/relays/{number}/review", {"opinion": "符合条件，同意上报"}, town)
+        assert r.status_code == 200 and r.json()["status"] == "AT_TOWN"
+        up = post(client, f"/api/v1/relays/{number}/hand-over", {}, town).json()["hand_overs"][-1]
+        assert up["opinion"] == "初审意见：符合条件，同意上报"
+        case = post(client, f"/api/v1/relays/{number}/sign", COUNT, dept).json()["case"]
+        r = post(client, f"/api/v1/relays/{number}/send-result", {"method": "ROUTE"}, dept)
+        assert r.status_code == 409  # not decided yet
+        assert post(client, f"/api/v1/cases/{case}/accept", {}, dept).status_code == 200
+        r = post(client, f"/api/v1/cases/{case}/decide", {"outcome": "GRANTED", "reasons": "符合条件",
+                                                          "certificate_number": "JY1"}, dept)
+        assert r.status_code == 200, r.content
+        r = post(client, f"/api/v1/relays/{number}/send-result", {"method": "ROUTE"}, dept)
+        assert r.status_code == 200 and r.json()["status"] == "RETURNING"
+        result = r.json()["hand_overs"][-1]
+        assert result["direction"] == "DOWN" and result["to_unit"] == "测试镇便民服务中心"
+        count = {"materials": result["materials"]}
+        assert post(client, f"/api/v1/relays/{number}/sign", count, town).status_code == 200
+        assert post(client, f"/api/v1/relays/{number}/hand-over", {}, town).status_code == 200
+        assert post(client, f"/api/v1/relays/{number}/deliver", {"received_by": "张三"}, agent).status_code == 409
+        r = post(client, f"/api/v1/relays/{number}/sign", count, agent)
+        assert r.status_code == 200 and r.json()["status"] == "AT_STATION"
+        r = post(client, f"/api/v1/relays/{number}/deliver", {"received_by": "张三"}, agent)
+        assert r.status_code == 200 and r.json()["delivered_to"] == "张三"
+        assert r.json()["delivery_method"] == "AGENT"
+        assert post(client, f"/api/v1/relays/{number}/archive", {}, agent).status_code == 409  # no 回访 yet
+        r = post(client, f"/api/v1/relays/{number}/follow-up", {"method": "PIGEON", "said": "好"}, agent)
+        assert r.status_code == 400 and "method" in r.json()["error"]["fields"]
+        r = post(client, f"/api/v1/relays/{number}/follow-up", {"method": "CALL", "said": "已领证，满意"}, agent)
+        assert r.status_code == 200 and r.json()["follow_ups"][0]["said"] == "已领证，满意"
+        r = post(client, f"/api/v1/relays/{number}/archive", {}, agent)
+        assert r.status_code == 200 and r.json()["status"] == "CLOSED" and r.json()["closed_at"]
+        assert client.get(f"/api/v1/cases/{case}", headers=dept).json()["status"] == "DELIVERED"

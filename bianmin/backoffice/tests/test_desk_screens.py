@@ -33,7 +33,7 @@ def test_the_clerks_desk_counts_link_to_lists_of_the_same_rows(client, cast, bus
     shown = tiles(client)
     assert shown == {"intake": ("/staff/cases/?desk=intake", 1), "red": ("/staff/cases/?desk=red", 3),
                      "yellow": ("/staff/cases/?desk=yellow", 0),
-                     "inquiries": ("/staff/inquiries/?status=OPEN&mine=1", 1)}
+                     "inquiries": ("/staff/inquiries/?status=OPEN&mine=1", 1), "relays": ("/staff/relays/", 0)}
     red = client.get("/staff/cases/?desk=red").content.decode()
     assert all(c.number in red for c in busy["running"]) and busy["waiting"].number not in red
     assert "共 3 件" in red and 'value="red" selected' in red

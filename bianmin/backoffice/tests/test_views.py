@@ -48,7 +48,9 @@ ALLOWED = {
 # URLs that need an object: checked with real objects in bianmin/backoffice/tests/test_case_screens.py
 OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry",
                "backoffice:case_file", "backoffice:violation", "backoffice:meeting", "backoffice:meeting_minutes",
-               "backoffice:relay", "backoffice:relay_receipt"}  # relays: test_relay_screens.py
+               "backoffice:relay", "backoffice:relay_receipt",  # relays: test_relay_screens.py
+               "backoffice:relay_delivery_receipt"}  # test_relay_way_back_screens.py
+OBJECT_URLS |= {"backoffice:relay_files", "backoffice:relay_file"}  # relay photos: test_relay_files_screens.py
 
 
 def staff_url_names():

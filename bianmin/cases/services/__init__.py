@@ -3,6 +3,7 @@ from .calendar_change import finalize_year_and_recompute
 from .clock import approve_extension, end_pause, has_open_pause, reject_extension, request_extension, start_pause
 from .core import QUERY_ALPHABET, retire_case_counters, stamp_warning
 from .deferred import allow_delivery_before_deferred, supply_deferred_materials
+from .documents import delivered_document
 from .extras import add_comment, find_cases, record_fee, reveal_personal_data, upload_file
 from .handlers import approve_transfer, reject_transfer, request_transfer
 from .intake import (
@@ -26,6 +27,7 @@ from .lifecycle import (
                     archive_case,
                     decide_case,
                     deliver_case,
+                    deliver_relayed_case,
                     refuse_case,
                     return_case,
                     start_case,
@@ -37,7 +39,8 @@ from .returns import approve_return, reject_return, request_return
 __all__ = [
     "AgentData", "ApplicantData", "MaterialRow",
     "finalize_year_and_recompute", "QUERY_ALPHABET", "retire_case_counters", "stamp_warning", "intake_deadline_for",
-    "allow_delivery_before_deferred", "supply_deferred_materials", "approve_return", "reject_return",
+    "allow_delivery_before_deferred",
+    "deliver_relayed_case", "delivered_document", "supply_deferred_materials", "approve_return", "reject_return",
     "request_return", "approver_ids", "clean_applicant",
     "find_cases", "reveal_personal_data", "draft_supplement_from_checklist",
     "approve_extension", "end_pause", "has_open_pause", "reject_extension", "request_extension", "start_pause",

@@ -365,20 +365,43 @@ def deliver_case(*, actor: User, number: str, method: str, received_by: str, now
     received_by = bounded("received_by", received_by, 64, "签收人")
     place = bounded("place", place, 128, "送达地点")
     with audited_atomic():
-        case = locked_case(actor, number)
-        if (refusal := deliver_refusal(case)) is not None:
-            raise refusal
-        where = _delivery_place(case, method, place)
-        case = transition(case, actor=actor, action=Action.DELIVER, now=now,
-                          changes={"delivered_at": now, "delivery_method": method,
-                                   "delivered_to": received_by, "closed_at": now,
-                                   "result_due_on": None},
-                          data={"method": method, "received_by": received_by, "place": where})
-        denial = case.notices.filter(kind=NoticeKind.DENIAL, issued_at__isnull=False).order_by("-issued_at").first()
-        issue_notice(case, kind=NoticeKind.DELIVERY, actor=actor, now=now,
-                     content=delivery_content(case, actor, now, place=where,
-                                              denial_number=(denial.number or "") if denial else ""))
-        return case
+        return _deliver(locked_case(actor, number), actor=actor, method=method, received_by=received_by,
+                        place=place, now=now)
+
+
+def _deliver(case: Case, *, actor: User, method: str, received_by: str, place: str, now: dt.datetime,
+             relayed: bool = False) -> Case:
+    """Deliver a locked case (the body of ``deliver_case``): the transition, then the 送达回证."""
+    if (refusal := deliver_refusal(case)) is not None:
+        raise refusal
+    where = _delivery_place(case, method, place)
+    case = transition(case, actor=actor, action=Action.DELIVER, now=now, system=relayed,
+                      changes={"delivered_at": now, "delivery_method": method,
+                               "delivered_to": received_by, "closed_at": now,
+                               "result_due_on": None},
+                      data={"method": method, "received_by": received_by, "place": where})
+    denial = case.notices.filter(kind=NoticeKind.DENIAL, issued_at__isnull=False).order_by("-issued_at").first()
+    issue_notice(case, kind=NoticeKind.DELIVERY, actor=actor, now=now,
+                 content=delivery_content(case, actor, now, place=where,
+                                          denial_number=(denial.number or "") if denial else ""))
+    return case
+
+
+def deliver_relayed_case(*, actor: User, case_id: int, received_by: str, place: str, now: dt.datetime) -> Case:
+    """Deliver a case whose result came down a relay route (全程代理, decision 0023 §3): the station's agent hands
+    it to the applicant (method AGENT) and the case's 送达回证 is issued. The relay service has already checked that
+    the actor works at the relay's station and that the result reached it; the case is out of the agent's sight,
+    so the transition is applied without the first handler's policy, with the agent recorded as the actor.
+
+    Call inside the relay service's transaction. Raises DomainError naming ``received_by`` (empty or too long) or
+    ``place`` (too long); Conflict ``deferred_outstanding`` while 补办 material is due, Conflict unless DECIDED."""
+    if not received_by.strip():
+        raise DomainError.for_field("received_by", "请填写签收人")
+    received_by = bounded("received_by", received_by, 64, "签收人")
+    place = bounded("place", place, 128, "送达地点")
+    case = Case.objects.select_for_update().select_related("item_version", "unit").get(pk=case_id)
+    return _deliver(case, actor=actor, method=DeliveryMethod.AGENT, received_by=received_by, place=place, now=now,
+                    relayed=True)
 
 
 def _delivery_place(case: Case, method: str, place: str) -> str:
