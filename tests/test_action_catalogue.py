@@ -19,6 +19,7 @@ from bianmin.cases.models import Case
 from bianmin.inquiries.actions import INQUIRY_ACTIONS
 from bianmin.meetings.actions import ACTION_ITEM_ACTIONS, MEETING_ACTIONS
 from bianmin.meetings.actions import CREATE_ACTIONS as MEETING_CREATE_ACTIONS
+from bianmin.ratings.actions import RATING_ACTIONS
 from bianmin.relay.actions import CREATE_ACTIONS as RELAY_CREATE_ACTIONS
 from bianmin.relay.actions import RELAY_ACTIONS
 from bianmin.testing.factories import MATERIALS, receive_form
@@ -31,7 +32,7 @@ CATALOGUES = {"/cases/{number}": CASE_ACTIONS, "/transfers/{transfer_id}": TRANS
               "/return-requests/{request_id}": RETURN_ACTIONS, "/extensions/{extension_id}": EXTENSION_ACTIONS,
               "/inquiries/{number}": INQUIRY_ACTIONS, "/violations/{pk}": VIOLATION_ACTIONS,
               "/meetings/{pk}": MEETING_ACTIONS, "/meeting-actions/{pk}": ACTION_ITEM_ACTIONS,
-              "/relays/{number}": RELAY_ACTIONS}
+              "/relays/{number}": RELAY_ACTIONS, "/ratings/{rating_id}": RATING_ACTIONS}
 # The actions that create their subject: their paths are collections below the API root.
 SUBJECT_LESS = (ACCOUNTABILITY_CREATE_ACTIONS, MEETING_CREATE_ACTIONS)
 

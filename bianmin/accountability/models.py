@@ -23,6 +23,8 @@ class ViolationKind(models.TextChoices):
     DEFERRED_OVERDUE = "DEFERRED_OVERDUE", "补办材料逾期未督促补齐"
     LATE_ACCEPTANCE = "LATE_ACCEPTANCE", "超过收件审查期限才受理"
     RELAY_HOP_LATE = "RELAY_HOP_LATE", "代办交接超时"
+    RATING_FOLLOW_UP_LATE = "RATING_FOLLOWUP_LATE", "差评回访或整改超时"
+    COMPLAINT_REPLY_LATE = "COMPLAINT_LATE", "投诉答复超时"
     OTHER = "OTHER", "其他"
 
 
@@ -31,7 +33,8 @@ SYSTEM_KINDS = frozenset({ViolationKind.OVERDUE_CASE, ViolationKind.LATE_INQUIRY
                           ViolationKind.LATE_SUPPLEMENT_NOTICE, ViolationKind.UNJUSTIFIED_SUPPLEMENT,
                           ViolationKind.NOT_HANDED_OVER, ViolationKind.RESULT_NOT_TOLD,
                           ViolationKind.DEFERRED_OVERDUE, ViolationKind.LATE_ACCEPTANCE,
-                          ViolationKind.RELAY_HOP_LATE})
+                          ViolationKind.RELAY_HOP_LATE, ViolationKind.RATING_FOLLOW_UP_LATE,
+                          ViolationKind.COMPLAINT_REPLY_LATE})
 
 
 class Severity(models.TextChoices):

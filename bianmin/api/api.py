@@ -16,9 +16,11 @@ from . import (
     routes_auth,
     routes_cases,
     routes_catalog,
+    routes_complaints,
     routes_inquiries,
     routes_oversight,
     routes_public,
+    routes_ratings,
     routes_relay,
     routes_relay_files,
     routes_workdays,
@@ -52,7 +54,10 @@ api.add_router("", routes_inquiries.router)
 api.add_router("", routes_oversight.router)
 api.add_router("", routes_public.router)
 api.add_router("", routes_relay.router)
+api.add_router("", routes_ratings.router)
 api.add_router("", routes_relay_files.router)
+api.add_router("", routes_complaints.router)
+api.add_router("", routes_complaints.public_router)
 
 
 @api.exception_handler(ValidationError)

@@ -127,7 +127,8 @@ def _respond(catalogue: Catalogue[Any], spec: ActionSpec[Any], build: Any, reque
 PREFIXES = {"case": "/cases/{number}", "inquiry": "/inquiries/{number}", "transfer": "/transfers/{transfer_id}",
             "return_request": "/return-requests/{request_id}", "extension": "/extensions/{extension_id}",
             "violation": "/violations/{pk}", "meeting": "/meetings/{pk}", "meeting_action": "/meeting-actions/{pk}",
-            "relay": "/relays/{number}"}
+            "relay": "/relays/{number}", "complaint": "/complaints/{number}",
+            "rating": "/ratings/{rating_id}"}
 
 # The view's parameters are built at run time from the catalogue (the schema of each action is a value here), so
 # ninja's markers and ``Optional`` are applied through these names: mypy reads a subscript of the originals as a

@@ -80,6 +80,62 @@ class IndicatorRow(Schema):
     one_visit_share: float | None
 
 
+class RatingStatsRow(Schema):
+    """好差评 of one group (or the total): the 差评 follow-up first, then 好评率, 主动评价好评率 and 未评价率."""
+
+    key: str = Field(description="分组键（单位、部门或工作人员的编号，窗口名称）；空为合计")
+    label: str
+    bad: int = Field(description="差评（不满意、非常不满意；申诉成立的不计）")
+    follow_ups: int = Field(description="其中实名差评，已启动整改（回访、整改、反馈、追评）")
+    visited_on_time: int = Field(description="在回访期限内回访")
+    visit_late: int = Field(description="回访超时，或回访期限已过仍未回访")
+    visit_on_time_rate: float | None = Field(description="回访按时率＝visited_on_time÷(visited_on_time+visit_late)")
+    rectified: int = Field(description="已整改")
+    rectified_on_time: int = Field(description="在整改期限内整改")
+    rectify_late: int = Field(description="整改超时，或整改期限已过仍未整改")
+    rectify_on_time_rate: float | None = Field(
+        description="整改按时率＝rectified_on_time÷(rectified_on_time+rectify_late)")
+    told: int = Field(description="整改结果已反馈评价人")
+    re_rated: int = Field(description="整改后追评")
+    re_rated_good: int = Field(description="追评为好评")
+    re_rated_bad: int = Field(description="追评仍为差评")
+    closed_unrectified: int = Field(description="服务已办结（送达）而差评仍在回访或整改中：不视为已解决")
+    rated: int = Field(description="期内评价数（不含追评和申诉成立的评价）")
+    good: int = Field(description="好评（非常满意、满意、基本满意）")
+    good_rate: float | None = Field(description="好评率＝good÷rated")
+    bad_rate: float | None = Field(description="差评率＝bad÷rated")
+    active_rated: int = Field(description="主动评价数（不含默认评价）")
+    active_good: int = Field(description="主动评价中的好评")
+    active_good_rate: float | None = Field(description="主动评价好评率＝active_good÷active_rated")
+    rateable: int = Field(description="期内办结（送达）的可评价服务：办件、首问咨询、代办件")
+    unrated: int = Field(description="其中未评价")
+    unrated_rate: float | None = Field(description="未评价率＝unrated÷rateable")
+    excluded: int = Field(description="申诉成立不计入指标的评价")
+
+
+class ComplaintStatsRow(Schema):
+    """监督投诉 of one group (or the total): by kind, replies on time, confirmed, transferred."""
+
+    key: str = Field(description="分组键；空为合计")
+    label: str
+    received: int = Field(description="期内受理的投诉（计入现承办单位）")
+    attitude: int = Field(description="服务态度")
+    delay: int = Field(description="办事拖延")
+    buck_passing: int = Field(description="推诿扯皮")
+    integrity: int = Field(description="廉政问题")
+    improper_fee: int = Field(description="乱收费")
+    other: int = Field(description="其他")
+    anonymous: int = Field(description="其中匿名投诉（无答复渠道，不计答复时限）")
+    replied: int = Field(description="已答复")
+    replied_on_time: int = Field(description="在答复期限内答复")
+    reply_late: int = Field(description="逾期答复，或答复期限已过仍未答复的实名投诉")
+    reply_on_time_rate: float | None = Field(
+        description="答复按时率＝replied_on_time÷(replied_on_time+reply_late)")
+    open: int = Field(description="办理中（未答复、未归档）")
+    confirmed: int = Field(description="查实（已登记过错记录）")
+    transferred: int = Field(description="转办：本范围内单位转出的投诉（计入转出单位）")
+
+
 class StatsOut(Schema):
     unit: str | None
     start: dt.date = Field(..., alias="from")
@@ -89,16 +145,29 @@ class StatsOut(Schema):
     rows: list[IndicatorRow]
     inquiries_by_outcome: dict[str, int]
     violations_by_type: dict[str, int]
+    ratings: RatingStatsRow = Field(
+        description="好差评合计：差评整改（按时回访、按时整改、整改后追评）在前，好评率在后")
+    rating_rows: list[RatingStatsRow] = Field(description="好差评按分组（不分组时为空）")
+    complaints: ComplaintStatsRow = Field(description="监督投诉合计")
+    complaint_rows: list[ComplaintStatsRow] = Field(description="监督投诉按分组（不分组时为空）")
+    complaints_by_kind: dict[str, int] = Field(description="投诉按类别（类别名称 → 件数）")
 
 
 @router.get("/stats", response={200: StatsOut, **ERRORS}, by_alias=True,
-            summary="办件指标（按期办结率、即办件占比、平均用时、超期、补正率、最多跑一次、首问、过错）")
+            summary="办件指标（按期办结率、即办件占比、平均用时、超期、补正率、最多跑一次、首问、过错）、好差评与监督投诉",
+            description="好差评以差评整改（按时回访、按时整改、整改后追评、办结但差评未整改）为先，再列好评率、"
+                        "主动评价好评率和未评价率；申诉成立的评价不计入。投诉按类别、按时答复、查实和转办统计。"
+                        "统计只含件数，不含投诉人或评价人的身份。")
 def stats(request, q: Query[StatsQuery]):
     _overseer(request.auth)
     report = indicators(request.auth, start=q.start, end=q.end, unit_code=q.unit, group_by=q.group)
     return {"unit": report.unit.code if report.unit else None, "from": report.start, "to": report.end,
             "group": report.group_by, "total": report.total.as_dict(), "rows": [r.as_dict() for r in report.rows],
-            "inquiries_by_outcome": report.inquiries, "violations_by_type": report.violations}
+            "inquiries_by_outcome": report.inquiries, "violations_by_type": report.violations,
+            "ratings": report.ratings.as_dict(), "rating_rows": [r.as_dict() for r in report.rating_rows],
+            "complaints": report.complaints.as_dict(),
+            "complaint_rows": [r.as_dict() for r in report.complaint_rows],
+            "complaints_by_kind": report.complaints_by_kind}
 
 
 class RelayStatsQuery(Schema):

@@ -105,7 +105,8 @@ def form_view(spec: ActionSpec[Any], subject: Any, posted: QueryDict | None = No
                          min=low, max=high, max_length=length)
         view.errors = [m for key, ms in named.items() if key.split(".")[0] == name for m in ms]
         if kind == "list" and extra.get("widget") == "lines":  # objects typed one a line ("户口簿 2份")
-            view.widget, view.value = "textarea", kept.get(name, "") if kept is not None else ""
+            view.widget = "textarea"
+            view.value = kept.get(name, "") if kept is not None else (start if start is not None else "")
         elif kind == "list":
             view.widget, view.choices = "checkboxes", choices
             view.selected = set(kept.getlist(name)) if kept is not None else (

@@ -182,6 +182,9 @@ class History:
         from .history_relays import relays  # 全程代理: about thirty relays from the village stations
 
         relays(self, workdays)
+        from .history_voice import voice  # 好差评 and 监督投诉: ratings, 差评 follow-ups, complaints, a rating pad
+
+        voice(self, workdays)
         shown = -1
         for day in days:
             self.sweep(self.at(day, dt.time(0, 5)))

@@ -115,6 +115,7 @@ def supervision_life(h: History, day: dt.date) -> Life:
     supervisor, leader = h.cast.supervisor, h.cast.leader
     since = h.t - dt.timedelta(days=7)
     fresh = list(Violation.objects.filter(created_at__gte=since, created_at__lt=h.t, status=ViolationStatus.OPEN)
+                 .exclude(staff__user__in=[supervisor, leader])  # records about them go to the organ above
                  .select_related("staff__user").order_by("pk"))
     # What only a supervisor sees: attitude, buck-passing, a fee taken without a standard.
     staff = [s for group in h.cast.staff_by_unit.values() for s in group]

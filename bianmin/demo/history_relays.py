@@ -77,7 +77,8 @@ PLANS = [
     RelayPlan("V01", "COUNTY", "decided"),
     # the result on its way back, at the station waiting to be delivered
     RelayPlan("V03", "COUNTY", "result_sent"), RelayPlan("V01", "COUNTY", "returning"),
-    RelayPlan("V01", "COUNTY", "at_station"), RelayPlan("V06", "TOWN", "at_station", slack=1),
+    # (a town route is shorter: it starts a day later, so its result arrived within the station's delivery limit)
+    RelayPlan("V01", "COUNTY", "at_station"), RelayPlan("V06", "TOWN", "at_station", slack=-1),
     # delivered, followed up, archived (over the months of the history)
     RelayPlan("V02", "COUNTY", "delivered"), RelayPlan("V04", "TOWN", "followed_up"),
     RelayPlan("V01", "COUNTY", "closed", ago=52), RelayPlan("V01", "TOWN", "closed", ago=45, refused=True),

@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from bianmin.accountability.models import Violation, ViolationStatus
 from bianmin.cases.policies import visible_cases
+from bianmin.complaints.models import OPEN_STATUSES, Complaint
+from bianmin.complaints.policies import visible_complaints
 from bianmin.org.models import Cadence, Unit
 from bianmin.org.policies import scope_path, staff_profile_of
 from bianmin.org.selectors import meeting_cadences
-from bianmin.stats.selectors import overdue_cases
+from bianmin.ratings.models import BAD_LEVELS, Rating
+from bianmin.ratings.policies import visible_ratings
+from bianmin.stats.selectors import overdue_cases, period_bounds
 
 from .models import ActionItem, ActionStatus, AgendaItem, AgendaKind, MeetingKind
 
@@ -52,8 +57,9 @@ def default_period_for(user: AnyUser, kind: str, today: dt.date) -> tuple[dt.dat
 
 
 def collect_agenda(user: AnyUser, start: dt.date, end: dt.date, today: dt.date) -> list[AgendaItem]:
-    """Return the period's overdue cases (joint items as cross-department issues) and its violations in the user's
-    scope as agenda items, unsaved (none without a scope)."""
+    """Return the period's overdue cases (joint items as cross-department issues), its violations, its 差评 not
+    rectified (or rectified late) and its complaints confirmed, late or open in the user's scope as agenda items,
+    unsaved (none without a scope)."""
     path = scope_path(user)
     if path is None:
         return []
@@ -75,7 +81,88 @@ def collect_agenda(user: AnyUser, start: dt.date, end: dt.date, today: dt.date) 
         items.append(AgendaItem(kind=AgendaKind.VIOLATION, violation=v,
                                 title=f"{v.get_kind_display()}：{v.staff.name}（{v.occurred_on:%Y-%m-%d}）",
                                 detail=f"{v.description}（{v.get_status_display()}）"))
-    # Complaints and bad ratings join here when those modules exist (AgendaKind.COMPLAINT / BAD_RATING).
+    items += bad_rating_items(user, path, start, end, today)
+    items += complaint_items(user, start, end, today)
+    return items
+
+
+def _follow_up_state(rating: Rating, today: dt.date) -> str:
+    follow_up = getattr(rating, "follow_up", None)
+    if follow_up is None:
+        return "匿名差评，无法回访整改"
+    if follow_up.visited_at is None:
+        visit = "未回访" + ("（已超期）" if follow_up.visit_due_on < today else "")
+    else:
+        visit = "回访超时" if timezone.localtime(follow_up.visited_at).date() > follow_up.visit_due_on else "按时回访"
+    if follow_up.rectified_at is None:
+        rectify = f"未整改（整改期限{follow_up.rectify_due_on:%Y-%m-%d}" + (
+            "，已超期）" if follow_up.rectify_due_on < today else "）")
+    else:
+        rectify = f"整改超期（整改期限{follow_up.rectify_due_on:%Y-%m-%d}，" \
+                  f"{timezone.localtime(follow_up.rectified_at):%Y-%m-%d}完成）"
+    return f"{visit}；{rectify}；{follow_up.get_status_display()}"
+
+
+def bad_rating_items(user: AnyUser, path: str, start: dt.date, end: dt.date, today: dt.date) -> list[AgendaItem]:
+    """Return the period's 差评 not yet rectified (anonymous ones included: nobody could be called back) or
+    rectified late, as agenda items. Excluded ratings (an upheld appeal) are left out. The evaluator is never named
+    and the citizen's comment is not copied (it may name them): the item names the service and who was rated."""
+    lo, hi = period_bounds(start, end)
+    ratings = (visible_ratings(user)
+               .filter(unit_path__startswith=path, rated_at__gte=lo, rated_at__lt=hi, parent__isnull=True,
+                       excluded=False, level__in=BAD_LEVELS)
+               .filter(Q(follow_up__isnull=True) | Q(follow_up__rectified_at__isnull=True)
+                       | Q(follow_up__rectified_at__date__gt=F("follow_up__rectify_due_on")))
+               .select_related("staff", "unit", "follow_up")
+               .order_by("rated_at", "id")[:AGENDA_LIMIT])
+    items = []
+    for r in ratings:
+        # Not the service's number: it would name the applicant who rated (decision 0024 §2); the rating's own
+        # number leads supervisors to it.
+        items.append(AgendaItem(
+            kind=AgendaKind.BAD_RATING, case=None,
+            title=f"差评（评价{r.pk}）：{r.get_subject_display()}（{r.get_level_display()}，被评价人{r.staff.name}）",
+            detail=f"{r.unit.name}，{timezone.localtime(r.rated_at):%Y-%m-%d}{r.get_channel_display()}；"
+                   f"{_follow_up_state(r, today)}"))
+    return items
+
+
+def _complaint_subject(c: Complaint) -> str:
+    if c.staff is not None:
+        return c.staff.name
+    if c.window is not None:
+        return f"{c.window.number}号窗口 {c.window.name}"
+    if c.case is not None:  # not its number: it names the applicant, often the complainant (decision 0024 §5)
+        return f"{c.case.item_version.name}办件"
+    return c.subject_unit.name if c.subject_unit is not None else "—"
+
+
+def complaint_items(user: AnyUser, start: dt.date, end: dt.date, today: dt.date) -> list[AgendaItem]:
+    """Return the period's complaints that were confirmed, replied late or are still open, as agenda items, among
+    those the user may read (``complaints.policies.visible_complaints``). The complainant is never named and the
+    matter is not copied (complainants often sign it): the item names the complaint, its kind and its subject."""
+    lo, hi = period_bounds(start, end)
+    complaints = (visible_complaints(user)
+                  .filter(received_at__gte=lo, received_at__lt=hi)
+                  .filter(Q(confirmed_at__isnull=False) | Q(replied_at__date__gt=F("reply_due_on"))
+                          | Q(status__in=OPEN_STATUSES))
+                  .select_related("staff", "window", "case__item_version", "subject_unit", "unit")
+                  .order_by("received_at", "id")[:AGENDA_LIMIT])
+    items = []
+    for c in complaints:
+        notes = [f"{c.unit.name}{timezone.localtime(c.received_at):%Y-%m-%d}受理", f"答复期限{c.reply_due_on:%Y-%m-%d}",
+                 c.get_status_display()]
+        if c.anonymous:
+            notes.append("匿名投诉（无答复渠道）")
+        if c.replied_at is not None and timezone.localtime(c.replied_at).date() > c.reply_due_on:
+            notes.append(f"逾期答复（{timezone.localtime(c.replied_at):%Y-%m-%d}）")
+        elif c.replied_at is None and not c.anonymous and c.status in OPEN_STATUSES and c.reply_due_on < today:
+            notes.append("逾期未答复")
+        if c.confirmed_at is not None:
+            notes.append("已查实，已登记过错记录")
+        items.append(AgendaItem(kind=AgendaKind.COMPLAINT, case=c.case,
+                                title=f"投诉{c.number}（{c.get_kind_display()}）：{_complaint_subject(c)}",
+                                detail="；".join(notes)))
     return items
 
 

@@ -19,6 +19,7 @@ from bianmin.core.http import client_ip, error_response
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now
 from bianmin.org.models import Unit, UnitKind
+from bianmin.ratings.policies import RATEABLE_CASE, RATEABLE_RELAY
 from bianmin.relay.public import PublicRelay, public_relay
 
 
@@ -101,8 +102,11 @@ def lookup(request):
         except DomainError as exc:
             error = exc.message
     relay = result if isinstance(result, PublicRelay) else None
+    # A delivered case or relay leads on to its rating (decision 0024): the code travels in a posted form, not a link.
+    rateable = result is not None and result.status in (RATEABLE_RELAY if relay else RATEABLE_CASE)
     response = render(request, "public/lookup.html", {
-        "result": None if relay else result, "relay": relay, "error": error, "number": number}, status=status)
+        "result": None if relay else result, "relay": relay, "error": error, "number": number,
+        "rate_code": code if rateable else ""}, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response

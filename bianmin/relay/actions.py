@@ -20,6 +20,7 @@ from .policies import (
     follow_up_refusal,
     hand_over_refusal,
     may_register,
+    open_hop,
     review_refusal,
     send_result_refusal,
     sign_refusal,
@@ -159,6 +160,13 @@ def _refuse(*, actor: User, key: str, data: RelayRefuseIn, now: dt.datetime) -> 
     return svc.refuse_hand_over(actor=actor, number=key, reason=data.reason, now=now)
 
 
+def _names_to_count(relay: RelayRequest) -> str:
+    """The waiting hop's material names, one a line, for the receiver to add the copies counted (never the counts
+    sent: the receiver counts)."""
+    hop = open_hop(relay)
+    return "\n".join(f"{row['name']} " for row in hop.materials) if hop is not None else ""
+
+
 def _may_send(actor: AnyUser, relay: RelayRequest) -> bool:
     return hand_over_refusal(actor, relay) is None
 
@@ -199,6 +207,7 @@ RELAY_ACTIONS.add(ActionSpec(
                 "窗口人员（403）；上一次移交尚未签收、材料已到达决定机关（409）；材料不是该代办件的或份数无效（400）。"))
 RELAY_ACTIONS.add(ActionSpec(
     "sign", "清点签收", RelaySignIn, _sign, _may_sign, "sign", button="签收", done="已签收", result="result",
+    initial={"materials": _names_to_count}, help="每行一种材料：在名称后填写清点的份数，如“申请书 1份”",
     description="接收单位清点材料后签收：镇中心签收人成为代理责任人；决定机关签收即收件（开始受理审查期限）。拒绝：不是接收单位的"
                 "代办员或窗口人员、决定机关不是窗口人员（403）；"
                 "没有待签收的移交（409 no_open_hand_over，一次移交只能签收一次）；"

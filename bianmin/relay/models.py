@@ -86,6 +86,10 @@ class RelayRequest(Applicant):
     mandate_signed_at = models.DateTimeField("委托书签署时间", null=True, blank=True)
     mandate_material = models.BooleanField("委托书作为材料收取", default=False)
     expected_on = models.DateField("预计办结日期", null=True, blank=True)
+    # When the result reached the station, it is delivered within ``RELAY_DELIVER_WORKING_DAYS``; the sweep warns
+    # and records it late like a hop (``deliver_warning``: YELLOW, then RED once recorded).
+    deliver_due_on = models.DateField("送达期限", null=True, blank=True, db_index=True)
+    deliver_warning = models.CharField("送达预警", max_length=8, blank=True, default="")
     # 送达: by the station's agent with the case's 送达回证, or by post from the deciding organ.
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
     delivered_to = models.CharField("签收人", max_length=64, blank=True)

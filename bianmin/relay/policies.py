@@ -7,6 +7,9 @@ from django.db.models import Q, QuerySet
 
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
+from bianmin.cases.policies import can_transition
+from bianmin.cases.policies import deliver_refusal as case_deliver_refusal
+from bianmin.cases.workflow import Action
 from bianmin.core.errors import NotFound
 from bianmin.org.models import UnitKind
 from bianmin.org.policies import scope_path, staff_profile_of
@@ -110,6 +113,9 @@ def sign_refusal(user: AnyUser, relay: RelayRequest) -> str | None:
         return "只有接收单位的代办员或窗口人员可以签收"
     if hop.direction == "UP" and hop.to_unit_id == relay.deciding_unit_id and not can(user, Perm.HANDLE_CASES):
         return "决定机关签收即收件，须由窗口受理人员签收"
+    if (hop.direction == "UP" and needs_review(relay) and not can(user, Perm.HANDLE_CASES)
+            and not relay.hand_overs.filter(direction="REVIEW").exists()):
+        return "该事项须经本中心初审，签收即开始初审，须由窗口受理人员签收"
     return None
 
 
@@ -139,8 +145,14 @@ def send_result_refusal(user: AnyUser, relay: RelayRequest) -> str | None:
     if relay.status != RelayStatus.OPENED or relay.case is None:
         return "办理结果已回送" if relay.status in (RelayStatus.RETURNING, RelayStatus.AT_STATION,
                                                  RelayStatus.DELIVERED, RelayStatus.CLOSED) else "材料尚未到达决定机关"
-    if relay.case.status not in RESULT_READY:
-        return f"办件{relay.case.number}尚未办结（{relay.case.get_status_display()}），办结后回送结果"
+    case = relay.case
+    if case.status not in RESULT_READY:
+        return f"办件{case.number}尚未办结（{case.get_status_display()}），办结后回送结果"
+    if case.status == "DECIDED":
+        if (held := case_deliver_refusal(case)) is not None:  # a 补办件's result waits for the missing material
+            return held.message
+        if not can_transition(user, case, Action.DELIVER):
+            return "只有该办件首办负责人一方的窗口人员可以回送办理结果"
     return None
 
 
@@ -164,8 +176,11 @@ def deliver_refusal(user: AnyUser, relay: RelayRequest) -> str | None:
 
 
 def follow_up_refusal(user: AnyUser, relay: RelayRequest) -> str | None:
-    """Return why the user may not record a 回访 now, or None: after delivery, by the station or the 代理责任人."""
-    if relay.status not in (RelayStatus.DELIVERED, RelayStatus.CLOSED):
+    """Return why the user may not record a 回访 now, or None: after delivery and before archiving, by the station or
+    the 代理责任人 (an archived file is closed)."""
+    if relay.status == RelayStatus.CLOSED:
+        return "代办件已归档，不能再登记回访"
+    if relay.status != RelayStatus.DELIVERED:
         return "送达后才能回访"
     return station_worker_refusal(user, relay, responsible_too=True)
 

@@ -24,7 +24,10 @@ from bianmin.cases.services import (
     deliver_case,
     deliver_relayed_case,
     delivered_document,
+    rating_link,
     receive_case,
+    relay_took_result,
+    serve_notice_by_relay,
 )
 from bianmin.catalog.models import ItemLevel, ItemVersion, LimitUnit, MaterialSource
 from bianmin.catalog.selectors import pinned_version
@@ -155,9 +158,12 @@ def deciding_unit_for(version: ItemVersion, station: Unit) -> Unit:
     if version.implementing_unit_id is not None:
         # A department stationed at a center's window (进驻, ``Window.department``) takes applications there: the
         # center's window does the intake, as for a walk-in application (its own unit has no window staff).
-        hall = (Window.objects.filter(department_id=version.implementing_unit_id, is_active=True)
-                .select_related("unit").order_by("unit__path", "number").first())
-        return hall.unit if hall is not None else Unit.objects.get(pk=version.implementing_unit_id)
+        # Only the centers above this station count (its town's, then its county's), nearest first.
+        chain = [u.pk for u in (town, _ancestor(town, UnitKind.COUNTY_CENTER)) if u is not None]
+        halls = {w.unit_id: w.unit for w in Window.objects.filter(
+            department_id=version.implementing_unit_id, is_active=True, unit_id__in=chain).select_related("unit")}
+        hall = next((halls[pk] for pk in chain if pk in halls), None)
+        return hall if hall is not None else Unit.objects.get(pk=version.implementing_unit_id)
     county = _ancestor(town, UnitKind.COUNTY_CENTER)
     if county is None:
         raise DomainError.for_field("item", "本站上级没有县政务服务中心，无法代办")
@@ -359,11 +365,9 @@ def _new_hop(relay: RelayRequest, *, direction: str, sender: StaffProfile, targe
         yellow_on=calendar.workdays_back(due, 1), opinion=opinion)
 
 
-def _carried(relay: RelayRequest) -> list[dict[str, Any]]:
-    """Return what the relay's last signed hop carried (on the way back: the result)."""
-    last = relay.hand_overs.filter(status=HandOverStatus.SIGNED).exclude(direction=Direction.REVIEW).order_by(
-        "-seq").first()
-    return list(last.materials) if last else []
+def _result_hop(relay: RelayRequest) -> HandOver | None:
+    """Return the relay's latest hop down (the result), signed or refused: a refused result is sent again as is."""
+    return relay.hand_overs.filter(direction=Direction.DOWN).order_by("-seq").first()
 
 
 def _review_opinion(relay: RelayRequest) -> str:
@@ -387,7 +391,8 @@ def hand_over(*, actor: User, number: str, now: dt.datetime,
         if why is not None:
             raise (Forbidden if "只有" in why else Conflict)(why)
         down = going_down(relay)
-        known = ({row["name"]: row["copies"] for row in _carried(relay)} if down
+        result = _result_hop(relay) if down else None
+        known = ({row["name"]: row["copies"] for row in result.materials} if result is not None
                  else {m.name: m.copies for m in relay.materials.all()})
         errors = _Errors()
         if materials is None:
@@ -402,7 +407,7 @@ def hand_over(*, actor: User, number: str, now: dt.datetime,
         target = _next_unit(relay)
         hop = _new_hop(relay, direction=Direction.DOWN if down else Direction.UP, sender=sender, target=target,
                        sent=sent, now=now, days=hop_working_days(relay.holder_unit.kind),
-                       opinion="" if down else _review_opinion(relay))
+                       opinion=result.opinion if result is not None else _review_opinion(relay))
         if not down:
             relay.status = RelayStatus.IN_TRANSIT
         relay.version += 1
@@ -430,7 +435,7 @@ def _locked_open_hop(actor: User, number: str) -> tuple[RelayRequest, HandOver]:
         raise Conflict("没有等待签收的移交（可能已被签收或拒收）", code="no_open_hand_over")
     why = sign_refusal(actor, relay)
     if why is not None:
-        raise Forbidden(why)
+        raise (Conflict if hop.direction == Direction.REVIEW else Forbidden)(why)
     return relay, hop
 
 
@@ -467,6 +472,10 @@ def sign_for(*, actor: User, number: str, materials: Sequence[RelayMaterialRow],
         if hop.direction == Direction.DOWN:
             relay.status = RelayStatus.AT_STATION if hop.to_unit_id == relay.origin_unit_id else RelayStatus.RETURNING
             if relay.status == RelayStatus.AT_STATION:
+                calendar = get_calendar(hop.to_unit.region)
+                relay.deliver_due_on = calendar.add_workdays(
+                    timezone.localtime(now).date(), int(settings.BIANMIN["RELAY_DELIVER_WORKING_DAYS"])).date
+                changed.append("deliver_due_on")
                 enqueue_sms(phone=relay.applicant_phone, kind="RELAY_AT_STATION", cause=f"relay:{relay.number}",
                             now=now, text=f"您委托代办的“{relay.item_version.name}”（代办编号{relay.number}）办理结果"
                                           f"已到{hop.to_unit.name}，请凭代办受理回执领取，或等候代办员送达。")
@@ -504,7 +513,7 @@ def _open_case(actor: User, relay: RelayRequest, counted: dict[str, int], now: d
         how = line.received_as if copies else ("SHARED" if line.received_as == "SHARED" else "MISSING")
         rows.append({"material": line.material_id, "received_as": how, "copies": copies})
     case = receive_case(actor=actor, item_code=relay.item_version.item.code, applicant=applicant, materials=rows,
-                        now=now)
+                        now=now, version_id=relay.item_version_id)  # the version the receipt promised
     hand_files_to_case(relay, case, actor=actor, now=now)  # the agent's photos of the materials go with them
     return case
 
@@ -569,8 +578,15 @@ RESULT_WORDS = {"NOT_ACCEPTED": "不予受理通知书", "RETURNED": "退件通�
 
 
 def _result_document(case: Case) -> str:
-    """Return what goes back to the applicant: the decision's document, or the notice of a case ended before it."""
-    return delivered_document(case) if case.status == "DECIDED" else RESULT_WORDS.get(case.status, "办理结果")
+    """Return what goes back to the applicant: the decision's document, or the notice of a case ended before it
+    (read from the notice itself, so an archived case still names it)."""
+    if case.decided_at is not None:
+        return delivered_document(case)
+    notice = (case.notices.filter(kind__in=["REJECTION", "RETURN"], issued_at__isnull=False)
+              .order_by("-issued_at").first())
+    if notice is not None:
+        return f"{notice.get_kind_display()}（{notice.number}）" if notice.number else notice.get_kind_display()
+    return RESULT_WORDS.get(case.status, "办理结果")
 
 
 def send_result(*, actor: User, number: str, method: str, now: dt.datetime, received_by: str = "",
@@ -593,30 +609,26 @@ def send_result(*, actor: User, number: str, method: str, now: dt.datetime, rece
         assert case is not None
         document = _result_document(case)
         if case.delivered_at is not None:  # handed over at the deciding unit's window: the relay records it
-            relay.status, relay.delivered_at, relay.delivered_to = RelayStatus.DELIVERED, case.delivered_at, \
-                case.delivered_to
-            relay.delivery_method = "POST" if case.delivery_method == DeliveryMethod.POST else "WINDOW"
-            relay.version += 1
-            relay.save(update_fields=["status", "delivered_at", "delivered_to", "delivery_method", "version"])
-            record(action=AuditAction.CASE_CHANGE,
-                   summary=f"代办件{relay.number}：办理结果已由{relay.deciding_unit.name}送达（{case.get_delivery_method_display()}）",
-                   actor=actor, obj=relay, now=now, data={"case_delivered_at": case.delivered_at.isoformat()})
+            how = "POST" if case.delivery_method == DeliveryMethod.POST else "WINDOW"
+            _delivered_elsewhere(relay, actor=actor, now=now, at=case.delivered_at, to=case.delivered_to, how=how,
+                                 summary=f"办理结果已由{relay.deciding_unit.name}送达（{case.get_delivery_method_display()}）")
             return relay
         if method == "POST":
             if case.status == "DECIDED":
                 case = deliver_case(actor=actor, number=case.number, method=DeliveryMethod.POST,
                                     received_by=received_by or relay.applicant_name, place=place, now=now)
-                relay.delivered_to = case.delivered_to
-            else:
-                relay.delivered_to = bounded_name(received_by or relay.applicant_name)
-            relay.status, relay.delivered_at, relay.delivery_method = RelayStatus.DELIVERED, now, "POST"
-            relay.version += 1
-            relay.save(update_fields=["status", "delivered_at", "delivered_to", "delivery_method", "version"])
-            record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}办理结果邮寄送达：{document}",
-                   actor=actor, obj=relay, now=now, data={"method": "POST", "document": document})
+                to = case.delivered_to
+            else:  # a notice of a case ended without a decision goes by post to the applicant's address
+                to = bounded_name(received_by or relay.applicant_name)
+                if not (place.strip() or relay.applicant_address):
+                    raise DomainError.for_field("place", "邮寄送达须填写送达地点（邮寄地址）")
+            _delivered_elsewhere(relay, actor=actor, now=now, at=now, to=to, how="POST",
+                                 summary=f"办理结果邮寄送达：{document}")
             return relay
         sender = staff_profile_of(actor)
         assert sender is not None
+        if case.status == "DECIDED":  # issued to the applicant's entrusted route: the result-notice clock stops
+            relay_took_result(actor=actor, case_id=case.pk, now=now)
         relay.status = RelayStatus.RETURNING
         target = _next_unit(relay)
         hop = _new_hop(relay, direction=Direction.DOWN, sender=sender, target=target,
@@ -628,6 +640,18 @@ def send_result(*, actor: User, number: str, method: str, now: dt.datetime, rece
                                                        f"{target.name}", actor=actor, obj=relay, now=now,
                data={"seq": hop.seq, "document": document, "due_on": hop.due_on.isoformat()})
     return relay
+
+
+def _delivered_elsewhere(relay: RelayRequest, *, actor: User, now: dt.datetime, at: dt.datetime, to: str, how: str,
+                         summary: str) -> None:
+    """Record on the relay a delivery made by the deciding unit (by post, or at its window): the relay is DELIVERED
+    and back with its station, whose 回访 and archive remain."""
+    relay.status, relay.delivered_at, relay.delivered_to, relay.delivery_method = RelayStatus.DELIVERED, at, to, how
+    relay.holder_unit = relay.origin_unit
+    relay.version += 1
+    relay.save(update_fields=["status", "delivered_at", "delivered_to", "delivery_method", "holder_unit", "version"])
+    record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}：{summary}", actor=actor, obj=relay, now=now,
+           data={"method": how})
 
 
 def bounded_name(value: str) -> str:
@@ -653,13 +677,21 @@ def deliver_relay(*, actor: User, number: str, received_by: str, now: dt.datetim
         if (why := deliver_refusal(actor, relay)) is not None:
             raise (Forbidden if "只有" in why else Conflict)(why)
         assert relay.case is not None
-        if relay.case.status == "DECIDED":
-            deliver_relayed_case(actor=actor, case_id=relay.case.pk, received_by=name,
-                                 place=relay.origin_unit.address or relay.origin_unit.name, now=now)
+        place = relay.origin_unit.address or relay.origin_unit.name
+        method = "AGENT"
+        if relay.case.delivered_at is not None:  # the applicant took it at the deciding unit's window meanwhile
+            method, name = "WINDOW", relay.case.delivered_to
+        elif relay.case.status == "DECIDED":
+            deliver_relayed_case(actor=actor, case_id=relay.case.pk, received_by=name, place=place, now=now)
+        else:  # 不予受理 or 退件: the notice is served here, with its 送达回证
+            serve_notice_by_relay(actor=actor, case_id=relay.case.pk, received_by=name, place=place, now=now)
         relay.status, relay.delivered_at, relay.delivered_to = RelayStatus.DELIVERED, now, name
-        relay.delivery_method = "AGENT"
+        relay.delivery_method = method
         relay.version += 1
         relay.save(update_fields=["status", "delivered_at", "delivered_to", "delivery_method", "version"])
+        enqueue_sms(phone=relay.applicant_phone, kind="RELAY_DELIVERED", cause=f"relay:{relay.number}", now=now,
+                    text=f"您委托代办的“{relay.item_version.name}”（代办编号{relay.number}）办理结果已送达，签收人{name}。"
+                         f"欢迎评价代办服务：{rating_link(relay.number)} （查询码{relay.query_code}）")
         record(action=AuditAction.CASE_CHANGE, summary=f"代办件{relay.number}办理结果送达申请人，签收人{name}",
                actor=actor, obj=relay, now=now, data={"received_by": name, "case": relay.case.number})
     return relay

@@ -26,6 +26,25 @@ STATION_COLUMNS = [("label", "代办站"), ("registered", "代办件数"), ("in_
                    ("delivered", "已送达（含归档）"), ("archived", "归档上报"), ("on_time", "按期送达"),
                    ("late", "逾期"), ("on_time_rate", "按期率")]
 RELAY_PERCENT = {"on_time_rate", "hop_on_time_rate"}
+# The sheet 好差评: the 差评 follow-up first (what the statistics lead with), then 好评率 and 未评价率.
+FOLLOW_UP_COLUMNS = [("label", "名称"), ("bad", "差评"), ("follow_ups", "实名差评整改"),
+                     ("visited_on_time", "按时回访"), ("visit_late", "回访超时"), ("visit_on_time_rate", "回访按时率"),
+                     ("rectified", "已整改"), ("rectified_on_time", "按时整改"), ("rectify_late", "整改超时"),
+                     ("rectify_on_time_rate", "整改按时率"), ("told", "已反馈"), ("re_rated", "整改后追评"),
+                     ("re_rated_good", "追评好评"), ("re_rated_bad", "追评差评"),
+                     ("closed_unrectified", "办结但差评未整改")]
+RATING_COLUMNS = [("label", "名称"), ("rated", "评价数"), ("good", "好评"), ("good_rate", "好评率"),
+                  ("bad_rate", "差评率"), ("active_rated", "主动评价数"), ("active_good", "主动评价好评"),
+                  ("active_good_rate", "主动评价好评率"), ("rateable", "可评价服务"), ("unrated", "未评价"),
+                  ("unrated_rate", "未评价率"), ("excluded", "申诉成立不计入")]
+COMPLAINT_COLUMNS = [("label", "名称"), ("received", "投诉件数"), ("attitude", "服务态度"), ("delay", "办事拖延"),
+                     ("buck_passing", "推诿扯皮"), ("integrity", "廉政问题"), ("improper_fee", "乱收费"),
+                     ("other", "其他"), ("anonymous", "其中匿名"), ("replied", "已答复"),
+                     ("replied_on_time", "按时答复"), ("reply_late", "逾期答复（含逾期未答复）"),
+                     ("reply_on_time_rate", "答复按时率"), ("open", "办理中"), ("confirmed", "查实"),
+                     ("transferred", "转办")]
+VOICE_PERCENT = {"visit_on_time_rate", "rectify_on_time_rate", "good_rate", "bad_rate", "active_good_rate",
+                 "unrated_rate", "reply_on_time_rate"}
 
 
 def _cell(value):
@@ -68,9 +87,46 @@ def _relay_sheet(wb: Workbook, relays: RelayReport) -> None:
         ws.column_dimensions[get_column_letter(col)].width = 12
 
 
+def _tables(ws, tables, percent: set[str]) -> None:
+    """Append each (title, columns, rows) as a bold title, a header row and its rows (``as_dict`` keys)."""
+    for title, columns, rows in tables:
+        ws.append([])
+        ws.append([title])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.append([label for _key, label in columns])
+        _header(ws, ws.max_row)
+        for row in rows:
+            data = row.as_dict()
+            ws.append([_cell(data[key]) for key, _label in columns])
+            for col, (key, _label) in enumerate(columns, start=1):
+                if key in percent:
+                    ws.cell(ws.max_row, col).number_format = "0.00%"  # a 好评率 of 99.9 % is not 100 %
+
+
+def _voice_sheets(wb: Workbook, report: Report, scope: str) -> None:
+    period = f"{scope}，{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}，按{GROUPS[report.group_by]}"
+    ws = wb.create_sheet("好差评")
+    ws.append([f"好差评统计（{period}）"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["口径：好评＝非常满意、满意、基本满意；差评＝不满意、非常不满意；主动评价不含默认评价；"
+               "申诉成立的评价不计入；按时率＝按时÷（按时＋超时）。"])
+    ratings = [*report.rating_rows, report.ratings]
+    _tables(ws, (("差评整改", FOLLOW_UP_COLUMNS, ratings), ("好评率与未评价率", RATING_COLUMNS, ratings)),
+            VOICE_PERCENT)
+    ws = wb.create_sheet("投诉")
+    ws.append([f"监督投诉统计（{period}）"])
+    ws["A1"].font = Font(bold=True, size=13)
+    _tables(ws, (("投诉按类别与答复", COMPLAINT_COLUMNS, [*report.complaint_rows, report.complaints]),), VOICE_PERCENT)
+    for sheet in (wb["好差评"], ws):
+        sheet.column_dimensions["A"].width = 28
+        for col in range(2, 17):
+            sheet.column_dimensions[get_column_letter(col)].width = 12
+
+
 def monthly_workbook(report: Report, relays: RelayReport | None = None) -> bytes:
-    """Return the monthly report as an .xlsx file: the indicators, 首问 and 过错 by kind, and when ``relays`` is given
-    the sheet 全程代理 (hops by kind, agents, stations)."""
+    """Return the monthly report as an .xlsx file: the indicators, the sheets 好差评 (the 差评 follow-up first, then
+    好评率 and 未评价率) and 投诉 (by kind, replies on time), 首问 and 过错 by kind, and when ``relays`` is given the
+    sheet 全程代理 (hops by kind, agents, stations)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "办件指标"
@@ -92,6 +148,7 @@ def monthly_workbook(report: Report, relays: RelayReport | None = None) -> bytes
         if key in PERCENT:
             for cell in ws.iter_rows(min_row=3, min_col=col, max_col=col):
                 cell[0].number_format = "0.0%"
+    _voice_sheets(wb, report, scope)
     for title, counts in (("首问登记", report.inquiries), ("过错记录", report.violations)):
         sheet = wb.create_sheet(title)
         sheet.append(["类别", "数量"])

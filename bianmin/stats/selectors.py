@@ -12,6 +12,8 @@ Definitions (each reconciles with the cases behind it; tests build known cases a
 - 最多跑一次 one_visit: received applications whose item needs at most one visit and that needed no 补正 (a 补正
   means another trip) ÷ received.
 - 首问 inquiries by outcome (registered in the period); 过错 violations by type (occurred in the period, not dismissed).
+- 好差评 (the 差评 follow-up first, then 好评率, 主动评价好评率, 未评价率): defined in ``stats.ratings``;
+  监督投诉 (by kind, replied on time, confirmed, transferred): defined in ``stats.complaints``.
 Grouping: center = the receiving unit; department = the item's implementing department; staff = who received
 (receipt figures) or the first handler (acceptance and decision figures); window = the window of that person's A post.
 """
@@ -33,10 +35,14 @@ from bianmin.cases.workflow import RUNNING
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.timeutils import require_plausible_dates
 from bianmin.inquiries.models import Inquiry, Outcome
-from bianmin.org.models import Post, Region, StaffProfile, Unit
+from bianmin.org.models import Region, Unit
 from bianmin.org.policies import scope_path
 from bianmin.workdays.engine import WorkCalendar
 from bianmin.workdays.selectors import get_calendar
+
+from .complaints import ComplaintRow, complaint_indicators
+from .grouping import _labels, _window_of
+from .ratings import RatingRow, rating_indicators
 
 if TYPE_CHECKING:
     from bianmin.users.types import AnyUser
@@ -104,6 +110,13 @@ class Report:
     rows: list[Row]
     inquiries: dict[str, int] = field(default_factory=dict)
     violations: dict[str, int] = field(default_factory=dict)
+    # 好差评 (``ratings``): the total and, when grouped, one row per group.
+    ratings: RatingRow = field(default_factory=lambda: RatingRow(key="", label="合计"))
+    rating_rows: list[RatingRow] = field(default_factory=list)
+    # 监督投诉 (``complaints``): the total, one row per group, the counts by kind (label → count).
+    complaints: ComplaintRow = field(default_factory=lambda: ComplaintRow(key="", label="合计"))
+    complaint_rows: list[ComplaintRow] = field(default_factory=list)
+    complaints_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -145,25 +158,6 @@ def _scope(user: AnyUser, unit_code: str) -> tuple[QuerySet[Case], str, Unit | N
 def _keys(group_by: str, person_field: str) -> str | None:
     return {"unit": "unit_id", "department": "item_version__implementing_unit_id", "staff": person_field,
             "window": person_field}.get(group_by)
-
-
-def _labels(group_by: str, keys: set[Any]) -> dict[Any, str]:
-    keys = {k for k in keys if k is not None}
-    if group_by in ("unit", "department"):
-        return dict(Unit.objects.filter(pk__in=keys).values_list("pk", "name"))
-    if group_by == "staff":
-        return {pk: f"{name}（{badge}）" for pk, name, badge in
-                StaffProfile.objects.filter(pk__in=keys).values_list("pk", "name", "badge_number")}
-    return {}
-
-
-def _window_of(staff_ids: set[int]) -> dict[int, str]:
-    windows: dict[int, str] = {}
-    for a_id, number, name in (Post.objects.filter(a_staff_id__in=staff_ids)
-                               .order_by("window__number").values_list("a_staff_id", "window__number",
-                                                                        "window__name")):
-        windows.setdefault(a_id, f"{number}号窗口 {name}")
-    return windows
 
 
 class _Rows:
@@ -280,7 +274,13 @@ def indicators(user: AnyUser, *, start: dt.date, end: dt.date, unit_code: str = 
     violations = dict(Violation.objects.filter(unit_path__startswith=path, occurred_on__gte=start,
                                                occurred_on__lte=end).exclude(status=ViolationStatus.DISMISSED)
                       .values_list("kind").annotate(n=Count("id")).order_by())
+    ratings, rating_rows = rating_indicators(user, path=path, lo=lo, hi=hi, group_by=group_by, today=today,
+                                             label=total.label)
+    complaints, complaint_rows, by_kind = complaint_indicators(path=path, lo=lo, hi=hi, group_by=group_by,
+                                                               today=today, label=total.label)
     return Report(start=start, end=end, unit=unit, group_by=group_by, total=total,
                   rows=rows if group_by else [],
                   inquiries={Outcome(k).label: v for k, v in inquiries.items()},
-                  violations={ViolationKind(k).label: v for k, v in violations.items()})
+                  violations={ViolationKind(k).label: v for k, v in violations.items()},
+                  ratings=ratings, rating_rows=rating_rows, complaints=complaints, complaint_rows=complaint_rows,
+                  complaints_by_kind=by_kind)

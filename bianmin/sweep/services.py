@@ -32,7 +32,8 @@ from bianmin.inquiries.models import EscortVisit, Inquiry
 from bianmin.notifications.services import add_digest_items, enqueue_sms
 from bianmin.org.models import StaffProfile
 from bianmin.org.selectors import warning_recipients
-from bianmin.relay.models import HandOver
+from bianmin.ratings import sweep as rating_sweep
+from bianmin.relay.models import HandOver, RelayRequest
 
 from .models import SweepRun
 
@@ -267,6 +268,45 @@ def sweep_relay_hops(*, now: dt.datetime, batch: int = BATCH) -> int:
             + _batches(yellow.select_related(*related), warn, batch=batch))
 
 
+def sweep_relay_deliveries(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Results waiting at the station (代办站) past their delivery limit (``RELAY_DELIVER_WORKING_DAYS``): on the last
+    day the agent is told; after it a violation of the agent (代办交接超时, 逾期未送达申请人).
+
+    Refuses nothing: a system step run by the sweep."""
+    today = timezone.localtime(now).date()
+    waiting = RelayRequest.objects.filter(status="AT_STATION", deliver_due_on__isnull=False)
+    due = waiting.filter(deliver_warning="", deliver_due_on=today)
+    late = waiting.filter(deliver_warning__in=["", "YELLOW"], deliver_due_on__lt=today)
+
+    def text(relay: RelayRequest) -> str:
+        return (f"代办件{relay.number}办理结果已到{relay.origin_unit.name}，"
+                f"应于{relay.deliver_due_on:%Y-%m-%d}前送达申请人")
+
+    def link(relay: RelayRequest) -> str:
+        return f"/staff/relays/{relay.number}/"
+
+    def warn(rows: list[RelayRequest]) -> int:
+        RelayRequest.objects.filter(pk__in=[r.pk for r in rows]).update(deliver_warning="YELLOW")
+        add_digest_items([(r.agent.user_id, "YELLOW", f"【黄色预警】{text(r)}", link(r)) for r in rows], now=now)
+        return len(rows)
+
+    def record_late(rows: list[RelayRequest]) -> int:
+        RelayRequest.objects.filter(pk__in=[r.pk for r in rows]).update(deliver_warning="RED")
+        record_detected([Detected(
+            kind=ViolationKind.RELAY_HOP_LATE, staff_id=r.agent_id,
+            occurred_on=(r.deliver_due_on or today) + dt.timedelta(days=1), description=f"{text(r)}，逾期未送达",
+            dedupe_key=f"RELAY_DELIVER:relay:{r.pk}", case_id=r.case_id,
+            evidence=[{"label": f"代办件 {r.number}", "url": link(r)}]) for r in rows], now=now)
+        add_digest_items([(r.agent.user_id, "RED", f"【代办送达超时】{text(r)}", link(r)) for r in rows], now=now)
+        record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件代办结果逾期未送达", actor_username="system",
+               now=now, data={"relays": [r.pk for r in rows][:200]})
+        return len(rows)
+
+    related = ("agent", "origin_unit")
+    return (_batches(late.select_related(*related), record_late, batch=batch)
+            + _batches(due.select_related(*related), warn, batch=batch))
+
+
 def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
     """Each refused further 补正 attempt becomes a violation of the staff member who tried it.
 
@@ -465,7 +505,17 @@ STEPS: tuple[tuple[str, Callable], ...] = (
     ("result_not_told", lambda now, batch: sweep_result_not_told(now=now, batch=batch)),
     ("deferred_overdue", lambda now, batch: sweep_deferred_overdue(now=now, batch=batch)),
     ("relay_hops", lambda now, batch: sweep_relay_hops(now=now, batch=batch)),
+    ("relay_deliveries", lambda now, batch: sweep_relay_deliveries(now=now, batch=batch)),
+    ("complaint_replies", lambda now, batch: _complaint_replies(now, batch)),
+    ("rating_follow_ups", lambda now, batch: rating_sweep.sweep_rating_follow_ups(now=now, batch=batch)),
+    ("default_ratings", lambda now, batch: rating_sweep.sweep_default_ratings(now=now, batch=batch)),
 )
+
+
+def _complaint_replies(now: dt.datetime, batch: int) -> int:
+    from bianmin.complaints.sweep import sweep_complaint_replies
+
+    return sweep_complaint_replies(now, batch)
 
 
 def run_sweep(*, now: dt.datetime, batch: int = BATCH) -> dict[str, int]:

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "bianmin.inquiries",
     "bianmin.cases",
     "bianmin.relay",
+    "bianmin.ratings",
+    "bianmin.complaints",
     "bianmin.accountability",
     "bianmin.sweep",
     "bianmin.stats",
@@ -186,9 +188,24 @@ BIANMIN: dict[str, Any] = {
     "CALENDAR_LAST_YEAR": 2060,
     "CALENDAR_WARN_FROM_MONTH": 11,
     "HOTLINE": "12345",
+    # The public site's address as citizens reach it, for links written into SMS texts (the rating link after
+    # delivery, decision 0024); set BIANMIN_PUBLIC_BASE_URL in production.
+    "PUBLIC_BASE_URL": os.environ.get("BIANMIN_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
     # 全程代理 (decision 0023 §2): working days a hop may take, by the kind of the unit that sends it (village →
     # town 3 is DOMAIN.md §2.7's local number; town → county or department 3 is ours).
     "RELAY_HOP_WORKING_DAYS": {"VILLAGE_STATION": 3, "TOWN_CENTER": 3, "COUNTY_CENTER": 3, "DEPARTMENT": 3},
+    # ... and the station delivers a result that reached it within this many working days (ours).
+    "RELAY_DELIVER_WORKING_DAYS": 3,
+    # 好差评 (decision 0024, DOMAIN.md §2.11): a real-name 差评 is visited within 1 working day and rectified within
+    # N working days (local: 5, 7 or 15); the optional default rating after N natural days is off (None) by
+    # default (e.g. {"days": 7, "level": 3} for 基本满意 after 7 days, as Guangdong does).
+    "RATING_VISIT_WORKING_DAYS": 1,
+    "RATING_RECTIFY_WORKING_DAYS": 15,
+    "RATING_DEFAULT": None,
+    # 监督投诉 (DOMAIN.md §2.9): the reply within the committed time (local, 5 working days); a simple complaint on
+    # the spot or the next working day.
+    "COMPLAINT_REPLY_WORKING_DAYS": 5,
+    "COMPLAINT_SIMPLE_REPLY_WORKING_DAYS": 1,
     # Yellow warning when this many working days are left, or a quarter of the limit, whichever comes first.
     "WARN_WORKING_DAYS": 2,
     "WARN_FRACTION": 0.25,

@@ -44,6 +44,11 @@ ALLOWED = {
     "backoffice:my_actions": WORKBENCH,
     "backoffice:relays": {"window_a", "window_b", "town_window", "agent", "leader", "supervisor"},
     "backoffice:relay_new": {"agent"},
+    "backoffice:complaints": {"leader", "supervisor"},
+    "backoffice:complaint_new": {"window_a", "window_b", "town_window", "supervisor"},
+    "backoffice:pads": {"supervisor"},
+    "backoffice:ratings": {"leader", "supervisor"},
+    "backoffice:my_ratings": WORKBENCH,
 }
 # URLs that need an object: checked with real objects in bianmin/backoffice/tests/test_case_screens.py
 OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry",
@@ -51,6 +56,9 @@ OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", 
                "backoffice:relay", "backoffice:relay_receipt",  # relays: test_relay_screens.py
                "backoffice:relay_delivery_receipt"}  # test_relay_way_back_screens.py
 OBJECT_URLS |= {"backoffice:relay_files", "backoffice:relay_file"}  # relay photos: test_relay_files_screens.py
+OBJECT_URLS |= {"backoffice:rating", "backoffice:rating_reveal"}  # bianmin/ratings/tests/test_rating_screens.py
+OBJECT_URLS |= {"backoffice:complaint", "backoffice:complaint_reveal"}  # complaints/tests/test_screens.py
+OBJECT_URLS |= {"backoffice:rating_invite"}  # POST only, for a case or inquiry: bianmin/ratings/tests/test_pads.py
 
 
 def staff_url_names():

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
@@ -151,8 +152,16 @@ def _sms_text(case: Case, action: Action) -> str:
         result = "准予许可" if case.outcome == "GRANTED" else "不予许可，理由见决定书"
         return f"{head}已办结：{result}。"
     if action == Action.DELIVER:
-        return f"{head}的办理结果已送达，签收人{case.delivered_to}。"
+        return (f"{head}的办理结果已送达，签收人{case.delivered_to}。欢迎评价本次服务："
+                f"{rating_link(case.number)} （查询码{case.query_code}）")
     return ""
+
+
+def rating_link(number: str) -> str:
+    """Return the public rating page's address for ``number`` as sent by SMS (decision 0024): the number only; the
+    query code goes in the text, never in a URL (server logs, referrers)."""
+    base = str(settings.BIANMIN.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}/rate/?n={number}&src=sms"
 
 
 SMS_ACTIONS = frozenset({Action.ACCEPT, Action.DEEM_ACCEPTED, Action.SERVE_SUPPLEMENT, Action.DECIDE,
@@ -190,8 +199,10 @@ def locked_case(actor: User, number: str) -> Case:
 
 def transition(case: Case, *, actor: User | None, action: Action, now: dt.datetime, opinion: str = "",
                changes: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-               system: bool = False) -> Case:
+               system: bool = False, sms: bool = True) -> Case:
     """Apply ``action`` to a locked case: check table and policy, set status and fields, save, log.
+
+    ``sms=False`` leaves out the applicant's SMS where another service sends its own (a relay's delivery).
 
     The single place where ``Case.status`` changes. Call inside ``transaction.atomic`` with the row locked.
     Raises Conflict when the table does not allow ``action`` now, Forbidden when the actor may not take it
@@ -223,7 +234,7 @@ def transition(case: Case, *, actor: User | None, action: Action, now: dt.dateti
     case.save(update_fields=sorted(fields))
     add_event(case, actor=actor, now=now, action=action.value, from_status=before, to_status=target,
               opinion=opinion, data=data)
-    if action in SMS_ACTIONS:  # the outbox row commits (or rolls back) with the transition
+    if sms and action in SMS_ACTIONS:  # the outbox row commits (or rolls back) with the transition
         enqueue_sms(phone=case.applicant_phone, kind=f"CASE_{action.value}", text=_sms_text(case, action),
                     cause=f"case:{case.number}", now=now)
     shown = f"{Status(before).label}→{Status(target).label}"  # the audit page shows words, not codes

@@ -16,7 +16,7 @@ from bianmin.workdays.selectors import get_calendar
 if TYPE_CHECKING:
     from bianmin.users.types import User
 
-    from ..models import Case, SupplementLine
+    from ..models import Case, Notice, SupplementLine
 
 REVIEW_REMEDY = ("如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
                  "或者自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。")
@@ -212,6 +212,18 @@ def delivery_content(case: Case, actor: User, now: dt.datetime, *, place: str,
             "delivery": case.get_delivery_method_display(), "delivery_place": place,
             "delivered_at": _d(now), "received_by": case.delivered_to, "server": staff_name(actor),
             "signatures": ["受送达人（签收人）签名", "送达人签名"],
+            "body": "下列文书已依法送达，请受送达人核对无误后签名或盖章。"}
+
+
+def notice_delivery_content(case: Case, notice: Notice, actor: User, now: dt.datetime, *, place: str,
+                            received_by: str) -> dict[str, Any]:
+    """Return the 送达回证 of a notice served by the relay's agent (a 不予受理 or 退件 notice).
+
+    Refuses nothing: a pure helper; the calling service has checked the step."""
+    document = f"{notice.get_kind_display()}（{notice.number}）" if notice.number else notice.get_kind_display()
+    return {**base_content(case, actor, now), "title": "送达回证", "legal_basis": "", "delivered_document": document,
+            "delivery": "代办员送达", "delivery_place": place, "delivered_at": _d(now), "received_by": received_by,
+            "server": staff_name(actor), "signatures": ["受送达人（签收人）签名", "送达人签名"],
             "body": "下列文书已依法送达，请受送达人核对无误后签名或盖章。"}
 
 

@@ -240,8 +240,11 @@ def _checklist(version: ItemVersion, given: Sequence[MaterialRow], errors: _Erro
 
 def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
                  materials: Sequence[MaterialRow] | None = None, agent: AgentData | None = None,
-                 now: dt.datetime) -> Case:
+                 now: dt.datetime, version_id: int | None = None) -> Case:
     """Receive an application: pin the item's current version, number it, build the checklist.
+
+    ``version_id`` pins a given published version of the item instead: a relayed request (全程代理) is received on
+    the version its 代办受理回执 promised, even when a newer one was published while it travelled.
 
     Raises Forbidden without HANDLE_CASES or a staff profile; DomainError naming every bad field at once, nothing
     written: ``item`` (unknown or unpublished), ``applicant.kind``, ``applicant.name``, ``applicant.phone``,
@@ -256,8 +259,9 @@ def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
     errors = _Errors()
     # Which version is current is read every time; its content (never edited once published) comes from the
     # per-process cache.
-    version_id = (ItemVersion.objects.filter(item__code=item_code, is_current=True)
-                  .values_list("pk", flat=True).first())
+    chosen = (ItemVersion.objects.filter(item__code=item_code, pk=version_id, published_at__isnull=False)
+              if version_id is not None else ItemVersion.objects.filter(item__code=item_code, is_current=True))
+    version_id = chosen.values_list("pk", flat=True).first()
     version = pinned_version(version_id) if version_id is not None else None
     if version is None:
         errors.add("item", f"事项“{item_code}”不存在或未发布")

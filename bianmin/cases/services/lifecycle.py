@@ -20,12 +20,13 @@ from ..facts import LateAcceptance, report_fact
 from ..models import Case, DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
 from ..policies import decide_refusal, deliver_refusal, direct_return_refusal, grant_refusal, immediate_refusal
 from ..workflow import Action
-from .core import actor_profile, issue_notice, issue_notices, locked_case, transition
+from .core import actor_profile, add_event, issue_notice, issue_notices, locked_case, transition
 from .documents import (
     acceptance_content,
     deferred_content,
     delivery_content,
     denial_content,
+    notice_delivery_content,
     receipt_content,
     rejection_content,
     return_content,
@@ -375,7 +376,8 @@ def _deliver(case: Case, *, actor: User, method: str, received_by: str, place: s
     if (refusal := deliver_refusal(case)) is not None:
         raise refusal
     where = _delivery_place(case, method, place)
-    case = transition(case, actor=actor, action=Action.DELIVER, now=now, system=relayed,
+    # A relayed delivery: the relay's own SMS tells the applicant (with the relay's rating link: 一事一评).
+    case = transition(case, actor=actor, action=Action.DELIVER, now=now, system=relayed, sms=not relayed,
                       changes={"delivered_at": now, "delivery_method": method,
                                "delivered_to": received_by, "closed_at": now,
                                "result_due_on": None},
@@ -384,6 +386,54 @@ def _deliver(case: Case, *, actor: User, method: str, received_by: str, place: s
     issue_notice(case, kind=NoticeKind.DELIVERY, actor=actor, now=now,
                  content=delivery_content(case, actor, now, place=where,
                                           denial_number=(denial.number or "") if denial else ""))
+    return case
+
+
+def _relayed_case(case_id: int) -> Case:
+    """Lock and return a case brought by a relay whose result waits at the station (a second line of defence: the
+    relay service checked its own policy first). Raises Conflict otherwise."""
+    case = (Case.objects.select_for_update(of=("self",)).select_related("item_version__item", "unit")
+            .filter(pk=case_id, relay__status="AT_STATION").first())
+    if case is None:
+        raise Conflict("办理结果不在代办站，不能由代办员送达")
+    return case
+
+
+def relay_took_result(*, actor: User, case_id: int, now: dt.datetime) -> Case:
+    """Record that the deciding unit issued the result into the relay route (全程代理, decision 0023 §3): the
+    applicant entrusted the agent (授权委托书), so handing the result to the route is the organ's issuing; the
+    result-notice clock (``result_due_on``) stops here and the relay's own hop and delivery limits carry the rest.
+
+    Call inside the relay service's transaction. Refuses nothing the relay service has not checked."""
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case_id, relay__isnull=False)
+    if case.result_due_on is not None:
+        case.result_due_on = None
+        case.save(update_fields=["result_due_on"])
+    add_event(case, actor=actor, now=now, action="RESULT_RELAYED",
+              opinion="办理结果交全程代理路线，由代办员送达申请人（申请人已出具授权委托书）")
+    return case
+
+
+def serve_notice_by_relay(*, actor: User, case_id: int, received_by: str, place: str, now: dt.datetime) -> Case:
+    """Serve a case that ended without a decision (不予受理, 退件) through the relay's station: issue the 送达回证 of
+    its last notice of refusal or return; the serving date starts the applicant's 复议/诉讼 periods. A withdrawn case
+    has no notice to serve (its materials go back): nothing is issued.
+
+    Call inside the relay service's transaction. Raises DomainError naming ``received_by`` (empty or too long) or
+    ``place`` (too long); Conflict unless the result waits at the station."""
+    if not received_by.strip():
+        raise DomainError.for_field("received_by", "请填写签收人")
+    received_by = bounded("received_by", received_by, 64, "签收人")
+    place = bounded("place", place, 128, "送达地点")
+    case = _relayed_case(case_id)
+    notice = (case.notices.filter(kind__in=[NoticeKind.REJECTION, NoticeKind.RETURN], issued_at__isnull=False)
+              .order_by("-issued_at").first())
+    if notice is None:
+        return case
+    content = notice_delivery_content(case, notice, actor, now, place=place, received_by=received_by)
+    issue_notice(case, kind=NoticeKind.DELIVERY, actor=actor, now=now, content=content)
+    add_event(case, actor=actor, now=now, action="NOTICE_SERVED",
+              opinion=f"{content['delivered_document']}由代办员送达，签收人{received_by}")
     return case
 
 
@@ -399,9 +449,8 @@ def deliver_relayed_case(*, actor: User, case_id: int, received_by: str, place: 
         raise DomainError.for_field("received_by", "请填写签收人")
     received_by = bounded("received_by", received_by, 64, "签收人")
     place = bounded("place", place, 128, "送达地点")
-    case = Case.objects.select_for_update().select_related("item_version", "unit").get(pk=case_id)
-    return _deliver(case, actor=actor, method=DeliveryMethod.AGENT, received_by=received_by, place=place, now=now,
-                    relayed=True)
+    return _deliver(_relayed_case(case_id), actor=actor, method=DeliveryMethod.AGENT, received_by=received_by,
+                    place=place, now=now, relayed=True)
 
 
 def _delivery_place(case: Case, method: str, place: str) -> str:

@@ -74,6 +74,23 @@ WRITERS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("relay/services.py", "send_result"): (S, "RelayRequest (result on its way back, or delivered by post)"),
     ("relay/services.py", "deliver_relay"): (S, "RelayRequest (delivered to the applicant)"),
     ("relay/services.py", "archive_relay"): (S, "RelayRequest (归档上报)"),
+    ("relay/services.py", "_delivered_elsewhere"): (S, "RelayRequest (delivered by post or at the deciding window)"),
+    # 好差评 and 监督投诉 (decision 0024): a 差评 follow-up's steps, an appeal's decision, a complaint's steps, and
+    # their sweep warnings.
+    ("ratings/services.py", "record_visit"): (S | W, "BadRatingFollowUp (visited: rectifying)"),
+    ("ratings/services.py", "record_rectification"): (W, "BadRatingFollowUp (a late step marked for the sweep)"),
+    ("ratings/services.py", "tell_result"): (S, "BadRatingFollowUp (told: a 追评 may follow)"),
+    ("ratings/services.py", "rate_again"): (S, "BadRatingFollowUp (closed by the 追评)"),
+    ("ratings/services.py", "decide_appeal"): (S, "RatingAppeal (upheld or rejected)"),
+    ("ratings/sweep.py", "sweep_rating_follow_ups.record_late"): (W, "BadRatingFollowUp (recorded late)"),
+    ("ratings/sweep.py", "sweep_rating_follow_ups.warn"): (W, "BadRatingFollowUp (yellow)"),
+    ("complaints/services.py", "investigate_complaint"): (S, "Complaint (调查)"),
+    ("complaints/services.py", "handle_complaint"): (S, "Complaint (处置)"),
+    ("complaints/services.py", "transfer_complaint"): (S | W, "Complaint (转办: received anew, warning reset)"),
+    ("complaints/services.py", "reply_complaint"): (S | W, "Complaint (反馈; a late reply marked for the sweep)"),
+    ("complaints/services.py", "archive_complaint"): (S, "Complaint (归档)"),
+    ("complaints/sweep.py", "sweep_complaint_replies.warn"): (W, "Complaint (yellow)"),
+    ("complaints/sweep.py", "sweep_complaint_replies.record_late"): (W, "Complaint (recorded late)"),
     ("relay/services.py", "_late"): (W, "HandOver (answered after its due date: for the sweep to record)"),
     ("sweep/services.py", "sweep_relay_hops.warn"): (W, "HandOver (yellow)"),
     ("sweep/services.py", "sweep_relay_hops.record_late"): (W, "HandOver (recorded late)"),
@@ -85,6 +102,8 @@ DYNAMIC_WRITES: dict[tuple[str, str], str] = {
     ("sweep/services.py", "_record_missed_limit.handle"): "clears the limit date field a sweep step recorded",
     ("core/management/commands/rotate_field_keys.py", "Command.handle"): "re-encrypted personal-data columns",
     ("stats/selectors.py", "_Rows.build"): "adds up counts on report rows (no model)",
+    ("stats/ratings.py", "GroupedRows.build"): "adds up counts on report rows (no model)",
+    ("ratings/sweep.py", "sweep_rating_follow_ups.record_late"): "marks the late step's flag on a 差评 follow-up",
 }
 
 # Raw SQL that updates the case table and names a guarded field.

@@ -9,6 +9,7 @@ import pytest
 from bianmin.audit.models import AuditEntry
 from bianmin.cases import services as cases
 from bianmin.cases.models import NoticeKind
+from bianmin.cases.workflow import Action
 from bianmin.catalog.models import ItemVersion
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.notifications.models import Message
@@ -69,7 +70,7 @@ def test_a_lower_review_is_its_own_step_with_its_own_limit_and_its_opinion_goes_
     # nothing goes up, nobody signs for a review, and the agent cannot record it
     with pytest.raises(Conflict):
         svc.hand_over(actor=cast["town_window"], number=relay.number, now=at(WED))
-    with pytest.raises(Forbidden):
+    with pytest.raises(Conflict):  # a review is not signed for (409, not 403)
         svc.sign_for(actor=cast["town_window"], number=relay.number, materials=SENT, now=at(WED))
     with pytest.raises(Forbidden):
         svc.review_relay(actor=cast["agent"], number=relay.number, opinion="同意", now=at(WED))
@@ -224,3 +225,86 @@ def test_the_case_page_names_the_relay_and_the_review_opinion(cast, item, dept_w
     found = relay_of_case(relay.case.pk)
     assert found is not None and found.number == relay.number and found.station == "测试村便民服务站"
     assert relay_of_case(relay.case.pk + 999) is None
+
+
+# ---- review fixes: the relay never gets stuck, the clock stops with the result sent, notices served ----
+
+def test_a_result_by_post_returns_the_relay_to_its_station_for_follow_up_and_archive(cast, org, item, dept_window):
+    relay = _decided(cast, dept_window)
+    svc.send_result(actor=dept_window, number=relay.number, method="POST", place="测试村1组5号", now=at(THU, 11))
+    relay.refresh_from_db()
+    assert relay.holder_unit == org["station"]
+    assert [r.waiting for r in passing_through(cast["agent"]) if r.number == relay.number] == ["FOLLOW_UP"]
+    svc.follow_up(actor=cast["agent"], number=relay.number, method="CALL", said="收到了", now=at(THU, 15))
+    svc.archive_relay(actor=cast["agent"], number=relay.number, now=at(THU, 16))
+    with pytest.raises(Conflict):  # an archived file is closed
+        svc.follow_up(actor=cast["agent"], number=relay.number, method="CALL", said="再次回访", now=at(THU, 17))
+
+
+def test_sending_by_route_stops_the_result_clock(cast, org, item, dept_window):
+    relay = _decided(cast, dept_window)
+    assert relay.case.result_due_on is not None
+    svc.send_result(actor=dept_window, number=relay.number, method="ROUTE", now=at(THU, 11))
+    relay.case.refresh_from_db()
+    assert relay.case.result_due_on is None
+    assert relay.case.events.filter(action="RESULT_RELAYED").exists()
+    down = relay.hand_overs.get(direction=Direction.DOWN).materials
+    svc.sign_for(actor=cast["town_window"], number=relay.number, materials=down, now=at(THU, 15))
+    svc.hand_over(actor=cast["town_window"], number=relay.number, now=at(THU, 16))
+    svc.sign_for(actor=cast["agent"], number=relay.number, materials=down, now=at(THU, 17))
+    relay.refresh_from_db()
+    assert relay.deliver_due_on == dt.date(2026, 3, 10)  # 3 working days from Thu 5 Mar
+
+
+def test_a_refused_result_is_sent_again_as_the_result_not_the_application(cast, item, dept_window):
+    relay = _decided(cast, dept_window)
+    svc.send_result(actor=dept_window, number=relay.number, method="ROUTE", now=at(THU, 11))
+    first = relay.hand_overs.get(direction=Direction.DOWN)
+    svc.refuse_hand_over(actor=cast["town_window"], number=relay.number, reason="编号看不清", now=at(THU, 12))
+    again = svc.hand_over(actor=dept_window, number=relay.number, now=at(THU, 13))
+    assert again.materials == first.materials and again.opinion == first.opinion
+
+
+def test_the_case_opens_on_the_version_the_receipt_promised(cast, item, dept_window):
+    from bianmin.catalog.services import new_draft, publish_version
+
+    relay = register(cast)
+    svc.hand_over(actor=cast["agent"], number=relay.number, now=at(MON, 10))
+    svc.sign_for(actor=cast["town_window"], number=relay.number, materials=SENT, now=at(TUE))
+    svc.hand_over(actor=cast["town_window"], number=relay.number, now=at(TUE, 11))
+    draft = new_draft(actor=cast["sysadmin"], item=item.item, now=at(TUE, 12))
+    publish_version(actor=cast["sysadmin"], version=draft, now=at(TUE, 13))
+    svc.sign_for(actor=dept_window, number=relay.number, materials=SENT, now=at(WED))
+    relay.refresh_from_db()
+    assert relay.case.item_version_id == relay.item_version_id == item.pk
+
+
+def test_a_relayed_deferred_result_is_not_sent_while_the_material_is_due(cast, item, dept_window):
+    relay = _decided(cast, dept_window)
+    type(relay.case).objects.filter(pk=relay.case.pk).update(deferred_materials=True,
+                                                            deferred_due_date=dt.date(2026, 3, 20))
+    with pytest.raises(Conflict):
+        svc.send_result(actor=dept_window, number=relay.number, method="ROUTE", now=at(THU, 11))
+
+
+def test_a_refusal_notice_is_served_at_the_station_with_its_delivery_receipt(cast, item, dept_window):
+    relay = _opened(cast, dept_window)
+    cases.refuse_case(actor=dept_window, number=relay.case.number, action=Action.REJECT, reason="不符合受理条件",
+                      now=at(WED, 10))
+    svc.send_result(actor=dept_window, number=relay.number, method="ROUTE", now=at(WED, 11))
+    down = relay.hand_overs.get(direction=Direction.DOWN).materials
+    assert down[0]["name"].startswith("不予受理通知书")
+    svc.sign_for(actor=cast["town_window"], number=relay.number, materials=down, now=at(WED, 15))
+    svc.hand_over(actor=cast["town_window"], number=relay.number, now=at(WED, 16))
+    svc.sign_for(actor=cast["agent"], number=relay.number, materials=down, now=at(THU))
+    svc.deliver_relay(actor=cast["agent"], number=relay.number, received_by="张三", now=at(THU, 10))
+    sd = relay.case.notices.get(kind=NoticeKind.DELIVERY)
+    assert sd.content["delivered_document"].startswith("不予受理通知书") and sd.content["received_by"] == "张三"
+
+
+def test_a_town_agent_cannot_start_a_review_it_cannot_do(cast, item, town_agent):
+    _set_review(item)
+    relay = register(cast)
+    svc.hand_over(actor=cast["agent"], number=relay.number, now=at(MON, 10))
+    with pytest.raises(Forbidden):
+        svc.sign_for(actor=town_agent, number=relay.number, materials=SENT, now=at(TUE))

@@ -53,3 +53,44 @@ def test_a_hop_signed_late_before_the_sweep_saw_it_is_recorded_and_one_in_time_i
     violation = Violation.objects.get()
     assert late.number in violation.description and "逾期才送达" in violation.description
     assert HandOver.objects.get(relay=on_time).warning_level == ""
+
+
+@pytest.fixture
+def dept_window(org, django_user_model):
+    from bianmin.accounts.roles import Role
+    from conftest import make_user
+
+    return make_user(django_user_model, "dept_window", Role.WINDOW, org["dept"])
+
+
+def test_a_result_waiting_at_the_station_past_its_limit_is_warned_then_recorded_once(cast, item, dept_window):
+    """The station delivers within RELAY_DELIVER_WORKING_DAYS of the result's arrival (decision 0023 §3)."""
+
+    from bianmin.accountability.models import Violation
+    from bianmin.cases import services as cases
+    from bianmin.relay import services as svc
+    from bianmin.relay.models import Direction
+    from bianmin.relay.tests.helpers import SENT, register
+    from bianmin.sweep.services import sweep_relay_deliveries
+    from bianmin.testing.factories import MON, at
+
+    tue, wed, thu = (MON + dt.timedelta(days=n) for n in (1, 2, 3))
+    relay = register(cast)
+    svc.hand_over(actor=cast["agent"], number=relay.number, now=at(MON, 10))
+    svc.sign_for(actor=cast["town_window"], number=relay.number, materials=SENT, now=at(tue))
+    svc.hand_over(actor=cast["town_window"], number=relay.number, now=at(tue, 11))
+    svc.sign_for(actor=dept_window, number=relay.number, materials=SENT, now=at(wed))
+    relay.refresh_from_db()
+    cases.accept_case(actor=dept_window, number=relay.case.number, now=at(wed, 10))
+    cases.decide_case(actor=dept_window, number=relay.case.number, outcome="GRANTED", reasons="符合",
+                      certificate_number="JY1", now=at(thu, 10))
+    svc.send_result(actor=dept_window, number=relay.number, method="ROUTE", now=at(thu, 11))
+    down = relay.hand_overs.get(direction=Direction.DOWN).materials
+    svc.sign_for(actor=cast["town_window"], number=relay.number, materials=down, now=at(thu, 15))
+    svc.hand_over(actor=cast["town_window"], number=relay.number, now=at(thu, 16))
+    svc.sign_for(actor=cast["agent"], number=relay.number, materials=down, now=at(thu, 17))
+    assert sweep_relay_deliveries(now=at(dt.date(2026, 3, 10))) == 1  # the last day: warned
+    assert sweep_relay_deliveries(now=at(dt.date(2026, 3, 11))) == 1  # after it: recorded
+    late = Violation.objects.get(dedupe_key=f"RELAY_DELIVER:relay:{relay.pk}")
+    assert late.staff == cast["agent"].staff_profile and "逾期未送达" in late.description
+    assert sweep_relay_deliveries(now=at(dt.date(2026, 3, 12))) == 0  # once

@@ -10,6 +10,9 @@ LABELS = {"deemed_accepted": "视为受理", "unjustified_supplements": "无正�
           "intake_clocks_missing": "缺少受理审查期限",
           "not_started": "受理后未及时开始办理", "result_not_told": "未及时告知办理结果",
           "deferred_overdue": "补办材料逾期未补交", "relay_hops": "代办交接预警和超时",
+          "relay_deliveries": "代办结果逾期未送达",
+          "complaint_replies": "投诉答复预警和超时",
+          "rating_follow_ups": "差评回访整改预警和超时", "default_ratings": "默认评价",
           "errors": "出错的步骤"}
 
 

@@ -1,0 +1,44 @@
+"""Reads of ratings for the staff pages and the API. Nothing here returns the evaluator's name or phone: only
+``services.reveal_evaluator`` does, audited, to a supervisor (decision 0024)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from bianmin.org.policies import staff_profile_of
+
+from .models import BAD_LEVELS, Rating
+from .policies import visible_ratings
+
+if TYPE_CHECKING:
+    from bianmin.users.types import AnyUser
+
+RELATED = ("staff", "unit", "window", "case", "inquiry", "relay", "follow_up")
+
+
+def ratings_for(user: AnyUser, *, bad: bool = False, follow_up: str = "", start: dt.date | None = None,
+                end: dt.date | None = None) -> QuerySet[Rating]:
+    """Return the ratings the user may see, newest first: only 差评 (``bad``), with a follow-up in status
+    ``follow_up`` (or ``LATE``: a step recorded late), rated from ``start`` to ``end`` (local dates, inclusive)."""
+    qs = visible_ratings(user).select_related(*RELATED)
+    if bad:
+        qs = qs.filter(level__in=BAD_LEVELS)
+    if follow_up == "LATE":
+        qs = qs.filter(follow_up__isnull=False).exclude(follow_up__visit_late=False, follow_up__rectify_late=False)
+    elif follow_up:
+        qs = qs.filter(follow_up__status=follow_up)
+    if start is not None:
+        qs = qs.filter(rated_at__date__gte=start)
+    if end is not None:
+        qs = qs.filter(rated_at__date__lte=end)
+    return qs.order_by("-rated_at", "-id")
+
+
+def my_ratings(user: AnyUser) -> QuerySet[Rating]:
+    """Return the ratings of the user as the staff member rated, newest first."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Rating.objects.none()
+    return Rating.objects.filter(staff=profile).select_related(*RELATED).order_by("-rated_at", "-id")
