@@ -7,16 +7,14 @@ leaders above its unit, and its late reply is recorded against the unit's 首席
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from bianmin.accountability.models import ViolationKind
 from bianmin.accountability.services import Detected, record_detected
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
+from bianmin.core.batches import locked_batches
 from bianmin.notifications.services import add_digest_items
 from bianmin.org.models import StaffProfile
 from bianmin.org.selectors import chief_responsible, warning_recipients
@@ -26,16 +24,6 @@ from .models import OPEN_STATUSES, Complaint, ReplyWarning
 BATCH = 500
 
 
-def _batches(queryset: QuerySet[Complaint], handle: Callable[[list[Complaint]], int], *, batch: int) -> int:
-    """Lock up to ``batch`` rows of ``queryset`` at a time (skipping rows others hold) and ``handle`` them."""
-    total = 0
-    while True:
-        with transaction.atomic():
-            rows = list(queryset.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:batch])
-            if rows:
-                total += handle(rows)
-        if len(rows) < batch:
-            return total
 
 
 def _link(c: Complaint) -> str:
@@ -120,6 +108,6 @@ def sweep_complaint_replies(now: dt.datetime, batch: int = BATCH) -> int:
                now=now, data={"complaints": [c.pk for c in rows][:200]})
         return len(rows)
 
-    return (_batches(late.select_related(*related), record_late, batch=batch)
-            + _batches(answered_late.select_related(*related), record_late, batch=batch)
-            + _batches(yellow.select_related(*related), warn, batch=batch))
+    return (locked_batches(late.select_related(*related), record_late, batch=batch)
+            + locked_batches(answered_late.select_related(*related), record_late, batch=batch)
+            + locked_batches(yellow.select_related(*related), warn, batch=batch))

@@ -309,3 +309,19 @@ def without_metadata(file):
         buffer = io.BytesIO()
         clean.save(buffer, format="PNG" if ext == "png" else "JPEG", quality=92)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png" if ext == "png" else "image/jpeg")
+
+
+def checked_upload(file):
+    """Return ``file`` checked (``validate_upload``) and, for an image, without its metadata (EXIF: location,
+    device): what every door that stores an upload keeps (cases, relay photos).
+
+    Raises DomainError naming ``file`` with the check's message, or for an image that cannot be read."""
+    from .errors import DomainError
+
+    try:
+        validate_upload(file)
+        return without_metadata(file)
+    except ValidationError as exc:
+        raise DomainError.for_field("file", exc.messages[0]) from None
+    except OSError:
+        raise DomainError.for_field("file", "图片文件已损坏，无法读取") from None

@@ -7,12 +7,10 @@ in one transaction; running a step again changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from bianmin.accountability.models import ViolationKind
@@ -20,6 +18,7 @@ from bianmin.accountability.services import Detected, record_detected
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.cases.models import Case
+from bianmin.core.batches import locked_batches
 from bianmin.notifications.services import add_digest_items
 from bianmin.org.models import StaffProfile
 from bianmin.org.selectors import chief_responsible, warning_recipients
@@ -31,22 +30,8 @@ BATCH = 500
 # The yellow of a step is announced the working day before its due date; a long holiday puts that day at most this
 # many natural days earlier, so only follow-ups due within it are read.
 YELLOW_HORIZON = dt.timedelta(days=14)
-M = TypeVar("M", bound=models.Model)
 
 
-def _batches(queryset: QuerySet[M], handle: Callable[[list[M]], int], *, batch: int) -> int:
-    """Lock up to ``batch`` rows at a time (skipping rows others hold) and ``handle`` them, moving on by primary key:
-    a row ``handle`` leaves unchanged (not yet due, nobody to record it against) is not read again in this run."""
-    total, last = 0, 0
-    while True:
-        with transaction.atomic():
-            rows = list(queryset.filter(pk__gt=last).select_for_update(skip_locked=True, of=("self",))
-                        .order_by("pk")[:batch])
-            if rows:
-                total += handle(rows)
-                last = rows[-1].pk
-        if len(rows) < batch:
-            return total
 
 
 def _link(follow_up: BadRatingFollowUp) -> str:
@@ -164,9 +149,9 @@ def sweep_rating_follow_ups(*, now: dt.datetime, batch: int = BATCH) -> int:
                actor_username="system", now=now, data={"follow_ups": [f.pk for f, _, _ in due_now][:200]})
         return len(due_now)
 
-    return (_batches(late.select_related(*related), record_late, batch=batch)
-            + _batches(done_late.select_related(*related), record_late, batch=batch)
-            + _batches(yellow.select_related(*related), warn, batch=batch))
+    return (locked_batches(late.select_related(*related), record_late, batch=batch)
+            + locked_batches(done_late.select_related(*related), record_late, batch=batch)
+            + locked_batches(yellow.select_related(*related), warn, batch=batch))
 
 
 def sweep_default_ratings(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -195,4 +180,4 @@ def sweep_default_ratings(*, now: dt.datetime, batch: int = BATCH) -> int:
                data={"cases": [c.number for c in rows][:200], "level": level})
         return len(rows)
 
-    return _batches(due, handle, batch=batch)
+    return locked_batches(due, handle, batch=batch)

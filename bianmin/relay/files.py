@@ -6,14 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
-
 from bianmin.accounts.policies import can
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.models import CaseFile
 from bianmin.core.errors import Conflict, DomainError, Forbidden
-from bianmin.core.uploads import validate_upload, without_metadata
+from bianmin.core.uploads import checked_upload
 
 from .models import RelayFile, RelayRequest
 from .policies import RELAY_WORKERS, get_relay_for
@@ -41,13 +39,7 @@ def attach_file(*, actor: User, number: str, upload: UploadedFile, material_name
     (not one of the relay's materials)."""
     if not any(can(actor, perm) for perm in RELAY_WORKERS):
         raise Forbidden("只有代办员或窗口人员可以上传材料照片")
-    try:
-        validate_upload(upload)
-        upload = without_metadata(upload)  # EXIF (location, device) is stripped from images
-    except ValidationError as exc:
-        raise DomainError.for_field("file", exc.messages[0]) from None
-    except OSError:
-        raise DomainError.for_field("file", "图片文件已损坏，无法读取") from None
+    upload = checked_upload(upload)  # EXIF (location, device) is stripped from images
     name = upload.name or ""  # never empty here: validate_upload refuses a name without an allowed extension
     size = upload.size or 0  # read by validate_upload, which refuses more than 10 MB
     material = (material_name or "").strip()

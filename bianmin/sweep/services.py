@@ -14,9 +14,8 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from bianmin.cases.facts import LateAcceptance
 from bianmin.cases.models import Case, CaseEvent, CasePause, RefusedSupplement
 from bianmin.cases.services import apply_deemed_acceptance, stamp_warning
 from bianmin.cases.workflow import RUNNING, Status
+from bianmin.core.batches import locked_batches
 from bianmin.inquiries.models import EscortVisit, Inquiry
 from bianmin.notifications.services import add_digest_items, enqueue_sms
 from bianmin.org.models import StaffProfile
@@ -45,19 +45,8 @@ def _case_link(case: Case) -> str:
     return f"/staff/cases/{case.number}/"
 
 
-M = TypeVar("M", bound=models.Model)
 
 
-def _batches(queryset: QuerySet[M], handle: Callable[[list[M]], int], *, batch: int = BATCH) -> int:
-    """Lock up to ``batch`` rows of ``queryset`` at a time (skipping rows others hold) and ``handle`` them."""
-    total = 0
-    while True:
-        with transaction.atomic():
-            rows = list(queryset.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:batch])
-            if rows:
-                total += handle(rows)
-        if len(rows) < batch:
-            return total
 
 
 def _open_pause() -> Exists:
@@ -125,7 +114,7 @@ def sweep_unstamped(*, now: dt.datetime, batch: int = BATCH) -> int:
         Case.objects.bulk_update(rows, ["yellow_on", "warning_level"])
         return len(rows)
 
-    return _batches(qs.select_related("unit__region", "item_version"), handle, batch=batch)
+    return locked_batches(qs.select_related("unit__region", "item_version"), handle, batch=batch)
 
 
 def sweep_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -135,7 +124,7 @@ def sweep_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
     today = timezone.localtime(now).date()
     qs = (Case.objects.filter(status__in=RUNNING, warning_level__in=["", "YELLOW"], committed_deadline__lt=today)
           .exclude(_open_pause()).select_related("item_version"))
-    return _batches(qs, lambda rows: _record_overdue(rows, now, running=True), batch=batch)
+    return locked_batches(qs, lambda rows: _record_overdue(rows, now, running=True), batch=batch)
 
 
 def sweep_late_decisions(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -143,7 +132,7 @@ def sweep_late_decisions(*, now: dt.datetime, batch: int = BATCH) -> int:
 
     Refuses nothing: a system step run by the sweep."""
     qs = Case.objects.filter(warning_level="LATE").select_related("item_version")
-    return _batches(qs, lambda rows: _record_overdue(rows, now, running=False), batch=batch)
+    return locked_batches(qs, lambda rows: _record_overdue(rows, now, running=False), batch=batch)
 
 
 def sweep_yellow(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -163,7 +152,7 @@ def sweep_yellow(*, now: dt.datetime, batch: int = BATCH) -> int:
                now=now, data={"cases": [c.number for c in rows][:200]})
         return len(rows)
 
-    return _batches(qs, handle, batch=batch)
+    return locked_batches(qs, handle, batch=batch)
 
 
 def sweep_late_replies(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -187,7 +176,7 @@ def sweep_late_replies(*, now: dt.datetime, batch: int = BATCH) -> int:
                now=now, data={"inquiries": [i.number for i in rows][:200]})
         return len(rows)
 
-    return _batches(qs, handle, batch=batch)
+    return locked_batches(qs, handle, batch=batch)
 
 
 def sweep_unreported_escorts(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -210,7 +199,7 @@ def sweep_unreported_escorts(*, now: dt.datetime, batch: int = BATCH) -> int:
                actor_username="system", now=now, data={"escorts": [v.pk for v in rows][:200]})
         return len(rows)
 
-    return _batches(qs, handle, batch=batch)
+    return locked_batches(qs, handle, batch=batch)
 
 
 def _hop_text(hop: HandOver) -> str:
@@ -263,9 +252,9 @@ def sweep_relay_hops(*, now: dt.datetime, batch: int = BATCH) -> int:
                now=now, data={"hand_overs": [h.pk for h in rows][:200]})
         return len(rows)
 
-    return (_batches(late.select_related(*related), record_late, batch=batch)
-            + _batches(answered_late.select_related(*related), record_late, batch=batch)
-            + _batches(yellow.select_related(*related), warn, batch=batch))
+    return (locked_batches(late.select_related(*related), record_late, batch=batch)
+            + locked_batches(answered_late.select_related(*related), record_late, batch=batch)
+            + locked_batches(yellow.select_related(*related), warn, batch=batch))
 
 
 def sweep_relay_deliveries(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -303,8 +292,8 @@ def sweep_relay_deliveries(*, now: dt.datetime, batch: int = BATCH) -> int:
         return len(rows)
 
     related = ("agent", "origin_unit")
-    return (_batches(late.select_related(*related), record_late, batch=batch)
-            + _batches(due.select_related(*related), warn, batch=batch))
+    return (locked_batches(late.select_related(*related), record_late, batch=batch)
+            + locked_batches(due.select_related(*related), warn, batch=batch))
 
 
 def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -328,7 +317,7 @@ def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
                actor_username="system", now=now, data={"refused": [r.pk for r in rows][:200]})
         return len(rows)
 
-    return _batches(qs, handle, batch=batch)
+    return locked_batches(qs, handle, batch=batch)
 
 
 def deem_accepted(*, now: dt.datetime) -> list[str]:
@@ -399,7 +388,7 @@ def _record_missed_limit(qs: QuerySet[Case], *, field: str, kind: str, key: str,
                data={"cases": [c.number for c in rows][:200]})
         return len(rows)
 
-    return _batches(qs.select_related("item_version"), handle, batch=batch)
+    return locked_batches(qs.select_related("item_version"), handle, batch=batch)
 
 
 def sweep_not_started(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -464,7 +453,7 @@ def sweep_deferred_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
                actor_username="system", now=now, data={"cases": [c.number for c in rows][:200]})
         return len(rows)
 
-    return _batches(qs, handle, batch=batch)
+    return locked_batches(qs, handle, batch=batch)
 
 
 def check_intake_clocks(*, now: dt.datetime) -> int:

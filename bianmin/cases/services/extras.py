@@ -6,7 +6,6 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,7 +17,7 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.core.crypto import blind_index, personal_search
 from bianmin.core.errors import Conflict, DomainError, Forbidden
 from bianmin.core.masking import mask_id_staff
-from bianmin.core.uploads import validate_upload, without_metadata
+from bianmin.core.uploads import checked_upload
 from bianmin.core.validators import format_phone
 
 from ..models import Case, CaseFile, Comment, FeePayment
@@ -102,13 +101,7 @@ def upload_file(*, actor: User, number: str, upload: UploadedFile, now: dt.datet
     (type, size or content refused, a damaged image, or the case's 20 files or 100 MB reached); NotFound for a
     case out of sight; Conflict once decided or ended."""
     require(actor, Perm.HANDLE_CASES)
-    try:
-        validate_upload(upload)
-        upload = without_metadata(upload)  # EXIF (location, device) is stripped from images
-    except ValidationError as exc:
-        raise DomainError.for_field("file", exc.messages[0]) from None
-    except OSError:
-        raise DomainError.for_field("file", "图片文件已损坏，无法读取") from None
+    upload = checked_upload(upload)  # EXIF (location, device) is stripped from images
     name = upload.name or ""  # never empty here: validate_upload refuses a name without an allowed extension
     size = upload.size or 0  # read by validate_upload, which refuses more than 10 MB
     with audited_atomic():
