@@ -111,7 +111,10 @@ def rate_target(target: RateTarget, *, level: object, comment: str = "", channel
         raise DomainError.for_field("channel", "评价渠道应为扫码评价或短信评价")
     instance = target.instance
     name, phone = instance.applicant_name, instance.applicant_phone or ""
-    if target.may_rate_again and target.rated is not None:
-        return rate_again(parent=target.rated, level=level, comment=comment, channel=channel, now=now)
+    if target.rated is not None:
+        follow_up = getattr(target.rated, "follow_up", None)  # a missing one-to-one raises an AttributeError
+        if target.may_rate_again or (follow_up is not None and follow_up.status == "CLOSED"):
+            # the one 追评, or a second one refused by ``rate_again`` in words ("已经追评过")
+            return rate_again(parent=target.rated, level=level, comment=comment, channel=channel, now=now)
     return record_rating(subject=target.subject, instance=instance, level=level, comment=comment, channel=channel,
                          now=now, evaluator_name=name, evaluator_phone=phone)

@@ -228,7 +228,7 @@ def _rate_again_on_a_phone(browser, server: str, number: str, rating: Rating) ->
         # A second 追评 is refused with a clear message, and nothing is recorded.
         second.locator("button[name=level]").nth(0).tap()
         second.wait_for_selector("[role=alert]")
-        assert second.locator("[role=alert]").inner_text().strip() == "该次服务已经评价过（一次一评）"
+        assert second.locator("[role=alert]").inner_text().strip() == "已经追评过（只能追评一次）"
         assert second.locator("#rate-done").count() == 0
         assert Rating.objects.filter(case__number=number).count() == 2
 
