@@ -8,9 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accountability', '0003_relay_hop'),
-        ('cases', '0018_notices_delivery'),
-        ('inquiries', '0005_escort'),
-        ('org', '0006_meeting_cadence_defaults'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -37,13 +37,16 @@ def test_the_agenda_lists_unrectified_bad_ratings_and_troubled_complaints(cast, 
     items = collect_agenda(fresh(cast["leader"]), OCT1, OCT31, TODAY)
     bad = [i for i in items if i.kind == "BAD_RATING"]
     # r5 (still being rectified) only: r4 was rectified in time, r6 excluded, the September one out of the period.
-    assert [i.case for i in bad] == [voices["c5"]]
-    assert bad[0].title == f"差评：办件{voices['c5'].number}（非常不满意，被评价人window_b姓名）"
+    # Named by the rating, never by the service's number (it would name the applicant who rated: decision 0024 §7).
+    assert [i.case for i in bad] == [None]
+    assert bad[0].title == f"差评（评价{voices['r5'].pk}）：办件（非常不满意，被评价人window_b姓名）"
+    assert voices["c5"].number not in bad[0].title + bad[0].detail
     assert "回访超时" in bad[0].detail and "未整改" in bad[0].detail
     # r4 rectified late joins it.
     BadRatingFollowUp.objects.filter(rating=voices["r4"]).update(rectify_due_on=dt.date(2026, 10, 16))
     bad = [i for i in collect_agenda(fresh(cast["leader"]), OCT1, OCT31, TODAY) if i.kind == "BAD_RATING"]
-    assert [i.case for i in bad] == [voices["c4"], voices["c5"]] and "整改超期" in bad[0].detail
+    assert [i.title.split("）")[0] for i in bad] == [f"差评（评价{voices[k].pk}" for k in ("r4", "r5")]
+    assert "整改超期" in bad[0].detail
     complaints = {i.title.split("（")[0]: i for i in items if i.kind == "COMPLAINT"}
     # k1 confirmed, k2 open and late, k3 open (anonymous), k4 replied late, k5 open at the town center.
     assert set(complaints) == {f"投诉{voices[k].number}" for k in ("k1", "k2", "k3", "k4", "k5")}
@@ -74,7 +77,8 @@ def test_agenda_page_and_minutes_name_neither_evaluator_nor_complainant(client, 
     page = client.get(r["Location"]).content.decode()
     minutes = client.get(f"/staff/meetings/{meeting.pk}/minutes/").content.decode()
     for html in (page, minutes):
-        assert "差评" in html and voices["k1"].number in html and voices["c5"].number in html
+        assert "差评" in html and voices["k1"].number in html and f"评价{voices['r5'].pk}" in html
+        assert voices["c5"].number not in html
         for secret in (EVALUATOR, EVALUATOR_PHONE, COMPLAINANT, COMPLAINANT_PHONE):
             assert secret not in html
     assert meeting.agenda.filter(kind="BAD_RATING").count() == 1
