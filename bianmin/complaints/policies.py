@@ -66,7 +66,7 @@ def get_complaint_for(user: AnyUser, number: str, *, for_update: bool = False) -
     Raises NotFound for a missing complaint, one out of the user's scope and one about the user alike."""
     qs = visible_complaints(user)
     if for_update:
-        pk = qs.select_for_update().filter(number=number).values_list("pk", flat=True).first()
+        pk = qs.select_for_update(of=("self",)).filter(number=number).values_list("pk", flat=True).first()
         if pk is None:
             raise NotFound("投诉不存在")
     complaint = (qs.select_related("unit__region", "staff__unit", "window", "case", "subject_unit", "received_by",
