@@ -25,9 +25,11 @@ RATEABLE_RELAY = ("DELIVERED", "CLOSED")
 def case_rating_refusal(case: Case) -> str | None:
     """Return why ``case`` cannot be rated yet, or None. A case brought by a relay (全程代理) is rated through its
     relay, once (一事一评): the applicant was served by the agent."""
+    if case.status not in RATEABLE_CASE:  # checked first: a running case (most case pages) costs no query
+        return "办件送达（或办结告知）后才能评价"
     if _relayed(case):
         return "全程代理的办件请凭代办编号评价代办服务"
-    return None if case.status in RATEABLE_CASE else "办件送达（或办结告知）后才能评价"
+    return None
 
 
 def _relayed(case: Case) -> bool:
