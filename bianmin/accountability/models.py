@@ -25,6 +25,7 @@ class ViolationKind(models.TextChoices):
     RELAY_HOP_LATE = "RELAY_HOP_LATE", "代办交接超时"
     RATING_FOLLOW_UP_LATE = "RATING_FOLLOWUP_LATE", "差评回访或整改超时"
     COMPLAINT_REPLY_LATE = "COMPLAINT_LATE", "投诉答复超时"
+    COMPLETION_APPOINTMENT_LATE = "COMPLETION_LATE", "预约办结逾期"
     OTHER = "OTHER", "其他"
 
 
@@ -34,7 +35,7 @@ SYSTEM_KINDS = frozenset({ViolationKind.OVERDUE_CASE, ViolationKind.LATE_INQUIRY
                           ViolationKind.NOT_HANDED_OVER, ViolationKind.RESULT_NOT_TOLD,
                           ViolationKind.DEFERRED_OVERDUE, ViolationKind.LATE_ACCEPTANCE,
                           ViolationKind.RELAY_HOP_LATE, ViolationKind.RATING_FOLLOW_UP_LATE,
-                          ViolationKind.COMPLAINT_REPLY_LATE})
+                          ViolationKind.COMPLAINT_REPLY_LATE, ViolationKind.COMPLETION_APPOINTMENT_LATE})
 
 
 class Severity(models.TextChoices):

@@ -202,6 +202,9 @@ class History:
                 self.progress(f"演示历史：{done * 10}%（模拟至 {day:%Y-%m-%d}，办件 {self.stats.cases} 件，"
                               f"首问 {self.stats.inquiries} 件，用时 {time.monotonic() - started:.0f} 秒）")
         self.drain(self.now)
+        from .history_hall import hall  # the hall (issue 18): slots, bookings, today's queue, devices, the board
+
+        hall(self)
         self.sweep(self.now)
         build_digests(now=self.now)
         deliver_due(now=self.now, backend=DiscardBackend(), batch=500)

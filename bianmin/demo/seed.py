@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bianmin.accounts.roles import SECOND_FACTOR_ROLES, Role, group_name
 from bianmin.catalog.models import ServiceItem
 from bianmin.catalog.services import create_item
+from bianmin.hall.models import ServiceType
 from bianmin.org.models import HeadOf, Post, Region, RegionLevel, StaffProfile, Unit, UnitKind, Window
 from bianmin.org.services import save_region, save_unit
 from bianmin.workdays.models import CalendarYear
@@ -223,11 +224,34 @@ def seed_second_factor() -> int:
     return len(devices)
 
 
+def seed_service_types() -> int:
+    """Give each demo center its queue's business types (A 综合受理 at the comprehensive window; B at the other
+    windows: the stationed departments at the county center, 社会事务 at a town); return how many were made."""
+    made = 0
+    for unit in Unit.objects.filter(kind__in=[UnitKind.COUNTY_CENTER, UnitKind.TOWN_CENTER,
+                                              UnitKind.INSTITUTION_DESK]).order_by("path"):
+        if ServiceType.objects.filter(unit=unit).exists():
+            continue
+        windows = list(Window.objects.filter(unit=unit, is_active=True).order_by("number"))
+        if not windows:
+            continue
+        general = ServiceType.objects.create(unit=unit, letter="A", name="综合受理", default_minutes=12, position=1)
+        general.windows.set(windows[:1])
+        made += 1
+        if len(windows) > 1:
+            other = "部门业务" if unit.kind == UnitKind.COUNTY_CENTER else "社会事务"
+            second = ServiceType.objects.create(unit=unit, letter="B", name=other, default_minutes=15, position=2)
+            second.windows.set(windows[1:])
+            made += 1
+    return made
+
+
 @transaction.atomic
 def seed_demo(now: dt.datetime) -> dict[str, object]:
     """Load the whole demo county; safe to run again (nothing duplicated, nothing wiped)."""
     result: dict[str, object] = {"calendar": seed_calendar(now), "org": seed_org(), "staff": seed_staff(),
                                  "items": seed_items()}
     seed_chiefs()  # only centers without a chief get one, so running again changes nothing
+    seed_service_types()  # 取号叫号 (issue 18): only centers without business types get them
     seed_second_factor()  # also enrols accounts of a database seeded before the second factor existed
     return result

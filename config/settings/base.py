@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "bianmin.relay",
     "bianmin.ratings",
     "bianmin.complaints",
+    "bianmin.hall",
     "bianmin.accountability",
     "bianmin.sweep",
     "bianmin.stats",
@@ -206,6 +207,25 @@ BIANMIN: dict[str, Any] = {
     # the spot or the next working day.
     "COMPLAINT_REPLY_WORKING_DAYS": 5,
     "COMPLAINT_SIMPLE_REPLY_WORKING_DAYS": 1,
+    # The hall (decision 0025, DOMAIN.md §2.8, §2.12): bulletins are published at least 7 days; bookings at least
+    # 1 day and at most 5 working days ahead, held 15 minutes until confirmed, cancelled at least 2 hours before,
+    # a cancelled place released after 30 minutes; 3 no-shows within 90 days suspend booking (ours: the issue names
+    # no numbers); an appointment joins the call order 2 minutes before its time; a ticket is called at most 3 times.
+    "HALL": {
+        "BULLETIN_MIN_DAYS": 7,
+        "BOOK_MIN_DAYS": 1,
+        "BOOK_MAX_WORKING_DAYS": 5,
+        "BOOKING_HOLD_MINUTES": 15,
+        "CANCEL_MIN_HOURS": 2,
+        "CANCEL_RELEASE_MINUTES": 30,
+        "NO_SHOW_LIMIT": 3,
+        "NO_SHOW_DAYS": 90,
+        "APPOINTMENT_JOIN_MINUTES": 2,
+        "MAX_CALLS": 3,
+        "BOOKINGS_PER_ADDRESS_HOUR": 20,
+        "COMMENTS_PER_ADDRESS_HOUR": 5,
+        "TICKETS_PER_KIOSK_MINUTE": 30,
+    },
     # Yellow warning when this many working days are left, or a quarter of the limit, whichever comes first.
     "WARN_WORKING_DAYS": 2,
     "WARN_FRACTION": 0.25,

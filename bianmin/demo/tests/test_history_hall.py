@@ -1,0 +1,25 @@
+"""The demo hall (``demo.history_hall``): slots for the coming working days, phone bookings, today's queue at the
+county center with tickets served, dropped and waiting, all through the services; loading again adds nothing."""
+import pytest
+
+from bianmin.demo.history import seed_history
+from bianmin.demo.seed import seed_demo
+from bianmin.hall.models import Appointment, AppointmentStatus, ServiceType, Slot, Ticket, TicketStatus
+from conftest import NOW
+
+from .test_history import END, SMALL
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_history_builds_the_hall_around_now():
+    seed_demo(NOW)
+    lines: list[str] = []
+    stats = seed_history(now=END, cases=SMALL, progress=lines.append)
+    assert stats is not None and not stats.errors, stats and stats.errors
+    assert ServiceType.objects.filter(unit__code="C01", letter="A").exists()
+    assert Slot.objects.filter(unit__code="C01").count() > 10
+    assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() >= 3
+    statuses = set(Ticket.objects.filter(unit__code="C01").values_list("status", flat=True))
+    assert {TicketStatus.DONE, TicketStatus.WAITING} <= statuses
+    assert any("服务大厅" in line for line in lines)
