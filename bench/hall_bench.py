@@ -3,6 +3,7 @@ next" under 20 windows, reported as CPU per request (app + database, from /proc)
 side by side with the workbench measured in the same run. Called by http_bench.py with its server running."""
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -76,3 +77,100 @@ def line(label: str, cpu_ms: float, count: int, failed: int, floor_ms: float | N
     ratio = f", {cpu_ms / floor_ms:.2f}× the workbench" if floor_ms else ""
     return (f"{label}: {cpu_ms:.2f} CPU ms per request (app + database), one core sustains ≈ {per_core:,.0f}/s"
             f"{ratio}; {count:,} requests, {failed} failed")
+
+
+SETUP = """
+import datetime as dt
+from django.utils import timezone
+from bianmin.hall.devices import activate_device, issue_device
+from bianmin.hall.models import ServiceType, Ticket, TicketCounter
+from bianmin.org.models import StaffProfile, Unit, Window
+now = timezone.now()
+center = Unit.objects.get(code="C01")
+windows = [Window.objects.get_or_create(unit=center, number=f"{n:02d}", defaults={"name": f"压测窗口{n}"})[0]
+           for n in range(31, 51)]
+st, _ = ServiceType.objects.get_or_create(unit=center, letter="Z", defaults={"name": "压测业务", "position": 99})
+st.windows.set(windows)
+day = timezone.localtime(now).date()
+start = TicketCounter.objects.filter(service_type=st, day=day).values_list("last", flat=True).first() or 0
+Ticket.objects.bulk_create([Ticket(unit=center, service_type=st, day=day, seq=start + i, number=f"Z{start + i:05d}",
+                                   source="KIOSK", priority=1, issued_at=now, ready_at=now)
+                            for i in range(1, 60001)], batch_size=5000)
+TicketCounter.objects.update_or_create(service_type=st, day=day, defaults={"last": start + 60000})
+supervisor = StaffProfile.objects.get(user__username="supervisor1").user
+device, code = issue_device(actor=supervisor, unit_id=center.pk, kind="SCREEN", label="压测大屏", now=now)
+device, token = activate_device(code=code, now=now, kind="SCREEN")
+print(token + " " + ",".join(str(w.pk) for w in windows))
+"""
+
+
+def run(*, manage: Callable[..., str], env: dict, server_pid: int, client: Callable[[], object], token: str,
+        say: Callable[..., None]) -> None:
+    """[9]–[11]: the workbench, the big screen's poll and "call next", CPU per request in one run."""
+    device_token, window_ids = manage(env, "shell", "-c", SETUP).split()
+    windows = [int(w) for w in window_ids.split(",")]
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    clients = [client() for _ in range(20)]
+    for c in clients[:8]:
+        c.login("window1", "Bianmin-Demo-2026")
+    work_ms, work_n, work_bad = measure(server_pid, 8, 10, lambda n: clients[n].request("GET", "/staff/work/")[0])
+    say(line("[9] workbench /staff/work/ (reference, same run), 8 clients", work_ms, work_n, work_bad))
+
+    def call_cycle(n: int) -> int:
+        c = clients[n]
+        status, body = c.request("POST", f"/api/v1/hall/windows/{windows[n]}/call-next", "{}", auth)
+        if status != 200:
+            return status
+        ticket = json.loads(body or b"{}").get("ticket") or json.loads(body or b"{}")
+        ticket_id = ticket.get("id") if isinstance(ticket, dict) else None
+        if ticket_id is None:
+            return 200
+        return c.request("POST", f"/api/v1/hall/tickets/{ticket_id}/finish", "{}", auth)[0]
+
+    fresh = [client() for _ in range(20)]
+    clients[:] = fresh
+    call_ms, call_n, call_bad = measure(server_pid, 20, 15, call_cycle)
+    say(line("[10] queue: call next + finish under 20 windows calling at once (per cycle of 2 requests)",
+             call_ms, call_n, call_bad, work_ms))
+
+    etags: dict[int, str] = {}
+    screens = [client() for _ in range(10)]
+    changer_stop = [False]
+
+    def changer() -> None:  # about one call a second somewhere in the hall, as a busy hall has
+        c = client()
+        while not changer_stop[0]:
+            call_cycle_on(c)
+            time.sleep(1)
+
+    def call_cycle_on(c) -> None:
+        status, body = c.request("POST", f"/api/v1/hall/windows/{windows[0]}/call-next", "{}", auth)
+        if status == 200:
+            data = json.loads(body or b"{}")
+            ticket = data.get("ticket") or data
+            if isinstance(ticket, dict) and ticket.get("id"):
+                c.request("POST", f"/api/v1/hall/tickets/{ticket['id']}/finish", "{}", auth)
+
+    def poll(n: int) -> int:
+        screen = n * 10 + int(time.monotonic() * 1000) % 10  # 10 threads × 10 screens = 100 screens
+        headers = {"X-Device-Token": device_token}
+        if screen in etags:
+            headers["If-None-Match"] = etags[screen]
+        c = screens[n]
+        status, _body = c.request("GET", "/api/v1/hall/screen", None, headers)
+        tag = c.last_headers.get("ETag")
+        if tag:
+            etags[screen] = tag
+        return status if status != 304 else 200
+
+    worker = threading.Thread(target=changer)
+    worker.start()
+    try:
+        poll_ms, poll_n, poll_bad = measure(server_pid, 10, 15, poll)
+    finally:
+        changer_stop[0] = True
+        worker.join()
+    say(line("[11] big screen data poll, 100 screens with their ETags and a change about every second "
+             "(includes the changes' own call + finish)", poll_ms, poll_n, poll_bad, work_ms)
+        + f"; 100 screens polling every 2 s cost ≈ {50 * poll_ms / 10:.1f} % of one core")

@@ -100,6 +100,7 @@ class Client:
         self.conn.request(method, path, body=body, headers=headers)
         resp = self.conn.getresponse()
         data = resp.read()
+        self.last_headers = resp.headers
         for value in resp.headers.get_all("Set-Cookie") or []:
             name, _, rest = value.partition("=")
             self.cookies[name] = rest.split(";", 1)[0]
@@ -322,6 +323,11 @@ def main() -> int:
                 f"{label} p50 {statistics.median(v) * 1000:.0f} ms, p95 {pct(v, 0.95):.0f} ms over {len(v)}"
                 + (f", {sum(1 for t in v if t == float('inf'))} non-200" if float("inf") in v else "")
                 for label, v in found.items()))
+        # 9-11. the hall (issue 18): CPU per request of the big screen's poll and of "call next", beside the
+        # workbench's in the same run
+        from hall_bench import run as hall_run
+
+        hall_run(manage=manage, env=env, server_pid=server.pid, client=Client, token=token, say=say)
     finally:
         if server:
             server.terminate()

@@ -80,7 +80,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
 }
 
 # Django model permissions the system administrator needs for the admin pages.
-SYSADMIN_MODEL_APPS = ("users", "org", "catalog", "workdays", "notifications", "sweep")
+SYSADMIN_MODEL_APPS = ("users", "org", "catalog", "workdays", "notifications", "sweep", "hall")
 
 
 def group_name(role: Role) -> str:

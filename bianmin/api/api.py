@@ -17,6 +17,11 @@ from . import (
     routes_cases,
     routes_catalog,
     routes_complaints,
+    routes_hall_board,
+    routes_hall_booking,
+    routes_hall_promises,
+    routes_hall_queue,
+    routes_hall_screen,
     routes_inquiries,
     routes_oversight,
     routes_public,
@@ -58,6 +63,17 @@ api.add_router("", routes_ratings.router)
 api.add_router("", routes_relay_files.router)
 api.add_router("", routes_complaints.router)
 api.add_router("", routes_complaints.public_router)
+api.add_router("", routes_hall_board.router)
+api.add_router("", routes_hall_board.public_router)
+api.add_router("", routes_hall_booking.router)
+api.add_router("", routes_hall_booking.public_router)
+api.add_router("", routes_hall_promises.router)
+api.add_router("", routes_hall_queue.router)
+api.add_router("", routes_hall_queue.kiosk_router)
+api.add_router("", routes_hall_queue.public_router)
+api.add_router("", routes_hall_queue.stats_router)
+api.add_router("", routes_hall_screen.router)
+api.add_router("", routes_hall_screen.staff_router)
 
 
 @api.exception_handler(ValidationError)

@@ -35,7 +35,7 @@ from bianmin.org.policies import staff_profile_of
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
 API_ROOT = "/api/v1/"
-EXEMPT_PREFIXES = ("/api/v1/auth/", "/api/v1/public/")
+EXEMPT_PREFIXES = ("/api/v1/auth/", "/api/v1/public/", "/api/v1/hall/kiosk/")  # no login: no key's owner
 EXEMPT_SUFFIXES = ("/reveal", "/reveal-evaluator")  # each showing of personal data is its own audited view
 KEY_CHARACTERS = re.compile(rf"[!-~]{{1,{idempotency.MAX_KEY_LENGTH}}}")  # printable ASCII, no spaces
 KEY_PATTERN = r'^(?:[!-~]{1,255}|"[!-~]{1,255}")$'  # as documented: bare, or an RFC 8941 sf-string

@@ -18,6 +18,7 @@ from bianmin.relay.selectors import relay_of_case
 
 from .actions import forms_for, perform_post, refused_page
 from .views import StaffView, say_error
+from .views_promises import completion_panel
 
 
 class CaseDetailView(StaffView):
@@ -44,7 +45,7 @@ class CaseDetailView(StaffView):
             "id_masked": (revealed or {}).get("id_number") or case.applicant_id_masked,
             "phone_masked": (revealed or {}).get("phone") or case.applicant_phone_masked,
             "revealed": bool(revealed), "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA),
-            "relay": relay_of_case(case.pk)})
+            "relay": relay_of_case(case.pk), "completion": completion_panel(request, ctx, posted, error)})
 
     def post(self, request, number: str):
         action = request.POST.get("action", "")

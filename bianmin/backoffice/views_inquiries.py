@@ -9,16 +9,19 @@ from django.utils import timezone
 
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
+from bianmin.audit.services import audited_atomic
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now
+from bianmin.hall.queue import link as link_ticket
 from bianmin.inquiries import services as inq
 from bianmin.inquiries.actions import INQUIRY_ACTIONS
-from bianmin.inquiries.models import InquiryStatus
+from bianmin.inquiries.models import Channel, InquiryStatus
 
 from .actions import forms_for, perform_post, refused_page
 from .forms_cases import InquiryForm
 from .views import StaffView, say_error
+from .views_queue import ticket_number, ticket_param
 from .views_work import _links, personal_query
 
 
@@ -37,15 +40,27 @@ class InquiryNewView(StaffView):
     permission = Perm.HANDLE_INQUIRIES
 
     def get(self, request, form=None):
-        return render(request, "backoffice/inquiry_new.html", {"form": form or InquiryForm()})
+        ticket = ticket_param(request)  # 登记咨询 from the queue console: the inquiry will be linked to the ticket
+        initial = {"channel": Channel.WINDOW} if ticket else None
+        return render(request, "backoffice/inquiry_new.html", {
+            "form": form or InquiryForm(initial=initial), "ticket": ticket,
+            "ticket_number": ticket_number(request.user, ticket)})
 
     def post(self, request):
         form = InquiryForm(request.POST)
         if form.is_valid():
+            ticket, moment = ticket_param(request), now()
             try:
-                inquiry = inq.register_inquiry(actor=request.user, now=now(), **form.cleaned_data)
+                with audited_atomic():  # the inquiry and the ticket's link commit together or not at all
+                    inquiry = inq.register_inquiry(actor=request.user, now=moment, **form.cleaned_data)
+                    if ticket:
+                        link_ticket(actor=request.user, ticket_id=ticket, now=moment, inquiry=inquiry)
             except DomainError as exc:
-                _errors_to_form(form, exc)
+                if "ticket" in exc.fields:  # the link was refused: nothing was registered
+                    form.add_error(None, f"排队号：{exc.message}" + "".join(
+                        f"（{m}）" for m in exc.fields["ticket"] if m != exc.message))
+                else:
+                    _errors_to_form(form, exc)
             else:
                 messages.success(request, f"已登记首问 {inquiry.number}")
                 return redirect("backoffice:inquiry", number=inquiry.number)

@@ -33,6 +33,7 @@ from bianmin.notifications.services import mark_read
 from bianmin.org.policies import scope_path, staff_profile_of
 from bianmin.stats import charts
 from bianmin.stats.excel import monthly_workbook
+from bianmin.stats.queue import queue_indicators
 from bianmin.stats.relays import relay_indicators
 from bianmin.stats.selectors import GROUPS, indicators
 
@@ -208,16 +209,17 @@ class StatsView(StaffView):
 
     def get(self, request):
         start, end, unit, group = today().replace(day=1), today(), "", "unit"
-        report, relays, error = None, None, ""
+        report, relays, waits, error = None, None, None, ""
         try:
             start, end, unit, group = self._params(request)
             relays = relay_indicators(request.user, start=start, end=end, unit_code=unit)
+            waits = queue_indicators(request.user, start=start, end=end, unit_code=unit)
             report = indicators(request.user, start=start, end=end, unit_code=unit, group_by=group)
         except NotFound:
             error = "单位不存在或不在您的管辖范围内"
         except DomainError as exc:
             error = exc.message
-        context = {"report": report, "relays": relays, "error": error,
+        context = {"report": report, "relays": relays, "waits": waits, "error": error,
                    "start": start, "end": end, "unit": unit, "group": group,
                    "groups": [(k, v) for k, v in GROUPS.items()],
                    "query": urlencode({"from": start.isoformat(), "to": end.isoformat(), "unit": unit,
@@ -237,12 +239,13 @@ class StatsExportView(StatsView):
             start, end, unit, group = self._params(request)
             report = indicators(request.user, start=start, end=end, unit_code=unit, group_by=group)
             relays = relay_indicators(request.user, start=start, end=end, unit_code=unit)
+            waits = queue_indicators(request.user, start=start, end=end, unit_code=unit)
         except NotFound:
             raise Http404 from None
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("backoffice:stats")
-        response = HttpResponse(monthly_workbook(report, relays), content_type=(
+        response = HttpResponse(monthly_workbook(report, relays, queue=waits), content_type=(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         response["Content-Disposition"] = f'attachment; filename="bianmin-stats-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
         return response

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from bianmin.accounts.roles import Perm
+from bianmin.audit.services import audited_atomic
 from bianmin.cases import services as svc
 from bianmin.cases.actions import AgentIn, ApplicantIn
 from bianmin.cases.models import MaterialReceipt
@@ -15,9 +16,11 @@ from bianmin.catalog.models import MaterialSource
 from bianmin.catalog.selectors import current_version_by_code, current_versions
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now
+from bianmin.hall.queue import link as link_ticket
 
 from .forms_cases import RECEIPT_CHOICES, ReceiveForm
 from .views import StaffView
+from .views_queue import ticket_number, ticket_param
 
 # Service error keys → fields of ReceiveForm (others, such as a material's copies, show above the form).
 RECEIVE_FORM_FIELDS = {
@@ -32,16 +35,21 @@ AGENT_FIELDS = ("agent_name", "agent_id_number", "agent_phone", "agent_authoriza
 RECEIPTS_KEY = "bianmin_receipts"  # session: form token -> case number of the last 30 receipts
 
 
+def _with_details(exc: DomainError) -> str:
+    return exc.message + "".join(f"（{m}）" for ms in exc.fields.values() for m in ms if m != exc.message)
+
+
 class ReceiveView(StaffView):
     permission = Perm.HANDLE_CASES
 
     def get(self, request, form=None, rows=None):
         code = request.GET.get("item") or request.POST.get("item", "")
         version = current_version_by_code(code) if code else None
+        ticket = ticket_param(request)  # 受理办件 from the queue console: the case will be linked to the ticket
         if version is None:
             q = request.GET.get("q", "").strip()
             items = current_versions(q=q)[:50]
-            return render(request, "backoffice/case_pick_item.html", {"items": items, "q": q})
+            return render(request, "backoffice/case_pick_item.html", {"items": items, "q": q, "ticket": ticket})
         materials = list(version.materials.all())
         for m in materials:  # what the clerk entered when the form comes back with an error, else the defaults:
             row = (rows or {}).get(m.pk)  # nothing handed in; a material the government supplies is fetched (共享)
@@ -54,7 +62,7 @@ class ReceiveView(StaffView):
         agent_open = form.is_bound and any(form[f].value() or form[f].errors for f in AGENT_FIELDS)
         return render(request, "backoffice/case_receive.html", {
             "version": version, "form": form, "materials": materials, "choices": RECEIPT_CHOICES,
-            "agent_open": agent_open})
+            "agent_open": agent_open, "ticket": ticket, "ticket_number": ticket_number(request.user, ticket)})
 
     def post(self, request):
         form = ReceiveForm(request.POST)
@@ -88,13 +96,24 @@ class ReceiveView(StaffView):
             agent = AgentIn(name=d["agent_name"], id_type=d["agent_id_type"] or "RESIDENT_ID",
                             id_number=d["agent_id_number"], phone=d["agent_phone"],
                             authorization=d["agent_authorization"])
+            ticket = ticket_param(request)
+            moment = now()
             try:
-                case = svc.receive_case(actor=request.user, item_code=code, applicant=applicant.data(),
-                                        agent=agent.data(), materials=list(rows.values()), now=now())
+                # From a queue ticket: the case and the ticket's link commit together; a refused link (another
+                # clerk's ticket, one already linked) leaves no case behind.
+                with audited_atomic():
+                    case = svc.receive_case(actor=request.user, item_code=code, applicant=applicant.data(),
+                                            agent=agent.data(), materials=list(rows.values()), now=moment)
+                    if ticket:
+                        link_ticket(actor=request.user, ticket_id=ticket, now=moment, case=case)
             except DomainError as exc:
+                if "ticket" in exc.fields:  # the link was refused: the case went back with it
+                    form.add_error(None, f"排队号：{_with_details(exc)}")
+                elif not exc.fields:
+                    form.add_error(None, exc.message)
                 for field, errors in exc.fields.items():
                     name = RECEIVE_FORM_FIELDS.get(field)
-                    for error in errors:
+                    for error in errors if field != "ticket" else ():
                         form.add_error(name, error)
             else:
                 if token:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from bianmin.core.errors import NotFound
 from bianmin.org.models import Post, StaffProfile
@@ -505,3 +505,25 @@ def case_desk_counts(user: AnyUser, today: dt.date, kinds: Iterable[str]) -> dic
         return dict.fromkeys(kinds, 0)
     handlers = _handlers_for(profile, today) if set(kinds) - {"intake"} else []
     return {kind: desk_cases(visible_cases(user), user, today, kind, handlers).order_by().count() for kind in kinds}
+
+
+# --- 按期办结 (one definition for the statistics, the hall's screen and the public board) -------------------------
+
+
+def decided_with_day(cases: QuerySet[Case], lo: dt.datetime, hi: dt.datetime) -> QuerySet[Case]:
+    """Return the accepted ``cases`` decided in [lo, hi), annotated with ``d_day`` (the decision's local date) for
+    :data:`LATE_DECISION`."""
+    from django.db.models.functions import TruncDate
+
+    return (cases.filter(decided_at__gte=lo, decided_at__lt=hi, accepted_at__isnull=False)
+            .annotate(d_day=TruncDate("decided_at")))
+
+
+# A decision is late (not 按期办结) when its day is after the committed deadline; needs ``decided_with_day``.
+LATE_DECISION = Q(d_day__gt=F("committed_deadline"))
+
+
+def on_time_counts(cases: QuerySet[Case], lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:
+    """Return (decided, decided on time) of ``cases`` in [lo, hi) in one query."""
+    row = decided_with_day(cases, lo, hi).aggregate(n=Count("id"), late=Count("id", filter=LATE_DECISION))
+    return row["n"] or 0, (row["n"] or 0) - (row["late"] or 0)

@@ -29,7 +29,7 @@ from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.core.ratelimit import address_key, hit
 from bianmin.core.validators import validate_mobile, validate_resident_id
 from bianmin.notifications.services import enqueue_sms
-from bianmin.org.models import Unit, UnitKind, Window
+from bianmin.org.models import Region, Unit, UnitKind, Window
 from bianmin.org.policies import scope_path, staff_profile_of
 from bianmin.workdays.selectors import get_calendar
 
@@ -336,7 +336,7 @@ def _check_date(slot: Slot, now: dt.datetime) -> None:
 
 def _number(unit: Unit, now: dt.datetime) -> str:
     day = _local(now).date()
-    return f"YY{day:%Y%m%d}{unit.pk % 1000:03d}{next_value(NumberCounter, prefix='YY', unit=unit, day=day):04d}"
+    return f"YY{unit.code}{day:%Y%m%d}{next_value(NumberCounter, prefix='YY', unit=unit, day=day):04d}"
 
 
 def book(*, slot_id: object, name: str, id_number: str, phone: str, now: dt.datetime, matter: str = "",
@@ -372,7 +372,10 @@ def book(*, slot_id: object, name: str, id_number: str, phone: str, now: dt.date
     online = actor is None
     try:
         with audited_atomic():
-            Slot.objects.select_for_update().filter(pk=slot.pk).first()  # serialises bookings of this slot
+            # Serialises bookings of this slot; a slot closed meanwhile is seen here.
+            if Slot.objects.select_for_update().filter(pk=slot.pk, is_active=True).values_list(
+                    "pk", flat=True).first() is None:
+                raise DomainError.for_field("slot", "该时段已停止预约，请选择其他时段")
             # A hold of this person that has run out no longer counts (expired here, in the same transaction).
             Appointment.objects.filter(id_index=person, status=AppointmentStatus.HELD, held_until__lte=now).update(
                 status=AppointmentStatus.EXPIRED)
@@ -554,29 +557,31 @@ def sweep_no_shows(now: dt.datetime) -> int:
 
 
 def send_reminders(now: dt.datetime) -> int:
-    """From 16:00, remind by SMS the applicants booked for the next working day (once each)."""
+    """From 16:00, remind by SMS the applicants booked for the next working day of their center's calendar (once
+    each). Idempotent; rows another node is reminding are skipped."""
     local = _local(now)
     if local.hour < 16:
         return 0
-    sent = 0
+
+
+    pending = Appointment.objects.filter(status=AppointmentStatus.BOOKED, reminded_at__isnull=True,
+                                         date__gt=local.date(), date__lte=local.date() + dt.timedelta(days=15))
+    region_ids = set(pending.values_list("unit__region_id", flat=True).distinct())
+    if not region_ids:
+        return 0
+    by_day = Q()
+    for region in Region.objects.filter(pk__in=region_ids):  # a county has a few dozen regions
+        nxt = get_calendar(region).next_workday(local.date(), include_today=False).date
+        by_day |= Q(unit__region=region, date=nxt)
     with audited_atomic():
-        rows = list(Appointment.objects.select_for_update(of=("self",), skip_locked=True)
-                    .filter(status=AppointmentStatus.BOOKED, reminded_at__isnull=True, date__gt=local.date(),
-                            date__lte=local.date() + dt.timedelta(days=10))
-                    .select_related("slot__unit__region")[:2000])
-        due = []
-        for a in rows:
-            nxt = get_calendar(a.slot.unit.region).next_workday(local.date(), include_today=False).date
-            if a.date == nxt:
-                due.append(a)
+        due = list(pending.filter(by_day).select_for_update(of=("self",), skip_locked=True)
+                   .select_related("slot__unit")[:5000])
         for a in due:
             enqueue_sms(phone=a.phone, kind="APPOINTMENT_REMINDER", cause=a.number, now=now,
                         text=f"【便民服务】提醒：您预约了{a.slot.unit.name} {a.date:%m月%d日} "
                              f"{a.slot.starts_at:%H:%M}，预约号{a.number}。请携带身份证按时到场。")
-            sent += 1
         if due:
             Appointment.objects.filter(pk__in=[a.pk for a in due]).update(reminded_at=now)
-            record(action=AuditAction.CASE_CHANGE, now=now, summary=f"预约提醒短信：{sent}条",
+            record(action=AuditAction.CASE_CHANGE, now=now, summary=f"预约提醒短信：{len(due)}条",
                    data={"appointments": [a.pk for a in due][:100]})
-    return sent
-
+    return len(due)

@@ -195,7 +195,7 @@ LIVE_STATUSES = (AppointmentStatus.HELD, AppointmentStatus.BOOKED, AppointmentSt
 class Appointment(models.Model):
     """A real-name booking of one place in a slot."""
 
-    number = models.CharField("预约号", max_length=20, unique=True)
+    number = models.CharField("预约号", max_length=32, unique=True)
     slot = models.ForeignKey(Slot, verbose_name="时段", on_delete=models.PROTECT, related_name="appointments")
     unit = models.ForeignKey("org.Unit", verbose_name="中心", on_delete=models.PROTECT, related_name="+")
     date = models.DateField("日期")  # the slot's, for the one-per-day constraint
@@ -270,7 +270,7 @@ class JointStatus(models.TextChoices):
 class JointAppointment(models.Model):
     """预约联动: the center gathers several departments at one time for one applicant."""
 
-    number = models.CharField("联动编号", max_length=20, unique=True)
+    number = models.CharField("联动编号", max_length=32, unique=True)
     unit = models.ForeignKey("org.Unit", verbose_name="中心", on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField("集中办理时间")
     place = models.CharField("地点", max_length=128)

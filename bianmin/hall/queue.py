@@ -21,6 +21,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.core.counters import next_value
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.core.ratelimit import address_key, hit
 from bianmin.org.models import StaffProfile, Unit, Window
 from bianmin.org.policies import scope_path, staff_profile_of
 
@@ -166,8 +167,9 @@ def check_in(*, unit_id: object, number: str, phone_last4: str, now: dt.datetime
             raise NotFound("服务中心不存在")
     with audited_atomic():
         appointment = find_for_check_in(unit, number, phone_last4)
-        appointment = Appointment.objects.select_for_update().select_related("slot__service_type", "slot__window").get(
-            pk=appointment.pk)
+        # OF self: the slot's window and type are nullable (outer joins), which PostgreSQL cannot lock.
+        appointment = (Appointment.objects.select_for_update(of=("self",))
+                       .select_related("slot__service_type", "slot__window").get(pk=appointment.pk))
         if appointment.date != _today(now):
             raise Conflict(f"该预约的日期是{appointment.date:%Y年%m月%d日}，请在预约当天签到",
                            fields={"number": ["不是今天的预约"]})
@@ -198,6 +200,23 @@ def _type_for_window(unit: Unit, window_id: int | None) -> ServiceType | None:
 
 
 # --- counters ----------------------------------------------------------------------------------------------------
+
+
+def open_today(day: dt.date) -> Q:
+    """The counters open now that were opened on ``day`` (one left open overnight is not a window open today; the
+    sweep closes it, ``close_stale_counters``)."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return Q(closed_at__isnull=True, opened_at__gte=start)
+
+
+def close_stale_counters(now: dt.datetime) -> int:
+    """Close the counters left open from an earlier day (the sweep's step); return how many."""
+    start = timezone.make_aware(dt.datetime.combine(_today(now), dt.time.min))
+    with audited_atomic():
+        closed = Counter.objects.filter(closed_at__isnull=True, opened_at__lt=start).update(closed_at=start)
+        if closed:
+            record(action=AuditAction.CASE_CHANGE, now=now, summary=f"关闭前一日未关的窗口叫号：{closed}个")
+    return closed
 
 
 def open_counter(*, actor: User, window_id: object, now: dt.datetime) -> Counter:
@@ -399,7 +418,7 @@ def position(ticket: Ticket, now: dt.datetime) -> Position:
     """People ahead of a waiting ticket in its type's call order and the estimated wait (average service time ÷
     open windows of the type)."""
     st = ticket.service_type
-    open_windows = Counter.objects.filter(closed_at__isnull=True, window__service_types=st).count()
+    open_windows = Counter.objects.filter(open_today(ticket.day), window__service_types=st).count()
     avg = average_minutes(st, ticket.day)
     if ticket.status != TicketStatus.WAITING:
         return Position(0, 0, open_windows, avg)
@@ -423,3 +442,20 @@ def waiting_by_type(unit: Unit, now: dt.datetime) -> list[dict[str, object]]:
     return list(ServiceType.objects.filter(unit=unit, is_active=True).order_by("position", "letter")
                 .annotate(waiting=Count("tickets", filter=Q(tickets__day=day, tickets__status=TicketStatus.WAITING)))
                 .values("pk", "letter", "name", "waiting"))
+
+
+# --- limits shared by the kiosk's and the ticket's pages and their API ------------------------------------------
+
+TICKET_VIEWS_PER_ADDRESS_MINUTE = 120  # phones behind one carrier address, each reloading every 10 s
+
+
+def kiosk_ticket_allowed(device_id: int, now: dt.datetime) -> bool:
+    """Count one ticket of a kiosk; False once it took ``TICKETS_PER_KIOSK_MINUTE`` in the last minute."""
+    return hit(f"hall-kiosk-ticket:{device_id}", limit=int(hall_setting("TICKETS_PER_KIOSK_MINUTE")),
+               window=dt.timedelta(minutes=1), now=now)
+
+
+def ticket_view_allowed(ip: str | None, now: dt.datetime) -> bool:
+    """Count one look at a ticket's progress from an address (page and API share the allowance)."""
+    return hit(f"hall-ticket-view:{address_key(ip)}", limit=TICKET_VIEWS_PER_ADDRESS_MINUTE,
+               window=dt.timedelta(minutes=1), now=now)

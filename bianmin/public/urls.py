@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_complaints, views_rating
+from . import views, views_board, views_booking, views_complaints, views_kiosk, views_rating, views_screen
 
 app_name = "public"
 urlpatterns = [
@@ -15,6 +15,24 @@ urlpatterns = [
     path("pad/rate/", views_rating.pad_rate, name="pad_rate"),
     path("pad/activate/", views_rating.pad_activate, name="pad_activate"),
     path("pad/photo/<int:staff_id>/", views_rating.pad_photo, name="pad_photo"),
+    path("screen/", views_screen.screen, name="screen"),
+    path("screen/data/", views_screen.screen_data, name="screen_data"),
+    path("screen/activate/", views_screen.screen_activate, name="screen_activate"),
+    path("kiosk/activate/", views_screen.kiosk_activate, name="kiosk_activate"),
+    path("kiosk/", views_kiosk.kiosk, name="kiosk"),
+    path("kiosk/take/", views_kiosk.kiosk_take, name="kiosk_take"),
+    path("kiosk/checkin/", views_kiosk.kiosk_check_in, name="kiosk_check_in"),
+    path("kiosk/tickets/<int:pk>/", views_kiosk.kiosk_ticket, name="kiosk_ticket"),
+    path("ticket/<str:unit_code>/<str:day>/<str:number>/", views_kiosk.ticket, name="ticket"),
+    path("booking/", views_booking.booking_centers, name="booking"),
+    path("booking/confirm/", views_booking.booking_confirm, name="booking_confirm"),
+    path("booking/cancel/", views_booking.booking_cancel, name="booking_cancel"),
+    path("booking/<str:code>/", views_booking.booking_slots, name="booking_slots"),
+    path("board/<str:code>/", views_board.board, name="board"),
+    path("board/<str:code>/print/", views_board.board_print, name="board_print"),
+    path("board/<str:code>/archive/", views_board.board_archive, name="board_archive"),
+    path("board/<str:code>/bulletins/<int:bulletin_id>/", views_board.bulletin, name="bulletin"),
+    path("board/<str:code>/photo/<int:staff_id>/", views_board.board_photo, name="board_photo"),
     path("items/<str:code>/", views.guide, name="guide"),
     path("items/<str:code>/v<int:number>/", views.guide_version, name="guide_version"),
     path("items/<str:code>/v<int:number>/materials/<int:material_id>/<str:which>/", views.material_file,

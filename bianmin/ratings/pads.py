@@ -6,7 +6,6 @@ the supervisor, the token lives only in the tablet's cookie. Nothing on the pad 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,9 @@ from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
+from bianmin.core.devicecodes import clean_code as _clean_code
+from bianmin.core.devicecodes import digest as _digest
+from bianmin.core.devicecodes import new_code as _new_code
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.core.ratelimit import address_key, hit
 from bianmin.org.models import Post, StaffProfile, Window
@@ -32,22 +34,8 @@ if TYPE_CHECKING:
 
 ACTIVATION_HOURS = 24
 INVITE_MINUTES = 10
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: typed on a tablet from the supervisor's screen
-CODE_LENGTH = 10
 ACTIVATIONS_PER_MINUTE = 10  # per client address: a guessed code is refused long before it could be found
 SEEN_EVERY = dt.timedelta(minutes=1)  # the pad's "last seen" is written at most this often (it polls every few s)
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def _clean_code(code: str) -> str:
-    return "".join((code or "").split()).replace("-", "").upper()[:32]
 
 
 # --- who may -----------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .queue import QueueReport
 from .relays import RelayReport
 from .selectors import GROUPS, Report
 
@@ -43,6 +44,10 @@ COMPLAINT_COLUMNS = [("label", "名称"), ("received", "投诉件数"), ("attitu
                      ("replied_on_time", "按时答复"), ("reply_late", "逾期答复（含逾期未答复）"),
                      ("reply_on_time_rate", "答复按时率"), ("open", "办理中"), ("confirmed", "查实"),
                      ("transferred", "转办")]
+# The sheet 排队等候: the queue's tickets by hour of day, business type and window (the ``as_dict`` keys of queue.py).
+QUEUE_COLUMNS = [("label", "名称"), ("tickets", "取号"), ("served", "办结"), ("dropped", "过号"), ("skipped", "跳过"),
+                 ("waited", "已呼叫"), ("avg_wait_minutes", "平均等候（分钟）"),
+                 ("p90_wait_minutes", "90%等候不超过（分钟）"), ("avg_service_minutes", "平均办理（分钟）")]
 VOICE_PERCENT = {"visit_on_time_rate", "rectify_on_time_rate", "good_rate", "bad_rate", "active_good_rate",
                  "unrated_rate", "reply_on_time_rate"}
 
@@ -123,10 +128,26 @@ def _voice_sheets(wb: Workbook, report: Report, scope: str) -> None:
             sheet.column_dimensions[get_column_letter(col)].width = 12
 
 
-def monthly_workbook(report: Report, relays: RelayReport | None = None) -> bytes:
+def _queue_sheet(wb: Workbook, queue: QueueReport) -> None:
+    ws = wb.create_sheet("排队等候")
+    scope = queue.unit.name if queue.unit else "本级及下级"
+    ws.append([f"排队等候统计（{scope}，{queue.start:%Y-%m-%d} 至 {queue.end:%Y-%m-%d}）"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["口径：等候时间＝首次呼叫－进入叫号（预约号自预约时间前2分钟起算），按已呼叫的号计；90%等候不超过＝按最近秩取第90百分位；"
+               "办理时长＝办结－开始办理（未点开始办理的自呼叫起算），按已办结的号计。"])
+    _tables(ws, (("按时段（取号时间）", QUEUE_COLUMNS, [*queue.hours, queue.total]),
+                 ("按业务类型", QUEUE_COLUMNS, [*queue.types, queue.total]),
+                 ("按窗口", QUEUE_COLUMNS, queue.windows)), set())
+    ws.column_dimensions["A"].width = 36
+    for col in range(2, len(QUEUE_COLUMNS) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 12
+
+
+def monthly_workbook(report: Report, relays: RelayReport | None = None, *, queue: QueueReport | None = None) -> bytes:
     """Return the monthly report as an .xlsx file: the indicators, the sheets 好差评 (the 差评 follow-up first, then
     好评率 and 未评价率) and 投诉 (by kind, replies on time), 首问 and 过错 by kind, and when ``relays`` is given the
-    sheet 全程代理 (hops by kind, agents, stations)."""
+    sheet 全程代理 (hops by kind, agents, stations), when ``queue`` is given the sheet 排队等候 (by hour, business
+    type and window)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "办件指标"
@@ -157,6 +178,8 @@ def monthly_workbook(report: Report, relays: RelayReport | None = None) -> bytes
         sheet.column_dimensions["A"].width = 30
     if relays is not None:
         _relay_sheet(wb, relays)
+    if queue is not None:
+        _queue_sheet(wb, queue)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

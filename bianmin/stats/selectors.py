@@ -31,6 +31,7 @@ from django.utils import timezone
 from bianmin.accountability.models import Violation, ViolationKind, ViolationStatus
 from bianmin.cases.models import Case, CasePause, Notice, NoticeKind
 from bianmin.cases.policies import visible_cases
+from bianmin.cases.selectors import LATE_DECISION, decided_with_day
 from bianmin.cases.workflow import RUNNING
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.timeutils import require_plausible_dates
@@ -248,15 +249,13 @@ def indicators(user: AnyUser, *, start: dt.date, end: dt.date, unit_code: str = 
     # Decisions: grouped by (acceptance day, decision day) in SQL, so working days are counted once per pair of
     # days (a few thousand pairs a month) instead of once per case.
     key = _keys(group_by, "first_handler_id")
-    decided = (cases.filter(decided_at__gte=lo, decided_at__lt=hi, accepted_at__isnull=False)
-               .annotate(a_day=TruncDate("accepted_at"), d_day=TruncDate("decided_at")))
+    decided = decided_with_day(cases, lo, hi).annotate(a_day=TruncDate("accepted_at"))
     group = ["a_day", "d_day", "unit__region_id"] + (["k"] if key else [])
     if key:
         decided = decided.annotate(k=F(key))
     calendars: dict[int, WorkCalendar] = {}
     regions = Region.objects.in_bulk()  # a county has a few dozen
-    for row in (decided.values(*group).annotate(n=Count("id"), late=Count("id", filter=Q(
-            d_day__gt=F("committed_deadline")))).order_by()):
+    for row in decided.values(*group).annotate(n=Count("id"), late=Count("id", filter=LATE_DECISION)).order_by():
         region_id, k = row["unit__region_id"], row.get("k")
         if region_id not in calendars:
             calendars[region_id] = get_calendar(regions[region_id])

@@ -498,6 +498,7 @@ STEPS: tuple[tuple[str, Callable], ...] = (
     ("complaint_replies", lambda now, batch: _complaint_replies(now, batch)),
     ("rating_follow_ups", lambda now, batch: rating_sweep.sweep_rating_follow_ups(now=now, batch=batch)),
     ("default_ratings", lambda now, batch: rating_sweep.sweep_default_ratings(now=now, batch=batch)),
+    ("hall", lambda now, batch: _hall(now, batch)),
 )
 
 
@@ -505,6 +506,13 @@ def _complaint_replies(now: dt.datetime, batch: int) -> int:
     from bianmin.complaints.sweep import sweep_complaint_replies
 
     return sweep_complaint_replies(now, batch)
+
+
+def _hall(now: dt.datetime, batch: int) -> int:
+    """The hall's steps (``hall.sweep.run``: 预约办结 now, the bookings' later), counted together."""
+    from bianmin.hall.sweep import run
+
+    return sum(run(now, batch=batch).values())
 
 
 def run_sweep(*, now: dt.datetime, batch: int = BATCH) -> dict[str, int]:

@@ -47,8 +47,22 @@ ALLOWED = {
     "backoffice:complaints": {"leader", "supervisor"},
     "backoffice:complaint_new": {"window_a", "window_b", "town_window", "supervisor"},
     "backoffice:pads": {"supervisor"},
+    "backoffice:devices": {"supervisor"},
     "backoffice:ratings": {"leader", "supervisor"},
     "backoffice:my_ratings": WORKBENCH,
+    "backoffice:board_rules": {"sysadmin"},
+    "backoffice:bulletins": {"leader"},
+    "backoffice:bulletin_new": {"leader"},
+    "backoffice:bulletin_comments": {"leader"},
+    "backoffice:queue": {"window_a", "window_b", "town_window", "agent", "leader"},
+    "backoffice:queue_state": {"window_a", "window_b", "town_window", "agent", "leader"},
+    "backoffice:appointments": {"window_a", "window_b", "town_window", "agent", "leader"},
+    "backoffice:appointment_new": {"window_a", "window_b", "town_window", "agent", "leader"},
+    "backoffice:appointment_slots": {"sysadmin"},
+    "backoffice:joints": {"window_a", "window_b", "town_window", "leader", "supervisor"},
+    "backoffice:joint_new": {"window_a", "window_b", "town_window", "leader"},
+    "backoffice:outreach_list": WORKBENCH,
+    "backoffice:outreach_new": {"leader"},
 }
 # URLs that need an object: checked with real objects in bianmin/backoffice/tests/test_case_screens.py
 OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry",
@@ -58,6 +72,8 @@ OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", 
 OBJECT_URLS |= {"backoffice:relay_files", "backoffice:relay_file"}  # relay photos: test_relay_files_screens.py
 OBJECT_URLS |= {"backoffice:rating", "backoffice:rating_reveal"}  # bianmin/ratings/tests/test_rating_screens.py
 OBJECT_URLS |= {"backoffice:complaint", "backoffice:complaint_reveal"}  # complaints/tests/test_screens.py
+OBJECT_URLS |= {"backoffice:case_completion", "backoffice:joint", "backoffice:outreach"}  # test_promise_screens.py
+OBJECT_URLS |= {"backoffice:bulletin_withdraw", "backoffice:bulletin_comment_handle"}  # test_board_screens.py
 OBJECT_URLS |= {"backoffice:rating_invite"}  # POST only, for a case or inquiry: bianmin/ratings/tests/test_pads.py
 
 

@@ -94,6 +94,13 @@ WRITERS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("relay/services.py", "_late"): (W, "HandOver (answered after its due date: for the sweep to record)"),
     ("sweep/services.py", "sweep_relay_hops.warn"): (W, "HandOver (yellow)"),
     ("sweep/services.py", "sweep_relay_hops.record_late"): (W, "HandOver (recorded late)"),
+    # 预约办结, 预约联动, 组团服务 (decision 0025 §6): the joint appointment's and the outreach visit's close and
+    # cancel, and the sweep settling a completion appointment (kept or late).
+    ("hall/promises.py", "close_joint"): (S, "JointAppointment (held, or not held)"),
+    ("hall/promises.py", "cancel_joint"): (S, "JointAppointment (cancelled)"),
+    ("hall/promises.py", "close_outreach"): (S, "OutreachVisit (done)"),
+    ("hall/promises.py", "cancel_outreach"): (S, "OutreachVisit (cancelled)"),
+    ("hall/sweep.py", "settle_completion_appointments.handle"): (S, "CompletionAppointment (kept or late)"),
 }
 
 # Writes whose field names are computed, each read and found not to touch a status or warning level.

@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
             name='JointAppointment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='联动编号')),
+                ('number', models.CharField(max_length=32, unique=True, verbose_name='联动编号')),
                 ('starts_at', models.DateTimeField(verbose_name='集中办理时间')),
                 ('place', models.CharField(max_length=128, verbose_name='地点')),
                 ('matter', models.CharField(max_length=255, verbose_name='办理事项')),
@@ -246,7 +246,7 @@ class Migration(migrations.Migration):
             name='Appointment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='预约号')),
+                ('number', models.CharField(max_length=32, unique=True, verbose_name='预约号')),
                 ('date', models.DateField(verbose_name='日期')),
                 ('channel', models.CharField(choices=[('ONLINE', '网上预约'), ('PHONE', '电话预约'), ('DESK', '现场预约')], max_length=8, verbose_name='渠道')),
                 ('status', models.CharField(choices=[('HELD', '待确认'), ('BOOKED', '已预约'), ('ARRIVED', '已到场'), ('CANCELLED', '已取消'), ('EXPIRED', '未确认已失效'), ('NO_SHOW', '爽约')], max_length=10, verbose_name='状态')),

@@ -1,0 +1,177 @@
+"""上墙公示 pages (issue 18 item 1; decision 0025 §5), no login: a service place's board, its print layout for the
+physical wall (A4 or A3), a bulletin with the comment form, the archive of ended and withdrawn bulletins, and the
+photos of the staff the board shows. Nothing personal is shown but the staff on the wall (上墙公示): a commenter's
+name and phone are never read here."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bianmin.cases.lookup import TooManyRequests
+from bianmin.cases.models import Case
+from bianmin.cases.selectors import on_time_counts
+from bianmin.core.errors import DomainError, NotFound
+from bianmin.core.http import client_ip
+from bianmin.core.paging import InvalidParameter, page_of
+from bianmin.core.timeutils import local_date, now
+from bianmin.hall.board import (
+    board_for,
+    board_staff_ids,
+    board_unit,
+    bulletin_archive,
+    clean_rich_text,
+    comment_refusal,
+    public_bulletin,
+    submit_comment,
+)
+from bianmin.hall.models import BulletinKind, CommentKind
+from bianmin.org.models import StaffProfile, Unit
+from bianmin.ratings.models import Rating
+from bianmin.stats.ratings import GOOD_LEVELS, percent, share
+from bianmin.stats.selectors import period_bounds
+
+PAPER_SIZES = ("A4", "A3")
+ARCHIVE_PAGE = 20
+COMMENT_FIELDS = ("kind", "text", "name", "phone")
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """A month's published figures of one service place: 按期办结率 and 好评率 (the definitions of ``bianmin.stats``:
+    cases decided in the month, on time when decided on or before the committed deadline; ratings given in the month,
+    追评 apart, those excluded by an upheld appeal not counted; 好评 = 非常满意, 满意 or 基本满意)."""
+
+    month: dt.date  # its first day
+    partial: bool  # the current month, up to today
+    decided: int
+    on_time: int
+    rated: int
+    good: int
+
+    @property
+    def on_time_rate(self) -> str:
+        return percent(share(self.on_time, self.decided))
+
+    @property
+    def good_rate(self) -> str:
+        return percent(share(self.good, self.rated))
+
+
+def _first_of_previous(day: dt.date) -> dt.date:
+    first = day.replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def month_figures(unit: Unit, today: dt.date) -> list[MonthFigures]:
+    """Return the previous month's and this month's (to ``today``) figures of ``unit``, in three queries."""
+    months = [(_first_of_previous(today), today.replace(day=1) - dt.timedelta(days=1), False),
+              (today.replace(day=1), today, True)]
+    bounds = [period_bounds(start, end) for start, end, _partial in months]
+    lo, hi = bounds[0][0], bounds[-1][1]
+    rating_counts: dict[str, Count] = {}
+    for i, (m_lo, m_hi) in enumerate(bounds):
+        rated = Q(rated_at__gte=m_lo, rated_at__lt=m_hi)
+        rating_counts[f"rated{i}"] = Count("id", filter=rated)
+        rating_counts[f"good{i}"] = Count("id", filter=rated & Q(level__in=GOOD_LEVELS))
+    # 按期办结 as the statistics define it (cases.selectors.on_time_counts), one query a month.
+    cases = [on_time_counts(Case.objects.filter(unit=unit), m_lo, m_hi) for m_lo, m_hi in bounds]
+    ratings = Rating.objects.filter(unit=unit, parent__isnull=True, excluded=False, rated_at__gte=lo,
+                                    rated_at__lt=hi).aggregate(**rating_counts)
+    return [MonthFigures(month=start, partial=partial, decided=cases[i][0], on_time=cases[i][1],
+                         rated=ratings[f"rated{i}"], good=ratings[f"good{i}"])
+            for i, (start, _end, partial) in enumerate(months)]
+
+
+def _unit(code: str) -> Unit:
+    try:
+        return board_unit(code)
+    except NotFound:
+        raise Http404 from None
+
+
+def _context(unit: Unit) -> dict:
+    today = local_date(now())
+    board = board_for(unit, today)
+    rules_html = mark_safe(clean_rich_text(board.rules.body_html)) if board.rules else ""  # noqa: S308 - sanitized
+    return {"board": board, "unit": unit, "today": today, "rules_html": rules_html,
+            "figures": month_figures(unit, today), "kinds": dict(BulletinKind.choices)}
+
+
+@require_GET
+def board(request, code: str):
+    """The board: staff on duty today, the 首席责任人, bulletins open now, the rules, items, figures and phone."""
+    return render(request, "public/board.html", _context(_unit(code)))
+
+
+@require_GET
+def board_print(request, code: str):
+    """The board laid out for the wall: ``?size=A4`` (default) or ``A3``, portrait."""
+    size = (request.GET.get("size") or "A4").strip().upper()
+    if size not in PAPER_SIZES:
+        raise InvalidParameter("size", "纸张（size）应为 A4 或 A3")
+    return render(request, "public/board_print.html", _context(_unit(code)) | {"size": size})
+
+
+@require_GET
+def board_archive(request, code: str):
+    """Ended and withdrawn bulletins, newest first, by pages."""
+    unit = _unit(code)
+    page = page_of(bulletin_archive(unit, local_date(now())), ARCHIVE_PAGE, request.GET.get("page"))
+    return render(request, "public/board_archive.html", {"unit": unit, "page": page})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def bulletin(request, code: str, bulletin_id: int):
+    """A bulletin with its handled comments and, during its period, the comment form (a post records one)."""
+    unit = _unit(code)
+    moment = now()
+    today = local_date(moment)
+    try:
+        shown = public_bulletin(unit, bulletin_id, today)
+    except NotFound:
+        raise Http404 from None
+    posted = {f: request.POST.get(f, "") for f in COMMENT_FIELDS} if request.method == "POST" else {}
+    ctx = {"unit": unit, "bulletin": shown, "refusal": comment_refusal(shown, today), "posted": posted,
+           "errors": {}, "error": "", "comment_kinds": CommentKind.choices}
+    status, retry_after = 200, None
+    if request.method == "POST":
+        try:
+            submit_comment(bulletin_id=shown.pk, kind=posted["kind"], text=posted["text"], name=posted["name"],
+                           phone=posted["phone"], ip=client_ip(request), now=moment)
+        except TooManyRequests as exc:
+            ctx["error"], status, retry_after = exc.message, exc.status, exc.retry_after
+        except DomainError as exc:
+            ctx["error"], ctx["errors"], status = exc.message, exc.fields, exc.status
+            ctx["refusal"] = comment_refusal(shown, today) if status != 409 else exc.message
+        else:
+            messages.success(request, "已收到您的意见，处理后将在本公示下公开处理情况（不公开您的姓名和电话）")
+            return redirect(reverse("public:bulletin", args=[unit.code, shown.pk]) + "#comments")
+    response = render(request, "public/bulletin.html", ctx, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_GET
+def board_photo(request, code: str, staff_id: int):
+    """A staff member's photo: only of someone the unit's board shows (its posts' A and B, its 首席责任人)."""
+    unit = _unit(code)
+    if staff_id not in board_staff_ids(unit):
+        raise Http404
+    staff = StaffProfile.objects.filter(pk=staff_id).only("pk", "photo").first()
+    if staff is None or not staff.photo:
+        raise Http404
+    response = FileResponse(staff.photo.open("rb"))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
