@@ -23,6 +23,7 @@ from bianmin.hall.booking import (
     cancel,
     close_slot,
     confirm,
+    excuse_no_show,
     free_slots,
     item_names,
     mark_no_show,
@@ -273,6 +274,17 @@ def staff_cancel(request, number: str):
              description="拒绝：预约不存在或不在管辖范围（404）；不是已预约状态或时段尚未结束（409）。")
 def staff_no_show(request, number: str):
     return _appointment_out(mark_no_show(actor=request.auth, number=number, now=now()))
+
+
+class HallExcuseIn(Schema):
+    reason: str = Field(..., description="撤销爽约的理由（例如：经核实系他人冒用身份证预约）")
+
+
+@router.post("/hall/appointments/{number}/excuse", response={200: HallAppointmentOut, **ERRORS},
+             summary="撤销爽约（须写明理由；不再计入爽约次数）",
+             description="拒绝：理由为空或过长（400）；预约不存在或不在管辖范围（404）；不是爽约状态（409）。")
+def staff_excuse(request, number: str, payload: HallExcuseIn):
+    return _appointment_out(excuse_no_show(actor=request.auth, number=number, reason=payload.reason, now=now()))
 
 
 @router.post("/hall/appointments/{number}/check-in", response={200: HallCheckInOut, **ERRORS},

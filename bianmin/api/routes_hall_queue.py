@@ -74,6 +74,8 @@ class QueuePublicTicketOut(Schema):
     wait_minutes: Optional[int] = Field(  # noqa: UP045
         description="预计等候分钟数＝前面人数×平均办理时长÷开放窗口数；不在等候中时为空")
     window: Optional[str] = Field(description="呼叫的窗口号（已呼叫或办理中）")  # noqa: UP045
+    not_before: Optional[dt.datetime] = Field(  # noqa: UP045
+        None, description="提前签到的预约号从此时起优先叫号；其他为空")
     issued_at: dt.datetime
     path: str = Field(description="群众用手机查看排队进度的页面")
 
@@ -151,6 +153,7 @@ def _public(ticket: Ticket, moment: dt.datetime) -> dict[str, Any]:
             "service_type": ticket.service_type.name, "status": ticket.status,
             "status_label": ticket.get_status_display(), "ahead": position.ahead if position else None,
             "wait_minutes": position.wait_minutes if position else None,
+            "not_before": position.not_before if position else None,
             "window": ticket.window.number if ticket.window and ticket.status in LIVE else None,
             "issued_at": ticket.issued_at, "path": _path(ticket)}
 

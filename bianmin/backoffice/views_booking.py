@@ -26,6 +26,7 @@ from bianmin.hall.booking import (
     book,
     cancel,
     close_slot,
+    excuse_no_show,
     free_slots,
     mark_no_show,
     open_slots,
@@ -90,6 +91,7 @@ class AppointmentListView(StaffView):
         return render(request, "backoffice/booking_list.html", {
             "page": page, "day": day, "q": q, "query": urlencode({"date": day.isoformat() if day else "", "q": q}),
             "cancellable": (AppointmentStatus.BOOKED, AppointmentStatus.HELD), "booked": AppointmentStatus.BOOKED,
+            "no_show": AppointmentStatus.NO_SHOW,
             "today": today()}, status=status)
 
     def post(self, request):
@@ -102,6 +104,10 @@ class AppointmentListView(StaffView):
             elif action == "no_show":
                 done = mark_no_show(actor=request.user, number=number, now=moment)
                 messages.success(request, f"预约 {done.number} 已记为爽约")
+            elif action == "excuse":
+                done = excuse_no_show(actor=request.user, number=number, reason=request.POST.get("reason", ""),
+                                      now=moment)
+                messages.success(request, f"预约 {done.number} 的爽约已撤销，不再计入爽约次数")
             elif action == "check_in":
                 found = appointments_for(request.user).filter(number=number.upper()).first()
                 if found is None:

@@ -14,6 +14,7 @@ from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now
 from bianmin.hall.queue import link as link_ticket
+from bianmin.hall.queue import reserve_link
 from bianmin.inquiries import services as inq
 from bianmin.inquiries.actions import INQUIRY_ACTIONS
 from bianmin.inquiries.models import Channel, InquiryStatus
@@ -52,6 +53,8 @@ class InquiryNewView(StaffView):
             ticket, moment = ticket_param(request), now()
             try:
                 with audited_atomic():  # the inquiry and the ticket's link commit together or not at all
+                    if ticket:  # locked before the inquiry: the queue's lock order (no deadlock)
+                        reserve_link(actor=request.user, ticket_id=ticket, now=moment, kind="inquiry")
                     inquiry = inq.register_inquiry(actor=request.user, now=moment, **form.cleaned_data)
                     if ticket:
                         link_ticket(actor=request.user, ticket_id=ticket, now=moment, inquiry=inquiry)

@@ -17,6 +17,7 @@ from bianmin.catalog.selectors import current_version_by_code, current_versions
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now
 from bianmin.hall.queue import link as link_ticket
+from bianmin.hall.queue import reserve_link
 
 from .forms_cases import RECEIPT_CHOICES, ReceiveForm
 from .views import StaffView
@@ -102,6 +103,8 @@ class ReceiveView(StaffView):
                 # From a queue ticket: the case and the ticket's link commit together; a refused link (another
                 # clerk's ticket, one already linked) leaves no case behind.
                 with audited_atomic():
+                    if ticket:  # locked before the case: the queue's lock order (no deadlock)
+                        reserve_link(actor=request.user, ticket_id=ticket, now=moment, kind="case")
                     case = svc.receive_case(actor=request.user, item_code=code, applicant=applicant.data(),
                                             agent=agent.data(), materials=list(rows.values()), now=moment)
                     if ticket:

@@ -185,6 +185,9 @@ class History:
         from .history_voice import voice  # 好差评 and 监督投诉: ratings, 差评 follow-ups, complaints, a rating pad
 
         voice(self, workdays)
+        from .history_hall import hall_lives  # the hall (issue 18): the board, today's queue, slots, devices
+
+        hall_lives(self, workdays)
         shown = -1
         for day in days:
             self.sweep(self.at(day, dt.time(0, 5)))
@@ -202,9 +205,6 @@ class History:
                 self.progress(f"演示历史：{done * 10}%（模拟至 {day:%Y-%m-%d}，办件 {self.stats.cases} 件，"
                               f"首问 {self.stats.inquiries} 件，用时 {time.monotonic() - started:.0f} 秒）")
         self.drain(self.now)
-        from .history_hall import hall  # the hall (issue 18): slots, bookings, today's queue, devices, the board
-
-        hall(self)
         self.sweep(self.now)
         build_digests(now=self.now)
         deliver_due(now=self.now, backend=DiscardBackend(), batch=500)

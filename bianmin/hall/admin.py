@@ -1,6 +1,7 @@
 """The queue's configuration in the admin (decision 0025 §3): the system administrator sets each center's business
 types (letter, name, the windows that call them, the default service minutes); every change is audited
 (``AuditedAdmin``). Tickets and counters are written only by the queue's services: the admin may look, never edit."""
+from django import forms
 from django.contrib import admin
 
 from bianmin.audit.admin_mixins import AuditedAdmin
@@ -9,8 +10,24 @@ from bianmin.core.admin import ReadOnlyAdminMixin
 from .models import Counter, ServiceType, Ticket
 
 
+class ServiceTypeForm(forms.ModelForm):
+    class Meta:
+        model = ServiceType
+        fields = ["unit", "letter", "name", "windows", "default_minutes", "is_active", "position"]
+
+    def clean(self):
+        data = super().clean()
+        unit, windows = data.get("unit"), data.get("windows")
+        if unit is not None and windows is not None:
+            foreign = [str(w) for w in windows if w.unit_id != unit.pk]
+            if foreign:
+                self.add_error("windows", f"只能选择本中心的窗口：{'、'.join(foreign)} 不属于{unit.name}")
+        return data
+
+
 @admin.register(ServiceType)
 class ServiceTypeAdmin(AuditedAdmin):
+    form = ServiceTypeForm
     list_display = ["letter", "name", "unit", "default_minutes", "position", "is_active"]
     list_filter = ["is_active", "unit"]
     search_fields = ["letter", "name", "unit__name"]

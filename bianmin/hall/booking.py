@@ -189,13 +189,28 @@ def _own(model: Any, pk: object, field: str, label: str, *, unit: Unit) -> Any:
 
 def close_slot(*, actor: User, slot_id: object, now: dt.datetime) -> Slot:
     """Stop booking in a slot (bookings already made stand). Organisation managers of the center."""
+    if not can(actor, Perm.MANAGE_ORG):
+        raise Forbidden("您没有执行此操作的权限")
+    path = scope_path(actor)
     slot = _slot(slot_id)
-    _center_in_scope(actor, slot.unit_id, Perm.MANAGE_ORG)
+    if path is None or not slot.unit.path.startswith(path):  # out of scope answers like a missing slot
+        raise NotFound("预约时段不存在", fields={"slot": ["预约时段不存在"]})
     with audited_atomic():
         Slot.objects.filter(pk=slot.pk).update(is_active=False)
         slot.is_active = False
         record(action=AuditAction.CONFIG_UPDATE, summary=f"关闭预约时段：{slot.date} {slot.starts_at:%H:%M}",
                actor=actor, obj=slot, now=now)
+    return slot
+
+
+def _bookable_slot(slot_id: object, actor: AnyUser | None) -> Slot | None:
+    """Return the slot to book, or None when it does not exist (or, for staff, is out of their scope)."""
+    try:
+        slot = Slot.objects.select_related("unit__region", "window", "item").filter(pk=int(str(slot_id))).first()
+    except ValueError:
+        return None
+    if slot is not None and actor is not None and not may_book_for_callers(actor, slot.unit):
+        return None
     return slot
 
 
@@ -350,24 +365,34 @@ def book(*, slot_id: object, name: str, id_number: str, phone: str, now: dt.date
     Raises DomainError naming ``name``, ``id_number``, ``phone``, ``matter``, ``date`` (past, today, holiday, too far
     ahead) or ``slot`` (full, closed); ``id_number`` when the person already holds a booking that day or is
     suspended for no-shows; TooManyRequests when the address booked too often. Nothing is written on refusal."""
-    if actor is None and ip is not None and not hit(
+    if actor is None and not hit(
             f"hall-book:{address_key(ip)}", limit=int(hall_setting("BOOKINGS_PER_ADDRESS_HOUR")),
             window=dt.timedelta(hours=1), now=now):
         raise TooManyRequests("预约操作过于频繁，请一小时后再试", retry_after=3600)
-    name, id_number, phone = _check_person(name, id_number, phone)
+    slot = _bookable_slot(slot_id, actor)  # a missing slot is named with the person's fields, as a 400
+    try:
+        name, id_number, phone = _check_person(name, id_number, phone)
+    except DomainError as exc:
+        if slot is None:
+            exc.fields.setdefault("slot", ["请选择预约时段"])
+        raise
+    if slot is None:
+        raise DomainError.for_field("slot", "请选择预约时段（所选时段不存在）")
     matter = (matter or "").strip()
     if len(matter) > 255:
         raise DomainError.for_field("matter", f"办理事项说明不能超过255个字（现有{len(matter)}个字）")
-    slot = _slot(slot_id)
-    if actor is not None and not may_book_for_callers(actor, slot.unit):
-        raise NotFound("预约时段不存在", fields={"slot": ["预约时段不存在"]})
     _check_date(slot, now)
     person = blind_index("id", id_number)
+    # Details of the person's other bookings and no-shows are told only to whoever gives the same phone (or to
+    # staff): an ID number alone must not reveal someone's booking dates or history (decision 0025 §2).
+    same_phone = actor is not None or Q(phone_index=blind_index("phone", phone))
     until = suspended_until(person, now)
     if until is not None:
+        told = same_phone is True or Appointment.objects.filter(
+            same_phone, id_index=person, status=AppointmentStatus.NO_SHOW).exists()
         raise DomainError.for_field(
             "id_number", f"您在{hall_setting('NO_SHOW_DAYS')}天内爽约已达{hall_setting('NO_SHOW_LIMIT')}次，"
-            f"{until:%Y年%m月%d日}起可再次预约")
+            f"{until:%Y年%m月%d日}起可再次预约" if told else "该身份证号码暂不能网上预约，请致电服务中心")
     code = _new_code()
     online = actor is None
     try:
@@ -379,9 +404,12 @@ def book(*, slot_id: object, name: str, id_number: str, phone: str, now: dt.date
             # A hold of this person that has run out no longer counts (expired here, in the same transaction).
             Appointment.objects.filter(id_index=person, status=AppointmentStatus.HELD, held_until__lte=now).update(
                 status=AppointmentStatus.EXPIRED)
-            if Appointment.objects.filter(id_index=person, date=slot.date, status__in=LIVE_STATUSES).exists():
+            other = Appointment.objects.filter(id_index=person, date=slot.date, status__in=LIVE_STATUSES)
+            if other.exists():
+                told = same_phone is True or other.filter(same_phone).exists()
                 raise DomainError.for_field(
-                    "id_number", f"您已预约{slot.date:%Y年%m月%d日}的服务，同一人同一天只能预约一次")
+                    "id_number", f"您已预约{slot.date:%Y年%m月%d日}的服务，同一人同一天只能预约一次" if told
+                    else "该身份证号码在所选日期不能再预约（同一人同一天只能预约一次）；如有疑问请致电服务中心")
             taken = Appointment.objects.filter(Q(slot=slot) & _taken_filter(now)).count()
             if taken >= slot.capacity:
                 raise DomainError.for_field("slot", "该时段已约满，请选择其他时段")
@@ -426,6 +454,19 @@ def _by_number(number: str, *, lock: bool = False) -> Appointment:
     return found
 
 
+def _staff_booking(actor: AnyUser, number: str) -> Appointment:
+    """Lock and return a booking of a center in the window staff member's scope; a booking out of scope answers
+    exactly like a missing one."""
+    path = scope_path(actor)
+    found = None
+    if path is not None and (can(actor, Perm.HANDLE_INQUIRIES) or can(actor, Perm.HANDLE_CASES)):
+        found = (Appointment.objects.select_related("slot__unit__region").select_for_update(of=("self",))
+                 .filter(number=(number or "").strip().upper(), unit__path__startswith=path).first())
+    if found is None:
+        raise NotFound("预约不存在", fields={"number": ["预约不存在"]})
+    return found
+
+
 def _check_code(appointment: Appointment, code: str) -> None:
     if not secrets.compare_digest(appointment.code_hash, _digest("".join((code or "").split()))):
         raise NotFound("预约不存在", fields={"number": ["预约号或验证码不正确"]})
@@ -435,8 +476,7 @@ def confirm(*, number: str, code: str, now: dt.datetime, ip: str | None = None) 
     """Confirm a held online booking with the code sent by SMS; return it with its new cancellation code.
 
     A wrong number or code answers NotFound naming ``number`` (the same for both); an expired hold Conflict."""
-    if ip is not None and not hit(f"hall-confirm:{address_key(ip)}", limit=20, window=dt.timedelta(hours=1),
-                                  now=now):
+    if not hit(f"hall-confirm:{address_key(ip)}", limit=20, window=dt.timedelta(hours=1), now=now):
         raise TooManyRequests("操作过于频繁，请稍后再试", retry_after=3600)
     with audited_atomic():
         appointment = _by_number(number, lock=True)
@@ -464,15 +504,15 @@ def cancel(*, number: str, now: dt.datetime, code: str = "", actor: User | None 
 
     Raises NotFound naming ``number`` (wrong number or code, or out of the actor's scope), Conflict when it is no
     longer booked or too late to cancel."""
-    if actor is None and ip is not None and not hit(f"hall-confirm:{address_key(ip)}", limit=20,
-                                                    window=dt.timedelta(hours=1), now=now):
+    if actor is None and not hit(f"hall-confirm:{address_key(ip)}", limit=20, window=dt.timedelta(hours=1),
+                                 now=now):
         raise TooManyRequests("操作过于频繁，请稍后再试", retry_after=3600)
     with audited_atomic():
-        appointment = _by_number(number, lock=True)
         if actor is None:
+            appointment = _by_number(number, lock=True)
             _check_code(appointment, code)
-        elif not may_book_for_callers(actor, appointment.slot.unit):
-            raise NotFound("预约不存在", fields={"number": ["预约不存在"]})
+        else:
+            appointment = _staff_booking(actor, number)
         if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.HELD):
             raise Conflict(f"该预约{appointment.get_status_display()}，不能取消")
         hours = int(hall_setting("CANCEL_MIN_HOURS"))
@@ -490,9 +530,7 @@ def cancel(*, number: str, now: dt.datetime, code: str = "", actor: User | None 
 def mark_no_show(*, actor: User, number: str, now: dt.datetime) -> Appointment:
     """Record that a booked applicant did not come (after the slot has ended). Window staff of the center."""
     with audited_atomic():
-        appointment = _by_number(number, lock=True)
-        if not may_book_for_callers(actor, appointment.slot.unit):
-            raise NotFound("预约不存在", fields={"number": ["预约不存在"]})
+        appointment = _staff_booking(actor, number)
         if appointment.status != AppointmentStatus.BOOKED:
             raise Conflict(f"该预约{appointment.get_status_display()}，不能记为爽约")
         if slot_end(appointment.slot) > now:
@@ -502,6 +540,37 @@ def mark_no_show(*, actor: User, number: str, now: dt.datetime) -> Appointment:
         record(action=AuditAction.CASE_CHANGE, actor=actor, obj=appointment, now=now,
                summary=f"预约爽约：{appointment.number}", data={"status": appointment.status})
     return appointment
+
+
+CHECK_INS_PER_NUMBER_DAY = 6  # a booking's own holder needs one; guessing 4 digits needs thousands
+
+
+def excuse_no_show(*, actor: User, number: str, reason: str, now: dt.datetime) -> Appointment:
+    """撤销爽约: a no-show that was not the person's doing (booked by someone else with their ID, a documented
+    emergency) no longer counts toward the suspension. Window staff of the center, with the reason (audited).
+
+    Raises NotFound naming ``number``; DomainError naming ``reason``; Conflict unless it is a no-show."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.for_field("reason", "请写明撤销爽约的理由（例如：经核实系他人冒用身份证预约）")
+    if len(reason) > 255:
+        raise DomainError.for_field("reason", f"理由不能超过255个字（现有{len(reason)}个字）")
+    with audited_atomic():
+        appointment = _staff_booking(actor, number)
+        if appointment.status != AppointmentStatus.NO_SHOW:
+            raise Conflict(f"该预约{appointment.get_status_display()}，不是爽约")
+        appointment.status = AppointmentStatus.EXCUSED
+        appointment.save(update_fields=["status"])
+        record(action=AuditAction.CASE_CHANGE, actor=actor, obj=appointment, now=now,
+               summary=f"撤销爽约：{appointment.number}（{reason}）", data={"status": appointment.status})
+    return appointment
+
+
+def check_in_allowed(number: str, now: dt.datetime) -> bool:
+    """Count one self-service check-in attempt on a booking number (call outside any transaction, so a refused
+    attempt stays counted); False past ``CHECK_INS_PER_NUMBER_DAY`` a day."""
+    key = "".join((number or "").split()).upper()[:40]
+    return hit(f"hall-checkin:{key}", limit=CHECK_INS_PER_NUMBER_DAY, window=dt.timedelta(days=1), now=now)
 
 
 def find_for_check_in(unit: Unit, number: str, phone_last4: str) -> Appointment:

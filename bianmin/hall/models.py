@@ -186,6 +186,7 @@ class AppointmentStatus(models.TextChoices):
     CANCELLED = "CANCELLED", "已取消"  # keeps its place for HALL["CANCEL_RELEASE_MINUTES"] (no trading)
     EXPIRED = "EXPIRED", "未确认已失效"
     NO_SHOW = "NO_SHOW", "爽约"
+    EXCUSED = "EXCUSED", "爽约已撤销"  # e.g. booked by someone else with the person's ID: no longer counted
 
 
 # A person holds at most one of these on a day (one booking per person per day).

@@ -25,7 +25,7 @@ from bianmin.core.ratelimit import address_key, hit
 from bianmin.org.models import StaffProfile, Unit, Window
 from bianmin.org.policies import scope_path, staff_profile_of
 
-from .booking import CENTER_KINDS, find_for_check_in, hall_setting, slot_end, slot_start
+from .booking import CENTER_KINDS, check_in_allowed, find_for_check_in, hall_setting, slot_end, slot_start
 from .models import (
     Appointment,
     AppointmentStatus,
@@ -165,6 +165,8 @@ def check_in(*, unit_id: object, number: str, phone_last4: str, now: dt.datetime
         path = scope_path(actor)
         if path is None or not is_window_staff(actor) or not unit.path.startswith(path):
             raise NotFound("服务中心不存在")
+    if actor is None and not check_in_allowed(number, now):
+        raise Conflict("该预约号签到尝试次数过多，请到咨询台由工作人员办理签到", fields={"number": ["尝试次数过多"]})
     with audited_atomic():
         appointment = find_for_check_in(unit, number, phone_last4)
         # OF self: the slot's window and type are nullable (outer joins), which PostgreSQL cannot lock.
@@ -176,7 +178,8 @@ def check_in(*, unit_id: object, number: str, phone_last4: str, now: dt.datetime
         if appointment.status != AppointmentStatus.BOOKED:
             raise Conflict(f"该预约{appointment.get_status_display()}，不能签到", fields={"number": ["该预约不能签到"]})
         slot = appointment.slot
-        service_type = slot.service_type or _type_for_window(unit, slot.window_id)
+        service_type = (slot.service_type if slot.service_type is not None and slot.service_type.is_active
+                        else _type_for_window(unit, slot.window_id))
         if service_type is None:
             raise Conflict("本中心尚未设置业务类型，请到咨询台人工取号")
         late = now >= slot_end(slot)
@@ -211,7 +214,7 @@ def open_today(day: dt.date) -> Q:
 
 def close_stale_counters(now: dt.datetime) -> int:
     """Close the counters left open from an earlier day (the sweep's step); return how many."""
-    start = timezone.make_aware(dt.datetime.combine(_today(now), dt.time.min))
+    start = _day_start(now)
     with audited_atomic():
         closed = Counter.objects.filter(closed_at__isnull=True, opened_at__lt=start).update(closed_at=start)
         if closed:
@@ -223,16 +226,25 @@ def open_counter(*, actor: User, window_id: object, now: dt.datetime) -> Counter
     """Open the window for calling (开窗) as the signed-in clerk; a counter another clerk left open is closed."""
     window, profile = _window_for(actor, window_id)
     with audited_atomic():
-        current = Counter.objects.select_for_update().filter(window=window, closed_at__isnull=True).first()
-        if current is not None and current.staff_id == profile.pk:
-            return current
-        if current is not None:
-            Counter.objects.filter(pk=current.pk).update(closed_at=now)
-        counter = Counter.objects.create(window=window, staff=profile, opened_at=now)
-        bump(window.unit_id, now)
-        record(action=AuditAction.CASE_CHANGE, actor=actor, obj=counter, now=now,
-               summary=f"开窗叫号：{window}（{profile.name}）", data={"window": window.pk})
+        return _open(window, profile, actor, now)
+
+
+def _open(window: Window, profile: StaffProfile, actor: User, now: dt.datetime) -> Counter:
+    """Open ``window`` for ``profile`` unless they already have it open today (inside the caller's transaction)."""
+    current = Counter.objects.select_for_update().filter(window=window, closed_at__isnull=True).first()
+    if current is not None and current.staff_id == profile.pk and current.opened_at >= _day_start(now):
+        return current
+    if current is not None:
+        Counter.objects.filter(pk=current.pk).update(closed_at=now)
+    counter = Counter.objects.create(window=window, staff=profile, opened_at=now)
+    bump(window.unit_id, now)
+    record(action=AuditAction.CASE_CHANGE, actor=actor, obj=counter, now=now,
+           summary=f"开窗叫号：{window}（{profile.name}）", data={"window": window.pk})
     return counter
+
+
+def _day_start(now: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(_today(now), dt.time.min))
 
 
 def close_counter(*, actor: User, window_id: object, now: dt.datetime) -> None:
@@ -264,9 +276,7 @@ def call_next(*, actor: User, window_id: object, now: dt.datetime) -> Ticket | N
     day = _today(now)
     types = list(ServiceType.objects.filter(windows=window, is_active=True).values_list("pk", flat=True))
     with audited_atomic():
-        if not Counter.objects.filter(window=window, closed_at__isnull=True, staff=profile).exists():
-            Counter.objects.filter(window=window, closed_at__isnull=True).update(closed_at=now)
-            Counter.objects.create(window=window, staff=profile, opened_at=now)
+        _open(window, profile, actor, now)  # calling opens the window for the caller (audited, on the screen)
         held = list(Ticket.objects.select_for_update().filter(window=window, day=day, status__in=ACTIVE))
         if any(t.status == TicketStatus.CALLED for t in held):
             called = next(t for t in held if t.status == TicketStatus.CALLED)
@@ -292,11 +302,20 @@ def call_next(*, actor: User, window_id: object, now: dt.datetime) -> Ticket | N
     return chosen
 
 
-def _at_window(actor: User, ticket_id: object, *statuses: str) -> Ticket:
+def _at_window(actor: User, ticket_id: object, *statuses: str, own: bool = True) -> Ticket:
+    """Lock and return the ticket in one of ``statuses``; with ``own``, only at a window the actor has open today
+    (a clerk acts on the tickets of their own window, not on a colleague's)."""
     ticket = _ticket_for(actor, ticket_id)
     if ticket.status not in statuses:
         raise Conflict(f"{ticket.number}号{ticket.get_status_display()}，不能进行此操作",
                        fields={"ticket": [f"{ticket.number}号{ticket.get_status_display()}"]})
+    if own:
+        profile = staff_profile_of(actor)
+        mine = profile is not None and ticket.window_id is not None and Counter.objects.filter(
+            open_today(ticket.day), window_id=ticket.window_id, staff=profile).exists()
+        if not mine:
+            raise Conflict(f"{ticket.number}号不在您开窗的窗口，请由该窗口处理",
+                           fields={"ticket": ["不是您窗口的号码"]})
     return ticket
 
 
@@ -353,7 +372,7 @@ def start(*, actor: User, ticket_id: object, now: dt.datetime) -> Ticket:
 def requeue(*, actor: User, ticket_id: object, now: dt.datetime) -> Ticket:
     """重新排队: a skipped or dropped ticket of today goes back, at the end of the walk-ins."""
     with audited_atomic():
-        ticket = _at_window(actor, ticket_id, TicketStatus.SKIPPED, TicketStatus.NO_SHOW)
+        ticket = _at_window(actor, ticket_id, TicketStatus.SKIPPED, TicketStatus.NO_SHOW, own=False)
         if ticket.day != _today(now):
             raise Conflict("只能为当天的号码重新排队")
         ticket.status, ticket.ready_at, ticket.priority = TicketStatus.WAITING, now, WALK_IN
@@ -365,15 +384,24 @@ def requeue(*, actor: User, ticket_id: object, now: dt.datetime) -> Ticket:
     return ticket
 
 
-def link(*, actor: User, ticket_id: object, now: dt.datetime, case: Case | None = None,
-         inquiry: Inquiry | None = None) -> Ticket:
-    """Record the case or inquiry a called or served ticket became (call inside the transaction that creates it);
-    a called ticket starts being served."""
+def reserve_link(*, actor: User, ticket_id: object, now: dt.datetime, kind: str) -> Ticket:
+    """Lock and check the ticket a case (``kind`` "case") or an inquiry ("inquiry") is about to be made from, before
+    the service that makes it: the ticket and the center's screen counter are locked before the audit chain, in the
+    order every other queue change takes them (no deadlock). Raises Conflict naming ``ticket``."""
     ticket = _at_window(actor, ticket_id, TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.DONE)
     if ticket.day != _today(now):
         raise Conflict("只能关联当天的号码", fields={"ticket": ["不是当天的号码"]})
-    if (case is not None and ticket.case_id) or (inquiry is not None and ticket.inquiry_id):
+    if (kind == "case" and ticket.case_id) or (kind == "inquiry" and ticket.inquiry_id):
         raise Conflict(f"{ticket.number}号已关联办件或咨询", fields={"ticket": ["已关联"]})
+    bump(ticket.unit_id, now)
+    return ticket
+
+
+def link(*, actor: User, ticket_id: object, now: dt.datetime, case: Case | None = None,
+         inquiry: Inquiry | None = None) -> Ticket:
+    """Record the case or inquiry a called or served ticket became (call inside the transaction that creates it,
+    after :func:`reserve_link`); a called ticket starts being served."""
+    ticket = reserve_link(actor=actor, ticket_id=ticket_id, now=now, kind="case" if case is not None else "inquiry")
     fields = []
     if case is not None:
         ticket.case = case
@@ -385,7 +413,6 @@ def link(*, actor: User, ticket_id: object, now: dt.datetime, case: Case | None 
         ticket.status, ticket.serving_at = TicketStatus.SERVING, now
         fields += ["status", "serving_at"]
     ticket.save(update_fields=fields)
-    bump(ticket.unit_id, now)
     what = f"办件{case.number}" if case is not None else f"咨询{getattr(inquiry, 'number', '')}"
     _audit(actor, ticket, f"号码{ticket.number}转为{what}", now)
     return ticket
@@ -400,6 +427,7 @@ class Position:
     wait_minutes: int
     open_windows: int
     average_minutes: float
+    not_before: dt.datetime | None = None  # an appointment checked in early is called from this time on
 
 
 def average_minutes(service_type: ServiceType, day: dt.date) -> float:
@@ -428,6 +456,9 @@ def position(ticket: Ticket, now: dt.datetime) -> Position:
               | Q(priority=ticket.priority, ready_at=ticket.ready_at, seq__lt=ticket.seq))
     ahead = Ticket.objects.filter(before, service_type=st, day=ticket.day, status=TicketStatus.WAITING).count()
     wait = math.ceil(ahead * avg / max(1, open_windows))
+    if ticket.ready_at > now:  # not in the call order yet: it is called from its time on, ahead of the walk-ins
+        minutes_left = math.ceil((ticket.ready_at - now).total_seconds() / 60)
+        return Position(ahead, max(wait, minutes_left), open_windows, avg, not_before=ticket.ready_at)
     return Position(ahead, wait, open_windows, avg)
 
 

@@ -195,6 +195,11 @@
     box.classList.add("flash");
   }
 
+  function stampOf(key) {  // "<ticket>-<calls>-<unix seconds of the last call>"
+    var parts = (key || "").split("-");
+    return parseInt(parts[parts.length - 1], 10) || 0;
+  }
+
   function draw(data) {
     var calls = data.calls || [];
     if (data.unit) { el("hs-unit").textContent = data.unit; }
@@ -204,7 +209,8 @@
     drawCounts(data.counts || {});
     drawBulletins(data.bulletins || []);
     var newest = calls.length ? calls[0].key : "";
-    if (newest && newest !== lastCall) {
+    // Only a newer call chimes: when a ticket put back in the queue leaves the list, an older one becomes the first.
+    if (newest && newest !== lastCall && stampOf(newest) >= stampOf(lastCall)) {
       flash();
       chime();
     }

@@ -84,7 +84,7 @@ def test_public_refusals_name_the_field(client, cast, org, slot):
     assert_error(post(client, "/api/v1/public/booking", body | {"id_number": "110105194912310021"}, {}), 400,
                  "id_number")
     assert_error(post(client, "/api/v1/public/booking", body | {"phone": "1234"}, {}), 400, "phone")
-    assert_error(post(client, "/api/v1/public/booking", body | {"slot": 999999}, {}), 404, "slot")
+    assert_error(post(client, "/api/v1/public/booking", body | {"slot": 999999}, {}), 400, "slot")
     holiday = Slot.objects.create(unit=org["center"], date=dt.date(2026, 3, 7), starts_at=dt.time(9),
                                   ends_at=dt.time(10), capacity=1, created_by=cast["sysadmin"])  # a Saturday
     assert_error(post(client, "/api/v1/public/booking", body | {"slot": holiday.pk}, {}), 400, "date")
@@ -126,7 +126,7 @@ def test_staff_book_for_a_caller_list_and_cancel(client, cast, org, slot):
     town = api_token_headers(client, "town_window")
     assert client.get("/api/v1/hall/appointments", headers=town).json() == []
     assert_error(post(client, f"/api/v1/hall/appointments/{made['number']}/cancel", {}, town), 404)
-    assert_error(post(client, "/api/v1/hall/appointments", body | {"id_number": resident_id(2)}, town), 404, "slot")
+    assert_error(post(client, "/api/v1/hall/appointments", body | {"id_number": resident_id(2)}, town), 400, "slot")
     assert_error(client.get("/api/v1/hall/appointments", headers=api_token_headers(client, "supervisor")), 403)
     r = post(client, f"/api/v1/hall/appointments/{made['number']}/cancel", {}, clerk)
     assert r.status_code == 200 and r.json()["status"] == "CANCELLED"

@@ -54,9 +54,9 @@ def test_the_public_ticket(client, cast, hall):
 
 
 def test_the_public_ticket_is_limited_per_address(client, cast, hall, monkeypatch):
-    from bianmin.api import routes_hall_queue
+    from bianmin.hall import queue
 
-    monkeypatch.setattr(routes_hall_queue, "TICKET_VIEWS_PER_ADDRESS_MINUTE", 1)
+    monkeypatch.setattr(queue, "TICKET_VIEWS_PER_ADDRESS_MINUTE", 1)
     take(hall)
     assert client.get(f"{API}/public/tickets/C1/20260302/A001").status_code == 200
     r = client.get(f"{API}/public/tickets/C1/20260302/A001")

@@ -108,7 +108,7 @@ def test_phone_booking_errors_are_named_and_scope_is_kept(client, cast, org, cal
     assert 'value="110105194912310021"' in page and 'value="李四"' in page
     signed_in(client, cast["town_window"])
     r = client.post("/staff/appointments/new/", {"slot": slot.pk, "name": "李四", "id_number": ID, "phone": PHONE})
-    assert r.status_code == 404 and "预约时段不存在" in r.content.decode()
+    assert r.status_code == 400 and "所选时段不存在" in r.content.decode()  # out of scope: like a missing slot
     assert client.get(f"/staff/appointments/new/?unit={org['center'].pk}").status_code == 400  # not in scope
     assert (Appointment.objects.count(), AuditEntry.objects.count(), Message.objects.count()) == before
 

@@ -207,3 +207,20 @@ def test_the_stats_page_and_its_export_show_the_waits(client, cast, hall):
     assert 'id="queue-windows"' in page and "01号窗口" in page
     r = client.get("/staff/stats/export.xlsx", {"from": "2026-03-01", "to": "2026-03-31"})
     assert "排队等候" in openpyxl.load_workbook(io.BytesIO(r.content)).sheetnames
+
+
+def test_the_ticket_is_locked_before_the_case_is_made(client, cast, hall, item, monkeypatch):
+    """The lock order of every queue change (ticket and screen counter before the audit chain): receiving a case
+    from a ticket reserves the ticket first, so a kiosk taking a ticket at that moment cannot deadlock with it."""
+    from bianmin.backoffice import views_receive
+
+    order: list[str] = []
+    real_reserve, real_receive = views_receive.reserve_link, views_receive.svc.receive_case
+    monkeypatch.setattr(views_receive, "reserve_link", lambda **kw: order.append("reserve") or real_reserve(**kw))
+    monkeypatch.setattr(views_receive.svc, "receive_case",
+                        lambda **kw: order.append("receive") or real_receive(**kw))
+    ticket = take(hall)
+    login(client, cast["window_a"])
+    act(client, hall, "next")
+    r = client.post(f"/staff/cases/new/?item=SP-01&ticket={ticket.pk}", receive_form(item, ticket=ticket.pk))
+    assert r.status_code == 302 and order[:2] == ["reserve", "receive"]

@@ -101,6 +101,18 @@ WRITERS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("hall/promises.py", "close_outreach"): (S, "OutreachVisit (done)"),
     ("hall/promises.py", "cancel_outreach"): (S, "OutreachVisit (cancelled)"),
     ("hall/sweep.py", "settle_completion_appointments.handle"): (S, "CompletionAppointment (kept or late)"),
+    ("hall/booking.py", "book"): (S, "Appointment (the person's stale holds expire)"),
+    ("hall/booking.py", "confirm"): (S, "Appointment (held → booked, or expired)"),
+    ("hall/booking.py", "cancel"): (S, "Appointment (cancelled)"),
+    ("hall/booking.py", "mark_no_show"): (S, "Appointment (no-show)"),
+    ("hall/booking.py", "excuse_no_show"): (S, "Appointment (no-show excused)"),
+    ("hall/booking.py", "sweep_no_shows"): (S, "Appointment (no-shows, expired holds)"),
+    ("hall/queue.py", "check_in"): (S, "Appointment (arrived)"),
+    ("hall/queue.py", "call_next"): (S, "Ticket (served → done, waiting → called)"),
+    ("hall/queue.py", "_end"): (S, "Ticket (done, skipped, dropped)"),
+    ("hall/queue.py", "start"): (S, "Ticket (serving)"),
+    ("hall/queue.py", "requeue"): (S, "Ticket (waiting again)"),
+    ("hall/queue.py", "link"): (S, "Ticket (serving once linked)"),
 }
 
 # Writes whose field names are computed, each read and found not to touch a status or warning level.

@@ -249,7 +249,7 @@ class Migration(migrations.Migration):
                 ('number', models.CharField(max_length=32, unique=True, verbose_name='预约号')),
                 ('date', models.DateField(verbose_name='日期')),
                 ('channel', models.CharField(choices=[('ONLINE', '网上预约'), ('PHONE', '电话预约'), ('DESK', '现场预约')], max_length=8, verbose_name='渠道')),
-                ('status', models.CharField(choices=[('HELD', '待确认'), ('BOOKED', '已预约'), ('ARRIVED', '已到场'), ('CANCELLED', '已取消'), ('EXPIRED', '未确认已失效'), ('NO_SHOW', '爽约')], max_length=10, verbose_name='状态')),
+                ('status', models.CharField(choices=[('HELD', '待确认'), ('BOOKED', '已预约'), ('ARRIVED', '已到场'), ('CANCELLED', '已取消'), ('EXPIRED', '未确认已失效'), ('NO_SHOW', '爽约'), ('EXCUSED', '爽约已撤销')], max_length=10, verbose_name='状态')),
                 ('name', models.CharField(max_length=64, verbose_name='姓名')),
                 ('id_number', bianmin.core.crypto.EncryptedTextField(verbose_name='身份证号码')),
                 ('id_index', bianmin.core.crypto.BlindIndexField(kind='id', source='id_number', verbose_name='证件号码检索索引')),

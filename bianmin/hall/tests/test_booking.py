@@ -110,13 +110,13 @@ def test_staff_book_for_a_phone_caller_at_once_and_the_caller_gets_the_code_by_s
 
 def test_phone_booking_out_of_the_clerks_scope_answers_like_a_missing_slot(cast, slot):
     # The town's clerk may not book at the county center; the answer is the missing slot's, nothing written.
-    error = refused(NotFound, lambda: booking.book(slot_id=slot.pk, name="李四", id_number=ID, phone=PHONE,
-                                                   now=at(MON, 10), actor=cast["town_window"]), "slot")
-    missing = refused(NotFound, lambda: booking.book(slot_id=slot.pk + 999, name="李四", id_number=ID, phone=PHONE,
-                                                     now=at(MON, 10), actor=cast["window_a"]), "slot")
-    assert (error.message, error.fields) == (missing.message, missing.fields)
-    refused(NotFound, lambda: booking.book(slot_id=slot.pk, name="李四", id_number=ID, phone=PHONE,
-                                           now=at(MON, 10), actor=cast["supervisor"]), "slot")  # no window rights
+    error = refused(DomainError, lambda: booking.book(slot_id=slot.pk, name="李四", id_number=ID, phone=PHONE,
+                                                      now=at(MON, 10), actor=cast["town_window"]), "slot")
+    missing = refused(DomainError, lambda: booking.book(slot_id=slot.pk + 999, name="李四", id_number=ID,
+                                                        phone=PHONE, now=at(MON, 10), actor=cast["window_a"]), "slot")
+    assert (type(error), error.message, error.fields) == (type(missing), missing.message, missing.fields)
+    refused(DomainError, lambda: booking.book(slot_id=slot.pk, name="李四", id_number=ID, phone=PHONE,
+                                              now=at(MON, 10), actor=cast["supervisor"]), "slot")  # no window rights
 
 
 # --- refusals, each naming its field, nothing written ------------------------------------------------------------
@@ -193,9 +193,12 @@ def test_every_bad_field_is_named_at_once(slot):
     assert set(error.fields) == {"name", "id_number", "phone"}
 
 
-def test_a_missing_slot_answers_not_found(calendar, cast):
-    refused(NotFound, lambda: booking.book(slot_id="abc", name="张三", id_number=ID, phone=PHONE, now=at(MON, 10)),
-            "slot")
+def test_a_missing_slot_is_named_with_the_other_fields(calendar, cast):
+    refused(DomainError, lambda: booking.book(slot_id="abc", name="张三", id_number=ID, phone=PHONE,
+                                              now=at(MON, 10)), "slot")
+    error = refused(DomainError, lambda: booking.book(slot_id="", name="", id_number=ID, phone=PHONE,
+                                                      now=at(MON, 10)), "slot")
+    assert "name" in error.fields  # one answer names every missing field
 
 
 # --- the hold, cancellation and the release ----------------------------------------------------------------------
@@ -430,7 +433,11 @@ def test_a_center_out_of_scope_answers_not_found(cast, org, calendar, django_use
     refused(NotFound, lambda: booking.open_slots(actor=town_admin, unit_id=org["center"].pk, first_date=TUE,
                                                  last_date=TUE, times=[(dt.time(9), dt.time(10))], capacity=1,
                                                  now=at(MON)), "unit")
-    refused(NotFound, lambda: booking.close_slot(actor=town_admin, slot_id=county_slot.pk, now=at(MON)), "unit")
+    out = refused(NotFound, lambda: booking.close_slot(actor=town_admin, slot_id=county_slot.pk, now=at(MON)),
+                  "slot")
+    missing = refused(NotFound, lambda: booking.close_slot(actor=town_admin, slot_id=county_slot.pk + 99,
+                                                           now=at(MON)), "slot")
+    assert (out.message, out.fields) == (missing.message, missing.fields)  # out of scope answers like missing
     assert Slot.objects.get(pk=county_slot.pk).is_active
 
 
@@ -455,3 +462,53 @@ def test_the_staff_list_is_scoped_and_searchable(cast, org, slot):
     assert list(booking.appointments_for(cast["window_a"], day=TUE, q=a.number.lower())) == [a]
     assert list(booking.appointments_for(cast["window_a"], q="张")) == [a, b]
     assert list(booking.appointments_for(cast["window_a"], day=WED)) == []
+
+
+# --- review fixes: what an ID number alone reveals, excusing a no-show, the unknown address -----------------------
+
+
+def test_an_id_number_alone_does_not_reveal_another_phones_bookings_or_no_shows(cast, org, slot):
+    first = dt.date(2026, 1, 5)
+    for day in (first, dt.date(2026, 1, 20), dt.date(2026, 2, 10)):
+        no_show_on(org["center"], day)
+    error = refused(DomainError, lambda: book_online(slot, phone="13911112222"), "id_number")
+    assert "爽约" not in error.message and "2026" not in error.message  # someone else's phone: nothing told
+    assert "爽约已达3次" in refused(DomainError, lambda: book_online(slot), "id_number").message  # the person's own
+
+
+def test_the_same_day_refusal_names_the_date_only_to_the_same_phone(cast, org, slot):
+    other = make_slot(org["center"], slot.date, start=14, capacity=2)
+    book_online(slot)
+    error = refused(DomainError, lambda: book_online(other, phone="13911112222"), "id_number")
+    assert f"{slot.date:%Y年%m月%d日}" not in error.message and "同一人同一天只能预约一次" in error.message
+    assert f"{slot.date:%Y年%m月%d日}" in refused(DomainError, lambda: book_online(other), "id_number").message
+
+
+def test_staff_excuse_a_no_show_with_a_reason_and_it_no_longer_counts(cast, org, slot):
+    rows = [no_show_on(org["center"], day) for day in (dt.date(2026, 1, 5), dt.date(2026, 1, 20),
+                                                         dt.date(2026, 2, 10))]
+    refused(DomainError, lambda: booking.excuse_no_show(actor=cast["window_a"], number=rows[0].number, reason=" ",
+                                                        now=at(MON)), "reason")
+    refused(NotFound, lambda: booking.excuse_no_show(actor=cast["town_window"], number=rows[0].number,
+                                                     reason="冒用", now=at(MON)), "number")
+    done = booking.excuse_no_show(actor=cast["window_a"], number=rows[0].number, reason="经核实系他人冒用身份证预约",
+                                  now=at(MON))
+    assert done.status == AppointmentStatus.EXCUSED
+    assert booking.suspended_until(blind_index("id", ID), at(MON)) is None
+    refused(Conflict, lambda: booking.excuse_no_show(actor=cast["window_a"], number=rows[0].number, reason="再次",
+                                                     now=at(MON)))
+
+
+def test_a_staff_booking_out_of_scope_answers_exactly_like_a_missing_one(cast, slot):
+    held, _code = booking.book(slot_id=slot.pk, name="张三", id_number=ID, phone=PHONE, now=at(MON, 10),
+                               actor=cast["window_a"])
+    out = refused(NotFound, lambda: booking.cancel(number=held.number, now=at(MON, 10), actor=cast["town_window"]))
+    missing = refused(NotFound, lambda: booking.cancel(number="YYNONE", now=at(MON, 10), actor=cast["window_a"]))
+    assert (out.message, out.fields) == (missing.message, missing.fields)
+
+
+def test_the_public_path_is_limited_even_when_the_address_is_unknown(settings, cast, org, slot):
+    settings.BIANMIN = {**settings.BIANMIN, "HALL": {**settings.BIANMIN["HALL"], "BOOKINGS_PER_ADDRESS_HOUR": 1}}
+    other = make_slot(org["center"], slot.date, start=14, capacity=2)
+    book_online(slot, ip=None)
+    refused(TooManyRequests, lambda: book_online(other, OTHER_ID, ip=None))

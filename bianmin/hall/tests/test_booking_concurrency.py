@@ -46,7 +46,7 @@ def test_fifty_bookings_race_for_the_last_place_and_exactly_one_wins(postgres_on
         try:
             start.wait(30)
             appointment, _code = book(slot_id=slot.pk, name=f"申请人{n}", id_number=resident_id(n),
-                                      phone=f"139{n:08d}", now=at(MON, 10))
+                                      phone=f"139{n:08d}", now=at(MON, 10), ip=f"198.51.100.{n + 1}")
             won.append(appointment.number)
         except DomainError as exc:
             refused.append(exc)

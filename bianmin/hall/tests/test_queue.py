@@ -1,15 +1,17 @@
 """取号叫号 (issue 18 item 4, decision 0025 §3): the call order, the window's calls, the estimated wait, the scope."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 
 from bianmin.audit.models import AuditEntry
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.hall import queue as q
-from bianmin.hall.models import AppointmentStatus, Counter, Ticket, TicketSource, TicketStatus
+from bianmin.hall.models import AppointmentStatus, Counter, ServiceType, Ticket, TicketSource, TicketStatus
 
-from .queue_helpers import T0, booking, make_hall, minutes, other_county
+from .queue_helpers import PHONE, T0, booking, make_hall, minutes, other_county
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +213,7 @@ def test_every_change_is_audited(cast, hall):
     q.start(actor=cast["window_a"], ticket_id=ticket.pk, now=T0 + minutes(3))
     q.finish(actor=cast["window_a"], ticket_id=ticket.pk, now=T0 + minutes(4))
     summaries = list(AuditEntry.objects.order_by("seq").values_list("summary", flat=True)[before:])
-    assert [s.split("：")[0] for s in summaries] == ["叫号", "重呼", "开始办理", "办结"]
+    assert [s.split("：")[0] for s in summaries] == ["开窗叫号", "叫号", "重呼", "开始办理", "办结"]
 
 
 # --- who may -----------------------------------------------------------------------------------------------------
@@ -345,3 +347,46 @@ def test_business_types_are_set_in_the_admin_and_audited(client, cast, hall):
     ticket = Ticket.objects.get()
     assert client.post(f"/admin/hall/ticket/{ticket.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Ticket.objects.exists()
+
+
+# --- review fixes --------------------------------------------------------------------------------------------------
+
+
+def test_a_clerk_acts_only_on_the_tickets_of_their_own_open_window(cast, hall):
+    ticket = q.take_ticket(unit_id=hall.center.pk, service_type_id=hall.a.pk, now=T0, kiosk=True)
+    called = q.call_next(actor=cast["window_a"], window_id=hall.w1.pk, now=T0 + minutes(1))
+    assert called is not None and called.pk == ticket.pk
+    with pytest.raises(Conflict) as info:
+        q.recall(actor=cast["window_b"], ticket_id=ticket.pk, now=T0 + minutes(2))
+    assert "ticket" in info.value.fields
+    assert q.recall(actor=cast["window_a"], ticket_id=ticket.pk, now=T0 + minutes(2)).call_count == 2
+
+
+def test_an_early_appointment_is_told_when_it_will_be_called(cast, hall):
+    appointment = booking(cast, hall, starts=T0 + minutes(60))
+    ticket = q.check_in(unit_id=hall.center.pk, number=appointment.number, phone_last4=PHONE[-4:], now=T0)
+    where = q.position(ticket, T0)
+    assert where.not_before == T0 + minutes(58) and where.wait_minutes >= 58
+
+
+def test_a_booking_of_a_disabled_business_type_queues_under_the_windows_type(cast, hall):
+    ServiceType.objects.filter(pk=hall.b.pk).update(is_active=False)
+    appointment = booking(cast, hall, starts=T0 + minutes(1), kind=hall.b)
+    ticket = q.check_in(unit_id=hall.center.pk, number=appointment.number, phone_last4=PHONE[-4:], now=T0)
+    assert ticket.service_type_id == hall.a.pk
+
+
+def test_self_service_check_in_attempts_per_booking_number_are_limited(cast, hall):
+    appointment = booking(cast, hall, starts=T0 + minutes(1))
+    for _ in range(6):
+        with pytest.raises(NotFound):
+            q.check_in(unit_id=hall.center.pk, number=appointment.number, phone_last4="0000", now=T0)
+    with pytest.raises(Conflict):  # the right digits no longer help: the desk checks the ID card
+        q.check_in(unit_id=hall.center.pk, number=appointment.number, phone_last4=PHONE[-4:], now=T0)
+
+
+def test_counters_left_open_overnight_do_not_count_and_the_sweep_closes_them(cast, hall):
+    q.open_counter(actor=cast["window_a"], window_id=hall.w1.pk, now=T0 - dt.timedelta(days=1))
+    ticket = q.take_ticket(unit_id=hall.center.pk, service_type_id=hall.a.pk, now=T0, kiosk=True)
+    assert q.position(ticket, T0).open_windows == 0
+    assert q.close_stale_counters(T0) == 1 and q.close_stale_counters(T0) == 0

@@ -116,7 +116,7 @@ def test_errors_are_named_next_to_their_field_and_the_form_keeps_the_input(clien
     r = client.post("/booking/C1/", form(slots["tue10"]))
     assert r.status_code == 400 and re.search(r'data-field="slot">[^<]*约满', r.content.decode())
     r = client.post("/booking/C1/", form(slots["tue9"], slot="999999"))
-    assert r.status_code == 404 and 'data-field="slot"' in r.content.decode()
+    assert r.status_code == 400 and 'data-field="slot"' in r.content.decode()
     assert written() == before
 
 

@@ -9,7 +9,6 @@ from bianmin.hall import queue as q
 from bianmin.hall.devices import revoke_device
 from bianmin.hall.models import Ticket, TicketStatus
 from bianmin.hall.tests.queue_helpers import PHONE, T0, booking, kiosk, make_hall, minutes
-from bianmin.public import views_kiosk
 from bianmin.public.devices import KIOSK_COOKIE
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +134,7 @@ def test_the_ticket_page_follows_the_ticket(client, cast, hall):
 
 
 def test_the_ticket_page_is_limited_per_address(client, cast, hall, monkeypatch):
-    monkeypatch.setattr(views_kiosk, "TICKET_VIEWS_PER_ADDRESS_MINUTE", 2)
+    monkeypatch.setattr(q, "TICKET_VIEWS_PER_ADDRESS_MINUTE", 2)
     q.take_ticket(unit_id=hall.center.pk, service_type_id=hall.a.pk, now=T0, kiosk=True)
     assert [client.get("/ticket/C1/20260302/A001/").status_code for _ in range(3)] == [200, 200, 429]
 
