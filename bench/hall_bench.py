@@ -72,11 +72,12 @@ def measure(server_pid: int, threads: int, seconds: float, step: Callable[[int],
     return (used * 1000 / count if count else float("nan")), done[0], failed[0]
 
 
-def line(label: str, cpu_ms: float, count: int, failed: int, floor_ms: float | None = None) -> str:
+def line(label: str, cpu_ms: float, count: int, failed: int, floor_ms: float | None = None, *,
+         unit: str = "request") -> str:
     per_core = 1000 / cpu_ms if cpu_ms and cpu_ms == cpu_ms else 0
-    ratio = f", {cpu_ms / floor_ms:.2f}× the workbench" if floor_ms else ""
-    return (f"{label}: {cpu_ms:.2f} CPU ms per request (app + database), one core sustains ≈ {per_core:,.0f}/s"
-            f"{ratio}; {count:,} requests, {failed} failed")
+    ratio = f", {cpu_ms / floor_ms:.2f}× the workbench page" if floor_ms else ""
+    return (f"{label}: {cpu_ms:.2f} CPU ms per {unit} (app + database), one core sustains ≈ {per_core:,.0f} {unit}s/s"
+            f"{ratio}; {count:,} {unit}s, {failed} failed")
 
 
 SETUP = """
@@ -131,8 +132,8 @@ def run(*, manage: Callable[..., str], env: dict, server_pid: int, client: Calla
     fresh = [client() for _ in range(20)]
     clients[:] = fresh
     call_ms, call_n, call_bad = measure(server_pid, 20, 15, call_cycle)
-    say(line("[10] queue: call next + finish under 20 windows calling at once (per cycle of 2 requests)",
-             call_ms, call_n, call_bad, work_ms))
+    say(line("[10] queue: 20 windows calling at once, each call next then finish (2 requests a cycle)",
+             call_ms, call_n, call_bad, work_ms, unit="cycle"))
 
     etags: dict[int, str] = {}
     screens = [client() for _ in range(10)]

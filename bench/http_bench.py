@@ -3,6 +3,8 @@
 1. receive + accept (two requests per case): cases per second, nothing lost, no duplicate numbers.
 2. with BENCH_CASES (default 200,000) cases in the database: the first handler's workbench page and a case's
    detail page, p50/p95 latency.
+9–11. (issue 18) CPU per request (app + database, from /proc) of the workbench, of the queue's call next + finish
+   under 20 windows, and of the big screen's poll at 100 screens, in the same run (bench/hall_bench.py).
 8. (no target; for sizing) the same two pages under an open load: requests arrive at BENCH_OPEN_RATE per second
    (default 25, Poisson arrivals, half of each page) instead of 8 clients asking again as soon as they are answered.
    Latency counts from the planned arrival, so a request that has to wait for a free client is counted too.

@@ -34,6 +34,7 @@ from bianmin.hall.board import (
     submit_comment,
 )
 from bianmin.hall.models import BulletinKind, CommentKind
+from bianmin.hall.promises import published_outreach
 from bianmin.org.models import StaffProfile, Unit
 from bianmin.ratings.models import Rating
 from bianmin.stats.ratings import GOOD_LEVELS, percent, share
@@ -103,7 +104,8 @@ def _context(unit: Unit) -> dict:
     board = board_for(unit, today)
     rules_html = mark_safe(clean_rich_text(board.rules.body_html)) if board.rules else ""  # noqa: S308 - sanitized
     return {"board": board, "unit": unit, "today": today, "rules_html": rules_html,
-            "figures": month_figures(unit, today), "kinds": dict(BulletinKind.choices)}
+            "figures": month_figures(unit, today), "kinds": dict(BulletinKind.choices),
+            "outreach_visits": published_outreach(unit, now())}
 
 
 @require_GET

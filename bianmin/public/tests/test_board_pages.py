@@ -254,3 +254,14 @@ def test_the_board_page_costs_the_same_queries_whatever_its_size(client, cast, o
         board.handle_comment(actor=cast["leader"], comment_id=c.pk, handling="y", now=NOW)
     assert count() == small
     assert small <= 15
+
+
+def test_the_board_publishes_the_planned_outreach_visits(client, cast, org, calendar):
+    from bianmin.hall import promises
+
+    promises.plan_outreach(actor=cast["leader"], unit_id=org["center"].pk, region_id=org["village"].pk,
+                           place="测试村村委会", topic="社保上门办理", starts_at=at(dt.date(2026, 3, 4), 9),
+                           ends_at=at(dt.date(2026, 3, 4), 12), now=NOW,
+                           team_staff_ids=[cast["window_a"].staff_profile.pk, cast["town_window"].staff_profile.pk])
+    page = client.get(f"/board/{org['center'].code}/").content.decode()
+    assert "组团服务" in page and "测试村村委会" in page and "社保上门办理" in page
