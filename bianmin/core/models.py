@@ -53,3 +53,23 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class BoundDevice(models.Model):
+    """A device bound to a place by a token a supervisor issues with a one-time activation code and can revoke (the
+    rating pads, the hall's screens and kiosks; ``core.devicecodes``). Only SHA-256 digests are stored."""
+
+    label = models.CharField("设备名称", max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    activation_hash = models.CharField(max_length=64, blank=True, db_index=True)  # cleared once used
+    activation_expires_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("发放时间")
+    activated_at = models.DateTimeField("启用时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    last_seen_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        abstract = True

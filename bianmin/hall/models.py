@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from bianmin.core.crypto import BlindIndexField, EncryptedTextField, MaskedField
+from bianmin.core.models import BoundDevice
 
 # --- 上墙公示 ----------------------------------------------------------------------------------------------------
 
@@ -108,23 +109,12 @@ class DeviceKind(models.TextChoices):
     KIOSK = "KIOSK", "取号机"
 
 
-class HallDevice(models.Model):
+class HallDevice(BoundDevice):
     """A hall screen or ticket kiosk, bound by a device token a supervisor issues (one-time activation code) and can
     revoke. Only SHA-256 digests are stored."""
 
     unit = models.ForeignKey("org.Unit", verbose_name="中心", on_delete=models.PROTECT, related_name="hall_devices")
     kind = models.CharField("类型", max_length=8, choices=DeviceKind.choices)
-    label = models.CharField("设备名称", max_length=64)
-    token_hash = models.CharField(max_length=64, unique=True)
-    activation_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    activation_expires_at = models.DateTimeField(null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField("发放时间")
-    activated_at = models.DateTimeField("启用时间", null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
-    last_seen_at = models.DateTimeField("最近使用", null=True, blank=True)
 
     class Meta:
         verbose_name = "大厅设备"

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from bianmin.core.crypto import EncryptedTextField, MaskedField
+from bianmin.core.models import BoundDevice
 
 
 class Level(models.IntegerChoices):
@@ -37,22 +38,11 @@ class Subject(models.TextChoices):
     RELAY = "RELAY", "全程代理"
 
 
-class RatingPad(models.Model):
+class RatingPad(BoundDevice):
     """A tablet at a window, bound by a device token a supervisor issues and can revoke. Only the token's SHA-256
     is stored; the tablet keeps the token in a cookie after activation with a one-time code."""
 
     window = models.ForeignKey("org.Window", verbose_name="窗口", on_delete=models.PROTECT, related_name="rating_pads")
-    label = models.CharField("设备名称", max_length=64)
-    token_hash = models.CharField(max_length=64, unique=True)
-    activation_hash = models.CharField(max_length=64, blank=True, db_index=True)  # cleared once used
-    activation_expires_at = models.DateTimeField(null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField("发放时间")
-    activated_at = models.DateTimeField("启用时间", null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
-    last_seen_at = models.DateTimeField("最近使用", null=True, blank=True)
 
     class Meta:
         verbose_name = "评价器"
