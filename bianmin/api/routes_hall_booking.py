@@ -13,11 +13,13 @@ from ninja.responses import Status
 
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
+from bianmin.cases.lookup import TooManyRequests
 from bianmin.core.errors import Forbidden, NotFound
 from bianmin.core.http import client_ip
 from bianmin.core.timeutils import now
 from bianmin.hall.booking import (
     CENTER_KINDS,
+    SLOT_VIEWS_PER_ADDRESS_MINUTE,
     appointments_for,
     book,
     cancel,
@@ -29,6 +31,7 @@ from bianmin.hall.booking import (
     mark_no_show,
     open_slots,
     parse_time_ranges,
+    slots_view_allowed,
 )
 from bianmin.hall.models import Appointment, AppointmentChannel, AppointmentStatus, Slot
 from bianmin.hall.queue import check_in
@@ -173,9 +176,12 @@ def _booking_out(a: Appointment) -> dict[str, Any]:
 
 
 @public_router.get("/public/booking/{unit_code}/slots", response={200: list[BookingSlotOut], 400: ErrorOut,
-                                                                   404: ErrorOut},
-                   auth=None, summary="可预约时段（明天起至第5个工作日，含剩余名额）")
+                                                                   404: ErrorOut, 429: ErrorOut},
+                   auth=None, summary="可预约时段（明天起至第5个工作日，含剩余名额）",
+                   description=f"同一地址每分钟最多{SLOT_VIEWS_PER_ADDRESS_MINUTE}次（与预约页面共用），超过返回 429。")
 def public_slots(request, unit_code: str, item: Optional[int] = None):  # noqa: UP045
+    if not slots_view_allowed(client_ip(request), now()):
+        raise TooManyRequests("查询过于频繁，请稍候一分钟再试", retry_after=60)
     unit = Unit.objects.filter(code=unit_code, kind__in=CENTER_KINDS, is_active=True).select_related(
         "region").first()
     if unit is None:

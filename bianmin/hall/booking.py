@@ -229,6 +229,15 @@ def _taken_filter(now: dt.datetime) -> Q:
             | Q(status=AppointmentStatus.CANCELLED, cancelled_at__gt=release))
 
 
+SLOT_VIEWS_PER_ADDRESS_MINUTE = 60  # a person choosing a slot reloads a few times; a scraper is slowed down
+
+
+def slots_view_allowed(ip: str | None, now: dt.datetime) -> bool:
+    """Count one look at a center's free slots from an address (the public page and API share the allowance)."""
+    return hit(f"hall-slots:{address_key(ip)}", limit=SLOT_VIEWS_PER_ADDRESS_MINUTE, window=dt.timedelta(minutes=1),
+               now=now)
+
+
 def bookable_window(unit: Unit, now: dt.datetime) -> tuple[dt.date, dt.date]:
     """Return the first and last dates that may be booked at ``now`` (inclusive)."""
     today = _local(now).date()

@@ -30,6 +30,7 @@ from bianmin.hall.booking import (
     free_slots,
     hall_setting,
     item_names,
+    slots_view_allowed,
 )
 from bianmin.org.models import Unit
 
@@ -87,6 +88,8 @@ def booking_slots(request, code: str):
     item = _item_param(request)
     moment = now()
     posted = {f: request.POST.get(f, "") for f in FIELDS} if request.method == "POST" else {}
+    if request.method != "POST" and not slots_view_allowed(client_ip(request), moment):
+        return _limited(request, TooManyRequests("查询过于频繁，请稍候一分钟再试", retry_after=60))
     errors: dict[str, list[str]] = {}
     error, status = "", 200
     if request.method == "POST":

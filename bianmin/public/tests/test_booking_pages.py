@@ -180,3 +180,11 @@ def test_cancel_with_the_number_and_code(client, slots):
         r = client.post("/booking/cancel/", {"number": number, "code": cancel_code})
         assert r.status_code == 200 and f"预约 {number} 已取消" in r.content.decode()
     assert Appointment.objects.get(number=number).status == AppointmentStatus.CANCELLED
+
+
+def test_looking_at_the_free_slots_is_limited_per_address(client, monkeypatch, slots):
+    from bianmin.hall import booking
+
+    monkeypatch.setattr(booking, "SLOT_VIEWS_PER_ADDRESS_MINUTE", 2)
+    assert [client.get("/booking/C1/").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/api/v1/public/booking/C1/slots").status_code == 429  # one allowance for page and API
