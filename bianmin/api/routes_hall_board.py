@@ -29,10 +29,13 @@ from bianmin.hall.board import (
     board_for,
     board_unit,
     board_units_for,
+    bulletin_archive,
     bulletins_for,
     clean_rich_text,
     comments_to_handle,
     handle_comment,
+    handled_comments,
+    public_bulletin,
     publish_bulletin,
     save_rules,
     stand_in,
@@ -40,7 +43,10 @@ from bianmin.hall.board import (
     withdraw_bulletin,
 )
 from bianmin.hall.models import BoardRules, Bulletin, BulletinComment, BulletinKind, CommentKind
+from bianmin.hall.promises import published_outreach
 from bianmin.org.models import StaffProfile
+from bianmin.stats.published import month_figures
+from bianmin.stats.ratings import share
 
 from .auth import StaffToken
 from .bounds import Day, Page, PageSize, page_rows
@@ -129,6 +135,26 @@ class BoardBulletinOut(Schema):
     comments: list[BoardCommentOut] = Field(description="已处理的意见和异议及处理情况（不含提出人信息）")
 
 
+class BoardFiguresOut(Schema):
+    month: dt.date = Field(description="月份（该月第一天）")
+    partial: bool = Field(description="本月截至今日")
+    decided: int = Field(description="办结件数")
+    on_time: int = Field(description="按期办结件数")
+    on_time_rate: Optional[float] = Field(description="按期办结率（0–1；无办结为空）")  # noqa: UP045
+    rated: int = Field(description="评价数（不含追评和申诉成立的评价）")
+    good: int = Field(description="好评数（非常满意、满意、基本满意）")
+    good_rate: Optional[float] = Field(description="好评率（0–1；无评价为空）")  # noqa: UP045
+
+
+class BoardOutreachOut(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    village: str = Field(description="服务村（社区）")
+    place: str
+    topic: str
+    team: list[str] = Field(description="服务团队成员姓名")
+
+
 class BoardOut(Schema):
     unit: BoardUnitOut
     date: dt.date = Field(description="在岗信息的日期（北京时间今日）")
@@ -138,6 +164,13 @@ class BoardOut(Schema):
     rules: Optional[BoardRulesOut] = Field(None, description="现行服务制度（制度上墙）")  # noqa: UP045
     items: list[BoardItemOut]
     bulletins: list[BoardBulletinOut] = Field(description="正在公示的事项")
+    figures: list[BoardFiguresOut] = Field(description="上月和本月的按期办结率、好评率")
+    outreach: list[BoardOutreachOut] = Field(description="组团服务（上门服务）安排")
+
+
+class BoardArchiveOut(Schema):
+    count: int
+    results: list[BoardBulletinOut] = Field(description="已结束或已撤回的公示，最新的在前")
 
 
 def _staff(staff: StaffProfile, code: str) -> dict[str, Any]:
@@ -170,15 +203,25 @@ def _board(b: Board) -> dict[str, Any]:
               "legal_limit": i.version.legal_limit, "legal_limit_unit": i.version.legal_limit_unit,
               "fees": [{"name": f.name, "amount": f.amount, "basis": f.basis, "waivable": f.waivable}
                        for f in i.fees]} for i in b.items]
-    bulletins = [{"id": x.pk, "kind": x.kind, "kind_label": x.get_kind_display(), "title": x.title, "body": x.body,
-                  "starts_on": x.starts_on, "ends_on": x.ends_on, "accepts_comments": x.accepts_comments,
-                  "comments": [_comment(c) for c in getattr(x, "handled_comments", [])]} for x in b.bulletins]
+    bulletins = [_public_bulletin(x) for x in b.bulletins]
     unit = b.unit
     return {"unit": {"code": code, "name": unit.name, "address": unit.address, "hours": unit.hours,
                      "phone": unit.phone},
             "date": b.today, "complaint_phone": b.complaint_phone,
             "chief": _staff(b.chief, code) if b.chief else None, "posts": posts, "rules": rules, "items": items,
-            "bulletins": bulletins}
+            "bulletins": bulletins,
+            "figures": [{"month": f.month, "partial": f.partial, "decided": f.decided, "on_time": f.on_time,
+                         "on_time_rate": share(f.on_time, f.decided), "rated": f.rated, "good": f.good,
+                         "good_rate": share(f.good, f.rated)} for f in month_figures(unit, b.today)],
+            "outreach": [{"starts_at": v.starts_at, "ends_at": v.ends_at, "village": v.region.name, "place": v.place,
+                          "topic": v.topic, "team": [p.name for p in v.team.all()]}
+                         for v in published_outreach(unit, now())]}
+
+
+def _public_bulletin(x: Bulletin) -> dict[str, Any]:
+    return {"id": x.pk, "kind": x.kind, "kind_label": x.get_kind_display(), "title": x.title, "body": x.body,
+            "starts_on": x.starts_on, "ends_on": x.ends_on, "accepts_comments": x.accepts_comments,
+            "comments": [_comment(c) for c in getattr(x, "handled_comments", [])]}
 
 
 @public_router.get("/public/board/{code}", response={200: BoardOut, 404: ErrorOut, 429: ErrorOut}, auth=None,
@@ -187,10 +230,35 @@ def _board(b: Board) -> dict[str, Any]:
                                f"每个地址每分钟最多{BOARD_READS_PER_MINUTE}次（429）。不含任何群众个人信息。")
 def get_board(request, code: str):
     moment = now()
+    _limited(request, moment)
+    return _board(board_for(board_unit(code), local_date(moment)))
+
+
+def _limited(request: Any, moment: dt.datetime) -> None:
     if not hit(f"board:{address_key(client_ip(request))}", limit=BOARD_READS_PER_MINUTE,
                window=dt.timedelta(minutes=1), now=moment):
         raise TooManyRequests("访问过于频繁，请一分钟后再试", retry_after=60)
-    return _board(board_for(board_unit(code), local_date(moment)))
+
+
+@public_router.get("/public/board/{code}/bulletins/{bulletin_id}",
+                   response={200: BoardBulletinOut, 404: ErrorOut, 429: ErrorOut}, auth=None,
+                   summary="一条公示及其已处理的意见和异议（公示期内、已结束或已撤回）",
+                   description="尚未开始公示或不属于该单位的返回 404。与公示栏共用每分钟访问次数（429）。")
+def get_bulletin(request, code: str, bulletin_id: int):
+    moment = now()
+    _limited(request, moment)
+    return _public_bulletin(public_bulletin(board_unit(code), bulletin_id, local_date(moment)))
+
+
+@public_router.get("/public/board/{code}/archive", response={200: BoardArchiveOut, 404: ErrorOut, 429: ErrorOut},
+                   auth=None, summary="往期公示（已结束或已撤回），分页",
+                   description="与公示栏共用每分钟访问次数（429）。")
+def get_archive(request, code: str, page: Page = 1, size: PageSize = 20):
+    moment = now()
+    _limited(request, moment)
+    rows = bulletin_archive(board_unit(code), local_date(moment))
+    shown = list(rows.prefetch_related(handled_comments())[page_rows(page, size)])
+    return {"count": rows.count(), "results": [_public_bulletin(x) for x in shown]}
 
 
 class BoardCommentIn(Schema):

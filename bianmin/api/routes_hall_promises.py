@@ -8,7 +8,9 @@ from typing import Any, Literal, Optional
 
 from ninja import Field, Query, Router, Schema
 
+from bianmin.cases.selectors import case_detail_for
 from bianmin.core.actions import ActionSpec, Catalogue
+from bianmin.core.errors import NotFound
 from bianmin.hall.models import (
     CompletionAppointment,
     CompletionStatus,
@@ -25,7 +27,7 @@ from bianmin.hall.promise_actions import (
     OUTREACH_ACTIONS,
     OUTREACH_CREATE_ACTIONS,
 )
-from bianmin.hall.promises import get_joint_for, get_outreach_for, joints_for, outreach_for
+from bianmin.hall.promises import completion_of, get_joint_for, get_outreach_for, joints_for, outreach_for
 
 from .auth import StaffToken
 from .bounds import Page, PageSize, page_rows
@@ -189,6 +191,16 @@ def list_outreach(request, q: Query[OutreachQuery]):
             summary="组团服务详情（含现场受理的办件）")
 def get_outreach(request, visit_id: int):
     return outreach_out(get_outreach_for(request.auth, visit_id))
+
+
+@router.get("/cases/{number}/completion-appointment", response={200: CompletionAppointmentOut, **ERRORS},
+            summary="办件的预约办结（约定日期、原因、状态：待办结、按约办结、逾期未办结）",
+            description="办件不存在或不在可见范围，或没有预约办结，返回 404。")
+def get_completion(request, number: str):
+    appointment = completion_of(case_detail_for(request.auth, number))
+    if appointment is None:
+        raise NotFound("该办件没有预约办结")
+    return completion_out(appointment)
 
 
 _under(router, "/cases/{number}", COMPLETION_ACTIONS,

@@ -28,6 +28,7 @@ class CaseDetailView(StaffView):
         except NotFound:
             raise Http404 from None
         ctx = case_context(case, today())
+        giving = posted is not None and posted.get("action") == "give"  # a refused 预约办结: its panel shows it
         acting_names = list(StaffProfile.objects.filter(pk__in=ctx.acting_ids).order_by("pk")
                             .values_list("name", flat=True)) if ctx.acting_ids else []
         try:
@@ -40,12 +41,13 @@ class CaseDetailView(StaffView):
             "open_pause": open_pause_of(case),
             "pending_return": next((r for r in case.return_requests.all() if r.status == "PENDING"), None),
             # The buttons: the catalogue's actions that the policy allows this user on this case now.
-            "forms": forms_for(request, CASE_ACTIONS, ctx, posted, error),
+            "forms": forms_for(request, CASE_ACTIONS, ctx, *((None, None) if giving else (posted, error))),
             # The stored masked copies: showing the page never decrypts (only the reveal action does).
             "id_masked": (revealed or {}).get("id_number") or case.applicant_id_masked,
             "phone_masked": (revealed or {}).get("phone") or case.applicant_phone_masked,
             "revealed": bool(revealed), "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA),
-            "relay": relay_of_case(case.pk), "completion": completion_panel(request, ctx, posted, error)})
+            "relay": relay_of_case(case.pk),
+            "completion": completion_panel(request, ctx, *((posted, error) if giving else (None, None)))})
 
     def post(self, request, number: str):
         action = request.POST.get("action", "")

@@ -61,7 +61,10 @@ class InquiryNewView(StaffView):
             except DomainError as exc:
                 if "ticket" in exc.fields:  # the link was refused: nothing was registered
                     form.add_error(None, f"排队号：{exc.message}" + "".join(
-                        f"（{m}）" for m in exc.fields["ticket"] if m != exc.message))
+                        f"（{m}）" for m in exc.fields["ticket"] if m != exc.message)
+                        + "。已取消与该号的关联，再次提交即只登记首问。")
+                    request.POST = request.POST.copy()
+                    request.POST["ticket"] = ""  # the form comes back without it: the clerk's work is not lost
                 else:
                     _errors_to_form(form, exc)
             else:

@@ -35,7 +35,7 @@ from bianmin.hall.promises import (
 )
 
 from .actions import form_view, forms_for, perform_post, refused_page
-from .views import StaffView
+from .views import StaffView, say_error
 
 PAGE = 30
 
@@ -48,6 +48,9 @@ def completion_panel(request: Any, ctx: Any, posted: Any = None, error: Any = No
     if appointment is None and spec is not None and completion_refusal(request.user, ctx.case, ctx.acting_ids,
                                                                        given=False) is None:
         form = form_view(spec, ctx, posted, error)
+    if error is not None and (form is None or not error.fields
+                              or {k.split(".")[0] for k in error.fields} - {f.name for f in form.fields}):
+        say_error(request, error)  # not shown beside a field: the page's message (once)
     return {"appointment": appointment, "form": form}
 
 

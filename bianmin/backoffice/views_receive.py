@@ -111,7 +111,9 @@ class ReceiveView(StaffView):
                         link_ticket(actor=request.user, ticket_id=ticket, now=moment, case=case)
             except DomainError as exc:
                 if "ticket" in exc.fields:  # the link was refused: the case went back with it
-                    form.add_error(None, f"排队号：{_with_details(exc)}")
+                    form.add_error(None, f"排队号：{_with_details(exc)}。已取消与该号的关联，再次提交即只收件。")
+                    request.POST = request.POST.copy()
+                    request.POST["ticket"] = ""  # the form comes back without it: the clerk's work is not lost
                 elif not exc.fields:
                     form.add_error(None, exc.message)
                 for field, errors in exc.fields.items():

@@ -303,7 +303,7 @@ def withdraw_bulletin(*, actor: User, bulletin_id: int, reason: str, now: dt.dat
     reason = _required(errors, "reason", reason, MAX_REASON, "撤回理由")
     errors.raise_if_any()
     with audited_atomic():
-        bulletin = visible_bulletins(actor).select_for_update().filter(pk=bulletin_id).first()
+        bulletin = visible_bulletins(actor).select_for_update(of=("self",)).filter(pk=bulletin_id).first()
         if bulletin is None:
             raise NotFound("公示不存在")
         if bulletin.withdrawn_at is not None:
@@ -377,7 +377,7 @@ def handle_comment(*, actor: User, comment_id: int, handling: str, now: dt.datet
     handling = _required(errors, "handling", handling, MAX_HANDLING, "处理情况")
     errors.raise_if_any()
     with audited_atomic():
-        comment = visible_comments(actor).select_for_update().filter(pk=comment_id).first()
+        comment = visible_comments(actor).select_for_update(of=("self",)).filter(pk=comment_id).first()
         if comment is None:
             raise NotFound("意见不存在")
         if comment.handled_at is not None:
@@ -467,6 +467,11 @@ def rules_history(unit: Unit) -> QuerySet[BoardRules]:
 
 # What the public sees of a comment: never its name or phone, which are not even read.
 PUBLIC_COMMENT_FIELDS = ("id", "bulletin_id", "kind", "text", "received_at", "handling", "handled_at")
+
+
+def handled_comments() -> Prefetch:
+    """Prefetch a bulletin's handled comments as ``handled_comments`` (public fields only: never the contact)."""
+    return _handled()
 
 
 def _handled() -> Prefetch:

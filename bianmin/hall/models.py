@@ -244,6 +244,9 @@ class CompletionAppointment(models.Model):
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     given_at = models.DateTimeField("约定时间")
     settled_at = models.DateTimeField("结清时间", null=True, blank=True)
+    # 特别程序 time does not count (as for the legal deadline): the promised date moves by the working days of the
+    # pauses started after the promise, once each (decision 0025 §9).
+    extended_days = models.PositiveSmallIntegerField("特别程序顺延工作日", default=0)
 
     class Meta:
         verbose_name = "预约办结"

@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from bianmin.accountability.models import ViolationKind
 from bianmin.accountability.services import Detected, record_detected
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
+from bianmin.cases.models import CasePause
 from bianmin.cases.workflow import RUNNING
 from bianmin.core.batches import locked_batches
 from bianmin.notifications.models import DigestItem
@@ -56,6 +57,24 @@ def _ended_on(a: CompletionAppointment) -> dt.date | None:
     return timezone.localtime(end).date()
 
 
+def _paused_now() -> Exists:
+    """The case is in a 特别程序 pause now: its promise waits (neither warned nor settled)."""
+    return Exists(CasePause.objects.filter(case=OuterRef("case"), ended_at__isnull=True))
+
+
+def _paused_days(rows: list[CompletionAppointment]) -> dict[int, int]:
+    """Return, per promise, the working days of the ended pauses its case started on or after the promise's day
+    (one query)."""
+    by_case = {a.case_id: a for a in rows}
+    totals: dict[int, int] = {}
+    for case_id, started_on, days in (CasePause.objects.filter(case_id__in=by_case, ended_at__isnull=False)
+                                      .values_list("case_id", "started_on", "paused_working_days")):
+        a = by_case[case_id]
+        if started_on >= timezone.localtime(a.given_at).date():
+            totals[a.pk] = totals.get(a.pk, 0) + days
+    return totals
+
+
 def settle_completion_appointments(*, now: dt.datetime, batch: int = BATCH) -> int:
     """Settle the open promises that can be settled: KEPT when the case ended on or before the promised date (as soon
     as it ended), LATE with a COMPLETION_APPOINTMENT_LATE violation otherwise (the promised date passed with the case
@@ -64,27 +83,42 @@ def settle_completion_appointments(*, now: dt.datetime, batch: int = BATCH) -> i
     Refuses nothing: a system step run by the sweep."""
     today = timezone.localtime(now).date()
     due = (CompletionAppointment.objects.filter(status=CompletionStatus.OPEN)
-           .filter(~Q(case__status__in=RUNNING) | Q(promised_on__lt=today)).select_related(*RELATED))
+           .filter(~Q(case__status__in=RUNNING) | Q(promised_on__lt=today) & ~_paused_now())
+           .select_related(*RELATED))
 
     def handle(rows: list[CompletionAppointment]) -> int:
         kept: list[CompletionAppointment] = []
         late: list[CompletionAppointment] = []
+        moved: list[CompletionAppointment] = []
+        paused = _paused_days(rows)
         for a in rows:
+            extra = paused.get(a.pk, 0) - a.extended_days
+            if extra > 0:  # a pause since the promise: its working days do not count
+                a.promised_on = get_calendar(a.case.unit.region).add_workdays(a.promised_on, extra).date
+                a.extended_days += extra
+                if a.case.status in RUNNING and a.promised_on >= today:
+                    moved.append(a)
+                    continue
             ended = _ended_on(a)
             on_time = ended is not None and ended <= a.promised_on
             (kept if on_time else late).append(a)
             a.status, a.settled_at = (CompletionStatus.KEPT if on_time else CompletionStatus.LATE), now
-        CompletionAppointment.objects.bulk_update(rows, ["status", "settled_at"])
+        CompletionAppointment.objects.bulk_update(rows, ["status", "settled_at", "promised_on", "extended_days"])
+        if moved:
+            record(action=AuditAction.SWEEP, actor_username="system", now=now,
+                   summary=f"时限巡检：预约办结{len(moved)}件因特别程序顺延",
+                   data={"moved": [(a.case.number, a.promised_on.isoformat()) for a in moved][:200]})
         record_detected([Detected(
             kind=ViolationKind.COMPLETION_APPOINTMENT_LATE, staff_id=a.case.first_handler_id or a.case.received_by_id,
             occurred_on=a.promised_on + dt.timedelta(days=1),
             description=f"{_text(a)}，{'逾期才办结' if _ended_on(a) else '逾期未办结'}（原因：{a.reason}）",
             dedupe_key=f"COMPLETION_LATE:case:{a.case_id}", case_id=a.case_id,
             evidence=[{"label": f"办件 {a.case.number}", "url": _link(a)}]) for a in late], now=now)
-        record(action=AuditAction.SWEEP, summary=f"时限巡检：预约办结{len(kept)}件按约办结、{len(late)}件逾期",
-               actor_username="system", now=now,
-               data={"kept": [a.case.number for a in kept][:200], "late": [a.case.number for a in late][:200]})
-        return len(rows)
+        if kept or late:
+            record(action=AuditAction.SWEEP, summary=f"时限巡检：预约办结{len(kept)}件按约办结、{len(late)}件逾期",
+                   actor_username="system", now=now,
+                   data={"kept": [a.case.number for a in kept][:200], "late": [a.case.number for a in late][:200]})
+        return len(kept) + len(late)
 
     return locked_batches(due, handle, batch=batch)
 
@@ -97,7 +131,7 @@ def warn_completion_appointments(*, now: dt.datetime, batch: int = BATCH) -> int
     today = timezone.localtime(now).date()
     candidates = (CompletionAppointment.objects.filter(
         status=CompletionStatus.OPEN, case__status__in=RUNNING, promised_on__gte=today,
-        promised_on__lte=today + WARN_HORIZON).select_related(*RELATED))
+        promised_on__lte=today + WARN_HORIZON).exclude(_paused_now()).select_related(*RELATED))
     total, after = 0, 0
     # The rows do not change (the digest line is the mark), so the batches move on by primary key instead of
     # waiting for the rows to leave the query as ``locked_batches`` does.

@@ -54,6 +54,8 @@ def test_the_public_board(client, cast, org):
     assert bulletin["comments"] == [{"kind": "OBJECTION", "kind_label": "异议", "received_on": "2026-03-02",
                                      "text": "通道仍被占用", "handling": "已清理", "handled_on": "2026-03-02"}]
     assert NAME not in r.content.decode() and PHONE not in r.content.decode() and "5678" not in r.content.decode()
+    assert [f["month"] for f in body["figures"]] == ["2026-02-01", "2026-03-01"] and body["outreach"] == []
+    assert body["figures"][1]["partial"] and body["figures"][1]["on_time_rate"] is None
     assert_error(client.get("/api/v1/public/board/D1"), 404)
     assert_error(client.get("/api/v1/public/board/NOPE"), 404)
 
@@ -88,6 +90,24 @@ def test_a_comment_through_the_api(client, cast, org, settings):
     assert_error(r, 429)
     assert r["Retry-After"] == "3600"
     assert BulletinComment.objects.count() == settings.BIANMIN["HALL"]["COMMENTS_PER_ADDRESS_HOUR"]
+
+
+@pytest.mark.endpoint("GET", "/api/v1/public/board/{code}/bulletins/{bulletin_id}")
+@pytest.mark.endpoint("GET", "/api/v1/public/board/{code}/archive")
+def test_a_bulletin_and_the_archive_with_their_handled_comments(client, cast, org):
+    b = publish(cast, org)
+    c = board.submit_comment(bulletin_id=b.pk, kind="OBJECTION", text="通道仍被占用", name=NAME, phone=PHONE,
+                             ip="10.0.0.1", now=NOW)
+    board.handle_comment(actor=cast["leader"], comment_id=c.pk, handling="已清理", now=NOW)
+    r = client.get(f"/api/v1/public/board/C1/bulletins/{b.pk}")
+    assert r.status_code == 200 and r.json()["comments"][0]["handling"] == "已清理"
+    assert NAME not in r.content.decode() and PHONE not in r.content.decode()
+    assert client.get("/api/v1/public/board/C1/archive").json() == {"count": 0, "results": []}
+    with time_machine.travel(NOW + dt.timedelta(days=30), tick=False):  # ended: in the archive, still readable
+        archive = client.get("/api/v1/public/board/C1/archive").json()
+        assert archive["count"] == 1 and archive["results"][0]["comments"][0]["text"] == "通道仍被占用"
+        assert client.get(f"/api/v1/public/board/C1/bulletins/{b.pk}").status_code == 200
+    assert_error(client.get(f"/api/v1/public/board/T1/bulletins/{b.pk}"), 404)  # another unit's number
 
 
 def test_a_comment_after_the_period_is_409_and_writes_nothing(client, cast, org):

@@ -135,6 +135,7 @@ def test_staff_book_for_a_caller_list_and_cancel(client, cast, org, slot):
 
 @pytest.mark.endpoint("POST", "/api/v1/hall/appointments/{number}/no-show")
 @pytest.mark.endpoint("POST", "/api/v1/hall/appointments/{number}/check-in")
+@pytest.mark.endpoint("POST", "/api/v1/hall/appointments/{number}/excuse")
 def test_staff_check_in_and_no_show(client, cast, org, calendar):
     service_type = ServiceType.objects.create(unit=org["center"], letter="A", name="综合受理")
     service_type.windows.add(Window.objects.get(unit=org["center"]))
@@ -159,6 +160,13 @@ def test_staff_check_in_and_no_show(client, cast, org, calendar):
         r = post(client, f"/api/v1/hall/appointments/{numbers[1]}/no-show", {}, clerk)
         assert r.status_code == 200 and r.json()["status"] == "NO_SHOW"
         assert_error(post(client, "/api/v1/hall/appointments/YY404/check-in", {}, clerk), 404)
+        # 撤销爽约: with a reason, once.
+        assert_error(post(client, f"/api/v1/hall/appointments/{numbers[1]}/excuse", {"reason": " "}, clerk), 400,
+                     "reason")
+        reason = {"reason": "经核实系他人冒用身份证预约"}
+        r = post(client, f"/api/v1/hall/appointments/{numbers[1]}/excuse", reason, clerk)
+        assert r.status_code == 200 and r.json()["status"] == "EXCUSED"
+        assert_error(post(client, f"/api/v1/hall/appointments/{numbers[1]}/excuse", {"reason": "再次"}, clerk), 409)
     assert Appointment.objects.get(number=numbers[0]).status == AppointmentStatus.ARRIVED
 
 

@@ -19,6 +19,7 @@ WED = MON + dt.timedelta(days=2)
 
 
 @pytest.mark.endpoint("POST", "/api/v1/cases/{number}/completion-appointment")
+@pytest.mark.endpoint("GET", "/api/v1/cases/{number}/completion-appointment")
 @time_machine.travel(MONDAY, tick=False)
 def test_a_completion_appointment_through_the_api(client, cast, item):
     case = accepted_case(cast)
@@ -38,6 +39,10 @@ def test_a_completion_appointment_through_the_api(client, cast, item):
                       api_token_headers(client, "town_window")), 404)
     assert_error(post(client, url, {"promised_on": "2026-03-05", "reason": "x"},
                       api_token_headers(client, "leader")), 403)
+    shown = client.get(url, headers=clerk)
+    assert shown.status_code == 200 and shown.json()["status"] == "OPEN" and shown.json()["promised_on"] == "2026-03-04"
+    assert_error(client.get(url, headers=api_token_headers(client, "town_window")), 404)  # out of sight
+    assert_error(client.get("/api/v1/cases/NOPE/completion-appointment", headers=clerk), 404)
 
 
 @pytest.mark.endpoint("POST", "/api/v1/hall/joint-appointments")

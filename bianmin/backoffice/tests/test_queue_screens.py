@@ -159,6 +159,7 @@ def test_when_the_link_fails_no_case_is_written(client, cast, hall, item, django
     login(client, cast["window_a"])
     r = client.post("/staff/cases/new/", receive_form(item, ticket=waiting.pk))
     assert r.status_code == 200 and "排队号：A001号等候中" in r.content.decode()
+    assert 'name="ticket"' not in r.content.decode()  # the form comes back without the ticket: resubmit to receive
     assert not Case.objects.exists()
     far = other_county(django_user_model)
     theirs = q.take_ticket(unit_id=far["center"].pk, service_type_id=far["type"].pk, now=T0, kiosk=True)

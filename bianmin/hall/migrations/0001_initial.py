@@ -80,6 +80,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('OPEN', '待办结'), ('KEPT', '按约办结'), ('LATE', '逾期未办结')], default='OPEN', max_length=6, verbose_name='状态')),
                 ('given_at', models.DateTimeField(verbose_name='约定时间')),
                 ('settled_at', models.DateTimeField(blank=True, null=True, verbose_name='结清时间')),
+                ('extended_days', models.PositiveSmallIntegerField(default=0, verbose_name='特别程序顺延工作日')),
                 ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='completion_appointment', to='cases.case', verbose_name='办件')),
                 ('given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

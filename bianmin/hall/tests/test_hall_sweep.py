@@ -117,3 +117,23 @@ def test_batches_settle_everything(cast, item):
     assert sweep.settle_completion_appointments(now=at(WED, 8), batch=2) == 3
     assert {_status(c) for c in cases} == {CompletionStatus.LATE}
     assert Violation.objects.count() == 3
+
+
+def test_a_special_procedure_pause_does_not_count_against_the_promise(cast, item):
+    case = _promise(cast, WED)
+    case_svc.start_pause(actor=cast["window_a"], number=case.number, kind="TESTING", basis="送检", expected_days=3,
+                         now=at(TUE, 10))
+    # Paused: neither warned nor settled, however late it is.
+    assert sweep.warn_completion_appointments(now=at(TUE, 18)) == 0
+    assert sweep.settle_completion_appointments(now=at(FRI, 8)) == 0
+    assert _status(case) == CompletionStatus.OPEN and not Violation.objects.exists()
+    case_svc.end_pause(actor=cast["window_a"], number=case.number, result="合格", now=at(FRI, 10))
+    # The pause's working days (Tue–Fri) move the promise once; the next sweep does not move it again.
+    assert sweep.settle_completion_appointments(now=at(FRI, 18)) == 0
+    promise = CompletionAppointment.objects.get(case=case)
+    assert promise.status == CompletionStatus.OPEN and promise.promised_on > WED and promise.extended_days > 0
+    moved_to = promise.promised_on
+    assert sweep.settle_completion_appointments(now=at(FRI, 19)) == 0
+    assert CompletionAppointment.objects.get(case=case).promised_on == moved_to
+    _decide(cast, case, moved_to)
+    assert sweep.settle_completion_appointments(now=at(moved_to, 18)) == 1 and _status(case) == CompletionStatus.KEPT
