@@ -6,7 +6,6 @@ last place exactly one succeeds; the refused ones write nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.lookup import TooManyRequests
 from bianmin.core.counters import next_value
 from bianmin.core.crypto import blind_index
+from bianmin.core.devicecodes import digest
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
 from bianmin.core.ratelimit import address_key, hit
 from bianmin.core.validators import validate_mobile, validate_resident_id
@@ -53,10 +53,6 @@ MAX_SLOTS_PER_CALL = 2000
 
 def hall_setting(name: str) -> Any:
     return settings.BIANMIN["HALL"][name]
-
-
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 def _new_code() -> str:
@@ -426,7 +422,7 @@ def book(*, slot_id: object, name: str, id_number: str, phone: str, now: dt.date
                 number=_number(slot.unit, now), slot=slot, unit=slot.unit, date=slot.date, item=slot.item,
                 channel=AppointmentChannel.ONLINE if online else AppointmentChannel.PHONE,
                 status=AppointmentStatus.HELD if online else AppointmentStatus.BOOKED,
-                name=name, id_number=id_number, phone=phone, matter=matter, code_hash=_digest(code), created_at=now,
+                name=name, id_number=id_number, phone=phone, matter=matter, code_hash=digest(code), created_at=now,
                 held_until=now + dt.timedelta(minutes=int(hall_setting("BOOKING_HOLD_MINUTES"))) if online else None,
                 confirmed_at=None if online else now, booked_by=actor)
             if online:
@@ -477,7 +473,7 @@ def _staff_booking(actor: AnyUser, number: str) -> Appointment:
 
 
 def _check_code(appointment: Appointment, code: str) -> None:
-    if not secrets.compare_digest(appointment.code_hash, _digest("".join((code or "").split()))):
+    if not secrets.compare_digest(appointment.code_hash, digest("".join((code or "").split()))):
         raise NotFound("预约不存在", fields={"number": ["预约号或验证码不正确"]})
 
 
@@ -498,7 +494,7 @@ def confirm(*, number: str, code: str, now: dt.datetime, ip: str | None = None) 
                            fields={"code": ["确认码已过期"]})
         cancel_code = _new_code()
         appointment.status, appointment.confirmed_at = AppointmentStatus.BOOKED, now
-        appointment.code_hash, appointment.held_until = _digest(cancel_code), None
+        appointment.code_hash, appointment.held_until = digest(cancel_code), None
         appointment.save(update_fields=["status", "confirmed_at", "code_hash", "held_until"])
         _tell_booked(appointment, cancel_code, now)
         record(action=AuditAction.CASE_CHANGE, obj=appointment, now=now, summary=f"确认预约：{appointment.number}",
