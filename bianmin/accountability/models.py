@@ -26,6 +26,7 @@ class ViolationKind(models.TextChoices):
     RATING_FOLLOW_UP_LATE = "RATING_FOLLOWUP_LATE", "差评回访或整改超时"
     COMPLAINT_REPLY_LATE = "COMPLAINT_LATE", "投诉答复超时"
     COMPLETION_APPOINTMENT_LATE = "COMPLETION_LATE", "预约办结逾期"
+    COORDINATION_LATE = "COORDINATION_LATE", "科室协调答复超时"
     OTHER = "OTHER", "其他"
 
 
@@ -35,7 +36,8 @@ SYSTEM_KINDS = frozenset({ViolationKind.OVERDUE_CASE, ViolationKind.LATE_INQUIRY
                           ViolationKind.NOT_HANDED_OVER, ViolationKind.RESULT_NOT_TOLD,
                           ViolationKind.DEFERRED_OVERDUE, ViolationKind.LATE_ACCEPTANCE,
                           ViolationKind.RELAY_HOP_LATE, ViolationKind.RATING_FOLLOW_UP_LATE,
-                          ViolationKind.COMPLAINT_REPLY_LATE, ViolationKind.COMPLETION_APPOINTMENT_LATE})
+                          ViolationKind.COMPLAINT_REPLY_LATE, ViolationKind.COMPLETION_APPOINTMENT_LATE,
+                          ViolationKind.COORDINATION_LATE})
 
 
 class Severity(models.TextChoices):

@@ -22,6 +22,7 @@ from . import (
     routes_hall_promises,
     routes_hall_queue,
     routes_hall_screen,
+    routes_hospital,
     routes_inquiries,
     routes_oversight,
     routes_public,
@@ -74,6 +75,7 @@ api.add_router("", routes_hall_queue.public_router)
 api.add_router("", routes_hall_queue.stats_router)
 api.add_router("", routes_hall_screen.router)
 api.add_router("", routes_hall_screen.staff_router)
+api.add_router("", routes_hospital.router)
 
 
 @api.exception_handler(ValidationError)

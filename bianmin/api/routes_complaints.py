@@ -44,6 +44,7 @@ class ComplaintRowOut(Schema):
     subject_type: SubjectType
     staff: Optional[str] = None  # noqa: UP045 - evaluated at runtime by ninja
     unit: str
+    department: Optional[str] = Field(None, description="涉及科室（医院便民服务中心的投诉；科室名称）")  # noqa: UP045
     status: ComplaintStatus
     anonymous: bool
     received_at: dt.datetime
@@ -67,6 +68,7 @@ class ComplaintOut(ComplaintRowOut):
     case: Optional[str] = None  # noqa: UP045
     subject_unit: Optional[str] = None  # noqa: UP045
     subject_text: str = ""
+    department_code: Optional[str] = None  # noqa: UP045 - 涉及科室's unit code
     matter: str
     nature: str
     investigation: str
@@ -88,7 +90,8 @@ class ComplaintOut(ComplaintRowOut):
 
 def _row(c: Complaint) -> dict[str, Any]:
     return {"number": c.number, "channel": c.channel, "kind": c.kind, "subject_type": c.subject_type,
-            "staff": c.staff.name if c.staff else None, "unit": c.unit.name, "status": c.status,
+            "staff": c.staff.name if c.staff else None, "unit": c.unit.name,
+            "department": c.department.name if c.department else None, "status": c.status,
             "anonymous": c.anonymous, "received_at": c.received_at, "reply_due_on": c.reply_due_on,
             "warning_level": c.warning_level}
 
@@ -102,6 +105,7 @@ def complaint_out(c: Complaint, user: Any) -> dict[str, Any]:
             "staff_badge": c.staff.badge_number if c.staff else None,
             "window": c.window.number if c.window else None, "case": c.case.number if c.case and trusted else None,
             "subject_unit": c.subject_unit.name if c.subject_unit else None, "subject_text": c.subject_text,
+            "department_code": c.department.code if c.department else None,
             "matter": c.matter, "nature": c.nature, "investigation": c.investigation,
             "handling_opinion": c.handling_opinion, "written": c.written, "simple": c.simple,
             "complainant_phone_masked": c.complainant_phone_masked if is_supervisor(user) else "",
@@ -115,10 +119,11 @@ def complaint_out(c: Complaint, user: Any) -> dict[str, Any]:
 
 
 @router.get("/complaints", response={200: list[ComplaintRowOut], **ERRORS},
-            summary="监督投诉登记簿（本单位范围，最新在前，最多200条）")
-def list_complaints(request, q: str = "", status: str = "", kind: str = ""):
+            summary="监督投诉登记簿（本单位范围，最新在前，最多200条）",
+            description="筛选：q（编号、事项、被投诉人或办件编号）、status、kind、department（涉及科室：医院科室的单位代码或ID）。")
+def list_complaints(request, q: str = "", status: str = "", kind: str = "", department: str = ""):
     rows = register_of(request.auth, q=q, status=status if status in ComplaintStatus.values else "",
-                       kind=kind if kind in ComplaintKind.values else "")[:200]
+                       kind=kind if kind in ComplaintKind.values else "", department=department)[:200]
     return [_row(c) for c in rows]
 
 
@@ -146,7 +151,8 @@ def reveal(request, number: str, payload: RevealIn):
 def _out(c: Complaint) -> dict[str, Any]:
     """The complaint after a step; the actor is a supervisor or a window clerk registering it (no masked phone)."""
     return complaint_out(Complaint.objects.select_related(
-        "unit", "staff", "window", "case", "subject_unit", "handler", "transferred_from").get(pk=c.pk), None)
+        "unit", "staff", "window", "case", "subject_unit", "handler", "transferred_from", "department").get(pk=c.pk),
+        None)
 
 
 register(router, CREATE_ACTIONS, {"register": (201, ComplaintOut, _out)})
@@ -161,6 +167,7 @@ class PublicComplaintIn(Schema):
     staff: str = Field("", description="被投诉人的上岗证号（公示）")
     window: str = Field("", description="窗口号")
     case_number: str = Field("", description="相关办件编号（可不填）")
+    department: str = Field("", description="涉及科室（仅医院便民服务中心的投诉：该医院科室的单位代码或ID；可不填）")
     matter: str = Field(description="投诉事项")
     anonymous: bool = False
     name: str = Field("", description="投诉人姓名（实名投诉必填，保密）")
@@ -179,7 +186,8 @@ def submit(request, payload: PublicComplaintIn):
     c = submit_online_complaint(unit_code=payload.unit, kind=payload.kind.value,
                                 subject_type=payload.subject_type.value, staff=payload.staff, window=payload.window,
                                 case_number=payload.case_number, matter=payload.matter, anonymous=payload.anonymous,
-                                name=payload.name, phone=payload.phone, now=now(), ip=client_ip(request))
+                                name=payload.name, phone=payload.phone, department=payload.department, now=now(),
+                                ip=client_ip(request))
     return Status(201, {"number": c.number, "query_code": c.query_code,
                         "reply_due_on": None if c.anonymous else c.reply_due_on})
 

@@ -44,6 +44,7 @@ from bianmin.hall.board import (
 )
 from bianmin.hall.models import BoardRules, Bulletin, BulletinComment, BulletinKind, CommentKind
 from bianmin.hall.promises import published_outreach
+from bianmin.hospital.models import CareEvent, EventKind
 from bianmin.org.models import StaffProfile
 from bianmin.stats.published import month_figures
 from bianmin.stats.ratings import share
@@ -155,6 +156,25 @@ class BoardOutreachOut(Schema):
     team: list[str] = Field(description="服务团队成员姓名")
 
 
+class BoardEventOut(Schema):
+    id: int
+    kind: EventKind
+    kind_label: str
+    title: str
+    description: str = Field(description="活动内容")
+    place: str = Field(description="地点")
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    departments: list[str] = Field(description="参与科室名称（医院的活动；其他为空）")
+    capacity: Optional[int] = Field(None, description="计划人数（未设定为空）")  # noqa: UP045
+    status: Literal["PUBLISHED", "CANCELLED", "HELD"] = Field(
+        description="PUBLISHED 已发布（即将举办）、CANCELLED 已取消（显示到原定结束时间）、HELD 已举办（近30天）")
+    status_label: str
+    cancel_reason: str = Field(description="取消原因（仅已取消的活动，其余为空）")
+    attendance: Optional[int] = Field(None, description="参加人数（仅已举办的活动，其余为空）")  # noqa: UP045
+    summary: str = Field(description="活动小结（仅已举办的活动，其余为空）")
+
+
 class BoardOut(Schema):
     unit: BoardUnitOut
     date: dt.date = Field(description="在岗信息的日期（北京时间今日）")
@@ -166,6 +186,8 @@ class BoardOut(Schema):
     bulletins: list[BoardBulletinOut] = Field(description="正在公示的事项")
     figures: list[BoardFiguresOut] = Field(description="上月和本月的按期办结率、好评率")
     outreach: list[BoardOutreachOut] = Field(description="组团服务（上门服务）安排")
+    events: list[BoardEventOut] = Field(
+        description="便民活动：即将举办的、已取消的（附原因）和近30天已举办的（附参加人数）")
 
 
 class BoardArchiveOut(Schema):
@@ -182,6 +204,15 @@ def _comment(c: BulletinComment) -> dict[str, Any]:
     assert c.handled_at is not None
     return {"kind": c.kind, "kind_label": c.get_kind_display(), "received_on": local_date(c.received_at),
             "text": c.text, "handling": c.handling, "handled_on": local_date(c.handled_at)}
+
+
+def _event(e: CareEvent) -> dict[str, Any]:
+    held, cancelled = e.status == "HELD", e.status == "CANCELLED"
+    return {"id": e.pk, "kind": e.kind, "kind_label": e.get_kind_display(), "title": e.title,
+            "description": e.description, "place": e.place, "starts_at": e.starts_at, "ends_at": e.ends_at,
+            "departments": [d.name for d in e.departments.all()], "capacity": e.capacity, "status": e.status,
+            "status_label": e.get_status_display(), "cancel_reason": e.cancel_reason if cancelled else "",
+            "attendance": e.attendance if held else None, "summary": e.summary if held else ""}
 
 
 def _board(b: Board) -> dict[str, Any]:
@@ -215,7 +246,8 @@ def _board(b: Board) -> dict[str, Any]:
                          "good_rate": share(f.good, f.rated)} for f in month_figures(unit, b.today)],
             "outreach": [{"starts_at": v.starts_at, "ends_at": v.ends_at, "village": v.region.name, "place": v.place,
                           "topic": v.topic, "team": [p.name for p in v.team.all()]}
-                         for v in published_outreach(unit, now())]}
+                         for v in published_outreach(unit, now())],
+            "events": [_event(e) for e in b.events]}
 
 
 def _public_bulletin(x: Bulletin) -> dict[str, Any]:
@@ -225,13 +257,13 @@ def _public_bulletin(x: Bulletin) -> dict[str, Any]:
 
 
 @public_router.get("/public/board/{code}", response={200: BoardOut, 404: ErrorOut, 429: ErrorOut}, auth=None,
-                   summary="公示栏（今日在岗人员、首席责任人、服务制度、办理事项、正在公示的事项和投诉电话）",
+                   summary="公示栏（今日在岗人员、首席责任人、服务制度、办理事项、正在公示的事项、便民活动和投诉电话）",
                    description="code：服务中心（站）的单位代码。职能部门、停用或不存在的单位返回 404。"
                                f"每个地址每分钟最多{BOARD_READS_PER_MINUTE}次（429）。不含任何群众个人信息。")
 def get_board(request, code: str):
     moment = now()
     _limited(request, moment)
-    return _board(board_for(board_unit(code), local_date(moment)))
+    return _board(board_for(board_unit(code), local_date(moment), now=moment))
 
 
 def _limited(request: Any, moment: dt.datetime) -> None:

@@ -120,6 +120,7 @@ class RateIn(Schema):
     level: int = Field(description="评价等级：5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意（后两项为差评）")
     comment: str = Field("", description="评价内容（可不填，最多500字）")
     channel: Literal["QR", "SMS"] = Field("QR", description="QR 扫码评价（默认），SMS 从送达短信的链接评价")
+    department: str = Field("", description="涉及科室（仅医院便民服务中心的服务：该医院科室的单位代码或ID；可不填）")
 
 
 class RateOut(Schema):
@@ -132,18 +133,21 @@ class RateOut(Schema):
     rated_at: dt.datetime
     follow_up: bool = Field(description="实名差评：已启动回访和整改（1个工作日内回访）")
     is_follow_up_rating: bool = Field(description="这是差评整改反馈后的追评")
+    department: str | None = Field(None, description="涉及科室（科室名称）")
 
 
 @router.post("/public/rate", response={200: RateOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
              auth=None, summary="好差评：凭编号和查询码评价（一次一评）",
              description="申请人凭办件编号（或代办编号）和查询码评价已送达的服务，一次一评；差评整改并反馈后可追评一次。"
                          "与查询共用限流（每个地址每分钟10次，同一编号输错查询码每小时5次）；编号不存在与查询码错误的"
-                         "回答完全相同（404）；送达前评价为409 not_rateable，重复评价为409 already_rated。")
+                         "回答完全相同（404）；送达前评价为409 not_rateable，重复评价为409 already_rated；"
+                         "涉及科室只能是该医院便民服务中心的科室（400，department）。")
 def rate(request, payload: RateIn):
     rating = rate_by_code(number=payload.number, code=payload.code, level=payload.level, comment=payload.comment,
-                          channel=payload.channel, ip=client_ip(request), now=now())
+                          channel=payload.channel, ip=client_ip(request), now=now(), department=payload.department)
     instance = rating.case or rating.relay or rating.inquiry
     return {"number": instance.number if instance is not None else "", "subject": rating.subject,
             "level": rating.level, "level_label": rating.get_level_display(), "channel": rating.channel,
             "rated_at": rating.rated_at, "follow_up": hasattr(rating, "follow_up") and rating.follow_up is not None,
-            "is_follow_up_rating": rating.parent_id is not None}
+            "is_follow_up_rating": rating.parent_id is not None,
+            "department": rating.department.name if rating.department else None}

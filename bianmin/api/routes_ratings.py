@@ -67,6 +67,8 @@ class RatingOut(Schema):
     staff: str
     staff_badge: str
     unit: str
+    department: Optional[str] = Field(None, description="涉及科室（医院便民服务中心的评价；科室名称）")  # noqa: UP045
+    department_code: Optional[str] = None  # noqa: UP045
     level: int = Field(..., description="5 非常满意 … 1 非常不满意（1、2 为差评）")
     level_label: str
     bad: bool
@@ -87,6 +89,7 @@ class RatingRowOut(Schema):
     subject: Subject
     number: str
     staff: str
+    department: Optional[str] = None  # noqa: UP045 - 涉及科室 (a hospital desk's rating)
     level: int
     bad: bool
     channel: ChannelCode
@@ -104,6 +107,7 @@ class RatingsQuery(Schema):
         "", description="差评整改状态（LATE：回访或整改超时）")
     start: Optional[Day] = Field(None, alias="from")  # noqa: UP045
     end: Optional[Day] = Field(None, alias="to")  # noqa: UP045
+    department: str = Field("", max_length=16, description="涉及科室（单位代码或ID）")
     page: Page = 1
     size: PageSize = 50
 
@@ -134,7 +138,9 @@ def rating_out(rating: Rating, user: Any) -> dict[str, Any]:
     again = rating.follow_up_ratings.values_list("pk", flat=True).first()
     return {
         "id": rating.pk, "subject": rating.subject, "number": _number(rating, user), "staff": rating.staff.name,
-        "staff_badge": rating.staff.badge_number, "unit": rating.unit.name, "level": rating.level,
+        "staff_badge": rating.staff.badge_number, "unit": rating.unit.name,
+        "department": rating.department.name if rating.department else None,
+        "department_code": rating.department.code if rating.department else None, "level": rating.level,
         "level_label": rating.get_level_display(), "bad": rating.is_bad, "comment": rating.comment,
         "channel": rating.channel, "rated_at": rating.rated_at, "real_name": rating.real_name,
         "parent": rating.parent_id, "excluded": rating.excluded, "excluded_reason": rating.excluded_reason,
@@ -150,7 +156,8 @@ def rating_out(rating: Rating, user: Any) -> dict[str, Any]:
 def _row(rating: Rating, user: Any) -> dict[str, Any]:
     follow_up = _follow_up(rating)
     return {"id": rating.pk, "subject": rating.subject, "number": _number(rating, user), "staff": rating.staff.name,
-            "level": rating.level, "bad": rating.is_bad, "channel": rating.channel, "rated_at": rating.rated_at,
+            "department": rating.department.name if rating.department else None, "level": rating.level,
+            "bad": rating.is_bad, "channel": rating.channel, "rated_at": rating.rated_at,
             "real_name": rating.real_name, "parent": rating.parent_id, "excluded": rating.excluded,
             "follow_up_status": follow_up.status if follow_up else None,
             "late": bool(follow_up and (follow_up.visit_late or follow_up.rectify_late))}
@@ -163,7 +170,8 @@ def _fresh(rating_id: int, user: Any) -> dict[str, Any]:
 @router.get("/ratings", response={200: list[RatingRowOut], **ERRORS}, by_alias=True,
             summary="评价列表（领导和监督员：管辖范围；工作人员：本人的评价）")
 def list_ratings(request, q: Query[RatingsQuery]):
-    rows = ratings_for(request.auth, bad=q.bad, follow_up=q.follow_up, start=q.start, end=q.end)
+    rows = ratings_for(request.auth, bad=q.bad, follow_up=q.follow_up, start=q.start, end=q.end,
+                       department=q.department)
     return [_row(r, request.auth) for r in rows[page_rows(q.page, q.size)]]
 
 

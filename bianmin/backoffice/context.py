@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _l
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.notifications.selectors import unread_count
+from bianmin.org.policies import staff_profile_of
+from bianmin.org.terms import terms_for
 
 if TYPE_CHECKING:
     from bianmin.users.types import User
@@ -51,10 +53,18 @@ NAV = [
 ]
 
 
+# Shown besides NAV to the staff of a hospital's desk and its 科室 (decision 0026): (label, url name, permission).
+HOSPITAL_NAV: list[tuple[object, str, Perm | tuple[Perm, ...]]] = [
+    (_l("科室协调"), "backoffice:hospital_requests", Perm.USE_WORKBENCH),
+    (_l("便民活动"), "backoffice:hospital_events", Perm.USE_WORKBENCH),
+]
+
+
 @cache
 def _urls() -> dict[str, str]:
     """Resolve the navigation URLs once per process (they never change at run time)."""
-    return {name: reverse(name) for _label, name, _perm in NAV} | {"admin:index": reverse("admin:index")}
+    return ({name: reverse(name) for _label, name, _perm in [*NAV, *HOSPITAL_NAV]}
+            | {"admin:index": reverse("admin:index")})
 
 
 class _NavHtml:
@@ -88,8 +98,12 @@ def navigation(request):
         return {}
     user = getattr(user, "_wrapped", user)  # the signed-in user itself, not the lazy proxy (checked 15 times)
     urls = _urls()
-    items = [(str(label), urls[name]) for label, name, perm in NAV
+    profile = staff_profile_of(user)
+    unit = profile.unit if profile is not None else None
+    entries = [*NAV, *HOSPITAL_NAV] if unit is not None and unit.is_hospital else NAV
+    items = [(str(label), urls[name]) for label, name, perm in entries
              if any(can(user, p) for p in (perm if isinstance(perm, tuple) else (perm,)))]
     if user.is_staff:
         items.append((_("系统管理"), urls["admin:index"]))
-    return {"staff_nav": items, "staff_nav_html": _NavHtml(user, items, urls["backoffice:messages"])}
+    return {"staff_nav": items, "staff_nav_html": _NavHtml(user, items, urls["backoffice:messages"]),
+            "terms": terms_for(unit)}

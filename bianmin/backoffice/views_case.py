@@ -18,11 +18,13 @@ from bianmin.relay.selectors import relay_of_case
 
 from .actions import forms_for, perform_post, refused_page
 from .views import StaffView, say_error
+from .views_hospital import case_panel
 from .views_promises import completion_panel
 
 
 class CaseDetailView(StaffView):
-    def get(self, request, number: str, revealed: dict[str, str] | None = None, posted=None, error=None):
+    def get(self, request, number: str, revealed: dict[str, str] | None = None, posted=None, error=None,
+            hospital: dict | None = None):
         try:
             case = with_warning(case_detail_for(request.user, number), today())
         except NotFound:
@@ -47,7 +49,9 @@ class CaseDetailView(StaffView):
             "phone_masked": (revealed or {}).get("phone") or case.applicant_phone_masked,
             "revealed": bool(revealed), "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA),
             "relay": relay_of_case(case.pk),
-            "completion": completion_panel(request, ctx, *((posted, error) if giving else (None, None)))})
+            "completion": completion_panel(request, ctx, *((posted, error) if giving else (None, None))),
+            # A hospital desk's case: the patient (never the health fields) and its coordination requests.
+            "hospital": case_panel(request, case, **(hospital or {})) if case.unit.is_hospital_desk else None})
 
     def post(self, request, number: str):
         action = request.POST.get("action", "")

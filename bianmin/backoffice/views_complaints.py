@@ -19,6 +19,9 @@ from bianmin.complaints.services import reveal_complainant
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
+from bianmin.org.policies import scope_path, staff_profile_of
+from bianmin.org.selectors import hospital_departments_under
+from bianmin.org.terms import terms_for
 
 from .actions import forms_for, perform_post, refused_page
 from .views import StaffView, say_error
@@ -35,17 +38,21 @@ class ComplaintListView(StaffView):
         g = request.GET
         q, status, kind, channel = (g.get(k, "").strip() for k in ("q", "status", "kind", "channel"))
         overdue = g.get("overdue") == "1"
+        department = g.get("department", "").strip()[:16]
         qs = register_of(request.user, q=q, status=status if status in ComplaintStatus.values else "",
                          kind=kind if kind in ComplaintKind.values else "",
                          channel=channel if channel in ComplaintChannel.values else "", overdue=overdue,
-                         today=today())
+                         today=today(), department=department)
         page = page_of(qs, PAGE, g.get("page"))
+        departments = list(hospital_departments_under(scope_path(request.user)))
         return render(request, "backoffice/complaints.html", {
             "page": page, "q": q, "status": status, "kind": kind, "channel": channel, "overdue": overdue,
             "statuses": ComplaintStatus.choices, "kinds": ComplaintKind.choices,
             "channels": ComplaintChannel.choices, "may_register": may_register(request.user),
+            "department": department, "departments": departments,
+            "show_departments": bool(departments) or bool(department),
             "query": urlencode({"q": q, "status": status, "kind": kind, "channel": channel,
-                                "overdue": "1" if overdue else ""})})
+                                "overdue": "1" if overdue else "", "department": department})})
 
 
 class ComplaintNewView(StaffView):
@@ -54,8 +61,11 @@ class ComplaintNewView(StaffView):
     permission = REGISTRARS
 
     def get(self, request, posted=None, error=None):
-        forms = [f for f in forms_for(request, CREATE_ACTIONS, None, posted, error) if f.name == "register"]
-        return render(request, "backoffice/complaint_new.html", {"forms": forms})
+        profile = staff_profile_of(request.user)
+        unit = profile.unit if profile is not None else None  # the form offers the 科室 of hospital desks in it
+        forms = [f for f in forms_for(request, CREATE_ACTIONS, unit, posted, error) if f.name == "register"]
+        return render(request, "backoffice/complaint_new.html", {
+            "forms": forms, "unit_terms": terms_for(unit), "hospital": unit is not None and unit.is_hospital})
 
     def post(self, request):
         def done(complaint):
@@ -78,7 +88,8 @@ class ComplaintDetailView(StaffView):
             "c": complaint, "steps": steps_of(complaint), "today": today(),
             "forms": forms_for(request, COMPLAINT_ACTIONS, complaint, posted, error),
             "supervisor": is_supervisor(request.user),
-            "may_reveal": may_see_complainant(request.user, complaint), "identity": identity}, status=status)
+            "may_reveal": may_see_complainant(request.user, complaint), "identity": identity,
+            "unit_terms": terms_for(complaint.department or complaint.unit)}, status=status)
 
     def post(self, request, number: str):
         return perform_post(request, COMPLAINT_ACTIONS, number,

@@ -16,12 +16,15 @@ from bianmin.accounts.roles import Perm
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.paging import InvalidParameter, page_of
 from bianmin.core.timeutils import now
-from bianmin.org.policies import staff_profile_of
+from bianmin.org.policies import scope_path, staff_profile_of
+from bianmin.org.selectors import hospital_departments_under
+from bianmin.org.terms import terms_for
 from bianmin.ratings.actions import RATING_ACTIONS
 from bianmin.ratings.models import FollowUpStatus
 from bianmin.ratings.policies import get_rating_for, may_see_instance, reveal_refusal
 from bianmin.ratings.selectors import my_ratings, ratings_for
 from bianmin.ratings.services import reveal_evaluator
+from bianmin.stats.hospital import department_breakdown
 
 from .actions import forms_for, perform_post, refused_page
 from .views import StaffView
@@ -48,7 +51,8 @@ def _number_context(user: Any) -> dict[str, Any]:
 
 
 class RatingListView(StaffView):
-    """评价管理: the ratings of the scope, filtered by 差评, follow-up status and period."""
+    """评价管理: the ratings of the scope, filtered by 差评, follow-up status, period and hospital 科室 (涉及科室),
+    with the 按科室 figures when the scope holds hospital desks."""
 
     permission = (Perm.APPROVE, Perm.SUPERVISE)
 
@@ -58,14 +62,20 @@ class RatingListView(StaffView):
         if follow_up not in {v for v, _ in FOLLOW_UP_CHOICES}:
             follow_up = ""
         start, end = _date(request, "from"), _date(request, "to")
-        page = page_of(ratings_for(request.user, bad=bad, follow_up=follow_up, start=start, end=end), PAGE,
-                       request.GET.get("page"))
+        department = request.GET.get("department", "").strip()[:16]
+        page = page_of(ratings_for(request.user, bad=bad, follow_up=follow_up, start=start, end=end,
+                                   department=department), PAGE, request.GET.get("page"))
         query = urlencode({k: v for k, v in (("bad", "1" if bad else ""), ("follow_up", follow_up),
                                              ("from", start.isoformat() if start else ""),
-                                             ("to", end.isoformat() if end else "")) if v})
+                                             ("to", end.isoformat() if end else ""),
+                                             ("department", department)) if v})
+        departments = list(hospital_departments_under(scope_path(request.user)))
         return render(request, "backoffice/ratings.html", {
             "page": page, "bad": bad, "follow_up": follow_up, "start": start, "end": end, "query": query,
-            "follow_up_choices": FOLLOW_UP_CHOICES, **_number_context(request.user)})
+            "follow_up_choices": FOLLOW_UP_CHOICES, "department": department, "departments": departments,
+            "show_departments": bool(departments) or bool(department),
+            "by_department": department_breakdown(request.user, start=start, end=end) if departments else [],
+            **_number_context(request.user)})
 
 
 class MyRatingsView(StaffView):
@@ -75,7 +85,10 @@ class MyRatingsView(StaffView):
 
     def get(self, request):
         page = page_of(my_ratings(request.user), PAGE, request.GET.get("page"))
-        return render(request, "backoffice/my_ratings.html", {"page": page, "query": "", "show_numbers": False})
+        profile = staff_profile_of(request.user)
+        return render(request, "backoffice/my_ratings.html", {
+            "page": page, "query": "", "show_numbers": False,
+            "show_departments": profile is not None and profile.unit.is_hospital})
 
 
 class RatingDetailView(StaffView):
@@ -97,7 +110,8 @@ class RatingDetailView(StaffView):
             "again": rating.follow_up_ratings.first(),
             "forms": forms_for(request, RATING_ACTIONS, rating, posted, error),
             "may_reveal": reveal_refusal(request.user, rating) is None, "evaluator": evaluator,
-            "reveal_error": reveal_error, "show_number": may_see_instance(request.user, rating)})
+            "reveal_error": reveal_error, "show_number": may_see_instance(request.user, rating),
+            "unit_terms": terms_for(rating.unit)})
 
     def post(self, request, rating_id: int):
         return perform_post(request, RATING_ACTIONS, rating_id,

@@ -122,6 +122,9 @@ class Case(Applicant):
     immediate = models.BooleanField("即办", default=False)
     deferred_materials = models.BooleanField("容缺受理", default=False)
     committed_deadline = models.DateField("承诺办结日期", null=True, blank=True, db_index=True)
+    # A limit in hours (an institution's own service, decision 0026) ends at this moment, not at the close of
+    # ``committed_deadline`` (its local date): decided after it is late, running past it is overdue.
+    committed_due_at = models.DateTimeField("承诺办结时间", null=True, blank=True)
     legal_deadline = models.DateField("法定办结日期", null=True, blank=True)
     # Each date says whether it was counted over a year whose holidays are not yet published (provisional).
     deadline_provisional = models.BooleanField("承诺办结日期按暂定日历计算", default=False)
@@ -193,6 +196,9 @@ class Case(Applicant):
                          condition=Q(status__in=["ACCEPTED", "IN_PROGRESS"], warning_level="")),
             models.Index(fields=["committed_deadline"], name="case_sweep_red_idx",
                          condition=Q(status__in=["ACCEPTED", "IN_PROGRESS"], warning_level__in=["", "YELLOW"])),
+            models.Index(fields=["committed_due_at"], name="case_sweep_red_hours_idx",
+                         condition=Q(status__in=["ACCEPTED", "IN_PROGRESS"], warning_level__in=["", "YELLOW"],
+                                     committed_due_at__isnull=False)),
             models.Index(fields=["id"], name="case_sweep_late_idx", condition=Q(warning_level="LATE")),
             models.Index(fields=["id"], name="case_sweep_unstamped_idx",
                          condition=Q(status__in=["ACCEPTED", "IN_PROGRESS"], yellow_on__isnull=True,

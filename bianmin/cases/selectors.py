@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from bianmin.core.errors import NotFound
 from bianmin.org.models import Post, StaffProfile
@@ -32,9 +33,9 @@ LIST_FIELDS = ("item_version__item", "unit__region", "first_handler")
 # long texts included) cost more than the queries themselves.
 DESK_RELATED = ("item_version", "unit__region", "first_handler")
 DESK_FIELDS = ("number", "status", "urgent", "applicant_name", "received_at", "intake_deadline",
-               "committed_deadline", "committed_days", "deadline_provisional", "deadline_changed_at",
-               "item_version__name", "item_version__committed_limit", "unit__region__code", "unit__region__path",
-               "unit__region__level", "first_handler__name", "first_handler__user_id")
+               "committed_deadline", "committed_due_at", "committed_days", "deadline_provisional",
+               "deadline_changed_at", "item_version__name", "item_version__committed_limit", "unit__region__code",
+               "unit__region__path", "unit__region__level", "first_handler__name", "first_handler__user_id")
 
 
 def _handlers_for(profile: StaffProfile, today: dt.date) -> list[int]:
@@ -78,11 +79,12 @@ class DeskRow:
 
 _DESK_COLUMNS = ("pk", "number", "status", "item_version__name", "applicant_name", "urgent", "committed_deadline",
                  "deadline_provisional", "deadline_changed_at", "first_handler__name", "first_handler__user_id",
-                 "committed_days", "item_version__committed_limit", "unit__region_id")
+                 "committed_days", "item_version__committed_limit", "unit__region_id", "committed_due_at")
 
 
-def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30) -> list[DeskRow]:
-    """Return the first ``limit`` cases of ``workbench`` as rows with their warning on ``today``.
+def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30, now: dt.datetime | None = None) -> list[DeskRow]:
+    """Return the first ``limit`` cases of ``workbench`` as rows with their warning on ``today`` (a limit in hours:
+    at ``now``, the current time when not given).
 
     Two queries (the cases, and which of them are paused) plus the regions' calendars, which are cached.
     """
@@ -90,13 +92,13 @@ def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30) -> list[DeskR
     from bianmin.workdays.selectors import get_calendar
 
     from .models import CasePause
-    from .warnings import warning_for
+    from .warnings import hour_warning, warning_for
 
     values = list(workbench(user, today).values_list(*_DESK_COLUMNS)[:limit])
     running = {v[0] for v in values if v[2] in RUNNING}
     paused = set(CasePause.objects.filter(case__in=running, ended_at__isnull=True)
                  .values_list("case_id", flat=True)) if running else set()
-    needed = {v[13] for v in values if v[0] in running}  # regions whose calendar the warnings need
+    needed = {v[13] for v in values if v[0] in running and v[14] is None}  # regions whose calendar the warnings need
     profile = staff_profile_of(user)
     regions = {profile.unit.region_id: profile.unit.region} if profile else {}
     if needed - regions.keys():
@@ -104,9 +106,12 @@ def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30) -> list[DeskR
     calendars = {region_id: get_calendar(regions[region_id]) for region_id in needed}
     rows = []
     for (pk, number, status, item_name, applicant, urgent, deadline, provisional, changed_at, handler_name,
-         handler_user_id, committed_days, item_limit, region_id) in values:
+         handler_user_id, committed_days, item_limit, region_id, due_at) in values:
         warning = Warning.NONE
-        if pk in running:
+        if pk in running and due_at is not None:  # a limit in hours (decision 0026 §4)
+            warning = hour_warning(due_at=due_at, hours=committed_days or 0, now=now or timezone.now(),
+                                   paused=pk in paused)
+        elif pk in running:
             warning = warning_for(deadline=deadline, limit_days=committed_days or item_limit, today=today,
                                   calendar=calendars[region_id], paused=pk in paused)
         rows.append(DeskRow(number=number, status=status, item_name=item_name, applicant_name=applicant,
@@ -371,12 +376,13 @@ def extensions_to_decide(user: AnyUser) -> QuerySet[Extension]:
     return qs.none()
 
 
-def with_warnings(cases: Iterable[Case], today: dt.date) -> list[Case]:
-    """Attach ``warning`` to each running case (one calendar per region, no query per row)."""
+def with_warnings(cases: Iterable[Case], today: dt.date, now: dt.datetime | None = None) -> list[Case]:
+    """Attach ``warning`` to each running case (one calendar per region, no query per row); a limit in hours is
+    warned against ``now`` (the current time when not given)."""
     from bianmin.workdays.selectors import get_calendar
 
     from .models import CasePause
-    from .warnings import Warning, warning_for
+    from .warnings import Warning, hour_warning, warning_for
 
     cases = list(cases)
     calendars: dict[int, WorkCalendar] = {}
@@ -385,6 +391,10 @@ def with_warnings(cases: Iterable[Case], today: dt.date) -> list[Case]:
     for case in cases:
         if case.status not in RUNNING:
             case.warning = Warning.NONE
+            continue
+        if case.committed_due_at is not None:
+            case.warning = hour_warning(due_at=case.committed_due_at, hours=case.committed_days or 0,
+                                        now=now or timezone.now(), paused=case.pk in paused)
             continue
         region_id = case.unit.region_id
         if region_id not in calendars:
@@ -395,14 +405,20 @@ def with_warnings(cases: Iterable[Case], today: dt.date) -> list[Case]:
     return cases
 
 
-def with_warning(case: Case, today: dt.date) -> Case:
-    """Attach ``warning`` to one case loaded by ``case_detail``/``case_detail_for`` (its pauses are loaded)."""
+def with_warning(case: Case, today: dt.date, now: dt.datetime | None = None) -> Case:
+    """Attach ``warning`` to one case loaded by ``case_detail``/``case_detail_for`` (its pauses are loaded); a limit
+    in hours is warned against ``now`` (the current time when not given)."""
     from bianmin.workdays.selectors import get_calendar
 
-    from .warnings import warning_for
+    from .warnings import hour_warning, warning_for
 
     if case.status not in RUNNING:
         case.warning = Warning.NONE
+        return case
+    if case.committed_due_at is not None:
+        case.warning = hour_warning(due_at=case.committed_due_at, hours=case.committed_days or 0,
+                                    now=now or timezone.now(),
+                                    paused=any(p.ended_at is None for p in case.pauses.all()))
         return case
     case.warning = warning_for(deadline=case.committed_deadline,
                                limit_days=case.committed_days or case.item_version.committed_limit, today=today,
@@ -519,8 +535,9 @@ def decided_with_day(cases: QuerySet[Case], lo: dt.datetime, hi: dt.datetime) ->
             .annotate(d_day=TruncDate("decided_at")))
 
 
-# A decision is late (not 按期办结) when its day is after the committed deadline; needs ``decided_with_day``.
-LATE_DECISION = Q(d_day__gt=F("committed_deadline"))
+# A decision is late (not 按期办结) when its day is after the committed deadline, or, for a limit in hours, its moment
+# after the committed time (``committed_due_at``, empty for limits in days); needs ``decided_with_day``.
+LATE_DECISION = Q(d_day__gt=F("committed_deadline")) | Q(decided_at__gt=F("committed_due_at"))
 
 
 def on_time_counts(cases: QuerySet[Case], lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:

@@ -24,6 +24,17 @@ def yellow_threshold(limit_days: int) -> int:
     return max(fixed, share)
 
 
+def hour_warning(*, due_at: dt.datetime, hours: int, now: dt.datetime, paused: bool = False) -> Warning:
+    """Return the warning of a running case whose limit is in hours (decision 0026 §4): red once ``due_at`` has
+    passed, yellow when a quarter of the hours (at least one hour) is left."""
+    if paused:
+        return Warning.PAUSED
+    if now > due_at:
+        return Warning.RED
+    window = max(dt.timedelta(hours=1), dt.timedelta(hours=hours) * settings.BIANMIN["WARN_FRACTION"])
+    return Warning.YELLOW if due_at - now <= window else Warning.NONE
+
+
 def warning_for(*, deadline: dt.date | None, limit_days: int, today: dt.date, calendar: WorkCalendar,
                 paused: bool = False) -> Warning:
     """Return the warning level of a running case on ``today`` (a deadline ends at close of its last day)."""

@@ -8,6 +8,7 @@ from bianmin.core.timeutils import now
 from .models import Faq, Fee, ItemVersion, KindRule, Material, ServiceItem, VersionStatus
 from .services import (
     ensure_editable,
+    hour_limit_errors,
     lower_review_errors,
     new_draft,
     prepare_draft,
@@ -82,8 +83,8 @@ class ServiceItemAdmin(AuditedAdmin):
 
 
 class ItemVersionForm(forms.ModelForm):
-    """A draft's form (the admin adds its model and fields): the 下级机关初审期限 is checked as it is saved, the
-    rest of the content when the draft is published."""
+    """A draft's form (the admin adds its model and fields): the 下级机关初审期限 and limits in hours are checked as
+    it is saved, the rest of the content when the draft is published."""
 
     def clean(self):
         data = super().clean()
@@ -91,6 +92,16 @@ class ItemVersionForm(forms.ModelForm):
             level = data.get("level") or self.instance.level
             for message in lower_review_errors(level, data["lower_review_days"]):
                 self.add_error("lower_review_days", message)
+
+        def value(field: str):
+            return data[field] if field in data else getattr(self.instance, field)
+
+        errors = hour_limit_errors(
+            level=value("level"), legal_unit=value("legal_limit_unit"), committed_unit=value("committed_limit_unit"),
+            special_procedures=value("special_procedures"), extension_allowed=bool(value("extension_allowed")))
+        for field, messages_ in errors.items():
+            for message in messages_:
+                self.add_error(field if field in self.fields else None, message)
         return data
 
 

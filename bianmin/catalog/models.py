@@ -24,6 +24,16 @@ class ItemLevel(models.TextChoices):
 class LimitUnit(models.TextChoices):
     WORKING = "WORKING", "工作日"
     NATURAL = "NATURAL", "自然日"
+    # An institution's own service (a hospital's 入院登记, decision 0026): counted in clock hours from acceptance,
+    # never paused or extended (``catalog.services.hour_limit_errors``).
+    HOURS = "HOURS", "小时"
+
+
+def limit_text(value: int, unit: str) -> str:
+    """Return a limit as notices write it: "10个工作日", "30个自然日", "4小时"."""
+    if unit == LimitUnit.HOURS:
+        return f"{value}小时"
+    return f"{value}个{LimitUnit(unit).label}"
 
 
 class CaseClass(models.TextChoices):

@@ -22,6 +22,7 @@ from .models import (
     ItemKind,
     ItemLevel,
     ItemVersion,
+    LimitUnit,
     Material,
     ServiceItem,
     SpecialProcedure,
@@ -86,24 +87,64 @@ def lower_review_errors(level: str, days: int | None) -> list[str]:
     return []
 
 
+def hour_limit_errors(*, level: str, legal_unit: str, committed_unit: str, special_procedures: Iterable[str] | None,
+                      extension_allowed: bool) -> dict[str, list[str]]:
+    """Return the errors of limits counted in hours, by field (empty when valid): only an institution's own service
+    (``ItemLevel.INSTITUTION``, a hospital desk's items) may count in hours; such an item never stops the clock
+    (no special procedure) nor extends it; and a legal limit in hours needs a committed limit in hours.
+
+    Refuses nothing: it returns the errors for the caller (``validate_version``, the admin form) to raise or show."""
+    errors: dict[str, list[str]] = {}
+    hourly = [f for f, unit in (("legal_limit_unit", legal_unit), ("committed_limit_unit", committed_unit))
+              if unit == LimitUnit.HOURS]
+    if not hourly:
+        return errors
+    if level != ItemLevel.INSTITUTION:
+        for field in hourly:
+            errors.setdefault(field, []).append("只有机构便民服务事项可以按小时计算时限")
+    if legal_unit == LimitUnit.HOURS and committed_unit != LimitUnit.HOURS:
+        errors.setdefault("committed_limit_unit", []).append("法定时限按小时计算的，承诺时限也应按小时计算")
+    if special_procedures:
+        errors.setdefault("special_procedures", []).append("按小时计算时限的事项不能设置特别程序")
+    if extension_allowed:
+        errors.setdefault("extension_allowed", []).append("按小时计算时限的事项不能延期")
+    return errors
+
+
+def _longer_than_legal(limit: int, version: ItemVersion) -> bool:
+    """Whether a committed limit (in the version's committed unit) is longer than its legal limit: compared as they
+    are in one unit; hours against a limit in days as that many 24-hour days (the legal day ends later)."""
+    committed_unit, legal_unit = version.committed_limit_unit, version.legal_limit_unit
+    if committed_unit == legal_unit:
+        return limit > version.legal_limit
+    if committed_unit == LimitUnit.HOURS:
+        return limit > version.legal_limit * 24
+    return False
+
+
 def validate_version(version: ItemVersion) -> None:
     """Check that a version's content is complete and consistent (limits, channels, visits, materials).
 
     Raises DomainError naming ``committed_limit``, ``committed_limit_town``, ``committed_limit_village``,
     ``deferred_due_days``, ``lower_review_days``, ``extension_days``, ``channels``, ``special_procedures``,
-    ``visits_reason`` or ``materials``."""
+    ``visits_reason``, ``materials``, or for limits in hours (``hour_limit_errors``) ``legal_limit_unit``,
+    ``committed_limit_unit`` and ``extension_allowed``."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    if version.legal_limit_unit == version.committed_limit_unit and version.committed_limit > version.legal_limit:
+    if _longer_than_legal(version.committed_limit, version):
         add("committed_limit", "承诺时限不能长于法定时限")
     for field, label in (("committed_limit_town", "镇（街道）"), ("committed_limit_village", "村（社区）")):
         limit = getattr(version, field)
-        if (limit is not None and version.legal_limit_unit == version.committed_limit_unit
-                and limit > version.legal_limit):
+        if limit is not None and _longer_than_legal(limit, version):
             add(field, f"{label}承诺时限不能长于法定时限")
+    for field, messages in hour_limit_errors(
+            level=version.level, legal_unit=version.legal_limit_unit, committed_unit=version.committed_limit_unit,
+            special_procedures=version.special_procedures, extension_allowed=version.extension_allowed).items():
+        for message in messages:
+            add(field, message)
     if version.default_class == CaseClass.REPORTED:  # a higher organ decides: never on the day, at any level
         for field in ("committed_limit", "committed_limit_town", "committed_limit_village"):
             if getattr(version, field) == 0:

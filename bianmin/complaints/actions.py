@@ -14,6 +14,7 @@ from pydantic import Field
 
 from bianmin.core.actions import ActionInput, ActionSpec, Catalogue
 from bianmin.org.models import Unit
+from bianmin.org.selectors import hospital_departments_under
 
 from . import services as svc
 from .models import Complaint, ComplaintKind, SubjectType
@@ -41,6 +42,7 @@ class ComplaintRegisterIn(ActionInput):
     window: str = Field("", title="被投诉窗口号", max_length=16)
     case_number: str = Field("", title="相关办件编号", max_length=40)
     subject_unit: str = Field("", title="被投诉单位代码", max_length=16)
+    department: str = Field("", title="涉及科室（可选）", max_length=16)
     matter: str = Field(..., title="投诉事项", max_length=2000, json_schema_extra=TEXTAREA)
     anonymous: bool = Field(False, title="匿名投诉（无答复渠道）")
     name: str = Field("", title="投诉人姓名（保密，仅监督员可查看）", max_length=64)
@@ -83,7 +85,7 @@ def _register(*, actor: User, key: None, data: ComplaintRegisterIn, now: dt.date
         actor=actor, channel=data.channel, kind=data.kind.value, subject_type=data.subject_type.value,
         staff=data.staff, window=data.window, case_number=data.case_number, subject_unit=data.subject_unit,
         matter=data.matter, anonymous=data.anonymous, name=data.name, phone=data.phone, written=data.written,
-        simple=data.simple, now=now)
+        simple=data.simple, department=data.department, now=now)
 
 
 def _investigate(*, actor: User, key: str, data: ComplaintInvestigateIn, now: dt.datetime) -> Complaint:
@@ -139,8 +141,24 @@ def _may_archive(actor: AnyUser, c: Complaint) -> bool:
     return archive_refusal(actor, c) is None
 
 
-def _may_register(actor: AnyUser, subject: None) -> bool:
+def _may_register(actor: AnyUser, subject: Unit | None) -> bool:
     return may_register(actor)
+
+
+def _departments_within(unit: Unit | None) -> list[Unit]:
+    """The active 科室 of the hospital desks at or below the registrar's unit (``unit``), by path."""
+    return list(hospital_departments_under(unit.path if unit is not None else None))
+
+
+def _department_choices(unit: Unit | None) -> Iterable[tuple[str, str]]:
+    rows = _departments_within(unit)
+    several = len({d.parent_id for d in rows}) > 1
+    return [("", "不涉及具体科室")] + [
+        (d.code, f"{d.parent.name} · {d.name}" if several and d.parent else d.name) for d in rows]
+
+
+def _has_departments(unit: Unit | None) -> bool:
+    return bool(_departments_within(unit))
 
 
 COMPLAINT_ACTIONS: Catalogue[Complaint] = Catalogue(subject="complaint", key="number")
@@ -180,11 +198,15 @@ COMPLAINT_ACTIONS.add(ActionSpec(
     done="已归档",
     description="反馈 → 归档（匿名投诉：处置 → 归档）。拒绝：不是监督员（403）；尚未答复（409）。"))
 
-CREATE_ACTIONS: Catalogue[None] = Catalogue(subject="complaint_create", key="")
+# The subject of the create catalogue is the registrar's unit (or None): the screen offers the 科室 of the hospital
+# desks within it; the API has no form and passes None.
+CREATE_ACTIONS: Catalogue[Unit | None] = Catalogue(subject="complaint_create", key="")
 CREATE_ACTIONS.add(ActionSpec(
     "register", "登记投诉（现场或电话）", ComplaintRegisterIn, _register, _may_register, "complaints",
     button="登记投诉", done=lambda c: f"已登记投诉 {c.number}" + (f"，查询码 {c.query_code}" if c.query_code else ""),
+    choices={"department": _department_choices}, show_if={"department": _has_departments},
     description="监督投诉台登记现场或电话投诉：投诉对象（工作人员上岗证号、窗口号、办件编号或单位代码）、类别、投诉事项、"
-                "是否匿名、投诉人姓名和电话（加密保存，仅监督员可查看）、书面投诉、简单投诉。答复期限按工作日计算。窗口工作人员"
+                "是否匿名、投诉人姓名和电话（加密保存，仅监督员可查看）、书面投诉、简单投诉；医院便民服务中心的投诉可填涉及科室"
+                "（该医院的科室代码或ID）。答复期限按工作日计算。窗口工作人员"
                 "可登记交给他们的投诉，但不能登记针对自己的投诉（403）。拒绝：不是监督员或窗口工作人员（403）；"
-                "字段有误（400，fields 指明）。"))
+                "字段有误（400，fields 指明；department：不是医院便民服务中心的投诉，或不是该医院的科室）。"))

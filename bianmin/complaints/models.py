@@ -96,6 +96,10 @@ class Complaint(models.Model):
     subject_unit = models.ForeignKey("org.Unit", verbose_name="被投诉单位", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="complaints_about")
     subject_text = models.CharField("投诉对象（投诉人所述）", max_length=128, blank=True)
+    # The 科室 a complaint about a hospital desk concerns (decision 0026): one of that desk's 科室, checked by the
+    # services (``org.selectors.hospital_department``); empty everywhere else.
+    department = models.ForeignKey("org.Unit", verbose_name="涉及科室", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
 
     unit = models.ForeignKey("org.Unit", verbose_name="承办单位", on_delete=models.PROTECT,
                              related_name="complaints_handled")

@@ -26,6 +26,7 @@ from bianmin.core.validators import validate_phone
 from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.models import StaffProfile, Unit, UnitKind, Window
 from bianmin.org.policies import staff_profile_of
+from bianmin.org.selectors import hospital_department, hospital_desk_of
 from bianmin.workdays.selectors import get_calendar
 
 from .models import (
@@ -173,6 +174,41 @@ def _subject(errors: FieldErrors, unit: Unit | None, *, subject_type: str, staff
     return found | {"subject_text": "；".join(texts)[:128]}
 
 
+def concerned_desk(unit: Unit | None, subject: dict[str, Any]) -> Unit | None:
+    """Return the hospital desk a complaint handled by ``unit`` about ``subject`` (``_subject``'s columns) concerns:
+    the first of the subject unit, the staff member's unit, the window's unit, the case's unit and the handling unit
+    that is a hospital desk or one of its 科室; None when none is (a government complaint). Refuses nothing."""
+    candidates = [subject.get("subject_unit")]
+    for key in ("staff", "window", "case"):
+        row = subject.get(key)
+        candidates.append(row.unit if row is not None else None)
+    candidates.append(unit)
+    for candidate in candidates:
+        desk = hospital_desk_of(candidate)
+        if desk is not None:
+            return desk
+    return None
+
+
+def _department(errors: FieldErrors, unit: Unit | None, subject: dict[str, Any], department: object) -> Unit | None:
+    """Return the 科室 a complaint concerns: ``department`` (a code or id) checked against the concerned hospital
+    desk, or the subject unit when that is a 科室 itself. A refusal is added to ``errors`` naming ``department``."""
+    named = subject.get("subject_unit")
+    own = named if named is not None and named.kind == UnitKind.HOSPITAL_DEPT else None
+    given = str(department or "").strip()
+    if not given and own is None:
+        return None
+    try:
+        chosen = hospital_department(concerned_desk(unit, subject), given or own)
+    except DomainError as exc:
+        errors.add("department", exc.message)
+        return None
+    if own is not None and chosen is not None and chosen.pk != own.pk:
+        errors.add("department", "被投诉单位是科室时，涉及科室应为同一科室")
+        return None
+    return chosen
+
+
 def _create(*, unit: Unit, channel: str, kind: str, subject_type: str, subject: dict[str, Any], matter: str,
             anonymous: bool, name: str, phone: str, written: bool, simple: bool, by: StaffProfile | None,
             now: dt.datetime) -> Complaint:
@@ -197,15 +233,17 @@ def _supervises(profile: StaffProfile) -> bool:
 def register_complaint(*, actor: User, channel: str, kind: str, subject_type: str, matter: str, now: dt.datetime,
                        staff: str = "", window: str = "", case_number: str = "", subject_unit: str = "",
                        anonymous: bool = False, name: str = "", phone: str = "", written: bool = False,
-                       simple: bool = False) -> Complaint:
+                       simple: bool = False, department: str = "") -> Complaint:
     """Register a complaint taken at the 监督投诉台 (DESK) or by phone (PHONE) in the actor's unit.
 
     ``staff`` is the badge number of the staff member complained about, ``window`` a window number, ``case_number``
-    a case, ``subject_unit`` a unit code, each within the actor's unit. A supervisor registering it becomes its
+    a case, ``subject_unit`` a unit code, each within the actor's unit; ``department`` the 科室 (code or id) of the
+    hospital desk the complaint concerns (``concerned_desk``). A supervisor registering it becomes its
     handler. Raises Forbidden unless the actor is a supervisor or window staff, and for window staff registering a
     complaint about themselves (their badge or their case); DomainError naming every bad field at once, nothing
     written: ``channel``, ``kind``, ``subject_type``, ``staff``, ``window``, ``case_number``, ``subject_unit``,
-    ``matter`` (empty, too long), ``name`` / ``phone`` (a named complaint needs both)."""
+    ``department`` (given where no hospital desk is concerned, or not one of its 科室), ``matter`` (empty, too
+    long), ``name`` / ``phone`` (a named complaint needs both)."""
     if not may_register(actor):
         raise Forbidden("只有监督员或窗口工作人员可以登记投诉")
     profile = staff_profile_of(actor)
@@ -221,6 +259,7 @@ def register_complaint(*, actor: User, channel: str, kind: str, subject_type: st
         errors.add("matter", "请写明投诉事项")
     subject = _subject(errors, unit, subject_type=subject_type, staff=staff, window=window,
                        case_number=case_number, subject_unit=subject_unit, public=False)
+    subject["department"] = _department(errors, unit, subject, department)
     name, phone = _identity(errors, anonymous=anonymous, name=name, phone=phone)
     errors.raise_if_any()
     about_self = subject["staff"] == profile or (subject["case"] is not None
@@ -238,12 +277,15 @@ def register_complaint(*, actor: User, channel: str, kind: str, subject_type: st
 
 def submit_online_complaint(*, unit_code: str, kind: str, subject_type: str, matter: str, now: dt.datetime,
                             ip: str | None, staff: str = "", window: str = "", case_number: str = "",
-                            anonymous: bool = False, name: str = "", phone: str = "") -> Complaint:
-    """A citizen's complaint from the public form (网上投诉), addressed to a service center.
+                            anonymous: bool = False, name: str = "", phone: str = "",
+                            department: str = "") -> Complaint:
+    """A citizen's complaint from the public form (网上投诉), addressed to a service center; a patient's or family's
+    complaint to a hospital desk may name the 科室 it concerns (``department``, code or id).
 
     Raises TooManyRequests when the client address has sent ONLINE_PER_ADDRESS_PER_HOUR in the last hour (checked
     first: nothing is written); DomainError naming every bad field at once: ``unit`` (not a service center),
-    ``kind``, ``subject_type``, ``staff``, ``window`` (unknown in that center), ``matter``, ``name``, ``phone``.
+    ``kind``, ``subject_type``, ``staff``, ``window`` (unknown in that center), ``department`` (not a hospital
+    desk's complaint, or not one of its 科室), ``matter``, ``name``, ``phone``.
     The text is stored as typed (stripped); pages escape it."""
     if not hit(f"complaint:{address_key(ip)}", limit=ONLINE_PER_ADDRESS_PER_HOUR, window=dt.timedelta(hours=1),
                now=now):
@@ -260,6 +302,9 @@ def submit_online_complaint(*, unit_code: str, kind: str, subject_type: str, mat
         errors.add("matter", "请写明投诉事项")
     subject = _subject(errors, unit, subject_type=subject_type, staff=staff, window=window,
                        case_number=case_number, subject_unit="", public=True)
+    subject["department"] = _department(errors, unit, subject, department) if unit is not None else None
+    if unit is None and str(department or "").strip():
+        errors.add("department", "请先选择受理投诉的医院便民服务中心")
     name, phone = _identity(errors, anonymous=anonymous, name=name, phone=phone)
     errors.raise_if_any()
     assert unit is not None

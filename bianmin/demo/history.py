@@ -40,6 +40,8 @@ from bianmin.sweep.services import run_sweep
 from bianmin.workdays.engine import WorkCalendar
 from bianmin.workdays.selectors import get_calendar
 
+from .history_hospital import SCRIPTED_ITEMS, SCRIPTED_STAFF
+
 Life = Generator[dt.datetime | None, None, None]
 
 # Measured (decision in the module docstring): about 50 ms of service work per application and 20 ms per 首问 on
@@ -188,6 +190,9 @@ class History:
         from .history_hall import hall_lives  # the hall (issue 18): the board, today's queue, slots, devices
 
         hall_lives(self, workdays)
+        from .history_hospital import hospital_lives  # the hospital desk's week (issue 14): 科室协调, 便民活动
+
+        hospital_lives(self, workdays)
         shown = -1
         for day in days:
             self.sweep(self.at(day, dt.time(0, 5)))
@@ -258,12 +263,18 @@ def load_cast() -> Cast:
                   a=p.a_staff, b=p.b_staff) for p in posts]
     window_group = group_name(Role.WINDOW)
     staff_by_unit: dict[int, list[StaffProfile]] = {}
+    # The hospital's own cast (its 科室 and its demo logins) and its own items live in their scripted week
+    # (``history_hospital``): the random history draws the same numbers as before them. The desk's A and B still
+    # receive its random applications, as the posts' A and B.
     for profile in (StaffProfile.objects.select_related("user", "unit").filter(
-            is_active=True, user__is_active=True, user__groups__name=window_group).order_by("badge_number")):
+            is_active=True, user__is_active=True, user__groups__name=window_group)
+            .exclude(unit__kind=UnitKind.HOSPITAL_DEPT).exclude(user__username__in=SCRIPTED_STAFF)
+            .order_by("badge_number")):
         staff_by_unit.setdefault(profile.unit_id, []).append(profile)
     agents = list(StaffProfile.objects.select_related("user", "unit")
                   .filter(user__groups__name=group_name(Role.AGENT)).order_by("badge_number"))
     versions = {v.item.code: v for v in ItemVersion.objects.filter(is_current=True)
+                .exclude(item__code__in=SCRIPTED_ITEMS)
                 .select_related("item", "implementing_unit").prefetch_related("materials", "joint_units")}
     leader = StaffProfile.objects.select_related("user").get(user__username="leader1").user
     supervisor = StaffProfile.objects.select_related("user").get(user__username="supervisor1").user

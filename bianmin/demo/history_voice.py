@@ -174,8 +174,11 @@ class Voice:
         lo, hi = self.since, self.h.t
         self.since = hi
         found: list[tuple[dt.datetime, str, Any, bool]] = []
+        # A case rated already (at the hospital desk the family rates on the spot, ``history_hospital``) is not
+        # rated again.
         found += [(c.delivered_at, Subject.CASE, c, True) for c in loaded(Subject.CASE).filter(
-            delivered_at__gte=lo, delivered_at__lt=hi, status__in=RATEABLE_CASE, relay__isnull=True)]
+            delivered_at__gte=lo, delivered_at__lt=hi, status__in=RATEABLE_CASE, relay__isnull=True,
+            ratings__isnull=True)]
         found += [(i.closed_at, Subject.INQUIRY, i, bool(i.visitor_name or i.phone)) for i in loaded(
             Subject.INQUIRY).filter(closed_at__gte=lo, closed_at__lt=hi, status="CLOSED")]
         found += [(r.delivered_at, Subject.RELAY, r, True) for r in loaded(Subject.RELAY).filter(

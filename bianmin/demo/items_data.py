@@ -3841,4 +3841,538 @@ ITEMS = [
             },
         ],
     },
+    # --- The hospital's 便民服务中心 (issue 14, decision 0026): its own services, each with a committed time in hours
+    # or working days. An item counted in hours is an institution's own service (level INSTITUTION), never paused nor
+    # extended. There is no statutory limit: the legal limit repeats the hospital's own promise.
+    {
+        "code": "YX-0035",
+        "basic_code": "002031035000",
+        "name": "咨询导诊",
+        "kind": "PUBLIC_SERVICE",
+        "level": "INSTITUTION",
+        "department": "HOSPITAL",
+        "implementing_organ": "云溪县人民医院",
+        "joint_departments": [],
+        "legal_basis": (
+            "1.《医疗机构管理条例》：医疗机构应当加强对医务人员的医德教育，为患者提供便捷的就医服务。\n"
+            "2. 国家卫生健康主管部门《进一步改善医疗服务行动计划》：医疗机构设置咨询、导诊服务台，"
+            "为患者提供就医指导、预约挂号、检查检验结果查询等服务。\n"
+            "3.《云溪县人民医院首问负责制度》：首位接待患者和家属的工作人员负责解答或引导，不得推诿。"
+        ),
+        "conditions": (
+            "1. 到院就诊的患者、家属及其他来院人员均可咨询，不需预约；\n"
+            "2. 查询本人就诊、检查检验或住院信息的，应核验患者身份（就诊卡、医保电子凭证或居民身份证）；\n"
+            "3. 涉及诊断和治疗方案等专业问题的，由导诊人员联系相关科室答复，或引导至相应科室门诊。"
+        ),
+        "procedure": (
+            "1. 申请：到门诊楼一楼便民服务中心咨询台、门诊各楼层导诊台当面咨询，或拨打咨询电话、通过医院服务号在线咨询；\n"
+            "2. 受理：首问工作人员登记咨询事项，能当场答复的当场答复；\n"
+            "3. 办理：需科室答复的，由便民服务中心联系相关科室，科室在 1 小时内答复；\n"
+            "4. 答复：当面、电话或服务号消息告知咨询人，并指引就诊、检查或办理地点；\n"
+            "5. 回访：未能当场解决的咨询，答复后征询咨询人对服务的评价。"
+        ),
+        "legal_limit": 1,
+        "legal_limit_unit": "HOURS",
+        "committed_limit": 1,
+        "committed_limit_unit": "HOURS",
+        "special_procedures": [],
+        "extension_allowed": False,
+        "extension_days": 0,
+        "default_class": "IMMEDIATE",
+        "channels": ["WINDOW", "ONLINE"],
+        "required_visits": 0,
+        "visits_reason": "",
+        "appointment": False,
+        "courier": False,
+        "online_payment": False,
+        "place": "云溪县人民医院门诊楼一楼便民服务中心咨询台；门诊楼各层导诊台",
+        "hours": "每日 7:30—17:30；夜间及节假日在急诊楼一楼服务台咨询，24 小时服务",
+        "enquiry_phone": "0799-6180101",
+        "complaint_phone": "0799-6180000",
+        "result_type": "OTHER",
+        "result_name": "咨询答复和就诊指引",
+        "fees": [],
+        "materials": [
+            {
+                "name": "咨询人身份信息（就诊卡、医保电子凭证或居民身份证）",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "REQUIRED",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "查询本人就诊、检查或住院信息时出示核验；咨询一般就医流程的，告知姓名和联系电话即可",
+            },
+            {
+                "name": "门诊病历、检查检验报告",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "OPTIONAL",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "咨询检查结果或复诊安排时提供，便于导诊人员指引到相应科室",
+            },
+        ],
+        "faq": [
+            {
+                "question": "咨询需要排队取号吗？",
+                "answer": "不需要。咨询台和各楼层导诊台随到随问，能当场答复的当场答复，需科室答复的 1 小时内答复。",
+            },
+            {
+                "question": "医生的诊断和治疗方案能在咨询台问吗？",
+                "answer": (
+                    "导诊人员不解释病情。涉及诊断和治疗的问题，由便民服务中心联系主管科室答复，或引导您到相应科室门诊，"
+                    "您的病情信息只告知您本人或经您同意的家属。"
+                ),
+            },
+        ],
+    },
+    {
+        "code": "YX-0036",
+        "basic_code": "002031036000",
+        "name": "医疗保险和医疗救助协助办理",
+        "kind": "PUBLIC_SERVICE",
+        "level": "INSTITUTION",
+        "department": "HOSPITAL",
+        "implementing_organ": "云溪县人民医院",
+        "joint_departments": [],
+        "legal_basis": (
+            "1.《中华人民共和国社会保险法》第二十九条：参保人员医疗费用中应当由基本医疗保险基金支付的部分，"
+            "由社会保险经办机构与医疗机构直接结算。\n"
+            "2.《医疗保障基金使用监督管理条例》：定点医药机构应当为参保人员提供医疗保障基金结算服务，"
+            "执行实名就医和购药管理规定。\n"
+            "3. 国务院办公厅《关于健全重特大疾病医疗保险和救助制度的意见》：推动基本医保、大病保险、医疗救助"
+            "“一站式服务、一窗口办理、一单制结算”。\n"
+            "4.《云溪县医疗救助实施办法》。"
+        ),
+        "conditions": (
+            "1. 在本院就诊的基本医疗保险参保患者；\n"
+            "2. 申请医疗救助的，患者为特困人员、低保对象、低保边缘家庭成员、防止返贫监测对象，"
+            "或因高额医疗费用支出导致家庭基本生活出现严重困难的大病患者；\n"
+            "3. 异地参保患者需直接结算的，已在参保地办理异地就医备案，或可在窗口协助办理备案；\n"
+            "4. 申请门诊慢特病待遇的，有本院或上级医院出具的诊断证明。"
+        ),
+        "procedure": (
+            "1. 申请：患者或家属到便民服务中心医保服务窗口说明需办理的事项（异地就医备案、门诊慢特病待遇申请、"
+            "医疗救助身份核验、大病保险、费用结算疑问等）；\n"
+            "2. 受理：核验患者身份、参保信息和救助对象身份（低保、特困等身份由民政部门数据共享核验）；\n"
+            "3. 办理：便民服务中心联系医保办核对参保和结算信息，涉及住院费用结算的同时协调财务科；"
+            "需向县医疗保障局报送材料的，由服务中心代为报送；\n"
+            "4. 告知：3 个工作日内将办理结果告知患者或家属；\n"
+            "5. 结算：出院时基本医保、大病保险、医疗救助“一站式”结算，患者只支付个人自付部分。"
+        ),
+        "legal_limit": 3,
+        "legal_limit_unit": "WORKING",
+        "committed_limit": 3,
+        "committed_limit_unit": "WORKING",
+        "special_procedures": [],
+        "extension_allowed": False,
+        "extension_days": 0,
+        "default_class": "PROMISED",
+        "channels": ["WINDOW", "ONLINE"],
+        "required_visits": 0,
+        "visits_reason": "",
+        "appointment": False,
+        "courier": False,
+        "online_payment": False,
+        "place": "云溪县人民医院门诊楼一楼便民服务中心 7 号窗口（医保服务）",
+        "hours": "工作日 上午 8:00—12:00，下午 14:30—17:30；周末在出院结算窗口代收申请",
+        "enquiry_phone": "0799-6180108",
+        "complaint_phone": "0799-6180000",
+        "result_type": "OTHER",
+        "result_name": "医保和医疗救助办理结果告知",
+        "fees": [],
+        "materials": [
+            {
+                "name": "患者居民身份证或医保电子凭证",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "REQUIRED",
+                "source": "APPLICANT",
+                "basis": "《医疗保障基金使用监督管理条例》关于实名就医的规定",
+                "standard": "用于核验参保信息；未成年人可提供户口簿",
+            },
+            {
+                "name": "医疗救助对象身份信息",
+                "original": "ORIGINAL",
+                "form": "ELECTRONIC",
+                "copies": 1,
+                "necessity": "OPTIONAL",
+                "source": "GOVERNMENT",
+                "basis": "",
+                "standard": "特困、低保、低保边缘等身份由民政部门数据共享核验，无需提交纸质证明",
+            },
+            {
+                "name": "门诊慢特病诊断证明",
+                "original": "ORIGINAL",
+                "form": "PAPER",
+                "copies": 1,
+                "necessity": "OPTIONAL",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "申请门诊慢特病待遇时提供，由具有相应诊疗科目的医疗机构出具",
+            },
+            {
+                "name": "代办人居民身份证",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "OPTIONAL",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "由家属代为办理时提供",
+            },
+        ],
+        "faq": [
+            {
+                "question": "没有办理异地就医备案，住院费用能直接结算吗？",
+                "answer": (
+                    "可以先在窗口协助办理备案，备案成功后即可直接结算；来不及备案的先按自费结算，"
+                    "出院后持票据和费用清单回参保地报销。"
+                ),
+            },
+            {
+                "question": "医疗救助需要自己到民政部门申请吗？",
+                "answer": "已认定的救助对象不需要，身份由系统共享核验，出院时“一站式”结算；其他困难患者可由服务中心协助申请。",
+            },
+        ],
+    },
+    {
+        "code": "YX-0037",
+        "basic_code": "002031037000",
+        "name": "转院协调",
+        "kind": "PUBLIC_SERVICE",
+        "level": "INSTITUTION",
+        "department": "HOSPITAL",
+        "implementing_organ": "云溪县人民医院",
+        "joint_departments": [],
+        "legal_basis": (
+            "1.《医疗机构管理条例》：医疗机构对危重病人应当立即抢救；对限于设备或者技术条件不能诊治的病人，"
+            "应当及时转诊。\n"
+            "2.《医疗质量安全核心制度要点》：患者转科、转院时，医疗机构应当做好病情评估和交接。\n"
+            "3. 医疗保障部门关于参保人员转诊转院备案的规定：经定点医疗机构转诊的，按规定享受医保待遇。\n"
+            "4.《云溪县人民医院双向转诊管理办法》。"
+        ),
+        "conditions": (
+            "1. 经本院主管医师评估，患者病情超出本院诊疗能力，或患者及家属要求转往上级医院、专科医院；\n"
+            "2. 患者病情允许转运，或经评估可在医护人员陪同下安全转运；\n"
+            "3. 患者或家属签署转院知情同意书。"
+        ),
+        "procedure": (
+            "1. 申请：家属到便民服务中心提出转院需求，或由病区提出；\n"
+            "2. 受理：登记患者信息、转院原因和意向接收医院；\n"
+            "3. 协调：便民服务中心联系主管科室评估转运风险并开具转诊单，联系医务科与接收医院对接床位，"
+            "需要时协调急诊科安排救护车和随车医护人员；\n"
+            "4. 告知：受理后 24 小时内将接收医院、床位、转运时间和医保转诊备案情况告知患者或家属；\n"
+            "5. 办结：转院当日协助办理出院结算，病历摘要随患者转出。"
+        ),
+        "legal_limit": 24,
+        "legal_limit_unit": "HOURS",
+        "committed_limit": 24,
+        "committed_limit_unit": "HOURS",
+        "special_procedures": [],
+        "extension_allowed": False,
+        "extension_days": 0,
+        "default_class": "PROMISED",
+        "channels": ["WINDOW"],
+        "required_visits": 1,
+        "visits_reason": "需患者或家属到场签署转院知情同意书",
+        "appointment": False,
+        "courier": False,
+        "online_payment": False,
+        "place": "云溪县人民医院门诊楼一楼便民服务中心 1—2 号窗口；夜间及节假日在急诊楼一楼服务台",
+        "hours": "24 小时服务（夜间及节假日由急诊楼一楼服务台受理）",
+        "enquiry_phone": "0799-6180120",
+        "complaint_phone": "0799-6180000",
+        "result_type": "OTHER",
+        "result_name": "转院安排告知（接收医院、床位、转运时间）",
+        "fees": [],
+        "materials": [
+            {
+                "name": "患者居民身份证或医保电子凭证",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "REQUIRED",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "与住院登记信息一致",
+            },
+            {
+                "name": "转院知情同意书",
+                "original": "ORIGINAL",
+                "form": "PAPER",
+                "copies": 1,
+                "necessity": "REQUIRED",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "窗口提供格式文本，患者本人或其近亲属签字",
+            },
+            {
+                "name": "家属居民身份证",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "OPTIONAL",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "由家属代为申请时提供",
+            },
+            {
+                "name": "接收医院同意接收的证明",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "OPTIONAL",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "家属已自行联系接收医院的提供，可为接收科室的书面或电子回复",
+            },
+        ],
+        "faq": [
+            {
+                "question": "转院需要付费吗？",
+                "answer": (
+                    "转院协调服务不收费。需要救护车转运的，转运费按县医疗服务价格标准计入住院费用，"
+                    "协调时会事先告知。"
+                ),
+            },
+            {
+                "question": "转到外地医院，医保还能报销吗？",
+                "answer": "经本院转诊的，服务中心同时协助办理转诊备案，按参保地规定享受医保待遇。",
+            },
+        ],
+    },
+    {
+        "code": "YX-0038",
+        "basic_code": "002031038000",
+        "name": "会诊协调",
+        "kind": "PUBLIC_SERVICE",
+        "level": "INSTITUTION",
+        "department": "HOSPITAL",
+        "implementing_organ": "云溪县人民医院",
+        "joint_departments": [],
+        "legal_basis": (
+            "1.《医疗质量安全核心制度要点》：会诊制度——会诊分为院内会诊和院外会诊，医疗机构应当统一会诊单格式及"
+            "填写规范，明确各类会诊的具体流程。\n"
+            "2.《医师外出会诊管理暂行规定》：邀请外院医师会诊的，由邀请医疗机构向会诊医疗机构发出书面会诊邀请。\n"
+            "3.《云溪县人民医院会诊管理制度》。"
+        ),
+        "conditions": (
+            "1. 住院患者病情涉及多个专科，主管医师认为需要会诊，或患者及家属提出会诊需求经主管医师同意；\n"
+            "2. 邀请院外专家会诊的，由本院医务科向会诊医疗机构发出书面邀请，患者或家属知晓并同意会诊费用。"
+        ),
+        "procedure": (
+            "1. 申请：患者或家属到便民服务中心提出会诊需求，或由病区提出；\n"
+            "2. 受理：登记会诊需求（院内多学科会诊或院外专家会诊）；\n"
+            "3. 协调：便民服务中心联系相关科室确认会诊必要性和时间，需院外专家的由医务科联系邀请；\n"
+            "4. 告知：受理后 48 小时内将会诊时间和参加会诊的科室、医师告知患者或家属；\n"
+            "5. 办结：会诊意见记入病历，由主管医师向患者或家属说明。"
+        ),
+        "legal_limit": 48,
+        "legal_limit_unit": "HOURS",
+        "committed_limit": 48,
+        "committed_limit_unit": "HOURS",
+        "special_procedures": [],
+        "extension_allowed": False,
+        "extension_days": 0,
+        "default_class": "PROMISED",
+        "channels": ["WINDOW"],
+        "required_visits": 0,
+        "visits_reason": "",
+        "appointment": False,
+        "courier": False,
+        "online_payment": False,
+        "place": "云溪县人民医院门诊楼一楼便民服务中心 1—2 号窗口；各病区护士站可代为提出",
+        "hours": "每日 7:30—17:30；急会诊由病区直接联系，24 小时服务",
+        "enquiry_phone": "0799-6180120",
+        "complaint_phone": "0799-6180000",
+        "result_type": "OTHER",
+        "result_name": "会诊安排告知（时间、科室和医师）",
+        "fees": [],
+        "materials": [
+            {
+                "name": "患者居民身份证、医保电子凭证或住院腕带",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "REQUIRED",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "任选其一，信息与住院登记一致",
+            },
+            {
+                "name": "院外检查资料",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "OPTIONAL",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "在其他医院做过的检查检验报告、影像资料，供会诊医师参考",
+            },
+        ],
+        "faq": [
+            {
+                "question": "会诊协调收费吗？",
+                "answer": "协调服务不收费。会诊费按省医疗服务价格标准计入住院费用；邀请院外专家的，费用事先告知并经您同意。",
+            },
+            {
+                "question": "病情危急等不了 48 小时怎么办？",
+                "answer": "急会诊由主管医师直接发起，会诊医师 10 分钟内到场，不需经过服务中心。",
+            },
+        ],
+    },
+    {
+        "code": "YX-0039",
+        "basic_code": "002031039000",
+        "name": "来访接待（来访者和合作单位）",
+        "kind": "OTHER",
+        "level": "INSTITUTION",
+        "department": "HOSPITAL",
+        "implementing_organ": "云溪县人民医院",
+        "joint_departments": [],
+        "legal_basis": (
+            "1.《医疗联合体管理办法（试行）》：医联体牵头医院与成员单位建立双向转诊、人员进修、技术帮扶等协作机制。\n"
+            "2.《中华人民共和国基本医疗卫生与健康促进法》：医疗卫生机构之间应当加强协作，提升基层医疗卫生服务能力。\n"
+            "3.《云溪县人民医院来访接待管理办法》。"
+        ),
+        "conditions": (
+            "1. 到院参观学习、交流协作、调研检查的单位和个人，医联体成员单位、对口帮扶单位等合作单位；\n"
+            "2. 提前预约，说明来访事由、人数和时间；\n"
+            "3. 来访涉及患者信息的，应出具合法依据，并按规定办理。"
+        ),
+        "procedure": (
+            "1. 预约：来访单位或个人通过电话、公函或现场向便民服务中心预约；\n"
+            "2. 受理：登记来访事由、人员、时间和联系方式；\n"
+            "3. 安排：便民服务中心联系相关科室和职能部门，确定接待人员、场地和日程；\n"
+            "4. 告知：2 个工作日内将接待安排告知来访方；\n"
+            "5. 接待：按日程接待，接待结束后登记接待情况和需跟进的事项。"
+        ),
+        "legal_limit": 2,
+        "legal_limit_unit": "WORKING",
+        "committed_limit": 2,
+        "committed_limit_unit": "WORKING",
+        "special_procedures": [],
+        "extension_allowed": False,
+        "extension_days": 0,
+        "default_class": "PROMISED",
+        "channels": ["WINDOW", "ONLINE"],
+        "required_visits": 0,
+        "visits_reason": "",
+        "appointment": True,
+        "courier": False,
+        "online_payment": False,
+        "place": "云溪县人民医院行政楼一楼便民服务中心接待室",
+        "hours": "工作日 上午 8:00—12:00，下午 14:30—17:30（法定节假日除外）",
+        "enquiry_phone": "0799-6180109",
+        "complaint_phone": "0799-6180000",
+        "result_type": "OTHER",
+        "result_name": "来访接待安排",
+        "fees": [],
+        "materials": [
+            {
+                "name": "来访人员居民身份证",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "REQUIRED",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "来访当日出示，用于登记",
+            },
+            {
+                "name": "来访单位公函或介绍信",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "OPTIONAL",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "以单位名义来访的提供，载明来访事由、人员和联系人",
+            },
+        ],
+        "faq": [
+            {
+                "question": "合作单位的进修人员报到也在这里办理吗？",
+                "answer": "是的。进修和学习交流人员先到便民服务中心登记，由服务中心联系医务科安排进修科室和带教老师。",
+            },
+        ],
+    },
+    {
+        "code": "YX-0040",
+        "basic_code": "002031040000",
+        "name": "医院领导交办事项办理",
+        "kind": "OTHER",
+        "level": "INSTITUTION",
+        "department": "HOSPITAL",
+        "implementing_organ": "云溪县人民医院",
+        "joint_departments": [],
+        "legal_basis": (
+            "1.《云溪县人民医院便民服务中心工作职责》：完成医院领导交办的其他任务。\n"
+            "2.《云溪县人民医院督查督办制度》：交办事项明确承办部门和办理时限，按时反馈办理结果。"
+        ),
+        "conditions": (
+            "1. 医院领导批示交由便民服务中心办理的患者和家属诉求、院长信箱来信、上级部门转办事项；\n"
+            "2. 交办事项有明确的办理要求和当事人联系方式。"
+        ),
+        "procedure": (
+            "1. 交办：医院领导批示或院办转来交办单；\n"
+            "2. 登记：便民服务中心登记交办事项、当事患者或家属及联系方式；\n"
+            "3. 办理：联系相关科室协调解决，涉及多个科室的分别发出协调；\n"
+            "4. 反馈：5 个工作日内将办理情况告知当事人，并向交办领导书面报告；\n"
+            "5. 办结：交办领导审阅后办结归档。"
+        ),
+        "legal_limit": 5,
+        "legal_limit_unit": "WORKING",
+        "committed_limit": 5,
+        "committed_limit_unit": "WORKING",
+        "special_procedures": [],
+        "extension_allowed": False,
+        "extension_days": 0,
+        "default_class": "PROMISED",
+        "channels": ["WINDOW"],
+        "required_visits": 0,
+        "visits_reason": "",
+        "appointment": False,
+        "courier": False,
+        "online_payment": False,
+        "place": "云溪县人民医院门诊楼一楼便民服务中心",
+        "hours": "工作日 上午 8:00—12:00，下午 14:30—17:30（法定节假日除外）",
+        "enquiry_phone": "0799-6180120",
+        "complaint_phone": "0799-6180000",
+        "result_type": "OTHER",
+        "result_name": "交办事项办理情况报告",
+        "fees": [],
+        "materials": [
+            {
+                "name": "医院领导交办单或院长信箱来信",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "REQUIRED",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "有交办领导的批示和办理要求",
+            },
+            {
+                "name": "当事人提供的相关材料",
+                "original": "ORIGINAL",
+                "form": "EITHER",
+                "copies": 1,
+                "necessity": "OPTIONAL",
+                "source": "APPLICANT",
+                "basis": "",
+                "standard": "票据、病历资料等，根据交办事项需要提供",
+            },
+        ],
+        "faq": [
+            {
+                "question": "写给院长信箱的信由谁答复？",
+                "answer": "院领导批示后交便民服务中心办理，5 个工作日内由服务中心把办理情况告知您，并向院领导报告。",
+            },
+        ],
+    },
 ]

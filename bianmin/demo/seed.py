@@ -14,7 +14,7 @@ from bianmin.accounts.roles import SECOND_FACTOR_ROLES, Role, group_name
 from bianmin.catalog.models import ServiceItem
 from bianmin.catalog.services import create_item
 from bianmin.hall.models import ServiceType
-from bianmin.org.models import HeadOf, Post, Region, RegionLevel, StaffProfile, Unit, UnitKind, Window
+from bianmin.org.models import HeadOf, Post, Region, RegionLevel, Sector, StaffProfile, Unit, UnitKind, Window
 from bianmin.org.services import save_region, save_unit
 from bianmin.workdays.models import CalendarYear
 from bianmin.workdays.services import chinesecalendar_days, import_official
@@ -33,6 +33,32 @@ DEPARTMENTS = [("SCJ", "云溪县市场监督管理局"), ("YBJ", "云溪县医�
                ("MZJ", "云溪县民政局"), ("ZRJ", "云溪县自然资源局"), ("WJW", "云溪县卫生健康委员会"),
                ("GAJ", "云溪县公安局"), ("RSJ", "云溪县人力资源和社会保障局")]
 HOSPITAL = ("YY1", "云溪县人民医院便民服务中心")
+# The hospital's 科室 (decision 0026 §2): units of kind HOSPITAL_DEPT under the desk, each with a 首席责任人 (the first
+# of its staff below), answering the desk's coordination requests.
+HOSPITAL_DEPTS = [("YY1K01", "心内科"), ("YY1K02", "神经内科"), ("YY1K03", "骨科"), ("YY1K04", "急诊科"),
+                  ("YY1K05", "医务科"), ("YY1K06", "医保办"), ("YY1K07", "住院处"), ("YY1K08", "财务科（住院结算）"),
+                  ("YY1K09", "病案室")]
+# The hospital's demo logins: (username, name, role, unit code, title). The desk's two are A and B of its window's
+# post; the leader is the desk's 首席责任人; the first of each 科室 is that 科室's 首席责任人. Given names outside
+# ``people.GIVEN``, so no generated staff name can be the same.
+HOSPITAL_LOGINS = [
+    ("yy_window1", "苏婉清", Role.WINDOW, "YY1", "便民服务中心窗口工作人员"),
+    ("yy_window2", "邓雅琴", Role.WINDOW, "YY1", "便民服务中心窗口工作人员"),
+    ("yy_leader1", "梁立新", Role.LEADER, "YY1", "便民服务中心主任"),
+    ("yy_xnk1", "顾明远", Role.WINDOW, "YY1K01", "心内科主任"),
+    ("yy_xnk2", "陶慧敏", Role.WINDOW, "YY1K01", "心内科护士长"),
+    ("yy_sjnk1", "方志鹏", Role.WINDOW, "YY1K02", "神经内科主任"),
+    ("yy_gk1", "石建平", Role.WINDOW, "YY1K03", "骨科主任"),
+    ("yy_gk2", "龚晓琳", Role.WINDOW, "YY1K03", "骨科主治医师"),
+    ("yy_jzk1", "蔡立峰", Role.WINDOW, "YY1K04", "急诊科主任"),
+    ("yy_jzk2", "钟诗雨", Role.WINDOW, "YY1K04", "急诊科护士长"),
+    ("yy_ywk1", "严宏伟", Role.WINDOW, "YY1K05", "医务科科长"),
+    ("yy_ywk2", "葛佩玲", Role.WINDOW, "YY1K05", "医务科科员"),
+    ("yy_ybb1", "温丽萍", Role.WINDOW, "YY1K06", "医保办主任"),
+    ("yy_zyc1", "廖秋菊", Role.WINDOW, "YY1K07", "住院处主任"),
+    ("yy_cwk1", "殷凤霞", Role.WINDOW, "YY1K08", "住院结算组组长"),
+    ("yy_bas1", "包书恒", Role.WINDOW, "YY1K09", "病案室主任"),
+]
 
 # (username, name, role, unit code, window number or None, post role "A"/"B"/None)
 DEMO_LOGINS = [
@@ -78,7 +104,7 @@ def seed_org() -> bool:
     for code, name in DEPARTMENTS:
         _unit(code, name, UnitKind.DEPARTMENT, county, center)
     _unit(HOSPITAL[0], HOSPITAL[1], UnitKind.INSTITUTION_DESK, county, center, address="云溪县人民医院门诊楼一楼",
-          phone="0799-6180120", complaint_phone="0799-6180000")
+          phone="0799-6180120", complaint_phone="0799-6180000", sector=Sector.HOSPITAL)
     Window.objects.create(unit=center, number="01", name="综合受理窗口")
     for n, (code, name) in enumerate(DEPARTMENTS, start=2):
         Window.objects.create(unit=center, number=f"{n:02d}", name=f"{name.removeprefix('云溪县')}窗口",
@@ -155,6 +181,45 @@ def seed_staff() -> int:
         count += 1
         _user(f"leader{badge}", unique_name(), Role.LEADER, units[code], f"YX{badge:04d}", rng, "分管领导")
     return count
+
+
+def seed_hospital() -> int:
+    """Make the demo hospital desk a hospital (decision 0026): its sector, its 科室 with their 首席责任人, and the
+    hospital's logins (the desk's A and B become its window post's; the desk leader its 首席责任人); return how many
+    staff were created. Each part is done only when missing, so a database seeded before issue 14 gets it too and an
+    administrator's later changes stay."""
+    desk = Unit.objects.filter(code=HOSPITAL[0]).first()
+    if desk is None:
+        return 0
+    if desk.sector != Sector.HOSPITAL:
+        desk.sector = Sector.HOSPITAL
+        save_unit(desk)
+    units = {u.code: u for u in Unit.objects.filter(path__startswith=desk.path)}
+    for code, name in HOSPITAL_DEPTS:
+        if code not in units:
+            units[code] = save_unit(Unit(code=code, name=name, kind=UnitKind.HOSPITAL_DEPT, sector=Sector.HOSPITAL,
+                                         region=desk.region, parent=desk, address="云溪县人民医院",
+                                         phone=desk.phone, hours="每日 24 小时（门诊工作日 8:00—17:30）"))
+    rng = random.Random(14)
+    user_model = get_user_model()
+    existing = set(user_model.objects.filter(username__in=[u for u, *_ in HOSPITAL_LOGINS])
+                   .values_list("username", flat=True))
+    profiles: dict[str, StaffProfile] = {}
+    created = 0
+    for i, (username, name, role, unit_code, title) in enumerate(HOSPITAL_LOGINS, start=1):
+        profiles[username] = _user(username, name, role, units[unit_code], f"YY{i:04d}", rng, title)
+        created += username not in existing
+    if "yy_window1" not in existing:  # the desk's A and B take its window's post (the generated pair stay on staff)
+        Post.objects.filter(window__unit=desk, window__number="01").update(
+            a_staff=profiles["yy_window1"], b_staff=profiles["yy_window2"])
+    chiefs = {unit_code: profiles[username] for username, _n, _r, unit_code, _t in reversed(HOSPITAL_LOGINS)}
+    chiefs[desk.code] = profiles["yy_leader1"]
+    for code, chief in chiefs.items():
+        unit = units[code]
+        if unit.chief_responsible_id is None and chief.is_active and chief.unit_id == unit.pk:
+            unit.chief_responsible = chief
+            save_unit(unit)
+    return created
 
 
 def seed_items() -> int:
@@ -249,8 +314,9 @@ def seed_service_types() -> int:
 @transaction.atomic
 def seed_demo(now: dt.datetime) -> dict[str, object]:
     """Load the whole demo county; safe to run again (nothing duplicated, nothing wiped)."""
-    result: dict[str, object] = {"calendar": seed_calendar(now), "org": seed_org(), "staff": seed_staff(),
-                                 "items": seed_items()}
+    calendar, org = seed_calendar(now), seed_org()
+    staff = seed_staff() + seed_hospital()  # the hospital's 科室 and logins (issue 14), also on an older database
+    result: dict[str, object] = {"calendar": calendar, "org": org, "staff": staff, "items": seed_items()}
     seed_chiefs()  # only centers without a chief get one, so running again changes nothing
     seed_service_types()  # 取号叫号 (issue 18): only centers without business types get them
     seed_second_factor()  # also enrols accounts of a database seeded before the second factor existed

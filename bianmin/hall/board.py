@@ -1,7 +1,8 @@
 """上墙公示 (DOMAIN.md §2.12; decision 0025 §5): the center's rules on the wall (制度上墙, versioned rich text), the
 bulletins with their publication period (公示期) and the public's comments and objections with their handling, and
 the board itself — who is on duty today at each post (A or B, who stands in for whom), the 首席责任人, the items
-offered with their limits and fees, and the complaint phone.
+offered with their limits and fees, the complaint phone, and the unit's 便民活动 (``hospital.selectors``: coming,
+cancelled with the reason, held with the attendance).
 
 Who may do what (the policies are here, beside the rules they guard):
 - the rules: the system administrator (``Perm.MANAGE_ORG``: org and configuration are theirs under 三权分立), for the
@@ -23,7 +24,8 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from bianmin.accounts.policies import can
@@ -36,6 +38,8 @@ from bianmin.core.errors import Conflict, DomainError, FieldErrors, Forbidden, N
 from bianmin.core.ratelimit import address_key, hit
 from bianmin.core.timeutils import local_date, require_plausible_dates
 from bianmin.core.validators import validate_mobile
+from bianmin.hospital.models import CareEvent
+from bianmin.hospital.selectors import published_events
 from bianmin.notifications.services import enqueue_inapp_many
 from bianmin.org.models import Post, StaffProfile, Unit, UnitKind
 from bianmin.org.policies import scope_path
@@ -417,6 +421,9 @@ class Board:
     bulletins: list[Bulletin]  # open today, each with ``handled_comments`` (oldest first)
     complaint_phone: str
     items: list[BoardItem]
+    # 便民活动 (decision 0026 §7): coming events published, cancelled ones with the reason, those held in the last 30
+    # days with their attendance; each with ``departments`` (the 科室 taking part) prefetched.
+    events: list[CareEvent]
 
     @property
     def staff_ids(self) -> set[int]:
@@ -519,13 +526,24 @@ def complaint_phone(unit: Unit) -> str:
     return unit.complaint_phone or str(settings.BIANMIN["HOTLINE"])
 
 
-def board_for(unit: Unit, today: dt.date) -> Board:
-    """Return what the unit's wall shows on ``today``, in a fixed number of queries whatever its size."""
+def board_events(unit: Unit, now: dt.datetime) -> list[CareEvent]:
+    """Return the unit's 便民活动 on the board at ``now`` (``hospital.selectors.published_events``) with the 科室
+    taking part, in two queries. Read at each request: the board is not cached, so an event published, cancelled or
+    held shows at once."""
+    events = published_events(unit.pk, now)
+    prefetch_related_objects(events, Prefetch("departments", queryset=Unit.objects.order_by("path")))
+    return events
+
+
+def board_for(unit: Unit, today: dt.date, *, now: dt.datetime | None = None) -> Board:
+    """Return what the unit's wall shows on ``today`` (its 便民活动 as at ``now``, by default the start of
+    ``today``), in a fixed number of queries whatever its size."""
     items = [BoardItem(version=v, committed_limit=v.committed_limit_at(unit.kind), fees=list(v.fees.all()))
              for v in items_offered(unit)]
+    moment = now if now is not None else timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     return Board(unit=unit, today=today, duty=duty_today(unit, today), chief=chief_responsible(unit),
                  rules=current_rules(unit), bulletins=list(open_bulletins(unit, today)),
-                 complaint_phone=complaint_phone(unit), items=items)
+                 complaint_phone=complaint_phone(unit), items=items, events=board_events(unit, moment))
 
 
 def bulletins_for(user: AnyUser) -> QuerySet[Bulletin]:

@@ -49,8 +49,8 @@ class UnitForm(forms.ModelForm):
 @admin.register(Unit)
 class UnitAdmin(AuditedAdmin):
     form = UnitForm
-    list_display = ["code", "name", "kind", "region", "parent", "chief_responsible", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["code", "name", "kind", "sector", "region", "parent", "chief_responsible", "is_active"]
+    list_filter = ["kind", "sector", "is_active"]
     search_fields = ["code", "name"]
     readonly_fields = ["path"]
     autocomplete_fields = ["region", "parent", "chief_responsible"]

@@ -37,6 +37,15 @@ class UnitKind(models.TextChoices):
     VILLAGE_STATION = "VILLAGE_STATION", "村（社区）便民服务站"
     DEPARTMENT = "DEPARTMENT", "职能部门"
     INSTITUTION_DESK = "INSTITUTION_DESK", "机构便民服务窗口"
+    # A hospital's department (科室): answers the desk's coordination requests, decides no cases (decision 0026).
+    HOSPITAL_DEPT = "HOSPITAL_DEPT", "医院科室"
+
+
+class Sector(models.TextChoices):
+    """Which words and duties a unit has: a government service center, or a hospital's desk and its 科室."""
+
+    GOVERNMENT = "", "政务服务"
+    HOSPITAL = "HOSPITAL", "医院"
 
 
 class Unit(models.Model):
@@ -47,6 +56,8 @@ class Unit(models.Model):
     name = models.CharField("名称", max_length=128)
     short_name = models.CharField("简称", max_length=32, blank=True)
     kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
+    sector = models.CharField("行业", max_length=10, choices=Sector.choices, blank=True, default="",
+                              help_text="医院便民服务中心及其科室选“医院”：使用医院的服务目录和称谓（患者/家属、科室）")
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units")
     parent = models.ForeignKey("self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children")
@@ -67,6 +78,15 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_hospital(self) -> bool:
+        """Whether this is a hospital's desk or one of its 科室 (hospital words, patient records, coordination)."""
+        return self.sector == Sector.HOSPITAL
+
+    @property
+    def is_hospital_desk(self) -> bool:
+        return self.sector == Sector.HOSPITAL and self.kind == UnitKind.INSTITUTION_DESK
 
 
 class Window(models.Model):
@@ -190,6 +210,7 @@ DEFAULT_CADENCES: dict[str, tuple[str, str]] = {
     UnitKind.VILLAGE_STATION: (Cadence.MONTHLY, ""),
     UnitKind.DEPARTMENT: (Cadence.MONTHLY, ""),
     UnitKind.INSTITUTION_DESK: (Cadence.MONTHLY, ""),
+    UnitKind.HOSPITAL_DEPT: (Cadence.MONTHLY, ""),
 }
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from bianmin.accounts.roles import Role, group_name
+from bianmin.core.errors import DomainError
 
-from .models import DEFAULT_CADENCES, Absence, Cadence, MeetingCadence, Post, StaffProfile, Unit, UnitKind
+from .models import DEFAULT_CADENCES, Absence, Cadence, MeetingCadence, Post, Sector, StaffProfile, Unit, UnitKind
 
 
 @dataclass(frozen=True)
@@ -131,3 +132,74 @@ def higher_organs(unit: Unit, *, also: int | None = None) -> list[Unit]:
     units = [u for u in Unit.objects.filter(condition, is_active=True).exclude(pk=unit.pk)
              if u.pk == also or not u.path.startswith(unit.path)]  # the implementing department may sit below
     return sorted(units, key=lambda u: (-len(u.path), u.code))
+
+
+# Ratings and complaints of a hospital desk may name the 科室 they concern (decision 0026, issue 14 item 4).
+NOT_A_HOSPITAL_DESK = "只有医院便民服务中心的评价和投诉可以选择科室"
+NOT_ITS_DEPARTMENT = "所选科室不属于该医院"
+
+
+def hospital_departments(unit: Unit) -> QuerySet[Unit]:
+    """Return the active 科室 of the hospital desk ``unit`` (kind HOSPITAL_DEPT, directly under it) in path order;
+    none for any other unit."""
+    if not unit.is_hospital_desk:
+        return Unit.objects.none()
+    return Unit.objects.filter(kind=UnitKind.HOSPITAL_DEPT, parent=unit, is_active=True).order_by("path")
+
+
+def hospital_departments_under(path: str | None) -> QuerySet[Unit]:
+    """Return the active 科室 of every hospital desk whose path starts with ``path`` (a scope), with their desk, in
+    path order; none without a path."""
+    if not path:
+        return Unit.objects.none()
+    return (Unit.objects.filter(kind=UnitKind.HOSPITAL_DEPT, is_active=True, path__startswith=path,
+                                parent__kind=UnitKind.INSTITUTION_DESK, parent__sector=Sector.HOSPITAL)
+            .select_related("parent").order_by("path"))
+
+
+def hospital_desk_of(unit: Unit | None) -> Unit | None:
+    """Return the hospital desk ``unit`` is or belongs to (a 科室's desk), else None. At most one query."""
+    if unit is None:
+        return None
+    if unit.is_hospital_desk:
+        return unit
+    if unit.kind == UnitKind.HOSPITAL_DEPT and unit.parent_id is not None:
+        parent = Unit.objects.filter(pk=unit.parent_id).first()
+        if parent is not None and parent.is_hospital_desk:
+            return parent
+    return None
+
+
+def unit_reference(value: str, field: str = "") -> Q:
+    """Return the filter matching the unit ``value`` names (its code, or its id when all ASCII digits) through the
+    foreign key ``field`` (the unit itself when empty). A value longer than any code matches nothing."""
+    text = (value or "").strip()
+    prefix = f"{field}__" if field else ""
+    if not text or len(text) > 16:
+        return Q(pk__in=[])
+    by_id = Q(**{f"{prefix}pk": int(text)}) if text.isascii() and text.isdigit() else Q(pk__in=[])
+    return Q(**{f"{prefix}code": text}) | by_id
+
+
+def hospital_department(desk: Unit | None, value: object, *, field: str = "department") -> Unit | None:
+    """Return the 科室 ``value`` (a Unit, its unit code or its id) of the hospital desk ``desk``, or None when
+    ``value`` is empty.
+
+    Raises DomainError naming ``field``: NOT_A_HOSPITAL_DESK when ``desk`` is None or no hospital desk;
+    NOT_ITS_DEPARTMENT for a unit that is not an active 科室 of that desk (another hospital's, a government unit,
+    an unknown code)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Unit):
+        wanted = Q(pk=value.pk)
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        wanted = unit_reference(text)
+    if desk is None or not desk.is_hospital_desk:
+        raise DomainError.for_field(field, NOT_A_HOSPITAL_DESK)
+    found = sorted(hospital_departments(desk).filter(wanted), key=lambda u: u.code != str(value).strip())
+    if not found:
+        raise DomainError.for_field(field, NOT_ITS_DEPARTMENT)
+    return found[0]

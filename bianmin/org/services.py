@@ -14,7 +14,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import DomainError
 
-from .models import Absence, AbsenceKind, Cadence, Post, Region, StaffProfile, Unit
+from .models import Absence, AbsenceKind, Cadence, Post, Region, Sector, StaffProfile, Unit, UnitKind
 from .policies import staff_profile_of
 
 if TYPE_CHECKING:
@@ -47,11 +47,12 @@ def save_region(region: Region) -> Region:
 def save_unit(unit: Unit) -> Unit:
     """Save ``unit`` with its stored path, re-pathing descendants when it moved.
 
-    Raises DomainError naming ``parent`` when the parent is the unit itself or one below it, or
-    ``chief_responsible`` as ``check_chief``."""
+    Raises DomainError naming ``parent`` when the parent is the unit itself or one below it, ``sector`` or
+    ``parent`` as ``check_sector``, or ``chief_responsible`` as ``check_chief``."""
     parent = unit.parent
     if parent is not None and f"/{unit.code}/" in parent.path:
         raise DomainError.for_field("parent", "上级单位不能是自身或下级单位")
+    check_sector(unit)
     if unit.chief_responsible_id:
         check_chief(unit.chief_responsible, unit_id=unit.pk, parent=parent)
     old_path = Unit.objects.filter(pk=unit.pk).values_list("path", flat=True).first() if unit.pk else None
@@ -62,6 +63,20 @@ def save_unit(unit: Unit) -> Unit:
             child.path = unit.path + child.path[len(old_path):]
             child.save(update_fields=["path"])
     return unit
+
+
+def check_sector(unit: Unit) -> None:
+    """A hospital is a desk (机构便民服务窗口) with its 科室 below it (decision 0026 §1–§2): the sector "医院" is for
+    those two kinds only, and a 科室 sits directly under its hospital's desk. Raises DomainError naming the field."""
+    if unit.kind == UnitKind.HOSPITAL_DEPT:
+        if unit.sector != Sector.HOSPITAL:
+            raise DomainError.for_field("sector", "医院科室的行业应为“医院”")
+        parent = unit.parent
+        if parent is None or parent.kind != UnitKind.INSTITUTION_DESK or parent.sector != Sector.HOSPITAL:
+            raise DomainError.for_field("parent", "医院科室的上级单位应为本医院的便民服务中心"
+                                                  "（行业为“医院”的机构便民服务窗口）")
+    elif unit.sector == Sector.HOSPITAL and unit.kind != UnitKind.INSTITUTION_DESK:
+        raise DomainError.for_field("sector", "只有机构便民服务窗口（医院便民服务中心）和医院科室的行业可以为“医院”")
 
 
 def check_chief(chief: StaffProfile | None, *, unit_id: int | None, parent: Unit | None) -> None:

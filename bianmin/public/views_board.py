@@ -45,8 +45,9 @@ def _unit(code: str) -> Unit:
 
 
 def _context(unit: Unit) -> dict:
-    today = local_date(now())
-    board = board_for(unit, today)
+    moment = now()
+    today = local_date(moment)
+    board = board_for(unit, today, now=moment)
     rules_html = mark_safe(clean_rich_text(board.rules.body_html)) if board.rules else ""  # noqa: S308 - sanitized
     return {"board": board, "unit": unit, "today": today, "rules_html": rules_html,
             "figures": month_figures(unit, today), "kinds": dict(BulletinKind.choices),

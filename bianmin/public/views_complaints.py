@@ -14,21 +14,42 @@ from bianmin.core.errors import DomainError
 from bianmin.core.http import client_ip
 from bianmin.core.timeutils import now
 from bianmin.org.models import Unit
+from bianmin.org.selectors import hospital_departments_under
+from bianmin.org.terms import terms_for
 
-FIELDS = ("unit", "kind", "subject_type", "staff", "window", "case_number", "matter", "name", "phone")
+FIELDS = ("unit", "kind", "subject_type", "staff", "window", "case_number", "matter", "name", "phone",
+          "department")
 
 
 def _centers():
     return Unit.objects.filter(kind__in=CENTER_KINDS, is_active=True).order_by("path")
 
 
+def _hospital_departments(centers: list[Unit]) -> list[tuple[Unit, list[Unit]]]:
+    """The 科室 of each hospital desk among ``centers`` (one query), for the form's 涉及科室 select."""
+    desks = {u.pk: u for u in centers if u.is_hospital_desk}
+    if not desks:
+        return []
+    grouped: dict[int, list[Unit]] = {}
+    for dept in hospital_departments_under("/").filter(parent_id__in=list(desks)):
+        if dept.parent_id is not None:
+            grouped.setdefault(dept.parent_id, []).append(dept)
+    return [(desk, grouped[pk]) for pk, desk in desks.items() if pk in grouped]
+
+
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
-    """The online complaint form; a success shows the number and (named complaints) the query code."""
-    posted = {f: request.POST.get(f, "") for f in FIELDS} if request.method == "POST" else {}
+    """The online complaint form; a success shows the number and (named complaints) the query code. ``?unit=CODE``
+    chooses the center (a hospital desk's page links so); a hospital desk's complaint may name its 科室."""
+    posted = {f: request.POST.get(f, "") for f in FIELDS} if request.method == "POST" else {
+        "unit": request.GET.get("unit", "").strip()[:16]}
     posted["anonymous"] = request.POST.get("anonymous") == "on"
-    context = {"centers": _centers(), "kinds": ComplaintKind.choices, "subject_types": SubjectType.choices,
-               "posted": posted, "errors": {}, "error": "", "done": None}
+    centers = list(_centers())
+    chosen = next((u for u in centers if u.code == posted["unit"]), None)
+    context = {"centers": centers, "kinds": ComplaintKind.choices, "subject_types": SubjectType.choices,
+               "posted": posted, "errors": {}, "error": "", "done": None,
+               "hospital_departments": _hospital_departments(centers), "unit_terms": terms_for(chosen),
+               "hospital": chosen is not None and chosen.is_hospital_desk}
     status = 200
     if request.method == "POST":
         try:
@@ -36,7 +57,7 @@ def complaint_new(request):
                 unit_code=posted["unit"], kind=posted["kind"], subject_type=posted["subject_type"],
                 staff=posted["staff"], window=posted["window"], case_number=posted["case_number"],
                 matter=posted["matter"], anonymous=posted["anonymous"], name=posted["name"], phone=posted["phone"],
-                now=now(), ip=client_ip(request))
+                department=posted["department"], now=now(), ip=client_ip(request))
             context["posted"] = {}
         except DomainError as exc:
             context["error"], context["errors"], status = exc.message, exc.fields, exc.status

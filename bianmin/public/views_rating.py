@@ -13,6 +13,7 @@ from bianmin.cases.lookup import TooManyRequests
 from bianmin.core.errors import DomainError
 from bianmin.core.http import client_ip
 from bianmin.core.timeutils import now
+from bianmin.org.terms import terms_for
 from bianmin.ratings.models import Channel, Level
 from bianmin.ratings.pads import activate_pad, current_invite, on_duty, pad_for_token, rate_on_pad
 from bianmin.ratings.public import check_rateable, rate_target
@@ -126,21 +127,26 @@ def rate(request):
     """Rate a delivered case or relay by number + query code (channel QR; SMS when arrived from the SMS link).
 
     GET ``?n=NUMBER`` fills the number in; with the code (posted, never in the URL) the page shows the item,
-    the staff member's name and badge and the five levels; a post with a level records the rating."""
+    the staff member's name and badge and the five levels (and, for a hospital desk's service, its 科室 to choose
+    from: 涉及科室); a post with a level records the rating."""
     data = request.POST if request.method == "POST" else request.GET
     number = (data.get("number") or data.get("n") or "").strip()[:32]
     # The query code is taken from a posted form only: never from a URL (server logs, referrers).
     code = (request.POST.get("code") or "").strip()[:32] if request.method == "POST" else ""
     channel = Channel.SMS if (data.get("src") or "") == "sms" else Channel.QR
     level = (request.POST.get("level") or "").strip()
+    department = (request.POST.get("department") or "").strip()[:32]
     ctx = {"number": number, "code": code, "src": "sms" if channel == Channel.SMS else "", "levels": LEVELS,
-           "target": None, "error": "", "done": None, "comment": request.POST.get("comment", "")}
+           "target": None, "error": "", "done": None, "comment": request.POST.get("comment", ""),
+           "department": department, "unit_terms": terms_for(None)}
     status, retry_after = 200, None
     try:
         if number and code:
             ctx["target"] = check_rateable(number, code, ip=client_ip(request), now=now())
+            ctx["unit_terms"] = terms_for(ctx["target"].unit)
         if ctx["target"] is not None and level and request.method == "POST":
-            ctx["done"] = rate_target(ctx["target"], level=level, comment=ctx["comment"], channel=channel, now=now())
+            ctx["done"] = rate_target(ctx["target"], level=level, comment=ctx["comment"], channel=channel, now=now(),
+                                      department=department)
     except TooManyRequests as exc:
         ctx["error"], status, retry_after = exc.message, exc.status, exc.retry_after
     except DomainError as exc:  # a wrong code (404, the target unknown), or a refused rating (the target shown)

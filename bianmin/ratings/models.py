@@ -86,6 +86,10 @@ class Rating(models.Model):
     unit_path = models.CharField(max_length=255, db_index=True)
     window = models.ForeignKey("org.Window", verbose_name="窗口", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
+    # The 科室 a patient's or family's rating of a hospital desk concerns (decision 0026): one of that desk's 科室,
+    # checked by the services (``org.selectors.hospital_department``); empty everywhere else.
+    department = models.ForeignKey("org.Unit", verbose_name="涉及科室", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField("评价等级", choices=Level.choices)
     comment = models.TextField("评价内容", blank=True)
     channel = models.CharField("评价渠道", max_length=8, choices=Channel.choices)

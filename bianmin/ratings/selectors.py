@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from bianmin.org.policies import staff_profile_of
+from bianmin.org.selectors import unit_reference
 
 from .models import BAD_LEVELS, Rating
 from .policies import visible_ratings
@@ -15,14 +16,23 @@ from .policies import visible_ratings
 if TYPE_CHECKING:
     from bianmin.users.types import AnyUser
 
-RELATED = ("staff", "unit", "window", "case", "inquiry", "relay", "follow_up")
+RELATED = ("staff", "unit", "window", "case", "inquiry", "relay", "follow_up", "department")
+
+
+def department_filter(value: str) -> Q:
+    """Return the filter of the rows whose ``department`` (涉及科室) is ``value``: a unit code, or a unit id. An
+    unknown value matches nothing."""
+    return unit_reference(value, "department")
 
 
 def ratings_for(user: AnyUser, *, bad: bool = False, follow_up: str = "", start: dt.date | None = None,
-                end: dt.date | None = None) -> QuerySet[Rating]:
+                end: dt.date | None = None, department: str = "") -> QuerySet[Rating]:
     """Return the ratings the user may see, newest first: only 差评 (``bad``), with a follow-up in status
-    ``follow_up`` (or ``LATE``: a step recorded late), rated from ``start`` to ``end`` (local dates, inclusive)."""
+    ``follow_up`` (or ``LATE``: a step recorded late), rated from ``start`` to ``end`` (local dates, inclusive),
+    concerning the hospital 科室 ``department`` (its code or id; ``department_filter``)."""
     qs = visible_ratings(user).select_related(*RELATED)
+    if department.strip():
+        qs = qs.filter(department_filter(department))
     if bad:
         qs = qs.filter(level__in=BAD_LEVELS)
     if follow_up == "LATE":

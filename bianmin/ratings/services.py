@@ -18,6 +18,7 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import Conflict, DomainError, FieldErrors, Forbidden
 from bianmin.notifications.services import enqueue_inapp
 from bianmin.org.policies import staff_profile_of
+from bianmin.org.selectors import hospital_department
 from bianmin.workdays.selectors import get_calendar
 
 from .models import (
@@ -86,21 +87,33 @@ def _clean(level: object, comment: str, errors: FieldErrors) -> tuple[int, str]:
     return value, text
 
 
+def rated_department(unit: Unit, department: object) -> Unit | None:
+    """Return the 科室 ``department`` (a Unit, its code or id; empty: None) a rating of ``unit`` concerns: only a
+    hospital desk's rating names one, and only one of that desk's active 科室.
+
+    Raises DomainError naming ``department``: "只有医院便民服务中心的评价和投诉可以选择科室", or
+    "所选科室不属于该医院"."""
+    return hospital_department(unit if unit.is_hospital_desk else None, department)
+
+
 def record_rating(*, subject: str, instance: Any, level: object, comment: str = "", channel: str,
                   now: dt.datetime, staff: StaffProfile | None = None, window: Window | None = None,
-                  evaluator_name: str = "", evaluator_phone: str = "") -> Rating:
+                  evaluator_name: str = "", evaluator_phone: str = "", department: object = None) -> Rating:
     """Record the one rating of a service instance (现场一次一评, 网上一事一评). ``staff`` overrides who served (the
     clerk on duty at a pad). A real-name 差评 (an evaluator known by name or phone) opens its follow-up: 回访 within
-    ``RATING_VISIT_WORKING_DAYS``, 整改 within ``RATING_RECTIFY_WORKING_DAYS`` working days.
+    ``RATING_VISIT_WORKING_DAYS``, 整改 within ``RATING_RECTIFY_WORKING_DAYS`` working days. ``department``: the
+    科室 a patient's or family's rating of a hospital desk concerns (``rated_department``).
 
-    Raises DomainError naming ``level`` or ``comment``; Conflict ``not_rateable`` before the service ended,
-    Conflict ``already_rated`` for a second rating of the same instance (a 追评 goes through ``rate_again``)."""
+    Raises DomainError naming ``level``, ``comment`` or ``department``; Conflict ``not_rateable`` before the service
+    ended, Conflict ``already_rated`` for a second rating of the same instance (a 追评 goes through
+    ``rate_again``). Nothing is written when anything is refused."""
     errors = FieldErrors()
     value, text = _clean(level, comment, errors)
     if channel not in Channel.values:
         errors.add("channel", "评价渠道无效")
     errors.raise_if_any()
     columns = rated_instance(subject, instance)
+    columns["department"] = rated_department(columns["unit"], department)
     if staff is not None:
         columns["staff"] = staff
     try:
@@ -113,7 +126,8 @@ def record_rating(*, subject: str, instance: Any, level: object, comment: str = 
                 open_follow_up(rating, now=now)
             record(action=AuditAction.CASE_CHANGE, summary=f"{Subject(subject).label}评价：{Level(value).label}"
                                                            f"（{Channel(channel).label}）", actor_username="citizen",
-                   obj=rating, now=now, data={"subject": subject, "level": value, "channel": channel})
+                   obj=rating, now=now, data={"subject": subject, "level": value, "channel": channel,
+                                              "department": rating.department_id})
     except IntegrityError:
         raise Conflict("该次服务已经评价过（一次一评）", code="already_rated") from None
     return rating
@@ -226,17 +240,23 @@ def tell_result(*, actor: User, rating_id: int, note: str, now: dt.datetime) -> 
     return follow_up
 
 
-def rate_again(*, parent: Rating, level: object, comment: str = "", channel: str, now: dt.datetime) -> Rating:
+def rate_again(*, parent: Rating, level: object, comment: str = "", channel: str, now: dt.datetime,
+               department: object = None) -> Rating:
     """Record the one 追评 of a handled 差评 (its follow-up TOLD): a child rating of the same service instance, staff
-    and evaluator; the follow-up is closed. The channel rules of a rating hold (a 追评 is never a default one).
+    and evaluator (and 科室: the original's, unless ``department`` names another of the desk's); the follow-up is
+    closed. The channel rules of a rating hold (a 追评 is never a default one).
 
-    Raises DomainError naming ``level``, ``comment`` or ``channel``; Conflict ``not_rateable_again`` before the
-    result was told, for a rating without a follow-up, and for a second 追评."""
+    Raises DomainError naming ``level``, ``comment``, ``channel`` or ``department``; Conflict
+    ``not_rateable_again`` before the result was told, for a rating without a follow-up, and for a second 追评."""
     errors = FieldErrors()
     value, text = _clean(level, comment, errors)
     if channel not in Channel.values or channel == Channel.DEFAULT:
         errors.add("channel", "评价渠道无效")
     errors.raise_if_any()
+    department_id = parent.department_id
+    if department not in (None, ""):
+        chosen = rated_department(parent.unit, department)
+        department_id = chosen.pk if chosen is not None else department_id
     try:
         with audited_atomic():
             locked = Rating.objects.select_for_update().get(pk=parent.pk)
@@ -249,7 +269,8 @@ def rate_again(*, parent: Rating, level: object, comment: str = "", channel: str
             child = Rating.objects.create(
                 subject=locked.subject, case_id=locked.case_id, inquiry_id=locked.inquiry_id, relay_id=locked.relay_id,
                 staff_id=locked.staff_id, unit_id=locked.unit_id, unit_path=locked.unit_path,
-                window_id=locked.window_id, level=value, comment=text, channel=channel, rated_at=now,
+                window_id=locked.window_id, department_id=department_id, level=value, comment=text,
+                channel=channel, rated_at=now,
                 real_name=locked.real_name, evaluator_name=locked.evaluator_name,
                 evaluator_phone=locked.evaluator_phone, parent=locked)
             follow_up.status = FollowUpStatus.CLOSED

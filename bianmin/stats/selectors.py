@@ -197,6 +197,7 @@ def overdue_cases(cases: QuerySet[Case], start: dt.date, end: dt.date, today: dt
             .annotate(decided_day=TruncDate("decided_at"), closed_day=TruncDate("closed_at"))
             .filter(Q(status__in=RUNNING, committed_deadline__lt=today) & ~Q(paused)
                     | Q(decided_day__gt=F("committed_deadline"))
+                    | Q(decided_at__gt=F("committed_due_at"))  # a limit in hours, missed on its due day
                     | Q(decided_at__isnull=True, closed_day__gt=F("committed_deadline"),
                         accepted_at__isnull=False)))
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bianmin.accountability.models import ViolationKind
@@ -73,14 +73,25 @@ def _mark(cases: list[Case], level: str) -> None:
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(warning_level=level, version=F("version") + 1)
 
 
+def _due_text(case: Case, joiner: str = "") -> str:
+    """Return the committed limit as the sweep writes it: the time for a limit in hours, else the date."""
+    if case.committed_due_at is not None:
+        return f"承诺办结时间{joiner}{timezone.localtime(case.committed_due_at):%Y-%m-%d %H:%M}"
+    return f"承诺办结日期{joiner}{case.committed_deadline:%Y-%m-%d}"
+
+
 def _overdue_finding(case: Case) -> Detected | None:
-    """Return the first handler's violation for the missed committed deadline (None without a first handler)."""
+    """Return the first handler's violation for the missed committed deadline (None without a first handler).
+
+    A limit in hours is missed on the day it ends (the deadline's day), one in days the day after; the dedupe key
+    names the deadline's day either way, so the same case is recorded once whenever the sweep sees it."""
     deadline, staff_id = case.committed_deadline, case.first_handler_id
     if deadline is None or staff_id is None:
         return None
+    occurred_on = deadline if case.committed_due_at is not None else deadline + dt.timedelta(days=1)
     return Detected(
-        kind=ViolationKind.OVERDUE_CASE, staff_id=staff_id, occurred_on=deadline + dt.timedelta(days=1),
-        description=f"办件{case.number}（{case.item_version.name}）承诺办结日期为{deadline:%Y-%m-%d}，超期未办结",
+        kind=ViolationKind.OVERDUE_CASE, staff_id=staff_id, occurred_on=occurred_on,
+        description=f"办件{case.number}（{case.item_version.name}）{_due_text(case, '为')}，超期未办结",
         dedupe_key=f"OVERDUE:case:{case.pk}:{deadline:%Y%m%d}", case_id=case.pk,
         evidence=[{"label": f"办件 {case.number}", "url": _case_link(case)}])
 
@@ -90,12 +101,13 @@ def _record_overdue(cases: list[Case], now: dt.datetime, *, running: bool) -> in
     record_detected([f for f in map(_overdue_finding, cases) if f is not None], now=now)
     CaseEvent.objects.bulk_create([CaseEvent(
         case=c, at=now, actor_name="系统巡检", action="OVERDUE",
-        opinion=f"承诺办结日期{c.committed_deadline:%Y-%m-%d}已过{'，仍未办结' if running else '，超期办结'}",
-        data={"committed_deadline": c.committed_deadline.isoformat() if c.committed_deadline else None})
+        opinion=f"{_due_text(c)}已过{'，仍未办结' if running else '，超期办结'}",
+        data={"committed_deadline": c.committed_deadline.isoformat() if c.committed_deadline else None,
+              **({"committed_due_at": c.committed_due_at.isoformat()} if c.committed_due_at else {})})
         for c in cases])
     if running:
-        _notify(cases, "RED", lambda c: f"【红色预警】办件{c.number}（{c.item_version.name}）已超过承诺办结日期"
-                                        f"{c.committed_deadline:%Y-%m-%d}", now)
+        _notify(cases, "RED", lambda c: f"【红色预警】办件{c.number}（{c.item_version.name}）已超过"
+                                        f"{_due_text(c)}", now)
     record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(cases)}件{'超期' if running else '超期办结'}",
            actor_username="system", now=now, data={"cases": [c.number for c in cases][:200]})
     return len(cases)
@@ -118,11 +130,14 @@ def sweep_unstamped(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 
 def sweep_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Running cases past their committed deadline turn red; the first handler gets a violation record.
+    """Running cases past their committed deadline turn red; the first handler gets a violation record. A limit in
+    hours is past at its moment (``committed_due_at``), the same day; a limit in days after its last day. Each
+    side of the OR reads an index (the moment's partial ``case_sweep_red_hours_idx``, the running deadlines').
 
     Refuses nothing: a system step run by the sweep."""
     today = timezone.localtime(now).date()
-    qs = (Case.objects.filter(status__in=RUNNING, warning_level__in=["", "YELLOW"], committed_deadline__lt=today)
+    qs = (Case.objects.filter(Q(committed_deadline__lt=today) | Q(committed_due_at__lt=now),
+                              status__in=RUNNING, warning_level__in=["", "YELLOW"])
           .exclude(_open_pause()).select_related("item_version"))
     return locked_batches(qs, lambda rows: _record_overdue(rows, now, running=True), batch=batch)
 
@@ -499,6 +514,7 @@ STEPS: tuple[tuple[str, Callable], ...] = (
     ("rating_follow_ups", lambda now, batch: rating_sweep.sweep_rating_follow_ups(now=now, batch=batch)),
     ("default_ratings", lambda now, batch: rating_sweep.sweep_default_ratings(now=now, batch=batch)),
     ("hall", lambda now, batch: _hall(now, batch)),
+    ("hospital", lambda now, batch: _hospital(now, batch)),
 )
 
 
@@ -511,6 +527,13 @@ def _complaint_replies(now: dt.datetime, batch: int) -> int:
 def _hall(now: dt.datetime, batch: int) -> int:
     """The hall's steps (``hall.sweep.run``: 预约办结 now, the bookings' later), counted together."""
     from bianmin.hall.sweep import run
+
+    return sum(run(now, batch=batch).values())
+
+
+def _hospital(now: dt.datetime, batch: int) -> int:
+    """The hospital desk's steps (``hospital.sweep.run``: late coordination replies and reminders), counted together."""
+    from bianmin.hospital.sweep import run
 
     return sum(run(now, batch=batch).values())
 

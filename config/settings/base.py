@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "bianmin.ratings",
     "bianmin.complaints",
     "bianmin.hall",
+    "bianmin.hospital",
     "bianmin.accountability",
     "bianmin.sweep",
     "bianmin.stats",
@@ -225,6 +226,16 @@ BIANMIN: dict[str, Any] = {
         "BOOKINGS_PER_ADDRESS_HOUR": 20,
         "COMMENTS_PER_ADDRESS_HOUR": 5,
         "TICKETS_PER_KIOSK_MINUTE": 30,
+    },
+    # The hospital desk (decision 0026): a 科室 replies to a coordination request within the hours the desk sets
+    # (default 24, at most 168); a reminder goes out when a quarter of the time or 1 hour is left, whichever is more;
+    # a request is raised to another 科室 at most 3 times.
+    "HOSPITAL": {
+        "REPLY_HOURS_DEFAULT": 24,
+        "REPLY_HOURS_MAX": 168,
+        "WARN_FRACTION": 0.25,
+        "WARN_MIN_MINUTES": 60,
+        "MAX_ESCALATIONS": 3,
     },
     # Yellow warning when this many working days are left, or a quarter of the limit, whichever comes first.
     "WARN_WORKING_DAYS": 2,

@@ -60,6 +60,33 @@ def test_the_public_board(client, cast, org):
     assert_error(client.get("/api/v1/public/board/NOPE"), 404)
 
 
+@pytest.mark.endpoint("GET", "/api/v1/public/board/{code}")
+def test_the_public_board_lists_the_desk_s_care_events(client, cast, org, django_user_model):
+    """便民活动 (issue 14 item 3): published, cancelled with the reason, held with the attendance; never a planned
+    one, and the fields of one status empty on the others."""
+    from bianmin.testing.care_events import ATTENDANCE, CANCEL_REASON, board_events
+    from bianmin.testing.hospital import hospital_cast
+    from conftest import make_user
+
+    events = board_events(hospital_cast(org, django_user_model, make_user))
+    r = client.get("/api/v1/public/board/YY1")
+    assert r.status_code == 200
+    shown = r.json()["events"]
+    assert [e["id"] for e in shown] == [events["held"].pk, events["published"].pk, events["cancelled"].pk]
+    held, published, cancelled = shown
+    assert held["status"] == "HELD" and held["attendance"] == ATTENDANCE and held["summary"]
+    assert held["departments"] == ["心内科", "医务科"] and held["cancel_reason"] == ""
+    assert published == {
+        "id": events["published"].pk, "kind": "HEALTH_TALK", "kind_label": "健康讲座",
+        "title": "高血压和糖尿病的家庭管理", "description": "心内科主任讲解家庭血压测量", "place": "门诊楼前广场",
+        "starts_at": "2026-03-04T09:00:00Z",
+        "ends_at": "2026-03-04T12:00:00Z", "departments": ["心内科"], "capacity": 120, "status": "PUBLISHED",
+        "status_label": "已发布", "cancel_reason": "", "attendance": None, "summary": ""}
+    assert cancelled["status"] == "CANCELLED" and cancelled["cancel_reason"] == CANCEL_REASON
+    assert cancelled["attendance"] is None
+    assert client.get("/api/v1/public/board/C1").json()["events"] == []
+
+
 def test_board_reads_are_throttled_per_address(client, org, monkeypatch):
     from bianmin.api import routes_hall_board
 

@@ -63,6 +63,9 @@ ALLOWED = {
     "backoffice:joint_new": {"window_a", "window_b", "town_window", "leader"},
     "backoffice:outreach_list": WORKBENCH,
     "backoffice:outreach_new": {"leader"},
+    "backoffice:hospital_requests": WORKBENCH,  # scoped lists (decision 0026): empty outside a hospital's scope
+    "backoffice:hospital_events": WORKBENCH,
+    "backoffice:hospital_event_new": {"window_a", "window_b", "town_window"},
 }
 # URLs that need an object: checked with real objects in bianmin/backoffice/tests/test_case_screens.py
 OBJECT_URLS = {"backoffice:case", "backoffice:notice", "backoffice:notice_pdf", "backoffice:inquiry",
@@ -75,6 +78,8 @@ OBJECT_URLS |= {"backoffice:complaint", "backoffice:complaint_reveal"}  # compla
 OBJECT_URLS |= {"backoffice:case_completion", "backoffice:joint", "backoffice:outreach"}  # test_promise_screens.py
 OBJECT_URLS |= {"backoffice:bulletin_withdraw", "backoffice:bulletin_comment_handle"}  # test_board_screens.py
 OBJECT_URLS |= {"backoffice:rating_invite"}  # POST only, for a case or inquiry: bianmin/ratings/tests/test_pads.py
+OBJECT_URLS |= {"backoffice:hospital_request", "backoffice:hospital_patient", "backoffice:hospital_health",
+                "backoffice:hospital_send", "backoffice:hospital_event"}  # test_hospital_views.py
 
 
 def staff_url_names():

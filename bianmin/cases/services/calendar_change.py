@@ -11,13 +11,14 @@ from django.utils import timezone
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.notifications.services import enqueue_sms
+from bianmin.workdays.engine import DayAnswer
 from bianmin.workdays.selectors import get_calendar
 from bianmin.workdays.services import finalize_year
 
 from ..models import Case, Extension, ExtensionStatus
 from ..workflow import RUNNING
 from .core import add_event, stamp_warning
-from .lifecycle import add_limit
+from .lifecycle import add_limit, hours_due
 
 if TYPE_CHECKING:
     from bianmin.users.types import User
@@ -37,6 +38,11 @@ def recompute_deadlines(case: Case, *, now: dt.datetime, reason: str = "国务�
     committed_days = case.committed_days if case.committed_days is not None else v.committed_limit
     committed = add_limit(calendar, start, committed_days, v.committed_limit_unit)
     legal = add_limit(calendar, start, v.legal_limit, v.legal_limit_unit)
+    if case.committed_due_at is not None:  # a limit in hours ends at a moment no calendar moves
+        committed = DayAnswer(timezone.localdate(case.committed_due_at), provisional=False)
+        if (legal_due := hours_due(case.committed_due_at - dt.timedelta(hours=committed_days), v.legal_limit,
+                                   v.legal_limit_unit)) is not None:
+            legal = DayAnswer(timezone.localdate(legal_due), provisional=False)
     # Each ended pause is counted again on the new calendar: its length was counted on the provisional one.
     shift = 0
     for pause in case.pauses.filter(ended_at__isnull=False):

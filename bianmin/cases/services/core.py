@@ -144,8 +144,11 @@ def _sms_text(case: Case, action: Action) -> str:
     item = case.item_version.name
     head = f"您申请的“{item}”（办件编号{case.number}）"
     if action in (Action.ACCEPT, Action.DEEM_ACCEPTED):
-        return (f"{head}已受理，承诺办结日期{case.committed_deadline:%Y-%m-%d}。凭办件编号和查询码"
-                f"{case.query_code}可查询进度。")
+        if case.committed_due_at is not None:  # a limit in hours: the moment, in local time
+            due = f"承诺办结时间{timezone.localtime(case.committed_due_at):%Y-%m-%d %H:%M}"
+        else:
+            due = f"承诺办结日期{case.committed_deadline:%Y-%m-%d}"
+        return f"{head}已受理，{due}。凭办件编号和查询码{case.query_code}可查询进度。"
     if action == Action.SERVE_SUPPLEMENT:
         return f"{head}材料需补正，请按一次性告知书列明的全部内容补齐后提交。"
     if action in (Action.DECIDE, Action.ACCEPT_IMMEDIATE):
@@ -177,6 +180,8 @@ def stamp_warning(case: Case, today: dt.date) -> list[str]:
     """
     if case.committed_deadline is None:
         case.yellow_on = None
+    elif case.committed_due_at is not None:  # a limit in hours: the day-based lists warn on its due day
+        case.yellow_on = case.committed_deadline
     else:
         calendar = get_calendar(case.unit.region)
         limit = case.committed_days if case.committed_days is not None else case.item_version.committed_limit
@@ -224,7 +229,8 @@ def transition(case: Case, *, actor: User | None, action: Action, now: dt.dateti
     if changes and "committed_deadline" in changes:
         fields.update(stamp_warning(case, today))
     if (action in ENDS_RUNNING and before in ("ACCEPTED", "IN_PROGRESS") and case.committed_deadline
-            and today > case.committed_deadline and case.warning_level != WarningLevel.RED
+            and (today > case.committed_deadline or (case.committed_due_at and now > case.committed_due_at))
+            and case.warning_level != WarningLevel.RED
             and not case.pauses.filter(ended_at__isnull=True).exists()):  # a paused clock is not late
         case.warning_level = WarningLevel.LATE
         fields.add("warning_level")

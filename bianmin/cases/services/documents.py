@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone
 
+from bianmin.catalog.models import limit_text
 from bianmin.core.masking import mask_id_staff
 from bianmin.org.policies import staff_profile_of
 from bianmin.workdays.engine import CalendarRangeError
@@ -70,16 +71,21 @@ def _committed_limit(case: Case) -> str:
     """The limit this case was accepted under (the town's or village's, or shortened for 急办), not the item's."""
     v = case.item_version
     days = case.committed_days if case.committed_days is not None else v.committed_limit
-    return f"{days}个{v.get_committed_limit_unit_display()}" if days else "即办"
+    return limit_text(days, v.committed_limit_unit) if days else "即办"
 
 
 def _deadlines(case: Case) -> dict[str, Any]:
     """The two deadlines, each marked （暂定） when it was counted over a year whose holidays are not yet published,
-    and ``provisional`` (the notice then explains that they will be recomputed) when either was."""
+    and ``provisional`` (the notice then explains that they will be recomputed) when either was; a committed limit
+    in hours gives its moment (date and time) instead of its date."""
     def marked(day: dt.date | None, provisional: bool) -> str:
         return _d(day) + ("（暂定）" if provisional and day else "")
 
-    return {"committed_deadline": marked(case.committed_deadline, case.deadline_provisional),
+    if case.committed_due_at is not None:  # a limit in hours ends at a moment: "2026年12月07日 16:30"
+        committed = _d(case.committed_due_at)
+    else:
+        committed = marked(case.committed_deadline, case.deadline_provisional)
+    return {"committed_deadline": committed,
             "legal_deadline": marked(case.legal_deadline, case.legal_deadline_provisional),
             "provisional": case.deadline_provisional or case.legal_deadline_provisional}
 
@@ -91,7 +97,7 @@ def acceptance_content(case: Case, actor: User, now: dt.datetime) -> dict[str, A
     v = case.item_version
     return {**base_content(case, actor, now), "title": "受理通知书",
             "accepted_at": _d(case.accepted_at),
-            "legal_limit": f"{v.legal_limit}个{v.get_legal_limit_unit_display()}",
+            "legal_limit": limit_text(v.legal_limit, v.legal_limit_unit),
             "committed_limit": _committed_limit(case),
             **_deadlines(case), "urgent": case.urgent,
             "delivery": "窗口领取、邮寄或代办员送达", "body": "您的申请材料齐全、符合法定形式，本机关决定受理。"}
@@ -104,7 +110,7 @@ def receipt_content(case: Case, actor: User, now: dt.datetime) -> dict[str, Any]
     v = case.item_version
     return {**base_content(case, actor, now), "title": "首办负责制回执",
             "accepted_at": _d(case.accepted_at),
-            "legal_limit": f"{v.legal_limit}个{v.get_legal_limit_unit_display()}",
+            "legal_limit": limit_text(v.legal_limit, v.legal_limit_unit),
             "committed_limit": _committed_limit(case), **_deadlines(case),
             "body": "您的事项由以下首办负责人全程负责办理，如有疑问请直接与其联系。"}
 

@@ -555,7 +555,7 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
             started_at = case.intake_started_at or case.received_at
             intake_deadline = case.intake_deadline
             assert intake_deadline is not None  # the query above excludes a case without one
-            changes = acceptance_changes(case, start=timezone.localtime(started_at).date(), today=today,
+            changes = acceptance_changes(case, start_at=started_at, today=today,
                                          profile=case.received_by, urgent_days=None, deferred=[])
             transition(case, actor=None, action=Action.DEEM_ACCEPTED, now=now, system=True,
                        opinion="审查期限内未受理也未出具补正通知，依法自收到申请材料之日起视为受理",

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from bianmin.audit.services import audited_atomic
 from bianmin.catalog.models import CaseClass as ItemClass
-from bianmin.catalog.models import LimitUnit, Necessity
+from bianmin.catalog.models import LimitUnit, Necessity, limit_text
 from bianmin.catalog.selectors import kind_rule
 from bianmin.core.errors import Conflict, DomainError, bounded
 from bianmin.org.selectors import higher_organs
@@ -40,28 +41,61 @@ if TYPE_CHECKING:
 def add_limit(calendar: WorkCalendar, start: dt.date, days: int, unit: str) -> DayAnswer:
     """Return the deadline ``days`` after ``start`` in the limit's unit (0 days: the next working day).
 
+    A limit in hours counted from a day only is the day ``ceil(hours / 24)`` natural days later (the date-level
+    answer; ``hours_due`` gives the moment when the clock start is known).
+
     Raises CalendarRangeError (not a DomainError) past the calendar's last year."""
     if days == 0:
         return calendar.next_workday(start)
+    if unit == LimitUnit.HOURS:
+        return calendar.add_natural_days(start, math.ceil(days / 24))
     if unit == LimitUnit.NATURAL:
         return calendar.add_natural_days(start, days)
     return calendar.add_workdays(start, days)
 
 
-def deadlines_for(case: Case, start: dt.date, *, committed_days: int,
-                  calendar: WorkCalendar | None = None) -> tuple[dt.date, dt.date, bool, bool]:
-    """Return (committed, legal, committed provisional, legal provisional) deadlines counted from ``start`` (start
-    day not counted); each flag tells whether that date was counted over a provisional year.
+def hours_due(start_at: dt.datetime, limit: int, unit: str) -> dt.datetime | None:
+    """Return the moment a limit in hours ends, counted from ``start_at``; None for a limit in days or of 0 (即办)."""
+    if unit != LimitUnit.HOURS or not limit:
+        return None
+    return start_at + dt.timedelta(hours=limit)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """A case's decision limits: each date with whether it was counted over a provisional year, and the moment a
+    committed limit in hours ends (None for a limit in days)."""
+
+    committed: dt.date
+    legal: dt.date
+    committed_provisional: bool
+    legal_provisional: bool
+    committed_due_at: dt.datetime | None
+
+
+def deadlines_for(case: Case, start_at: dt.datetime, *, committed_days: int,
+                  calendar: WorkCalendar | None = None) -> Deadlines:
+    """Return the deadlines counted from ``start_at``, the moment the clock starts (acceptance, or the receipt for a
+    late or deemed acceptance): a limit in days from its local date (start day not counted), a limit in hours from
+    the moment itself (its date is the local date it ends on, never provisional: hours know no holidays).
 
     Raises DomainError when they fall outside the calendar's years."""
     v = case.item_version
     calendar = calendar or get_calendar(case.unit.region)
+    start = timezone.localtime(start_at).date()
     try:
         committed = add_limit(calendar, start, committed_days, v.committed_limit_unit)
         legal = add_limit(calendar, start, v.legal_limit, v.legal_limit_unit)
     except CalendarRangeError as exc:
         raise DomainError(str(exc)) from None
-    return committed.date, legal.date, committed.provisional, legal.provisional
+    committed_date, committed_provisional = committed.date, committed.provisional
+    legal_date, legal_provisional = legal.date, legal.provisional
+    due_at = hours_due(start_at, committed_days, v.committed_limit_unit)
+    if due_at is not None:
+        committed_date, committed_provisional = timezone.localdate(due_at), False
+    if (legal_due := hours_due(start_at, v.legal_limit, v.legal_limit_unit)) is not None:
+        legal_date, legal_provisional = timezone.localdate(legal_due), False
+    return Deadlines(committed_date, legal_date, committed_provisional, legal_provisional, due_at)
 
 
 def committed_limit_of(case: Case) -> int:
@@ -70,26 +104,29 @@ def committed_limit_of(case: Case) -> int:
     return case.item_version.committed_limit_at(case.unit.kind)
 
 
-def acceptance_changes(case: Case, *, start: dt.date, today: dt.date, profile: StaffProfile,
+def acceptance_changes(case: Case, *, start_at: dt.datetime, today: dt.date, profile: StaffProfile,
                        urgent_days: int | None, deferred: list[str]) -> dict[str, Any]:
     """Return the fields every acceptance sets (受理, 即办, deemed): first handler, class facts, the decision
-    limits counted from ``start``, the hand-over check and the 补办 due date (counted from ``today``).
+    limits counted from ``start_at`` (the acceptance's ``now``, or the receipt for a late or deemed acceptance;
+    a limit in hours ends at ``committed_due_at``), the hand-over check and the 补办 due date (counted from
+    ``today``).
 
     Raises DomainError when a date falls outside the calendar's years."""
     v = case.item_version
     calendar = get_calendar(case.unit.region)
     committed_days = urgent_days if urgent_days is not None else committed_limit_of(case)
-    committed, legal, provisional, legal_provisional = deadlines_for(case, start, committed_days=committed_days,
-                                                                     calendar=calendar)
+    deadlines = deadlines_for(case, start_at, committed_days=committed_days, calendar=calendar)
     limits = kind_rule(v.kind)
     try:
         start_due = calendar.add_workdays(today, limits.start_within_working_days).date
         deferred_due = calendar.add_workdays(today, v.deferred_due_days).date if deferred else None
     except CalendarRangeError as exc:
         raise DomainError(str(exc)) from None
-    return {"accepted_by": profile, "first_handler": profile, "intake_deadline": None, "clock_start_date": start,
-            "committed_days": committed_days, "committed_deadline": committed, "legal_deadline": legal,
-            "deadline_provisional": provisional, "legal_deadline_provisional": legal_provisional,
+    return {"accepted_by": profile, "first_handler": profile, "intake_deadline": None,
+            "clock_start_date": timezone.localtime(start_at).date(), "committed_days": committed_days,
+            "committed_deadline": deadlines.committed, "committed_due_at": deadlines.committed_due_at,
+            "legal_deadline": deadlines.legal, "deadline_provisional": deadlines.committed_provisional,
+            "legal_deadline_provisional": deadlines.legal_provisional,
             "reported": v.default_class == ItemClass.REPORTED,
             "deferred_materials": bool(deferred), "deferred_due_date": deferred_due, "start_due_on": start_due}
 
@@ -147,17 +184,18 @@ def accept_case(*, actor: User, number: str, now: dt.datetime, urgent: bool = Fa
             if urgent_days is None:
                 urgent_days = max(1, math.ceil(limit / 2)) if limit > 1 else 0
             if not 0 <= urgent_days < limit:
-                raise DomainError.for_field(
-                    "urgent_days", f"急办时限应短于承诺时限（{limit}天），且不能为负数")
+                shown = limit_text(limit, case.item_version.committed_limit_unit)
+                raise DomainError.for_field("urgent_days", f"急办时限应短于承诺时限（{shown}），且不能为负数")
         else:
             urgent_days = None
         today = timezone.localtime(now).date()
         # The intake deadline this acceptance comes after, if it does.
         missed = case.intake_deadline if case.intake_deadline and today > case.intake_deadline else None
         late = missed is not None
-        start = timezone.localtime(case.intake_started_at or case.received_at).date() if late else today
-        changes = acceptance_changes(case, start=start, today=today, profile=profile, urgent_days=urgent_days,
-                                     deferred=deferred)
+        start_at = (case.intake_started_at or case.received_at) if late else now
+        start = timezone.localtime(start_at).date()
+        changes = acceptance_changes(case, start_at=start_at, today=today, profile=profile,
+                                     urgent_days=urgent_days, deferred=deferred)
         transition(case, actor=actor, action=Action.ACCEPT, now=now,
                    changes={**changes, "accepted_at": now, "urgent": urgent,
                             "intake_outcome": IntakeOutcome.ACCEPTED},
@@ -193,7 +231,7 @@ def accept_immediately(*, actor: User, number: str, now: dt.datetime, certificat
             raise missing
         today = timezone.localtime(now).date()
         intake_deadline = case.intake_deadline
-        changes = acceptance_changes(case, start=today, today=today, profile=profile, urgent_days=None,
+        changes = acceptance_changes(case, start_at=now, today=today, profile=profile, urgent_days=None,
                                      deferred=deferred)
         transition(case, actor=actor, action=Action.ACCEPT_IMMEDIATE, now=now,
                    changes={**changes, "accepted_at": now, "immediate": True, "start_due_on": None,

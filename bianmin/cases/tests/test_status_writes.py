@@ -113,6 +113,17 @@ WRITERS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("hall/queue.py", "start"): (S, "Ticket (serving)"),
     ("hall/queue.py", "requeue"): (S, "Ticket (waiting again)"),
     ("hall/queue.py", "link"): (S, "Ticket (serving once linked)"),
+    # The hospital desk (decision 0026): a coordination request's replies and closing, its reminders and late marks;
+    # the 便民活动 lifecycle.
+    ("hospital/services.py", "_reply"): (S, "CoordinationRequest (answered or refused)"),
+    ("hospital/services.py", "tell_family"): (S, "CoordinationRequest (told)"),
+    ("hospital/services.py", "withdraw_request"): (S, "CoordinationRequest (withdrawn)"),
+    ("hospital/services.py", "escalate_request"): (W, "CoordinationRequest (a raised request starts unwarned)"),
+    ("hospital/services.py", "record_late"): (W, "CoordinationRequest (late: RED)"),
+    ("hospital/sweep.py", "sweep_reminders"): (W, "CoordinationRequest (reminded: YELLOW)"),
+    ("hospital/services.py", "publish_event"): (S, "CareEvent (published)"),
+    ("hospital/services.py", "record_attendance"): (S, "CareEvent (held)"),
+    ("hospital/services.py", "cancel_event"): (S, "CareEvent (cancelled)"),
 }
 
 # Writes whose field names are computed, each read and found not to touch a status or warning level.

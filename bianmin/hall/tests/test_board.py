@@ -368,3 +368,74 @@ def test_only_active_service_places_have_a_board(org):
         board.board_unit("T1")
     with pytest.raises(NotFound):
         board.board_unit("NOPE")
+
+
+# --- 便民活动 (issue 14 item 3, decision 0026 §7) --------------------------------------------------------------------
+
+
+@pytest.fixture
+def hospital(org, cast, django_user_model):
+    from bianmin.testing.hospital import hospital_cast
+
+    return hospital_cast(org, django_user_model, make_user)
+
+
+def test_the_board_shows_published_cancelled_and_held_events_not_planned_ones(hospital):
+    from bianmin.testing.care_events import ATTENDANCE, CANCEL_REASON, board_events
+
+    events = board_events(hospital)
+    shown = board.board_for(hospital["desk"], TODAY, now=NOW).events
+    # In time order: held five days ago, then the coming talk, then the cancelled one; planned and old ones are not.
+    assert [e.pk for e in shown] == [events["held"].pk, events["published"].pk, events["cancelled"].pk]
+    held, published, cancelled = shown
+    assert held.status == "HELD" and held.attendance == ATTENDANCE
+    assert [d.name for d in held.departments.all()] == ["心内科", "医务科"]
+    assert published.status == "PUBLISHED" and [d.name for d in published.departments.all()] == ["心内科"]
+    assert cancelled.status == "CANCELLED" and cancelled.cancel_reason == CANCEL_REASON
+    # Fresh at each read (the board is not cached): the talk, once cancelled, shows its reason at once.
+    from bianmin.hospital import services as hs
+
+    hs.cancel_event(actor=hospital["desk_a"], event_id=published.pk, reason="主讲专家临时出诊", now=NOW)
+    again = {e.pk: e for e in board.board_for(hospital["desk"], TODAY, now=NOW).events}
+    assert again[published.pk].status == "CANCELLED" and again[published.pk].cancel_reason == "主讲专家临时出诊"
+    # Another unit's board shows none of them; a 科室 has no board of its own.
+    assert board.board_for(Unit.objects.get(pk=hospital["desk"].parent_id), TODAY, now=NOW).events == []
+    with pytest.raises(NotFound):
+        board.board_unit(hospital["k1"].code)
+
+
+def test_the_board_shows_events_until_they_end_and_held_ones_for_30_days(hospital):
+    from bianmin.testing.care_events import board_events
+
+    events = board_events(hospital)
+    desk = hospital["desk"]
+    after_the_talk = NOW + dt.timedelta(days=2, hours=4)  # the talk (3 hours) ended an hour ago
+    titles = {e.pk for e in board.board_for(desk, TODAY + dt.timedelta(days=2), now=after_the_talk).events}
+    assert events["published"].pk not in titles and events["cancelled"].pk in titles
+    month_later = NOW + dt.timedelta(days=26)
+    assert [e.pk for e in board.board_for(desk, month_later.date(), now=month_later).events] == []
+    # Without ``now`` the board reads the events as at the start of ``today``.
+    assert {e.pk for e in board.board_for(desk, TODAY).events} == {
+        events["held"].pk, events["published"].pk, events["cancelled"].pk}
+
+
+def test_the_events_cost_the_same_queries_whatever_their_number(hospital):
+    from bianmin.hospital import services as hs
+    from bianmin.testing.care_events import board_events
+
+    board_events(hospital)
+    desk = hospital["desk"]
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            for e in board.board_for(Unit.objects.get(pk=desk.pk), TODAY, now=NOW).events:
+                _ = [d.name for d in e.departments.all()]
+        return len(ctx.captured_queries)
+
+    small = count()
+    for n in range(3):
+        e = hs.plan_event(actor=hospital["desk_a"], kind="FREE_CLINIC", title=f"义诊{n}", place="广场",
+                          starts_at=NOW + dt.timedelta(days=4 + n), ends_at=NOW + dt.timedelta(days=4 + n, hours=2),
+                          department_ids=[hospital["k1"].pk, hospital["k2"].pk], now=NOW - dt.timedelta(hours=1))
+        hs.publish_event(actor=hospital["desk_a"], event_id=e.pk, now=NOW - dt.timedelta(minutes=30))
+    assert count() == small

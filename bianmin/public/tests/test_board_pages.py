@@ -265,3 +265,26 @@ def test_the_board_publishes_the_planned_outreach_visits(client, cast, org, cale
                            team_staff_ids=[cast["window_a"].staff_profile.pk, cast["town_window"].staff_profile.pk])
     page = client.get(f"/board/{org['center'].code}/").content.decode()
     assert "组团服务" in page and "测试村村委会" in page and "社保上门办理" in page
+
+
+def test_the_board_shows_the_desk_s_care_events(client, cast, org, django_user_model):
+    """便民活动 (issue 14 item 3): coming ones with time, place and 科室, a cancelled one with its reason, a held one
+    with the attendance; a planned one is not on the board, nor another unit's."""
+    from bianmin.testing.care_events import ATTENDANCE, CANCEL_REASON, board_events
+    from bianmin.testing.hospital import hospital_cast
+
+    h = hospital_cast(org, django_user_model, make_user)
+    events = board_events(h)
+    page = client.get("/board/YY1/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    section = html[html.index('id="care-events-title"'):html.index("</section>", html.index('id="care-events-title"'))]
+    assert "便民活动" in section
+    assert "高血压和糖尿病的家庭管理" in section and "门诊楼前广场" in section and "心内科" in section
+    assert "2026-03-04 17:00" in section  # Beijing time: NOW (17:00) two days on
+    assert CANCEL_REASON in section and "已取消" in section
+    assert f"参加人数 {ATTENDANCE} 人" in section and "心脑血管病专家义诊" in section
+    assert events["planned"].title not in html and events["old"].title not in html
+    assert "近期没有便民活动" in client.get("/board/C1/").content.decode()
+    printed = client.get("/board/YY1/print/").content.decode()
+    assert CANCEL_REASON in printed and f"参加 {ATTENDANCE} 人" in printed

@@ -6,7 +6,7 @@ from django.test.utils import override_settings
 from bianmin.accounts.roles import SECOND_FACTOR_ROLES
 from bianmin.core.timeutils import now
 from bianmin.demo.history import DEFAULT_CASES, DEFAULT_DAYS, history_exists, seed_history
-from bianmin.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from bianmin.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, HOSPITAL_LOGINS, seed_demo
 from bianmin.demo.totp import DEMO_TOTP_SECRET
 
 
@@ -48,5 +48,9 @@ class Command(BaseCommand):
         for username, name, role, unit, *_ in DEMO_LOGINS:
             otp = "  须动态验证码" if role in SECOND_FACTOR_ROLES else ""
             self.stdout.write(f"  {username:<14} {name}  {role.label}（{unit}）{otp}")
+        self.stdout.write("医院便民服务中心（YY1）及其科室的演示账号（密码同上）：")
+        for username, name, role, unit, title in HOSPITAL_LOGINS:
+            otp = "  须动态验证码" if role in SECOND_FACTOR_ROLES else ""
+            self.stdout.write(f"  {username:<14} {name}  {title}（{unit}）{otp}")
         self.stdout.write(f"演示动态验证码密钥（TOTP，所有须第二因素的演示账号共用）：{DEMO_TOTP_SECRET}；"
                           "当前验证码：.venv/bin/python -m bianmin.demo.totp")

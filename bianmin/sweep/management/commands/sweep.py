@@ -13,7 +13,7 @@ LABELS = {"deemed_accepted": "视为受理", "unjustified_supplements": "无正�
           "relay_deliveries": "代办结果逾期未送达",
           "complaint_replies": "投诉答复预警和超时",
           "rating_follow_ups": "差评回访整改预警和超时", "default_ratings": "默认评价",
-          "hall": "大厅（预约办结等）",
+          "hall": "大厅（预约办结等）", "hospital": "医院科室协调（提醒和超时）",
           "errors": "出错的步骤"}
 
 

@@ -1,0 +1,111 @@
+"""The hospital desk's step in the scheduled sweep (时限巡检), called by ``bianmin.sweep.services`` through :func:`run`.
+
+A 科室's open request is reminded once when a quarter of its reply time (at least ``WARN_MIN_MINUTES``) is left, and
+recorded once when its reply time has passed: the request is marked late (LATE step) and the 科室's answerable
+person gets a COORDINATION_LATE violation; the desk's sender and the 科室 are told in their digest. Each batch locks
+its rows with ``SKIP LOCKED`` and is one transaction with its audit row; running it again changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from bianmin.audit.models import AuditAction
+from bianmin.audit.services import record
+from bianmin.core.batches import locked_batches
+from bianmin.notifications.services import add_digest_items
+from bianmin.org.models import StaffProfile
+
+from .models import CoordinationRequest, ReplyWarning, RequestStatus
+from .services import record_late
+
+BATCH = 500
+
+
+def _conf(key: str) -> float:
+    return float(settings.BIANMIN["HOSPITAL"][key])
+
+
+def warn_window(reply_hours: int) -> dt.timedelta:
+    """How long before its due time a request is reminded."""
+    return max(dt.timedelta(minutes=_conf("WARN_MIN_MINUTES")),
+               dt.timedelta(hours=reply_hours) * _conf("WARN_FRACTION"))
+
+
+def _department_users(rows: list[CoordinationRequest]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for unit_id, user_id in (StaffProfile.objects.filter(unit_id__in={r.department_id for r in rows}, is_active=True)
+                             .values_list("unit_id", "user_id")):
+        out.setdefault(unit_id, set()).add(user_id)
+    return out
+
+
+Line = tuple[int, str, str, str]
+
+
+def _lines(rows: list[CoordinationRequest], text_for: Callable[[CoordinationRequest], str], *,
+           desk: bool) -> list[Line]:
+    users = _department_users(rows)
+    lines: list[Line] = []
+    for r in rows:
+        link, text = f"/staff/hospital/requests/{r.pk}/", text_for(r)
+        recipients = set(users.get(r.department_id, set()))
+        if desk:
+            recipients.add(r.sent_by.user_id)
+        lines.extend((uid, "COORDINATION", text, link) for uid in recipients)
+    return lines
+
+
+def sweep_late_requests(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Record the open requests whose reply time has passed (once per request and 科室)."""
+    qs = (CoordinationRequest.objects.filter(status=RequestStatus.OPEN, due_at__lt=now)
+          .exclude(warning_level=ReplyWarning.RED)
+          .select_related("case", "department", "sent_by"))
+
+    def handle(rows: list[CoordinationRequest]) -> int:
+        count = record_late(rows, now)
+        add_digest_items(_lines(rows, lambda r: f"协调单{r.number}（{r.department.name}）答复已超时",
+                                desk=True), now=now)
+        record(action=AuditAction.SWEEP, actor_username="system", now=now,
+               summary=f"科室协调答复超时{count}件", data={"requests": [r.number for r in rows]})
+        return count
+
+    return locked_batches(qs, handle, batch=batch)
+
+
+def sweep_reminders(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Remind the 科室 of open requests near their due time (once). Reads only open, unreminded requests due within
+    the longest reminder window."""
+    horizon = now + max(warn_window(int(_conf("REPLY_HOURS_MAX"))), dt.timedelta(minutes=_conf("WARN_MIN_MINUTES")))
+    qs = (CoordinationRequest.objects.filter(status=RequestStatus.OPEN, warning_level=ReplyWarning.NONE,
+                                             due_at__gte=now, due_at__lte=horizon)
+          .select_related("department", "sent_by"))
+    total, last = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(qs.filter(pk__gt=last).select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:batch])
+            if not rows:
+                return total
+            last = rows[-1].pk
+            due = [r for r in rows if r.due_at - warn_window(r.reply_hours) <= now]
+            if due:
+                CoordinationRequest.objects.filter(pk__in=[r.pk for r in due]).update(
+                    warning_level=ReplyWarning.YELLOW, version=F("version") + 1)
+                add_digest_items(_lines(due, lambda r: f"协调单{r.number}将于"
+                                        f"{timezone.localtime(r.due_at):%m-%d %H:%M}到期，请尽快答复", desk=False),
+                                 now=now)
+                record(action=AuditAction.SWEEP, actor_username="system", now=now,
+                       summary=f"科室协调即将到期提醒{len(due)}件", data={"requests": [r.number for r in due]})
+                total += len(due)
+        if len(rows) < batch:
+            return total
+
+
+def run(now: dt.datetime, *, batch: int = BATCH) -> dict[str, int]:
+    return {"coordination_late": sweep_late_requests(now=now, batch=batch),
+            "coordination_reminders": sweep_reminders(now=now, batch=batch)}
