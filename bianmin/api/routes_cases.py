@@ -176,6 +176,8 @@ class CaseOut(Schema):
     deferred: DeferredOut | None = None
     return_requests: list[CaseReturnRequestOut] = []
     result: ResultOut | None = Field(None, description="办理结果与送达；尚未作出决定时为空")
+    committed_due_at: dt.datetime | None = Field(
+        None, description="承诺办结时间（承诺时限按小时计算的事项，精确到分钟）；按日计算的事项为空")
 
 
 def _extension(case) -> dict[str, Any] | None:
@@ -200,8 +202,8 @@ def case_out(case) -> dict[str, Any]:
                       "credit_code": case.applicant_credit_code, "phone": case.applicant_phone_masked},
         "received_at": case.received_at, "accepted_at": case.accepted_at,
         "first_handler": {"name": handler.name, "badge": handler.badge_number} if handler else None,
-        "committed_deadline": case.committed_deadline, "legal_deadline": case.legal_deadline,
-        "provisional": case.deadline_provisional,
+        "committed_deadline": case.committed_deadline, "committed_due_at": case.committed_due_at,
+        "legal_deadline": case.legal_deadline, "provisional": case.deadline_provisional,
         "legal_provisional": case.legal_deadline_provisional, "urgent": case.urgent, "outcome": case.outcome,
         "materials": [{"name": m.name, "received_as": m.received_as, "copies": m.copies, "acceptable": m.acceptable,
                        "problem": m.problem} for m in case.materials.all()],
@@ -249,6 +251,8 @@ class CaseRowOut(Schema):
     applicant: str
     committed_deadline: dt.date | None
     first_handler: str | None
+    committed_due_at: dt.datetime | None = Field(
+        None, description="承诺办结时间（承诺时限按小时计算的事项）；按日计算的事项为空")
 
 
 class CasePageOut(Schema):
@@ -269,6 +273,7 @@ def list_cases(request, q: str = "", status: str = "", case_class: str = "", pag
     return {"count": qs.count(), "results": [
         {"number": c.number, "status": c.status, "case_class": c.case_class, "item_name": c.item_version.name,
          "applicant": c.applicant_name, "committed_deadline": c.committed_deadline,
+         "committed_due_at": c.committed_due_at,
          "first_handler": c.first_handler.name if c.first_handler else None} for c in rows]}
 
 

@@ -68,6 +68,8 @@ class LookupOut(Schema):
     deadline_change_reason: str = ""
     pauses: list[PublicPauseOut] = Field(default_factory=list, description="特别程序（计时中止）：说明期限为何顺延")
     extension: PublicExtensionOut | None = Field(None, description="经批准的延期")
+    committed_due_at: dt.datetime | None = Field(
+        None, description="承诺办结时间（承诺时限按小时计算的事项，精确到分钟）；按日计算的事项为空")
 
 
 @router.post("/public/case-lookup", response={200: LookupOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},

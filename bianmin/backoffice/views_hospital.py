@@ -313,7 +313,7 @@ class RequestDetailView(StaffView):
         if posted is not None and error is not None and posted.get("action") not in REQUEST_ACTIONS:
             say_error(request, error)
         moment = now()
-        return render(request, "backoffice/hospital/request_detail.html", {
+        response = render(request, "backoffice/hospital/request_detail.html", {
             "r": _overdue([req], moment)[0], "steps": selectors.steps_of(req), "now": moment,
             "patient": services.patient_summary(user, req.case),
             "may_read_health": policies.may_read_health(user, req.case),
@@ -322,6 +322,8 @@ class RequestDetailView(StaffView):
             "targets": [d for d in selectors.departments_of(req.desk) if d.pk != req.department_id]
             if may_reply else [],
             "forms": forms}, status=status)
+        response["Cache-Control"] = NO_STORE  # what was asked and answered is clinical (decision 0026 §6)
+        return response
 
     def post(self, request, pk: int):
         name = request.POST.get("action", "")

@@ -13,11 +13,12 @@ from bianmin.cases import services as svc
 from bianmin.cases.actions import AgentIn, ApplicantIn
 from bianmin.cases.models import MaterialReceipt
 from bianmin.catalog.models import MaterialSource
-from bianmin.catalog.selectors import current_version_by_code, current_versions
+from bianmin.catalog.selectors import current_version_by_code, current_versions, receivable_at
 from bianmin.core.errors import DomainError
 from bianmin.core.timeutils import now
 from bianmin.hall.queue import link as link_ticket
 from bianmin.hall.queue import reserve_link
+from bianmin.org.policies import staff_profile_of
 
 from .forms_cases import RECEIPT_CHOICES, ReceiveForm
 from .views import StaffView
@@ -49,7 +50,11 @@ class ReceiveView(StaffView):
         ticket = ticket_param(request)  # 受理办件 from the queue console: the case will be linked to the ticket
         if version is None:
             q = request.GET.get("q", "").strip()
-            items = current_versions(q=q)[:50]
+            profile = staff_profile_of(request.user)
+            items = current_versions(q=q)
+            if profile is not None:  # the hospital boundary (decision 0026 §1): the same rule receive_case checks
+                items = items.filter(receivable_at(profile.unit))
+            items = items[:50]
             return render(request, "backoffice/case_pick_item.html", {"items": items, "q": q, "ticket": ticket})
         materials = list(version.materials.all())
         for m in materials:  # what the clerk entered when the form comes back with an error, else the defaults:

@@ -76,7 +76,7 @@ def _text(title: str, *, required: bool = False, max_length: int = 2000, **extra
 
 class AcceptIn(ActionInput):
     urgent: bool = Field(False, title="急办（缩短承诺时限）")
-    urgent_days: int | None = Field(None, title="急办时限（天，可空）", ge=0, le=365)
+    urgent_days: int | None = Field(None, title="急办时限（天；按小时计时的事项为小时，可空）", ge=0, le=365)
 
 
 class ImmediateIn(ActionInput):

@@ -71,6 +71,7 @@ class DeskRow:
     handler_name: str
     handler_user_id: int | None
     warning: Warning
+    committed_due_at: dt.datetime | None = None  # a committed limit in hours ends at this moment
 
     @property
     def status_label(self) -> str:
@@ -117,7 +118,7 @@ def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30, now: dt.datet
         rows.append(DeskRow(number=number, status=status, item_name=item_name, applicant_name=applicant,
                             urgent=urgent, committed_deadline=deadline, deadline_provisional=provisional,
                             deadline_changed_at=changed_at, handler_name=handler_name or "",
-                            handler_user_id=handler_user_id, warning=warning))
+                            handler_user_id=handler_user_id, warning=warning, committed_due_at=due_at))
     return rows
 
 
@@ -299,6 +300,7 @@ class PublicStatus:
     deadline_change_reason: str = ""
     pauses: list[PublicPause] = field(default_factory=list)
     extension: PublicExtension | None = None
+    committed_due_at: dt.datetime | None = None  # a committed limit in hours: the moment it ends
 
 
 def public_lookup(number: str, code: str) -> PublicStatus | None:
@@ -332,7 +334,8 @@ def public_lookup(number: str, code: str) -> PublicStatus | None:
                         unit=case.unit.name, handler_name=handler.name if handler else "",
                         handler_badge=handler.badge_number if handler else "", steps=steps,
                         deadline_changed_at=case.deadline_changed_at,
-                        deadline_change_reason=case.deadline_change_reason, pauses=pauses, extension=extension)
+                        deadline_change_reason=case.deadline_change_reason, pauses=pauses, extension=extension,
+                        committed_due_at=case.committed_due_at)
 
 
 def pending_returns(user: AnyUser) -> QuerySet[ReturnRequest]:
@@ -427,29 +430,41 @@ def with_warning(case: Case, today: dt.date, now: dt.datetime | None = None) -> 
     return case
 
 
-def deadline_overview(user: AnyUser, today: dt.date) -> dict[str, Any]:
-    """The leader's overview of running cases in scope: counts per first handler by warning.
+def _red(today: dt.date, now: dt.datetime) -> Q:
+    """Running cases past their committed deadline: its last day is over, or (a limit in hours) its moment."""
+    return Q(committed_deadline__lt=today) | Q(committed_due_at__lt=now)
+
+
+def _yellow(today: dt.date, now: dt.datetime) -> Q:
+    """Running cases near their committed deadline (from the stored yellow day) and not yet past it."""
+    return Q(committed_deadline__gte=today, yellow_on__lte=today) & ~Q(committed_due_at__lt=now)
+
+
+def deadline_overview(user: AnyUser, today: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The leader's overview of running cases in scope: counts per first handler by warning (red: past the
+    committed day, or the committed moment of a limit in hours, by ``now``, the current time when not given).
 
     One aggregate over the running cases (no joins), one query for the handlers' names and one for the few cases
     whose clock is paused (moved from their colour to "paused"). Uses the stored yellow day, so nothing is
     computed per row.
     """
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     from .models import CasePause
 
+    now = now or timezone.now()
     running = visible_cases(user).filter(status__in=[Status.ACCEPTED, Status.IN_PROGRESS])
     counts = {r["first_handler_id"]: {**r, "paused": 0} for r in running.values("first_handler_id").annotate(
         total=Count("id"),
-        red=Count("id", filter=Q(committed_deadline__lt=today)),
-        yellow=Count("id", filter=Q(committed_deadline__gte=today, yellow_on__lte=today)),
+        red=Count("id", filter=_red(today, now)),
+        yellow=Count("id", filter=_yellow(today, now)),
     ).order_by()}
-    for handler_id, deadline, yellow_on in running.filter(
+    for handler_id, deadline, due_at, yellow_on in running.filter(
             pk__in=CasePause.objects.filter(ended_at__isnull=True).values("case_id")).values_list(
-            "first_handler_id", "committed_deadline", "yellow_on"):
+            "first_handler_id", "committed_deadline", "committed_due_at", "yellow_on"):
         row = counts[handler_id]
         row["paused"] += 1
-        if deadline and deadline < today:
+        if (deadline and deadline < today) or (due_at and due_at < now):
             row["red"] -= 1
         elif deadline and yellow_on and yellow_on <= today:
             row["yellow"] -= 1
@@ -465,20 +480,20 @@ def deadline_overview(user: AnyUser, today: dt.date) -> dict[str, Any]:
     return {"handlers": rows, "totals": totals}
 
 
-def warned_cases(user: AnyUser, today: dt.date, level: str) -> QuerySet[Case]:
-    """Running cases in scope that are red (overdue) or yellow today, nearest deadline first."""
+def warned_cases(user: AnyUser, today: dt.date, level: str, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """Running cases in scope that are red (overdue: past the committed day, or the committed moment of a limit in
+    hours, by ``now``, the current time when not given) or yellow today, nearest deadline first."""
     from django.db.models import Exists, OuterRef
 
     from .models import CasePause
 
     qs = (visible_cases(user).filter(status__in=[Status.ACCEPTED, Status.IN_PROGRESS])
           .exclude(Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))))
-    if level == "RED":
-        qs = qs.filter(committed_deadline__lt=today)
-    else:
-        qs = qs.filter(committed_deadline__gte=today, yellow_on__lte=today)
+    now = now or timezone.now()
+    qs = qs.filter(_red(today, now) if level == "RED" else _yellow(today, now))
     return (qs.select_related("item_version", "first_handler")
-            .only("number", "committed_deadline", "deadline_provisional", "item_version__name", "first_handler__name")
+            .only("number", "committed_deadline", "committed_due_at", "deadline_provisional", "item_version__name",
+                  "first_handler__name")
             .order_by("committed_deadline", "id"))
 
 
@@ -488,11 +503,12 @@ DESK_CASE_LISTS = ("intake", "yellow", "red")
 
 
 def desk_cases(qs: QuerySet[Case], user: AnyUser, today: dt.date, kind: str,
-               handlers: list[int] | None = None) -> QuerySet[Case]:
+               handlers: list[int] | None = None, now: dt.datetime | None = None) -> QuerySet[Case]:
     """Narrow ``qs`` (cases the user may see) to one of the 工作台's lists: ``intake`` the applications of the user's
     unit awaiting review (as ``intake_queue``), ``yellow``/``red`` the running cases the user answers for (as
-    ``workbench``) near or past their committed deadline, paused ones left out (as ``warned_cases``, from the
-    stored yellow day). Any other kind, or a user without a staff profile, gives no rows.
+    ``workbench``) near or past their committed deadline (a limit in hours: its moment, by ``now``, the current
+    time when not given), paused ones left out (as ``warned_cases``, from the stored yellow day). Any other kind,
+    or a user without a staff profile, gives no rows.
 
     ``handlers`` (from an earlier call's ``_handlers_for``) saves its two queries when counting several lists."""
     from django.db.models import Exists, OuterRef
@@ -507,20 +523,22 @@ def desk_cases(qs: QuerySet[Case], user: AnyUser, today: dt.date, kind: str,
     qs = (qs.filter(first_handler_id__in=handlers if handlers is not None else _handlers_for(profile, today),
                     status__in=[Status.ACCEPTED, Status.IN_PROGRESS])
           .exclude(Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))))
-    if kind == "red":
-        return qs.filter(committed_deadline__lt=today)
-    return qs.filter(committed_deadline__gte=today, yellow_on__lte=today)
+    now = now or timezone.now()
+    return qs.filter(_red(today, now) if kind == "red" else _yellow(today, now))
 
 
-def case_desk_counts(user: AnyUser, today: dt.date, kinds: Iterable[str]) -> dict[str, int]:
+def case_desk_counts(user: AnyUser, today: dt.date, kinds: Iterable[str],
+                     now: dt.datetime | None = None) -> dict[str, int]:
     """Return {kind: how many} for the 工作台 lists ``kinds`` (of ``DESK_CASE_LISTS``): one COUNT each, on the
     intake-queue and workbench indexes, plus one or two queries for whom the user stands in for."""
+    now = now or timezone.now()
     profile = staff_profile_of(user)
     kinds = [k for k in kinds if k in DESK_CASE_LISTS]
     if profile is None:
         return dict.fromkeys(kinds, 0)
     handlers = _handlers_for(profile, today) if set(kinds) - {"intake"} else []
-    return {kind: desk_cases(visible_cases(user), user, today, kind, handlers).order_by().count() for kind in kinds}
+    return {kind: desk_cases(visible_cases(user), user, today, kind, handlers, now).order_by().count()
+            for kind in kinds}
 
 
 # --- 按期办结 (one definition for the statistics, the hall's screen and the public board) -------------------------

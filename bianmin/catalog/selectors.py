@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from bianmin.core.ttlcache import TTLCache
+from bianmin.org.models import Sector, Unit, UnitKind
 
-from .models import Faq, Fee, ItemVersion, KindRule, Material
+from .models import Faq, Fee, ItemLevel, ItemVersion, KindRule, Material
 
 # Published versions pinned by cases, with their item, materials and fees, per process. Their content never changes (a
 # change makes a new version); only ``status``/``is_current`` move when a newer one is published, and case pages
@@ -125,3 +126,30 @@ def kind_rule(kind: str) -> KindLimits:
 def forget_kind_rules(**_signal_kwargs: object) -> None:
     """Empty this process's copies of the kind rules (connected to KindRule's model signals)."""
     _kind_rules.clear()
+
+
+# --- the hospital boundary (decision 0026 §1) ---------------------------------------------------------------------
+
+def receivable_at(unit: Unit) -> Q:
+    """The items ``unit`` may receive across the hospital boundary: a hospital's desk receives only the institution
+    items it implements; a hospital's own institution items are received only at that desk; a 科室 receives none
+    (the desk receives, the 科室 answers coordination). Within government centers nothing changes."""
+    if unit.kind == UnitKind.HOSPITAL_DEPT:
+        return Q(pk__in=[])
+    if unit.is_hospital_desk:
+        return Q(level=ItemLevel.INSTITUTION, implementing_unit=unit)
+    return ~Q(level=ItemLevel.INSTITUTION, implementing_unit__sector=Sector.HOSPITAL)
+
+
+def receive_refusal(unit: Unit, version: ItemVersion) -> str | None:
+    """Why ``unit`` may not receive ``version`` (the rule of :func:`receivable_at`, read from the loaded version), or
+    None when it may."""
+    if unit.kind == UnitKind.HOSPITAL_DEPT:
+        return "医院科室不受理办件，请由本医院便民服务中心受理"
+    implementer = version.implementing_unit if version.level == ItemLevel.INSTITUTION else None
+    hospital_item = implementer is not None and implementer.is_hospital
+    if unit.is_hospital_desk and not (hospital_item and version.implementing_unit_id == unit.pk):
+        return f"医院便民服务中心只受理本医院的服务事项，“{version.name}”请到政务服务中心办理"
+    if not unit.is_hospital_desk and hospital_item:
+        return f"“{version.name}”是{implementer.name if implementer else '医院'}的服务事项，请到该医院便民服务中心办理"
+    return None

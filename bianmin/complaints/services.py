@@ -64,6 +64,8 @@ TEXT_LIMIT = 2000
 ONLINE_PER_ADDRESS_PER_HOUR = 5
 # The centers a citizen may address an online complaint to.
 CENTER_KINDS = (UnitKind.COUNTY_CENTER, UnitKind.TOWN_CENTER, UnitKind.INSTITUTION_DESK)
+# A 科室 is named for one hospital: a complaint whose subjects belong to several is split.
+MIXED_DESKS = "投诉对象涉及多家医院，请分别投诉"
 
 
 def _refuse(refusal: DomainError | None) -> None:
@@ -174,32 +176,50 @@ def _subject(errors: FieldErrors, unit: Unit | None, *, subject_type: str, staff
     return found | {"subject_text": "；".join(texts)[:128]}
 
 
-def concerned_desk(unit: Unit | None, subject: dict[str, Any]) -> Unit | None:
-    """Return the hospital desk a complaint handled by ``unit`` about ``subject`` (``_subject``'s columns) concerns:
-    the first of the subject unit, the staff member's unit, the window's unit, the case's unit and the handling unit
-    that is a hospital desk or one of its 科室; None when none is (a government complaint). Refuses nothing."""
-    candidates = [subject.get("subject_unit")]
-    for key in ("staff", "window", "case"):
-        row = subject.get(key)
-        candidates.append(row.unit if row is not None else None)
-    candidates.append(unit)
+def concerned_desks(unit: Unit | None, subject: dict[str, Any], *, public: bool) -> list[Unit]:
+    """Return the hospital desks (distinct, in order) a complaint handled by ``unit`` about ``subject``
+    (``_subject``'s columns) concerns: the desk each of the subject unit, the staff member's unit, the window's unit,
+    the case's unit and the handling unit is or belongs to; none for a government complaint. On the public form the
+    case is left out: whether a typed case number exists must not change any answer (staff badges and windows are
+    public, and an unknown one is refused anyway). Refuses nothing."""
+    keys = ("staff", "window") if public else ("staff", "window", "case")
+    candidates = [subject.get("subject_unit"), *(getattr(subject.get(k), "unit", None) for k in keys), unit]
+    desks: dict[int, Unit] = {}
     for candidate in candidates:
         desk = hospital_desk_of(candidate)
         if desk is not None:
-            return desk
-    return None
+            desks.setdefault(desk.pk, desk)
+    return list(desks.values())
 
 
-def _department(errors: FieldErrors, unit: Unit | None, subject: dict[str, Any], department: object) -> Unit | None:
+def concerned_desk(unit: Unit | None, subject: dict[str, Any], *, public: bool) -> Unit | None:
+    """Return the one hospital desk whose 科室 a complaint handled by ``unit`` about ``subject`` may name, or None.
+    At the 监督投诉台 it is the single desk of ``concerned_desks``; on the public form it comes from the handling unit
+    alone (a hospital desk or one of its 科室), never from anything looked up from what the citizen typed.
+
+    Raises DomainError naming ``department`` (MIXED_DESKS) when the subjects and the handling unit belong to more
+    than one hospital."""
+    desks = concerned_desks(unit, subject, public=public)
+    if len(desks) > 1:
+        raise DomainError.for_field("department", MIXED_DESKS)
+    if public:
+        return hospital_desk_of(unit)
+    return desks[0] if desks else None
+
+
+def _department(errors: FieldErrors, unit: Unit | None, subject: dict[str, Any], department: object, *,
+                public: bool) -> Unit | None:
     """Return the 科室 a complaint concerns: ``department`` (a code or id) checked against the concerned hospital
-    desk, or the subject unit when that is a 科室 itself. A refusal is added to ``errors`` naming ``department``."""
+    desk (``concerned_desk``), or the subject unit when that is a 科室 itself. A refusal is added to ``errors``
+    naming ``department``: a 科室 where no single hospital desk is concerned, another hospital's, or (the subject
+    being a 科室) another 科室."""
     named = subject.get("subject_unit")
     own = named if named is not None and named.kind == UnitKind.HOSPITAL_DEPT else None
     given = str(department or "").strip()
     if not given and own is None:
         return None
     try:
-        chosen = hospital_department(concerned_desk(unit, subject), given or own)
+        chosen = hospital_department(concerned_desk(unit, subject, public=public), given or own)
     except DomainError as exc:
         errors.add("department", exc.message)
         return None
@@ -242,8 +262,9 @@ def register_complaint(*, actor: User, channel: str, kind: str, subject_type: st
     handler. Raises Forbidden unless the actor is a supervisor or window staff, and for window staff registering a
     complaint about themselves (their badge or their case); DomainError naming every bad field at once, nothing
     written: ``channel``, ``kind``, ``subject_type``, ``staff``, ``window``, ``case_number``, ``subject_unit``,
-    ``department`` (given where no hospital desk is concerned, or not one of its 科室), ``matter`` (empty, too
-    long), ``name`` / ``phone`` (a named complaint needs both)."""
+    ``department`` (given where no hospital desk is concerned, the subjects and the actor's unit belonging to
+    several hospitals, or not one of the desk's 科室), ``matter`` (empty, too long), ``name`` / ``phone`` (a named
+    complaint needs both)."""
     if not may_register(actor):
         raise Forbidden("只有监督员或窗口工作人员可以登记投诉")
     profile = staff_profile_of(actor)
@@ -259,7 +280,7 @@ def register_complaint(*, actor: User, channel: str, kind: str, subject_type: st
         errors.add("matter", "请写明投诉事项")
     subject = _subject(errors, unit, subject_type=subject_type, staff=staff, window=window,
                        case_number=case_number, subject_unit=subject_unit, public=False)
-    subject["department"] = _department(errors, unit, subject, department)
+    subject["department"] = _department(errors, unit, subject, department, public=False)
     name, phone = _identity(errors, anonymous=anonymous, name=name, phone=phone)
     errors.raise_if_any()
     about_self = subject["staff"] == profile or (subject["case"] is not None
@@ -284,8 +305,9 @@ def submit_online_complaint(*, unit_code: str, kind: str, subject_type: str, mat
 
     Raises TooManyRequests when the client address has sent ONLINE_PER_ADDRESS_PER_HOUR in the last hour (checked
     first: nothing is written); DomainError naming every bad field at once: ``unit`` (not a service center),
-    ``kind``, ``subject_type``, ``staff``, ``window`` (unknown in that center), ``department`` (not a hospital
-    desk's complaint, or not one of its 科室), ``matter``, ``name``, ``phone``.
+    ``kind``, ``subject_type``, ``staff``, ``window`` (unknown in that center), ``department`` (the chosen
+    center is no hospital desk, whatever staff, window or case number was typed; the staff or window belong to
+    another hospital; not one of the desk's 科室), ``matter``, ``name``, ``phone``.
     The text is stored as typed (stripped); pages escape it."""
     if not hit(f"complaint:{address_key(ip)}", limit=ONLINE_PER_ADDRESS_PER_HOUR, window=dt.timedelta(hours=1),
                now=now):
@@ -302,7 +324,8 @@ def submit_online_complaint(*, unit_code: str, kind: str, subject_type: str, mat
         errors.add("matter", "请写明投诉事项")
     subject = _subject(errors, unit, subject_type=subject_type, staff=staff, window=window,
                        case_number=case_number, subject_unit="", public=True)
-    subject["department"] = _department(errors, unit, subject, department) if unit is not None else None
+    subject["department"] = (_department(errors, unit, subject, department, public=True) if unit is not None
+                             else None)
     if unit is None and str(department or "").strip():
         errors.add("department", "请先选择受理投诉的医院便民服务中心")
     name, phone = _identity(errors, anonymous=anonymous, name=name, phone=phone)

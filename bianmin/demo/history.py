@@ -160,7 +160,7 @@ class History:
             except StopIteration:
                 continue
             except DomainError as exc:  # a step the rules refused: the life ends there, the rest goes on
-                self.stats.errors[f"{type(exc).__name__}: {exc}"[:120]] += 1
+                self.stats.errors[f"{type(exc).__name__}: {exc} {exc.fields}"[:160]] += 1
                 continue
             self.stats.steps += 1
             if following is not None:

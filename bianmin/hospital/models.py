@@ -84,7 +84,8 @@ class CoordinationRequest(models.Model):
     department = models.ForeignKey("org.Unit", verbose_name="科室", on_delete=models.PROTECT,
                                    related_name="coordination_received")
     topic = models.CharField("协调事项", max_length=10, choices=Topic.choices)
-    question = models.TextField("协调内容")
+    # What is asked, answered and told is clinical: sealed at rest like the diagnosis (decision 0026 §6).
+    question = EncryptedTextField("协调内容")
     reply_hours = models.PositiveSmallIntegerField("答复时限（小时）")
     status = models.CharField("状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     sent_at = models.DateTimeField("发出时间", db_index=True)
@@ -94,14 +95,14 @@ class CoordinationRequest(models.Model):
     # How the 科室 replied (kept after the desk has told the family): answered, or could not do it.
     outcome = models.CharField("答复结果", max_length=10, blank=True, default="",
                                choices=[("", "—"), ("ANSWERED", "已答复"), ("REFUSED", "不能办理")])
-    answer = models.TextField("科室答复", blank=True)
+    answer = EncryptedTextField("科室答复", blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     answered_by = models.ForeignKey("org.StaffProfile", verbose_name="答复人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     told_at = models.DateTimeField("告知时间", null=True, blank=True)
     told_by = models.ForeignKey("org.StaffProfile", verbose_name="告知人", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
-    told_note = models.TextField("告知情况", blank=True)
+    told_note = EncryptedTextField("告知情况", blank=True)
     closed_reason = models.CharField("撤回原因", max_length=255, blank=True)
     # Written by the sweep and by a late answer: the warning sent to the current 科室 (RED: its lateness is on record;
     # a raise to another 科室 starts it again), and whether the request was ever late on its way.
@@ -150,7 +151,7 @@ class RequestStep(models.Model):
     by = models.ForeignKey("org.StaffProfile", verbose_name="经办人", null=True, blank=True, on_delete=models.PROTECT,
                            related_name="+")
     department = models.ForeignKey("org.Unit", verbose_name="科室", on_delete=models.PROTECT, related_name="+")
-    note = models.TextField("说明", blank=True)
+    note = EncryptedTextField("说明", blank=True)
 
     class Meta:
         verbose_name = "协调记录"

@@ -76,9 +76,12 @@ def send_refusal(case: Case) -> DomainError | None:
 
 
 def reply_refusal(request: CoordinationRequest) -> Conflict | None:
-    """A 科室 answers, refuses or raises only an open request."""
+    """A 科室 answers, refuses or raises only an open request of a case still running."""
     if request.status != RequestStatus.OPEN:
         return Conflict(f"协调单{request.number}{request.get_status_display()}，不能再答复", code="request_closed")
+    if request.case.status not in RUNNING:
+        return Conflict(f"办件{request.case.number}已{request.case.get_status_display()}，协调单随之关闭，不能再答复",
+                        code="case_ended")
     return None
 
 
@@ -94,20 +97,33 @@ def withdraw_refusal(request: CoordinationRequest) -> Conflict | None:
     return None
 
 
+def may_read_texts(user: AnyUser, request: CoordinationRequest) -> bool:
+    """What was asked, answered and told on a request is clinical: the desk's staff and the 科室 it is addressed to
+    read it; readers above the desk see the request without it (decision 0026 §6)."""
+    return is_desk_side(user, request.desk_id) or is_department_side(user, request.department_id)
+
+
 def may_read_health(user: AnyUser, case: Case) -> bool:
-    """The desk's staff, and the staff of a 科室 with a (not withdrawn) request on the case."""
+    """The desk's staff; and the staff of a 科室 while it handles a request on the running case (open, or answered
+    and not yet told to the family): the minimum necessary (个人信息保护法 Art. 6, 28)."""
     if is_desk_side(user, case.unit_id):
         return True
     profile = staff_profile_of(user)
     if profile is None or profile.unit.kind != UnitKind.HOSPITAL_DEPT or not can(user, Perm.USE_WORKBENCH):
         return False
-    return (CoordinationRequest.objects.filter(case_id=case.pk, department_id=profile.unit_id)
-            .exclude(status=RequestStatus.WITHDRAWN).exists())
+    if case.status not in RUNNING:
+        return False
+    return CoordinationRequest.objects.filter(case_id=case.pk, department_id=profile.unit_id,
+                                              status__in=HANDLING).exists()
 
 
 def is_overdue(request: CoordinationRequest, now: dt.datetime) -> bool:
     """An open request past its due time (the sweep records it; pages show it at once)."""
     return request.status == RequestStatus.OPEN and request.due_at <= now
+
+
+# A 科室 handles a request while it is open or answered and not yet closed by the desk.
+HANDLING = (RequestStatus.OPEN, *REPLIED)
 
 
 # --- 便民活动 ----------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from bianmin.org.models import Unit, UnitKind
 from bianmin.org.policies import scope_path
 
 from . import policies
-from .models import CareEvent, CoordinationRequest, EventStatus, RequestStatus, RequestStep
+from .models import CareEvent, CoordinationRequest, EventStatus, RequestStatus, RequestStep, RequestStepKind
 
 if TYPE_CHECKING:
     from bianmin.cases.models import Case
@@ -66,11 +66,24 @@ def request_for(user: AnyUser, request_id: int) -> CoordinationRequest:
     in_scope = path is not None and request.desk_path.startswith(path) and any(can(user, p) for p in CASE_READERS)
     if not in_scope and not policies.is_department_side(user, request.department_id):
         raise NotFound("协调单不存在")
+    if not policies.may_read_texts(user, request):  # readers above the desk: the request without its clinical text
+        request.texts_shown = False  # type: ignore[attr-defined]
+        request.question = HIDDEN_TEXT
+        request.answer = HIDDEN_TEXT if request.answer else ""
+        request.told_note = HIDDEN_TEXT if request.told_note else ""
     return request
 
 
+HIDDEN_TEXT = "（内容仅本医院便民服务中心和承办科室可见）"
+
+
 def steps_of(request: CoordinationRequest) -> list[RequestStep]:
-    return list(request.steps.select_related("by", "department").order_by("at", "id"))
+    """The request's steps; their notes hidden as the request's texts are (``request_for``)."""
+    steps = list(request.steps.select_related("by", "department").order_by("at", "id"))
+    if not getattr(request, "texts_shown", True):
+        for step in steps:
+            step.note = HIDDEN_TEXT if step.note else ""
+    return steps
 
 
 def requests_of_case(case: Case) -> list[CoordinationRequest]:
@@ -92,28 +105,39 @@ def events_for(user: AnyUser, *, status: str = "") -> QuerySet[CareEvent]:
     path = scope_path(user)
     if path is None:
         return CareEvent.objects.none()
-    qs = CareEvent.objects.filter(unit_path__startswith=path).select_related("unit", "created_by")
+    profile = policies.department_profile(user)
+    seen = Q(unit_path__startswith=path)
+    if profile is not None:  # a 科室 also sees the events it takes part in
+        seen |= Q(pk__in=CareEvent.departments.through.objects.filter(unit_id=profile.unit_id).values("careevent_id"))
+    qs = CareEvent.objects.filter(seen).select_related("unit", "created_by")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-starts_at", "-id")
 
 
 def event_for(user: AnyUser, event_id: int) -> CareEvent:
-    path = scope_path(user)
-    event = CareEvent.objects.select_related("unit").filter(pk=event_id).first()
-    if event is None or path is None or not event.unit_path.startswith(path):
+    """One event in the user's sight (``events_for``); NotFound otherwise."""
+    event = events_for(user).filter(pk=event_id).first()
+    if event is None:
         raise NotFound("便民活动不存在")
     return event
 
 
 def department_figures(user: AnyUser, lo: dt.datetime, hi: dt.datetime) -> list[dict[str, object]]:
-    """Per 科室 in the user's scope, the requests sent in [lo, hi): how many, answered, refused, open and late (one
-    aggregate query; no patient data)."""
-    return list(desk_requests(user).filter(sent_at__gte=lo, sent_at__lt=hi).order_by()
-                .values("department_id", "department__name")
-                .annotate(total=Count("id"),
-                          answered=Count("id", filter=Q(outcome=RequestStatus.ANSWERED)),
-                          refused=Count("id", filter=Q(outcome=RequestStatus.REFUSED)),
-                          open=Count("id", filter=Q(status=RequestStatus.OPEN)),
-                          late=Count("id", filter=Q(late=True)))
-                .order_by("department__name"))
+    """Per 科室 in the user's scope, the requests sent in [lo, hi): how many it holds now, answered, refused and
+    open, and how many replies it was late with — counted from the LATE steps, so a 科室 that was late and raised the
+    request keeps its lateness (two aggregate queries; no patient data)."""
+    sent = desk_requests(user).filter(sent_at__gte=lo, sent_at__lt=hi).order_by()
+    rows = {r["department_id"]: {**r, "late": 0} for r in sent
+            .values("department_id", "department__name")
+            .annotate(total=Count("id"),
+                      answered=Count("id", filter=Q(outcome=RequestStatus.ANSWERED)),
+                      refused=Count("id", filter=Q(outcome=RequestStatus.REFUSED)),
+                      open=Count("id", filter=Q(status=RequestStatus.OPEN)))}
+    for late in (RequestStep.objects.filter(kind=RequestStepKind.LATE, request__in=sent.values("pk")).order_by()
+                 .values("department_id", "department__name").annotate(n=Count("id"))):
+        row = rows.setdefault(late["department_id"], {
+            "department_id": late["department_id"], "department__name": late["department__name"], "total": 0,
+            "answered": 0, "refused": 0, "open": 0, "late": 0})
+        row["late"] = late["n"]
+    return sorted(rows.values(), key=lambda r: str(r["department__name"]))

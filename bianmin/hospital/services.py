@@ -21,7 +21,7 @@ from bianmin.cases.models import Case
 from bianmin.cases.policies import get_case_for
 from bianmin.core.counters import next_value
 from bianmin.core.errors import Conflict, DomainError, FieldErrors, Forbidden, NotFound
-from bianmin.notifications.services import add_digest_items, enqueue_sms
+from bianmin.notifications.services import enqueue_inapp_many, enqueue_sms
 from bianmin.org.models import StaffProfile, Unit, UnitKind
 from bianmin.org.policies import staff_profile_of
 
@@ -173,6 +173,14 @@ def patient_case_for(actor: User, number: str) -> Case:
 
 # --- coordination requests -----------------------------------------------------------------------------------------
 
+def tell_staff(lines: list[tuple[int, str, str, str]], *, now: dt.datetime) -> int:
+    """Send (recipient id, kind, text, link) lines as in-app messages at once: a hospital works around the clock, so
+    its coordination cannot wait for the working-hours digest (decision 0026 §5)."""
+    rows = sorted({(uid, kind, text, link) for uid, kind, text, link in lines if uid})
+    return enqueue_inapp_many([(uid, kind, text[:128], text, link, "coordination") for uid, kind, text, link in rows],
+                              now=now)
+
+
 def _department_user_ids(department_ids: set[int]) -> dict[int, set[int]]:
     """The active staff accounts of each 科室 (one query): who is told of a request."""
     out: dict[int, set[int]] = {d: set() for d in department_ids}
@@ -265,6 +273,13 @@ def send_request(*, actor: User, number: str, department_id: int | None, topic: 
         dept_refusal = policies.department_refusal(case.unit, department)
         if dept_refusal is not None:
             errors.add("department", dept_refusal.message)
+        # A case promised within hours: the reply must come before the promise (one hour, the shortest reply time,
+        # is always allowed: a 1-hour 咨询导诊 may still ask a 科室).
+        cap = case.committed_due_at
+        if ("reply_hours" not in errors.fields and cap is not None and hours > 1
+                and now < cap < now + dt.timedelta(hours=hours)):
+            promised = f"{timezone.localtime(cap):%Y-%m-%d %H:%M}"
+            errors.add("reply_hours", f"答复期限不能晚于办件的承诺办结时间（{promised}），请缩短答复时限")
         errors.raise_if_any()
         if refusal is not None:
             raise refusal
@@ -279,7 +294,7 @@ def send_request(*, actor: User, number: str, department_id: int | None, topic: 
         RequestStep.objects.create(request=request, kind=RequestStepKind.SENT, at=now, by=profile,
                                    department=department, note=text)
         due = timezone.localtime(request.due_at)
-        add_digest_items([(uid, "COORDINATION", f"协调单{request.number}（{request.get_topic_display()}）请于"
+        tell_staff([(uid, "COORDINATION", f"协调单{request.number}（{request.get_topic_display()}）请于"
                                                 f"{due:%m-%d %H:%M}前答复", _link(request))
                           for uid in _department_user_ids({department.pk})[department.pk]], now=now)
         record(action=AuditAction.CASE_CHANGE, actor=actor, now=now, obj=case,
@@ -307,7 +322,7 @@ def _desk_request(actor: User, request_id: int) -> tuple[CoordinationRequest, St
 
 
 def _tell_desk(request: CoordinationRequest, text: str, now: dt.datetime) -> None:
-    add_digest_items([(request.sent_by.user_id, "COORDINATION", text, _link(request))], now=now)
+    tell_staff([(request.sent_by.user_id, "COORDINATION", text, _link(request))], now=now)
 
 
 def _reply(actor: User, request_id: int, text: str, field: str, label: str, status: str,
@@ -388,7 +403,7 @@ def escalate_request(*, actor: User, request_id: int, to_department_id: int | No
         request.save(update_fields=["department", "escalations", "due_at", "warning_level", "version"])
         RequestStep.objects.create(request=request, kind=RequestStepKind.ESCALATED, at=now, by=profile,
                                    department=target, note=f"{source.name} → {target.name}：{body}")
-        add_digest_items([(uid, "COORDINATION", f"{source.name}转来协调单{request.number}，请按时答复", _link(request))
+        tell_staff([(uid, "COORDINATION", f"{source.name}转来协调单{request.number}，请按时答复", _link(request))
                           for uid in _department_user_ids({target.pk})[target.pk]], now=now)
         _tell_desk(request, f"{source.name}将协调单{request.number}转{target.name}办理", now)
         record(action=AuditAction.CASE_CHANGE, actor=actor, now=now, obj=request.case,
@@ -442,6 +457,8 @@ def withdraw_request(*, actor: User, request_id: int, reason: str, now: dt.datet
         refusal = policies.withdraw_refusal(request)
         if refusal is not None:
             raise refusal
+        if request.status == RequestStatus.OPEN and now > request.due_at:  # withdrawing does not erase a late reply
+            record_late([request], now)
         request.status, request.closed_reason = RequestStatus.WITHDRAWN, body
         request.version += 1
         request.save(update_fields=["status", "closed_reason", "version"])
@@ -450,6 +467,17 @@ def withdraw_request(*, actor: User, request_id: int, reason: str, now: dt.datet
         record(action=AuditAction.CASE_CHANGE, actor=actor, now=now, obj=request.case,
                summary=f"撤回协调单{request.number}", data={"request": request.number})
     return request
+
+
+def retire_request_counters(now: dt.datetime) -> int:
+    """Drop the request-number sequences of days before yesterday, as ``cases.services.retire_case_counters`` does
+    for case numbers. Refuses nothing: a system step run by the scheduler."""
+    from django.db.models import Q
+
+    from bianmin.core.counters import retire_sequences
+
+    before = timezone.localdate(now) - dt.timedelta(days=1)
+    return retire_sequences(RequestCounter, Q(day__lt=before))
 
 
 # --- 便民活动 ----------------------------------------------------------------------------------------------------

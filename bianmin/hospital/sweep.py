@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
+from bianmin.cases.workflow import RUNNING
 from bianmin.core.batches import locked_batches
-from bianmin.notifications.services import add_digest_items
 from bianmin.org.models import StaffProfile
 
-from .models import CoordinationRequest, ReplyWarning, RequestStatus
-from .services import record_late
+from .models import CoordinationRequest, ReplyWarning, RequestStatus, RequestStep, RequestStepKind
+from .services import record_late, tell_staff
 
 BATCH = 500
 
@@ -61,15 +61,42 @@ def _lines(rows: list[CoordinationRequest], text_for: Callable[[CoordinationRequ
     return lines
 
 
+def close_ended(*, now: dt.datetime, batch: int = BATCH) -> int:
+    """Withdraw the open requests of cases that no longer run (decided, withdrawn, returned): nothing is left to
+    coordinate, and no 科室 is charged for a reply nobody needs. The 科室 and the sender are told."""
+    qs = (CoordinationRequest.objects.filter(status=RequestStatus.OPEN).exclude(case__status__in=RUNNING)
+          .select_related("case", "department", "sent_by"))
+
+    def handle(rows: list[CoordinationRequest]) -> int:
+        # A reply already late when the case ended stays on record; one that fell due afterwards charges nobody.
+        record_late([r for r in rows if r.due_at < (r.case.decided_at or r.case.closed_at or now)], now)
+        reason = {r.pk: f"办件已{r.case.get_status_display()}，协调单自动关闭" for r in rows}
+        by_reason: dict[str, list[int]] = {}
+        for r in rows:  # one update per case status (a handful), not per request
+            by_reason.setdefault(reason[r.pk], []).append(r.pk)
+        for text, ids in by_reason.items():
+            CoordinationRequest.objects.filter(pk__in=ids).update(status=RequestStatus.WITHDRAWN, closed_reason=text,
+                                                                  version=F("version") + 1)
+        RequestStep.objects.bulk_create([RequestStep(request=r, kind=RequestStepKind.WITHDRAWN, at=now, by=None,
+                                                     department_id=r.department_id, note=reason[r.pk])
+                                         for r in rows])
+        tell_staff(_lines(rows, lambda r: f"协调单{r.number}：{reason[r.pk]}", desk=True), now=now)
+        record(action=AuditAction.SWEEP, actor_username="system", now=now,
+               summary=f"办件已结束，自动关闭科室协调{len(rows)}件", data={"requests": [r.number for r in rows]})
+        return len(rows)
+
+    return locked_batches(qs, handle, batch=batch)
+
+
 def sweep_late_requests(*, now: dt.datetime, batch: int = BATCH) -> int:
-    """Record the open requests whose reply time has passed (once per request and 科室)."""
-    qs = (CoordinationRequest.objects.filter(status=RequestStatus.OPEN, due_at__lt=now)
+    """Record the open requests of running cases whose reply time has passed (once per request and 科室)."""
+    qs = (CoordinationRequest.objects.filter(status=RequestStatus.OPEN, due_at__lt=now, case__status__in=RUNNING)
           .exclude(warning_level=ReplyWarning.RED)
           .select_related("case", "department", "sent_by"))
 
     def handle(rows: list[CoordinationRequest]) -> int:
         count = record_late(rows, now)
-        add_digest_items(_lines(rows, lambda r: f"协调单{r.number}（{r.department.name}）答复已超时",
+        tell_staff(_lines(rows, lambda r: f"协调单{r.number}（{r.department.name}）答复已超时",
                                 desk=True), now=now)
         record(action=AuditAction.SWEEP, actor_username="system", now=now,
                summary=f"科室协调答复超时{count}件", data={"requests": [r.number for r in rows]})
@@ -96,7 +123,7 @@ def sweep_reminders(*, now: dt.datetime, batch: int = BATCH) -> int:
             if due:
                 CoordinationRequest.objects.filter(pk__in=[r.pk for r in due]).update(
                     warning_level=ReplyWarning.YELLOW, version=F("version") + 1)
-                add_digest_items(_lines(due, lambda r: f"协调单{r.number}将于"
+                tell_staff(_lines(due, lambda r: f"协调单{r.number}将于"
                                         f"{timezone.localtime(r.due_at):%m-%d %H:%M}到期，请尽快答复", desk=False),
                                  now=now)
                 record(action=AuditAction.SWEEP, actor_username="system", now=now,
@@ -107,5 +134,6 @@ def sweep_reminders(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 
 def run(now: dt.datetime, *, batch: int = BATCH) -> dict[str, int]:
-    return {"coordination_late": sweep_late_requests(now=now, batch=batch),
+    return {"coordination_closed": close_ended(now=now, batch=batch),
+            "coordination_late": sweep_late_requests(now=now, batch=batch),
             "coordination_reminders": sweep_reminders(now=now, batch=batch)}

@@ -8,6 +8,7 @@ from .models import Absence, MeetingCadence, Post, Region, StaffProfile, Unit, W
 from .services import (
     check_chief,
     check_meeting_cadence,
+    check_sector,
     clash_message,
     partner_absence,
     save_region,
@@ -38,6 +39,12 @@ class UnitForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        probe = Unit(pk=self.instance.pk, code=data.get("code") or self.instance.code, kind=data.get("kind", ""),
+                     sector=data.get("sector", ""), parent=data.get("parent"))
+        try:
+            check_sector(probe)
+        except DomainError as exc:
+            _field_errors(self, exc)
         if data.get("chief_responsible"):
             try:
                 check_chief(data["chief_responsible"], unit_id=self.instance.pk, parent=data.get("parent"))

@@ -77,6 +77,9 @@ def check_sector(unit: Unit) -> None:
                                                   "（行业为“医院”的机构便民服务窗口）")
     elif unit.sector == Sector.HOSPITAL and unit.kind != UnitKind.INSTITUTION_DESK:
         raise DomainError.for_field("sector", "只有机构便民服务窗口（医院便民服务中心）和医院科室的行业可以为“医院”")
+    if (unit.pk and not (unit.sector == Sector.HOSPITAL and unit.kind == UnitKind.INSTITUTION_DESK)
+            and Unit.objects.filter(parent_id=unit.pk, kind=UnitKind.HOSPITAL_DEPT).exists()):
+        raise DomainError.for_field("sector", "本单位下设医院科室，不能改为非医院的单位；请先停用或移走其科室")
 
 
 def check_chief(chief: StaffProfile | None, *, unit_id: int | None, parent: Unit | None) -> None:

@@ -80,6 +80,13 @@ def _due_text(case: Case, joiner: str = "") -> str:
     return f"承诺办结日期{joiner}{case.committed_deadline:%Y-%m-%d}"
 
 
+def _due_moment(case: Case) -> str:
+    """Return when the committed limit ends: "2026-03-02 13:00" for a limit in hours, else the date."""
+    if case.committed_due_at is not None:
+        return f"{timezone.localtime(case.committed_due_at):%Y-%m-%d %H:%M}"
+    return f"{case.committed_deadline:%Y-%m-%d}"
+
+
 def _overdue_finding(case: Case) -> Detected | None:
     """Return the first handler's violation for the missed committed deadline (None without a first handler).
 
@@ -162,7 +169,7 @@ def sweep_yellow(*, now: dt.datetime, batch: int = BATCH) -> int:
     def handle(rows: list[Case]) -> int:
         _mark(rows, "YELLOW")
         _notify(rows, "YELLOW", lambda c: f"【黄色预警】办件{c.number}（{c.item_version.name}）将于"
-                                          f"{c.committed_deadline:%Y-%m-%d}到期", now)
+                                          f"{_due_moment(c)}到期", now)
         record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件黄色预警", actor_username="system",
                now=now, data={"cases": [c.number for c in rows][:200]})
         return len(rows)

@@ -212,6 +212,7 @@ def _cardiology_answers_in_time(page, server: str, number: str) -> None:
         _assert_no_health(page)
         form = page.locator("#answer-form")
         form.locator("textarea[name=answer]").fill("已评估，患者生命体征平稳，可在医护陪同下转运，转诊单已开具")
+        page.once("dialog", lambda dialog: dialog.accept())  # 确认提交答复？
         form.get_by_role("button", name="提交答复").click()
         expect(page.locator("h1 small")).to_have_text("科室已答复")
         expect(page.locator("#answer-form")).to_have_count(0)
@@ -241,6 +242,7 @@ def _medical_office_answers_late(page, server: str, number: str, chief) -> None:
         expect(page.locator("#due")).to_contain_text("超时答复（已记录）")
         form = page.locator("#answer-form")
         form.locator("textarea[name=answer]").fill("已与市第一人民医院医务部联系，明日上午9时有床位，可接收")
+        page.once("dialog", lambda dialog: dialog.accept())  # 确认提交答复？
         form.get_by_role("button", name="提交答复").click()
         expect(page.locator("h1 small")).to_have_text("科室已答复")
 
@@ -268,6 +270,7 @@ def _tell_family_decide_and_deliver(page, server: str, number: str) -> str:
             form = page.locator("#tell-form")
             form.locator("textarea[name=note]").fill(f"已电话告知患者儿子李四{name}的答复，家属表示同意")
             form.locator("input[name=send_sms]").check()
+            page.once("dialog", lambda dialog: dialog.accept())  # 确认已告知…？
             form.get_by_role("button", name="记录告知并办结").click()
             expect(page.locator("h1 small")).to_have_text("已告知患者/家属")
             assert _request(number, code).status == RequestStatus.TOLD

@@ -139,12 +139,14 @@ def _follow_up_in_the_backoffice(browser, server: str, number: str, rating: Rati
         page.select_option("#follow_up", "VISIT")
         page.get_by_role("button", name="查询").click()
         page.wait_for_url(lambda url: "bad=1" in url and "follow_up=VISIT" in url)
-        rows = page.locator("tbody tr")
+        rows = page.locator("table:not(#department-figures) tbody tr")  # not the 按科室 figures (issue 14)
         assert rows.count() == 1
         row = rows.filter(has=page.locator(f"a[href='/staff/ratings/{rating.pk}/']"))
         cells = row.locator("td").all_inner_texts()
         assert cells[2].strip() == rating.staff.name
-        assert cells[3].strip() == "不满意" and cells[5].strip() == "已实名" and cells[6].strip() == "待回访"
+        # The county's scope holds the hospital desk: the 涉及科室 column (issue 14) comes before the level.
+        assert cells[3].strip() == "—"  # a government window's rating names no 科室
+        assert cells[4].strip() == "不满意" and cells[6].strip() == "已实名" and cells[7].strip() == "待回访"
         _assert_evaluator_hidden(page)
         # The case number would name the applicant who rated: shown only where the policy allows it.
         leader = User.objects.get(username="leader1")
@@ -251,10 +253,10 @@ def _the_supervisor_sees_the_rating_again(browser, server: str, number: str, rat
         again = Rating.objects.get(parent=rating)
         again_row = page.locator("tbody tr").filter(has=page.locator(f"a[href='/staff/ratings/{again.pk}/']"))
         assert again_row.locator("small", has_text="追评").count() == 1
-        assert again_row.locator("td").nth(3).inner_text().strip() == "满意"
+        assert again_row.locator("td").nth(4).inner_text().strip() == "满意"  # after 涉及科室 (issue 14)
         bad_row = page.locator("tbody tr").filter(has=page.locator(f"a[href='/staff/ratings/{rating.pk}/']"))
         assert bad_row.locator("small", has_text="追评").count() == 0
-        assert bad_row.locator("td").nth(6).inner_text().strip() == "已追评"
+        assert bad_row.locator("td").nth(7).inner_text().strip() == "已追评"
         supervisor = User.objects.get(username="supervisor1")
         assert may_see_instance(supervisor, rating)  # so the supervisor sees which case both ratings are about
         assert number in bad_row.inner_text() and number in again_row.inner_text()

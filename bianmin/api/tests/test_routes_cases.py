@@ -55,7 +55,7 @@ def test_list_cases_finds_by_number_within_scope(client, cast, item):
     assert body["results"] == [{"number": case.number, "status": "ACCEPTED", "case_class": "PROMISED",
                                 "item_name": "食品经营许可", "applicant": "张三",
                                 "committed_deadline": case.committed_deadline.isoformat(),
-                                "first_handler": "window_a姓名"}]
+                                "first_handler": "window_a姓名", "committed_due_at": None}]
     assert client.get("/api/v1/cases", {"status": "RECEIVED"},
                       headers=api_token_headers(client, "window_a")).json()["count"] == 1
     # The town's window sees nothing of the county center's cases.

@@ -25,6 +25,13 @@ def _day(value) -> str:
     return value.isoformat() if value else ""
 
 
+def _due(row) -> str:
+    """The committed deadline: the date, with the time when a limit in hours ends at a moment."""
+    if row.committed_due_at is not None:
+        return timezone.localtime(row.committed_due_at).strftime("%Y-%m-%d %H:%M")
+    return _day(row.committed_deadline)
+
+
 @register.simple_tag(takes_context=True)
 def desk_case_rows(context, cases) -> SafeString:
     """Return the rows of "my cases" (``workbench_rows``): number, item, applicant, status, deadline with badges,
@@ -49,7 +56,7 @@ def desk_case_rows(context, cases) -> SafeString:
             f'<tr class="warn-{escape(warning)}"><td><a href="{escape(case_url)}{number}/">{number}</a></td>'
             f"<td>{escape(c.item_name)}</td><td>{escape(c.applicant_name)}</td>"
             f"<td>{escape(c.status_label)}{urgent if c.urgent else ''}</td>"
-            f"<td>{_day(c.committed_deadline)}{''.join(badges)}</td>"
+            f"<td>{_due(c)}{''.join(badges)}</td>"
             f"<td>{escape(c.handler_name)}{escape(f'（{acting_label}）') if c.handler_user_id != user_pk else ''}"
             "</td></tr>\n")
     return mark_safe("".join(rows))  # noqa: S308 - every value in the rows is escaped

@@ -13,7 +13,7 @@ from bianmin.accounts.roles import Perm
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
-from bianmin.catalog.selectors import kind_rule, pinned_version
+from bianmin.catalog.selectors import kind_rule, pinned_version, receive_refusal
 from bianmin.core import validators as v
 from bianmin.core.errors import Conflict, DomainError, FieldErrors
 from bianmin.workdays.selectors import get_calendar
@@ -265,6 +265,8 @@ def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
     version = pinned_version(version_id) if version_id is not None else None
     if version is None:
         errors.add("item", f"事项“{item_code}”不存在或未发布")
+    elif (refusal := receive_refusal(profile.unit, version)) is not None:
+        errors.add("item", refusal)
     fields = clean_applicant(applicant or ApplicantData(), errors, today)
     fields.update(_clean_agent(agent, errors, today))
     lines = _checklist(version, materials or [], errors) if version else []

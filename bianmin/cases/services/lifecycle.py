@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -105,17 +105,22 @@ def committed_limit_of(case: Case) -> int:
 
 
 def acceptance_changes(case: Case, *, start_at: dt.datetime, today: dt.date, profile: StaffProfile,
-                       urgent_days: int | None, deferred: list[str]) -> dict[str, Any]:
+                       urgent_days: int | None, deferred: list[str], immediate: bool = False) -> dict[str, Any]:
     """Return the fields every acceptance sets (受理, 即办, deemed): first handler, class facts, the decision
     limits counted from ``start_at`` (the acceptance's ``now``, or the receipt for a late or deemed acceptance;
     a limit in hours ends at ``committed_due_at``), the hand-over check and the 补办 due date (counted from
     ``today``).
+
+    An ``immediate`` acceptance (即办) is decided at ``start_at``: a committed limit in hours then sets no moment
+    still to come, its committed date is that day.
 
     Raises DomainError when a date falls outside the calendar's years."""
     v = case.item_version
     calendar = get_calendar(case.unit.region)
     committed_days = urgent_days if urgent_days is not None else committed_limit_of(case)
     deadlines = deadlines_for(case, start_at, committed_days=committed_days, calendar=calendar)
+    if immediate and deadlines.committed_due_at is not None:  # decided on the spot: no hour deadline ahead
+        deadlines = replace(deadlines, committed=timezone.localdate(start_at), committed_due_at=None)
     limits = kind_rule(v.kind)
     try:
         start_due = calendar.add_workdays(today, limits.start_within_working_days).date
@@ -160,6 +165,34 @@ def _issue_acceptance_notices(case: Case, actor: User, now: dt.datetime, deferre
     issue_notices(case, contents=contents, actor=actor, now=now)
 
 
+def urgent_limit(case: Case, *, urgent: bool, urgent_days: int | None) -> int | None:
+    """Return the 急办 limit a case is accepted under (None when not urgent), in the unit of the item's committed
+    limit: half of it (rounded up) unless given. In days it may be 0 (done that working day); in hours it is at
+    least 1 and shorter than the item's hours (0 would count as a day, the whole working day: later than the hours).
+
+    Raises DomainError naming ``urgent_days`` for an item whose limit cannot be shortened or a limit out of range."""
+    if not urgent:
+        return None
+    limit = committed_limit_of(case)
+    unit = case.item_version.committed_limit_unit
+    if limit == 0:
+        raise DomainError.for_field("urgent_days", "该事项承诺时限为0，无需按急办件缩短")
+    if unit == LimitUnit.HOURS:
+        if limit == 1:
+            raise DomainError.for_field("urgent_days", "该事项承诺时限为1小时，无法再按急办件缩短")
+        if urgent_days is None:
+            urgent_days = math.ceil(limit / 2)
+        if not 1 <= urgent_days < limit:
+            raise DomainError.for_field("urgent_days", f"按小时计时的事项，急办时限应为1至{limit - 1}小时")
+        return urgent_days
+    if urgent_days is None:
+        urgent_days = max(1, math.ceil(limit / 2)) if limit > 1 else 0
+    if not 0 <= urgent_days < limit:
+        shown = limit_text(limit, unit)
+        raise DomainError.for_field("urgent_days", f"急办时限应短于承诺时限（{shown}），且不能为负数")
+    return urgent_days
+
+
 def accept_case(*, actor: User, number: str, now: dt.datetime, urgent: bool = False,
                 urgent_days: int | None = None) -> Case:
     """Accept (受理): the actor becomes first handler; deadlines from the pinned version; notices issued.
@@ -171,23 +204,13 @@ def accept_case(*, actor: User, number: str, now: dt.datetime, urgent: bool = Fa
     Raises Forbidden without a staff profile, or unless the actor is a window clerk of the receiving unit with
     HANDLE_CASES; NotFound for a case out of sight; Conflict ``materials_incomplete`` (naming the materials in its
     message) while a required material is missing or unacceptable, Conflict unless the application is under
-    review (RECEIVED); DomainError naming ``urgent_days`` (an 急办 limit not shorter than the item's), or a
-    deadline outside the calendar's years."""
+    review (RECEIVED); DomainError naming ``urgent_days`` (an 急办 limit not shorter than the item's; for a limit
+    in hours, 1 to the item's hours less one: ``urgent_limit``), or a deadline outside the calendar's years."""
     profile = actor_profile(actor)
     with audited_atomic():
         case = locked_case(actor, number)
         deferred = _check_materials(case)
-        limit = committed_limit_of(case)
-        if urgent:
-            if limit == 0:
-                raise DomainError.for_field("urgent_days", "该事项承诺时限为0，无需按急办件缩短")
-            if urgent_days is None:
-                urgent_days = max(1, math.ceil(limit / 2)) if limit > 1 else 0
-            if not 0 <= urgent_days < limit:
-                shown = limit_text(limit, case.item_version.committed_limit_unit)
-                raise DomainError.for_field("urgent_days", f"急办时限应短于承诺时限（{shown}），且不能为负数")
-        else:
-            urgent_days = None
+        urgent_days = urgent_limit(case, urgent=urgent, urgent_days=urgent_days)
         today = timezone.localtime(now).date()
         # The intake deadline this acceptance comes after, if it does.
         missed = case.intake_deadline if case.intake_deadline and today > case.intake_deadline else None
@@ -232,7 +255,7 @@ def accept_immediately(*, actor: User, number: str, now: dt.datetime, certificat
         today = timezone.localtime(now).date()
         intake_deadline = case.intake_deadline
         changes = acceptance_changes(case, start_at=now, today=today, profile=profile, urgent_days=None,
-                                     deferred=deferred)
+                                     deferred=deferred, immediate=True)
         transition(case, actor=actor, action=Action.ACCEPT_IMMEDIATE, now=now,
                    changes={**changes, "accepted_at": now, "immediate": True, "start_due_on": None,
                             "intake_outcome": IntakeOutcome.IMMEDIATE, "decided_at": now,

@@ -128,3 +128,121 @@ def test_warnings_count_the_hours_not_the_days(cast, hourly):
                          now=at_two)[0].warning == Warning.RED
     rows = workbench_rows(cast["window_a"], MON, now=at(MON, 12))
     assert [r.warning for r in rows if r.number == case.number] == [Warning.YELLOW]
+
+
+# --- 急办 and 即办 on an item in hours; red at the moment in the leader's lists (the domain audit of issue 14) ----
+
+@pytest.fixture
+def guidance(cast, org, calendar):
+    """YY-02 咨询导诊: 即办 by default, otherwise within 1 hour."""
+    return make_item(cast, org, "YY-02", name="咨询导诊", kind="PUBLIC_SERVICE", level="INSTITUTION",
+                     legal_limit=24, legal_limit_unit=LimitUnit.HOURS, committed_limit=1,
+                     committed_limit_unit=LimitUnit.HOURS, special_procedures=[], extension_allowed=False,
+                     extension_days=0, default_class="IMMEDIATE")
+
+
+def _urgent(cast, urgent_days, code="YY-01") -> Case:
+    case = receive(cast, code=code, now=ACCEPTED)
+    return svc.accept_case(actor=cast["window_a"], number=case.number, now=ACCEPTED, urgent=True,
+                           urgent_days=urgent_days)
+
+
+def test_urgent_on_an_item_in_hours_counts_hours(cast, hourly):
+    case = _urgent(cast, 2)
+    assert (case.committed_days, case.committed_due_at, case.committed_deadline) == (2, at(MON, 11), MON)
+    default = _urgent(cast, None)  # half of 4 hours
+    assert (default.committed_days, default.committed_due_at) == (2, at(MON, 11))
+    one = _urgent(cast, 1)
+    assert one.committed_due_at == at(MON, 10)
+
+
+@pytest.mark.parametrize("hours", [0, 4, 5])
+def test_urgent_hours_out_of_range_are_refused(cast, hourly, hours):
+    from bianmin.core.errors import DomainError
+
+    with pytest.raises(DomainError) as err:
+        _urgent(cast, hours)
+    assert list(err.value.fields) == ["urgent_days"]
+    assert "按小时计时的事项，急办时限应为1至3小时" in str(err.value)
+    assert not Case.objects.filter(status="ACCEPTED").exists()
+
+
+def test_urgent_cannot_shorten_one_hour(cast, guidance):
+    from bianmin.core.errors import DomainError
+
+    with pytest.raises(DomainError) as err:
+        _urgent(cast, None, code="YY-02")
+    assert list(err.value.fields) == ["urgent_days"] and "1小时" in str(err.value)
+
+
+def test_urgent_on_an_item_in_days_is_unchanged(cast, item):
+    case = _urgent(cast, 0, code="SP-01")  # 0 days: that working day
+    assert case.committed_days == 0 and case.committed_due_at is None and case.committed_deadline == MON
+
+
+def test_the_urgent_field_names_both_units():
+    from bianmin.cases.actions import AcceptIn
+
+    title = AcceptIn.model_json_schema()["properties"]["urgent_days"]["title"]
+    assert "天" in title and "小时" in title
+
+
+def test_immediate_on_an_item_in_hours_sets_no_moment_ahead(cast, guidance):
+    case = receive(cast, code="YY-02", now=ACCEPTED)
+    case = svc.accept_immediately(actor=cast["window_a"], number=case.number, now=ACCEPTED,
+                                  certificate_number="ZS-1")
+    assert case.status == "DECIDED" and case.decided_at == ACCEPTED
+    assert case.committed_due_at is None and case.committed_deadline == MON
+    cases = Case.objects.filter(pk=case.pk)
+    assert on_time_counts(cases, at(MON, 0), at(MON, 24)) == (1, 1)
+    content = Notice.objects.get(case=case, kind=NoticeKind.ACCEPTANCE).content
+    assert content["committed_deadline"] == "2026年03月02日"
+
+
+def test_past_the_moment_is_red_in_the_leaders_lists_the_same_day(cast, hourly):
+    from bianmin.cases.policies import visible_cases
+    from bianmin.cases.selectors import case_desk_counts, deadline_overview, desk_cases, warned_cases
+
+    case = svc.start_case(actor=cast["window_a"], number=_accepted(cast).number, now=at(MON, 10))
+    leader, clerk = cast["leader"], cast["window_a"]
+
+    def lists(now):
+        overview = deadline_overview(leader, MON, now=now)["totals"]
+        return ((overview["red"], overview["yellow"]),
+                [c.number for c in warned_cases(leader, MON, "RED", now=now)],
+                [c.number for c in warned_cases(leader, MON, "YELLOW", now=now)],
+                [c.number for c in desk_cases(visible_cases(clerk), clerk, MON, "red", now=now)],
+                [c.number for c in desk_cases(visible_cases(clerk), clerk, MON, "yellow", now=now)],
+                case_desk_counts(clerk, MON, ("red", "yellow"), now=now))
+
+    before = lists(at(MON, 12))  # its due day: yellow (the stored yellow day)
+    assert before == ((0, 1), [], [case.number], [], [case.number], {"red": 0, "yellow": 1})
+    after = lists(DUE + dt.timedelta(minutes=1))
+    assert after == ((1, 0), [case.number], [], [case.number], [], {"red": 1, "yellow": 0})
+
+
+def test_the_leaders_overview_is_still_one_aggregate(cast, hourly, django_assert_max_num_queries):
+    from bianmin.cases.selectors import deadline_overview, warned_cases
+
+    svc.start_case(actor=cast["window_a"], number=_accepted(cast).number, now=at(MON, 10))
+    list(warned_cases(cast["leader"], MON, "RED", now=at(MON, 14)))  # warm the profile cache
+    with django_assert_max_num_queries(1):
+        list(warned_cases(cast["leader"], MON, "RED", now=at(MON, 14)))
+    with django_assert_max_num_queries(3):
+        deadline_overview(cast["leader"], MON, now=at(MON, 14))
+
+
+@pytest.mark.endpoint("GET", "/api/v1/cases/{number}")
+@pytest.mark.endpoint("GET", "/api/v1/cases")
+def test_the_staff_api_gives_the_moment(client, cast, hourly, item):
+    from conftest import api_token_headers
+
+    hours = _accepted(cast)
+    days = svc.accept_case(actor=cast["window_a"], number=receive(cast).number, now=ACCEPTED)
+    headers = api_token_headers(client, cast["window_a"].username)
+    one = client.get(f"/api/v1/cases/{hours.number}", headers=headers).json()
+    assert dt.datetime.fromisoformat(one["committed_due_at"]) == DUE and one["committed_deadline"] == "2026-03-02"
+    assert client.get(f"/api/v1/cases/{days.number}", headers=headers).json()["committed_due_at"] is None
+    rows = {r["number"]: r for r in client.get("/api/v1/cases", headers=headers).json()["results"]}
+    assert dt.datetime.fromisoformat(rows[hours.number]["committed_due_at"]) == DUE
+    assert rows[days.number]["committed_due_at"] is None

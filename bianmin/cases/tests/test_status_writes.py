@@ -121,6 +121,7 @@ WRITERS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("hospital/services.py", "escalate_request"): (W, "CoordinationRequest (a raised request starts unwarned)"),
     ("hospital/services.py", "record_late"): (W, "CoordinationRequest (late: RED)"),
     ("hospital/sweep.py", "sweep_reminders"): (W, "CoordinationRequest (reminded: YELLOW)"),
+    ("hospital/sweep.py", "close_ended.handle"): (S, "CoordinationRequest (its case ended: withdrawn)"),
     ("hospital/services.py", "publish_event"): (S, "CareEvent (published)"),
     ("hospital/services.py", "record_attendance"): (S, "CareEvent (held)"),
     ("hospital/services.py", "cancel_event"): (S, "CareEvent (cancelled)"),

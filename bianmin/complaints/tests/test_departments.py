@@ -13,7 +13,9 @@ from bianmin.complaints import services as svc
 from bianmin.complaints.models import Complaint, ComplaintCounter, ComplaintStep
 from bianmin.complaints.selectors import register_of
 from bianmin.core.errors import DomainError
+from bianmin.org.models import Window
 from bianmin.testing.factories import MON, MONDAY, at
+from bianmin.testing.hospital import transfer_case
 from bianmin.testing.opinions import hospital_opinions
 from conftest import make_user, sign_in
 
@@ -22,6 +24,7 @@ from .conftest import NAME, PHONE, register
 pytestmark = pytest.mark.django_db
 NOT_A_DESK = "只有医院便民服务中心的评价和投诉可以选择科室"
 NOT_ITS = "所选科室不属于该医院"
+MIXED = svc.MIXED_DESKS
 
 
 @pytest.fixture
@@ -109,6 +112,106 @@ def test_the_online_form_names_the_department(h):
                                         ip="198.51.100.7")
         assert exc.value.fields == {"department": [message]}
     assert Complaint.objects.count() == 1 and AuditEntry.objects.count() == before
+
+
+def _online(unit, n, **overrides):
+    """Submit the public form to ``unit`` (the ``n``th client address); return the DomainError's fields, or None."""
+    data = {"unit_code": unit, "kind": "ATTITUDE", "subject_type": "CASE", "matter": "", "name": NAME,
+            "phone": PHONE, "now": at(MON), "ip": f"198.51.100.{n}"}
+    data.update(overrides)
+    try:
+        svc.submit_online_complaint(**data)
+    except DomainError as exc:
+        return exc.fields
+    return None
+
+
+def test_the_online_form_tells_nothing_about_case_numbers(h):
+    """The department's answer on the public form comes from the chosen center alone: a real case of the hospital,
+    a missing number and a real number with another hospital's 科室 are answered alike (no oracle)."""
+    real = transfer_case(h).number
+    missing = real[:-1] + ("1" if real[-1] != "1" else "2")
+    before = AuditEntry.objects.count()
+    n = 0
+    for unit in ("C1", "YY1", "YY2"):
+        answers = set()
+        for number in (real, missing, "YY1-NOPE"):
+            for department in ("YY1K1", "YY2K9"):
+                n += 1
+                fields = _online(unit, n, case_number=number, department=department)
+                assert fields is not None and fields["matter"] == ["请写明投诉事项"]
+                answers.add((department, repr(sorted(fields.items()))))
+        # One answer per 科室 named, the same whatever the case number.
+        assert len(answers) == 2, answers
+        refused = {"C1": (NOT_A_DESK, NOT_A_DESK), "YY1": (None, NOT_ITS), "YY2": (NOT_ITS, None)}[unit]
+        expected = set()
+        for department, message in zip(("YY1K1", "YY2K9"), refused, strict=True):
+            fields = ({"department": [message]} if message else {}) | {"matter": ["请写明投诉事项"]}
+            expected.add((department, repr(sorted(fields.items()))))
+        assert answers == expected, answers
+    _nothing_written(before)
+    # The number only becomes text or a link once the complaint is written: the hospital's own desk takes its 科室.
+    c = svc.submit_online_complaint(unit_code="YY1", kind="ATTITUDE", subject_type="CASE", case_number=real,
+                                    department="YY1K1", matter="转院协调拖延", name=NAME, phone=PHONE, now=at(MON),
+                                    ip="198.51.100.99")
+    assert (c.case.number, c.department) == (real, h["k1"])
+
+
+def test_online_a_department_needs_the_hospital_desk_itself(h):
+    """A staff badge or window of a hospital does not make a county center's complaint a hospital's one."""
+    Window.objects.create(unit=h["desk"], number="Y1", name="入院窗口")
+    before = AuditEntry.objects.count()
+    for n, (field, value) in enumerate((("staff", "B-desk_a"), ("window", "Y1")), start=1):
+        fields = _online("C1", n, subject_type="UNIT", matter="态度差", department="YY1K1", **{field: value})
+        assert fields == {"department": [NOT_A_DESK]}, fields
+    _nothing_written(before)
+
+
+def test_mixed_hospitals_are_refused_on_the_online_form(h):
+    Window.objects.create(unit=h["other"], number="Z1", name="中医院窗口")
+    before = AuditEntry.objects.count()
+    for n, department in enumerate(("YY1K1", "YY2K9"), start=1):
+        fields = _online("C1", n, subject_type="STAFF", staff="B-desk_a", window="Z1", matter="两家医院推诿",
+                         department=department)
+        assert fields == {"department": [MIXED]}, fields
+    _nothing_written(before)
+    # Without a 科室 the complaint to the county center is taken as before.
+    c = svc.submit_online_complaint(unit_code="C1", kind="ATTITUDE", subject_type="STAFF", staff="B-desk_a",
+                                    window="Z1", matter="两家医院推诿", name=NAME, phone=PHONE, now=at(MON),
+                                    ip="198.51.100.9")
+    assert c.department is None
+
+
+@pytest.mark.parametrize("overrides", [
+    {"staff": "B-k9_staff", "department": "YY1K1"},  # the case is YY1's, the staff member YY2's
+    {"staff": "B-k9_staff", "department": "YY2K9"},
+    {"subject_unit": "YY2", "department": "YY1K1"},
+    {"subject_unit": "YY2K9", "department": "YY2K9"},
+    {"subject_unit": "YY2K9"},  # a 科室 as the subject names itself: still two hospitals
+])
+def test_mixed_hospitals_are_refused_at_the_desk_with_nothing_written(h, cast, overrides):
+    case = transfer_case(h)
+    before = AuditEntry.objects.count()
+    with pytest.raises(DomainError) as exc:
+        svc.register_complaint(actor=cast["supervisor"], channel="PHONE", kind="DELAY", subject_type="CASE",
+                               case_number=case.number, matter="转院协调两家医院互相推诿", name=NAME, phone=PHONE,
+                               now=at(MON), **overrides)
+    assert exc.value.status == 400 and exc.value.fields == {"department": [MIXED]}
+    _nothing_written(before)
+
+
+def test_one_hospital_across_every_subject_is_taken(h, cast):
+    case = transfer_case(h)
+    Window.objects.create(unit=h["desk"], number="Y1", name="入院窗口")
+    c = svc.register_complaint(actor=cast["supervisor"], channel="PHONE", kind="DELAY", subject_type="CASE",
+                               case_number=case.number, staff="B-k1_staff", window="Y1", subject_unit="YY1",
+                               department="YY1K1", matter="转院协调拖延", name=NAME, phone=PHONE, now=at(MON))
+    assert (c.case, c.department) == (case, h["k1"])
+    # Several hospitals named without a 科室: a county complaint as before.
+    plain = svc.register_complaint(actor=cast["supervisor"], channel="PHONE", kind="DELAY", subject_type="CASE",
+                                   case_number=case.number, staff="B-k9_staff", matter="两家医院推诿",
+                                   anonymous=True, now=at(MON))
+    assert plain.department is None
 
 
 def test_the_register_filters_by_department_within_the_scope(h, cast, org, django_user_model):

@@ -42,7 +42,8 @@ def test_the_role_and_scope_matrix(hospital, users, send, who, desk_side, k1_sid
     assert policies.may_read_health(user, h["case"]) is reads
 
 
-def test_a_department_reads_only_while_it_holds_a_request_not_withdrawn(hospital, send):
+def test_a_department_reads_only_while_it_handles_a_request(hospital, send):
+    """Minimum necessary (decision 0026 §6): open or answered, on a running case; not once withdrawn or told."""
     h = hospital
     assert not policies.may_read_health(h["k1_staff"], h["case"])  # no request yet
     first = send(to="k1")
@@ -50,9 +51,12 @@ def test_a_department_reads_only_while_it_holds_a_request_not_withdrawn(hospital
     services.withdraw_request(actor=h["desk_a"], request_id=first.pk, reason="重复发送", now=SENT)
     assert policies.may_read_health(h["k1_staff"], h["case"])  # the second still holds
     services.answer_request(actor=h["k1_staff"], request_id=second.pk, answer="可以", now=SENT)
+    assert policies.may_read_health(h["k1_staff"], h["case"])  # answered, the family not yet told
     services.tell_family(actor=h["desk_a"], request_id=second.pk, note="告知", now=SENT)
-    assert policies.may_read_health(h["k1_staff"], h["case"])  # told, not withdrawn: the 科室 handled it
-    CoordinationRequest.objects.filter(pk=second.pk).update(status=RequestStatus.WITHDRAWN)
+    assert not policies.may_read_health(h["k1_staff"], h["case"])  # told: the 科室's part is over
+    third = send(to="k1")
+    assert policies.may_read_health(h["k1_staff"], h["case"])
+    CoordinationRequest.objects.filter(pk=third.pk).update(status=RequestStatus.WITHDRAWN)
     assert not policies.may_read_health(h["k1_staff"], h["case"])
 
 

@@ -52,7 +52,7 @@ def coordinated(hospital, patient, send):
     services.refuse_request(actor=h["k1_staff"], request_id=other.pk, reason="本科无床位", now=SENT + 3 * H)
     build_digests(now=LATER)
     h["request"] = request
-    assert DigestItem.objects.exists() and Message.objects.filter(kind="DIGEST").exists()
+    assert Message.objects.filter(kind="COORDINATION").exists()
     assert Message.objects.filter(kind="COORDINATION_TOLD").exists() and Violation.objects.exists()
     return h
 
@@ -141,3 +141,24 @@ def test_staff_pages_do_not_show_the_health_fields_without_the_read(client, coor
         assert r.status_code == 200, (url, r.status_code)
         _clean(r.content.decode(), where=url)
     assert AuditEntry.objects.filter(action=AuditAction.PERSONAL_DATA_VIEW).count() == reads
+
+
+def test_what_is_asked_and_answered_is_sealed_and_shown_only_to_the_desk_and_the_department(hospital, send, cast):
+    """The coordination texts are clinical (decision 0026 §6): encrypted at rest; the county leader sees the request
+    but not what was asked, answered or noted; the desk and the addressed 科室 see it all."""
+    from bianmin.hospital import selectors
+    from bianmin.hospital.models import CoordinationRequest, RequestStep
+
+    h = hospital
+    request = send(question="患者急性心肌梗死，请评估转院")
+    services.answer_request(actor=h["k1_staff"], request_id=request.pk, answer="生命体征平稳，可转运", now=SENT + H)
+    raw = CoordinationRequest.objects.filter(pk=request.pk).values_list("question", "answer").get()
+    assert all("心肌梗死" not in str(v) and "体征" not in str(v) for v in raw)
+    assert all("体征" not in str(n) for n in RequestStep.objects.values_list("note", flat=True))
+    for who in ("desk_a", "k1_staff"):
+        seen = selectors.request_for(h[who], request.pk)
+        assert "心肌梗死" in seen.question and "体征" in seen.answer
+        assert any("体征" in s.note for s in selectors.steps_of(seen))
+    above = selectors.request_for(cast["leader"], request.pk)
+    assert "心肌梗死" not in above.question and "体征" not in above.answer
+    assert all("体征" not in s.note and "心肌梗死" not in s.note for s in selectors.steps_of(above))

@@ -9,6 +9,8 @@ from django.db import connection
 from bianmin.accountability.models import Violation
 from bianmin.audit.models import AuditAction, AuditEntry
 from bianmin.cases import services as case_services
+from bianmin.cases.models import Case
+from bianmin.core.errors import DomainError
 from bianmin.hospital import services, sweep
 from bianmin.hospital.models import (
     CareEvent,
@@ -19,7 +21,7 @@ from bianmin.hospital.models import (
     RequestStep,
     RequestStepKind,
 )
-from bianmin.notifications.models import DigestItem, Message
+from bianmin.notifications.models import Message
 from bianmin.org.models import HeadOf, StaffProfile
 from bianmin.testing.cases import receive
 from bianmin.testing.factories import MON, at
@@ -246,9 +248,9 @@ def test_the_desk_sends_a_request_to_its_department_who_is_told_in_the_digest(ho
     assert request.sent_by == h["desk_a"].staff_profile and not request.late and request.escalations == 0
     (step,) = _steps(request)
     assert step.kind == RequestStepKind.SENT and step.department_id == h["k1"].pk
-    digest = DigestItem.objects.filter(kind="COORDINATION")
+    digest = Message.objects.filter(kind="COORDINATION")
     assert {d.recipient_id for d in digest} == {h["k1_staff"].pk, k1_b.pk}
-    assert all(request.number in d.text and d.link for d in digest)
+    assert all(request.number in d.body and d.link for d in digest)
     audit = AuditEntry.objects.order_by("-seq").first()
     assert audit.action == AuditAction.CASE_CHANGE and audit.data["department"] == "YY1K1"
 
@@ -367,7 +369,7 @@ def test_the_department_answers_in_time_and_the_sender_is_told(hospital, send):
     assert request.answered_by == h["k1_staff"].staff_profile and request.answered_at == SENT + 3 * H
     assert not request.late and not Violation.objects.exists()
     assert [s.kind for s in _steps(request)] == [RequestStepKind.SENT, RequestStepKind.ANSWERED]
-    assert DigestItem.objects.filter(recipient=h["desk_a"], kind="COORDINATION").exists()
+    assert Message.objects.filter(recipient=h["desk_a"], kind="COORDINATION").exists()
 
 
 def test_the_department_refuses_with_a_reason(hospital, send):
@@ -452,7 +454,7 @@ def test_a_late_answer_is_recorded_once_against_the_chief_of_the_department(hosp
     (late,) = _steps(request, RequestStepKind.LATE)
     assert late.department_id == h["k1"].pk
     # The sweep afterwards finds nothing left to record.
-    assert sweep.run(SENT + 8 * H) == {"coordination_late": 0, "coordination_reminders": 0}
+    assert sweep.run(SENT + 8 * H) == {"coordination_closed": 0, "coordination_late": 0, "coordination_reminders": 0}
     assert Violation.objects.count() == 1 and len(_steps(request, RequestStepKind.LATE)) == 1
 
 
@@ -504,8 +506,8 @@ def test_escalation_to_another_department_of_the_hospital_restarts_the_reply_tim
     step = _steps(request)[-1]
     assert step.kind == RequestStepKind.ESCALATED and step.department_id == h["k2"].pk
     assert "心内科" in step.note and "医务科" in step.note
-    assert DigestItem.objects.filter(recipient=h["k2_staff"], kind="COORDINATION").exists()
-    assert DigestItem.objects.filter(recipient=h["desk_a"], kind="COORDINATION").exists()
+    assert Message.objects.filter(recipient=h["k2_staff"], kind="COORDINATION").exists()
+    assert Message.objects.filter(recipient=h["desk_a"], kind="COORDINATION").exists()
     assert not Violation.objects.exists()
     # Now the 医务科's request: the 心内科 may no longer reply.
     refused(lambda: services.answer_request(actor=h["k1_staff"], request_id=request.pk, answer="可以",
@@ -844,3 +846,51 @@ def test_every_coordination_change_writes_its_audit_row(hospital, send):
     assert [r.action for r in rows] == [AuditAction.CASE_CHANGE] * 4
     assert all(r.data.get("request") == request.number for r in rows)
     assert CoordinationRequest.objects.get().status == RequestStatus.TOLD
+
+
+# --- the hospital boundary at intake (decision 0026 §1) -------------------------------------------------------------
+
+def test_the_hospital_boundary_at_intake(hospital, cast, item):
+    """A hospital's items are received only at its desk; the desk receives only its own items; a 科室 receives none
+    (the same rule filters the receive page's item picker)."""
+    from bianmin.catalog.models import ItemVersion
+    from bianmin.catalog.selectors import receivable_at
+    from bianmin.testing.hospital import ALL_GOOD, TRANSFER_ITEM
+
+    def receive(who, code, materials):
+        from typing import Any
+        from typing import cast as typed
+
+        from bianmin.testing.factories import applicant
+
+        return case_services.receive_case(actor=who, item_code=code, applicant=typed(Any, applicant()),
+                                          materials=typed(Any, materials), now=SENT)
+
+    h = hospital
+    before = Case.objects.count()
+    for who, code, materials in ((cast["window_a"], TRANSFER_ITEM, ALL_GOOD),  # a county clerk, a hospital item
+                                 (h["desk_a"], "SP-01", []),  # the desk, a government item
+                                 (h["k1_staff"], TRANSFER_ITEM, ALL_GOOD)):  # a 科室
+        with pytest.raises(DomainError) as err:
+            receive(who, code, materials)
+        assert "item" in err.value.fields
+    assert Case.objects.count() == before
+    current = ItemVersion.objects.filter(is_current=True)
+    assert set(current.filter(receivable_at(h["desk"])).values_list("item__code", flat=True)) == {TRANSFER_ITEM}
+    assert set(current.filter(receivable_at(h["other"])).values_list("item__code", flat=True)) == set()
+    assert set(current.filter(receivable_at(h["k1"])).values_list("item__code", flat=True)) == set()
+    assert set(current.filter(receivable_at(cast["window_a"].staff_profile.unit))
+               .values_list("item__code", flat=True)) == {"SP-01"}
+
+
+
+
+def test_a_reply_cannot_be_due_after_an_hour_promise(hospital, send, written):
+    """On a case promised within hours, the 科室's reply must fall before the promise (decision 0026 §5)."""
+    h = hospital
+    Case.objects.filter(pk=h["case"].pk).update(committed_due_at=SENT + dt.timedelta(hours=5))
+    before = written()
+    with pytest.raises(DomainError) as err:
+        send(hours=8)
+    assert "reply_hours" in err.value.fields and written() == before
+    assert send(hours=4).due_at == SENT + dt.timedelta(hours=4)

@@ -20,12 +20,12 @@ from bianmin.hospital.models import (
     RequestStep,
     RequestStepKind,
 )
-from bianmin.notifications.models import DigestItem
+from bianmin.notifications.models import Message
 from bianmin.testing.hospital import SENT
 
 H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)
-NOTHING = {"coordination_late": 0, "coordination_reminders": 0}
+NOTHING = {"coordination_closed": 0, "coordination_late": 0, "coordination_reminders": 0}
 
 
 def _reminded(request) -> bool:
@@ -46,9 +46,9 @@ def test_a_reminder_goes_once_when_a_quarter_of_the_time_at_least_an_hour_is_lef
     due = SENT + hours * H
     if due - window - M > SENT:
         assert sweep.run(due - window - M) == NOTHING and not _reminded(request)
-    assert sweep.run(due - window) == {"coordination_late": 0, "coordination_reminders": 1}
+    assert sweep.run(due - window) == {"coordination_closed": 0, "coordination_late": 0, "coordination_reminders": 1}
     assert _reminded(request)
-    lines = DigestItem.objects.filter(kind="COORDINATION", text__contains="到期")
+    lines = Message.objects.filter(kind="COORDINATION", body__contains="到期")
     assert {d.recipient_id for d in lines} == {h["k1_staff"].pk}  # the 科室 is reminded, not the desk
     assert AuditEntry.objects.filter(action=AuditAction.SWEEP, summary__contains="即将到期").count() == 1
     assert sweep.run(due - window + M) == NOTHING
@@ -68,7 +68,7 @@ def test_late_is_recorded_once_and_the_rerun_writes_nothing(hospital, send, writ
     assert violation.kind == "COORDINATION_LATE" and violation.staff == h["k1_staff"].staff_profile
     (step,) = RequestStep.objects.filter(request=request, kind=RequestStepKind.LATE)
     assert step.department_id == h["k1"].pk and step.by is None
-    late_lines = DigestItem.objects.filter(text__contains="超时")
+    late_lines = Message.objects.filter(kind="COORDINATION", body__contains="超时")
     assert {d.recipient_id for d in late_lines} == {h["k1_staff"].pk, h["desk_a"].pk}
     assert AuditEntry.objects.filter(action=AuditAction.SWEEP, summary__contains="超时").count() == 1
     before = written()
@@ -115,7 +115,7 @@ def test_an_escalated_request_is_reminded_and_recorded_again_for_the_new_departm
     request.refresh_from_db()
     assert request.warning_level == "" and request.due_at == SENT + 7 * H + 30 * M
     assert sweep.run(SENT + 6 * H + 30 * M)["coordination_reminders"] == 1
-    assert DigestItem.objects.filter(recipient=h["k2_staff"], text__contains="到期").count() == 1
+    assert Message.objects.filter(recipient=h["k2_staff"], kind="COORDINATION", body__contains="到期").count() == 1
     assert sweep.run(SENT + 8 * H)["coordination_late"] == 1
     request.refresh_from_db()
     assert request.late
@@ -187,12 +187,12 @@ def test_the_query_count_does_not_grow_with_closed_requests(hospital):
     _bulk(h, 1, status=RequestStatus.OPEN, due=now - H)  # late
     _bulk(h, 1, status=RequestStatus.OPEN, due=now + 30 * M)  # to remind
     few, counts = _queries(now)
-    assert counts == {"coordination_late": 1, "coordination_reminders": 1}
+    assert counts == {"coordination_closed": 0, "coordination_late": 1, "coordination_reminders": 1}
     _closed(h, 45, now)
     _bulk(h, 1, status=RequestStatus.OPEN, due=now - 2 * H)
     _bulk(h, 1, status=RequestStatus.OPEN, due=now + 20 * M)
     many, counts = _queries(now)
-    assert counts == {"coordination_late": 1, "coordination_reminders": 1}
+    assert counts == {"coordination_closed": 0, "coordination_late": 1, "coordination_reminders": 1}
     assert CoordinationRequest.objects.exclude(status=RequestStatus.OPEN).count() == 50
     assert many == few
     idle, counts = _queries(now)
@@ -205,9 +205,50 @@ def test_the_query_count_does_not_grow_with_the_requests_it_records(hospital):
     _bulk(h, 1, status=RequestStatus.OPEN, due=now - H)
     _bulk(h, 1, status=RequestStatus.OPEN, due=now + 30 * M)
     one, counts = _queries(now)
-    assert counts == {"coordination_late": 1, "coordination_reminders": 1}
+    assert counts == {"coordination_closed": 0, "coordination_late": 1, "coordination_reminders": 1}
     _bulk(h, 20, status=RequestStatus.OPEN, due=now - H)
     _bulk(h, 20, status=RequestStatus.OPEN, due=now + 30 * M)
     twenty, counts = _queries(now)
-    assert counts == {"coordination_late": 20, "coordination_reminders": 20}
+    assert counts == {"coordination_closed": 0, "coordination_late": 20, "coordination_reminders": 20}
     assert twenty == one
+
+
+def test_requests_of_a_case_that_ended_are_closed_and_charge_nobody(hospital, send):
+    """A withdrawn (or decided) case leaves nothing to coordinate: its open requests are withdrawn by the sweep with
+    the reason, no 科室 is recorded late for them, and a reply after that is refused."""
+    from bianmin.accountability.models import Violation
+    from bianmin.cases import services as case_services
+    from bianmin.core.errors import Conflict
+    from bianmin.hospital import services
+    from bianmin.hospital.models import CoordinationRequest, RequestStatus
+
+    h = hospital
+    request = send(hours=2)
+    case_services.withdraw_case(actor=h["desk_a"], number=h["case"].number, reason="家属决定不转院",
+                                now=SENT + 1 * H)
+    with pytest.raises(Conflict):
+        services.answer_request(actor=h["k1_staff"], request_id=request.pk, answer="可以", now=SENT + 1 * H)
+    counts = sweep.run(SENT + 5 * H)
+    assert counts["coordination_closed"] == 1 and counts["coordination_late"] == 0
+    request = CoordinationRequest.objects.get(pk=request.pk)
+    assert request.status == RequestStatus.WITHDRAWN and "办件已" in request.closed_reason
+    assert not Violation.objects.exists()
+    assert sweep.run(SENT + 6 * H)["coordination_closed"] == 0
+
+
+def test_a_reply_already_late_when_the_case_ended_or_the_request_was_withdrawn_stays_on_record(hospital, send):
+    from bianmin.accountability.models import Violation
+    from bianmin.cases import services as case_services
+    from bianmin.hospital import services
+
+    h = hospital
+    late = send(hours=1)
+    services.withdraw_request(actor=h["desk_a"], request_id=late.pk, reason="家属改变主意", now=SENT + 2 * H)
+    assert Violation.objects.count() == 1
+    overdue = send(hours=1, now=SENT + 2 * H)
+    case_services.withdraw_case(actor=h["desk_a"], number=h["case"].number, reason="家属决定不转院",
+                                now=SENT + 4 * H)  # the second request was 1 hour late by then
+    assert sweep.run(SENT + 5 * H)["coordination_closed"] == 1
+    assert Violation.objects.count() == 2
+    overdue.refresh_from_db()
+    assert overdue.late and overdue.status == "WITHDRAWN"

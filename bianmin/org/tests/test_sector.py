@@ -42,3 +42,24 @@ def test_only_desks_and_departments_are_hospitals(org):
         save_unit(Unit(code="C9", name="某中心", kind=UnitKind.COUNTY_CENTER, sector=Sector.HOSPITAL,
                        region=org["county"]))
     assert "sector" in err.value.fields
+
+
+def test_a_desk_with_departments_stays_a_hospital(org):
+    h = make_hospital_desk(org)
+    desk = h["desk"]
+    desk.sector = ""
+    with pytest.raises(DomainError) as err:
+        save_unit(desk)
+    assert "sector" in err.value.fields
+    assert Unit.objects.get(pk=desk.pk).sector == Sector.HOSPITAL
+
+
+def test_the_admin_form_names_the_sector_error(org):
+    from bianmin.org.admin import UnitForm
+
+    h = make_hospital_desk(org)
+    form_class = type("F", (UnitForm,), {"Meta": type("Meta", (), {"model": Unit, "fields": [
+        "code", "name", "kind", "sector", "region", "parent", "is_active"]})})
+    form = form_class(data={"code": "K0", "name": "外科", "kind": UnitKind.HOSPITAL_DEPT, "sector": "",
+                            "region": org["county"].pk, "parent": h["desk"].pk, "is_active": "on"})
+    assert not form.is_valid() and "sector" in form.errors

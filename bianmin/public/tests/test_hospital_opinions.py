@@ -6,16 +6,21 @@ from __future__ import annotations
 import pytest
 import time_machine
 
+from bianmin.audit.models import AuditEntry
 from bianmin.cases import services as svc
 from bianmin.complaints.models import Complaint
+from bianmin.org.models import Window
 from bianmin.ratings.models import Channel, Rating
 from bianmin.testing.cases import GRANT, receive
 from bianmin.testing.factories import MON, at
+from bianmin.testing.hospital import transfer_case
 from bianmin.testing.opinions import delivered_hospital_case, hospital_opinions
 from conftest import make_user
 
 pytestmark = pytest.mark.django_db
 LATER = at(MON, 15)
+NOT_A_DESK = "只有医院便民服务中心的评价和投诉可以选择科室"
+NOT_ITS = "所选科室不属于该医院"
 
 
 @pytest.fixture
@@ -80,3 +85,46 @@ def test_the_complaint_form_offers_each_hospitals_departments(client, h):
 def test_without_a_hospital_the_complaint_form_has_no_department(client, cast):
     page = client.get("/complaints/new/").content.decode()
     assert 'name="department"' not in page and "complaint_department.js" not in page
+
+
+@pytest.mark.parametrize("unit", ["C1", "YY2"])
+def test_the_complaint_form_and_api_tell_nothing_about_case_numbers(client, h, unit):
+    """With the 科室 of a hospital that is not the chosen center, a real case of that hospital, a missing number
+    and a real one named with another hospital's 科室 get the same answer (page and API); nothing is written."""
+    real = transfer_case(h).number
+    missing = real[:-1] + ("1" if real[-1] != "1" else "2")
+    form = {"unit": unit, "kind": "DELAY", "subject_type": "CASE", "matter": "", "name": "李四",
+            "phone": "13811112222"}
+    pages, answers = set(), set()
+    for n, (number, department) in enumerate(((real, "YY1K1"), (missing, "YY1K1"), (real, "YY2K9" if unit == "C1"
+                                                                                     else "YY1K2"))):
+        page = client.post("/complaints/new/", {**form, "case_number": number, "department": department},
+                           REMOTE_ADDR=f"198.51.100.{40 + n}")
+        assert page.status_code == 400
+        text = page.content.decode()
+        pages.add((NOT_A_DESK in text, NOT_ITS in text, number in text))
+        api = client.post("/api/v1/public/complaints", {**form, "case_number": number, "department": department},
+                          content_type="application/json", REMOTE_ADDR=f"198.51.100.{50 + n}")
+        assert api.status_code == 400
+        answers.add(repr(sorted(api.json()["error"]["fields"].items())))
+    expected = NOT_A_DESK if unit == "C1" else NOT_ITS
+    assert answers == {repr([("department", [expected]), ("matter", ["请写明投诉事项"])])}
+    assert pages == {(unit == "C1", unit != "C1", True)}  # the typed number is given back as typed, alike
+    assert not Complaint.objects.exists()
+
+
+def test_the_complaint_form_refuses_a_department_of_mixed_hospitals(client, h):
+    Window.objects.create(unit=h["other"], number="Z1", name="中医院窗口")
+    form = {"unit": "C1", "kind": "ATTITUDE", "subject_type": "STAFF", "staff": "B-desk_a", "window": "Z1",
+            "matter": "两家医院互相推诿", "name": "李四", "phone": "13811112222", "department": "YY1K1"}
+    before = AuditEntry.objects.count()
+    page = client.post("/complaints/new/", form, REMOTE_ADDR="198.51.100.60")
+    assert page.status_code == 400 and "投诉对象涉及多家医院，请分别投诉" in page.content.decode()
+    api = client.post("/api/v1/public/complaints", form, content_type="application/json",
+                      REMOTE_ADDR="198.51.100.61")
+    assert api.status_code == 400
+    assert api.json()["error"]["fields"] == {"department": ["投诉对象涉及多家医院，请分别投诉"]}
+    # The county center with one hospital's staff member: still no 科室 (it is the hospital desk's to take).
+    one = client.post("/complaints/new/", {**form, "window": ""}, REMOTE_ADDR="198.51.100.62")
+    assert one.status_code == 400 and NOT_A_DESK in one.content.decode()
+    assert not Complaint.objects.exists() and AuditEntry.objects.count() == before

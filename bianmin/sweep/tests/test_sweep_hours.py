@@ -97,3 +97,14 @@ def test_the_step_reads_the_partial_indexes(running):
     assert "BitmapOr" in text and "case_sweep_red_hours_idx" in text, text
     assert "Index Cond: (committed_deadline <" in text and "Seq Scan" not in text, text
     assert qs.count() == 1
+
+
+def test_the_yellow_digest_gives_the_time(cast, running, item):
+    from bianmin.notifications.models import DigestItem
+    from bianmin.sweep.services import sweep_yellow
+
+    days = receive(cast, now=at(MON, 9))
+    svc.accept_case(actor=cast["window_a"], number=days.number, now=at(MON, 9))
+    assert sweep_yellow(now=at(MON, 11)) == 1  # the hour case's due day; the case in days is not yet yellow
+    texts = list(DigestItem.objects.values_list("text", flat=True))
+    assert texts and all(f"办件{running.number}（入院登记）将于2026-03-02 13:00到期" in t for t in texts)

@@ -26,6 +26,7 @@ from django.db import close_old_connections
 from bianmin.audit.anchors import anchor_audit_head
 from bianmin.cases.services import retire_case_counters
 from bianmin.core.timeutils import now
+from bianmin.hospital.services import retire_request_counters
 from bianmin.notifications.backends import SmsBackend
 from bianmin.notifications.services import build_digests, deliver_due
 from bianmin.sweep.services import run_sweep
@@ -44,7 +45,7 @@ def _jobs(*, now: dt.datetime, batch: int | None, backend: SmsBackend | None) ->
         ("sweep", lambda: run_sweep(now=now, **sizes)),
         ("digests", lambda: build_digests(now=now)),
         ("sent", lambda: deliver_due(now=now, backend=backend, **sizes)),
-        ("retired", lambda: retire_case_counters(now)),
+        ("retired", lambda: retire_case_counters(now) + retire_request_counters(now)),
         ("anchor", lambda: anchor_audit_head(now=now)),
     ]
 
