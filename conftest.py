@@ -31,8 +31,10 @@ def _fresh_calendar_cache():
     from bianmin.workdays import selectors
 
     selectors._cache.clear()
+    selectors._read_revision.clear()
     yield
     selectors._cache.clear()
+    selectors._read_revision.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,14 +13,16 @@ from pathlib import Path
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _stat(pid: int) -> tuple[int, float] | None:
-    """Return (ppid, cpu seconds) of a process, or None when it is gone."""
+def _stat(pid: int, *, reaped: bool = False) -> tuple[int, float] | None:
+    """Return (ppid, cpu seconds) of a process, or None when it is gone; ``reaped`` adds the CPU of its children
+    that have ended (a backend or worker that exits takes its own count with it, and its parent keeps it)."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = raw[raw.rindex(")") + 2:].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
+    own = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
+    return int(fields[1]), own / TICK
 
 
 def _cmdline(pid: int) -> str:
@@ -30,15 +32,41 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+_POSTMASTER: list[int] = []
+
+
+def watch_postmaster(pid: int) -> None:
+    """Count only this PostgreSQL cluster (its postmaster and the backends it forks) in ``cpu_seconds``: other
+    clusters on a shared machine are not the benchmark's."""
+    _POSTMASTER[:] = [pid]
+
+
+def postmaster_of(database_url: str) -> int | None:
+    """Return the postmaster's pid of the cluster behind ``database_url`` (read from its data directory), or None."""
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url) as conn:
+            data_dir = conn.execute("SHOW data_directory").fetchone()[0]
+        return int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+    except Exception:  # unreadable: fall back to every postgres process
+        return None
+
+
 def cpu_seconds(server_pid: int) -> float:
-    """Return the CPU seconds used so far by the gunicorn master ``server_pid``, its workers and every PostgreSQL
-    process on the machine (the benchmark's cluster is the only one running)."""
+    """Return the CPU seconds used so far by the gunicorn master ``server_pid``, its workers and the benchmark's
+    PostgreSQL cluster (``watch_postmaster``; else every PostgreSQL process on the machine)."""
     pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-    stats = {pid: s for pid in pids if (s := _stat(pid)) is not None}
+    masters = {server_pid, *_POSTMASTER}
+    stats = {pid: s for pid in pids if (s := _stat(pid, reaped=pid in masters)) is not None}
     app = {server_pid} | {pid for pid, (ppid, _) in stats.items() if ppid == server_pid}
     total = sum(stats[pid][1] for pid in app if pid in stats)
-    total += sum(cpu for pid, (_pp, cpu) in stats.items()
-                 if pid not in app and _cmdline(pid).startswith("postgres"))
+    if _POSTMASTER:
+        master = _POSTMASTER[0]
+        total += sum(cpu for pid, (ppid, cpu) in stats.items() if pid == master or ppid == master)
+    else:
+        total += sum(cpu for pid, (_pp, cpu) in stats.items()
+                     if pid not in app and _cmdline(pid).startswith("postgres"))
     return total
 
 

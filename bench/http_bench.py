@@ -3,6 +3,8 @@
 1. receive + accept (two requests per case): cases per second, nothing lost, no duplicate numbers.
 2. with BENCH_CASES (default 200,000) cases in the database: the first handler's workbench page and a case's
    detail page, p50/p95 latency.
+12–14. (issue 16) CPU per request (app + database) of the floor page, the workbench, the case page and receive +
+   accept, with the ratios to the floor and the targets (bench/cpu_bench.py), measured first.
 9–11. (issue 18) CPU per request (app + database, from /proc) of the workbench, of the queue's call next + finish
    under 20 windows, and of the big screen's poll at 100 screens, in the same run (bench/hall_bench.py).
 8. (no target; for sizing) the same two pages under an open load: requests arrive at BENCH_OPEN_RATE per second
@@ -91,8 +93,9 @@ def manage(env: dict, *args: str) -> str:
 class Client:
     """A keep-alive HTTP client with cookies (enough for the session login and the API)."""
 
-    def __init__(self):
-        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    def __init__(self, port: int = PORT):
+        self.port = port
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body=None, headers=None):
@@ -108,8 +111,8 @@ class Client:
             self.cookies[name] = rest.split(";", 1)[0]
         return resp.status, data
 
-    def json(self, method: str, path: str, payload=None, token: str = ""):
-        headers = {"Content-Type": "application/json"}
+    def json(self, method: str, path: str, payload=None, token: str = "", headers=None):
+        headers = {"Content-Type": "application/json", **(headers or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         status, data = self.request(method, path, json.dumps(payload or {}), headers)
@@ -120,7 +123,7 @@ class Client:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
         body = urlencode({"csrfmiddlewaretoken": token, **fields})
         status, _ = self.request("POST", path, body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{HOST}:{PORT}{path}"})
+            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{HOST}:{self.port}{path}"})
         return status
 
     def login(self, username: str, password: str, otp: str = "") -> None:
@@ -258,8 +261,17 @@ def main() -> int:
     server = None
     try:
         prepare_database(env, cases, label="cases")
-        workers = os.environ.get("BENCH_GUNICORN", "-w 3").split()
+        workers = os.environ.get("BENCH_GUNICORN", "-w 2").split()
         server = start_gunicorn(env, workers)
+        # 12-14 (issue 16): CPU per request beside the floor page, on the seeded database before the writes below
+        from cpu_bench import run as cpu_run
+        from hall_bench import postmaster_of, watch_postmaster
+
+        master = postmaster_of(url)
+        if master:
+            watch_postmaster(master)
+        cpu_run(env=env, manage=manage, client_class=Client, port=PORT, workers=workers, say=say,
+                server_pid=server.pid)
         # 1. receive + accept
         _s, body = Client().json("POST", "/api/v1/auth/token", {"username": "window1",
                                                                   "password": "Bianmin-Demo-2026"})

@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import transaction
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 
@@ -129,25 +130,24 @@ class IdempotencyMiddleware:
             print_ = fingerprint(request)
         except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
             return self.get_response(request)  # the operation refuses the body the same way; nothing runs
-        outcome = idempotency.begin(account_id=account_id, key=key, method=request.method, path=request.path,
-                                    fingerprint=print_, now=now())
-        if isinstance(outcome, idempotency.Replay):
-            response = HttpResponse(outcome.body.encode(), status=outcome.status,
-                                    content_type=outcome.content_type or None)
-            response[REPLAYED] = "true"
-            return response
-        if isinstance(outcome, idempotency.Refusal):
-            if outcome.reason == "mismatch":
-                return error_response(422, *MISMATCH, {HEADER: [MISMATCH[1]]})
-            response = error_response(409, *IN_PROGRESS, {HEADER: [IN_PROGRESS[1]]})
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
-        try:
+        # One transaction for the claim, the request and the kept answer: a node that dies leaves all or nothing
+        # (core.idempotency). An exception here (the worker killed on timeout) rolls back the claim with the rest.
+        with transaction.atomic():
+            outcome = idempotency.begin(account_id=account_id, key=key, method=request.method, path=request.path,
+                                        fingerprint=print_, now=now())
+            if isinstance(outcome, idempotency.Replay):
+                response = HttpResponse(outcome.body.encode(), status=outcome.status,
+                                        content_type=outcome.content_type or None)
+                response[REPLAYED] = "true"
+                return response
+            if isinstance(outcome, idempotency.Refusal):
+                if outcome.reason == "mismatch":
+                    return error_response(422, *MISMATCH, {HEADER: [MISMATCH[1]]})
+                response = error_response(409, *IN_PROGRESS, {HEADER: [IN_PROGRESS[1]]})
+                response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
             response = self.get_response(request)
-        except BaseException:
-            idempotency.abandon(outcome)
-            raise
-        self._settle(outcome, response)
+            self._settle(outcome, response)
         return response
 
     @staticmethod

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status as Answer
 
 from bianmin.cases import services as svc
-from bianmin.cases.actions import AgentIn, ApplicantIn, MaterialLine
+from bianmin.cases.actions import AcceptIn, AgentIn, ApplicantIn, MaterialLine
 from bianmin.cases.models import (
     ApplicantKind,
     DecisionOutcome,
@@ -39,12 +39,18 @@ class CaseIn(Schema):
     applicant: ApplicantIn
     agent: AgentIn | None = None
     materials: list[MaterialLine] = []
+    accept: AcceptIn | None = Field(
+        None, description="材料齐全时收件并受理（同一事务，选项同 POST /cases/{number}/accept）；受理被拒绝时不收件、"
+                          "不留任何记录（409 materials_incomplete：请不带 accept 收件后出具补正告知书）")
 
 
 class CaseCreatedOut(Schema):
     number: str
     query_code: str
     status: Status
+    committed_deadline: dt.date | None = Field(None, description="承诺办结日期（收件并受理时）")
+    legal_deadline: dt.date | None = Field(None, description="法定办结日期（收件并受理时）")
+    committed_due_at: dt.datetime | None = Field(None, description="承诺办结时间（按小时计时的事项，收件并受理时）")
 
 
 class EventOut(Schema):
@@ -237,10 +243,16 @@ def case_out(case) -> dict[str, Any]:
 
 @router.post("/cases", response={201: CaseCreatedOut, **ERRORS}, summary="收件（登记申请）")
 def create_case(request, payload: CaseIn):
-    case = svc.receive_case(actor=request.auth, item_code=payload.item, applicant=payload.applicant.data(),
-                            agent=payload.agent.data() if payload.agent else None,
-                            materials=[m.row() for m in payload.materials], now=now())
-    return Answer(201, {"number": case.number, "query_code": case.query_code, "status": case.status})
+    given = {"actor": request.auth, "item_code": payload.item, "applicant": payload.applicant.data(),
+             "agent": payload.agent.data() if payload.agent else None,
+             "materials": [m.row() for m in payload.materials], "now": now()}
+    if payload.accept is None:
+        case = svc.receive_case(**given)
+        return Answer(201, {"number": case.number, "query_code": case.query_code, "status": case.status})
+    case = svc.receive_and_accept(**given, urgent=payload.accept.urgent, urgent_days=payload.accept.urgent_days)
+    return Answer(201, {"number": case.number, "query_code": case.query_code, "status": case.status,
+                        "committed_deadline": case.committed_deadline, "legal_deadline": case.legal_deadline,
+                        "committed_due_at": case.committed_due_at})
 
 
 class CaseRowOut(Schema):

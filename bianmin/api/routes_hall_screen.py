@@ -17,6 +17,7 @@ from ninja.responses import Status
 from bianmin.cases.lookup import TooManyRequests
 from bianmin.core.http import client_ip
 from bianmin.core.ratelimit import address_key, hit
+from bianmin.core.replica import read_from_replica
 from bianmin.core.timeutils import now
 from bianmin.hall.devices import (
     ACTIVATE_PATHS,
@@ -113,7 +114,7 @@ def hall_screen(request, response: HttpResponse,
         return not_modified
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache, private"
-    return cached_payload(device.unit, moment, version=version)
+    return read_from_replica(request, lambda: cached_payload(device.unit, moment, version=version))  # decision 0027
 
 
 # --- staff: the devices ------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from bianmin.accountability.policies import get_violation_for, oversees, visible
 from bianmin.cases.selectors import deadline_overview
 from bianmin.core.actions import run
 from bianmin.core.errors import Forbidden
+from bianmin.core.replica import read_from_replica
 from bianmin.core.timeutils import now, today
 from bianmin.meetings.actions import ACTION_ITEM_ACTIONS, MEETING_ACTIONS
 from bianmin.meetings.actions import CREATE_ACTIONS as MEETING_CREATE_ACTIONS
@@ -160,7 +161,8 @@ class StatsOut(Schema):
                         "统计只含件数，不含投诉人或评价人的身份。")
 def stats(request, q: Query[StatsQuery]):
     _overseer(request.auth)
-    report = indicators(request.auth, start=q.start, end=q.end, unit_code=q.unit, group_by=q.group)
+    report = read_from_replica(request, lambda: indicators(request.auth, start=q.start, end=q.end, unit_code=q.unit,
+                                                           group_by=q.group))  # decision 0027
     return {"unit": report.unit.code if report.unit else None, "from": report.start, "to": report.end,
             "group": report.group_by, "total": report.total.as_dict(), "rows": [r.as_dict() for r in report.rows],
             "inquiries_by_outcome": report.inquiries, "violations_by_type": report.violations,
@@ -229,7 +231,8 @@ class RelayStatsOut(Schema):
             summary="全程代理统计（各段交接按时率、代办员、各代办站代办件）")
 def relay_stats(request, q: Query[RelayStatsQuery]):
     _overseer(request.auth)
-    report = relay_indicators(request.auth, start=q.start, end=q.end, unit_code=q.unit)
+    report = read_from_replica(request, lambda: relay_indicators(request.auth, start=q.start, end=q.end,
+                                                                 unit_code=q.unit))
     return {"unit": report.unit.code if report.unit else None, "from": report.start, "to": report.end,
             "hops": [h.as_dict() for h in report.hops], "hop_total": report.hop_total.as_dict(),
             "agents": [a.as_dict() for a in report.agents],

@@ -91,9 +91,13 @@ def audited_atomic() -> Iterator[None]:
 
     Refuses nothing: a transaction wrapper; an exception raised in the block passes through.
     """
+    conn = transaction.get_connection()
+    buffers = conn.__dict__.setdefault("_bianmin_audit_buffers", [])
+    # Directly inside another audited block (one service calling another): its rows join the outer block's
+    # buffer when this block succeeds, so the chain is locked and written once per transaction, not once per
+    # service. Any other block in between could roll back on its own, so then the rows are written here.
+    parent = buffers[-1][1] if buffers and conn.in_atomic_block and buffers[-1][0] == len(conn.atomic_blocks) else None
     with transaction.atomic():
-        conn = transaction.get_connection()
-        buffers = conn.__dict__.setdefault("_bianmin_audit_buffers", [])
         entries: list[AuditEntry] = []
         buffers.append((len(conn.atomic_blocks), entries))
         try:
@@ -101,7 +105,10 @@ def audited_atomic() -> Iterator[None]:
         finally:
             buffers.pop()
         if entries:
-            _append(entries)
+            if parent is not None:
+                parent.extend(entries)
+            else:
+                _append(entries)
 
 
 def verify_chain() -> int | None:

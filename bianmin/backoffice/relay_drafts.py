@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,28 +61,25 @@ def submit_once(request: Any, *, perform: Callable[[], Any], refused: Callable[[
         return _done(request, _run_or_refuse(perform, refused), message, key)
     if not KEY.fullmatch(key):
         return refused(DomainError.for_field(KEY_FIELD, INVALID))
-    outcome = idempotency.begin(account_id=request.user.pk, key=key, method=request.method, path=request.path,
-                                fingerprint=fingerprint(request), now=now())
-    if isinstance(outcome, idempotency.Replay):
-        messages.info(request, REPLAYED)
-        return redirect(relay_url(outcome.body, key))
-    if isinstance(outcome, idempotency.Refusal):
-        if outcome.reason == "mismatch":
-            response = refused(DomainError.for_field(KEY_FIELD, REUSED))
-            response.status_code = 422
+    with transaction.atomic():  # the claim, the registration and the kept answer commit together (core.idempotency)
+        outcome = idempotency.begin(account_id=request.user.pk, key=key, method=request.method, path=request.path,
+                                    fingerprint=fingerprint(request), now=now())
+        if isinstance(outcome, idempotency.Replay):
+            messages.info(request, REPLAYED)
+            return redirect(relay_url(outcome.body, key))
+        if isinstance(outcome, idempotency.Refusal):
+            if outcome.reason == "mismatch":
+                response = refused(DomainError.for_field(KEY_FIELD, REUSED))
+                response.status_code = 422
+                return response
+            response = render(request, "backoffice/relay_pending.html", status=409)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
-        response = render(request, "backoffice/relay_pending.html", status=409)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    try:
-        result = _run_or_refuse(perform, refused)
-    except BaseException:
-        idempotency.abandon(outcome)
-        raise
-    if isinstance(result, HttpResponse):
-        idempotency.abandon(outcome)  # refused: nothing was written, the corrected draft goes with the same key
-        return result
-    idempotency.finish(outcome, status=302, content_type="text/plain", body=result.number)
+        result = _run_or_refuse(perform, refused)  # an exception rolls the claim back with the rest
+        if isinstance(result, HttpResponse):
+            idempotency.abandon(outcome)  # refused: nothing was written, the corrected draft goes with the same key
+            return result
+        idempotency.finish(outcome, status=302, content_type="text/plain", body=result.number)
     return _done(request, result, message, key)
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 
 from bianmin.accountability.actions import CREATE_ACTIONS, VIOLATION_ACTIONS
@@ -27,6 +28,7 @@ from bianmin.cases.selectors import deadline_overview, warned_cases
 from bianmin.core.actions import Catalogue
 from bianmin.core.errors import DomainError, NotFound
 from bianmin.core.paging import page_of
+from bianmin.core.replica import lag_note, reads_from_replica
 from bianmin.core.timeutils import now, today
 from bianmin.notifications.selectors import inbox
 from bianmin.notifications.services import mark_read
@@ -69,6 +71,7 @@ class OverviewView(StaffView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    @method_decorator(reads_from_replica)  # decision 0027
     def get(self, request):
         day = today()
         level = "YELLOW" if request.GET.get("level") == "YELLOW" else "RED"
@@ -80,7 +83,8 @@ class OverviewView(StaffView):
             overview = {**deadline_overview(request.user, day), "as_of": now()}
             cache.set(key, overview, OVERVIEW_SECONDS)
         return render(request, "backoffice/overview.html", {
-            "overview": overview, "page": page, "level": level, "today": day, "query": urlencode({"level": level})})
+            "overview": overview, "page": page, "level": level, "today": day, "query": urlencode({"level": level}),
+            "replica_note": lag_note()})
 
 
 class MessagesView(StaffView):
@@ -207,6 +211,7 @@ class StatsView(StaffView):
             raise DomainError.for_field("from", "日期格式应为 YYYY-MM-DD") from None
         return start, end, g.get("unit", "").strip(), g.get("group", "unit")
 
+    @method_decorator(reads_from_replica)  # decision 0027
     def get(self, request):
         start, end, unit, group = today().replace(day=1), today(), "", "unit"
         report, relays, waits, error = None, None, None, ""
@@ -219,7 +224,7 @@ class StatsView(StaffView):
             error = "单位不存在或不在您的管辖范围内"
         except DomainError as exc:
             error = exc.message
-        context = {"report": report, "relays": relays, "waits": waits, "error": error,
+        context = {"report": report, "relays": relays, "waits": waits, "error": error, "replica_note": lag_note(),
                    "start": start, "end": end, "unit": unit, "group": group,
                    "groups": [(k, v) for k, v in GROUPS.items()],
                    "query": urlencode({"from": start.isoformat(), "to": end.isoformat(), "unit": unit,
@@ -234,6 +239,7 @@ class StatsView(StaffView):
 
 
 class StatsExportView(StatsView):
+    @method_decorator(reads_from_replica)  # decision 0027
     def get(self, request):
         try:
             start, end, unit, group = self._params(request)

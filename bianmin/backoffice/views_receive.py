@@ -103,6 +103,7 @@ class ReceiveView(StaffView):
                             id_number=d["agent_id_number"], phone=d["agent_phone"],
                             authorization=d["agent_authorization"])
             ticket = ticket_param(request)
+            accepting = request.POST.get("accept") == "1"
             moment = now()
             try:
                 # From a queue ticket: the case and the ticket's link commit together; a refused link (another
@@ -110,8 +111,10 @@ class ReceiveView(StaffView):
                 with audited_atomic():
                     if ticket:  # locked before the case: the queue's lock order (no deadlock)
                         reserve_link(actor=request.user, ticket_id=ticket, now=moment, kind="case")
-                    case = svc.receive_case(actor=request.user, item_code=code, applicant=applicant.data(),
-                                            agent=agent.data(), materials=list(rows.values()), now=moment)
+                    given = {"actor": request.user, "item_code": code, "applicant": applicant.data(),
+                             "agent": agent.data(), "materials": list(rows.values()), "now": moment}
+                    # 收件并受理: the API's POST /cases with accept, the same service.
+                    case = (svc.receive_and_accept(**given) if accepting else svc.receive_case(**given))
                     if ticket:
                         link_ticket(actor=request.user, ticket_id=ticket, now=moment, case=case)
             except DomainError as exc:
@@ -128,7 +131,9 @@ class ReceiveView(StaffView):
             else:
                 if token:
                     request.session[RECEIPTS_KEY] = dict(list(received.items())[-29:]) | {token: case.number}
-                messages.success(request, f"已收件，办件编号 {case.number}，查询码 {case.query_code}")
+                messages.success(request, f"已收件并受理，办件编号 {case.number}，查询码 {case.query_code}；"
+                                          "受理通知书和首办回执已生成" if accepting else
+                                 f"已收件，办件编号 {case.number}，查询码 {case.query_code}")
                 return redirect("backoffice:case", number=case.number)
         request.GET = request.GET.copy()
         request.GET["item"] = code

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bianmin.core.errors import NotFound
@@ -32,7 +32,7 @@ LIST_FIELDS = ("item_version__item", "unit__region", "first_handler")
 # The columns the workbench tables and their deadline warnings read: loading whole rows (the item version's
 # long texts included) cost more than the queries themselves.
 DESK_RELATED = ("item_version", "unit__region", "first_handler")
-DESK_FIELDS = ("number", "status", "urgent", "applicant_name", "received_at", "intake_deadline",
+DESK_FIELDS = ("number", "county_id", "status", "urgent", "applicant_name", "received_at", "intake_deadline",
                "committed_deadline", "committed_due_at", "committed_days", "deadline_provisional",
                "deadline_changed_at", "item_version__name", "item_version__committed_limit", "unit__region__code",
                "unit__region__path", "unit__region__level", "first_handler__name", "first_handler__user_id")
@@ -87,7 +87,7 @@ def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30, now: dt.datet
     """Return the first ``limit`` cases of ``workbench`` as rows with their warning on ``today`` (a limit in hours:
     at ``now``, the current time when not given).
 
-    Two queries (the cases, and which of them are paused) plus the regions' calendars, which are cached.
+    One query (the cases, each with whether its clock is paused) plus the regions' calendars, which are cached.
     """
     from bianmin.org.models import Region
     from bianmin.workdays.selectors import get_calendar
@@ -95,10 +95,13 @@ def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30, now: dt.datet
     from .models import CasePause
     from .warnings import hour_warning, warning_for
 
-    values = list(workbench(user, today).values_list(*_DESK_COLUMNS)[:limit])
+    # Whether a running case's clock is paused comes with its row: one query for the table.
+    open_pause = Exists(CasePause.objects.filter(county_id=OuterRef("county_id"), case=OuterRef("pk"),
+                                                 ended_at__isnull=True))
+    found = list(workbench(user, today).annotate(_paused=open_pause).values_list(*_DESK_COLUMNS, "_paused")[:limit])
+    values = [row[:-1] for row in found]
     running = {v[0] for v in values if v[2] in RUNNING}
-    paused = set(CasePause.objects.filter(case__in=running, ended_at__isnull=True)
-                 .values_list("case_id", flat=True)) if running else set()
+    paused = {row[0] for row in found if row[-1] and row[0] in running}
     needed = {v[13] for v in values if v[0] in running and v[14] is None}  # regions whose calendar the warnings need
     profile = staff_profile_of(user)
     regions = {profile.unit.region_id: profile.unit.region} if profile else {}
@@ -182,7 +185,7 @@ def class_counts(user: AnyUser, *, whole_scope: bool = False) -> dict[str, int]:
 
 def case_detail(case: Case) -> Case:
     """Return the case with everything its detail page shows loaded in a fixed number of queries."""
-    return _with_staff(_load_related(_DETAIL_RELATED(Case.objects.filter(pk=case.pk)).get()))
+    return _with_staff(_load_related(_DETAIL_RELATED(Case.objects.filter(county_id=case.county_id, pk=case.pk)).get()))
 
 
 def case_detail_for(user: AnyUser, number: str) -> Case:
@@ -193,7 +196,7 @@ def case_detail_for(user: AnyUser, number: str) -> Case:
     """
     from bianmin.catalog.selectors import pinned_version
 
-    case = visible_cases(user).filter(number=number).select_related("unit__region", "extension").first()
+    case = visible_cases(user).filter(number=number).select_related("unit__region").first()
     if case is None:
         raise NotFound("办件不存在")
     case.item_version = pinned_version(case.item_version_id)
@@ -203,7 +206,7 @@ def case_detail_for(user: AnyUser, number: str) -> Case:
 def _DETAIL_RELATED(qs: QuerySet[Case]) -> QuerySet[Case]:
     # Joining the three staff profiles as well made PostgreSQL spend ~5 ms planning each read (join search
     # over eight tables); they come in one extra indexed query instead (_with_staff).
-    return qs.select_related("item_version__item", "unit__region", "extension")
+    return qs.select_related("item_version__item", "unit__region")  # the extension: _load_related
 
 
 def _attach(case: Case, name: str, rows: list[Any]) -> None:
@@ -216,13 +219,15 @@ def _attach(case: Case, name: str, rows: list[Any]) -> None:
 
 def _load_related(case: Case) -> Case:
     """Load the lists the detail page shows: one query each for materials, events and notices, one statement
-    telling which of payments, files, pauses and transfers exist, and a query only for those that do (most cases
-    have none). ``prefetch_related`` cost about 2 ms of Python per list; this costs about a third of that."""
-    from .models import CaseFile, CaseMaterial, CasePause, FeePayment, Notice, ReturnRequest
+    telling which of payments, files, pauses, transfers and the extension exist, and a query only for those that do
+    (most cases have none). ``prefetch_related`` cost about 2 ms of Python per list; this costs about a third of
+    that."""
+    from .models import CaseFile, CaseMaterial, CasePause, Extension, FeePayment, Notice, ReturnRequest
 
-    _attach(case, "materials", list(CaseMaterial.objects.filter(case_id=case.pk)))
-    _attach(case, "events", list(CaseEvent.objects.filter(case_id=case.pk).order_by("at", "id")))
-    _attach(case, "notices", list(Notice.objects.filter(case_id=case.pk)))
+    key = {"county_id": case.county_id, "case_id": case.pk}  # the county routes each read (docs/scaling.md)
+    _attach(case, "materials", list(CaseMaterial.objects.filter(**key)))
+    _attach(case, "events", list(CaseEvent.objects.filter(**key).order_by("at", "id")))
+    _attach(case, "notices", list(Notice.objects.filter(**key)))
     optional = {"payments": (FeePayment, lambda: FeePayment.objects.select_related("fee").order_by("id")),
                 "files": (CaseFile, lambda: CaseFile.objects.order_by("id")),
                 "pauses": (CasePause, CasePause.objects.all),  # the models' own ordering, as prefetch used
@@ -230,13 +235,17 @@ def _load_related(case: Case) -> Case:
                     "from_handler", "to_handler", "requested_by", "decided_by")),
                 "return_requests": (ReturnRequest, lambda: ReturnRequest.objects.select_related(
                     "requested_by", "decided_by"))}
-    tables = [connection.ops.quote_name(model._meta.db_table) for model, _qs in optional.values()]
-    tests = ", ".join(f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s)" for table in tables)  # noqa: S608
-    with connection.cursor() as cursor:  # table names come from the models; the id is a parameter
-        cursor.execute(f"SELECT {tests}", [case.pk] * len(tables))
-        present = cursor.fetchone()
+    tables = [connection.ops.quote_name(model._meta.db_table)
+              for model in (*(model for model, _qs in optional.values()), Extension)]
+    tests = ", ".join(f"EXISTS (SELECT 1 FROM {t} WHERE {t}.county_id = %s AND {t}.case_id = %s)"  # noqa: S608
+                      for t in tables)
+    with connection.cursor() as cursor:  # table names come from the models; the ids are parameters
+        cursor.execute(f"SELECT {tests}", [case.county_id, case.pk] * len(tables))
+        *present, has_extension = cursor.fetchone()
     for (name, (_model, queryset)), exists in zip(optional.items(), present, strict=True):
-        _attach(case, name, list(queryset().filter(case_id=case.pk)) if exists else [])
+        _attach(case, name, list(queryset().filter(**key)) if exists else [])
+    # The reverse one-to-one's cache: ``case.extension`` then reads no row (or raises DoesNotExist for None).
+    Case.extension.related.set_cached_value(case, Extension.objects.filter(**key).first() if has_extension else None)
     return case
 
 
@@ -389,7 +398,8 @@ def with_warnings(cases: Iterable[Case], today: dt.date, now: dt.datetime | None
 
     cases = list(cases)
     calendars: dict[int, WorkCalendar] = {}
-    paused = set(CasePause.objects.filter(case__in=[c.pk for c in cases], ended_at__isnull=True)
+    paused = set(CasePause.objects.filter(county_id__in=sorted({c.county_id for c in cases}),
+                                          case__in=[c.pk for c in cases], ended_at__isnull=True)
                  .values_list("case_id", flat=True)) if cases else set()
     for case in cases:
         if case.status not in RUNNING:
@@ -488,12 +498,13 @@ def warned_cases(user: AnyUser, today: dt.date, level: str, now: dt.datetime | N
     from .models import CasePause
 
     qs = (visible_cases(user).filter(status__in=[Status.ACCEPTED, Status.IN_PROGRESS])
-          .exclude(Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))))
+          .exclude(Exists(CasePause.objects.filter(county_id=OuterRef("county_id"), case=OuterRef("pk"),
+                                                   ended_at__isnull=True))))
     now = now or timezone.now()
     qs = qs.filter(_red(today, now) if level == "RED" else _yellow(today, now))
     return (qs.select_related("item_version", "first_handler")
-            .only("number", "committed_deadline", "committed_due_at", "deadline_provisional", "item_version__name",
-                  "first_handler__name")
+            .only("number", "county_id", "committed_deadline", "committed_due_at", "deadline_provisional",
+                  "item_version__name", "first_handler__name")
             .order_by("committed_deadline", "id"))
 
 
@@ -522,7 +533,8 @@ def desk_cases(qs: QuerySet[Case], user: AnyUser, today: dt.date, kind: str,
         return qs.filter(unit_id=profile.unit_id, status__in=[Status.RECEIVED, Status.SUPPLEMENT])
     qs = (qs.filter(first_handler_id__in=handlers if handlers is not None else _handlers_for(profile, today),
                     status__in=[Status.ACCEPTED, Status.IN_PROGRESS])
-          .exclude(Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))))
+          .exclude(Exists(CasePause.objects.filter(county_id=OuterRef("county_id"), case=OuterRef("pk"),
+                                                   ended_at__isnull=True))))
     now = now or timezone.now()
     return qs.filter(_red(today, now) if kind == "red" else _yellow(today, now))
 

@@ -22,3 +22,30 @@ def locked_batches(queryset: QuerySet[M], handle: Callable[[list[M]], int], *, b
                 total += handle(rows)
         if len(rows) < batch:
             return total
+
+
+def locked_county_batches(queryset: QuerySet[M], handle: Callable[[list[M]], int], *, counties: list[int],
+                          keys: tuple[str, ...] = ("county_id",), batch: int = BATCH) -> int:
+    """``locked_batches`` for rows of the distributed tables (docs/scaling.md): each batch is still one transaction
+    handled at once, but its rows are read and locked county by county, each statement naming its county
+    (``key = county`` for every key: a joined case table names it too). One statement first finds the counties
+    with rows (``keys[0]`` IN ``counties``; on Citus a read of every shard, in parallel), so a county with nothing
+    to do costs nothing. ``handle`` gets rows of several counties and names them in its own statements."""
+    if not counties:
+        return 0
+    probe = keys[0]
+    total = 0
+    while True:
+        with transaction.atomic():
+            todo = list(queryset.filter(**{f"{probe}__in": counties}).order_by(probe)
+                        .values_list(probe, flat=True).distinct())
+            rows: list[M] = []
+            for county in todo:
+                if len(rows) >= batch:
+                    break
+                rows += list(queryset.filter(**dict.fromkeys(keys, county))
+                             .select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:batch - len(rows)])
+            if rows:
+                total += handle(rows)
+        if len(rows) < batch:
+            return total

@@ -8,13 +8,10 @@ serialises writers anyway.
 """
 from __future__ import annotations
 
-import operator
-from functools import reduce
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 
 def next_value(model, **lookup: Any) -> int:
@@ -74,15 +71,28 @@ def _normalised(model, lookup: dict[str, Any]) -> dict[str, Any]:
 
 
 def _draw(model, lookups: list[dict[str, Any]]) -> dict[tuple, tuple[int, int, int | None]]:
-    """Return {scope key: (row id, last, next value or None when the row has no sequence yet)}."""
+    """Return {scope key: (row id, last, next value or None when the row has no sequence yet)}.
+
+    Written as SQL: it runs for every case and notice number, and the ORM's query building cost about as much as
+    the statement itself (issue 16)."""
     prefix = _prefix(model)
-    nextval = RawSQL(  # noqa: S611 - only the table-derived prefix and the row id enter the statement
-        f"CASE WHEN to_regclass('{prefix}' || id) IS NULL THEN NULL ELSE nextval(to_regclass('{prefix}' || id)) END",
-        ())
     fields = _scope_fields(model)
-    rows = (model.objects.filter(reduce(operator.or_, (Q(**lookup) for lookup in lookups)))
-            .annotate(_next=nextval).values_list("id", "last", "_next", *fields))
-    return {tuple(row[3:]): row[:3] for row in rows}
+    quote = connection.ops.quote_name
+    scopes: list[str] = []
+    params: list[Any] = []
+    for lookup in lookups:
+        values = _normalised(model, lookup)
+        scopes.append("(" + " AND ".join(f"{quote(f)} = %s" for f in fields) + ")")
+        params.extend(values[f] for f in fields)
+    # Only the table-derived names and the row id enter the statement; the scope values are parameters.
+    sql = (
+        f"SELECT id, last, CASE WHEN to_regclass('{prefix}' || id) IS NULL THEN NULL "  # noqa: S608
+        f"ELSE nextval(to_regclass('{prefix}' || id)) END, {', '.join(quote(f) for f in fields)} "
+        f"FROM {quote(model._meta.db_table)} WHERE {' OR '.join(scopes)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {tuple(row[3:]): (row[0], row[1], row[2]) for row in rows}
 
 
 def _next_from_sequences(model, lookups: list[dict[str, Any]]) -> list[int]:

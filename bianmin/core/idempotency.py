@@ -1,22 +1,32 @@
 """Idempotency keys: a retried POST never runs twice (issue 13 item 7, decision 0023).
 
-A request that carries a key first claims it (``begin``): a row ``(account, key)`` is inserted in its own
-transaction, committed before the action runs, so the unique constraint decides between two requests racing with
-one key — the loser finds the winner's row and is told the key is in use. The caller then runs the request and
-either keeps a 2xx answer on the row (``finish``) or gives the key back (``abandon``: any other answer committed
-nothing, so a retry may run again). A later request with the key gets the kept answer (``Replay``) when it is the
-same request (method, path and body fingerprint), and a ``Refusal`` when it differs or is still running.
+A request that carries a key first claims it (``begin``): a row ``(account, key)`` is inserted. The caller then runs
+the request and either keeps a 2xx answer on the row (``finish``) or gives the key back (``abandon``: any other
+answer committed nothing, so a retry may run again). A later request with the key gets the kept answer (``Replay``)
+when it is the same request (method, path and body fingerprint), and a ``Refusal`` when it differs or is still
+running.
+
+The callers make the claim, the work and ``finish``/``abandon`` one transaction (issue 16 item 3: app nodes die):
+the kept answer commits together with what the request did, so a process killed at any moment leaves either both
+— a retry on another node replays the answer — or neither, its transaction rolled back by the database, and the
+retry runs. On PostgreSQL the claim first takes a transaction-level advisory lock on the account and key
+(``pg_try_advisory_xact_lock``): a second request with the key while the first runs is refused at once (a
+``Refusal``, not a wait behind the first's uncommitted row), and the lock goes with the first's transaction however
+it ends, its process's death included. The cost: locks the work takes (the audit chain's head among them) are held
+until the answer is stored, a millisecond or two longer. Called outside a transaction, the claim commits at once and
+a process that dies before ``finish`` leaves it running until ``LEASE``.
 
 Keys live 24 hours (``TTL``). Expired rows are deleted lazily: a claim replaces an expired row with its key, and
 each new claim deletes up to ``PURGE_BATCH`` other expired rows, so deletions keep pace with new keys without a
-scheduler job (the pattern of ``core.ratelimit``). A row left running by a process that died is taken over once
-it is older than ``LEASE``.
+scheduler job (the pattern of ``core.ratelimit``; rows another transaction is deleting are skipped). A row left
+running (a claim made outside a transaction by a process that died) is taken over once it is older than ``LEASE``.
 
 These are not domain state changes: no audit row is written (as for ``RateCounter``).
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -58,7 +68,10 @@ def begin(*, account_id: int, key: str, method: str, path: str, fingerprint: str
           now: dt.datetime) -> Run | Replay | Refusal:
     """Claim ``key`` for ``account_id``'s request, or say what the earlier request with that key left.
 
-    Must be called outside the transaction of the work it guards (the claim is committed first)."""
+    Call it inside the ``transaction.atomic()`` block that runs the work and then ``finish`` or ``abandon``
+    (module docstring)."""
+    if not _lock(account_id, key):
+        return Refusal("in_progress")  # a request with this key is running now, on this node or another
     for _ in range(3):
         try:
             with transaction.atomic():
@@ -100,11 +113,26 @@ def abandon(run: Run) -> None:
 def purge_expired(*, now: dt.datetime, batch: int = PURGE_BATCH) -> int:
     """Delete up to ``batch`` expired keys; return how many went."""
     expired = Q(created_at__lte=now - TTL)
-    pks = list(IdempotentRequest.objects.filter(expired).values_list("pk", flat=True)[:batch])
-    if not pks:
-        return 0
-    deleted, _ = IdempotentRequest.objects.filter(expired, pk__in=pks).delete()
+    with transaction.atomic():  # SKIP LOCKED: never wait for a request that is deleting the same rows
+        pks = list(IdempotentRequest.objects.select_for_update(skip_locked=True).filter(expired)
+                   .values_list("pk", flat=True)[:batch])
+        if not pks:
+            return 0
+        deleted, _ = IdempotentRequest.objects.filter(expired, pk__in=pks).delete()
     return deleted
+
+
+def _lock(account_id: int, key: str) -> bool:
+    """Take the advisory lock of ``account_id``'s ``key`` until the current transaction ends (PostgreSQL, inside a
+    transaction; elsewhere there is nothing to take: True). False when another session holds it."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return True
+    digest = hashlib.sha256(f"bianmin.idempotency\0{account_id}\0{key}".encode()).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)])
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def _stale(row: IdempotentRequest, now: dt.datetime) -> bool:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bianmin.cases.models import Case
 from bianmin.cases.selectors import on_time_counts
+from bianmin.core.replica import replayed
 from bianmin.org.models import Unit
 
 from .models import Bulletin, Counter, Ticket, TicketStatus
@@ -155,6 +156,9 @@ def cached_payload(unit: Unit, now: dt.datetime, *, version: int | None = None) 
     key = f"hall-screen:{unit.pk}:{tag}"
     payload = cache.get(key)
     if payload is None:
-        payload = screen_payload(unit, now, version=version)
+        # From a read replica only once it has replayed the change that raised the version, or the stale payload
+        # would be kept under the new ETag (decision 0027).
+        with replayed(lambda: version_of(unit.pk) >= version):
+            payload = screen_payload(unit, now, version=version)
         cache.set(key, payload, CACHE_SECONDS)
     return payload

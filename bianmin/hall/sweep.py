@@ -7,14 +7,16 @@ kept as soon as the sweep sees it; one still open after the promised date (or wh
 as late with a 预约办结逾期 violation of the case's first handler (the clerk who received it when it has none).
 
 Each batch locks its rows with ``SKIP LOCKED`` and writes the change, its violations, digest lines and one audit row
-in one transaction; running a step again changes nothing.
+in one transaction; running a step again changes nothing. The 预约办结 steps join the case, so each county's rows
+are read with their own statement naming it (``core.batches.locked_county_batches``, ``org.selectors.each_county``;
+docs/scaling.md).
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bianmin.accountability.models import ViolationKind
@@ -23,10 +25,10 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.cases.models import CasePause
 from bianmin.cases.workflow import RUNNING
-from bianmin.core.batches import locked_batches
+from bianmin.core.batches import locked_county_batches
 from bianmin.notifications.models import DigestItem
 from bianmin.notifications.services import add_digest_items
-from bianmin.org.selectors import warning_recipients
+from bianmin.org.selectors import counties, each_county, warning_recipients
 from bianmin.workdays.engine import CalendarRangeError
 from bianmin.workdays.selectors import get_calendar
 
@@ -59,7 +61,8 @@ def _ended_on(a: CompletionAppointment) -> dt.date | None:
 
 def _paused_now() -> Exists:
     """The case is in a 特别程序 pause now: its promise waits (neither warned nor settled)."""
-    return Exists(CasePause.objects.filter(case=OuterRef("case"), ended_at__isnull=True))
+    return Exists(CasePause.objects.filter(county_id=OuterRef("case__county_id"), case=OuterRef("case"),
+                                           ended_at__isnull=True))
 
 
 def _paused_days(rows: list[CompletionAppointment]) -> dict[int, int]:
@@ -67,7 +70,9 @@ def _paused_days(rows: list[CompletionAppointment]) -> dict[int, int]:
     (one query)."""
     by_case = {a.case_id: a for a in rows}
     totals: dict[int, int] = {}
-    for case_id, started_on, days in (CasePause.objects.filter(case_id__in=by_case, ended_at__isnull=False)
+    counties = sorted({a.case.county_id for a in rows})
+    for case_id, started_on, days in (CasePause.objects.filter(county_id__in=counties, case_id__in=by_case,
+                                                               ended_at__isnull=False)
                                       .values_list("case_id", "started_on", "paused_working_days")):
         a = by_case[case_id]
         if started_on >= timezone.localtime(a.given_at).date():
@@ -120,7 +125,7 @@ def settle_completion_appointments(*, now: dt.datetime, batch: int = BATCH) -> i
                    data={"kept": [a.case.number for a in kept][:200], "late": [a.case.number for a in late][:200]})
         return len(kept) + len(late)
 
-    return locked_batches(due, handle, batch=batch)
+    return locked_county_batches(due, handle, counties=counties(), keys=("case__county_id",), batch=batch)
 
 
 def warn_completion_appointments(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -132,6 +137,11 @@ def warn_completion_appointments(*, now: dt.datetime, batch: int = BATCH) -> int
     candidates = (CompletionAppointment.objects.filter(
         status=CompletionStatus.OPEN, case__status__in=RUNNING, promised_on__gte=today,
         promised_on__lte=today + WARN_HORIZON).exclude(_paused_now()).select_related(*RELATED))
+    return each_county(candidates, lambda in_county: _warn_batches(in_county, today, now, batch),
+                       keys=("case__county_id",))
+
+
+def _warn_batches(candidates: QuerySet[CompletionAppointment], today: dt.date, now: dt.datetime, batch: int) -> int:
     total, after = 0, 0
     # The rows do not change (the digest line is the mark), so the batches move on by primary key instead of
     # waiting for the rows to leave the query as ``locked_batches`` does.

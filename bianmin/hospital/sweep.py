@@ -3,7 +3,9 @@
 A 科室's open request is reminded once when a quarter of its reply time (at least ``WARN_MIN_MINUTES``) is left, and
 recorded once when its reply time has passed: the request is marked late (LATE step) and the 科室's answerable
 person gets a COORDINATION_LATE violation; the desk's sender and the 科室 are told in their digest. Each batch locks
-its rows with ``SKIP LOCKED`` and is one transaction with its audit row; running it again changes nothing.
+its rows with ``SKIP LOCKED`` and is one transaction with its audit row; running it again changes nothing. The steps
+that join the case read each county's rows with its own statement (``core.batches.locked_county_batches``,
+docs/scaling.md).
 """
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from django.utils import timezone
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.cases.workflow import RUNNING
-from bianmin.core.batches import locked_batches
+from bianmin.core.batches import locked_county_batches
 from bianmin.org.models import StaffProfile
+from bianmin.org.selectors import counties
 
 from .models import CoordinationRequest, ReplyWarning, RequestStatus, RequestStep, RequestStepKind
 from .services import record_late, tell_staff
@@ -85,7 +88,7 @@ def close_ended(*, now: dt.datetime, batch: int = BATCH) -> int:
                summary=f"办件已结束，自动关闭科室协调{len(rows)}件", data={"requests": [r.number for r in rows]})
         return len(rows)
 
-    return locked_batches(qs, handle, batch=batch)
+    return locked_county_batches(qs, handle, counties=counties(), keys=("case__county_id",), batch=batch)
 
 
 def sweep_late_requests(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -102,7 +105,7 @@ def sweep_late_requests(*, now: dt.datetime, batch: int = BATCH) -> int:
                summary=f"科室协调答复超时{count}件", data={"requests": [r.number for r in rows]})
         return count
 
-    return locked_batches(qs, handle, batch=batch)
+    return locked_county_batches(qs, handle, counties=counties(), keys=("case__county_id",), batch=batch)
 
 
 def sweep_reminders(*, now: dt.datetime, batch: int = BATCH) -> int:

@@ -7,9 +7,12 @@ from bianmin.core.errors import DomainError
 from .models import Absence, MeetingCadence, Post, Region, StaffProfile, Unit, Window
 from .services import (
     check_chief,
+    check_county_move,
     check_meeting_cadence,
     check_sector,
+    check_unit_county,
     clash_message,
+    county_of,
     partner_absence,
     save_region,
     save_unit,
@@ -22,6 +25,20 @@ def _field_errors(form: forms.ModelForm, exc: DomainError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
+class RegionForm(forms.ModelForm):
+    """The admin builds the fields from RegionAdmin; this adds the county check (units keep their county)."""
+
+    def clean(self):
+        data = super().clean()
+        probe = Region(pk=self.instance.pk, code=data.get("code") or self.instance.code,
+                       level=data.get("level") or self.instance.level, parent=data.get("parent"))
+        try:
+            check_county_move(probe)
+        except DomainError as exc:
+            _field_errors(self, exc)
+        return data
+
+
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):
     list_display = ["code", "name", "level", "parent", "path"]
@@ -29,6 +46,8 @@ class RegionAdmin(AuditedAdmin):
     search_fields = ["code", "name"]
     readonly_fields = ["path"]
     autocomplete_fields = ["parent"]
+
+    form = RegionForm
 
     def save_model(self, request, obj, form, change):
         save_region(obj)
@@ -45,6 +64,13 @@ class UnitForm(forms.ModelForm):
             check_sector(probe)
         except DomainError as exc:
             _field_errors(self, exc)
+        if data.get("region"):
+            probe.region = data["region"]
+            probe.county = county_of(data["region"])
+            try:
+                check_unit_county(probe)
+            except DomainError as exc:
+                _field_errors(self, exc)
         if data.get("chief_responsible"):
             try:
                 check_chief(data["chief_responsible"], unit_id=self.instance.pk, parent=data.get("parent"))

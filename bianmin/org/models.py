@@ -59,6 +59,10 @@ class Unit(models.Model):
     sector = models.CharField("行业", max_length=10, choices=Sector.choices, blank=True, default="",
                               help_text="医院便民服务中心及其科室选“医院”：使用医院的服务目录和称谓（患者/家属、科室）")
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units")
+    # The county (县级区划) of ``region``, stored by ``services.save_unit``: the distribution key its cases carry
+    # (``core.distribution``), read with the unit at no extra query. Not indexed: no query looks units up by it.
+    county = models.ForeignKey(Region, verbose_name="所属县（市、区）", on_delete=models.PROTECT, related_name="+",
+                               editable=False, db_index=False)
     parent = models.ForeignKey("self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children")
     path = models.CharField("路径", max_length=255, db_index=True, editable=False)

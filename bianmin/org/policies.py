@@ -41,6 +41,15 @@ def scope_path(user: AnyUser) -> str | None:
     return profile.unit.path if profile else None
 
 
+def scope_county(user: AnyUser) -> int | None:
+    """Return the county (a region id) the user's scope lies in, or None when the user has no unit.
+
+    A unit's subtree lies in its county (``services.check_unit_county``), so everything in a user's scope does;
+    the case queries say it, which routes them to one county's shard (docs/scaling.md)."""
+    profile = staff_profile_of(user)
+    return profile.unit.county_id if profile else None
+
+
 def visible_units(user: AnyUser) -> QuerySet[Unit]:
     """Return the units inside the user's scope."""
     path = scope_path(user)

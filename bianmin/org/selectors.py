@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from bianmin.accounts.roles import Role, group_name
 from bianmin.core.errors import DomainError
 
 from .models import DEFAULT_CADENCES, Absence, Cadence, MeetingCadence, Post, Sector, StaffProfile, Unit, UnitKind
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,27 @@ class Acting:
         if self.a_absent and (self.b_absent or self.post.b_staff_id is None):
             return f"{self.post}：A角和B角当日均不在岗，请中心领导安排"
         return ""
+
+
+def counties() -> list[int]:
+    """Return the counties that have units (region ids, ascending): the sweep works through them one by one."""
+    return list(Unit.objects.order_by("county_id").values_list("county_id", flat=True).distinct())
+
+
+def each_county(queryset: QuerySet[M], run: Callable[[QuerySet[M]], int], *, keys: tuple[str, ...] = ("county_id",)
+                ) -> int:
+    """Run a sweep step's ``run`` on ``queryset`` one county at a time, and add up what it returns.
+
+    One statement first asks which counties have rows (``keys[0]`` IN every county: on Citus a read of every shard,
+    in parallel); ``run`` then gets the rows of each such county, filtered by ``key = county`` for every key (a
+    joined case table names its county too), so each of its statements goes to one county's shard and each batch
+    stays within one county (docs/scaling.md). A county with nothing to do costs nothing more."""
+    every = counties()
+    if not every:
+        return 0
+    probe = keys[0]
+    todo = list(queryset.filter(**{f"{probe}__in": every}).order_by(probe).values_list(probe, flat=True).distinct())
+    return sum(run(queryset.filter(**dict.fromkeys(keys, county))) for county in todo)
 
 
 def absent_staff_ids(staff_ids: Iterable[int], on_date: dt.date) -> set[int]:

@@ -14,7 +14,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.core.errors import DomainError
 
-from .models import Absence, AbsenceKind, Cadence, Post, Region, Sector, StaffProfile, Unit, UnitKind
+from .models import Absence, AbsenceKind, Cadence, Post, Region, RegionLevel, Sector, StaffProfile, Unit, UnitKind
 from .policies import staff_profile_of
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def save_region(region: Region) -> Region:
     if parent is not None and f"/{region.code}/" in parent.path:
         raise DomainError.for_field("parent", "上级区划不能是自身或下级区划")
     old_path = Region.objects.filter(pk=region.pk).values_list("path", flat=True).first() if region.pk else None
+    check_county_move(region)
     region.path = _path(parent, region.code)
     region.save()
     if old_path and old_path != region.path:
@@ -57,12 +58,58 @@ def save_unit(unit: Unit) -> Unit:
         check_chief(unit.chief_responsible, unit_id=unit.pk, parent=parent)
     old_path = Unit.objects.filter(pk=unit.pk).values_list("path", flat=True).first() if unit.pk else None
     unit.path = _path(parent, unit.code)
+    unit.county = county_of(unit.region)
+    check_unit_county(unit)
     unit.save()
     if old_path and old_path != unit.path:
         for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("path"):
             child.path = unit.path + child.path[len(old_path):]
             child.save(update_fields=["path"])
     return unit
+
+
+def county_of(region: Region) -> Region:
+    """Return the county (县级区划) that ``region`` lies in: itself, else the nearest county above it (by its stored
+    path), else the top of its tree (a tree without a county level). Refuses nothing: a query."""
+    if region.level == RegionLevel.COUNTY:
+        return region
+    codes = [code for code in region.path.strip("/").split("/") if code][:-1]  # the regions above it
+    above = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    county = next((above[c] for c in reversed(codes) if c in above and above[c].level == RegionLevel.COUNTY), None)
+    return county or (above.get(codes[0], region) if codes else region)
+
+
+def check_unit_county(unit: Unit) -> None:
+    """A unit lies in the county of the unit above it, and keeps its county once it has cases: a county's cases and
+    its staff's scope stay within one county, the key the case tables are distributed by (docs/scaling.md).
+
+    Raises DomainError naming ``region``."""
+    parent = unit.parent
+    if parent is not None and parent.county_id != unit.county_id:
+        raise DomainError.for_field("region", f"单位须与上级单位{parent.name}在同一县（市、区）内")
+    if not unit.pk:
+        return
+    before = Unit.objects.filter(pk=unit.pk).values_list("county_id", flat=True).first()
+    if before is None or before == unit.county_id:
+        return
+    if Unit.objects.filter(parent_id=unit.pk).exists():
+        raise DomainError.for_field("region", "本单位有下级单位，不能改到其他县（市、区）；请先调整下级单位")
+    if unit.cases.exists():
+        raise DomainError.for_field("region", "本单位已有办件，不能改到其他县（市、区）：办件按县存放，须迁移数据")
+
+
+def check_county_move(region: Region) -> None:
+    """A region that would lie in another county after this change (a new parent or level) takes no units with it:
+    their cases are stored by county.
+
+    Raises DomainError naming ``parent``."""
+    stored = Region.objects.filter(pk=region.pk).first() if region.pk else None
+    if stored is None:
+        return
+    after = Region(pk=region.pk, code=region.code, level=region.level, path=_path(region.parent, region.code))
+    if (county_of(after).pk != county_of(stored).pk
+            and Unit.objects.filter(region__path__startswith=stored.path).exists()):
+        raise DomainError.for_field("parent", "该区划下已有单位，不能改属其他县（市、区）：办件按县存放，须迁移数据")
 
 
 def check_sector(unit: Unit) -> None:

@@ -17,6 +17,7 @@ from bianmin.catalog.selectors import (
 from bianmin.core.errors import DomainError
 from bianmin.core.http import client_ip, error_response
 from bianmin.core.paging import page_of
+from bianmin.core.replica import reads_from_replica
 from bianmin.core.timeutils import now
 from bianmin.org.models import Unit, UnitKind
 from bianmin.ratings.policies import RATEABLE_CASE, RATEABLE_RELAY
@@ -30,6 +31,7 @@ def home(request):
                                                 "item_count": current_versions().count()})
 
 
+@reads_from_replica  # decision 0027
 def catalogue(request):
     params = {k: request.GET.get(k, "").strip() for k in ("q", "department", "level", "kind")}
     if params["level"] not in ItemLevel.values:
@@ -52,10 +54,12 @@ def _render_guide(request, version):
     return render(request, "public/guide.html", {"v": version, "history": history})
 
 
+@reads_from_replica
 def guide(request, code: str):
     return _render_guide(request, current_version_by_code(code))
 
 
+@reads_from_replica
 def guide_version(request, code: str, number: int):
     return _render_guide(request, version_by_number(code, number))
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bianmin.core.errors import DomainError
 from bianmin.core.http import client_ip
+from bianmin.core.replica import read_from_replica
 from bianmin.core.timeutils import now
 from bianmin.hall.devices import activate_device, screen_version
 from bianmin.hall.models import DeviceKind
@@ -45,7 +46,8 @@ def screen(request):
     device = screen_device(request, moment)
     if device is None:
         return _to_activation(DeviceKind.SCREEN)
-    payload = cached_payload(device.unit, moment, version=screen_version(device))
+    version = screen_version(device)  # the device (touched on the primary) first, the payload from the replica
+    payload = read_from_replica(request, lambda: cached_payload(device.unit, moment, version=version))
     return render(request, "public/screen.html", {
         "device": device, "data": payload, "current": payload["calls"][0] if payload["calls"] else None,
         "earlier": payload["calls"][1:], "poll_seconds": POLL_SECONDS, "dense_from": DENSE_FROM,
@@ -67,8 +69,8 @@ def screen_data(request):
     if etag_matches(request.headers.get("If-None-Match"), etag):
         response = HttpResponseNotModified()
     else:
-        response = JsonResponse(cached_payload(device.unit, moment, version=version),
-                                json_dumps_params={"ensure_ascii": False})
+        payload = read_from_replica(request, lambda: cached_payload(device.unit, moment, version=version))
+        response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     response["ETag"] = etag
     return response
 

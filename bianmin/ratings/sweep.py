@@ -2,7 +2,9 @@
 and the optional default rating (decision 0024).
 
 Each batch locks its rows with ``SKIP LOCKED`` and writes the change, its violations, digest lines and one audit row
-in one transaction; running a step again changes nothing.
+in one transaction; running a step again changes nothing. A statement on the case tables names the county
+(docs/scaling.md): the default ratings read each county's cases with its own statement
+(``core.batches.locked_county_batches``); a follow-up reads its case's number by the rated unit's county.
 """
 from __future__ import annotations
 
@@ -18,10 +20,10 @@ from bianmin.accountability.services import Detected, record_detected
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.cases.models import Case
-from bianmin.core.batches import locked_batches
+from bianmin.core.batches import locked_batches, locked_county_batches
 from bianmin.notifications.services import add_digest_items
 from bianmin.org.models import StaffProfile
-from bianmin.org.selectors import chief_responsible, warning_recipients
+from bianmin.org.selectors import chief_responsible, counties, warning_recipients
 from bianmin.workdays.selectors import get_calendar
 
 from .models import BadRatingFollowUp, Channel, FollowUpStatus, Level, Rating, Subject
@@ -40,9 +42,19 @@ def _link(follow_up: BadRatingFollowUp) -> str:
 
 def _text(follow_up: BadRatingFollowUp) -> str:
     rating = follow_up.rating
-    instance = rating.case or rating.inquiry or rating.relay
-    return f"{rating.staff.name}的{rating.get_level_display()}评价（{rating.get_subject_display()}" \
-           f"{getattr(instance, 'number', '')}）"
+    number = getattr(follow_up, "case_number", "") or getattr(rating.inquiry or rating.relay, "number", "")
+    return f"{rating.staff.name}的{rating.get_level_display()}评价（{rating.get_subject_display()}{number}）"
+
+
+def _with_case_numbers(rows: list[BadRatingFollowUp]) -> list[BadRatingFollowUp]:
+    """Attach ``case_number`` to the follow-ups of case ratings: one query keyed by the rated units' counties (a
+    case is rated at its own unit)."""
+    ids = {f.rating.case_id for f in rows if f.rating.case_id}
+    numbers = dict(Case.objects.filter(county_id__in=sorted({f.rating.unit.county_id for f in rows}), pk__in=ids)
+                   .values_list("pk", "number")) if ids else {}
+    for f in rows:
+        f.case_number = numbers.get(f.rating.case_id or 0, "")  # type: ignore[attr-defined]
+    return rows
 
 
 def _step(follow_up: BadRatingFollowUp) -> tuple[str, dt.date]:
@@ -98,7 +110,7 @@ def sweep_rating_follow_ups(*, now: dt.datetime, batch: int = BATCH) -> int:
 
     Refuses nothing: a system step run by the sweep."""
     today = timezone.localtime(now).date()
-    related = ("rating__staff", "rating__unit__region", "rating__case", "rating__inquiry", "rating__relay")
+    related = ("rating__staff", "rating__unit__region", "rating__inquiry", "rating__relay")
     late = BadRatingFollowUp.objects.filter(
         Q(status=FollowUpStatus.VISIT, visit_late=False, visit_due_on__lt=today)
         | Q(status__in=[FollowUpStatus.VISIT, FollowUpStatus.RECTIFY], rectified_at__isnull=True, rectify_late=False,
@@ -110,6 +122,7 @@ def sweep_rating_follow_ups(*, now: dt.datetime, batch: int = BATCH) -> int:
             rectify_due_on__lte=today + YELLOW_HORIZON), warning_level="")
 
     def record_late(rows: list[BadRatingFollowUp]) -> int:
+        rows = _with_case_numbers(rows)
         responsible = _responsible(rows)
         found, changed = [], []
         for f in rows:
@@ -134,6 +147,7 @@ def sweep_rating_follow_ups(*, now: dt.datetime, batch: int = BATCH) -> int:
         return len(changed)
 
     def warn(rows: list[BadRatingFollowUp]) -> int:
+        rows = _with_case_numbers(rows)
         due_now = []
         for f in rows:
             label, due = _step(f)
@@ -180,4 +194,4 @@ def sweep_default_ratings(*, now: dt.datetime, batch: int = BATCH) -> int:
                data={"cases": [c.number for c in rows][:200], "level": level})
         return len(rows)
 
-    return locked_batches(due, handle, batch=batch)
+    return locked_county_batches(due, handle, counties=counties(), batch=batch)

@@ -73,9 +73,10 @@ def hand_files_to_case(relay: RelayRequest, case: Case, *, actor: User, now: dt.
         return []
     lines = {line.name: line for line in case.materials.all()}
     made = CaseFile.objects.bulk_create([
-        CaseFile(case=case, case_material=lines.get(photo.material_name) if photo.material_name else None,
-                 file=photo.file.name, original_name=photo.original_name, size=photo.size,
-                 uploaded_at=photo.uploaded_at, uploaded_by_id=photo.uploaded_by_id)
+        CaseFile(case=case, county_id=case.county_id,
+                 case_material=lines.get(photo.material_name) if photo.material_name else None, file=photo.file.name,
+                 original_name=photo.original_name, size=photo.size, uploaded_at=photo.uploaded_at,
+                 uploaded_by_id=photo.uploaded_by_id)
         for photo in photos])
     record(action=AuditAction.CASE_CHANGE,
            summary=f"办件{case.number}转入代办件{relay.number}的材料照片{len(made)}个", actor=actor, obj=case,

@@ -5,6 +5,11 @@ so its cost follows the number of cases that change, not the number of cases. Ea
 ``SKIP LOCKED`` and changes them in one transaction with their violations, digest lines and audit row: two
 nodes sweeping at once split the work instead of doubling it, and the unique ``dedupe_key`` of a violation
 is the last guard. Running it again changes nothing.
+
+Every statement of a step over cases names the county (the distribution key, docs/scaling.md): one finds the
+counties with rows about to change, then each county's rows are read and locked with their own statement
+(``core.batches.locked_county_batches``) and the batch is handled, as before, in one transaction; its writes to the
+case tables name the counties of its rows. Their partial indexes lead with the county.
 """
 from __future__ import annotations
 
@@ -27,11 +32,11 @@ from bianmin.cases.facts import LateAcceptance
 from bianmin.cases.models import Case, CaseEvent, CasePause, RefusedSupplement
 from bianmin.cases.services import apply_deemed_acceptance, stamp_warning
 from bianmin.cases.workflow import RUNNING, Status
-from bianmin.core.batches import locked_batches
+from bianmin.core.batches import locked_batches, locked_county_batches
 from bianmin.inquiries.models import EscortVisit, Inquiry
 from bianmin.notifications.services import add_digest_items, enqueue_sms
 from bianmin.org.models import StaffProfile
-from bianmin.org.selectors import warning_recipients
+from bianmin.org.selectors import counties, warning_recipients
 from bianmin.ratings import sweep as rating_sweep
 from bianmin.relay.models import HandOver, RelayRequest
 
@@ -45,12 +50,14 @@ def _case_link(case: Case) -> str:
     return f"/staff/cases/{case.number}/"
 
 
-
-
+def _same(cases: list[Case]) -> QuerySet[Case]:
+    """Return ``cases`` as a queryset that names their county (the rows of one batch)."""
+    return Case.objects.filter(county_id__in=sorted({c.county_id for c in cases}), pk__in=[c.pk for c in cases])
 
 
 def _open_pause() -> Exists:
-    return Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
+    return Exists(CasePause.objects.filter(county_id=OuterRef("county_id"), case=OuterRef("pk"),
+                                           ended_at__isnull=True))
 
 
 def _notify(cases: Iterable[Case], kind: str, text_for: Callable[[Case], str], now: dt.datetime) -> None:
@@ -70,7 +77,7 @@ def _notify(cases: Iterable[Case], kind: str, text_for: Callable[[Case], str], n
 
 
 def _mark(cases: list[Case], level: str) -> None:
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(warning_level=level, version=F("version") + 1)
+    _same(cases).update(warning_level=level, version=F("version") + 1)
 
 
 def _due_text(case: Case, joiner: str = "") -> str:
@@ -107,7 +114,7 @@ def _record_overdue(cases: list[Case], now: dt.datetime, *, running: bool) -> in
     _mark(cases, "RED")
     record_detected([f for f in map(_overdue_finding, cases) if f is not None], now=now)
     CaseEvent.objects.bulk_create([CaseEvent(
-        case=c, at=now, actor_name="系统巡检", action="OVERDUE",
+        case=c, county_id=c.county_id, at=now, actor_name="系统巡检", action="OVERDUE",
         opinion=f"{_due_text(c)}已过{'，仍未办结' if running else '，超期办结'}",
         data={"committed_deadline": c.committed_deadline.isoformat() if c.committed_deadline else None,
               **({"committed_due_at": c.committed_due_at.isoformat()} if c.committed_due_at else {})})
@@ -130,10 +137,11 @@ def sweep_unstamped(*, now: dt.datetime, batch: int = BATCH) -> int:
         today = timezone.localtime(now).date()
         for case in rows:
             stamp_warning(case, today)
-        Case.objects.bulk_update(rows, ["yellow_on", "warning_level"])
+        _same(rows).bulk_update(rows, ["yellow_on", "warning_level"])
         return len(rows)
 
-    return locked_batches(qs.select_related("unit__region", "item_version"), handle, batch=batch)
+    return locked_county_batches(qs.select_related("unit__region", "item_version"), handle, counties=counties(),
+                                 batch=batch)
 
 
 def sweep_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -146,7 +154,8 @@ def sweep_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
     qs = (Case.objects.filter(Q(committed_deadline__lt=today) | Q(committed_due_at__lt=now),
                               status__in=RUNNING, warning_level__in=["", "YELLOW"])
           .exclude(_open_pause()).select_related("item_version"))
-    return locked_batches(qs, lambda rows: _record_overdue(rows, now, running=True), batch=batch)
+    return locked_county_batches(qs, lambda rows: _record_overdue(rows, now, running=True), counties=counties(),
+                                 batch=batch)
 
 
 def sweep_late_decisions(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -154,7 +163,8 @@ def sweep_late_decisions(*, now: dt.datetime, batch: int = BATCH) -> int:
 
     Refuses nothing: a system step run by the sweep."""
     qs = Case.objects.filter(warning_level="LATE").select_related("item_version")
-    return locked_batches(qs, lambda rows: _record_overdue(rows, now, running=False), batch=batch)
+    return locked_county_batches(qs, lambda rows: _record_overdue(rows, now, running=False), counties=counties(),
+                                 batch=batch)
 
 
 def sweep_yellow(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -174,7 +184,7 @@ def sweep_yellow(*, now: dt.datetime, batch: int = BATCH) -> int:
                now=now, data={"cases": [c.number for c in rows][:200]})
         return len(rows)
 
-    return locked_batches(qs, handle, batch=batch)
+    return locked_county_batches(qs, handle, counties=counties(), batch=batch)
 
 
 def sweep_late_replies(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -327,7 +337,8 @@ def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
     def handle(rows: list[RefusedSupplement]) -> int:
         profiles = dict(StaffProfile.objects.filter(user_id__in={r.actor_id for r in rows})
                         .values_list("user_id", "pk"))
-        RefusedSupplement.objects.filter(pk__in=[r.pk for r in rows]).update(flagged=True)
+        RefusedSupplement.objects.filter(county_id__in=sorted({r.county_id for r in rows}),
+                                         pk__in=[r.pk for r in rows]).update(flagged=True)
         record_detected([Detected(
             kind=ViolationKind.UNJUSTIFIED_SUPPLEMENT, staff_id=profiles[r.actor_id],
             occurred_on=timezone.localtime(r.at).date(),
@@ -339,7 +350,8 @@ def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
                actor_username="system", now=now, data={"refused": [r.pk for r in rows][:200]})
         return len(rows)
 
-    return locked_batches(qs, handle, batch=batch)
+    # The joined case names its county too: both tables of the join go to the county's shard.
+    return locked_county_batches(qs, handle, counties=counties(), keys=("county_id", "case__county_id"), batch=batch)
 
 
 def deem_accepted(*, now: dt.datetime) -> list[str]:
@@ -392,8 +404,8 @@ def _case_finding(kind: str, case: Case, due: dt.date | None, text: str, key: st
 
 
 def _case_events(cases: list[Case], action: str, text_for: Callable[[Case], str], now: dt.datetime) -> None:
-    CaseEvent.objects.bulk_create([CaseEvent(case=c, at=now, actor_name="系统巡检", action=action,
-                                             opinion=text_for(c)) for c in cases])
+    CaseEvent.objects.bulk_create([CaseEvent(case=c, county_id=c.county_id, at=now, actor_name="系统巡检",
+                                             action=action, opinion=text_for(c)) for c in cases])
 
 
 def _record_missed_limit(qs: QuerySet[Case], *, field: str, kind: str, key: str, what: str,
@@ -405,12 +417,12 @@ def _record_missed_limit(qs: QuerySet[Case], *, field: str, kind: str, key: str,
         found = [_case_finding(kind, c, getattr(c, field), text(c), key) for c in rows]
         record_detected([f for f in found if f is not None], now=now)
         _case_events(rows, key, text, now)
-        Case.objects.filter(pk__in=[c.pk for c in rows]).update(**{field: None}, version=F("version") + 1)
+        _same(rows).update(**{field: None}, version=F("version") + 1)
         record(action=AuditAction.SWEEP, summary=f"时限巡检：{len(rows)}件{what}", actor_username="system", now=now,
                data={"cases": [c.number for c in rows][:200]})
         return len(rows)
 
-    return locked_batches(qs.select_related("item_version"), handle, batch=batch)
+    return locked_county_batches(qs.select_related("item_version"), handle, counties=counties(), batch=batch)
 
 
 def sweep_not_started(*, now: dt.datetime, batch: int = BATCH) -> int:
@@ -460,7 +472,7 @@ def sweep_deferred_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
         return f"办件{c.number}（{c.item_version.name}）的补办材料应于{c.deferred_due_date:%Y-%m-%d}前补交，逾期未补齐"
 
     def handle(rows: list[Case]) -> int:
-        Case.objects.filter(pk__in=[c.pk for c in rows]).update(deferred_overdue=True, version=F("version") + 1)
+        _same(rows).update(deferred_overdue=True, version=F("version") + 1)
         found = [_case_finding(ViolationKind.DEFERRED_OVERDUE, c, c.deferred_due_date, text(c), "DEFERRED_OVERDUE")
                  for c in rows]
         record_detected([f for f in found if f is not None], now=now)
@@ -475,7 +487,7 @@ def sweep_deferred_overdue(*, now: dt.datetime, batch: int = BATCH) -> int:
                actor_username="system", now=now, data={"cases": [c.number for c in rows][:200]})
         return len(rows)
 
-    return locked_batches(qs, handle, batch=batch)
+    return locked_county_batches(qs, handle, counties=counties(), batch=batch)
 
 
 def check_intake_clocks(*, now: dt.datetime) -> int:
@@ -486,7 +498,7 @@ def check_intake_clocks(*, now: dt.datetime) -> int:
     Refuses nothing: a system step run by the sweep."""
     from bianmin.cases.services import intake_deadline_for
 
-    stray = list(Case.objects.filter(status=Status.RECEIVED, intake_deadline__isnull=True)
+    stray = list(Case.objects.filter(county_id__in=counties(), status=Status.RECEIVED, intake_deadline__isnull=True)
                  .select_related("item_version", "unit__region")[:BATCH])
     if not stray:
         return 0
@@ -494,7 +506,7 @@ def check_intake_clocks(*, now: dt.datetime) -> int:
     with transaction.atomic():
         for case in stray:
             case.intake_deadline = intake_deadline_for(case, today)
-        Case.objects.bulk_update(stray, ["intake_deadline"])
+        _same(stray).bulk_update(stray, ["intake_deadline"])
         logger.error("sweep: %d applications had no intake deadline: %s", len(stray),
                      ", ".join(c.number for c in stray[:50]))
         record(action=AuditAction.SWEEP, summary=f"时限巡检：发现{len(stray)}件无审查期限的待受理申请，已补设期限",

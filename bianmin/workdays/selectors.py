@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from .provisional import provisional_rest_days
 
 _cache: dict[int | None, tuple[int, WorkCalendar]] = {}
 _lock = threading.Lock()
+READ_REVISION_SECONDS = 2.0
+_read_revision: dict[str, tuple[float, int]] = {}  # alias -> (when read, revision), for reads outside transactions
 
 
 def current_revision() -> int:
@@ -25,13 +28,21 @@ def current_revision() -> int:
     Read once per transaction: a service that computes several dates in one transaction (acceptance: deadlines,
     warning day, 补办 due date) uses one calendar throughout and pays for one read. The remembered value is tied to
     a no-op registered with ``on_commit``, which Django forgets when the transaction (or the savepoint it was
-    registered in) commits or rolls back. Outside a transaction it is read on every call.
+    registered in) commits or rolls back. Outside a transaction (a page showing warnings; nothing is written
+    there) a value read in the last ``READ_REVISION_SECONDS`` by this process is used: a calendar change reaches
+    the pages within that time, and every write reads the revision afresh in its transaction (issue 16).
     """
     conn = transaction.get_connection()
     memo = getattr(conn, "_bianmin_calendar_revision", None) if conn.in_atomic_block else None
     if memo is not None and any(entry[1] is memo[0] for entry in reversed(conn.run_on_commit)):
         return int(memo[1])
+    if not conn.in_atomic_block:  # a page's read: a revision read in the last READ_REVISION_SECONDS will do
+        seen = _read_revision.get(conn.alias)
+        if seen is not None and time.monotonic() - seen[0] < READ_REVISION_SECONDS:
+            return seen[1]
     revision = CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+    if not conn.in_atomic_block:
+        _read_revision[conn.alias] = (time.monotonic(), revision)
     if conn.in_atomic_block:
         def token() -> None:  # a fresh object per transaction; does nothing when run
             return None
@@ -42,8 +53,10 @@ def current_revision() -> int:
 
 
 def forget_revision_memo() -> None:
-    """Drop the revision remembered for the current transaction (called when the revision changes)."""
+    """Drop the revisions remembered for the current transaction and for reads (called when the revision
+    changes)."""
     transaction.get_connection()._bianmin_calendar_revision = None
+    _read_revision.clear()
 
 
 def assemble_calendar(*, first_year: int, last_year: int, official_years: Iterable[int],

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "bianmin.core.middleware.NullCharacterMiddleware",  # a NUL in a parameter is a 400, not a PostgreSQL 500
     "bianmin.api.idempotency.IdempotencyMiddleware",  # a POST retried with its Idempotency-Key runs once
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bianmin.core.replica.ReplicaMiddleware",  # read-your-writes cookie and X-Replica-Lag (decision 0027)
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,6 +96,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+# A streaming read replica (decision 0027): statistics, the overview, exports, the public catalogue and the big
+# screen read from it through bianmin.core.replica. Tests do not create it: it mirrors the primary's test database
+# (physical replication copies it), so ordinary runs read the primary's and the replica tests find it replayed.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)  # a dead replica costs 2 s
+    DATABASE_ROUTERS = ["bianmin.core.replica.ReplicaRouter"]
+# Every PostgreSQL alias uses Django's backend with small bulk inserts as plain VALUES (bianmin/core/pgbackend).
+# JIT compilation is off: these are short transactional statements, and at 10 M cases the planner's cost estimates
+# switched it on for the monthly statistics, which then spent up to 1.6 s compiling (docs/scaling.md).
+for _alias in DATABASES.values():
+    if _alias["ENGINE"] == "django.db.backends.postgresql":
+        _alias["ENGINE"] = "bianmin.core.pgbackend"
+        _alias.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -137,13 +154,19 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
-MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT = Path(os.environ.get("BIANMIN_STATIC_ROOT") or VAR_DIR / "staticfiles")
+# Uploads: with several app nodes, one directory every node mounts (NFS or the like; deploy/README.md).
+MEDIA_ROOT = Path(os.environ.get("BIANMIN_MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"  # nothing is routed here: uploads are served only through permission-checking views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Caches shared by every worker and node (issue 16 item 3): a table made by migration core 0003, not
+# createcachetable. The test settings keep local memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bianmin_cache",
+                      "OPTIONS": {"MAX_ENTRIES": 10_000}}}
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -268,4 +291,8 @@ BIANMIN: dict[str, Any] = {
     "AUDIT_RETENTION_DAYS": 184,
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client (core.http.client_ip).
     "TRUSTED_PROXIES": [],
+    # The read replica (decision 0027): a browser's reads stay on the primary this long after it changed something;
+    # a replica further behind than this (or unreachable) is not read.
+    "REPLICA_STICKY_SECONDS": 5,
+    "REPLICA_MAX_LAG_SECONDS": 30,
 }

@@ -151,3 +151,33 @@ def test_rows_in_a_nested_savepoint_are_written_at_once_and_roll_back_with_it(no
             record(action=AuditAction.CONFIG_UPDATE, summary="内层", actor_username="sysadmin", now=now)
     assert list(AuditEntry.objects.order_by("seq").values_list("summary", flat=True)) == ["内层", "外层"]
     assert verify_chain() is None
+
+
+def test_a_nested_audited_block_joins_the_outer_buffer_and_the_chain_is_written_once(now):
+    from bianmin.audit.services import audited_atomic
+
+    with audited_atomic():
+        record(action=AuditAction.CONFIG_UPDATE, summary="前", actor_username="sysadmin", now=now)
+        with audited_atomic():  # one service calling another
+            record(action=AuditAction.CONFIG_UPDATE, summary="内", actor_username="sysadmin", now=now)
+        assert not AuditEntry.objects.exists()  # not written at the inner block's end
+        with pytest.raises(RuntimeError), audited_atomic():  # refused and caught: its rows go with its savepoint
+            record(action=AuditAction.CONFIG_UPDATE, summary="回滚", actor_username="sysadmin", now=now)
+            raise RuntimeError
+        record(action=AuditAction.CONFIG_UPDATE, summary="后", actor_username="sysadmin", now=now)
+    assert list(AuditEntry.objects.order_by("seq").values_list("summary", flat=True)) == ["前", "内", "后"]
+    assert verify_chain() is None
+
+
+def test_an_audited_block_under_a_plain_savepoint_writes_its_rows_at_once(now):
+    from bianmin.audit.services import audited_atomic
+
+    with audited_atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():  # the savepoint between may roll back on its own
+            with audited_atomic():
+                record(action=AuditAction.CONFIG_UPDATE, summary="回滚", actor_username="sysadmin", now=now)
+            assert AuditEntry.objects.filter(summary="回滚").exists()
+            raise RuntimeError
+        record(action=AuditAction.CONFIG_UPDATE, summary="外层", actor_username="sysadmin", now=now)
+    assert list(AuditEntry.objects.values_list("summary", flat=True)) == ["外层"]
+    assert verify_chain() is None

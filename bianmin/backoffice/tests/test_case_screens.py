@@ -417,3 +417,22 @@ def test_the_intake_form_starts_with_nothing_handed_in_and_shared_materials_fetc
     client.post(f"/staff/cases/{case.number}/", {"action": "accept"})
     case.refresh_from_db()
     assert case.status == "ACCEPTED"
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_receive_and_accept_on_the_receive_page(client, cast, item):
+    """收件并受理: the receive page's second button calls the API's service (POST /cases with accept)."""
+    login(client, cast["window_a"])
+    page = client.get("/staff/cases/new/", {"item": "SP-01"}).content.decode()
+    assert "收件并受理（A）" in page and 'name="accept" value="1"' in page
+    # A required material missing: nothing is received, the form comes back with the clerk's input and the reason.
+    missing = receive_form(item, **{f"m{item.materials.get(name='申请书').pk}_how": "MISSING"}, accept="1")
+    r = client.post("/staff/cases/new/", missing)
+    assert r.status_code == 200 and "申请书" in r.content.decode() and "必要材料缺失" in r.content.decode()
+    assert not Case.objects.exists() and "张三" in r.content.decode()
+    r = client.post("/staff/cases/new/", receive_form(item, accept="1"))
+    case = Case.objects.get()
+    assert r["Location"] == f"/staff/cases/{case.number}/"
+    assert case.status == "ACCEPTED" and case.first_handler.user == cast["window_a"]
+    assert set(Notice.objects.filter(case=case).values_list("kind", flat=True)) >= {"ACCEPTANCE", "RECEIPT"}
+    assert "已收件并受理" in client.get(r["Location"]).content.decode()

@@ -28,6 +28,7 @@ from .lifecycle import (
                     decide_case,
                     deliver_case,
                     deliver_relayed_case,
+                    receive_and_accept,
                     refuse_case,
                     relay_took_result,
                     return_case,
@@ -46,7 +47,8 @@ __all__ = [
     "clean_applicant", "find_cases", "reveal_personal_data", "draft_supplement_from_checklist", "approve_extension",
     "end_pause", "has_open_pause", "reject_extension", "request_extension", "start_pause", "accept_case",
     "accept_immediately", "add_comment", "add_supplement_line", "apply_deemed_acceptance", "approve_transfer",
-    "archive_case", "decide_case", "deliver_case", "fix_on_spot", "receive_case", "record_fee", "refuse_case",
+    "archive_case", "decide_case", "deliver_case", "fix_on_spot", "receive_case", "receive_and_accept", "record_fee",
+    "refuse_case",
     "reject_transfer", "request_transfer", "resubmit", "return_case", "serve_supplement_notice", "start_case",
     "update_materials", "upload_file", "withdraw_case",
 ]

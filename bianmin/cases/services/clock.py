@@ -70,7 +70,7 @@ def start_pause(*, actor: User, number: str, kind: str, basis: str, expected_day
             raise refusal
         if kind not in (case.item_version.special_procedures or []):
             raise DomainError.for_field("kind", f"该事项不适用“{SpecialProcedure(kind).label}”特别程序")
-        pause = CasePause.objects.create(case=case, kind=kind, basis=basis.strip()[:255],
+        pause = CasePause.objects.create(case=case, county_id=case.county_id, kind=kind, basis=basis.strip()[:255],
                                          expected_days=int(expected_days),
                                          started_on=timezone.localtime(now).date(), started_at=now,
                                          started_by=actor)
@@ -140,8 +140,8 @@ def request_extension(*, actor: User, number: str, reason: str, now: dt.datetime
             raise refusal
         if not v.extension_days:
             raise Conflict("该事项不允许延期")
-        extension = Extension.objects.create(case=case, reason=reason.strip(), requested_by=actor,
-                                             requested_at=now, days=v.extension_days)
+        extension = Extension.objects.create(case=case, county_id=case.county_id, reason=reason.strip(),
+                                             requested_by=actor, requested_at=now, days=v.extension_days)
         add_event(case, actor=actor, now=now, action="EXTENSION_REQUESTED", opinion=reason.strip())
         notify.extension_requested(extension, case, actor=actor, now=now)
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}申请延期", actor=actor, obj=case, now=now)

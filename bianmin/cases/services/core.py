@@ -114,7 +114,7 @@ def new_event(case: Case, *, actor: User | None, now: dt.datetime, action: str, 
 
     Refuses nothing: it records a step the calling service has allowed."""
     profile = staff_profile_of(actor) if actor is not None else None
-    return CaseEvent(case=case, at=now, actor=actor,
+    return CaseEvent(case=case, county_id=case.county_id, at=now, actor=actor,
                      actor_name=profile.name if profile else (actor.get_username() if actor else "系统"),
                      action=action, from_status=from_status, to_status=to_status, opinion=opinion, data=data or {})
 
@@ -271,7 +271,7 @@ def issue_notice(case: Case, *, kind: str, actor: User, now: dt.datetime, conten
 
     Refuses nothing: the calling service has checked the step."""
     if notice is None:
-        notice = Notice(case=case, kind=kind, created_at=now, created_by=actor)
+        notice = Notice(case=case, county_id=case.county_id, kind=kind, created_at=now, created_by=actor)
     _numbered(notice, kind, now, content, serve).save()
     _issued_event(case, notice, actor, now).save(force_insert=True)
     return notice
@@ -283,8 +283,8 @@ def issue_notices(case: Case, *, contents: Sequence[tuple[str, dict[str, Any]]],
 
     Refuses nothing: the calling service has checked the step."""
     numbers = next_notice_numbers([kind for kind, _content in contents], now)
-    notices = [_numbered(Notice(case=case, kind=kind, created_at=now, created_by=actor), kind, now, content, False,
-                         number)
+    notices = [_numbered(Notice(case=case, county_id=case.county_id, kind=kind, created_at=now, created_by=actor), kind,
+                         now, content, False, number)
                for (kind, content), number in zip(contents, numbers, strict=True)]
     Notice.objects.bulk_create(notices)
     CaseEvent.objects.bulk_create([_issued_event(case, notice, actor, now) for notice in notices])

@@ -66,7 +66,8 @@ def supply_deferred_materials(*, actor: User, number: str, materials: list[str],
         for line in lines:
             line.received_as, line.acceptable, line.problem = received_as, True, ""
             line.copies = line.copies or 1
-        CaseMaterial.objects.bulk_update(lines, ["received_as", "acceptable", "problem", "copies"])
+        CaseMaterial.objects.filter(county_id=case.county_id).bulk_update(
+            lines, ["received_as", "acceptable", "problem", "copies"])
         complete = len(lines) == len(outstanding)
         fields = ["version"]
         if complete:

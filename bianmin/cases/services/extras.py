@@ -66,7 +66,7 @@ def record_fee(*, actor: User, number: str, fee_id: int, amount: str | Decimal, 
             raise Conflict(f"{fee.name}已收取，不得重复收费")
         try:
             with audited_atomic():
-                payment = FeePayment.objects.create(case=case, fee=fee, amount=value,
+                payment = FeePayment.objects.create(case=case, county_id=case.county_id, fee=fee, amount=value,
                                                     receipt_number=receipt_number.strip()[:40], paid_at=now,
                                                     recorded_by=actor)
         except IntegrityError:
@@ -86,7 +86,8 @@ def add_comment(*, actor: User, number: str, text: str, now: dt.datetime) -> Com
         raise DomainError.for_field("text", "备注内容不能为空")
     with audited_atomic():
         case = locked_case(actor, number)
-        comment = Comment.objects.create(case=case, at=now, author=actor, text=text.strip()[:2000])
+        comment = Comment.objects.create(case=case, county_id=case.county_id, at=now, author=actor,
+                                         text=text.strip()[:2000])
         add_event(case, actor=actor, now=now, action="COMMENT", opinion=comment.text)
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}添加备注", actor=actor, obj=case, now=now)
     return comment
@@ -115,8 +116,8 @@ def upload_file(*, actor: User, number: str, upload: UploadedFile, now: dt.datet
         if sum(files) + size > MAX_BYTES_PER_CASE:
             raise DomainError.for_field("file", "每个办件的文件合计不能超过100 MB")
         line = case.materials.filter(name=material_name).first() if material_name else None
-        stored = CaseFile(case=case, case_material=line, original_name=name[:255], size=size, uploaded_at=now,
-                          uploaded_by=actor)
+        stored = CaseFile(case=case, county_id=case.county_id, case_material=line, original_name=name[:255],
+                          size=size, uploaded_at=now, uploaded_by=actor)
         stored.file.save(name, upload, save=False)
         stored.save()
         add_event(case, actor=actor, now=now, action="FILE_UPLOADED", data={"name": stored.original_name})

@@ -51,8 +51,9 @@ def request_transfer(*, actor: User, number: str, to_badge: str, reason: str, no
             raise DomainError.for_field("to_badge", "接收人就是当前首办负责人")
         # A running case (transfer_refusal) has had a first handler since its acceptance.
         assert case.first_handler is not None
-        transfer = Transfer.objects.create(case=case, from_handler=case.first_handler, to_handler=target,
-                                           reason=reason.strip(), requested_by=actor, requested_at=now)
+        transfer = Transfer.objects.create(case=case, county_id=case.county_id, from_handler=case.first_handler,
+                                           to_handler=target, reason=reason.strip(), requested_by=actor,
+                                           requested_at=now)
         add_event(case, actor=actor, now=now, action="TRANSFER_REQUESTED", opinion=reason.strip(),
                   data={"to": target.badge_number, "transfer": transfer.pk})
         notify.transfer_requested(transfer, case, actor=actor, now=now)

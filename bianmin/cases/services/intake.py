@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
@@ -47,6 +48,7 @@ from .core import (
 from .documents import supplement_content
 
 if TYPE_CHECKING:
+    from bianmin.org.models import StaffProfile
     from bianmin.users.types import User
 
 
@@ -253,6 +255,16 @@ def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
     needs a name and an authorization), ``materials.<i>.material`` (not in the checklist),
     ``materials.<i>.received_as`` or ``materials.<i>.copies`` (0–99).
     """
+    app = check_application(actor=actor, item_code=item_code, applicant=applicant, materials=materials, agent=agent,
+                            now=now, version_id=version_id)
+    with audited_atomic():
+        return write_received(app, actor=actor, now=now)
+
+
+def check_application(*, actor: User, item_code: str, applicant: ApplicantData,
+                      materials: Sequence[MaterialRow] | None = None, agent: AgentData | None = None,
+                      now: dt.datetime, version_id: int | None = None) -> Received:
+    """Check an application for ``receive_case`` (which documents the refusals) and return it ready to write."""
     require(actor, Perm.HANDLE_CASES)
     profile = actor_profile(actor)
     today = timezone.localtime(now).date()
@@ -273,25 +285,46 @@ def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
     errors.raise_if_any()
     assert version is not None  # an unknown item is one of the errors raised above
     override = fields.pop("_credit_override", "")
-    with audited_atomic():
-        case = Case(number=next_case_number(profile.unit, now), query_code=new_query_code(), item_version=version,
-                    unit=profile.unit, unit_path=profile.unit.path, status=Status.RECEIVED, received_at=now,
-                    received_by=profile, intake_started_at=now, **fields)
-        case.intake_deadline = intake_deadline_for(case, today)
-        refresh_class(case)
-        case.save()
-        for line in lines:
-            line.case = case
-        CaseMaterial.objects.bulk_create(lines)
-        add_event(case, actor=actor, now=now, action=Action.RECEIVE.value, to_status=Status.RECEIVED,
-                  data={"item": item_code, "version": version.number,
-                        **({"credit_code_override": override} if override else {})})
-        from bianmin.audit.models import AuditAction
-        from bianmin.audit.services import record
+    return Received(version=version, fields=fields, lines=lines, override=override, profile=profile,
+                    item_code=item_code)
 
-        record(action=AuditAction.CASE_TRANSITION, summary=f"收件：{case.number} {version.name}", actor=actor,
-               obj=case, now=now, data={"to": Status.RECEIVED,  # the audited override of a 2015 pilot code
-                                        **({"credit_code_override": override} if override else {})})
+
+@dataclass
+class Received:
+    """An application ``check_application`` found complete enough to receive, not yet written."""
+
+    version: ItemVersion
+    fields: dict[str, Any]
+    lines: list[CaseMaterial]
+    override: str
+    profile: StaffProfile
+    item_code: str
+
+
+def write_received(app: Received, *, actor: User, now: dt.datetime) -> Case:
+    """Write a checked application as a received case (in the caller's audited transaction); return it."""
+    version, fields, lines, override, profile, item_code = (app.version, app.fields, app.lines, app.override,
+                                                           app.profile, app.item_code)
+    today = timezone.localtime(now).date()
+    case = Case(number=next_case_number(profile.unit, now), query_code=new_query_code(), item_version=version,
+                unit=profile.unit, unit_path=profile.unit.path, county_id=profile.unit.county_id,
+                status=Status.RECEIVED, received_at=now,
+                received_by=profile, intake_started_at=now, **fields)
+    case.intake_deadline = intake_deadline_for(case, today)
+    refresh_class(case)
+    case.save()
+    for line in lines:
+        line.case, line.county_id = case, case.county_id
+    CaseMaterial.objects.bulk_create(lines)
+    add_event(case, actor=actor, now=now, action=Action.RECEIVE.value, to_status=Status.RECEIVED,
+              data={"item": item_code, "version": version.number,
+                    **({"credit_code_override": override} if override else {})})
+    from bianmin.audit.models import AuditAction
+    from bianmin.audit.services import record
+
+    record(action=AuditAction.CASE_TRANSITION, summary=f"收件：{case.number} {version.name}", actor=actor,
+           obj=case, now=now, data={"to": Status.RECEIVED,  # the audited override of a 2015 pilot code
+                                    **({"credit_code_override": override} if override else {})})
     return case
 
 
@@ -336,8 +369,8 @@ def update_materials(*, actor: User, number: str, materials: Sequence[MaterialRo
                 line.supplied_after_notice = True
             changed.append(line)
         errors.raise_if_any()
-        CaseMaterial.objects.bulk_update(changed, ["received_as", "copies", "acceptable", "problem",
-                                                   "supplied_after_notice"])
+        CaseMaterial.objects.filter(county_id=case.county_id).bulk_update(
+            changed, ["received_as", "copies", "acceptable", "problem", "supplied_after_notice"])
         add_event(case, actor=actor, now=now, action="MATERIALS_UPDATED",
                   data={"materials": [line.name for line in changed]})
         names = "、".join(x.name for x in changed)
@@ -370,21 +403,24 @@ def fix_on_spot(*, actor: User, number: str, note: str, now: dt.datetime, materi
             line.acceptable, line.problem = True, ""
             if line.received_as == MaterialReceipt.MISSING:
                 line.received_as = MaterialReceipt.PAPER
-        CaseMaterial.objects.bulk_update(corrected, ["acceptable", "problem", "received_as"])
+        CaseMaterial.objects.filter(county_id=case.county_id).bulk_update(corrected,
+                                                                          ["acceptable", "problem", "received_as"])
     return case
 
 
 def _draft_supplement(case: Case, actor: User, now: dt.datetime) -> Notice:
     draft = case.notices.filter(kind=NoticeKind.SUPPLEMENT, issued_at__isnull=True).first()
     if draft is None:
-        draft = Notice.objects.create(case=case, kind=NoticeKind.SUPPLEMENT, created_at=now, created_by=actor)
+        draft = Notice.objects.create(case=case, county_id=case.county_id, kind=NoticeKind.SUPPLEMENT, created_at=now,
+                                      created_by=actor)
     return draft
 
 
 def _refuse(case: Case, actor: User, now: dt.datetime, reason: str, attempted: list[str]) -> None:
     """Record a refused further 补正 attempt in its own transaction, so it survives the refusal."""
     with audited_atomic():
-        RefusedSupplement.objects.create(case=case, at=now, actor=actor, reason=reason, attempted=attempted)
+        RefusedSupplement.objects.create(case=case, county_id=case.county_id, at=now, actor=actor, reason=reason,
+                                         attempted=attempted)
         add_event(case, actor=actor, now=now, action="SUPPLEMENT_REFUSED", opinion=reason,
                   data={"materials": attempted})
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}再次补正被拒绝：{reason}", actor=actor,
@@ -420,7 +456,8 @@ def add_supplement_line(*, actor: User, number: str, material: str, problem: str
             refused = f"“{material}”在首次补正告知时已应一并告知，不能再次要求补正"
         else:
             draft = _draft_supplement(case, actor, now)
-            SupplementLine.objects.create(notice=draft, case_material=line_material, material_name=material,
+            SupplementLine.objects.create(notice=draft, county_id=case.county_id, case_material=line_material,
+                                          material_name=material,
                                           problem=problem.strip()[:255],
                                           standard=standard.strip() or line_material.standard)
             record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}补正通知书草稿列入：{material}",
@@ -460,7 +497,8 @@ def draft_supplement_from_checklist(*, actor: User, number: str, now: dt.datetim
             raise Conflict("清单中没有尚未列入补正通知书的不符合要求的材料")
         draft = draft or _draft_supplement(case, actor, now)
         SupplementLine.objects.bulk_create([
-            SupplementLine(notice=draft, case_material=line, material_name=line.name, standard=line.standard,
+            SupplementLine(notice=draft, county_id=case.county_id, case_material=line, material_name=line.name,
+                           standard=line.standard,
                            problem=line.problem or ("未提交" if line.received_as == MaterialReceipt.MISSING
                                                     else "不符合要求"))
             for line in deficient])
@@ -540,18 +578,23 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
     starts it again).
 
     ``on_deemed(case, intake_deadline)`` runs inside each case's transaction (the sweep records the violation
-    there). A system step: refuses nothing. Returns the numbers of the cases accepted."""
+    there). Every statement names the county (the distribution key, docs/scaling.md): one lists the due
+    applications of every county, then each is accepted in its own county's transaction.
+    A system step: refuses nothing. Returns the numbers of the cases accepted."""
+    from bianmin.org.selectors import counties
+
     from .lifecycle import acceptance_changes
 
     today = timezone.localtime(now).date()
-    numbers = list(Case.objects.filter(status=Status.RECEIVED, intake_deadline__lt=today)
-                   .order_by("id").values_list("number", flat=True)[:limit])
+    due = list(Case.objects.filter(county_id__in=counties(), status=Status.RECEIVED, intake_deadline__lt=today)
+               .order_by("id").values_list("county_id", "number")[:limit])
     done = []
-    for number in numbers:
+    for county, number in due:
         with audited_atomic():
             # Checked again under the lock: a resubmission meanwhile restarted the intake timer.
             case = (Case.objects.select_for_update().select_related("item_version", "unit__region", "received_by")
-                    .filter(number=number, status=Status.RECEIVED, intake_deadline__lt=today).first())
+                    .filter(county_id=county, number=number, status=Status.RECEIVED, intake_deadline__lt=today)
+                    .first())
             if case is None:
                 continue
             started_at = case.intake_started_at or case.received_at

@@ -32,10 +32,15 @@ from .documents import (
     rejection_content,
     return_content,
 )
+from .intake import check_application, write_received
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from bianmin.org.models import StaffProfile
     from bianmin.users.types import User
+
+    from .intake import AgentData, ApplicantData, MaterialRow
 
 
 def add_limit(calendar: WorkCalendar, start: dt.date, days: int, unit: str) -> DayAnswer:
@@ -208,27 +213,54 @@ def accept_case(*, actor: User, number: str, now: dt.datetime, urgent: bool = Fa
     in hours, 1 to the item's hours less one: ``urgent_limit``), or a deadline outside the calendar's years."""
     profile = actor_profile(actor)
     with audited_atomic():
-        case = locked_case(actor, number)
-        deferred = _check_materials(case)
-        urgent_days = urgent_limit(case, urgent=urgent, urgent_days=urgent_days)
-        today = timezone.localtime(now).date()
-        # The intake deadline this acceptance comes after, if it does.
-        missed = case.intake_deadline if case.intake_deadline and today > case.intake_deadline else None
-        late = missed is not None
-        start_at = (case.intake_started_at or case.received_at) if late else now
-        start = timezone.localtime(start_at).date()
-        changes = acceptance_changes(case, start_at=start_at, today=today, profile=profile,
-                                     urgent_days=urgent_days, deferred=deferred)
-        transition(case, actor=actor, action=Action.ACCEPT, now=now,
-                   changes={**changes, "accepted_at": now, "urgent": urgent,
-                            "intake_outcome": IntakeOutcome.ACCEPTED},
-                   data={"urgent_days": urgent_days, "deferred": deferred,
-                         **({"counted_from_receipt": str(start)} if late else {})})
-        if missed is not None:
-            report_fact(LateAcceptance(case=case, intake_deadline=missed,
-                                       staff_id=case.received_by_id, accepted_on=today))
-        _issue_acceptance_notices(case, actor, now, deferred)
+        return _accept(locked_case(actor, number), actor=actor, profile=profile, now=now, urgent=urgent,
+                       urgent_days=urgent_days)
+
+
+def _accept(case: Case, *, actor: User, profile: StaffProfile, now: dt.datetime, urgent: bool,
+            urgent_days: int | None) -> Case:
+    """Accept a case locked (or just written) in the caller's transaction: ``accept_case``'s rules and writes."""
+    deferred = _check_materials(case)
+    urgent_days = urgent_limit(case, urgent=urgent, urgent_days=urgent_days)
+    today = timezone.localtime(now).date()
+    # The intake deadline this acceptance comes after, if it does.
+    missed = case.intake_deadline if case.intake_deadline and today > case.intake_deadline else None
+    late = missed is not None
+    start_at = (case.intake_started_at or case.received_at) if late else now
+    start = timezone.localtime(start_at).date()
+    changes = acceptance_changes(case, start_at=start_at, today=today, profile=profile,
+                                 urgent_days=urgent_days, deferred=deferred)
+    transition(case, actor=actor, action=Action.ACCEPT, now=now,
+               changes={**changes, "accepted_at": now, "urgent": urgent,
+                        "intake_outcome": IntakeOutcome.ACCEPTED},
+               data={"urgent_days": urgent_days, "deferred": deferred,
+                     **({"counted_from_receipt": str(start)} if late else {})})
+    if missed is not None:
+        report_fact(LateAcceptance(case=case, intake_deadline=missed,
+                                   staff_id=case.received_by_id, accepted_on=today))
+    _issue_acceptance_notices(case, actor, now, deferred)
     return case
+
+
+def receive_and_accept(*, actor: User, item_code: str, applicant: ApplicantData,
+                       materials: Sequence[MaterialRow] | None = None, agent: AgentData | None = None,
+                       now: dt.datetime, urgent: bool = False, urgent_days: int | None = None) -> Case:
+    """Receive a complete application and accept it at once, in one transaction (收件并受理).
+
+    The window's common case: the applicant brings every material, the clerk reviews them on the spot and accepts.
+    It is ``receive_case`` then ``accept_case`` with the same actor and moment, so every rule and refusal of each
+    applies unchanged; when either refuses, nothing is written (an incomplete application is received without
+    this, then served a 补正 notice).
+
+    Raises what ``receive_case`` raises, then what ``accept_case`` raises (Conflict ``materials_incomplete``
+    naming the materials; DomainError ``urgent_days``)."""
+    app = check_application(actor=actor, item_code=item_code, applicant=applicant, materials=materials, agent=agent,
+                            now=now)
+    with audited_atomic():
+        case = write_received(app, actor=actor, now=now)
+        # The row was inserted in this transaction: no one else sees it until commit, so it needs no re-read or
+        # lock; the acceptance's policy is still asked (``transition``).
+        return _accept(case, actor=actor, profile=app.profile, now=now, urgent=urgent, urgent_days=urgent_days)
 
 
 # The reasons a 即办 grant states: done on the spot because the application was complete and lawful (Art. 34 ¶2).

@@ -41,8 +41,8 @@ def request_return(*, actor: User, number: str, reason: str, now: dt.datetime) -
             raise refusal
         if not is_handler_side(actor, case, acting_ids_for(case, timezone.localtime(now).date())):
             raise Forbidden("只有首办负责人（或其B角）可以申请退件")
-        request = ReturnRequest.objects.create(case=case, reason=reason.strip(), requested_by=actor,
-                                               requested_at=now)
+        request = ReturnRequest.objects.create(case=case, county_id=case.county_id, reason=reason.strip(),
+                                               requested_by=actor, requested_at=now)
         add_event(case, actor=actor, now=now, action="RETURN_REQUESTED", opinion=reason.strip(),
                   data={"return_request": request.pk})
         notify.return_requested(request, case, actor=actor, now=now)

@@ -63,7 +63,7 @@ def test_detail_lists_are_all_loaded_in_order_and_read_without_queries(cast, ite
     svc.start_pause(actor=actor, number=number, kind="TESTING", basis="检测", expected_days=3, now=MONDAY)
     case = Case.objects.get(number=number)
     for name in ("b.pdf", "a.pdf"):
-        CaseFile.objects.create(case=case, file=f"cases/{name}", original_name=name, size=10,
+        CaseFile.objects.create(case=case, county_id=case.county_id, file=f"cases/{name}", original_name=name, size=10,
                                 uploaded_by=actor, uploaded_at=MONDAY)
     expected = {name: [o.pk for o in getattr(case, name).all()] for name in
                 ("materials", "events", "notices", "pauses", "transfers")}

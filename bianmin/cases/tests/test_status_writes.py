@@ -135,6 +135,7 @@ DYNAMIC_WRITES: dict[tuple[str, str], str] = {
     ("stats/selectors.py", "_Rows.build"): "adds up counts on report rows (no model)",
     ("stats/ratings.py", "GroupedRows.build"): "adds up counts on report rows (no model)",
     ("ratings/sweep.py", "sweep_rating_follow_ups.record_late"): "marks the late step's flag on a 差评 follow-up",
+    ("core/distribution.py", "_install"): "puts the county-keyed relation descriptors on model classes (no row)",
 }
 
 # Raw SQL that updates the case table and names a guarded field.

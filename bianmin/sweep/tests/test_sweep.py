@@ -134,8 +134,8 @@ def test_refused_further_supplement_becomes_one_violation(cast, item):
 
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=at(FRIDAY))
-    RefusedSupplement.objects.create(case=case, at=at(FRIDAY), actor=cast["window_a"], reason="未说明理由",
-                                     attempted=["申请书"])
+    RefusedSupplement.objects.create(case=case, county_id=case.county_id, at=at(FRIDAY), actor=cast["window_a"],
+                                     reason="未说明理由", attempted=["申请书"])
     assert run_sweep(now=at(FRIDAY, 10))["unjustified_supplements"] == 1
     assert run_sweep(now=at(FRIDAY, 11))["unjustified_supplements"] == 0
     assert Violation.objects.get().kind == ViolationKind.UNJUSTIFIED_SUPPLEMENT

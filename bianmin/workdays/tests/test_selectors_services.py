@@ -210,13 +210,23 @@ def test_the_revision_is_read_once_per_transaction_and_again_in_the_next(django_
         CalendarRevision.objects.filter(pk=1).update(revision=8)  # as another process would (no memo reset)
         assert current_revision() == 7  # one calendar for the whole transaction
     with django_assert_num_queries(1):
-        assert current_revision() == 8  # outside a transaction: always read
+        assert current_revision() == 8  # outside a transaction: read, then kept a moment for the pages' reads
+    CalendarRevision.objects.filter(pk=1).update(revision=9)  # another process
+    with django_assert_num_queries(0):
+        assert current_revision() == 8  # within READ_REVISION_SECONDS
+    with transaction.atomic():
+        assert current_revision() == 9  # a transaction (every write) reads afresh
+        CalendarRevision.objects.filter(pk=1).update(revision=8)
+    from bianmin.workdays import selectors
+
+    selectors._read_revision.clear()  # as READ_REVISION_SECONDS passing does
     with transaction.atomic():
         assert current_revision() == 8
         from bianmin.workdays.services import bump_revision
 
         bump_revision()
         assert current_revision() not in (7, 8)  # a change made in this transaction is seen at once
+    assert current_revision() not in (7, 8)  # and the change clears what the pages' reads kept
 
 
 @pytest.mark.django_db(transaction=True)
@@ -256,3 +266,17 @@ def test_provisional_years_ahead_lists_this_and_next_year_when_provisional(offic
         D(2028, 1, 3): "元旦补假", D(2028, 5, 29): "端午节补假", D(2028, 10, 4): "国庆节补假"}
     assert all(s.kind == "REST" for s in ahead[2027])
     assert selectors.provisional_years_ahead(D(2060, 6, 1))[0][0] == 2060  # 2061 is outside the calendar
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pages_read_of_the_revision_expires(monkeypatch, django_assert_num_queries):
+    from bianmin.workdays import selectors
+    from bianmin.workdays.models import CalendarRevision
+
+    CalendarRevision.objects.update_or_create(pk=1, defaults={"revision": 3})
+    assert current_revision() == 3
+    CalendarRevision.objects.filter(pk=1).update(revision=4)
+    now = selectors.time.monotonic()
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: now + selectors.READ_REVISION_SECONDS + 0.1)
+    with django_assert_num_queries(1):
+        assert current_revision() == 4

@@ -1,0 +1,300 @@
+"""Where a read goes (core.replica, decision 0027): the decision, the scope, the router, read-your-writes, health.
+
+The replica is simulated: ``configured`` and ``_probe`` are replaced, so these run on SQLite without one. The real
+streaming replica is exercised by tests/replica/test_replica.py (``.ci/run``)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.core.cache.backends.db import DatabaseCache
+from django.db import OperationalError, connections
+from django.http import HttpResponse
+from django.template import engines
+from django.template.response import TemplateResponse
+from django.test import RequestFactory
+
+from bianmin.core import replica
+from bianmin.core.models import RateCounter
+from bianmin.core.replica import (
+    DEFAULT,
+    LAG_HEADER,
+    REPLICA,
+    STICKY_COOKIE,
+    Health,
+    ReadPlace,
+    ReplicaMiddleware,
+    ReplicaRouter,
+    current_place,
+    decide,
+    lag_note,
+    primary_reads,
+    read_from_replica,
+    read_lag,
+    reads_from_replica,
+    replayed,
+    replica_reads,
+)
+
+HEALTHY = Health(True, 0.4, replica.ON_REPLICA)
+
+
+class FakeReplica:
+    """Stands in for the replica: whether it is configured and what a probe answers, counting the probes."""
+
+    def __init__(self, monkeypatch):
+        self.health = HEALTHY
+        self.probes = 0
+        monkeypatch.setattr(replica, "configured", lambda: True)
+        monkeypatch.setattr(replica, "_probe", self._probe)
+        replica.forget_health()
+
+    def _probe(self) -> Health:
+        self.probes += 1
+        return self.health
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    yield FakeReplica(monkeypatch)
+    replica.forget_health()
+
+
+def wrote(response) -> str:
+    """The sticky cookie a response set, as the browser sends it back."""
+    return response.cookies[STICKY_COOKIE].value
+
+
+# --- the decision ------------------------------------------------------------------------------------------------
+
+def _never() -> Health:
+    raise AssertionError("health asked although the answer did not depend on it")
+
+
+@pytest.mark.parametrize("kwargs,alias,reason", [
+    ({"is_configured": False, "recent_write": False, "health": _never}, DEFAULT, "not_configured"),
+    ({"is_configured": True, "recent_write": True, "health": _never}, DEFAULT, "recent_write"),
+    ({"is_configured": True, "recent_write": False, "health": lambda: Health(False, None, "unreachable")},
+     DEFAULT, "unreachable"),
+    ({"is_configured": True, "recent_write": False, "health": lambda: Health(False, None, "not_streaming")},
+     DEFAULT, "not_streaming"),
+    ({"is_configured": True, "recent_write": False, "health": lambda: Health(True, 31.0, "replica")},
+     DEFAULT, "lagging"),
+    ({"is_configured": True, "recent_write": False, "health": lambda: Health(True, 30.0, "replica")},
+     REPLICA, "replica"),
+    ({"is_configured": True, "recent_write": False, "health": lambda: Health(True, 0.0, "replica")},
+     REPLICA, "replica"),
+])
+def test_the_decision(kwargs, alias, reason):
+    place = decide(max_lag=30, **kwargs)
+    assert (place.alias, place.reason) == (alias, reason)
+
+
+def test_without_a_replica_everything_reads_the_primary_and_nothing_is_asked(monkeypatch):
+    monkeypatch.setattr(replica, "_probe", _never)
+    monkeypatch.setattr(replica, "configured", lambda: False)  # no DATABASE_REPLICA_URL
+    with replica_reads(RequestFactory().get("/")) as place:
+        assert place == ReadPlace(DEFAULT, "not_configured") and read_lag() is None and lag_note() == ""
+    assert current_place() is None
+
+
+def test_the_settings_bound_the_lag(fake, settings):
+    fake.health = Health(True, 12.0, "replica")
+    assert replica.choose(None).on_replica
+    settings.BIANMIN = {**settings.BIANMIN, "REPLICA_MAX_LAG_SECONDS": 10}
+    assert replica.choose(None) == ReadPlace(DEFAULT, "lagging", 12.0)
+
+
+# --- the router --------------------------------------------------------------------------------------------------
+
+def test_reads_go_to_the_replica_only_inside_the_scope(fake):
+    router = ReplicaRouter()
+    assert router.db_for_read(RateCounter) == DEFAULT
+    with replica_reads(None) as place:
+        assert place.on_replica and current_place() is place
+        assert router.db_for_read(RateCounter) == REPLICA
+        with primary_reads():
+            assert router.db_for_read(RateCounter) == DEFAULT
+        assert router.db_for_read(RateCounter) == REPLICA
+    assert router.db_for_read(RateCounter) == DEFAULT
+    # An instance read from the replica is not followed there once the scope is over.
+    stale = RateCounter(key="k")
+    stale._state.db = REPLICA
+    assert router.db_for_read(RateCounter, instance=stale) == DEFAULT
+
+
+def test_inside_an_atomic_block_on_the_primary_reads_stay_there(fake, monkeypatch):
+    with replica_reads(None):
+        monkeypatch.setattr(connections[DEFAULT], "in_atomic_block", True)
+        assert ReplicaRouter().db_for_read(RateCounter) == DEFAULT
+        monkeypatch.setattr(connections[DEFAULT], "in_atomic_block", False)
+        assert ReplicaRouter().db_for_read(RateCounter) == REPLICA
+
+
+def test_sessions_and_the_database_cache_are_read_from_the_primary(fake):
+    with replica_reads(None):
+        assert ReplicaRouter().db_for_read(Session) == DEFAULT
+        assert ReplicaRouter().db_for_read(DatabaseCache("bianmin_cache", {}).cache_model_class) == DEFAULT
+
+
+def test_writes_and_migrations_go_to_the_primary_only(fake):
+    router = ReplicaRouter()
+    with replica_reads(None):
+        assert router.db_for_write(RateCounter) == DEFAULT
+    assert router.allow_migrate(DEFAULT, "core") is True
+    assert router.allow_migrate(REPLICA, "core") is False
+    a, b = RateCounter(key="a"), RateCounter(key="b")
+    a._state.db, b._state.db = REPLICA, DEFAULT
+    assert router.allow_relation(a, b) is True
+
+
+# --- read-your-writes --------------------------------------------------------------------------------------------
+
+def _through_middleware(request, status=302):
+    return ReplicaMiddleware(lambda r: HttpResponse(status=status))(request)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_change_keeps_the_browsers_reads_on_the_primary_for_a_few_seconds(fake, method):
+    rf = RequestFactory()
+    with time_machine.travel(1_800_000_000, tick=False):
+        response = _through_middleware(rf.generic(method, "/staff/cases/"))
+        cookie = response.cookies[STICKY_COOKIE]
+        assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"] == 5
+        request = rf.get("/staff/stats/", HTTP_COOKIE=f"{STICKY_COOKIE}={wrote(response)}")
+        with replica_reads(request) as place:
+            assert place == ReadPlace(DEFAULT, "recent_write")
+        assert fake.probes == 0  # decided without asking the replica
+    with time_machine.travel(1_800_000_000 + 6, tick=False), replica_reads(request) as place:  # past the 5 s
+        assert place.on_replica
+
+
+def test_reads_refused_writes_and_forged_cookies_do_not_stick(fake):
+    rf = RequestFactory()
+    assert STICKY_COOKIE not in _through_middleware(rf.get("/"), status=200).cookies
+    assert STICKY_COOKIE not in _through_middleware(rf.post("/"), status=400).cookies
+    assert STICKY_COOKIE not in _through_middleware(rf.post("/"), status=403).cookies
+    forged = rf.get("/", HTTP_COOKIE=f"{STICKY_COOKIE}=1")
+    assert replica.recent_writer(forged) is False
+
+
+def test_without_a_replica_no_cookie_is_set(monkeypatch):
+    monkeypatch.setattr(replica, "configured", lambda: False)
+    assert STICKY_COOKIE not in _through_middleware(RequestFactory().post("/")).cookies
+
+
+def test_answers_read_from_the_replica_name_the_lag(fake):
+    request = RequestFactory().get("/api/v1/stats")
+
+    def view(r):
+        read_from_replica(r, lambda: None)
+        return HttpResponse()
+
+    assert ReplicaMiddleware(view)(request)[LAG_HEADER] == "0.4"
+    fake.health = Health(False, None, "unreachable")
+    replica.forget_health()
+    assert LAG_HEADER not in ReplicaMiddleware(view)(RequestFactory().get("/api/v1/stats"))
+
+
+# --- health ------------------------------------------------------------------------------------------------------
+
+def test_the_lag_is_asked_at_most_once_every_two_seconds(fake, monkeypatch):
+    for _ in range(5):
+        with replica_reads(None):
+            pass
+    assert fake.probes == 1
+    monkeypatch.setattr("bianmin.core.ttlcache._clock", lambda: time.monotonic() + 2.1)
+    with replica_reads(None):
+        pass
+    assert fake.probes == 2
+
+
+def test_an_unreachable_replica_is_read_from_the_primary(fake):
+    fake.health = Health(False, None, "unreachable")
+    with replica_reads(None) as place:
+        assert place == ReadPlace(DEFAULT, "unreachable")
+        assert ReplicaRouter().db_for_read(RateCounter) == DEFAULT
+
+
+def test_a_probe_that_fails_says_unreachable(caplog):
+    # The test settings have no replica alias: the connection cannot even be made.
+    assert replica._probe() == Health(False, None, "unreachable")
+    assert "read replica unreachable" in caplog.text
+
+
+def test_a_replica_that_goes_away_under_a_read_is_read_again_from_the_primary(fake):
+    request = RequestFactory().get("/staff/stats/")
+    places = []
+
+    def read():
+        places.append(current_place())
+        if len(places) == 1:
+            fake.health = Health(False, None, "unreachable")  # what the probe after the error finds
+            raise OperationalError("server closed the connection unexpectedly")
+        return "figures"
+
+    assert read_from_replica(request, read) == "figures"
+    assert [p.alias for p in places] == [REPLICA, DEFAULT]
+    assert getattr(request, replica.REQUEST_ATTR) == ReadPlace(DEFAULT, "unreachable")
+    with replica_reads(None) as place:  # the failure is remembered until the next health check
+        assert not place.on_replica
+
+
+def test_a_read_the_replica_cancelled_for_replay_is_read_again_from_the_primary(fake):
+    class Conflict(Exception):
+        sqlstate = "40001"  # canceling statement due to conflict with recovery
+
+    places = []
+
+    def read():
+        places.append(current_place().alias)
+        if len(places) == 1:
+            raise OperationalError("canceling statement due to conflict with recovery") from Conflict()
+        return "figures"
+
+    assert read_from_replica(None, read) == "figures"
+    assert places == [REPLICA, DEFAULT] and fake.probes == 1  # the replica is not thought gone: no second probe
+    with replica_reads(None) as place:
+        assert place.on_replica
+
+
+def test_an_error_the_replica_did_not_cause_is_raised(fake):
+    def read():
+        raise OperationalError("canceling statement due to statement timeout")
+
+    with pytest.raises(OperationalError):
+        read_from_replica(None, read)
+
+
+# --- pages -------------------------------------------------------------------------------------------------------
+
+def test_a_template_response_is_rendered_inside_the_scope(fake):
+    template = engines["django"].from_string("{{ where }}")
+
+    @reads_from_replica
+    def view(request):
+        return TemplateResponse(request, template, {"where": lambda: current_place().alias})
+
+    response = view(RequestFactory().get("/items/"))
+    assert response.content == b"replica"
+
+
+def test_the_note_a_staff_page_shows():
+    assert lag_note(ReadPlace(REPLICA, "replica", 0.2)) == "数据来自只读副本，不到 1 秒前"
+    assert lag_note(ReadPlace(REPLICA, "replica", 7.4)) == "数据来自只读副本，约 7 秒前"
+    assert lag_note(ReadPlace(DEFAULT, "recent_write")) == ""
+    assert lag_note() == ""  # outside any scope
+
+
+def test_a_cache_key_naming_a_version_the_replica_has_not_replayed_reads_the_primary(fake):
+    asked = []
+    with replica_reads(None):
+        with replayed(lambda: asked.append(1) or False):
+            assert current_place().alias == DEFAULT
+        with replayed(lambda: True):
+            assert current_place().on_replica
+    with replayed(lambda: asked.append(2) or False):  # outside a replica scope the check is not even asked
+        assert current_place() is None
+    assert asked == [1]
