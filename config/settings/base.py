@@ -111,7 +111,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 for _alias in DATABASES.values():
     if _alias["ENGINE"] == "django.db.backends.postgresql":
         _alias["ENGINE"] = "bianmin.core.pgbackend"
-        _alias.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        _given = _alias.setdefault("OPTIONS", {}).get("options", "")  # ?options=… in the URL is kept
+        _alias["OPTIONS"]["options"] = f"{_given} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
