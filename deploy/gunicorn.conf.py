@@ -32,7 +32,7 @@ max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("BIANMIN_LOG_LEVEL", "info")
-access_log_format = ('%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s %(M)sms '
+access_log_format = ('%(h)s "%({x-forwarded-for}i)s" %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms '
                      'id=%({x-request-id}i)s pid=%(p)s')
 
 proc_name = os.environ.get("BIANMIN_NODE_NAME", "bianmin")

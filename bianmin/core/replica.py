@@ -48,14 +48,17 @@ STICKY_COOKIE = "bianmin_wrote"
 STICKY_SALT = "bianmin.core.replica.sticky"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HEALTH_SECONDS = 2.0  # the lag is asked at most this often per process
-# Always read from the primary: the session (read, then saved with a new expiry) and Django's database cache.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "django_cache"})
+# Always read from the primary: the session (read, then saved with a new expiry), Django's database cache, and what
+# processes keep for later writes — the working-day calendar (cached per revision; a calendar built from a replica
+# behind a change would be kept under the new revision and used by acceptances) and the organisation (the staff
+# identity cache: a profile read before a move would receive the next case under the old unit).
+PRIMARY_ONLY_APPS = frozenset({"sessions", "django_cache", "workdays", "org"})
 REQUEST_ATTR = "_bianmin_read_place"
 
 # In recovery? WAL receiver running? Lag: 0 when everything received has been replayed (an idle primary sends
 # no new transactions, so the time since the last replayed one says nothing), else the age of the last replayed
 # transaction.
-LAG_SQL = """SELECT pg_is_in_recovery(), EXISTS (SELECT 1 FROM pg_stat_wal_receiver),
+LAG_SQL = """SELECT pg_is_in_recovery(), EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'),
     CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
          ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"""
 

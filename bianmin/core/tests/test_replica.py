@@ -139,6 +139,18 @@ def test_sessions_and_the_database_cache_are_read_from_the_primary(fake):
         assert ReplicaRouter().db_for_read(DatabaseCache("bianmin_cache", {}).cache_model_class) == DEFAULT
 
 
+def test_the_calendar_and_the_organisation_are_read_from_the_primary(fake):
+    """Processes keep both for later writes (the calendar per revision, the staff identity): a copy read from a
+    replica behind a change would be used by acceptances and receipts."""
+    from django.apps import apps
+
+    with replica_reads(None):
+        assert ReplicaRouter().db_for_read(apps.get_model("workdays", "CalendarDay")) == DEFAULT
+        assert ReplicaRouter().db_for_read(apps.get_model("workdays", "CalendarRevision")) == DEFAULT
+        assert ReplicaRouter().db_for_read(apps.get_model("org", "StaffProfile")) == DEFAULT
+        assert ReplicaRouter().db_for_read(apps.get_model("cases", "Case")) == REPLICA
+
+
 def test_writes_and_migrations_go_to_the_primary_only(fake):
     router = ReplicaRouter()
     with replica_reads(None):

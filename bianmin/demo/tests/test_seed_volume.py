@@ -215,3 +215,12 @@ def _dangling_keys() -> list[str]:
             if cursor.fetchone()[0]:
                 broken.append(name)
     return broken
+
+
+def test_seed_volume_refuses_outside_demo_mode(settings):
+    """Like seed_demo: it writes demo accounts and synthetic cases, never into a real county's database."""
+    from django.core.management.base import CommandError
+
+    settings.BIANMIN = {**settings.BIANMIN, "DEMO_MODE": False}
+    with pytest.raises(CommandError, match="演示模式"):
+        call_command("seed_volume", "--cases", "10")

@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Iterator
 from itertools import islice
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -60,6 +61,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, cases: int, days: int, seed: int, batch: int, workers: int | None, counties: int,
                rebuild_from: int, **options):
+        if not settings.BIANMIN.get("DEMO_MODE"):  # as seed_demo: never against a real county's database
+            raise CommandError("seed_volume 只能在演示模式（BIANMIN['DEMO_MODE']）下运行：它会写入演示账号和合成办件")
         start = time.monotonic()
         postgres = connection.vendor == "postgresql"
         if workers is None:
