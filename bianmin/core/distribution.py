@@ -98,14 +98,12 @@ class _ForwardCounty(ForwardManyToOneDescriptor):
 
 
 class _ForwardOneCounty(ForwardOneToOneDescriptor):
-    """``extension.case``, as ``_ForwardCounty``."""
+    """``extension.case``, as ``_ForwardCounty`` (one definition: its ``get_object``)."""
 
     def get_object(self, instance: Any) -> Any:
-        county = _county_of(instance)
-        if county is None:
+        if _county_of(instance) is None:
             return super().get_object(instance)
-        qs = self.get_queryset(instance=instance).filter(**{DISTRIBUTION_COLUMN: county})
-        return qs.get(self.field.get_reverse_related_filter(instance))
+        return _ForwardCounty.get_object(self, instance)  # type: ignore[arg-type]
 
 
 class _ReverseCounty(ReverseManyToOneDescriptor):
