@@ -31,6 +31,7 @@ from bianmin.core.distribution import (
     missing_key,
     reference_tables,
 )
+from bianmin.core.prepared import forget_prepared
 from bianmin.org.models import Region, RegionLevel, Unit, UnitKind
 from bianmin.org.services import save_region, save_unit
 from bianmin.sweep.services import run_sweep
@@ -190,8 +191,8 @@ def test_the_sweep_names_the_county_of_every_row_in_both_counties(cast, item, or
 # ---- the check itself ---------------------------------------------------------------------------------------------
 
 def test_taking_the_county_out_of_the_scope_fails_the_check(client, cast, item, monkeypatch):
-    """The filter that ``visible_cases`` adds is what keeps the workbench and the case page keyed: without it the
-    same requests fail."""
+    """The filter that ``visible_cases`` (``scoped_cases``) adds is what keeps the workbench and the case page
+    keyed: without it the same requests fail."""
     from bianmin.cases import policies, selectors
     from bianmin.org.policies import scope_path
 
@@ -201,8 +202,14 @@ def test_taking_the_county_out_of_the_scope_fails_the_check(client, cast, item, 
     def unkeyed_scope(user):
         return Case.objects.filter(unit_path__startswith=scope_path(user))
 
+    def unkeyed(county, path):
+        return Case.objects.filter(unit_path__startswith=path)
+
     monkeypatch.setattr(policies, "visible_cases", unkeyed_scope)
     monkeypatch.setattr(selectors, "visible_cases", unkeyed_scope)
+    monkeypatch.setattr(policies, "scoped_cases", unkeyed)  # what the prepared reads are built from
+    monkeypatch.setattr(selectors, "scoped_cases", unkeyed)
+    forget_prepared()  # compiled by earlier tests with the county
     sign_in(client, cast["window_a"])
     for url in ("/staff/work/", f"/staff/cases/{case.number}/"):
         with CaptureQueriesContext(connection) as captured, time_machine.travel(FROZEN, tick=False):

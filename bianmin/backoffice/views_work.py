@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.cases import services as svc
-from bianmin.cases.selectors import class_counts, desk_cases, intake_queue, with_warnings, workbench_rows
+from bianmin.cases.selectors import class_counts, desk_cases, intake_queue_rows, with_warnings, workbench_rows
 from bianmin.cases.workflow import CaseClass, Status
 from bianmin.core.crypto import decrypt_recent, encrypt, personal_search
 from bianmin.core.paging import page_of
 from bianmin.core.timeutils import now, today
-from bianmin.inquiries import services as inq
+from bianmin.inquiries.selectors import open_inquiry_rows
 
-from .templatetags.desk import INQUIRY_COLUMNS, QUEUE_COLUMNS
 from .views import StaffView
 
 
@@ -29,8 +28,8 @@ class MyWorkView(StaffView):
         counts = class_counts(user)
         return render(request, "backoffice/my_work.html", {
             "cases": workbench_rows(user, on),
-            "queue": list(intake_queue(user).values_list(*QUEUE_COLUMNS)[:20]),
-            "inquiries": list(inq.open_inquiries_for(user).values_list(*INQUIRY_COLUMNS)[:20]),
+            "queue": intake_queue_rows(user, 20),
+            "inquiries": open_inquiry_rows(user, 20),
             "class_counts": [(value, label, counts[value]) for value, label in CaseClass.choices],
             "can_receive": can(user, Perm.HANDLE_CASES),
             "case_url": reverse("backoffice:cases"),

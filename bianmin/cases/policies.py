@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -20,15 +20,27 @@ if TYPE_CHECKING:
 CASE_READERS = (Perm.HANDLE_CASES, Perm.RELAY_CASES, Perm.APPROVE, Perm.SUPERVISE)
 
 
+def case_scope(user: AnyUser) -> tuple[int | None, str] | None:
+    """Return the (county, unit path prefix) of the cases the user may see, or None (no unit or no case role)."""
+    path = scope_path(user)
+    if path is None or not any(can(user, p) for p in CASE_READERS):
+        return None
+    return scope_county(user), path
+
+
+def scoped_cases(county: Any, path: Any) -> QuerySet[Case]:
+    """Return the cases of the unit subtree at ``path`` in ``county`` (values, or ``Arg`` placeholders of a
+    prepared read: one definition of the scope for both)."""
+    return Case.objects.filter(county_id=county, unit_path__startswith=path)
+
+
 def visible_cases(user: AnyUser) -> QuerySet[Case]:
     """Return the cases of the user's unit and the units below it (none without a unit or a case role).
 
     They lie in the user's county (a unit's subtree does): saying so routes every case query of a user to one
     county's shard on Citus (docs/scaling.md) and costs nothing on a single database."""
-    path = scope_path(user)
-    if path is None or not any(can(user, p) for p in CASE_READERS):
-        return Case.objects.none()
-    return Case.objects.filter(county_id=scope_county(user), unit_path__startswith=path)
+    scope = case_scope(user)
+    return Case.objects.none() if scope is None else scoped_cases(*scope)
 
 
 def get_case_for(user: AnyUser, number: str, *, for_update: bool = False) -> Case:

@@ -13,12 +13,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bianmin.core.errors import NotFound
+from bianmin.core.prepared import Arg, ArgList, Prepared
 from bianmin.org.models import Post, StaffProfile
 from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import absent_staff_ids
 
 from .models import Case, CaseEvent, Transfer, TransferStatus
-from .policies import visible_cases
+from .policies import case_scope, scoped_cases, visible_cases
 from .warnings import Warning
 from .workflow import RUNNING, CaseClass, Status
 
@@ -38,22 +39,33 @@ DESK_FIELDS = ("number", "county_id", "status", "urgent", "applicant_name", "rec
                "unit__region__path", "unit__region__level", "first_handler__name", "first_handler__user_id")
 
 
+# The A's a staff member backs up (their posts' B role): a prepared read (bianmin/core/prepared.py).
+_BACKED_UP = Prepared(Post, lambda: Post.objects.filter(b_staff_id=Arg("me")).values_list("a_staff_id"))
+
+
 def _handlers_for(profile: StaffProfile, today: dt.date) -> list[int]:
     """Return the staff whose cases ``profile`` answers for today: themselves and the absent A's they back up."""
-    backs = list(Post.objects.filter(b_staff=profile).values_list("a_staff_id", flat=True))
+    backs = [a for (a,) in _BACKED_UP.rows(me=profile.pk) if a is not None]
     acting_for = absent_staff_ids(backs, today) if backs else set()
     return [profile.pk, *sorted(acting_for)]
+
+
+def _workbench_of(county: Any, path: Any, handlers: Any) -> QuerySet[Case]:
+    """The workbench's cases in the scope (``county``, ``path``) for ``handlers`` (values, or ``Arg``
+    placeholders of the prepared read below: one definition for both)."""
+    return (scoped_cases(county, path).filter(first_handler_id__in=handlers,
+                                               status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.DECIDED])
+            .select_related(*DESK_RELATED).only(*DESK_FIELDS).order_by("committed_deadline", "received_at"))
 
 
 def workbench(user: AnyUser, today: dt.date) -> QuerySet[Case]:
     """Return the open cases the user is first handler of, plus those of absent A's the user backs up,
     nearest committed deadline first."""
     profile = staff_profile_of(user)
-    if profile is None:
+    scope = case_scope(user)
+    if profile is None or scope is None:
         return Case.objects.none()
-    return (visible_cases(user).filter(first_handler_id__in=_handlers_for(profile, today),
-                                       status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.DECIDED])
-            .select_related(*DESK_RELATED).only(*DESK_FIELDS).order_by("committed_deadline", "received_at"))
+    return _workbench_of(*scope, _handlers_for(profile, today))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +95,20 @@ _DESK_COLUMNS = ("pk", "number", "status", "item_version__name", "applicant_name
                  "committed_days", "item_version__committed_limit", "unit__region_id", "committed_due_at")
 
 
+def _workbench_rows_read(handlers: int, limit: int) -> QuerySet[Case, Any]:
+    from .models import CasePause
+
+    # Whether a running case's clock is paused comes with its row: one query for the table.
+    open_pause = Exists(CasePause.objects.filter(county_id=OuterRef("county_id"), case=OuterRef("pk"),
+                                                 ended_at__isnull=True))
+    return (_workbench_of(Arg("county"), Arg("path"), ArgList("handlers", handlers))
+            .annotate(_paused=open_pause).values_list(*_DESK_COLUMNS, "_paused")[:limit])
+
+
+# ``workbench`` with the pause flag, compiled once per (number of handlers, limit).
+_WORKBENCH_ROWS = Prepared(Case, _workbench_rows_read)
+
+
 def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30, now: dt.datetime | None = None) -> list[DeskRow]:
     """Return the first ``limit`` cases of ``workbench`` as rows with their warning on ``today`` (a limit in hours:
     at ``now``, the current time when not given).
@@ -92,19 +118,19 @@ def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30, now: dt.datet
     from bianmin.org.models import Region
     from bianmin.workdays.selectors import get_calendar
 
-    from .models import CasePause
     from .warnings import hour_warning, warning_for
 
-    # Whether a running case's clock is paused comes with its row: one query for the table.
-    open_pause = Exists(CasePause.objects.filter(county_id=OuterRef("county_id"), case=OuterRef("pk"),
-                                                 ended_at__isnull=True))
-    found = list(workbench(user, today).annotate(_paused=open_pause).values_list(*_DESK_COLUMNS, "_paused")[:limit])
+    profile = staff_profile_of(user)
+    scope = case_scope(user)
+    if profile is None or scope is None:
+        return []
+    handlers = _handlers_for(profile, today)
+    found = _WORKBENCH_ROWS.rows(len(handlers), limit, county=scope[0], path=scope[1], handlers=handlers)
     values = [row[:-1] for row in found]
     running = {v[0] for v in values if v[2] in RUNNING}
     paused = {row[0] for row in found if row[-1] and row[0] in running}
     needed = {v[13] for v in values if v[0] in running and v[14] is None}  # regions whose calendar the warnings need
-    profile = staff_profile_of(user)
-    regions = {profile.unit.region_id: profile.unit.region} if profile else {}
+    regions = {profile.unit.region_id: profile.unit.region}
     if needed - regions.keys():
         regions.update(Region.objects.in_bulk(needed - regions.keys()))
     calendars = {region_id: get_calendar(regions[region_id]) for region_id in needed}
@@ -125,15 +151,35 @@ def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30, now: dt.datet
     return rows
 
 
-def intake_queue(user: AnyUser) -> QuerySet[Case]:
-    """Return applications of the user's unit awaiting review (received or waiting for 补正)."""
-    profile = staff_profile_of(user)
-    if profile is None:
-        return Case.objects.none()
-    return (visible_cases(user).filter(unit=profile.unit, status__in=[Status.RECEIVED, Status.SUPPLEMENT])
+def _intake_queue_of(county: Any, path: Any, unit: Any) -> QuerySet[Case]:
+    return (scoped_cases(county, path).filter(unit_id=unit, status__in=[Status.RECEIVED, Status.SUPPLEMENT])
             .select_related("item_version").only("number", "status", "applicant_name", "intake_deadline",
                                                  "received_at", "item_version__name")
             .order_by("intake_deadline", "received_at"))
+
+
+def intake_queue(user: AnyUser) -> QuerySet[Case]:
+    """Return applications of the user's unit awaiting review (received or waiting for 补正)."""
+    profile = staff_profile_of(user)
+    scope = case_scope(user)
+    if profile is None or scope is None:
+        return Case.objects.none()
+    return _intake_queue_of(*scope, profile.unit_id)
+
+
+QUEUE_COLUMNS = ("number", "item_version__name", "applicant_name", "status", "intake_deadline")
+_INTAKE_ROWS = Prepared(Case, lambda limit: _intake_queue_of(Arg("county"), Arg("path"), Arg("unit"))
+                        .values_list(*QUEUE_COLUMNS)[:limit])
+
+
+def intake_queue_rows(user: AnyUser, limit: int = 20) -> list[tuple[Any, ...]]:
+    """Return the first ``limit`` applications of ``intake_queue`` as ``QUEUE_COLUMNS`` tuples (a prepared
+    read: the workbench's)."""
+    profile = staff_profile_of(user)
+    scope = case_scope(user)
+    if profile is None or scope is None:
+        return []
+    return _INTAKE_ROWS.rows(limit, county=scope[0], path=scope[1], unit=profile.unit_id)
 
 
 _LAST4 = re.compile(r"[0-9]{4}")
@@ -171,15 +217,27 @@ def search_cases(user: AnyUser, q: str = "", status: str = "", case_class: str =
     return qs.order_by("-received_at")
 
 
+def _class_counts_of(qs: QuerySet[Case]) -> QuerySet[Case, Any]:
+    return qs.order_by().values_list("case_class").annotate(n=Count("*"))  # COUNT(*): index-only scan
+
+
+# The user's own cases per class (the workbench's badges), prepared.
+_OWN_CLASS_COUNTS = Prepared(Case, lambda: _class_counts_of(
+    scoped_cases(Arg("county"), Arg("path")).filter(first_handler_id=Arg("me"))))
+
+
 def class_counts(user: AnyUser, *, whole_scope: bool = False) -> dict[str, int]:
     """Return the number of the user's own cases (first handler) per class, or of all visible cases."""
-    qs = visible_cases(user)
-    if not whole_scope:
-        profile = staff_profile_of(user)
-        qs = qs.filter(first_handler=profile) if profile else qs.none()
-    rows = qs.order_by().values("case_class").annotate(n=Count("*"))  # COUNT(*): index-only scan
     counts = {c.value: 0 for c in CaseClass}
-    counts.update({r["case_class"]: r["n"] for r in rows})
+    if whole_scope:
+        rows = list(_class_counts_of(visible_cases(user)))
+    else:
+        profile = staff_profile_of(user)
+        scope = case_scope(user)
+        if profile is None or scope is None:
+            return counts
+        rows = _OWN_CLASS_COUNTS.rows(county=scope[0], path=scope[1], me=profile.pk)
+    counts.update(dict(rows))
     return counts
 
 
@@ -196,11 +254,36 @@ def case_detail_for(user: AnyUser, number: str) -> Case:
     """
     from bianmin.catalog.selectors import pinned_version
 
-    case = visible_cases(user).filter(number=number).select_related("unit__region").first()
-    if case is None:
+    scope = case_scope(user)
+    found = _CASE_BY_NUMBER.objects(county=scope[0], path=scope[1], number=number) if scope else []
+    if not found:
         raise NotFound("办件不存在")
+    case = found[0]
     case.item_version = pinned_version(case.item_version_id)
     return _with_staff(_load_related(case))
+
+
+# The case page's reads, prepared (bianmin/core/prepared.py): the case in the user's scope, its lists, its staff.
+_CASE_BY_NUMBER = Prepared(Case, lambda: scoped_cases(Arg("county"), Arg("path")).filter(number=Arg("number"))
+                           .select_related("unit__region").order_by("pk")[:1])
+_STAFF = Prepared(StaffProfile, lambda n: StaffProfile.objects.filter(pk__in=ArgList("ids", n)))
+
+
+def _case_rows(model: Any, *order: str) -> Prepared:
+    def build() -> QuerySet[Any]:
+        qs: QuerySet[Any] = model.objects.filter(county_id=Arg("county"), case_id=Arg("case"))
+        return qs.order_by(*order) if order else qs
+    return Prepared(model, build)
+
+
+def _prepared_lists() -> dict[str, Prepared]:
+    from .models import CaseMaterial, Notice
+
+    return {"materials": _case_rows(CaseMaterial), "events": _case_rows(CaseEvent, "at", "id"),
+            "notices": _case_rows(Notice)}
+
+
+_LISTS: dict[str, Prepared] = {}
 
 
 def _DETAIL_RELATED(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -222,12 +305,13 @@ def _load_related(case: Case) -> Case:
     telling which of payments, files, pauses, transfers and the extension exist, and a query only for those that do
     (most cases have none). ``prefetch_related`` cost about 2 ms of Python per list; this costs about a third of
     that."""
-    from .models import CaseFile, CaseMaterial, CasePause, Extension, FeePayment, Notice, ReturnRequest
+    from .models import CaseFile, CasePause, Extension, FeePayment, ReturnRequest
 
     key = {"county_id": case.county_id, "case_id": case.pk}  # the county routes each read (docs/scaling.md)
-    _attach(case, "materials", list(CaseMaterial.objects.filter(**key)))
-    _attach(case, "events", list(CaseEvent.objects.filter(**key).order_by("at", "id")))
-    _attach(case, "notices", list(Notice.objects.filter(**key)))
+    if not _LISTS:
+        _LISTS.update(_prepared_lists())
+    for name, read in _LISTS.items():  # materials, events, notices: prepared reads
+        _attach(case, name, read.objects(county=case.county_id, case=case.pk))
     optional = {"payments": (FeePayment, lambda: FeePayment.objects.select_related("fee").order_by("id")),
                 "files": (CaseFile, lambda: CaseFile.objects.order_by("id")),
                 "pauses": (CasePause, CasePause.objects.all),  # the models' own ordering, as prefetch used
@@ -251,8 +335,8 @@ def _load_related(case: Case) -> Case:
 
 def _with_staff(case: Case) -> Case:
     """Attach the first handler, receiver and acceptor to ``case`` from one query."""
-    ids = {case.first_handler_id, case.received_by_id, case.accepted_by_id} - {None}
-    staff = StaffProfile.objects.in_bulk(ids) if ids else {}
+    ids = sorted(pk for pk in {case.first_handler_id, case.received_by_id, case.accepted_by_id} if pk is not None)
+    staff = {p.pk: p for p in _STAFF.objects(len(ids), ids=ids)} if ids else {}
     for name in ("first_handler", "received_by", "accepted_by"):
         pk = getattr(case, f"{name}_id")
         if pk is not None:

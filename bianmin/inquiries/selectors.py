@@ -3,11 +3,12 @@ in policies, the rules that write them in services)."""
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
 from bianmin.core.crypto import blind_index
+from bianmin.core.prepared import Arg, Prepared
 from bianmin.org.models import Unit, UnitKind
 from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import higher_organs
@@ -16,7 +17,6 @@ from .models import EscortVisit, Inquiry, InquiryStatus
 from .policies import visible_inquiries
 
 if TYPE_CHECKING:
-    from bianmin.org.models import StaffProfile
     from bianmin.users.types import AnyUser
 
 
@@ -38,12 +38,17 @@ def search_inquiries(user: AnyUser, *, q: str = "", status: str = "", mine: bool
     return qs.order_by("-received_at", "-id")
 
 
-def _answers_for(profile: StaffProfile) -> Q:
-    """Return the filter of the inquiries ``profile`` answers for: first responder, receiver, the leader it was
-    escalated to, or the escort of a visit still awaiting its result."""
-    escorting = EscortVisit.objects.filter(escort=profile, result_at__isnull=True).values("inquiry_id")
-    return (Q(first_responder=profile) | Q(referred_to=profile) | Q(escalated_to=profile)
+def _answers_for(profile: Any) -> Q:
+    """Return the filter of the inquiries ``profile`` (a staff profile's id, or an ``Arg``) answers for: first
+    responder, receiver, the leader it was escalated to, or the escort of a visit still awaiting its result."""
+    escorting = EscortVisit.objects.filter(escort_id=profile, result_at__isnull=True).values("inquiry_id")
+    return (Q(first_responder_id=profile) | Q(referred_to_id=profile) | Q(escalated_to_id=profile)
             | Q(pk__in=escorting))
+
+
+def _open_for(profile: Any) -> QuerySet[Inquiry]:
+    return (Inquiry.objects.filter(_answers_for(profile), status=InquiryStatus.OPEN)
+            .select_related("first_responder", "referred_to").order_by("promised_reply_date", "received_at"))
 
 
 def open_inquiries_for(user: AnyUser) -> QuerySet[Inquiry]:
@@ -52,8 +57,18 @@ def open_inquiries_for(user: AnyUser) -> QuerySet[Inquiry]:
     profile = staff_profile_of(user)
     if profile is None:
         return Inquiry.objects.none()
-    return (Inquiry.objects.filter(_answers_for(profile), status=InquiryStatus.OPEN)
-            .select_related("first_responder", "referred_to").order_by("promised_reply_date", "received_at"))
+    return _open_for(profile.pk)
+
+
+INQUIRY_COLUMNS = ("number", "matter", "outcome", "promised_reply_date")
+_OPEN_ROWS = Prepared(Inquiry, lambda limit: _open_for(Arg("me")).values_list(*INQUIRY_COLUMNS)[:limit])
+
+
+def open_inquiry_rows(user: AnyUser, limit: int = 20) -> list[tuple[Any, ...]]:
+    """Return the first ``limit`` of ``open_inquiries_for`` as ``INQUIRY_COLUMNS`` tuples (the workbench's table;
+    a prepared read)."""
+    profile = staff_profile_of(user)
+    return _OPEN_ROWS.rows(limit, me=profile.pk) if profile is not None else []
 
 
 def escort_destinations(unit: Unit) -> list[Unit]:

@@ -62,8 +62,17 @@ def desk_case_rows(context, cases) -> SafeString:
     return mark_safe("".join(rows))  # noqa: S308 - every value in the rows is escaped
 
 
-QUEUE_COLUMNS = ("number", "item_version__name", "applicant_name", "status", "intake_deadline")
-INQUIRY_COLUMNS = ("number", "matter", "outcome", "promised_reply_date")
+@register.simple_tag(takes_context=True)
+def desk_class_badges(context, counts) -> SafeString:
+    """Return the badges of the user's cases per class (``(value, label, count)``), each a link to the search."""
+    url = escape(context["case_url"])
+    return mark_safe(" ".join(  # noqa: S308 - every value is escaped
+        f'<a class="badge" href="{url}?class={escape(value)}">{escape(str(label))} {int(n)}</a>'
+        for value, label, n in counts) + (" " if counts else ""))
+
+
+# The tuples of cases.selectors.intake_queue_rows (QUEUE_COLUMNS) and inquiries.selectors.open_inquiry_rows
+# (INQUIRY_COLUMNS).
 
 
 @register.simple_tag(takes_context=True)

@@ -136,6 +136,7 @@ DYNAMIC_WRITES: dict[tuple[str, str], str] = {
     ("stats/ratings.py", "GroupedRows.build"): "adds up counts on report rows (no model)",
     ("ratings/sweep.py", "sweep_rating_follow_ups.record_late"): "marks the late step's flag on a 差评 follow-up",
     ("core/distribution.py", "_install"): "puts the county-keyed relation descriptors on model classes (no row)",
+    ("core/prepared.py", "Prepared.objects"): "a read's annotations on the instances it loads, as the ORM's own",
 }
 
 # Raw SQL that updates the case table and names a guarded field.

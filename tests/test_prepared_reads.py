@@ -1,0 +1,112 @@
+"""Prepared reads (bianmin/core/prepared.py): compiled once per shape, the same rows as the queryset itself.
+
+Tested here on the org models, which bianmin.core may not import."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.db.models import CharField, Count, F
+from django.test.utils import CaptureQueriesContext
+
+from bianmin.core.prepared import Arg, ArgList, Prepared
+from bianmin.org.models import Region, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _subtree(path, kinds):  # one definition, run with values or with placeholders
+    return Unit.objects.filter(path__startswith=path, kind__in=kinds).order_by("code")
+
+
+UNITS = Prepared(Unit, lambda n: _subtree(Arg("path", CharField()), ArgList("kinds", n)).values_list("code", "name"))
+
+
+def test_rows_are_the_querysets_rows_for_each_set_of_arguments(org):
+    for path, kinds in ((org["center"].path, ["TOWN_CENTER", "DEPARTMENT"]), (org["town_center"].path,
+                                                                                ["VILLAGE_STATION"]),
+                        (org["center"].path, ["COUNTY_CENTER"]), ("/nowhere/", ["DEPARTMENT"])):
+        expected = list(_subtree(path, kinds).values_list("code", "name"))
+        assert UNITS.rows(len(kinds), path=path, kinds=kinds) == expected
+    found = UNITS.rows(2, path=org["center"].path, kinds=["TOWN_CENTER", "DEPARTMENT"])
+    assert found == [("D1", org["dept"].name), ("T1", org["town_center"].name)]
+
+
+def test_a_pattern_argument_is_a_prefix_not_a_pattern(org):
+    """LIKE's own characters in an argument match themselves (the ORM's escaping of startswith)."""
+    assert UNITS.rows(1, path="%", kinds=["DEPARTMENT"]) == []
+    assert UNITS.rows(1, path="_", kinds=["DEPARTMENT"]) == []
+
+
+def test_it_compiles_once_per_shape_and_runs_every_time(org):
+    calls = []
+    read = Prepared(Unit, lambda n: calls.append(n) or _subtree(Arg("path"), ArgList("kinds", n)).values_list("code"))
+    for _ in range(3):
+        read.rows(1, path="/", kinds=["DEPARTMENT"])
+        read.rows(2, path="/", kinds=["DEPARTMENT", "TOWN_CENTER"])
+    assert calls == [1, 2]
+    with CaptureQueriesContext(connection) as queries:  # the statement runs (nothing of the data is kept)
+        assert read.rows(1, path="/", kinds=["DEPARTMENT"]) == [("D1",)]
+    assert len(queries) == 1 and "LIKE" in queries[0]["sql"]
+
+
+def test_values_list_with_annotations_keeps_the_order_asked_for(org):
+    read = Prepared(Unit, lambda: Unit.objects.filter(code=Arg("code")).annotate(upper=F("code"), n=Count("children"))
+                    .values_list("n", "code", "upper"))
+    assert read.rows(code="C1") == list(Unit.objects.filter(code="C1").annotate(upper=F("code"), n=Count("children"))
+                                        .values_list("n", "code", "upper"))
+    assert read.rows(code="C1")[0][1:] == ("C1", "C1")
+
+
+def test_objects_come_with_their_related_objects_and_converted_values(org):
+    read = Prepared(Unit, lambda: Unit.objects.filter(code=Arg("code")).select_related("region", "parent__region"))
+    [unit] = read.objects(code="T1")
+    with CaptureQueriesContext(connection) as queries:
+        assert (unit.pk, unit.region.name, unit.parent.code, unit.parent.region.code) == (
+            org["town_center"].pk, "测试镇", "C1", "101")
+    assert len(queries) == 0
+    assert unit._state.adding is False and unit._state.db == "default"
+    unit.name = "改名"
+    unit.save(update_fields=["name"])  # a loaded instance like any other
+    assert Unit.objects.get(code="T1").name == "改名"
+
+
+def test_datetimes_are_converted_as_the_orm_converts_them(db):
+    at = dt.datetime(2026, 12, 6, 8, 30, tzinfo=dt.UTC)
+    Session.objects.create(session_key="k" * 32, session_data="x", expire_date=at)
+    read = Prepared(Session, lambda: Session.objects.filter(session_key=Arg("key")).values_list("expire_date"))
+    assert read.rows(key="k" * 32) == [(at,)] == list(Session.objects.values_list("expire_date"))
+    [session] = Prepared(Session, lambda: Session.objects.filter(expire_date__gte=Arg("at"))).objects(at=at)
+    assert session.expire_date == at
+
+
+def test_what_it_does_not_prepare_is_refused(org):
+    with pytest.raises(TypeError):
+        Prepared(Unit, lambda: Unit.objects.values_list("code", flat=True)).rows()
+    with pytest.raises(TypeError):
+        Prepared(Unit, lambda: Unit.objects.prefetch_related("children")).objects()
+    with pytest.raises(ValueError):
+        ArgList("kinds", 0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepared statements are PostgreSQL's")
+def test_on_postgresql_the_statement_is_prepared_once_on_the_connection(org):
+    read = Prepared(Region, lambda: Region.objects.filter(code=Arg("code")).values_list("name"))
+    for code, name in (("101", "测试县"), ("10101", "测试镇"), ("101", "测试县")):
+        with CaptureQueriesContext(connection) as queries:
+            assert read.rows(code=code) == [(name,)]
+        # the query log has the statement with its values, as for any other (bianmin.core.pgbackend)
+        assert len(queries) == 1 and f"= ('{code}')" in queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ['%FROM "org_region" WHERE "org_region"."code" = ($1)%'])
+        assert cursor.fetchone()[0] == 1
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement NOT LIKE %s", ["%($1)%"])
+        others = cursor.fetchone()[0]
+    # Django's own statements are not prepared (client-side binding): only the reads that ask for it are.
+    Region.objects.filter(code="101").count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement NOT LIKE %s", ["%($1)%"])
+        assert cursor.fetchone()[0] == others
