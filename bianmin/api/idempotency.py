@@ -5,8 +5,11 @@ of that request; the request runs once. Follows the IETF draft "The Idempotency-
 (draft-ietf-httpapi-idempotency-key-header): the first request runs; a retry after it answered gets the same
 answer again (marked ``Idempotent-Replayed: true``) without running; a retry while it still runs gets 409; the key
 reused for another request (another path or body) gets 422. Keys belong to the account that sent them and
-expire after 24 hours. Only a 2xx answer is kept: every refusal (4xx) rolled back what it started and a server
-error (5xx) committed nothing either, so the key is given back and a retry — corrected or not — runs again.
+expire after 24 hours. What is kept (decision 0032): the operation's answer, success (2xx) or refusal (4xx), is kept
+with what the request did and replayed to every retry, so a refusal the service records (a further 补正 refused) is
+recorded once however often it is retried; a corrected request is a new request with a new key. Not kept: 401, 408,
+425 and 429, which say "not now" and commit nothing. A server error (5xx) rolls back everything the request did,
+the claim with it, even when the service had finished (an error while answering): the retry runs it once.
 
 Applies to every POST under /api/v1/ made with a valid token, except the sign-in and sign-out endpoints
 (``/auth/``), the anonymous public lookup (``/public/``) and any reveal endpoint (``…/reveal``: each showing of a
@@ -41,6 +44,7 @@ EXEMPT_SUFFIXES = ("/reveal", "/reveal-evaluator")  # each showing of personal d
 KEY_CHARACTERS = re.compile(rf"[!-~]{{1,{idempotency.MAX_KEY_LENGTH}}}")  # printable ASCII, no spaces
 KEY_PATTERN = r'^(?:[!-~]{1,255}|"[!-~]{1,255}")$'  # as documented: bare, or an RFC 8941 sf-string
 RETRY_AFTER_SECONDS = 2
+NOT_KEPT = frozenset({401, 408, 425, 429})  # "not now": a retry is meant to run again, and these committed nothing
 
 INVALID = ("idempotency_key_invalid",
            f"{HEADER} 请求头无效：应为 1–{idempotency.MAX_KEY_LENGTH} 个可打印 ASCII 字符（不含空格，建议使用 UUID），"
@@ -54,13 +58,20 @@ DESCRIPTION = (
     "可按 RFC 8941 加双引号），同一请求重试时原样重发，保证只办理一次。键按账号区分，24 小时后失效。"
     f"首次请求成功（2xx）后，重试得到同一应答，并带响应头 {REPLAYED}: true；首次请求仍在处理时重试得到 409"
     f"（idempotency_in_progress）；同一键用于不同地址或内容得到 422（idempotency_key_reused）；键格式不对得到 400"
-    "（idempotency_key_invalid）。首次请求被拒绝（4xx）或出错（5xx）时什么也没有办理，键不保留，可用同一键重试。")
+    "（idempotency_key_invalid）。首次请求被拒绝（4xx）的应答同样保留，重试得到同一拒绝应答（不会重复记录），"
+    "改正后的请求是新的请求，须使用新的键；401、408、425、429 不保留。首次请求出错（5xx）时所做的一切都已撤销，"
+    "键不保留，可用同一键重试。")
 
 
 def applies(method: str, path: str) -> bool:
     """Whether a key on a ``method`` request to ``path`` (a request path or an OpenAPI path template) is honoured."""
     return (method.upper() == "POST" and path.startswith(API_ROOT) and not path.startswith(EXEMPT_PREFIXES)
             and not path.rstrip("/").endswith(EXEMPT_SUFFIXES))
+
+
+def kept(status: int) -> bool:
+    """Whether an answer with ``status`` is kept for the key's retries (decision 0032): success and refusals."""
+    return 200 <= status < 300 or (400 <= status < 500 and status not in NOT_KEPT)
 
 
 def parse_key(raw: str) -> str | None:
@@ -152,8 +163,15 @@ class IdempotencyMiddleware:
 
     @staticmethod
     def _settle(run: idempotency.Run, response: HttpResponse) -> None:
-        """Keep a 2xx answer for the retries; give the key back after any other."""
-        if not 200 <= response.status_code < 300 or getattr(response, "streaming", False):
+        """Keep the answer (2xx or 4xx) for the retries; after a 5xx roll back the whole request, the claim with
+        it, so the key is free and nothing of the request stays (decision 0032); give the key back otherwise."""
+        if response.status_code >= 500:
+            # The error may come after the service committed its savepoint (a failure while answering, turned into
+            # a 500 by Django's handler inside this block): without this the work would commit with the key given
+            # back, and the retry would do it a second time.
+            transaction.set_rollback(True)
+            return
+        if not kept(response.status_code) or getattr(response, "streaming", False):
             idempotency.abandon(run)
             return
         try:
@@ -190,7 +208,7 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
             if status not in responses and str(status) not in responses:
                 responses[status] = _error(description)
         for status, response in responses.items():
-            if str(status).startswith("2"):
+            if str(status).isdigit() and kept(int(status)):
                 response.setdefault("headers", {})[REPLAYED] = {
                     "description": "值为 true 时，本应答是同一 Idempotency-Key 的首次请求的应答，本次未重复办理",
                     "schema": {"type": "string", "enum": ["true"]}}

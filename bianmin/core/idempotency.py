@@ -1,8 +1,9 @@
 """Idempotency keys: a retried POST never runs twice (issue 13 item 7, decision 0023).
 
 A request that carries a key first claims it (``begin``): a row ``(account, key)`` is inserted. The caller then runs
-the request and either keeps a 2xx answer on the row (``finish``) or gives the key back (``abandon``: any other
-answer committed nothing, so a retry may run again). A later request with the key gets the kept answer (``Replay``)
+the request and either keeps its answer on the row (``finish``: a 2xx or a 4xx, with what the request did; decision
+0032) or gives the key back (``abandon``: an answer that means "try later", or a 5xx, whose work the caller rolls
+back, so a retry may run again). A later request with the key gets the kept answer (``Replay``)
 when it is the same request (method, path and body fingerprint), and a ``Refusal`` when it differs or is still
 running.
 

@@ -10,8 +10,9 @@ its reads go to the replica only when all of these hold:
   POST/PUT/PATCH/DELETE answered below 400 sets a signed cookie, :class:`ReplicaMiddleware`; a cookie costs no
   query and works on any app node);
 - the replica is healthy: reachable, in recovery with its WAL receiver running, and no more than
-  ``BIANMIN["REPLICA_MAX_LAG_SECONDS"]`` behind. The lag is asked at most once every ``HEALTH_SECONDS`` per
-  process (:func:`replica_health`).
+  ``BIANMIN["REPLICA_MAX_LAG_SECONDS"]`` behind the primary. The lag is asked at most once every
+  ``HEALTH_SECONDS`` per process (:func:`replica_health`), against the primary's position read just before (a
+  stalled replica is behind what the primary has, whatever its own WAL receiver says: :data:`LAG_SQL`).
 
 Even inside the scope a read goes to the primary when it runs in an atomic block on the primary (a service reading
 the rows it is about to change), and sessions and the database cache are always read from the primary. Writes
@@ -55,12 +56,19 @@ HEALTH_SECONDS = 2.0  # the lag is asked at most this often per process
 PRIMARY_ONLY_APPS = frozenset({"sessions", "django_cache", "workdays", "org"})
 REQUEST_ATTR = "_bianmin_read_place"
 
-# In recovery? WAL receiver running? Lag: 0 when everything received has been replayed (an idle primary sends
-# no new transactions, so the time since the last replayed one says nothing), else the age of the last replayed
-# transaction.
+# The lag is measured against the primary, not against what the replica itself has received: with the network
+# stalled a WAL receiver still says "streaming" (until wal_receiver_timeout, 60 s by default) and has replayed all
+# it received, yet the primary has moved on. ``last_msg_receipt_time`` cannot tell a stall from an idle primary
+# (keepalives come only after half of wal_receiver_timeout / wal_sender_timeout without news: 30 s), and the primary's
+# ``pg_stat_replication.replay_lag`` stops being updated when the replica stops replying. So: first the primary's
+# flushed WAL position (PRIMARY_POSITION_SQL, on the primary), then, on the replica: in recovery? WAL receiver
+# streaming? replayed up to that position? and the age of the last replayed transaction. The lag is 0 when the
+# replica has replayed everything the primary had flushed at the probe (an idle primary: nothing is missing, however
+# long ago its last transaction), else that age: the replica shows the primary as it was at its last replayed
+# transaction or later, so this is an upper bound, and it grows second by second while a stall lasts.
+PRIMARY_POSITION_SQL = "SELECT pg_current_wal_flush_lsn()::text"
 LAG_SQL = """SELECT pg_is_in_recovery(), EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'),
-    CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-         ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"""
+    pg_last_wal_replay_lsn() >= %s::pg_lsn, EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"""
 
 # Why reads went where they went (ReadPlace.reason).
 ON_REPLICA = "replica"
@@ -131,18 +139,40 @@ def mark_writer(request: HttpRequest, response: HttpResponseBase) -> None:
 # --- health ------------------------------------------------------------------------------------------------------
 
 def _probe() -> Health:
-    """Ask the replica whether it is a streaming replica and how far behind it is (one query)."""
+    """Ask the primary where its WAL is, then the replica whether it is a streaming replica and how far behind
+    that position it is (one query on each, :data:`LAG_SQL`)."""
     try:
-        with connections[REPLICA].cursor() as cursor:
-            cursor.execute(LAG_SQL)
-            in_recovery, streaming, lag = cursor.fetchone()
+        standby = connections[REPLICA]
+    except Exception:  # not configured
+        logger.warning("read replica unreachable: reading from the primary", exc_info=True)
+        return Health(False, None, UNREACHABLE)
+    try:  # the primary first: a position read after the replica's could be one the replica could not yet have
+        with connections[DEFAULT].cursor() as cursor:
+            cursor.execute(PRIMARY_POSITION_SQL)
+            (position,) = cursor.fetchone()
+    except Exception:  # the primary cannot say where it is (a broken transaction): do not trust the replica now
+        logger.warning("primary WAL position unknown: reading from the primary", exc_info=True)
+        return Health(False, None, NOT_STREAMING)
+    try:
+        with standby.cursor() as cursor:
+            cursor.execute(LAG_SQL, [position])
+            in_recovery, streaming, caught_up, replay_age = cursor.fetchone()
     except Exception:  # unreachable, refused, not configured: whatever it is, read from the primary
         logger.warning("read replica unreachable: reading from the primary", exc_info=True)
         _close_replica()
         return Health(False, None, UNREACHABLE)
+    return assess(in_recovery=in_recovery, streaming=streaming, caught_up=caught_up, replay_age=replay_age)
+
+
+def assess(*, in_recovery: bool | None, streaming: bool | None, caught_up: bool | None,
+           replay_age: Any) -> Health:
+    """The health the replica's answers to :data:`LAG_SQL` mean: usable only in recovery with its WAL receiver
+    streaming and a lag that can be told — 0 when it has replayed the primary's position, else the age of its last
+    replayed transaction (None when it has replayed none since it started: the lag cannot be told)."""
+    lag = 0.0 if caught_up else None if replay_age is None else max(float(replay_age), 0.0)
     if not in_recovery or not streaming or lag is None:
-        return Health(False, None if lag is None else float(lag), NOT_STREAMING)
-    return Health(True, max(float(lag), 0.0), ON_REPLICA)
+        return Health(False, lag, NOT_STREAMING)
+    return Health(True, lag, ON_REPLICA)
 
 
 def _close_replica() -> None:

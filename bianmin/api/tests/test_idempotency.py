@@ -13,11 +13,17 @@ from django.db import connection
 from django.test import Client
 from django.test.client import encode_multipart
 
+from bianmin.api import idempotency as idempotency_api
 from bianmin.api import routes_cases
-from bianmin.cases.models import Case, CaseFile
+from bianmin.audit.models import AuditEntry
+from bianmin.audit.services import verify_chain
+from bianmin.cases import services as svc
+from bianmin.cases.models import Case, CaseEvent, CaseFile, RefusedSupplement
 from bianmin.core import idempotency
+from bianmin.core.errors import DomainError
 from bianmin.core.models import IdempotentRequest
 from bianmin.inquiries.models import Inquiry
+from bianmin.testing.cases import receive_and_serve_supplement
 from bianmin.testing.factories import ID
 from conftest import PASSWORD, api_token_headers
 
@@ -113,14 +119,60 @@ def test_sign_in_with_a_key_issues_a_new_token_each_time(client, cast):
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_a_refused_request_keeps_no_answer_so_the_corrected_retry_runs(client, window):
+def test_a_refusal_is_kept_and_replayed_and_the_corrected_request_takes_a_new_key(client, window):
+    """Decision 0032: a 4xx is the operation's answer, kept like a 2xx; a corrected request is a new request."""
     bad = {**BODY, "applicant": {**BODY["applicant"], "phone": "123"}}
     r = receive(client, window, body=bad)
     assert r.status_code == 400 and "applicant.phone" in r.json()["error"]["fields"]
-    assert not IdempotentRequest.objects.exists()
-    r = receive(client, window)  # the same key, the corrected body
+    again = receive(client, window, body=bad)
+    assert again.status_code == 400 and again["Idempotent-Replayed"] == "true" and again.json() == r.json()
+    corrected = receive(client, window)  # the same key with another body
+    assert corrected.status_code == 422 and corrected.json()["error"]["code"] == "idempotency_key_reused"
+    assert not Case.objects.exists()
+    r = receive(client, window, key="0b7f2b0e-corrected")
     assert r.status_code == 201 and "Idempotent-Replayed" not in r
     assert Case.objects.count() == 1
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_refused_further_supplement_retried_with_its_key_is_recorded_once(client, cast, item, window):
+    """The refusal of a further 补正 is recorded (for supervision) even though the request is refused: the 409 is
+    kept with that record, so a retry answers it again and records nothing more."""
+    number = receive_and_serve_supplement(cast).number
+    svc.resubmit(actor=cast["window_a"], number=number, now=FROZEN,
+                 materials=[{"material": "申请书", "received_as": "PAPER", "acceptable": True}])
+    audit_rows = AuditEntry.objects.count()
+
+    def refused_line():
+        return client.post(f"/api/v1/cases/{number}/supplement/lines", {"material": "场所平面图", "problem": "过期"},
+                           content_type="application/json", headers={**window, "Idempotency-Key": KEY})
+
+    first = refused_line()
+    assert first.status_code == 409 and first.json()["error"]["code"] == "supplement_refused"
+    assert "Idempotent-Replayed" not in first
+    for _ in range(2):
+        again = refused_line()
+        assert again.status_code == 409 and again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert RefusedSupplement.objects.filter(case__number=number).count() == 1
+    assert CaseEvent.objects.filter(case__number=number, action="SUPPLEMENT_REFUSED").count() == 1
+    assert AuditEntry.objects.count() == audit_rows + 1
+    # Without a key every refused attempt is its own and recorded.
+    r = client.post(f"/api/v1/cases/{number}/supplement/lines", {"material": "场所平面图", "problem": "过期"},
+                    content_type="application/json", headers=window)
+    assert r.status_code == 409 and RefusedSupplement.objects.filter(case__number=number).count() == 2
+
+
+@pytest.mark.parametrize("status", sorted(idempotency_api.NOT_KEPT))
+@pytest.mark.undocumented_status(401, 408, 425, 429)
+@time_machine.travel(FROZEN, tick=False)
+def test_a_not_now_answer_is_not_kept(client, window, monkeypatch, status):
+    def not_now(**kwargs):
+        raise DomainError("稍后再试", code="not_now") from None
+
+    monkeypatch.setattr(DomainError, "status", status)
+    monkeypatch.setattr(routes_cases.svc, "receive_case", not_now)
+    assert receive(client, window).status_code == status
+    assert not IdempotentRequest.objects.exists()
 
 
 @pytest.mark.undocumented_status(500)
@@ -142,6 +194,39 @@ def test_a_server_error_keeps_nothing_and_the_retry_runs(client, window, monkeyp
     assert r.status_code == 201 and "Idempotent-Replayed" not in r and len(calls) == 2
     assert receive(client, window)["Idempotent-Replayed"] == "true" and len(calls) == 2
     assert Case.objects.count() == 1
+
+
+@pytest.mark.undocumented_status(500)
+@time_machine.travel(FROZEN, tick=False)
+def test_a_server_error_after_the_service_committed_rolls_the_work_back_and_the_retry_runs_once(
+        client, window, monkeypatch):
+    """The service's transaction (a savepoint of the keyed one) has ended when answering fails: Django turns the
+    exception into a 500 inside the keyed transaction, which must roll back the case with the claim."""
+    real, calls = routes_cases.svc.receive_case, []
+
+    def fails_after(**kwargs):
+        calls.append(1)
+        case = real(**kwargs)
+        if len(calls) == 1:
+            raise RuntimeError("the answer could not be built")
+        return case
+
+    monkeypatch.setattr(routes_cases.svc, "receive_case", fails_after)
+    client.raise_request_exception = False
+    audit_rows = AuditEntry.objects.count()
+    last_seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    assert receive(client, window).status_code == 500
+    assert not Case.objects.exists() and not CaseEvent.objects.exists() and not IdempotentRequest.objects.exists()
+    assert AuditEntry.objects.count() == audit_rows
+    first = receive(client, window)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first and len(calls) == 2
+    again = receive(client, window)
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json() and len(calls) == 2
+    case = Case.objects.get()
+    assert case.number == first.json()["number"] and CaseEvent.objects.exclude(case=case).count() == 0
+    written = list(AuditEntry.objects.filter(seq__gt=last_seq).values_list("object_id", flat=True))
+    assert written and set(written) <= {str(case.pk)}  # one receipt's rows, all of this case
+    assert verify_chain() is None
 
 
 @time_machine.travel(FROZEN, tick=False)

@@ -93,3 +93,29 @@ def test_a_malformed_key_is_refused_naming_it_and_no_key_registers_as_before(cli
     assert r.status_code == 302 and "?sent" not in r["Location"] and RelayRequest.objects.count() == 1
     page = client.get(f"/staff/relays/{RelayRequest.objects.get().number}/?sent=bad%20key").content.decode()
     assert "data-relay-draft-done" not in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_failure_after_the_registration_rolls_it_back_with_the_key_and_the_retry_registers_once(
+        client, cast, item, monkeypatch):
+    """Decision 0032 for the drafts: the registration, its claim and its kept answer are one transaction, so a
+    failure between the registration and the kept answer (a 500) leaves neither, and the re-post registers once."""
+    from bianmin.backoffice import relay_drafts
+
+    login(client, cast["agent"])
+    real, calls = relay_drafts.idempotency.finish, []
+
+    def fails_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the node died while keeping the answer")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(relay_drafts.idempotency, "finish", fails_once)
+    client.raise_request_exception = False
+    assert client.post("/staff/relays/new/", _draft(item)).status_code == 500
+    assert not RelayRequest.objects.exists() and not IdempotentRequest.objects.exists()
+    r = client.post("/staff/relays/new/", _draft(item))
+    assert r.status_code == 302 and RelayRequest.objects.count() == 1
+    again = client.post("/staff/relays/new/", _draft(item))
+    assert again["Location"] == r["Location"] and RelayRequest.objects.count() == 1 and len(calls) == 2

@@ -310,3 +310,93 @@ def test_a_cache_key_naming_a_version_the_replica_has_not_replayed_reads_the_pri
     with replayed(lambda: asked.append(2) or False):  # outside a replica scope the check is not even asked
         assert current_place() is None
     assert asked == [1]
+
+
+# --- the probe: the lag against the primary's position (its SQL answers faked) -------------------------------------
+
+class FakeCursor:
+    def __init__(self, server: FakeServer):
+        self.server = server
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql, params=None):
+        self.server.log.append((self.server.name, sql, params))
+        if isinstance(self.server.answer, Exception):
+            raise self.server.answer
+        self.row = self.server.answer
+
+    def fetchone(self):
+        return self.row
+
+
+class FakeServer:
+    def __init__(self, name, answer, log):
+        self.name, self.answer, self.log, self.closed = name, answer, log, False
+
+    def cursor(self):
+        return FakeCursor(self)
+
+    def close(self):
+        self.closed = True
+
+
+PRIMARY_AT = "0/3000148"
+
+
+def probe(monkeypatch, *, primary=(PRIMARY_AT,), standby):
+    """Run the real ``_probe`` against faked servers; return its health and the statements in the order sent."""
+    log: list = []
+    servers = {DEFAULT: FakeServer("primary", primary, log), REPLICA: FakeServer("replica", standby, log)}
+    monkeypatch.setattr(replica, "connections", servers)
+    return replica._probe(), log, servers
+
+
+def test_a_stalled_replica_that_still_says_streaming_is_lagging_by_the_age_of_what_it_replayed(monkeypatch):
+    """The network stalled: the WAL receiver still says "streaming" and has replayed all it received, but not the
+    position the primary has flushed since (``caught_up`` false): the lag is the age of its last replayed
+    transaction, growing while the stall lasts, so the replica is not read."""
+    health, log, _ = probe(monkeypatch, standby=(True, True, False, 45.0))
+    assert health == Health(True, 45.0, "replica")
+    assert decide(is_configured=True, recent_write=False, health=lambda: health, max_lag=30) == \
+        ReadPlace(DEFAULT, "lagging", 45.0)
+    # The primary's position first, then the replica compared with it (a position read after the replica's could
+    # be one it could not have yet).
+    assert [(name, params) for name, _, params in log] == [("primary", None), ("replica", [PRIMARY_AT])]
+    assert "pg_current_wal_flush_lsn" in log[0][1] and "pg_last_wal_replay_lsn() >= %s::pg_lsn" in log[1][1]
+
+
+def test_a_replica_that_has_replayed_the_primarys_position_has_no_lag_however_old_its_last_transaction(
+        monkeypatch):
+    """An idle primary (or a stall while nothing happens on it): nothing is missing, whatever the time since the
+    last transaction."""
+    health, _, _ = probe(monkeypatch, standby=(True, True, True, 7200.0))
+    assert health == Health(True, 0.0, "replica")
+
+
+@pytest.mark.parametrize("standby,health", [
+    ((True, True, False, 0.3), Health(True, 0.3, "replica")),  # a busy primary: the last replayed ms ago
+    ((True, True, False, -0.2), Health(True, 0.0, "replica")),  # the clocks a little apart
+    ((True, False, True, None), Health(False, 0.0, "not_streaming")),  # no WAL receiver (reconnecting)
+    ((False, False, None, None), Health(False, None, "not_streaming")),  # not a standby (promoted)
+    ((True, True, False, None), Health(False, None, "not_streaming")),  # behind, none replayed: cannot be told
+])
+def test_what_the_replicas_answers_mean(monkeypatch, standby, health):
+    assert probe(monkeypatch, standby=standby)[0] == health
+
+
+def test_a_primary_that_cannot_say_its_position_leaves_the_replica_unasked(monkeypatch, caplog):
+    health, log, _ = probe(monkeypatch, primary=OperationalError("current transaction is aborted"),
+                           standby=(True, True, True, 0.0))
+    assert health == Health(False, None, "not_streaming")
+    assert [name for name, _, _ in log] == ["primary"] and "primary WAL position unknown" in caplog.text
+
+
+def test_a_replica_that_fails_the_probe_is_unreachable_and_its_connection_closed(monkeypatch, caplog):
+    health, log, servers = probe(monkeypatch, standby=OperationalError("could not connect"))
+    assert health == Health(False, None, "unreachable") and servers[REPLICA].closed
+    assert [name for name, _, _ in log] == ["primary", "replica"] and "read replica unreachable" in caplog.text
