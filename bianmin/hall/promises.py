@@ -34,6 +34,7 @@ from bianmin.cases.policies import get_case_for, may_work_on
 from bianmin.cases.workflow import RUNNING
 from bianmin.core.counters import next_value
 from bianmin.core.errors import Conflict, DomainError, FieldErrors, Forbidden, NotFound
+from bianmin.core.prepared import Arg, Prepared
 from bianmin.core.timeutils import EARLIEST_DATE, LATEST_DATE
 from bianmin.core.validators import validate_mobile
 from bianmin.notifications.services import enqueue_inapp_many, enqueue_sms
@@ -103,11 +104,17 @@ def due_date_of(case: Case) -> dt.date | None:
     return case.committed_deadline or case.legal_deadline
 
 
+# The case page reads it on every view: a prepared read (bianmin/core/prepared.py).
+_COMPLETION = Prepared(CompletionAppointment, lambda: CompletionAppointment.objects.filter(case_id=Arg("case"))
+                       .select_related("given_by").order_by("pk")[:1])
+
+
 def completion_of(case: Case) -> CompletionAppointment | None:
     """Return the case's completion appointment, or None (without a query for a case never accepted)."""
     if case.accepted_at is None:
         return None
-    return CompletionAppointment.objects.filter(case_id=case.pk).select_related("given_by").first()
+    found = _COMPLETION.objects(case=case.pk)
+    return found[0] if found else None
 
 
 def completion_refusal(user: AnyUser, case: Case, acting_ids: set[int] | None = None, *,

@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import DateField, Model, Q, QuerySet
 
 from bianmin.accounts.roles import Role, group_name
 from bianmin.core.errors import DomainError
+from bianmin.core.prepared import Arg, ArgList, Prepared
 
 from .models import DEFAULT_CADENCES, Absence, Cadence, MeetingCadence, Post, Sector, StaffProfile, Unit, UnitKind
 
@@ -55,9 +56,16 @@ def each_county(queryset: QuerySet[M], run: Callable[[QuerySet[M]], int], *, key
 
 
 def absent_staff_ids(staff_ids: Iterable[int], on_date: dt.date) -> set[int]:
-    """Return which of ``staff_ids`` are away on ``on_date`` (one query)."""
-    return set(Absence.objects.filter(staff_id__in=list(staff_ids), start_date__lte=on_date,
-                                      end_date__gte=on_date).values_list("staff_id", flat=True))
+    """Return which of ``staff_ids`` are away on ``on_date`` (one prepared query per number of staff)."""
+    ids = list(staff_ids)
+    if not ids:
+        return set()
+    return {staff for (staff,) in _ABSENT.rows(len(ids), staff=ids, on=on_date)}
+
+
+_ABSENT = Prepared(Absence, lambda n: Absence.objects.filter(
+    staff_id__in=ArgList("staff", n), start_date__lte=Arg("on", DateField()), end_date__gte=Arg("on", DateField()))
+    .values_list("staff_id"))
 
 
 def acting_for(post: Post, on_date: dt.date, *, away: set[int] | None = None) -> Acting:

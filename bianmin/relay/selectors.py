@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.core.prepared import Arg, Prepared
 from bianmin.org.policies import staff_profile_of
 
 from .models import Direction, HandOver, HandOverStatus, RelayRequest, RelayStatus
@@ -97,11 +98,18 @@ class CaseRelay:
 def relay_of_case(case_id: int) -> CaseRelay | None:
     """Return the relay that brought case ``case_id``, or None (one indexed query; the caller checked the case's
     scope, and the relay's number and station are no more than the case page shows)."""
-    row = (RelayRequest.objects.filter(case_id=case_id)
-           .values("pk", "number", "status", "origin_unit__name").first())
-    if row is None:
+    rows = _RELAY_OF_CASE.rows(case=case_id)
+    if not rows:
         return None
-    opinion = (HandOver.objects.filter(relay_id=row["pk"], direction=Direction.REVIEW, status=HandOverStatus.SIGNED)
-               .values_list("opinion", flat=True).first()) or ""
-    return CaseRelay(number=row["number"], station=row["origin_unit__name"],
-                     status_label=RelayStatus(row["status"]).label, review_opinion=opinion)
+    pk, number, status, station = rows[0]
+    opinions = _REVIEW_OPINION.rows(relay=pk)
+    return CaseRelay(number=number, station=station, status_label=RelayStatus(status).label,
+                     review_opinion=(opinions[0][0] if opinions else "") or "")
+
+
+# The case page asks on every view: prepared reads (bianmin/core/prepared.py).
+_RELAY_OF_CASE = Prepared(RelayRequest, lambda: RelayRequest.objects.filter(case_id=Arg("case")).order_by("pk")
+                          .values_list("pk", "number", "status", "origin_unit__name")[:1])
+_REVIEW_OPINION = Prepared(HandOver, lambda: HandOver.objects.filter(
+    relay_id=Arg("relay"), direction=Direction.REVIEW, status=HandOverStatus.SIGNED).order_by("pk")
+    .values_list("opinion")[:1])
