@@ -163,9 +163,27 @@ def run(*, manage: Callable[..., str], env: dict, server_pid: int, client: Calla
     say(line("[10] queue: 20 windows calling at once, each call next then finish (2 requests a cycle)",
              call_ms, call_n, call_bad, work_ms, unit="cycle"))
 
+    for period in (None, 2.0):  # as fast as answered (comparable with earlier runs), then at a screen's own rate
+        poll_row(server_pid=server_pid, client=client, device_token=device_token, window=windows[0], auth=auth,
+                 say=say, work_ms=work_ms, period=period)
+
+
+def poll_row(*, server_pid: int, client: Callable[[], object], device_token: str, window: int, auth: dict,
+             say: Callable[..., None], work_ms: float | None = None, seconds: float = 15, changes: bool = True,
+             period: float | None = None) -> float:
+    """[11]: 100 screens polling with their ETags while a window calls and finishes a ticket about every second.
+    Without ``period`` the 10 threads poll as fast as they are answered (closed loop: the fewer polls the machine
+    answers, the more of them are the first after a change, and the more the changes' own CPU weighs on each);
+    with ``period`` each screen polls once every ``period`` seconds, as a screen does (``changes=False``: nothing
+    changes, every poll but the first of each screen is a 304). Prints the row with how many polls were answered
+    200 and 304 and the calls made, and returns the CPU ms per poll."""
     etags: dict[int, str] = {}
     screens = [client() for _ in range(10)]
     changer_stop = [False]
+    answered = {200: 0, 304: 0}
+    cycles = [0]
+    started = time.monotonic()
+    rounds = [0] * 10
 
     def changer() -> None:  # about one call a second somewhere in the hall, as a busy hall has
         c = client()
@@ -174,15 +192,22 @@ def run(*, manage: Callable[..., str], env: dict, server_pid: int, client: Calla
             time.sleep(1)
 
     def call_cycle_on(c) -> None:
-        status, body = c.request("POST", f"/api/v1/hall/windows/{windows[0]}/call-next", "{}", auth)
+        status, body = c.request("POST", f"/api/v1/hall/windows/{window}/call-next", "{}", auth)
         if status == 200:
+            cycles[0] += 1
             data = json.loads(body or b"{}")
             ticket = data.get("ticket") or data
             if isinstance(ticket, dict) and ticket.get("id"):
                 c.request("POST", f"/api/v1/hall/tickets/{ticket['id']}/finish", "{}", auth)
 
     def poll(n: int) -> int:
-        screen = n * 10 + int(time.monotonic() * 1000) % 10  # 10 threads × 10 screens = 100 screens
+        if period is None:
+            screen = n * 10 + int(time.monotonic() * 1000) % 10  # 10 threads × 10 screens = 100 screens
+        else:  # thread n polls its 10 screens in turn, screen s at started + (s / 100 + m) × period
+            m, i = divmod(rounds[n], 10)
+            rounds[n] += 1
+            screen = n * 10 + i
+            time.sleep(max(0.0, started + (screen / 100 + m) * period - time.monotonic()))
         headers = {"X-Device-Token": device_token}
         if screen in etags:
             headers["If-None-Match"] = etags[screen]
@@ -191,15 +216,86 @@ def run(*, manage: Callable[..., str], env: dict, server_pid: int, client: Calla
         tag = c.last_headers.get("ETag")
         if tag:
             etags[screen] = tag
+        if status in answered:
+            answered[status] += 1  # counted by the 10 threads without a lock: a tally, not a measurement
         return status if status != 304 else 200
 
     worker = threading.Thread(target=changer)
-    worker.start()
+    if changes:
+        worker.start()
     try:
-        poll_ms, poll_n, poll_bad = measure(server_pid, 10, 15, poll)
+        poll_ms, poll_n, poll_bad = measure(server_pid, 10, seconds, poll)
     finally:
         changer_stop[0] = True
-        worker.join()
-    say(line("[11] big screen data poll, 100 screens with their ETags and a change about every second "
-             "(includes the changes' own call + finish)", poll_ms, poll_n, poll_bad, work_ms)
-        + f"; 100 screens polling every 2 s cost ≈ {50 * poll_ms / 10:.1f} % of one core")
+        if changes:
+            worker.join()
+    what = "a change about every second (includes the changes' own call + finish)" if changes else \
+        "nothing changing (all 304 but the first)"
+    if period is None:
+        label = f"[11{'' if changes else 'b'}] big screen data poll, 100 screens with their ETags as fast as answered, {what}"
+        share = f"100 screens polling every 2 s cost ≈ {50 * poll_ms / 10:.1f} % of one core"
+    else:
+        label = f"[11{'r' if changes else 'q'}] big screen data poll, 100 screens each every {period:g} s, {what}"
+        share = f"{poll_ms * poll_n / seconds / 10:.1f} % of one core ({poll_n / seconds:.0f} polls/s)"
+    say(line(label, poll_ms, poll_n, poll_bad, work_ms)
+        + f"; {share}; {answered[200]:,} answered 200, {answered[304]:,} 304; {cycles[0]} calls")
+    return poll_ms
+
+
+POLL_SETUP = """
+from django.utils import timezone
+from bianmin.hall.devices import activate_device, issue_device
+from bianmin.hall.models import ServiceType, Ticket, TicketCounter
+from bianmin.org.models import StaffProfile, Unit, Window
+now = timezone.now()
+center = Unit.objects.get(code="C01")
+window, _ = Window.objects.get_or_create(unit=center, number="31", defaults={"name": "压测窗口31"})
+st, _ = ServiceType.objects.get_or_create(unit=center, letter="Z", defaults={"name": "压测业务", "position": 99})
+st.windows.add(window)
+day = timezone.localtime(now).date()
+start = TicketCounter.objects.filter(service_type=st, day=day).values_list("last", flat=True).first() or 0
+Ticket.objects.bulk_create([Ticket(unit=center, service_type=st, day=day, seq=start + i, number=f"Z{start + i:05d}",
+                                   source="KIOSK", priority=1, issued_at=now, ready_at=now)
+                            for i in range(1, 2001)], batch_size=2000)
+TicketCounter.objects.update_or_create(service_type=st, day=day, defaults={"last": start + 2000})
+supervisor = StaffProfile.objects.get(user__username="supervisor1").user
+device, code = issue_device(actor=supervisor, unit_id=center.pk, kind="SCREEN", label="压测大屏", now=now)
+device, token = activate_device(code=code, now=now, kind="SCREEN")
+print(token + " " + str(window.pk))
+"""
+
+
+def main() -> int:
+    """Row [11] alone against a migrated and seeded database (``seed_demo``): gunicorn as in http_bench.py, then the
+    poll with changes and without. DATABASE_URL=… [BENCH_SETTINGS=…] .venv/bin/python bench/hall_bench.py"""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from http_bench import Client, manage, say, start_gunicorn
+
+    url = os.environ["DATABASE_URL"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("BENCH_SETTINGS", "config.settings.bench")}
+    device_token, window = manage(env, "shell", "-c", POLL_SETUP).split()
+    workers = os.environ.get("BENCH_GUNICORN", "-w 2").split()
+    server = start_gunicorn(env, workers)
+    try:
+        master = postmaster_of(url)
+        if master:
+            watch_postmaster(master)
+        _s, body = Client().json("POST", "/api/v1/auth/token", {"username": "window1",
+                                                                  "password": "Bianmin-Demo-2026"})
+        auth = {"Authorization": f"Bearer {body['token']}", "Content-Type": "application/json"}
+        seconds = float(os.environ.get("BENCH_POLL_SECONDS", "15"))
+        say(f"load average before: {os.getloadavg()[0]:.2f}")
+        for period, changes in ((None, True), (None, False), (2.0, True), (2.0, False)):
+            poll_row(server_pid=server.pid, client=Client, device_token=device_token, window=int(window), auth=auth,
+                     say=say, seconds=seconds, changes=changes, period=period)
+        say(f"load average after: {os.getloadavg()[0]:.2f}")
+    finally:
+        server.terminate()
+        server.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -12,6 +12,7 @@ from typing import Optional
 from django.http import HttpResponse, HttpResponseNotModified
 from ninja import Field, Header, Router, Schema
 from ninja.errors import AuthenticationError
+from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 
 from bianmin.cases.lookup import TooManyRequests
@@ -19,6 +20,7 @@ from bianmin.core.http import client_ip
 from bianmin.core.ratelimit import address_key, hit
 from bianmin.core.replica import read_from_replica
 from bianmin.core.timeutils import now
+from bianmin.core.ttlcache import TTLCache
 from bianmin.hall.devices import (
     ACTIVATE_PATHS,
     COOKIE_NAMES,
@@ -29,7 +31,7 @@ from bianmin.hall.devices import (
     screen_version,
 )
 from bianmin.hall.models import BulletinKind, DeviceKind, HallDevice, TicketStatus
-from bianmin.hall.screen import cached_payload, etag_matches, screen_etag
+from bianmin.hall.screen import LOCAL_SECONDS, cached_payload, etag_matches, screen_etag
 
 from .auth import StaffToken
 from .routes_cases import ERRORS
@@ -37,6 +39,10 @@ from .schemas import ErrorOut
 
 router = Router(tags=["大厅显示屏"])
 REFUSALS_PER_MINUTE = 30  # unknown or revoked device tokens per client address
+# The answer's body per center and ETag, kept by each process (what a center's payload at an ETag shows never
+# changes: hall.screen): a changed poll then costs the device's query and no validation or JSON encoding.
+_bodies: TTLCache[tuple[int, str], bytes] = TTLCache(LOCAL_SECONDS, max_entries=2048)
+_renderer = JSONRenderer()  # the API's renderer (NinjaAPI's default)
 
 
 class HallScreenCallOut(Schema):
@@ -92,7 +98,7 @@ class HallScreenOut(Schema):
             description="设备令牌放在 X-Device-Token 请求头中（或显示屏激活后的 Cookie）。带上次应答的 ETag 作 "
                         "If-None-Match：数据未变化时返回 304，无内容。令牌无效或设备已吊销返回 401；同一地址每分钟"
                         f"无效令牌超过{REFUSALS_PER_MINUTE}次返回 429。数据不含群众的任何个人信息。")
-def hall_screen(request, response: HttpResponse,
+def hall_screen(request,
                 x_device_token: Optional[str] = Header(None, alias="X-Device-Token",  # noqa: UP045
                                                        description="显示屏的设备令牌"),
                 if_none_match: Optional[str] = Header(None, alias="If-None-Match",  # noqa: UP045
@@ -112,9 +118,22 @@ def hall_screen(request, response: HttpResponse,
         not_modified["ETag"] = etag
         not_modified["Cache-Control"] = "no-cache, private"
         return not_modified
-    response["ETag"] = etag
-    response["Cache-Control"] = "no-cache, private"
-    return read_from_replica(request, lambda: cached_payload(device.unit, moment, version=version))  # decision 0027
+    body = read_from_replica(request, lambda: _body(request, device, moment, version, etag))  # decision 0027
+    answer = HttpResponse(body, content_type=f"{_renderer.media_type}; charset={_renderer.charset}")
+    answer["ETag"] = etag
+    answer["Cache-Control"] = "no-cache, private"
+    return answer
+
+
+def _body(request, device: HallDevice, moment: dt.datetime, version: int, etag: str) -> bytes:
+    """The JSON of the center's ``HallScreenOut`` at ``etag``, as ninja would answer it, encoded once per process."""
+    key = (device.unit_id, etag)
+    body = _bodies.get(key)
+    if body is None:
+        payload = HallScreenOut.model_validate(cached_payload(device.unit, moment, version=version)).model_dump()
+        body = _renderer.render(request, payload, response_status=200).encode()
+        _bodies.set(key, body)
+    return body
 
 
 # --- staff: the devices ------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce
 
 from bianmin.accounts.policies import can
@@ -17,6 +17,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import audited_atomic, record
 from bianmin.core.devicecodes import clean_code, digest, new_code, new_token
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.core.prepared import Arg, Prepared
 from bianmin.core.ratelimit import address_key, hit
 from bianmin.org.models import Unit, UnitKind
 from bianmin.org.policies import scope_path
@@ -163,16 +164,26 @@ def activate_device(*, code: str, now: dt.datetime, kind: str | None = None,
     return device, token
 
 
+# A screen's poll and a kiosk's ticket: the device with its center and the center's screen version, in one statement
+# compiled once per process and connection (prepared on PostgreSQL, ``core.prepared``). Building and compiling this
+# queryset on every poll cost more app CPU than the rest of an unchanged poll (issue 16). No ORDER BY: the token's
+# digest is unique.
+_BY_TOKEN = Prepared(HallDevice, lambda: (
+    HallDevice.objects.select_related("unit")
+    .annotate(hall_version=Coalesce(F("unit__hall_state__version"), Value(0)))
+    .filter(token_hash=Arg("token_hash", CharField()), kind=Arg("kind", CharField()), activated_at__isnull=False,
+            revoked_at__isnull=True)
+    .order_by()))
+
+
 def device_for_token(token: str | None, *, kind: str, now: dt.datetime) -> HallDevice | None:
     """Return the active device of ``kind`` whose device token is ``token``, or None (unknown, another kind, not yet
     activated or revoked). One query, which also reads the center's screen version into ``hall_version`` (0 before
     any change); "last seen" is written at most once every ``SEEN_EVERY``."""
     if not token or len(token) > 128:
         return None
-    device = (HallDevice.objects.select_related("unit")
-              .annotate(hall_version=Coalesce(F("unit__hall_state__version"), Value(0)))
-              .filter(token_hash=digest(token), kind=kind, activated_at__isnull=False, revoked_at__isnull=True)
-              .first())
+    found = _BY_TOKEN.objects(token_hash=digest(token), kind=str(kind))
+    device = found[0] if found else None
     if device is not None and (device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY):
         HallDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
         device.last_seen_at = now

@@ -23,6 +23,7 @@ from django.utils import timezone
 from bianmin.cases.models import Case
 from bianmin.cases.selectors import on_time_counts
 from bianmin.core.replica import replayed
+from bianmin.core.ttlcache import TTLCache
 from bianmin.org.models import Unit
 
 from .models import Bulletin, Counter, Ticket, TicketStatus
@@ -33,6 +34,11 @@ CALLS_SHOWN = 8  # the last calls of today, newest first
 BULLETINS_SHOWN = 20
 REFRESH_MINUTES = 5  # the payload is rebuilt at least this often (the case figures, the date)
 CACHE_SECONDS = 30 * 60
+# Each process also keeps the payloads it used for a minute: a key names a center's version and time stamp, whose
+# payload never changes, so a copy kept here cannot go stale. It saves the shared cache's query and unpickling on
+# every changed poll (with a change a second, nearly every poll of a screen polling every 2 s).
+LOCAL_SECONDS = 60
+_local: TTLCache[str, dict[str, Any]] = TTLCache(LOCAL_SECONDS, max_entries=2048)
 CURRENT = (TicketStatus.CALLED, TicketStatus.SERVING)
 
 
@@ -149,16 +155,24 @@ def screen_payload(unit: Unit, now: dt.datetime, *, version: int | None = None) 
 
 
 def cached_payload(unit: Unit, now: dt.datetime, *, version: int | None = None) -> dict[str, Any]:
-    """Return ``screen_payload`` from Django's cache, built once per center and ETag for all its screens."""
+    """Return ``screen_payload`` from this process's copies or Django's cache, built once per center and ETag for all
+    its screens. The payload is shared by the requests of this process: read it, do not change it."""
     if version is None:
         version = version_of(unit.pk)
-    tag = screen_etag(version, now).strip('"')
-    key = f"hall-screen:{unit.pk}:{tag}"
-    payload = cache.get(key)
+    key = payload_key(unit.pk, screen_etag(version, now))
+    payload = _local.get(key)
     if payload is None:
-        # From a read replica only once it has replayed the change that raised the version, or the stale payload
-        # would be kept under the new ETag (decision 0027).
-        with replayed(lambda: version_of(unit.pk) >= version):
-            payload = screen_payload(unit, now, version=version)
-        cache.set(key, payload, CACHE_SECONDS)
+        payload = cache.get(key)
+        if payload is None:
+            # From a read replica only once it has replayed the change that raised the version, or the stale payload
+            # would be kept under the new ETag (decision 0027).
+            with replayed(lambda: version_of(unit.pk) >= version):
+                payload = screen_payload(unit, now, version=version)
+            cache.set(key, payload, CACHE_SECONDS)
+        _local.set(key, payload)
     return payload
+
+
+def payload_key(unit_id: int, etag: str) -> str:
+    """The cache key of a center's payload at ``etag`` (its version and time stamp: what the payload shows)."""
+    return f"hall-screen:{unit_id}:{etag.strip(chr(34))}"

@@ -2,13 +2,18 @@
 when unchanged); the supervisor's endpoints to list, issue and revoke screens and kiosks of the centers in scope."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from ninja.responses import NinjaJSONEncoder
 
 from bianmin.accounts.roles import Role
+from bianmin.api.routes_hall_screen import HallScreenOut
 from bianmin.hall.devices import activate_device
 from bianmin.hall.models import DeviceKind, HallDevice, TicketStatus
+from bianmin.hall.screen import cached_payload
 from bianmin.hall.tests.screen_helpers import NOON, changed, open_counter, screen_for, service_type, ticket
 from bianmin.testing.factories import MON, at
 from conftest import api_token_headers, make_user
@@ -38,6 +43,29 @@ def test_the_screen_reads_its_data_with_the_device_token_and_an_etag(client, cas
     assert again.status_code == 304 and again.content == b"" and again["ETag"] == r["ETag"]
     client.cookies["bianmin_screen"] = token  # the screen's own page calls with its cookie
     assert client.get(SCREEN_API).status_code == 200
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_changed_poll_is_the_schemas_json_encoded_once_per_process(client, cast, org, django_assert_num_queries):
+    center = org["center"]
+    open_counter(cast["post"].window, cast["window_a"].staff_profile)
+    ticket(service_type(center), 1, status=TicketStatus.CALLED, window=cast["post"].window, calls=1,
+           called_at=at(MON, 11))
+    changed(center)
+    _, token = screen_for(cast, center)
+    first = client.get(SCREEN_API, headers={"X-Device-Token": token})
+    assert first.status_code == 200 and first["Content-Type"] == "application/json; charset=utf-8"
+    assert first["Cache-Control"] == "no-cache, private"
+    payload = cached_payload(center, NOON, version=1)
+    assert first.json() == json.loads(json.dumps(HallScreenOut.model_validate(payload).model_dump(),
+                                                 cls=NinjaJSONEncoder))
+    assert first.json()["windows"][0]["ticket_state"] == "CALLED" and first.json()["date"] == "2026-03-02"
+    with django_assert_num_queries(1):  # another screen of the center with an older ETag: the device, nothing else
+        again = client.get(SCREEN_API, headers={"X-Device-Token": token, "If-None-Match": '"0-202603021200"'})
+    assert again.status_code == 200 and again.content == first.content and again["ETag"] == first["ETag"]
+    changed(center)  # the next version is another body
+    moved = client.get(SCREEN_API, headers={"X-Device-Token": token, "If-None-Match": first["ETag"]})
+    assert moved.status_code == 200 and moved.json()["version"] == 2 and moved["ETag"] == '"2-202603021200"'
 
 
 @time_machine.travel(NOON, tick=False)

@@ -9,6 +9,7 @@ import json
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 
 from bianmin.cases import services as svc
@@ -162,9 +163,26 @@ def test_one_build_per_change_for_all_the_centers_screens(cast, hall, monkeypatc
     changed(hall["center"])
     second = cached_payload(hall["center"], NOON, version=2)
     assert second["version"] == 2 and len(builds) == 2
-    cache.clear()
+    cache.clear()  # another node's process, or the shared cache emptied: this process keeps its copy
+    with django_assert_num_queries(0):
+        assert cached_payload(hall["center"], NOON, version=2) is second
+    assert len(builds) == 2
+    screen_module._local.clear()  # a process that never had it: the shared cache is empty, so it is built
     cached_payload(hall["center"], NOON)  # the version read when not given
     assert len(builds) == 3
+
+
+def test_each_process_takes_the_payload_from_the_shared_cache_once_and_keeps_its_copy(cast, hall,
+                                                                                     django_assert_num_queries):
+    first = cached_payload(hall["center"], NOON, version=1)
+    with django_assert_num_queries(0):
+        assert cached_payload(hall["center"], NOON, version=1) is first
+    screen_module._local.clear()  # another worker of the node: one read of the shared cache, then its own copy
+    with django_assert_num_queries(0 if "locmem" in settings.CACHES["default"]["BACKEND"] else 1):
+        again = cached_payload(hall["center"], NOON, version=1)
+    assert again == first
+    with django_assert_num_queries(0):
+        assert cached_payload(hall["center"], NOON, version=1) is again
 
 
 # --- the poll ------------------------------------------------------------------------------------------------------
