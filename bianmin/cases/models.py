@@ -204,8 +204,6 @@ class Case(Applicant, InCounty):
                          condition=Q(status__in=["ACCEPTED", "IN_PROGRESS", "DECIDED"])),
             models.Index(fields=["unit", "intake_deadline"], name="case_intake_queue_idx",
                          condition=Q(status__in=["RECEIVED", "SUPPLEMENT"])),
-            models.Index(fields=["first_handler", "status", "committed_deadline"], name="case_workbench_idx"),
-            models.Index(fields=["unit_path", "status"], name="case_scope_status_idx"),
             models.Index(fields=["county", "status", "intake_deadline"], name="case_intake_timer_idx"),
             # The sweep reads only cases about to change warning level (cost follows changes, not volume), one
             # county at a time (each of its indexes leads with the county).
@@ -281,7 +279,8 @@ class CaseMaterial(InCounty):
 class CaseEvent(InCounty):
     """An append-only step of a case: who did what, when, with which opinion."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # Not indexed on its own: the (case, at) index serves every lookup by case (decision 0031).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField("时间")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")

@@ -108,6 +108,7 @@ class Context:
     offset_text: list[str] = field(default_factory=list)  # index -> "+08:00"
     _deadlines: dict = field(default_factory=dict)
     _workdays: dict = field(default_factory=dict)
+    _stamps: dict = field(default_factory=dict)
 
     def prepare(self, tz, span: int) -> None:
         """Fill the day tables for ``span`` days from the first day (deadlines and events run past today)."""
@@ -121,8 +122,11 @@ class Context:
 
     def ts(self, minute: int) -> str:
         """Return the timestamp ``minute`` minutes after the first day's midnight (local time) as COPY text."""
-        day, m = divmod(minute, 1440)
-        return f"{self.day_text[day]} {CLOCK[m]}{self.offset_text[day]}"
+        found = self._stamps.get(minute)
+        if found is None:  # cached: a case writes about nine, mostly in office hours (some 100,000 distinct a year)
+            day, m = divmod(minute, 1440)
+            found = self._stamps[minute] = f"{self.day_text[day]} {CLOCK[m]}{self.offset_text[day]}"
+        return found
 
     def index(self, day: dt.date) -> int:
         return day.toordinal() - self.first_day.toordinal()
