@@ -87,8 +87,29 @@ def test_what_it_does_not_prepare_is_refused(org):
         Prepared(Unit, lambda: Unit.objects.values_list("code", flat=True)).rows()
     with pytest.raises(TypeError):
         Prepared(Unit, lambda: Unit.objects.prefetch_related("children")).objects()
+    with pytest.raises(TypeError):
+        Prepared(Unit, lambda: Unit.objects.distinct().values_list("kind")).rows()
     with pytest.raises(ValueError):
         ArgList("kinds", 0)
+
+
+def test_an_argument_with_an_output_field_is_converted_by_it(org):
+    """As a lookup on the field would: an int given for a text column is sent as text (PostgreSQL would refuse
+    ``varchar = smallint``; SQLite would not notice)."""
+    read = Prepared(Region, lambda: Region.objects.filter(code=Arg("code", CharField())).values_list("name"))
+    assert read.rows(code=101) == [("测试县",)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepared statements are PostgreSQL's")
+def test_behind_a_pooler_without_prepared_statements_they_can_be_turned_off(org, settings):
+    settings.BIANMIN = {**settings.BIANMIN, "SERVER_PREPARED_READS": False}
+    read = Prepared(Region, lambda: Region.objects.filter(code=Arg("code")).filter(level=Arg("level"))
+                    .values_list("name"))
+    assert read.rows(code="101", level="COUNTY") == [("测试县",)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ['%"org_region"."level" = ($%'])
+        assert cursor.fetchone()[0] == 0
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepared statements are PostgreSQL's")

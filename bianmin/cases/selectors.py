@@ -266,7 +266,7 @@ def case_detail_for(user: AnyUser, number: str) -> Case:
 # The case page's reads, prepared (bianmin/core/prepared.py): the case in the user's scope, its lists, its staff.
 _CASE_BY_NUMBER = Prepared(Case, lambda: scoped_cases(Arg("county"), Arg("path")).filter(number=Arg("number"))
                            .select_related("unit__region").order_by("pk")[:1])
-_STAFF = Prepared(StaffProfile, lambda n: StaffProfile.objects.filter(pk__in=ArgList("ids", n)))
+_STAFF = Prepared(StaffProfile, lambda n: StaffProfile.objects.filter(pk__in=ArgList("ids", n)).order_by())
 
 
 def _case_rows(model: Any, *order: str) -> Prepared:

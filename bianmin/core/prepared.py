@@ -1,4 +1,4 @@
-"""Reads compiled once per process and shape, then run with fresh arguments (issue 16 item 1, decision 0031).
+"""Reads compiled once per process and shape, then run with fresh arguments (issue 16 item 1, decision 0034).
 
 Building a queryset (``filter`` resolving names into joins) and compiling it to SQL cost more app CPU than running
 it on the hottest pages: about 1 ms of Python for a 0.2 ms query. A ``Prepared`` read keeps the ORM definition —
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import Expression, Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable
@@ -45,14 +46,18 @@ _CACHE_ATTR = "_bianmin_prepared"  # on each connection wrapper (one per thread)
 class _Slot:
     """The place of an argument's value in a compiled statement's parameters (``index``: an item of a list)."""
 
-    __slots__ = ("index", "name")
+    __slots__ = ("field", "index", "name")
 
-    def __init__(self, name: str, index: int | None = None) -> None:
-        self.name, self.index = name, index
+    def __init__(self, name: str, index: int | None = None, field: Any = None) -> None:
+        self.name, self.index, self.field = name, index, field
 
-    def value(self, args: dict[str, Any], ops: Any) -> Any:
-        """The argument's value as the ORM would send it (dates, times and decimals adapted by the backend)."""
+    def value(self, args: dict[str, Any], connection: Any) -> Any:
+        """The argument's value as the ORM would send it: through its ``output_field`` when it has one (as a
+        lookup on that field would), else dates, times and decimals adapted by the backend."""
         value = args[self.name] if self.index is None else args[self.name][self.index]
+        if self.field is not None:
+            return self.field.get_db_prep_value(value, connection, prepared=False)
+        ops = connection.ops
         if isinstance(value, dt.datetime):
             return ops.adapt_datetimefield_value(value)
         if isinstance(value, dt.date):
@@ -72,10 +77,10 @@ class Arg(Expression):
 
     def __init__(self, name: str, output_field: Any = None) -> None:
         super().__init__(output_field=output_field)
-        self.name = name
+        self.name, self.prep_field = name, output_field
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        return "%s", [_Slot(self.name)]
+        return "%s", [_Slot(self.name, field=self.prep_field)]
 
 
 class ArgList(Expression):
@@ -86,10 +91,11 @@ class ArgList(Expression):
         if count < 1:
             raise ValueError("an empty list matches nothing: do not run the read")
         super().__init__(output_field=output_field)
-        self.name, self.count = name, count
+        self.name, self.count, self.prep_field = name, count, output_field
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        return "(" + ", ".join(["%s"] * self.count) + ")", [_Slot(self.name, i) for i in range(self.count)]
+        slots = [_Slot(self.name, i, self.prep_field) for i in range(self.count)]
+        return "(" + ", ".join(["%s"] * self.count) + ")", slots
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +115,12 @@ def forget_prepared(alias: str = "default") -> None:
 def _cursor(connection: Any) -> Any:
     """A cursor of ``connection`` (through Django's wrappers: query logging and execute wrappers see it). On
     PostgreSQL it binds on the server and prepares the statement on the connection, so PostgreSQL parses it once
-    and may keep one plan (Django turns psycopg's automatic preparation off; only these reads use it)."""
-    if connection.vendor != "postgresql":
+    and may keep one plan (Django turns psycopg's automatic preparation off; only these reads use it). With
+    ``BIANMIN["SERVER_PREPARED_READS"]`` off (behind a pooler without prepared-statement support) they are sent
+    like Django's own statements."""
+    if connection.vendor != "postgresql" or not settings.BIANMIN.get("SERVER_PREPARED_READS", True):
         return connection.cursor()
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:  # Django's "never": psycopg then ignores prepare=True as well
@@ -161,7 +170,7 @@ class Prepared:
         compiled = cache.get((self, shape))
         if compiled is None:
             compiled = cache[(self, shape)] = self._compile(shape, connection.alias)
-        params = [p.value(args, connection.ops) if type(p) is _Slot else p for p in compiled.params]
+        params = [p.value(args, connection) if type(p) is _Slot else p for p in compiled.params]
         with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             found: Any = cursor.fetchall()
@@ -180,6 +189,8 @@ class Prepared:
             raise TypeError("a prepared read gives model instances or values_list() rows")
         if getattr(queryset, "_known_related_objects", None) or getattr(queryset, "_prefetch_related_lookups", ()):
             raise TypeError("a prepared read does not prefetch or keep related objects")
+        if queryset.query.distinct or queryset.query.extra_select:
+            raise TypeError("a prepared read does not select DISTINCT or extra columns")
         query = queryset.query
         compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()

@@ -65,7 +65,7 @@ def absent_staff_ids(staff_ids: Iterable[int], on_date: dt.date) -> set[int]:
 
 _ABSENT = Prepared(Absence, lambda n: Absence.objects.filter(
     staff_id__in=ArgList("staff", n), start_date__lte=Arg("on", DateField()), end_date__gte=Arg("on", DateField()))
-    .values_list("staff_id"))
+    .order_by().values_list("staff_id"))
 
 
 def acting_for(post: Post, on_date: dt.date, *, away: set[int] | None = None) -> Acting:

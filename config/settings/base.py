@@ -195,6 +195,10 @@ LOGGING = {
 
 # --- Bianmin settings (SECURITY.md defaults; may be tightened, never loosened) ---
 BIANMIN: dict[str, Any] = {
+    # The hot reads are prepared on the PostgreSQL server (decision 0034). Set BIANMIN_SERVER_PREPARED_READS=0
+    # behind a pooler in transaction mode without prepared-statement support (PgBouncer < 1.21, or without
+    # max_prepared_statements): they are then sent like every other statement.
+    "SERVER_PREPARED_READS": os.environ.get("BIANMIN_SERVER_PREPARED_READS", "1") != "0",
     "DEMO_MODE": False,
     "LOCKOUT_FAILURES": 5,
     "LOCKOUT_MINUTES": 30,

@@ -69,6 +69,29 @@ def test_a_changed_poll_is_the_schemas_json_encoded_once_per_process(client, cas
 
 
 @time_machine.travel(NOON, tick=False)
+def test_two_centers_at_the_same_etag_get_their_own_bodies(client, cast, org):
+    """The process keeps a body per center and ETag: the same version at two centers is two bodies, never one."""
+    from bianmin.org.models import Window
+
+    county, town = org["center"], org["town_center"]
+    open_counter(cast["post"].window, cast["window_a"].staff_profile)
+    ticket(service_type(county), 1, status=TicketStatus.CALLED, window=cast["post"].window, calls=1, called_at=NOON)
+    town_window = Window.objects.create(unit=town, number="01", name="镇综合窗口")
+    open_counter(town_window, cast["town_window"].staff_profile)
+    ticket(service_type(town, "B", "镇综合受理"), 1, status=TicketStatus.CALLED, window=town_window, calls=1,
+           called_at=NOON)
+    changed(county)
+    changed(town)
+    _, county_token = screen_for(cast, county, label="县中心屏")
+    _, town_token = screen_for(cast, town, label="镇中心屏")
+    first = client.get(SCREEN_API, headers={"X-Device-Token": county_token})
+    second = client.get(SCREEN_API, headers={"X-Device-Token": town_token})
+    assert first["ETag"] == second["ETag"] == '"1-202603021200"'
+    assert first.json()["calls"][0]["number"] == "A001" and second.json()["calls"][0]["number"] == "B001"
+    assert first.json()["unit"] == county.name and second.json()["unit"] == town.name
+
+
+@time_machine.travel(NOON, tick=False)
 def test_an_unknown_or_revoked_token_is_refused_and_then_throttled(client, cast, org):
     device, token = screen_for(cast, org["center"])
     headers = api_token_headers(client, "supervisor")
