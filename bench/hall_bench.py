@@ -108,7 +108,7 @@ def line(label: str, cpu_ms: float, count: int, failed: int, floor_ms: float | N
             f"{ratio}; {count:,} {unit}s, {failed} failed")
 
 
-SETUP = """
+_SETUP = """
 import datetime as dt
 from django.utils import timezone
 from bianmin.hall.devices import activate_device, issue_device
@@ -116,21 +116,24 @@ from bianmin.hall.models import ServiceType, Ticket, TicketCounter
 from bianmin.org.models import StaffProfile, Unit, Window
 now = timezone.now()
 center = Unit.objects.get(code="C01")
-windows = [Window.objects.get_or_create(unit=center, number=f"{n:02d}", defaults={"name": f"压测窗口{n}"})[0]
-           for n in range(31, 51)]
-st, _ = ServiceType.objects.get_or_create(unit=center, letter="Z", defaults={"name": "压测业务", "position": 99})
+windows = [Window.objects.get_or_create(unit=center, number=f"{{n:02d}}", defaults={{"name": f"压测窗口{{n}}"}})[0]
+           for n in range(31, 31 + {windows})]
+st, _ = ServiceType.objects.get_or_create(unit=center, letter="Z", defaults={{"name": "压测业务", "position": 99}})
 st.windows.set(windows)
 day = timezone.localtime(now).date()
 start = TicketCounter.objects.filter(service_type=st, day=day).values_list("last", flat=True).first() or 0
-Ticket.objects.bulk_create([Ticket(unit=center, service_type=st, day=day, seq=start + i, number=f"Z{start + i:05d}",
+Ticket.objects.bulk_create([Ticket(unit=center, service_type=st, day=day, seq=start + i, number=f"Z{{start + i:05d}}",
                                    source="KIOSK", priority=1, issued_at=now, ready_at=now)
-                            for i in range(1, 60001)], batch_size=5000)
-TicketCounter.objects.update_or_create(service_type=st, day=day, defaults={"last": start + 60000})
+                            for i in range(1, {tickets} + 1)], batch_size=5000)
+TicketCounter.objects.update_or_create(service_type=st, day=day, defaults={{"last": start + {tickets}}})
 supervisor = StaffProfile.objects.get(user__username="supervisor1").user
 device, code = issue_device(actor=supervisor, unit_id=center.pk, kind="SCREEN", label="压测大屏", now=now)
 device, token = activate_device(code=code, now=now, kind="SCREEN")
 print(token + " " + ",".join(str(w.pk) for w in windows))
 """
+# [9]-[11] in make bench: 20 windows and 60,000 tickets waiting; row [11] alone (main below): one window, 2,000.
+SETUP = _SETUP.format(windows=20, tickets=60000)
+
 
 
 def run(*, manage: Callable[..., str], env: dict, server_pid: int, client: Callable[[], object], token: str,
@@ -242,27 +245,7 @@ def poll_row(*, server_pid: int, client: Callable[[], object], device_token: str
     return poll_ms
 
 
-POLL_SETUP = """
-from django.utils import timezone
-from bianmin.hall.devices import activate_device, issue_device
-from bianmin.hall.models import ServiceType, Ticket, TicketCounter
-from bianmin.org.models import StaffProfile, Unit, Window
-now = timezone.now()
-center = Unit.objects.get(code="C01")
-window, _ = Window.objects.get_or_create(unit=center, number="31", defaults={"name": "压测窗口31"})
-st, _ = ServiceType.objects.get_or_create(unit=center, letter="Z", defaults={"name": "压测业务", "position": 99})
-st.windows.add(window)
-day = timezone.localtime(now).date()
-start = TicketCounter.objects.filter(service_type=st, day=day).values_list("last", flat=True).first() or 0
-Ticket.objects.bulk_create([Ticket(unit=center, service_type=st, day=day, seq=start + i, number=f"Z{start + i:05d}",
-                                   source="KIOSK", priority=1, issued_at=now, ready_at=now)
-                            for i in range(1, 2001)], batch_size=2000)
-TicketCounter.objects.update_or_create(service_type=st, day=day, defaults={"last": start + 2000})
-supervisor = StaffProfile.objects.get(user__username="supervisor1").user
-device, code = issue_device(actor=supervisor, unit_id=center.pk, kind="SCREEN", label="压测大屏", now=now)
-device, token = activate_device(code=code, now=now, kind="SCREEN")
-print(token + " " + str(window.pk))
-"""
+POLL_SETUP = _SETUP.format(windows=1, tickets=2000)
 
 
 def main() -> int:
