@@ -18,7 +18,7 @@ from bianmin.org.models import Post, StaffProfile
 from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import absent_staff_ids
 
-from .models import Case, CaseEvent, Transfer, TransferStatus
+from .models import Case, CaseEvent, CaseMaterial, Notice, Transfer, TransferStatus
 from .policies import case_scope, scoped_cases, visible_cases
 from .warnings import Warning
 from .workflow import RUNNING, CaseClass, Status
@@ -276,14 +276,9 @@ def _case_rows(model: Any, *order: str) -> Prepared:
     return Prepared(model, build)
 
 
-def _prepared_lists() -> dict[str, Prepared]:
-    from .models import CaseMaterial, Notice
-
-    return {"materials": _case_rows(CaseMaterial), "events": _case_rows(CaseEvent, "at", "id"),
-            "notices": _case_rows(Notice)}
-
-
-_LISTS: dict[str, Prepared] = {}
+# The lists the detail page always shows (materials, events, notices), each one prepared read.
+_LISTS = {"materials": _case_rows(CaseMaterial), "events": _case_rows(CaseEvent, "at", "id"),
+          "notices": _case_rows(Notice)}
 
 
 def _DETAIL_RELATED(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -308,9 +303,7 @@ def _load_related(case: Case) -> Case:
     from .models import CaseFile, CasePause, Extension, FeePayment, ReturnRequest
 
     key = {"county_id": case.county_id, "case_id": case.pk}  # the county routes each read (docs/scaling.md)
-    if not _LISTS:
-        _LISTS.update(_prepared_lists())
-    for name, read in _LISTS.items():  # materials, events, notices: prepared reads
+    for name, read in _LISTS.items():
         _attach(case, name, read.objects(county=case.county_id, case=case.pk))
     optional = {"payments": (FeePayment, lambda: FeePayment.objects.select_related("fee").order_by("id")),
                 "files": (CaseFile, lambda: CaseFile.objects.order_by("id")),
