@@ -44,6 +44,7 @@ class FormView:
     spec: ActionSpec[Any]
     fields: list[FieldView]
     errors: list[str] = field(default_factory=list)  # the refusal's messages naming no field of the form
+    typed: bool = False  # holds what the user typed in a refused post: never kept beyond its request
 
     @property
     def name(self) -> str:
@@ -133,7 +134,7 @@ def form_view(spec: ActionSpec[Any], subject: Any, posted: QueryDict | None = No
                                 errors=named.get(spec.upload, [])))
     shown = {f.name for f in fields}
     rest = [m for key, ms in named.items() if key.split(".")[0] not in shown for m in ms]
-    return FormView(spec=spec, fields=fields, errors=rest)
+    return FormView(spec=spec, fields=fields, errors=rest, typed=kept is not None)
 
 
 def data_from_post(spec: ActionSpec[Any], post: QueryDict) -> dict[str, Any]:

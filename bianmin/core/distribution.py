@@ -118,7 +118,17 @@ class _ReverseCounty(ReverseManyToOneDescriptor):
             def _apply_rel_filters(self, queryset: Any) -> Any:
                 queryset = super()._apply_rel_filters(queryset)
                 county = _county_of(self.instance)
-                return queryset.filter(**{DISTRIBUTION_COLUMN: county}) if county is not None else queryset
+                if county is None:
+                    return queryset
+                deferred = getattr(queryset, "_deferred_filter", None)
+                if deferred is not None:
+                    # Django leaves the relation's filter deferred, built only when the queryset is used (a list
+                    # loaded ahead, as prefetch or the case page do, never builds it); the county joins that same
+                    # filter rather than forcing it now with a second ``filter()``.
+                    negate, args, kwargs = deferred
+                    queryset._deferred_filter = (negate, args, {**kwargs, DISTRIBUTION_COLUMN: county})
+                    return queryset
+                return queryset.filter(**{DISTRIBUTION_COLUMN: county})
 
         return CountyRelatedManager
 

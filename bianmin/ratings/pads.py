@@ -230,8 +230,7 @@ def invite_refusal(actor: AnyUser, subject: str, instance: Any, *, today: dt.dat
     profile = staff_profile_of(actor)
     if profile is None or not _served(profile, subject, instance):
         return "只能请群众评价本人办理的服务"
-    closed = getattr(instance, "closed_at", None)
-    if closed is None or timezone.localtime(closed).date() != today:
+    if not _ended_on(instance, today):
         return "只能在服务当天请群众评价（此后请群众扫码或通过短信评价）"
     window = clerk_window(profile, today) if profile is not None else None
     if window is None:
@@ -251,8 +250,16 @@ def _served(profile: Any, subject: str, instance: Any) -> bool:
     return bool(instance.events.filter(action="DELIVER", actor_id=profile.user_id).exists())
 
 
+def _ended_on(instance: Any, day: dt.date) -> bool:
+    """Whether the service ``instance`` ended on ``day`` (a running one has no end)."""
+    closed = getattr(instance, "closed_at", None)
+    return closed is not None and timezone.localtime(closed).date() == day
+
+
 def may_invite(actor: AnyUser, subject: str, instance: Any, *, today: dt.date) -> bool:
-    return invite_refusal(actor, subject, instance, today=today) is None
+    """Whether ``invite_refusal`` allows the button. Every one of its conditions must hold, so the one that needs
+    no query (ended today) is asked first: most pages show a service still running or ended another day."""
+    return _ended_on(instance, today) and invite_refusal(actor, subject, instance, today=today) is None
 
 
 def invite_rating(*, actor: User, subject: str, number: str, now: dt.datetime) -> RatingInvite:

@@ -281,3 +281,22 @@ def client_for(user):
     c = Client()
     sign_in(c, user)
     return c
+
+
+def test_the_invite_button_agrees_with_the_refusal_and_asks_nothing_of_a_service_ended_another_day(
+        cast, item, active_pad, django_assert_num_queries):
+    """``may_invite`` (the case page's button) is ``invite_refusal is None``; its no-query condition comes first."""
+    from bianmin.cases.models import Case
+    from bianmin.ratings.pads import invite_refusal, may_invite
+
+    running = receive(cast)
+    case = Case.objects.get(pk=delivered(cast).pk)
+    for actor in (cast["window_a"], cast["town_window"], cast["supervisor"]):
+        for instance in (running, case):
+            for day in (MON, MON + dt.timedelta(days=1)):
+                assert may_invite(actor, "CASE", instance, today=day) == (
+                    invite_refusal(actor, "CASE", instance, today=day) is None), (actor, instance.status, day)
+    assert may_invite(cast["window_a"], "CASE", case, today=MON)
+    with django_assert_num_queries(0):
+        assert not may_invite(cast["window_a"], "CASE", case, today=MON + dt.timedelta(days=1))
+        assert not may_invite(cast["window_a"], "CASE", running, today=MON)
