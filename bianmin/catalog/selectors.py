@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -28,9 +29,33 @@ def pinned_version(pk: int) -> ItemVersion:
     return version
 
 
+# The name and committed limit of versions by id, for lists of cases (the same rule as ``_pinned``: a version's content
+# never changes; emptied with it).
+_facts: TTLCache[int, tuple[str, int]] = TTLCache(300.0, max_entries=20_000)
+
+
+def version_facts(pks: Iterable[int]) -> dict[int, tuple[str, int]]:
+    """Return ``{pk: (name, committed_limit)}`` of the versions ``pks``: one query for those this process has not
+    read in the last five minutes, none when it has (lists of cases name their item without joining it)."""
+    found: dict[int, tuple[str, int]] = {}
+    missing = []
+    for pk in set(pks):
+        facts = _facts.get(pk)
+        if facts is None:
+            missing.append(pk)
+        else:
+            found[pk] = facts
+    if missing:
+        for pk, name, limit in ItemVersion.objects.filter(pk__in=missing).values_list("pk", "name", "committed_limit"):
+            found[pk] = (name, limit)
+            _facts.set(pk, (name, limit))
+    return found
+
+
 def forget_pinned_versions(**_signal_kwargs: object) -> None:
     """Empty this process's copies of pinned versions (connected to the catalogue's model signals)."""
     _pinned.clear()
+    _facts.clear()
 
 
 # The texts of a version a citizen's words may be in: its name and result first, then what the guide says.

@@ -115,6 +115,22 @@ def test_pinned_versions_are_read_once_and_forgotten_when_the_catalogue_changes(
     assert again is not first and again.pk == v1.pk and again.item.code == v1.item.code
 
 
+def test_version_facts_read_the_missing_ones_in_one_query_and_are_forgotten_with_the_catalogue(
+        cast, django_assert_num_queries):
+    from bianmin.catalog.selectors import forget_pinned_versions, version_facts
+
+    forget_pinned_versions()
+    v1 = make_catalog_item(cast)
+    with django_assert_num_queries(1):
+        assert version_facts([v1.pk, v1.pk]) == {v1.pk: (v1.name, v1.committed_limit)}
+    with django_assert_num_queries(0):
+        assert version_facts({v1.pk}) == {v1.pk: (v1.name, v1.committed_limit)}
+        assert version_facts([]) == {}
+    new_draft(actor=cast["sysadmin"], item=v1.item, now=NOW)  # any catalogue write in this process
+    with django_assert_num_queries(1):
+        version_facts([v1.pk])
+
+
 def test_an_items_codes_cannot_be_changed_once_saved(client, cast):
     from conftest import sign_in
 
