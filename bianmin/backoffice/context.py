@@ -67,6 +67,22 @@ def _urls() -> dict[str, str]:
             | {"admin:index": reverse("admin:index")})
 
 
+# The bar's markup per (items, messages URL), in two halves around the unread badge: the same for every request of
+# users with the same permissions and language.
+_kept_bars: dict[tuple[tuple[tuple[str, str], ...], str], tuple[str, str]] = {}
+
+
+def _bar(items: list[tuple[str, str]], messages_url: str) -> tuple[str, str]:
+    """Return the links of ``items`` (the first with accesskey h), split after the messages link's label ("" after
+    when there is none)."""
+    parts = []
+    for i, (label, url) in enumerate(items):
+        key = ' accesskey="h"' if i == 0 else ""
+        parts.append(f'<a href="{escape(url)}"{key}>{escape(label)}' + ("\0" if url == messages_url else "") + "</a>")
+    before, _mark, after = "".join(parts).partition("\0")
+    return before, after
+
+
 class _NavHtml:
     """The navigation bar's HTML, built on first use (pages that do not show it pay nothing, not even the unread
     count's query) and then kept for the request."""
@@ -77,16 +93,19 @@ class _NavHtml:
 
     def __html__(self) -> SafeString:
         if self._html is None:
-            parts = []
-            for i, (label, url) in enumerate(self._items):
-                badge = ""
-                if url == self._messages_url:
-                    unread = unread_count(self._user)
-                    if unread:
-                        badge = f' <span class="badge warn-red" title="{escape(_("未读消息"))}">{unread}</span>'
-                key = ' accesskey="h"' if i == 0 else ""
-                parts.append(f'<a href="{escape(url)}"{key}>{escape(label)}{badge}</a>')
-            self._html = mark_safe("".join(parts))  # noqa: S308 - every label and URL is escaped above
+            key = (tuple(self._items), self._messages_url)  # the labels are in the request's language
+            halves = _kept_bars.get(key)
+            if halves is None:
+                halves = _kept_bars[key] = _bar(self._items, self._messages_url)
+                if len(_kept_bars) > 256:  # one entry per set of permissions and language: a handful
+                    _kept_bars.clear()
+            before, after = halves
+            badge = ""
+            if after:  # the bar has the messages link: its unread count goes after the label
+                unread = unread_count(self._user)
+                if unread:
+                    badge = f' <span class="badge warn-red" title="{escape(_("未读消息"))}">{unread}</span>'
+            self._html = mark_safe(before + badge + after)  # noqa: S308 - labels and URLs are escaped in _bar
         return self._html
 
     __str__ = __html__

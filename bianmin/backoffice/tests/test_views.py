@@ -276,6 +276,30 @@ def test_navigation_markup_is_built_once_escaped_and_counts_unread_only_when_sho
     assert navigation(request) == {}
 
 
+def test_the_kept_bar_carries_each_users_own_unread_count(cast, rf):
+    """The bar's links are kept per set of items; the unread badge is each request's own (issue 16 item 1)."""
+    from bianmin.backoffice.context import _kept_bars, navigation
+    from bianmin.core.timeutils import now
+    from bianmin.notifications.models import MessageStatus
+    from bianmin.notifications.services import deliver_due, enqueue_inapp
+
+    _kept_bars.clear()
+    enqueue_inapp(recipient=cast["window_a"], kind="TEST", subject="测试", text="一条消息", now=now())
+    deliver_due(now=now())
+    assert cast["window_a"].messages.get().status == MessageStatus.SENT
+    bars = {}
+    for who in ("window_a", "window_b", "window_a"):
+        request = rf.get("/staff/")
+        request.user = cast[who]
+        bars.setdefault(who, []).append(str(navigation(request)["staff_nav_html"]))
+    assert len(_kept_bars) == 1  # the two clerks hold the same permissions: one kept bar
+    badge = '<a href="/staff/messages/">消息 <span class="badge warn-red" title="未读消息">1</span></a>'
+    assert badge in bars["window_a"][0] and bars["window_a"][0] == bars["window_a"][1]
+    assert '<a href="/staff/messages/">消息</a>' in bars["window_b"][0] and "badge" not in bars["window_b"][0]
+    unread = ' <span class="badge warn-red" title="未读消息">1</span>'
+    assert bars["window_a"][0].replace(unread, "") == bars["window_b"][0]
+
+
 def test_admin_offers_no_password_setting(client, cast):
     # 三权分立 (issue 11): only the security administrator resets passwords (工作台 → 凭据重置).
     login(client, cast["sysadmin"])
