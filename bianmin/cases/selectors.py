@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -286,9 +285,11 @@ def case_detail_for(user: AnyUser, number: str) -> Case:
     return _with_staff(_load_related(case))
 
 
-# The case page's reads, prepared (bianmin/core/prepared.py): the case in the user's scope, its lists, its staff.
-_CASE_BY_NUMBER = Prepared(Case, lambda: scoped_cases(Arg("county"), Arg("path")).filter(number=Arg("number"))
-                           .select_related("unit__region").order_by("pk")[:1])
+# The case page's reads, prepared (bianmin/core/prepared.py): the case in the user's scope (with which optional
+# lists it has), its lists, its staff.
+_CASE_BY_NUMBER = Prepared(Case, lambda: _with_presence(
+    scoped_cases(Arg("county"), Arg("path")).filter(number=Arg("number")).select_related("unit__region")
+    .order_by("pk")[:1]))
 _STAFF = Prepared(StaffProfile, lambda n: StaffProfile.objects.filter(pk__in=ArgList("ids", n)).order_by())
 
 
@@ -307,7 +308,31 @@ _LISTS = {"materials": _case_rows(CaseMaterial), "events": _case_rows(CaseEvent,
 def _DETAIL_RELATED(qs: QuerySet[Case]) -> QuerySet[Case]:
     # Joining the three staff profiles as well made PostgreSQL spend ~5 ms planning each read (join search
     # over eight tables); they come in one extra indexed query instead (_with_staff).
-    return qs.select_related("item_version__item", "unit__region")  # the extension: _load_related
+    return _with_presence(qs.select_related("item_version__item", "unit__region"))  # the extension: _load_related
+
+
+def _optional_lists() -> dict[str, tuple[Any, Any]]:
+    """The lists most cases do not have (name: model, queryset to read it with), read only when present."""
+    from .models import CaseFile, CasePause, FeePayment, ReturnRequest
+
+    return {"payments": (FeePayment, lambda: FeePayment.objects.select_related("fee").order_by("id")),
+            "files": (CaseFile, lambda: CaseFile.objects.order_by("id")),
+            "pauses": (CasePause, CasePause.objects.all),  # the models' own ordering, as prefetch used
+            "transfers": (Transfer, lambda: Transfer.objects.select_related(
+                "from_handler", "to_handler", "requested_by", "decided_by")),
+            "return_requests": (ReturnRequest, lambda: ReturnRequest.objects.select_related(
+                "requested_by", "decided_by"))}
+
+
+def _with_presence(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate each case with whether it has each optional list and an extension (``_has_<name>``): read with the
+    case itself, in the case's county, instead of a statement of its own."""
+    from .models import Extension
+
+    models = {name: model for name, (model, _qs) in _optional_lists().items()} | {"extension": Extension}
+    return qs.annotate(**{f"_has_{name}": Exists(model.objects.filter(county_id=OuterRef("county_id"),
+                                                                      case_id=OuterRef("pk")))
+                          for name, model in models.items()})
 
 
 def _attach(case: Case, name: str, rows: list[Any]) -> None:
@@ -319,33 +344,20 @@ def _attach(case: Case, name: str, rows: list[Any]) -> None:
 
 
 def _load_related(case: Case) -> Case:
-    """Load the lists the detail page shows: one query each for materials, events and notices, one statement
-    telling which of payments, files, pauses, transfers and the extension exist, and a query only for those that do
-    (most cases have none). ``prefetch_related`` cost about 2 ms of Python per list; this costs about a third of
+    """Load the lists the detail page shows: one query each for materials, events and notices, and a query only for
+    the payments, files, pauses, transfers and extension the case has (most cases have none: the case's read says
+    which, ``_with_presence``). ``prefetch_related`` cost about 2 ms of Python per list; this costs about a third of
     that."""
-    from .models import CaseFile, CasePause, Extension, FeePayment, ReturnRequest
+    from .models import Extension
 
     key = {"county_id": case.county_id, "case_id": case.pk}  # the county routes each read (docs/scaling.md)
     for name, read in _LISTS.items():
         _attach(case, name, read.objects(county=case.county_id, case=case.pk))
-    optional = {"payments": (FeePayment, lambda: FeePayment.objects.select_related("fee").order_by("id")),
-                "files": (CaseFile, lambda: CaseFile.objects.order_by("id")),
-                "pauses": (CasePause, CasePause.objects.all),  # the models' own ordering, as prefetch used
-                "transfers": (Transfer, lambda: Transfer.objects.select_related(
-                    "from_handler", "to_handler", "requested_by", "decided_by")),
-                "return_requests": (ReturnRequest, lambda: ReturnRequest.objects.select_related(
-                    "requested_by", "decided_by"))}
-    tables = [connection.ops.quote_name(model._meta.db_table)
-              for model in (*(model for model, _qs in optional.values()), Extension)]
-    tests = ", ".join(f"EXISTS (SELECT 1 FROM {t} WHERE {t}.county_id = %s AND {t}.case_id = %s)"  # noqa: S608
-                      for t in tables)
-    with connection.cursor() as cursor:  # table names come from the models; the ids are parameters
-        cursor.execute(f"SELECT {tests}", [case.county_id, case.pk] * len(tables))
-        *present, has_extension = cursor.fetchone()
-    for (name, (_model, queryset)), exists in zip(optional.items(), present, strict=True):
-        _attach(case, name, list(queryset().filter(**key)) if exists else [])
+    for name, (_model, queryset) in _optional_lists().items():  # present or not: read with the case (_with_presence)
+        _attach(case, name, list(queryset().filter(**key)) if getattr(case, f"_has_{name}") else [])
     # The reverse one-to-one's cache: ``case.extension`` then reads no row (or raises DoesNotExist for None).
-    Case.extension.related.set_cached_value(case, Extension.objects.filter(**key).first() if has_extension else None)
+    Case.extension.related.set_cached_value(
+        case, Extension.objects.filter(**key).first() if case._has_extension else None)  # type: ignore[attr-defined]
     return case
 
 

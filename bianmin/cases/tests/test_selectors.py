@@ -80,6 +80,28 @@ def test_detail_lists_are_all_loaded_in_order_and_read_without_queries(cast, ite
     assert loaded == expected and all(loaded.values())
 
 
+def test_a_case_without_optional_lists_is_read_in_five_statements(cast, item, django_assert_num_queries):
+    """The case (with which optional lists and extension it has), its materials, events and notices, its staff:
+    nothing read for the lists it lacks, no statement of its own to ask which it has."""
+    from bianmin.cases.models import Case, Extension
+    from bianmin.cases.selectors import case_detail
+    from bianmin.catalog.selectors import pinned_version
+
+    number = _accepted(cast, 1)[0]
+    pinned_version(Case.objects.get(number=number).item_version_id)  # the version: per process, read before
+    with django_assert_num_queries(5):
+        detail = case_detail_for(cast["window_a"], number)
+    case = Case.objects.get(number=number)
+    with django_assert_num_queries(5):  # the API's read: the same lists, the item version joined
+        again = case_detail(case)
+    with django_assert_num_queries(0):
+        for case in (detail, again):
+            assert not (case.payments.all() or case.files.all() or case.pauses.all() or case.transfers.all()
+                        or case.return_requests.all())
+            with pytest.raises(Extension.DoesNotExist):
+                case.extension  # noqa: B018 - read from the cache the detail read filled
+
+
 @pytest.mark.parametrize("q", ["13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000",
                                "１３８００１３８０００", "张三", "11010519491231002x"])
 def test_search_finds_a_phone_however_it_is_typed(cast, item, q):
