@@ -22,7 +22,7 @@ N = int(os.environ.get("BATCHES", "20"))
 DAYS = 365
 ctx = build_context(seed=7, days=DAYS, cases=N * 10_000)
 last = {(u, d): n for u, d, n in CaseCounter.objects.filter(day__gte=ctx.first_day).values_list("unit_id", "day", "last")}
-batches, _ = plan_batches(ctx, cases=N * 10_000, days=DAYS, batch=10_000, first_id=10**9, last_numbers=last)
+batches, _ = plan_batches(ctx, cases=N * 10_000, days=DAYS, batch=10_000, first_ids=dict.fromkeys(gen.IDS_PER_CASE, 10**9), last_numbers=last)
 t0 = time.process_time()
 parts = [gen.generate(ctx, b) for b in batches]
 py = time.process_time() - t0

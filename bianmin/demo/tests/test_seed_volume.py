@@ -108,6 +108,26 @@ def test_worker_processes_load_every_case_once():
     assert CaseEvent.objects.values("case_id").distinct().count() == 1500
 
 
+def test_ids_written_with_the_rows_are_unique_and_live_rows_get_fresh_ones(django_user_model):
+    """Cases, events, materials and notices get their ids from blocks reserved up front (``IDS_PER_CASE`` a case,
+    a block a batch); rows written afterwards take ids after them."""
+    seed_demo(NOW)
+    call_command("seed_volume", "--cases", "900", "--days", "30", "--batch", "200")
+    for model in (CaseEvent, CaseMaterial, Notice):
+        ids = list(model.objects.values_list("id", flat=True))
+        assert len(ids) == len(set(ids)) and model.objects.exists()
+    # Each case's events in the order they happened (ids within a case ascend with the steps).
+    for case in Case.objects.order_by("?")[:20]:
+        by_id = list(case.events.order_by("id").values_list("to_status", flat=True))
+        assert by_id[0] == "RECEIVED" and by_id[-1] == case.status
+    last = {model: model.objects.order_by("-id").values_list("id", flat=True).first()
+            for model in (Case, CaseEvent, Notice)}
+    window1 = django_user_model.objects.get(username="window1")
+    case = svc.receive_case(actor=window1, item_code="YX-0002", now=timezone.now(),
+                            applicant={"name": "张三", "id_number": ID, "phone": "13800138000"})
+    assert case.pk > last[Case] and case.events.get().pk > last[CaseEvent]
+
+
 def test_live_numbering_continues_after_seeding_into_days_that_already_have_receipts(django_user_model):
     seed_demo(NOW)
     window1 = django_user_model.objects.get(username="window1")
@@ -189,8 +209,10 @@ def _schema() -> dict[str, list]:
         cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
                        "ORDER BY 1, 2", [list(TABLES)])
         indexes = cursor.fetchall()
+        # Their own constraints, and other tables' foreign keys to them (a load may drop and re-add those too).
         cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
-                       "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2", [list(TABLES)])
+                       "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) "
+                       "OR confrelid::regclass::text = ANY(%s) ORDER BY 1, 2", [list(TABLES), list(TABLES)])
         constraints = cursor.fetchall()
         cursor.execute("SELECT count(*) FROM pg_index WHERE NOT (indisvalid AND indisready) "
                        "AND indrelid::regclass::text = ANY(%s)", [list(TABLES)])

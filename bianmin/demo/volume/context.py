@@ -28,7 +28,9 @@ from .generate import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EXTENSION_COLUMNS,
+    IDS_PER_CASE,
     MATERIAL_COLUMNS,
+    MAX_MATERIALS,
     NOTICE_COLUMNS,
     PATHS,
     PAUSE_COLUMNS,
@@ -124,7 +126,8 @@ def build_context(*, seed: int, days: int, cases: int,
                 special=v.special_procedures[0] if v.special_procedures else "",
                 extension_days=v.extension_days if v.extension_allowed else 0,
                 yellow=yellow_threshold(v.committed_limit),
-                materials=[f"{m.pk}\t{esc(m.name)}\t{m.necessity}\tPAPER\t1\tt" for m in list(v.materials.all())[:3]]))
+                materials=[f"{m.pk}\t{esc(m.name)}\t{m.necessity}\tPAPER\t1\tt"
+                           for m in list(v.materials.all())[:MAX_MATERIALS]]))
     today = timezone.localdate()
     # Regions with days of their own (local holidays) get their own calendar; the others share the national one.
     local = set(CalendarDay.objects.filter(region__isnull=False).values_list("region__code", flat=True))
@@ -165,12 +168,13 @@ def build_context(*, seed: int, days: int, cases: int,
     return ctx
 
 
-def plan_batches(ctx: Context, *, cases: int, days: int, batch: int, first_id: int,
+def plan_batches(ctx: Context, *, cases: int, days: int, batch: int, first_ids: dict[str, int],
                  last_numbers: dict[tuple[int, dt.date], int]) -> tuple[list[Batch], dict[tuple[int, dt.date], int]]:
     """Spread ``cases`` over the units (evenly) and their working days in the range (evenly, each day's volume
     varying by about 20 %), and cut the (unit, day) cells, in day order, into batches of about ``batch`` cases.
 
-    ``last_numbers`` holds each (unit id, day)'s last case number so far; returns the batches and the new last
+    ``first_ids`` holds, per table of ``IDS_PER_CASE``, the first of ``cases`` × that many ids reserved for the
+    load; ``last_numbers`` holds each (unit id, day)'s last case number so far. Returns the batches and the new last
     numbers of the cells that got cases."""
     rng = random.Random(ctx.seed)
     workdays = [[i for i in range(days) if ctx.calendars[c].is_workday(ctx.date(i))] or [days - 1]
@@ -195,7 +199,7 @@ def plan_batches(ctx: Context, *, cases: int, days: int, batch: int, first_id: i
     batches: list[Batch] = []
     current: list[tuple[int, int, int, int]] = []
     size = 0
-    next_id = first_id
+    next_ids = dict(first_ids)
     new_last: dict[tuple[int, dt.date], int] = {}
     for day, ui, count in cells:
         if not count:
@@ -206,9 +210,9 @@ def plan_batches(ctx: Context, *, cases: int, days: int, batch: int, first_id: i
         new_last[key] = last + count
         size += count
         if size >= batch:
-            batches.append(Batch(index=len(batches), first_id=next_id, cells=current))
-            next_id += size
+            batches.append(Batch(index=len(batches), first_ids=dict(next_ids), cells=current))
+            next_ids = {name: first + size * IDS_PER_CASE[name] for name, first in next_ids.items()}
             current, size = [], 0
     if current:
-        batches.append(Batch(index=len(batches), first_id=next_id, cells=current))
+        batches.append(Batch(index=len(batches), first_ids=dict(next_ids), cells=current))
     return batches, new_last

@@ -17,9 +17,10 @@ apply more than once. ``--counties N`` first adds counties up to N (``bianmin.de
 county center, three town centers and twenty window staff, so the cases spread like a province's.
 
 On PostgreSQL the rows are generated in ``--workers`` processes and streamed with COPY in one transaction; a load
-of at least ``--rebuild-from`` cases (and at least as many as there are) drops the tables' secondary indexes and
-foreign keys first and recreates them from the database's own definitions before committing (see
-``bianmin.demo.volume.load``). SQLite gets plain inserts of the same rows.
+of at least ``--rebuild-from`` cases (and at least as many as there are) drops the tables' indexes and foreign keys
+first and recreates them from the database's own definitions before committing (see ``bianmin.demo.volume.load``).
+The ids of cases, events, materials and notices are reserved up front, a block a batch (``generate.IDS_PER_CASE``),
+and written with the rows. SQLite gets plain inserts of the same rows.
 """
 from __future__ import annotations
 
@@ -88,8 +89,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             loader = loader_for(connection, ctx.formats, self.stdout.write)
             loader.start(rebuild=rebuild)
-            first_id = loader.reserve_case_ids(cases)
-            batches, new_last = plan_batches(ctx, cases=cases, days=days, batch=batch, first_id=first_id,
+            first_ids = {name: loader.reserve_ids(name, cases * per_case) for name, per_case in gen.IDS_PER_CASE.items()}
+            batches, new_last = plan_batches(ctx, cases=cases, days=days, batch=batch, first_ids=first_ids,
                                              last_numbers=last_numbers)
             done = 0
             load_start = time.monotonic()
