@@ -121,7 +121,7 @@ class _ReverseCounty(ReverseManyToOneDescriptor):
                 if county is None:
                     return queryset
                 deferred = getattr(queryset, "_deferred_filter", None)
-                if deferred is not None:
+                if deferred is not None and not deferred[0]:  # a plain filter (never an exclude)
                     # Django leaves the relation's filter deferred, built only when the queryset is used (a list
                     # loaded ahead, as prefetch or the case page do, never builds it); the county joins that same
                     # filter rather than forcing it now with a second ``filter()``.

@@ -8,9 +8,11 @@ goes, and the text is kept under a key made of everything the template reads (th
 field's name, label, widget, bounds, value, choices and selection, and the hidden key). The request's own token is
 put in on every render, by Django's own ``{% csrf_token %}`` node, so it is read (and the cookie set) as before.
 
-A form that holds what a user typed (a refused post, ``FormView.typed``) or carries error messages is rendered
-without keeping it: typed values are never held in memory beyond their request. Kept forms are bounded (an LRU
-of ``SIZE`` entries per process).
+A form that holds what a user typed (a refused post, ``FormView.typed``), carries error messages, or is pre-filled
+with a long text from a record is rendered without keeping it: typed values are never held in memory beyond their
+request. What is kept (labels, choices, short initial values drawn from the catalogue or the subject) is only ever
+served under the same key, so no page shows another page's values. Kept forms are bounded (an LRU of ``SIZE``
+entries per process).
 """
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ register = template.Library()
 
 TEMPLATE = "backoffice/_action_form.html"
 SIZE = 512
+# A form pre-filled from a record (minutes, a note) is drawn for its request only: such a text is one subject's and
+# comes back rarely, so keeping it would only hold it in memory.
+LONGEST_KEPT = 200
 _PLACEHOLDER = "bianmin-csrf-placeholder-7f3a9c"  # letters and dashes only: escaping leaves it as it is
 _PLACEHOLDER_INPUT = CsrfTokenNode().render(Context({"csrf_token": _PLACEHOLDER}))
 _kept: OrderedDict[tuple[Any, ...], str] = OrderedDict()
@@ -45,12 +50,15 @@ def form_key(form: Any, key_name: str, key_value: Any) -> tuple[Any, ...] | None
         return None
     fields = []
     for f in form.fields:
-        if f.errors:
+        value = _value_key(f.value)
+        if f.errors or len(value[1]) > LONGEST_KEPT:
             return None
-        fields.append((f.name, f.label, f.widget, f.required, _value_key(f.value),
+        fields.append((f.name, f.label, f.widget, f.required, value,
                        tuple((str(v), str(label)) for v, label in f.choices), tuple(sorted(map(str, f.selected))),
                        f.min, f.max, f.max_length))
-    return (get_language(), id(form.spec), form.spec.name, tuple(fields), key_name, _value_key(key_value))
+    spec = form.spec
+    return (get_language(), spec.name, spec.label, spec.help, spec.button_text, spec.confirm, spec.accesskey,
+            spec.secondary, spec.upload, tuple(fields), key_name, _value_key(key_value))
 
 
 @register.simple_tag(takes_context=True)

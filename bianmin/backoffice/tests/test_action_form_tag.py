@@ -113,3 +113,11 @@ def test_the_kept_forms_are_bounded(monkeypatch):
         forms[0].fields[0].value = f"v{n}"
         PAGE.render({"forms": forms}, request)
     assert len(action_forms._kept) == 3
+
+
+def test_a_form_pre_filled_with_a_long_text_is_drawn_but_not_kept():
+    forms = _forms()[:1]
+    forms[0].fields[0].value = "会议纪要" * 60  # 240 characters from a record
+    html = PAGE.render({"forms": forms}, _request())
+    assert "会议纪要" * 60 in html
+    assert action_forms._kept == {}
