@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 
 from bianmin.core.timeutils import today
 from bianmin.ratings.pads import may_invite
@@ -11,10 +13,13 @@ from bianmin.ratings.pads import may_invite
 register = template.Library()
 
 
-@register.inclusion_tag("backoffice/_rating_invite.html", takes_context=True)
-def rating_invite(context: Any, subject: str, instance: Any) -> dict[str, Any]:
-    """Return what the button needs: shown when the user may put ``instance`` (a case or an inquiry) on the pad."""
+@register.simple_tag(takes_context=True)
+def rating_invite(context: Any, subject: str, instance: Any) -> SafeString:
+    """Draw the button (``backoffice/_rating_invite.html``) when the user may put ``instance`` (a case or an inquiry)
+    on the pad; nothing, without rendering the template, when not (most pages)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    show = user is not None and may_invite(user, subject, instance, today=today())
-    return {"show": show, "subject": subject, "number": instance.number, "csrf_token": context.get("csrf_token")}
+    if user is None or not may_invite(user, subject, instance, today=today()):
+        return SafeString("")
+    return mark_safe(get_template("backoffice/_rating_invite.html").render(  # noqa: S308 - the template's output
+        {"show": True, "subject": subject, "number": instance.number, "csrf_token": context.get("csrf_token")}))
