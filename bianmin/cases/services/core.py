@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -204,10 +204,15 @@ def locked_case(actor: User, number: str) -> Case:
 
 def transition(case: Case, *, actor: User | None, action: Action, now: dt.datetime, opinion: str = "",
                changes: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-               system: bool = False, sms: bool = True) -> Case:
+               system: bool = False, sms: bool = True, events: list[CaseEvent] | None = None,
+               write: Callable[[Case], None] | None = None) -> Case:
     """Apply ``action`` to a locked case: check table and policy, set status and fields, save, log.
 
     ``sms=False`` leaves out the applicant's SMS where another service sends its own (a relay's delivery).
+    ``events``: the history step is appended there, for the caller to insert with the others of its transaction
+    (one statement, ``save_events``), instead of at once. ``write(case)`` writes the changed row instead of an
+    update of the fields changed: 收件并受理 inserts, already accepted, the case it built in this transaction (with
+    what goes with its receipt), before the step is logged.
 
     The single place where ``Case.status`` changes. Call inside ``transaction.atomic`` with the row locked.
     Raises Conflict when the table does not allow ``action`` now, Forbidden when the actor may not take it
@@ -237,9 +242,16 @@ def transition(case: Case, *, actor: User | None, action: Action, now: dt.dateti
     case.status = target
     case.version += 1
     refresh_class(case)
-    case.save(update_fields=sorted(fields))
-    add_event(case, actor=actor, now=now, action=action.value, from_status=before, to_status=target,
-              opinion=opinion, data=data)
+    if write is None:
+        case.save(update_fields=sorted(fields))
+    else:
+        write(case)
+    event = new_event(case, actor=actor, now=now, action=action.value, from_status=before, to_status=target,
+                      opinion=opinion, data=data)
+    if events is None:
+        event.save(force_insert=True)
+    else:
+        events.append(event)
     if sms and action in SMS_ACTIONS:  # the outbox row commits (or rolls back) with the transition
         enqueue_sms(phone=case.applicant_phone, kind=f"CASE_{action.value}", text=_sms_text(case, action),
                     cause=f"case:{case.number}", now=now)
@@ -278,8 +290,9 @@ def issue_notice(case: Case, *, kind: str, actor: User, now: dt.datetime, conten
 
 
 def issue_notices(case: Case, *, contents: Sequence[tuple[str, dict[str, Any]]], actor: User,
-                  now: dt.datetime) -> list[Notice]:
-    """Number and freeze several new notices (kind, content) at once: one insert for them, one for their events.
+                  now: dt.datetime, events: list[CaseEvent] | None = None) -> list[Notice]:
+    """Number and freeze several new notices (kind, content) at once: one insert for them, one for their events
+    (or their events appended to ``events``, for the caller to insert: ``save_events``).
 
     Refuses nothing: the calling service has checked the step."""
     numbers = next_notice_numbers([kind for kind, _content in contents], now)
@@ -287,5 +300,17 @@ def issue_notices(case: Case, *, contents: Sequence[tuple[str, dict[str, Any]]],
                          now, content, False, number)
                for (kind, content), number in zip(contents, numbers, strict=True)]
     Notice.objects.bulk_create(notices)
-    CaseEvent.objects.bulk_create([_issued_event(case, notice, actor, now) for notice in notices])
+    issued = [_issued_event(case, notice, actor, now) for notice in notices]
+    if events is None:
+        save_events(issued)
+    else:
+        events.extend(issued)
     return notices
+
+
+def save_events(events: Sequence[CaseEvent]) -> None:
+    """Insert history steps collected by the services of one transaction (``new_event``), in their order: one
+    statement for them all.
+
+    Refuses nothing: it records steps the calling services have allowed."""
+    CaseEvent.objects.bulk_create(events)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, IntegerField
 from django.utils import timezone
 
 from bianmin.accounts.policies import require
@@ -17,11 +18,13 @@ from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
 from bianmin.catalog.selectors import kind_rule, pinned_version, receive_refusal
 from bianmin.core import validators as v
 from bianmin.core.errors import Conflict, DomainError, FieldErrors
+from bianmin.core.prepared import Arg, Prepared
 from bianmin.workdays.selectors import get_calendar
 
 from ..models import (
     ApplicantKind,
     Case,
+    CaseEvent,
     CaseMaterial,
     IdType,
     IntakeOutcome,
@@ -39,6 +42,7 @@ from .core import (
     add_event,
     issue_notice,
     locked_case,
+    new_event,
     new_query_code,
     next_case_number,
     refresh_class,
@@ -261,6 +265,16 @@ def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
         return write_received(app, actor=actor, now=now)
 
 
+# The pk of an item's current version, or of a given published one (``check_application``): prepared reads
+# (bianmin/core/prepared.py), the first in the catalogue's order (ItemVersion.Meta) as ``first()`` read it.
+# Their arguments are converted as the lookups would (text, an integer).
+_CURRENT_VERSION = Prepared(ItemVersion, lambda: ItemVersion.objects.filter(
+    item__code=Arg("code", CharField()), is_current=True).values_list("pk")[:1])
+_PUBLISHED_VERSION = Prepared(ItemVersion, lambda: ItemVersion.objects.filter(
+    item__code=Arg("code", CharField()), pk=Arg("version", IntegerField()), published_at__isnull=False)
+    .values_list("pk")[:1])
+
+
 def check_application(*, actor: User, item_code: str, applicant: ApplicantData,
                       materials: Sequence[MaterialRow] | None = None, agent: AgentData | None = None,
                       now: dt.datetime, version_id: int | None = None) -> Received:
@@ -269,12 +283,11 @@ def check_application(*, actor: User, item_code: str, applicant: ApplicantData,
     profile = actor_profile(actor)
     today = timezone.localtime(now).date()
     errors = _Errors()
-    # Which version is current is read every time; its content (never edited once published) comes from the
-    # per-process cache.
-    chosen = (ItemVersion.objects.filter(item__code=item_code, pk=version_id, published_at__isnull=False)
-              if version_id is not None else ItemVersion.objects.filter(item__code=item_code, is_current=True))
-    version_id = chosen.values_list("pk", flat=True).first()
-    version = pinned_version(version_id) if version_id is not None else None
+    # Which version is current is read every time (a prepared read); its content (never edited once published)
+    # comes from the per-process cache.
+    found = (_PUBLISHED_VERSION.rows(code=item_code, version=version_id) if version_id is not None
+             else _CURRENT_VERSION.rows(code=item_code))
+    version = pinned_version(found[0][0]) if found else None
     if version is None:
         errors.add("item", f"事项“{item_code}”不存在或未发布")
     elif (refusal := receive_refusal(profile.unit, version)) is not None:
@@ -303,25 +316,39 @@ class Received:
 
 def write_received(app: Received, *, actor: User, now: dt.datetime) -> Case:
     """Write a checked application as a received case (in the caller's audited transaction); return it."""
-    version, fields, lines, override, profile, item_code = (app.version, app.fields, app.lines, app.override,
-                                                           app.profile, app.item_code)
-    today = timezone.localtime(now).date()
-    case = Case(number=next_case_number(profile.unit, now), query_code=new_query_code(), item_version=version,
+    case = new_received_case(app, now=now)
+    case.save()
+    return finish_received(case, app, actor=actor, now=now)
+
+
+def new_received_case(app: Received, *, now: dt.datetime) -> Case:
+    """Return the case a checked application is received as, numbered, not yet saved (``write_received`` saves
+    it; 收件并受理 inserts it once accepted)."""
+    profile = app.profile
+    case = Case(number=next_case_number(profile.unit, now), query_code=new_query_code(), item_version=app.version,
                 unit=profile.unit, unit_path=profile.unit.path, county_id=profile.unit.county_id,
                 status=Status.RECEIVED, received_at=now,
-                received_by=profile, intake_started_at=now, **fields)
-    case.intake_deadline = intake_deadline_for(case, today)
+                received_by=profile, intake_started_at=now, **app.fields)
+    case.intake_deadline = intake_deadline_for(case, timezone.localtime(now).date())
     refresh_class(case)
-    case.save()
-    for line in lines:
-        line.case, line.county_id = case, case.county_id
-    CaseMaterial.objects.bulk_create(lines)
-    add_event(case, actor=actor, now=now, action=Action.RECEIVE.value, to_status=Status.RECEIVED,
-              data={"item": item_code, "version": version.number,
-                    **({"credit_code_override": override} if override else {})})
-    from bianmin.audit.models import AuditAction
-    from bianmin.audit.services import record
+    return case
 
+
+def finish_received(case: Case, app: Received, *, actor: User, now: dt.datetime,
+                    events: list[CaseEvent] | None = None) -> Case:
+    """Write what goes with a received case just saved: its checklist, the receipt's history step (appended to
+    ``events`` when given, for the caller to insert with the later ones: ``core.save_events``) and audit row."""
+    version, override = app.version, app.override
+    for line in app.lines:
+        line.case, line.county_id = case, case.county_id
+    CaseMaterial.objects.bulk_create(app.lines)
+    event = new_event(case, actor=actor, now=now, action=Action.RECEIVE.value, to_status=Status.RECEIVED,
+                      data={"item": app.item_code, "version": version.number,
+                            **({"credit_code_override": override} if override else {})})
+    if events is None:
+        event.save(force_insert=True)
+    else:
+        events.append(event)
     record(action=AuditAction.CASE_TRANSITION, summary=f"收件：{case.number} {version.name}", actor=actor,
            obj=case, now=now, data={"to": Status.RECEIVED,  # the audited override of a 2015 pilot code
                                     **({"credit_code_override": override} if override else {})})

@@ -18,10 +18,19 @@ from bianmin.workdays.engine import CalendarRangeError, DayAnswer, WorkCalendar
 from bianmin.workdays.selectors import get_calendar
 
 from ..facts import LateAcceptance, report_fact
-from ..models import Case, DecisionOutcome, DeliveryMethod, IntakeOutcome, MaterialReceipt, NoticeKind
+from ..models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    DecisionOutcome,
+    DeliveryMethod,
+    IntakeOutcome,
+    MaterialReceipt,
+    NoticeKind,
+)
 from ..policies import decide_refusal, deliver_refusal, direct_return_refusal, grant_refusal, immediate_refusal
 from ..workflow import Action
-from .core import actor_profile, add_event, issue_notice, issue_notices, locked_case, transition
+from .core import actor_profile, add_event, issue_notice, issue_notices, locked_case, save_events, transition
 from .documents import (
     acceptance_content,
     deferred_content,
@@ -32,10 +41,10 @@ from .documents import (
     rejection_content,
     return_content,
 )
-from .intake import check_application, write_received
+from .intake import check_application, finish_received, new_received_case
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from bianmin.org.models import StaffProfile
     from bianmin.users.types import User
@@ -141,10 +150,12 @@ def acceptance_changes(case: Case, *, start_at: dt.datetime, today: dt.date, pro
             "deferred_materials": bool(deferred), "deferred_due_date": deferred_due, "start_due_on": start_due}
 
 
-def _check_materials(case: Case) -> list[str]:
-    """Return the missing deferrable materials; raise Conflict when a required one is missing or unacceptable."""
+def _check_materials(case: Case, lines: Sequence[CaseMaterial] | None = None) -> list[str]:
+    """Return the missing deferrable materials; raise Conflict when a required one is missing or unacceptable.
+
+    ``lines``: the case's checklist when the caller holds it (built in this transaction), else it is read."""
     deferred, blocking = [], []
-    for line in case.materials.all():
+    for line in case.materials.all() if lines is None else lines:
         ok = line.acceptable and line.received_as != MaterialReceipt.MISSING
         if ok or line.necessity == Necessity.OPTIONAL:
             continue
@@ -158,7 +169,8 @@ def _check_materials(case: Case) -> list[str]:
     return deferred
 
 
-def _issue_acceptance_notices(case: Case, actor: User, now: dt.datetime, deferred: list[str]) -> None:
+def _issue_acceptance_notices(case: Case, actor: User, now: dt.datetime, deferred: list[str],
+                              events: list[CaseEvent] | None = None) -> None:
     """受理通知书 and 首办 receipt, plus the 补办件 notice for materials accepted under 容缺 (due on the case's
     ``deferred_due_date``).
 
@@ -167,7 +179,7 @@ def _issue_acceptance_notices(case: Case, actor: User, now: dt.datetime, deferre
                 (NoticeKind.RECEIPT, receipt_content(case, actor, now))]
     if deferred:
         contents.append((NoticeKind.DEFERRED, deferred_content(case, actor, now, deferred, case.deferred_due_date)))
-    issue_notices(case, contents=contents, actor=actor, now=now)
+    issue_notices(case, contents=contents, actor=actor, now=now, events=events)
 
 
 def urgent_limit(case: Case, *, urgent: bool, urgent_days: int | None) -> int | None:
@@ -218,9 +230,13 @@ def accept_case(*, actor: User, number: str, now: dt.datetime, urgent: bool = Fa
 
 
 def _accept(case: Case, *, actor: User, profile: StaffProfile, now: dt.datetime, urgent: bool,
-            urgent_days: int | None) -> Case:
-    """Accept a case locked (or just written) in the caller's transaction: ``accept_case``'s rules and writes."""
-    deferred = _check_materials(case)
+            urgent_days: int | None, lines: Sequence[CaseMaterial] | None = None,
+            events: list[CaseEvent] | None = None, write: Callable[[Case], None] | None = None) -> Case:
+    """Accept a case locked (or built) in the caller's transaction: ``accept_case``'s rules and writes.
+
+    ``lines``: the checklist when the caller holds it (built with the case: not read again); ``events`` and
+    ``write``: as ``transition`` takes them (the history steps collected for one insert, the row inserted)."""
+    deferred = _check_materials(case, lines)
     urgent_days = urgent_limit(case, urgent=urgent, urgent_days=urgent_days)
     today = timezone.localtime(now).date()
     # The intake deadline this acceptance comes after, if it does.
@@ -234,11 +250,11 @@ def _accept(case: Case, *, actor: User, profile: StaffProfile, now: dt.datetime,
                changes={**changes, "accepted_at": now, "urgent": urgent,
                         "intake_outcome": IntakeOutcome.ACCEPTED},
                data={"urgent_days": urgent_days, "deferred": deferred,
-                     **({"counted_from_receipt": str(start)} if late else {})})
+                     **({"counted_from_receipt": str(start)} if late else {})}, events=events, write=write)
     if missed is not None:
         report_fact(LateAcceptance(case=case, intake_deadline=missed,
                                    staff_id=case.received_by_id, accepted_on=today))
-    _issue_acceptance_notices(case, actor, now, deferred)
+    _issue_acceptance_notices(case, actor, now, deferred, events)
     return case
 
 
@@ -249,18 +265,30 @@ def receive_and_accept(*, actor: User, item_code: str, applicant: ApplicantData,
 
     The window's common case: the applicant brings every material, the clerk reviews them on the spot and accepts.
     It is ``receive_case`` then ``accept_case`` with the same actor and moment, so every rule and refusal of each
-    applies unchanged; when either refuses, nothing is written (an incomplete application is received without
-    this, then served a 补正 notice).
+    applies unchanged, and the same rows are written; when either refuses, nothing is written (an incomplete
+    application is received without this, then served a 补正 notice).
 
     Raises what ``receive_case`` raises, then what ``accept_case`` raises (Conflict ``materials_incomplete``
     naming the materials; DomainError ``urgent_days``)."""
     app = check_application(actor=actor, item_code=item_code, applicant=applicant, materials=materials, agent=agent,
                             now=now)
     with audited_atomic():
-        case = write_received(app, actor=actor, now=now)
-        # The row was inserted in this transaction: no one else sees it until commit, so it needs no re-read or
-        # lock; the acceptance's policy is still asked (``transition``).
-        return _accept(case, actor=actor, profile=app.profile, now=now, urgent=urgent, urgent_days=urgent_days)
+        # The case is built received, then accepted (the acceptance's rules and policy asked of the received case,
+        # ``transition``), and its row inserted once, accepted, instead of inserted then updated. What goes with
+        # each step is written in their order: the checklist and the receipt's history and audit row, then the
+        # acceptance's. No one else sees the rows until commit: nothing is locked or read again (the checklist),
+        # and the history steps go in one insert.
+        case = new_received_case(app, now=now)
+        events: list[CaseEvent] = []
+
+        def insert(accepted: Case) -> None:
+            accepted.save(force_insert=True)
+            finish_received(accepted, app, actor=actor, now=now, events=events)
+
+        _accept(case, actor=actor, profile=app.profile, now=now, urgent=urgent, urgent_days=urgent_days,
+                lines=app.lines, events=events, write=insert)
+        save_events(events)
+        return case
 
 
 # The reasons a 即办 grant states: done on the spot because the application was complete and lawful (Art. 34 ¶2).
