@@ -136,9 +136,10 @@ def workbench_rows(user: AnyUser, today: dt.date, limit: int = 30, now: dt.datet
     paused = {row[0] for row in found if row[-1] and row[0] in running}
     items = version_facts({v[3] for v in values})
     people = {profile.pk: (profile.name, profile.user_id)}
-    if {v[9] for v in values} - people.keys():
+    others = {v[9] for v in values} - people.keys()  # absent A's the user acts for
+    if others:
         people.update((pk, (name, user_id)) for pk, name, user_id in StaffProfile.objects.filter(
-            pk__in={v[9] for v in values} - people.keys()).values_list("pk", "name", "user_id"))
+            pk__in=others).values_list("pk", "name", "user_id"))
     region_of = {profile.unit_id: profile.unit.region_id}
     units = {v[11] for v in values if v[0] in running and v[12] is None}  # units whose calendar the warnings need
     if units - region_of.keys():
