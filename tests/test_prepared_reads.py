@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import CharField, Count, F
 from django.test.utils import CaptureQueriesContext
 
-from bianmin.core.prepared import Arg, ArgList, Prepared
-from bianmin.org.models import Region, Unit
+from bianmin.core.prepared import Arg, ArgList, Prepared, _inline_constants, _literal, _Slot, starts_with
+from bianmin.org.models import Region, RegionLevel, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,69 @@ def test_on_postgresql_the_statement_is_prepared_once_on_the_connection(org):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement NOT LIKE %s", ["%($1)%"])
         assert cursor.fetchone()[0] == others
+
+
+def test_starts_with_an_argument_matches_as_startswith_with_the_value(org):
+    """``starts_with`` (one definition of "under this path" for values and placeholders): the prefix is sent as
+    one LIKE pattern, LIKE's own characters escaped as the ORM escapes a value."""
+    odd = save_unit_named("/%_\\x/")
+    read = Prepared(Unit, lambda: Unit.objects.filter(starts_with("path", Arg("path"))).order_by("code")
+                    .values_list("code"))
+    for prefix in (org["center"].path, org["town_center"].path, "/", "%", "_", "/%", "/%_\\", odd.path, "/nowhere/"):
+        expected = list(Unit.objects.filter(starts_with("path", prefix)).order_by("code").values_list("code"))
+        assert expected == list(Unit.objects.filter(path__startswith=prefix).order_by("code").values_list("code"))
+        assert read.rows(path=prefix) == expected, prefix
+    assert read.rows(path="/%_\\") == [(odd.code,)]
+    assert "REPLACE" not in read.sql().upper()  # a generic plan would evaluate it on every row
+
+
+def save_unit_named(path):
+    """A unit whose stored path has LIKE's special characters (written directly: real paths are codes)."""
+    unit = Unit.objects.order_by("pk").first()
+    return Unit.objects.create(code="ODD", name="特殊", kind=unit.kind, region=unit.region, path=path,
+                               county_id=unit.county_id)
+
+
+def test_plain_values_become_literals_and_anything_else_stays_a_parameter():
+    assert _literal("RECEIVED") == "'RECEIVED'"
+    assert _literal("O'Brien 100%") == "'O''Brien 100%'"
+    assert _literal(True) == "true" and _literal(False) == "false"
+    assert _literal(7) == "7" and _literal(-7) is None  # a sign could join an operator before it
+    assert _literal("a\0b") is None
+    assert _literal(dt.date(2026, 1, 1)) is None and _literal(None) is None and _literal(1.5) is None
+    assert _literal(RegionLevel.COUNTY) == "'COUNTY'"  # choices: their value, not their name
+
+
+def test_inlining_keeps_the_percent_signs_and_the_order_of_the_arguments():
+    slot_a, slot_b = _Slot("a"), _Slot("b")
+    sql, params = _inline_constants("x LIKE '100%%' AND a = %s AND k IN (%s, %s) AND b = %s AND d = %s",
+                                    [slot_a, "K'1", "50%", slot_b, dt.date(2026, 1, 1)])
+    assert sql == "x LIKE '100%%' AND a = %s AND k IN ('K''1', '50%%') AND b = %s AND d = %s"
+    assert params == (slot_a, slot_b, dt.date(2026, 1, 1))
+
+
+def test_fixed_values_give_the_same_rows_as_the_queryset(org):
+    Region.objects.filter(code="10101").update(name="测'试%_\\镇")
+    build = lambda: Region.objects.filter(name="测'试%_\\镇", level__in=[RegionLevel.TOWN, RegionLevel.VILLAGE],  # noqa: E731
+                                          code__startswith=Arg("code")).values_list("code")
+    read = Prepared(Region, build)
+    assert read.rows(code="101") == [("10101",)]
+    assert read.rows(code="9") == []
+    if connection.vendor == "postgresql":
+        assert "'测''试%%_\\镇'" in read.sql() or "'测''试%_\\镇'" in read.sql()
+        assert "'TOWN'" in read.sql()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepared statements are PostgreSQL's")
+def test_on_postgresql_a_prepared_read_is_planned_once_for_all_its_arguments(org):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+    read = Prepared(Unit, lambda: Unit.objects.filter(starts_with("path", Arg("path")), kind__in=["DEPARTMENT"])
+                    .values_list("code"))
+    for _ in range(3):
+        assert read.rows(path=org["center"].path) == [("D1",)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ['%"org_unit"."kind" IN (\'DEPARTMENT\')%'])
+        assert cursor.fetchall() == [(3, 0)]

@@ -37,6 +37,14 @@ def can(user: AnyUser, perm: Perm) -> bool:
     return user.is_superuser or str(perm) in _perms(user)
 
 
+def permission_key(user: AnyUser) -> tuple[bool, bool, frozenset[str]]:
+    """Return what every answer of ``can`` for ``user`` depends on: equal keys, equal answers for every
+    permission (a screen may keep what it derived from ``can`` under this key)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return (False, False, frozenset())
+    return (True, bool(user.is_superuser), _perms(user))
+
+
 def require(user: AnyUser, perm: Perm) -> None:
     """Raise Forbidden unless ``user`` holds ``perm``."""
     if not can(user, perm):

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from bianmin.accounts.policies import can
+from bianmin.accounts.policies import can, permission_key
 from bianmin.accounts.roles import Perm
 from bianmin.notifications.selectors import unread_count
 from bianmin.org.policies import staff_profile_of
@@ -70,6 +71,8 @@ def _urls() -> dict[str, str]:
 # The bar's markup per (items, messages URL), in two halves around the unread badge: the same for every request of
 # users with the same permissions and language.
 _kept_bars: dict[tuple[tuple[tuple[str, str], ...], str], tuple[str, str]] = {}
+# The bar's links per (``permission_key``, hospital unit, is_staff, language): ``can`` asked once per key.
+_kept_items: dict[tuple[object, ...], list[tuple[str, str]]] = {}
 
 
 def _bar(items: list[tuple[str, str]], messages_url: str) -> tuple[str, str]:
@@ -119,10 +122,17 @@ def navigation(request):
     urls = _urls()
     profile = staff_profile_of(user)
     unit = profile.unit if profile is not None else None
-    entries = [*NAV, *HOSPITAL_NAV] if unit is not None and unit.is_hospital else NAV
-    items = [(str(label), urls[name]) for label, name, perm in entries
-             if any(can(user, p) for p in (perm if isinstance(perm, tuple) else (perm,)))]
-    if user.is_staff:
-        items.append((_("系统管理"), urls["admin:index"]))
-    return {"staff_nav": items, "staff_nav_html": _NavHtml(user, items, urls["backoffice:messages"]),
+    hospital = unit is not None and unit.is_hospital
+    key = (permission_key(user), hospital, user.is_staff, get_language())
+    items = _kept_items.get(key)
+    if items is None:  # the links the user's permissions allow, the same for every user with the same key
+        entries = [*NAV, *HOSPITAL_NAV] if hospital else NAV
+        items = [(str(label), urls[name]) for label, name, perm in entries
+                 if any(can(user, p) for p in (perm if isinstance(perm, tuple) else (perm,)))]
+        if user.is_staff:
+            items.append((_("系统管理"), urls["admin:index"]))
+        if len(_kept_items) > 256:  # one entry per set of permissions and language: a handful
+            _kept_items.clear()
+        _kept_items[key] = items
+    return {"staff_nav": list(items), "staff_nav_html": _NavHtml(user, items, urls["backoffice:messages"]),
             "terms": terms_for(unit)}

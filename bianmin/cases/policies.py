@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from bianmin.accounts.policies import can
 from bianmin.accounts.roles import Perm
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
+from bianmin.core.prepared import starts_with
 from bianmin.org.policies import scope_county, scope_path, staff_profile_of
 
 from .models import Case, CasePause, Extension
@@ -31,7 +32,7 @@ def case_scope(user: AnyUser) -> tuple[int | None, str] | None:
 def scoped_cases(county: Any, path: Any) -> QuerySet[Case]:
     """Return the cases of the unit subtree at ``path`` in ``county`` (values, or ``Arg`` placeholders of a
     prepared read: one definition of the scope for both)."""
-    return Case.objects.filter(county_id=county, unit_path__startswith=path)
+    return Case.objects.filter(county_id=county).filter(starts_with("unit_path", path))
 
 
 def visible_cases(user: AnyUser) -> QuerySet[Case]:

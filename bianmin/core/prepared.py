@@ -13,6 +13,7 @@ A read gives ``values_list`` rows (``rows``) or model instances with their ``sel
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +21,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import Expression, Model, QuerySet
+from django.db.models import Expression, F, Model, Q, QuerySet
+from django.db.models.lookups import StartsWith
 from django.db.models.query import ModelIterable, ValuesListIterable
 
 try:  # PostgreSQL's driver; SQLite needs none of this
@@ -44,17 +46,20 @@ _CACHE_ATTR = "_bianmin_prepared"  # on each connection wrapper (one per thread)
 
 
 class _Slot:
-    """The place of an argument's value in a compiled statement's parameters (``index``: an item of a list)."""
+    """The place of an argument's value in a compiled statement's parameters (``index``: an item of a list;
+    ``pattern``: the value is a prefix sent as a LIKE pattern)."""
 
-    __slots__ = ("field", "index", "name")
+    __slots__ = ("field", "index", "name", "pattern")
 
-    def __init__(self, name: str, index: int | None = None, field: Any = None) -> None:
-        self.name, self.index, self.field = name, index, field
+    def __init__(self, name: str, index: int | None = None, field: Any = None, pattern: bool = False) -> None:
+        self.name, self.index, self.field, self.pattern = name, index, field, pattern
 
     def value(self, args: dict[str, Any], connection: Any) -> Any:
         """The argument's value as the ORM would send it: through its ``output_field`` when it has one (as a
         lookup on that field would), else dates, times and decimals adapted by the backend."""
         value = args[self.name] if self.index is None else args[self.name][self.index]
+        if self.pattern:  # as Django's startswith prepares a value: LIKE's wildcards escaped, then "%"
+            return connection.ops.prep_for_like_query(value) + "%"
         if self.field is not None:
             return self.field.get_db_prep_value(value, connection, prepared=False)
         ops = connection.ops
@@ -98,12 +103,66 @@ class ArgList(Expression):
         return "(" + ", ".join(["%s"] * self.count) + ")", slots
 
 
+class _StartsWithArg(StartsWith):
+    """``startswith`` with an ``Arg`` for the prefix, sent as one LIKE pattern parameter (the prefix escaped as
+    Django escapes a value). Django's own ``startswith`` with an expression builds the pattern in SQL
+    (``LIKE REPLACE(REPLACE(REPLACE($1, …))) || '%'``), which a generic plan evaluates on every row."""
+
+    def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        rhs: Arg = self.rhs
+        return "%s", [_Slot(rhs.name, pattern=True)]
+
+    def get_rhs_op(self, connection: Any, rhs: str) -> str:
+        return connection.operators[self.lookup_name] % rhs
+
+
+def starts_with(field: str, prefix: Any) -> Q | _StartsWithArg:
+    """The filter "``field`` starts with ``prefix``" for a value or an ``Arg`` (one definition for both)."""
+    if isinstance(prefix, Arg):
+        return _StartsWithArg(F(field), prefix)
+    return Q(**{f"{field}__startswith": prefix})
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
     compiler: Any
     converters: dict[int, Any]
+
+
+_PLACEHOLDER = re.compile(r"%[%s]")
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as an SQL literal, for the plain values a statement's text may carry (None for any other)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and value >= 0:  # choices (IntegerChoices) included: their value
+        return str(int(value))
+    if isinstance(value, str) and "\0" not in value:  # TextChoices included: replace() gives their value
+        return "'" + value.replace("'", "''") + "'"  # standard_conforming_strings: a backslash is itself
+    return None
+
+
+def _inline_constants(sql: str, params: list[Any]) -> tuple[str, tuple[Any, ...]]:
+    """Write the read's fixed values (a status list, a kind: whatever is not an ``Arg``) into its text, leaving
+    only the arguments as parameters. PostgreSQL then plans the prepared statement once for all arguments (a
+    generic plan) with the values it needs to see: a partial index's ``status IN (…)`` matches only constants."""
+    values = iter(params)
+    kept: list[Any] = []
+
+    def place(match: re.Match[str]) -> str:
+        if match.group() == "%%":
+            return "%%"
+        value = next(values)
+        literal = None if isinstance(value, _Slot) else _literal(value)
+        if literal is None:
+            kept.append(value)
+            return "%s"
+        return literal.replace("%", "%%")
+
+    return _PLACEHOLDER.sub(place, sql), tuple(kept)
 
 
 def forget_prepared(alias: str = "default") -> None:
@@ -194,5 +253,7 @@ class Prepared:
         query = queryset.query
         compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
+        if compiler.connection.vendor == "postgresql":
+            sql, params = _inline_constants(sql, params)
         converters = compiler.get_converters([s[0] for s in compiler.select[0:compiler.col_count]])
         return _Compiled(sql=sql, params=tuple(params), compiler=compiler, converters=converters)

@@ -112,7 +112,10 @@ for _alias in DATABASES.values():
     if _alias["ENGINE"] == "django.db.backends.postgresql":
         _alias["ENGINE"] = "bianmin.core.pgbackend"
         _given = _alias.setdefault("OPTIONS", {}).get("options", "")  # ?options=… in the URL is kept
-        _alias["OPTIONS"]["options"] = f"{_given} -c jit=off".strip()
+        # Prepared reads (bianmin.core.prepared) are the only statements with server-side parameters; each is
+        # planned once per connection for all its arguments (decision 0036). Django's own statements bind on the
+        # client and are planned for their values, as before.
+        _alias["OPTIONS"]["options"] = f"{_given} -c jit=off -c plan_cache_mode=force_generic_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"

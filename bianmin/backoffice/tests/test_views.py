@@ -300,6 +300,37 @@ def test_the_kept_bar_carries_each_users_own_unread_count(cast, rf):
     assert bars["window_a"][0].replace(unread, "") == bars["window_b"][0]
 
 
+def test_the_bars_links_follow_each_users_permissions_when_kept(cast, rf):
+    """The links are kept per ``permission_key`` (issue 16 item 1): users with the same permissions share them, a
+    change of roles or a deactivated user gets the links ``can`` allows now."""
+    from bianmin.accounts.policies import can, permission_key
+    from bianmin.accounts.roles import Perm, Role, group_name
+    from bianmin.backoffice.context import NAV, _kept_items, _urls, navigation
+
+    def links(user):
+        request = rf.get("/staff/")
+        request.user = user
+        return [label for label, _url in navigation(request)["staff_nav"]]
+
+    def expected(user):
+        out = [str(label) for label, _name, perm in NAV
+               if any(can(user, p) for p in (perm if isinstance(perm, tuple) else (perm,)))]
+        return out + (["系统管理"] if user.is_staff else [])
+
+    _kept_items.clear()
+    for who in ("window_a", "window_b", "leader", "sysadmin", "window_a"):
+        assert links(cast[who]) == expected(cast[who]), who
+    assert permission_key(cast["window_a"]) == permission_key(cast["window_b"])
+    assert len(_kept_items) == len({permission_key(cast[w]) for w in ("window_a", "leader", "sysadmin")})
+    clerk = type(cast["window_a"]).objects.get(pk=cast["window_a"].pk)  # a fresh object: roles read again
+    clerk.groups.add(clerk.groups.model.objects.get_or_create(name=group_name(Role.LEADER))[0])
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    assert can(clerk, Perm.APPROVE) and "审批" in links(clerk) and "审批" not in links(cast["window_b"])
+    clerk.is_active = False
+    assert permission_key(clerk) == (False, False, frozenset()) and links(clerk) == expected(clerk)
+    assert _urls()["backoffice:approvals"] == "/staff/approvals/"
+
+
 def test_admin_offers_no_password_setting(client, cast):
     # 三权分立 (issue 11): only the security administrator resets passwords (工作台 → 凭据重置).
     login(client, cast["sysadmin"])
