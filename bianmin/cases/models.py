@@ -128,8 +128,10 @@ class Case(Applicant, InCounty):
     # The Art. 32 intake timer runs from this day, and a deemed acceptance takes effect on it.
     intake_started_at = models.DateTimeField("审查起算时间", null=True, blank=True)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True, db_index=True)
+    # Not indexed (decision 0031, session 14): no query reads cases by who accepted them (the handler's own index
+    # serves the workbench); only deleting a staff profile would look, and staff are deactivated, not deleted.
     accepted_by = models.ForeignKey("org.StaffProfile", verbose_name="受理人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="accepted_cases")
+                                    on_delete=models.PROTECT, related_name="accepted_cases", db_index=False)
     first_handler = models.ForeignKey("org.StaffProfile", verbose_name="首办负责人", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="handled_cases")
     urgent = models.BooleanField("急办", default=False)
@@ -162,7 +164,8 @@ class Case(Applicant, InCounty):
     deferred_overdue = models.BooleanField("补办材料逾期已记录", default=False)
     deferred_exception_at = models.DateTimeField("未补齐先行送达批准时间", null=True, blank=True)
     deferred_exception_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="未补齐先行送达批准人",
-                                              null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+                                              null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                              db_index=False)  # as accepted_by: only an account's deletion looks
     deferred_exception_reason = models.CharField("未补齐先行送达理由", max_length=255, blank=True)
     # Checked by the sweep and cleared once checked: accepted but not started by this day (未及时移交承办人),
     # decided but the result not delivered by this day (未及时回复办理结果).
@@ -282,8 +285,9 @@ class CaseEvent(InCounty):
     # Not indexed on its own: the (case, at) index serves every lookup by case (decision 0031).
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField("时间")
+    # Not indexed (decision 0031, session 14): nothing reads events by actor; only deleting an account would look.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+                              related_name="+", db_index=False)
     actor_name = models.CharField("经办人", max_length=64, blank=True)
     action = models.CharField("环节", max_length=24)
     from_status = models.CharField("原状态", max_length=16, blank=True)
@@ -368,7 +372,8 @@ class Notice(InCounty):
     content = models.JSONField("内容", default=dict, blank=True)
     justification = models.TextField("再次补正的理由", blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   db_index=False)  # as CaseEvent.actor: only an account's deletion looks
 
     class Meta:
         verbose_name = "文书"

@@ -1,4 +1,4 @@
-"""The case tables keep one index per way they are read, and no twin (migration 0023, decision 0031): every
+"""The case tables keep one index per way they are read, and no twin (migrations 0023 and 0024, decision 0031): every
 lookup the pages make still has an index, and the indexes no query read are gone (each one cost every write and the
 bulk load of ``seed_volume``)."""
 import pytest
@@ -53,6 +53,29 @@ def test_no_twin_indexes_are_left(postgres_only):
         assert [d for d in single_column(table, "number") if "varchar_pattern_ops" in d] == [], table
     assert single_column("cases_caseevent", "case_id") == []
     assert any("(case_id, at)" in d for d in indexes("cases_caseevent").values())
+
+
+# Foreign keys whose own index no query reads (migration 0024, decision 0031 session 14): accounts and staff profiles
+# are deactivated, not deleted, and the deletion's check (Django's PROTECT, the database's key) is their only reader.
+UNINDEXED_KEYS = [("cases_case", "accepted_by_id"), ("cases_case", "deferred_exception_by_id"),
+                  ("cases_caseevent", "actor_id"), ("cases_notice", "created_by_id")]
+# Foreign keys that keep theirs: read by the pages, the statistics or the sweep (received_by, first_handler, unit), or
+# checked when a draft item version or a draft's material is deleted in the admin, a routine edit of the catalogue
+# that must not scan every case or checklist line (item_version, material).
+INDEXED_KEYS = [("cases_case", "received_by_id"), ("cases_case", "first_handler_id"), ("cases_case", "unit_id"),
+                ("cases_case", "item_version_id"), ("cases_casematerial", "material_id"),
+                ("cases_casematerial", "case_id"), ("cases_notice", "case_id")]
+
+
+def test_account_keys_have_no_index_of_their_own(postgres_only):
+    for table, column in UNINDEXED_KEYS:
+        assert not [d for d in indexes(table).values() if f"({column}" in d], (table, column)
+        with connection.cursor() as cursor:  # the foreign key itself stays
+            cursor.execute("""SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass
+                              AND pg_get_constraintdef(oid) LIKE %s""", [table, f"FOREIGN KEY ({column})%"])
+            assert cursor.fetchone()[0] == 1, (table, column)
+    for table, column in INDEXED_KEYS:
+        assert single_column(table, column), (table, column)
 
 
 def test_every_lookup_still_reads_an_index(postgres_only, cast, item):

@@ -67,6 +67,37 @@ def test_seed_volume_leaves_the_state_the_sweep_would_have_left(django_user_mode
     assert counts["overdue"] == counts["late_decisions"] == counts["stamped"] == 0, counts
 
 
+def test_chinese_text_reaches_every_table_as_written():
+    """The generator holds text as UTF-8 bytes in one-byte strings (``generate.wire``): every Chinese column reads
+    back as the same text it was made from (the catalogue's, the staff's, the applicant's and the generator's own)."""
+    from bianmin.accountability.models import Violation
+    from bianmin.cases.models import CasePause, Extension
+    from bianmin.catalog.models import Material
+    from bianmin.demo.volume.context import GIVEN, SURNAMES
+
+    seed_demo(NOW)
+    call_command("seed_volume", "--cases", "3000", "--days", "200", "--batch", "1000", "--seed", "7")
+    assert {n.content["title"] for n in Notice.objects.all()} == {"补正材料通知书", "受理通知书"}
+    notice = Notice.objects.select_related("case").filter(kind="ACCEPTANCE").first()
+    assert notice.content["case_number"] == notice.case.number and notice.number == f"SL-V-{notice.case.number}"
+    names = dict(Material.objects.values_list("pk", "name"))
+    assert not [m for m in CaseMaterial.objects.all() if m.name != names[m.material_id]]
+    staff = {p.user_id: p.name for p in StaffProfile.objects.all()}
+    assert not [e for e in CaseEvent.objects.all() if e.actor_name != staff[e.actor_id]]
+    for case in Case.objects.order_by("?")[:50]:
+        name = case.applicant_name
+        assert len(name) == 3 and name[0] in SURNAMES and name[1] in GIVEN and name[2] in GIVEN, name
+    delivered = Case.objects.filter(status__in=["DELIVERED", "ARCHIVED"])
+    assert delivered.exists() and not delivered.exclude(delivered_to=F("applicant_name")).exists()
+    assert set(CasePause.objects.values_list("basis", flat=True)) == {"依法需检验检测"}
+    assert set(CasePause.objects.filter(ended_on__isnull=False).values_list("result", flat=True)) == {"合格"}
+    assert set(Extension.objects.values_list("reason", flat=True)) == {"情况复杂，需进一步核查"}
+    overdue = Violation.objects.filter(kind="OVERDUE_CASE").first()
+    case = Case.objects.get(pk=overdue.dedupe_key.rsplit(":", 1)[1])
+    assert overdue.description == f"办件{case.number}承诺办结日期为{case.committed_deadline:%Y-%m-%d}，超期"
+    assert overdue.evidence == [{"label": f"办件 {case.number}", "url": f"/staff/cases/{case.number}/"}]
+
+
 def test_every_row_carries_its_case_county_and_applicants_are_sealed_and_reused():
     seed_demo(NOW)
     call_command("seed_volume", "--cases", "2000", "--days", "30", "--batch", "500")

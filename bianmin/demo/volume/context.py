@@ -41,6 +41,7 @@ from .generate import (
     Handler,
     Unit,
     Version,
+    wire,
 )
 from .rows import NULL, TableFormat, esc, table_format, text
 
@@ -112,7 +113,7 @@ def build_context(*, seed: int, days: int, cases: int,
     for profile in (StaffProfile.objects.filter(unit__in=units, user__groups__name=window)
                     .order_by("unit_id", "pk").values("pk", "user_id", "name", "unit_id")):
         staff.setdefault(profile["unit_id"], []).append(
-            Handler(staff_id=profile["pk"], user_id=profile["user_id"], name=esc(profile["name"])))
+            Handler(staff_id=profile["pk"], user_id=profile["user_id"], name=wire(esc(profile["name"]))))
     units = [u for u in units if u.pk in staff]
     versions = list(ItemVersion.objects.filter(is_current=True).prefetch_related("materials").order_by("pk"))
     if not units or not versions:
@@ -123,10 +124,10 @@ def build_context(*, seed: int, days: int, cases: int,
         if level in by_level:
             by_level[level].append(Version(
                 pk=v.pk, limit=v.committed_limit, legal=v.legal_limit,
-                special=v.special_procedures[0] if v.special_procedures else "",
+                special=wire(v.special_procedures[0]) if v.special_procedures else "",
                 extension_days=v.extension_days if v.extension_allowed else 0,
                 yellow=yellow_threshold(v.committed_limit),
-                materials=[f"{m.pk}\t{esc(m.name)}\t{m.necessity}\tPAPER\t1\tt"
+                materials=[wire(f"{m.pk}\t{esc(m.name)}\t{m.necessity}\tPAPER\t1\tt")
                            for m in list(v.materials.all())[:MAX_MATERIALS]]))
     today = timezone.localdate()
     # Regions with days of their own (local holidays) get their own calendar; the others share the national one.
@@ -149,11 +150,13 @@ def build_context(*, seed: int, days: int, cases: int,
         level = ("INSTITUTION" if u.kind == UnitKind.INSTITUTION_DESK
                  else "TOWN" if u.kind == UnitKind.TOWN_CENTER else "COUNTY")
         scope = {"unit_id": str(u.pk), "unit_path": esc(u.path), "county_id": str(county.pk)}
-        ends = {name: "".join("\t" + scope[c] for c in fmt.scope) + fmt.tail for name, fmt in table_formats.items()}
-        out.append(Unit(pk=u.pk, code=u.code, staff=staff[u.pk], versions=by_level[level] or by_level["COUNTY"],
+        ends = {name: wire("".join("\t" + scope[c] for c in fmt.scope) + fmt.tail)
+                for name, fmt in table_formats.items()}
+        out.append(Unit(pk=u.pk, code=wire(u.code), staff=staff[u.pk], versions=by_level[level] or by_level["COUNTY"],
                         calendar=calendar_of[key], applicants=counties[county.pk], ends=ends))
     size = pool_size(cases, len(county_codes))
-    pools = seal([(seed * 1000 + i, code[:6].ljust(6, "0"), size) for i, code in enumerate(county_codes)])
+    pools = [[(wire(name), wire(columns)) for name, columns in pool]  # the generator's text (``generate.wire``)
+             for pool in seal([(seed * 1000 + i, code[:6].ljust(6, "0"), size) for i, code in enumerate(county_codes)])]
     head = StaffProfile.objects.filter(head_of=HeadOf.ORGAN).order_by("pk").first()
     classes = {}
     for i, (final, _w, path) in enumerate(PATHS):
@@ -161,7 +164,7 @@ def build_context(*, seed: int, days: int, cases: int,
             classes[i, immediate] = str(derive_class(
                 status=final, immediate=immediate, urgent=False, deferred_materials=False,
                 accepted="ACCEPTED" in path, returned="NOT_ACCEPTED" in path or "RETURNED" in path))
-    ctx = Context(seed=seed, first_day=today - dt.timedelta(days=days), today=today, now_text=text(timezone.now()),
+    ctx = Context(seed=seed, first_day=today - dt.timedelta(days=days), today=today, now_text=wire(text(timezone.now())),
                   units=out, calendars=calendars, applicants=pools, formats=table_formats,
                   approver=str(head.user_id) if head else NULL, classes=classes)
     ctx.prepare(ZoneInfo(settings.TIME_ZONE), days + 800)  # deadlines and events run on past today

@@ -71,6 +71,15 @@ class Handler:
     user_id: int
     name: str  # escaped for COPY
     events: dict[int, list[str]] = field(default_factory=dict)  # path index -> each step's columns after "at"
+    lines: dict[int, list[str]] = field(default_factory=dict)  # the same, "\t"-prefixed, with the unit's end
+
+    def event_lines(self, index: int, end: str) -> list[str]:
+        """Return, for path ``index``, each step's event line after "at" ("\t", the columns, ``end``: the line's
+        end for the handler's unit; a handler works in one unit)."""
+        found = self.lines.get(index)
+        if found is None:
+            found = self.lines[index] = [f"\t{step}{end}" for step in handler_events(self, index)]
+        return found
 
 
 @dataclass
@@ -93,11 +102,13 @@ class Unit:
     calendar: int  # index into Context.calendars
     applicants: int  # index into Context.applicants (the unit's county)
     ends: dict[str, str]  # per table: the unit's columns (``SCOPE_COLUMNS``) and the defaults, to end each line
+    material_lines: dict[int, list[str]] = field(default_factory=dict)  # version -> its lines after the case id
 
 
 @dataclass
 class Context:
-    """Everything a batch needs, read from the database once by ``context.build_context``."""
+    """Everything a batch needs, read from the database once by ``context.build_context``. Its text (names, material
+    lines, line ends, applicants) is held as ``wire`` text, as the lines are."""
 
     seed: int
     first_day: dt.date
@@ -178,6 +189,19 @@ class Batch:
         return sum(cell[2] for cell in self.cells)
 
 
+def wire(text: str) -> str:
+    """Return ``text`` as the generator's lines hold it: its UTF-8 bytes, one character each (latin-1).
+
+    Every piece of text that goes into a line passes through here once (``context.build_context`` and the constants
+    below), so each line is a one-byte string: the f-strings, the join of a batch and its ``encode("latin-1")``, which
+    gives back the UTF-8 text, only copy bytes. A line mixing in a Chinese ``str`` would be built and joined two bytes
+    a character and converted again to UTF-8 (≈ 5 µs a case); one not passed through here fails the encoding."""
+    return text.encode().decode("latin-1")
+
+
+W_SUPPLEMENT, W_ACCEPTANCE = wire("补正材料通知书"), wire("受理通知书")
+W_PAUSE_BASIS, W_PAUSE_RESULT, W_EXTENSION_REASON = wire("依法需检验检测"), wire("合格"), wire("情况复杂，需进一步核查")
+W_CASE, W_DEADLINE_WAS, W_OVERDUE, W_REPORTED = wire("办件"), wire("承诺办结日期为"), wire("，超期"), wire("群众反映")
 CLOCK = [f"{m // 60:02d}:{m % 60:02d}:00" for m in range(1440)]  # minute of the day -> "HH:MM:00"
 QUERY_PAIRS = [a + b for a in QUERY_ALPHABET for b in QUERY_ALPHABET]
 WEIGHTS = [w for _s, w, _p in PATHS]
@@ -199,6 +223,22 @@ def handler_events(handler: Handler, index: int) -> list[str]:
     return found
 
 
+# How each step's time is found (``generate``): the receipt, acceptance (10 minutes after), the decision, or some
+# hours after the step before (IN_PROGRESS: not after the decision).
+AT_RECEIPT, AT_ACCEPTANCE, AT_DECISION, LATER, LATER_BEFORE_DECISION = range(5)
+STEP_KINDS = [tuple(AT_RECEIPT if s == "RECEIVED" else AT_ACCEPTANCE if s == "ACCEPTED" else AT_DECISION
+                    if s == "DECIDED" else LATER_BEFORE_DECISION if s == "IN_PROGRESS" else LATER for s in path)
+              for _f, _w, path in PATHS]
+# Per path: (status, number of steps as text, intake outcome, delivery method, whether delivered, whether it ended
+# without a decision) for the case line.
+PATH_TEXT = [(final, str(len(path)), "ACCEPTED" if "ACCEPTED" in path else ("REJECTED" if final == "NOT_ACCEPTED" else ""),
+              "PICKUP" if len(path) > 4 else "", len(path) > 4, final in ENDED)
+             for final, _w, path in PATHS]
+OPEN_PATHS = frozenset(i for i, p in enumerate(PATHS) if p[0] in OPEN)
+RECEIVED_PATH = next(i for i, p in enumerate(PATHS) if p[0] == "RECEIVED")
+SUPPLEMENT_PATH = next(i for i, p in enumerate(PATHS) if p[0] == "SUPPLEMENT")
+
+
 def generate(ctx: Context, batch: Batch) -> dict[str, bytes]:
     """Return the COPY text (UTF-8) of each table in ``TABLES`` for ``batch``."""
     rng = Random(ctx.seed * 1_000_003 + batch.index)
@@ -210,58 +250,75 @@ def generate(ctx: Context, batch: Batch) -> dict[str, bytes]:
     yesterday = today - 1
     closing = yesterday * 1440 + 1020  # 17:00 yesterday
     ts, day_text, now_text, classes = ctx.ts, ctx.day_text, ctx.now_text, ctx.classes
+    stamp = ctx._stamps.get  # ts()'s cache, read inline (``stamp(m) or ts(m)``): a case writes about nine
+    deadlines, add_workdays = ctx.deadlines, ctx.add_workdays
     add_case, add_event, add_material, add_notice = cases.append, events.append, materials.append, notices.append
     cid = batch.first_id
     eid, mid, nid = batch.first_ids["event"], batch.first_ids["material"], batch.first_ids["notice"]
+    total_weight, closed_weight = CUMULATIVE[-1], CLOSED_CUMULATIVE[-1]
     for unit_index, day, count, last in batch.cells:
         unit = ctx.units[unit_index]
         cal = unit.calendar
         ends = unit.ends
         case_end, event_end, material_end, notice_end = ends["case"], ends["event"], ends["material"], ends["notice"]
         staff, versions = unit.staff, unit.versions
+        n_staff, n_versions = len(staff), len(versions)
+        # Each version's material lines after the case id, with the unit's end (cached on the unit).
+        material_lines = unit.material_lines
+        if not material_lines:
+            material_lines.update({v.pk: [f"{m}{material_end}" for m in v.materials] for v in versions})
         pool = ctx.applicants[unit.applicants]
+        n_pool = len(pool)
         prefix = f"{unit.code}{ctx.day_compact[day]}"
         age = today - day
+        old, stale = age > RECENT_DAYS, age > 5
+        day_minute = day * 1440 + 510
+        intake_deadline = day_text[add_workdays(cal, day, 5)]
         minutes = sorted(int(r() * 480) for _ in range(count))  # numbered in the order they came in
         for k in range(count):
             number = f"{prefix}{last + k + 1:04d}"
-            version = versions[int(r() * len(versions))]
-            path_index = bisect(CUMULATIVE, r() * CUMULATIVE[-1])
+            version = versions[int(r() * n_versions)]
+            path_index = bisect(CUMULATIVE, r() * total_weight)
+            limit = version.limit
+            committed, legal, yellow, between = deadlines(cal, version, day)
+            if path_index in OPEN_PATHS and (old and r() < 0.999 or path_index == RECEIVED_PATH and stale
+                                             or PATH_FLAGS[path_index][2] and limit and between > limit + 2
+                                             and r() < 0.95):
+                path_index = CLOSED[bisect(CLOSED_CUMULATIVE, r() * closed_weight)]
             final, accepted, running, decided = PATH_FLAGS[path_index]
-            committed, legal, yellow, between = ctx.deadlines(cal, version, day)
-            if final in OPEN and (age > RECENT_DAYS and r() < 0.999 or final == "RECEIVED" and age > 5
-                                  or running and version.limit and between > version.limit + 2 and r() < 0.95):
-                path_index = CLOSED[bisect(CLOSED_CUMULATIVE, r() * CLOSED_CUMULATIVE[-1])]
-                final, accepted, running, decided = PATH_FLAGS[path_index]
-            path = PATHS[path_index][2]
-            handler = staff[int(r() * len(staff))]
-            received = day * 1440 + 510 + minutes[k]
-            immediate = accepted and version.limit == 0 and decided
+            handler = staff[int(r() * n_staff)]
+            received = day_minute + minutes[k]
+            immediate = accepted and limit == 0 and decided
             ongoing = moved = False
             pause = extension = None
             if accepted and version.special and r() < 0.05:
                 paused = 2 + int(r() * 9)
-                start = min(ctx.add_workdays(cal, day, 1 + int(r() * max(version.limit - 1, 1))), yesterday)
-                ongoing = running and (r() < 0.3 or ctx.add_workdays(cal, start, paused) >= today)
+                start = min(add_workdays(cal, day, 1 + int(r() * max(limit - 1, 1))), yesterday)
+                ongoing = running and (r() < 0.3 or add_workdays(cal, start, paused) >= today)
                 pause = (start, None if ongoing else paused)
                 if not ongoing:
-                    committed = ctx.add_workdays(cal, committed, paused)
-                    legal = ctx.add_workdays(cal, legal, paused)
+                    committed = add_workdays(cal, committed, paused)
+                    legal = add_workdays(cal, legal, paused)
                     moved = True
             if accepted and version.extension_days and r() < 0.02:
                 approved = not running or r() < 0.8
                 extension = approved
                 if approved:
-                    committed = ctx.add_workdays(cal, committed, version.extension_days)
-                    legal = ctx.add_workdays(cal, legal, version.extension_days)
+                    committed = add_workdays(cal, committed, version.extension_days)
+                    legal = add_workdays(cal, legal, version.extension_days)
                     moved = True
-            took = int(r() * (max(version.limit, 1) + 1)) + (3 if r() < 0.04 else 0)
+            took = int(r() * ((limit or 1) + 1)) + (3 if r() < 0.04 else 0)
             decided_on = None
+            warning = ""
             if decided:
-                decided_on = ctx.add_workdays(cal, day, took)
+                decided_on = add_workdays(cal, day, took)
                 if decided_on >= today:  # history ends yesterday
                     decided_on = max(day, yesterday)
-            warning = ""
+                # Step times: the decision at decided_at, the rest some hours after the step before; nothing after
+                # yesterday's close of business.
+                decided_at = max(decided_on * 1440 + 900, received + 30)
+            else:
+                decided_at = 0
             if accepted:
                 if moved:
                     yellow = ctx.index(ctx.calendars[cal].workdays_back(ctx.date(committed), version.yellow))
@@ -269,86 +326,91 @@ def generate(ctx: Context, batch: Batch) -> dict[str, bytes]:
                     warning = "RED" if committed < today else ("YELLOW" if yellow <= today else "")
                 elif decided_on is not None and decided_on > committed:
                     warning = "RED"
-            # Step times: acceptance 10 minutes after receipt, the decision at decided_at, the rest some hours after
-            # the step before; nothing after yesterday's close of business.
-            decided_at = max(decided_on * 1440 + 900, received + 30) if decided_on is not None else 0
             stamps, moment = [], received
-            for status in path:
-                if status == "ACCEPTED":
+            for kind in STEP_KINDS[path_index]:
+                if kind == AT_ACCEPTANCE:
                     moment = received + 10
-                elif status == "DECIDED":
+                elif kind == AT_DECISION:
                     moment = decided_at
-                elif status != "RECEIVED":
+                elif kind != AT_RECEIPT:
                     moment = min(moment + 60 * (1 + int(r() * 30)), max(closing, moment + 10))
-                    if status == "IN_PROGRESS" and decided_at:
+                    if kind == LATER_BEFORE_DECISION and decided_at:
                         moment = min(moment, decided_at - 5)
                 stamps.append(moment)
-            delivered = ts(stamps[4]) if len(stamps) > 4 else NULL
-            closed = delivered if len(stamps) > 4 else (ts(stamps[-1]) if final in ENDED else NULL)
-            received_at = ts(received)
-            accepted_at = ts(received + 10) if accepted else NULL
-            handler_id = str(handler.staff_id) if accepted else NULL
+            status, steps, intake, method, delivered_path, ended = PATH_TEXT[path_index]
+            if delivered_path:
+                delivered = closed = stamp(stamps[4]) or ts(stamps[4])
+            else:
+                delivered = NULL
+                closed = (stamp(stamps[-1]) or ts(stamps[-1])) if ended else NULL
+            received_at = stamp(received) or ts(received)
+            if accepted:
+                accepted_at = stamp(received + 10) or ts(received + 10)
+                handler_id = str(handler.staff_id)
+                dates = f"{day_text[committed]}\t{day_text[legal]}\t{day_text[yellow]}"
+            else:
+                accepted_at = handler_id = NULL
+                dates = f"{NULL}\t{NULL}\t{NULL}"
             query = (QUERY_PAIRS[int(r() * PAIRS)] + QUERY_PAIRS[int(r() * PAIRS)] + QUERY_PAIRS[int(r() * PAIRS)]
                      + QUERY_PAIRS[int(r() * PAIRS)])
-            name, applicant = pool[int(r() * len(pool))]
+            name, applicant = pool[int(r() * n_pool)]
+            ids = f"\t{cid}\t"
             add_case(
-                f"{cid}\t{number}\t{query}\t{final}\t{classes[path_index, immediate]}\t{len(path)}\t{version.pk}\t"
-                f"{version.limit if accepted else NULL}\t{received_at}\t{handler.staff_id}\t"
-                f"{day_text[ctx.add_workdays(cal, day, 5)] if final == 'RECEIVED' else NULL}\t"
-                f"{'ACCEPTED' if accepted else ('REJECTED' if final == 'NOT_ACCEPTED' else '')}\t{accepted_at}\t"
-                f"{handler_id}\t{handler_id}\t{'t' if immediate else 'f'}\t"
-                f"{day_text[committed] if accepted else NULL}\t{day_text[legal] if accepted else NULL}\t"
-                f"{day_text[yellow] if accepted else NULL}\t{warning}\t"
-                f"{ts(decided_at) if decided_on is not None else NULL}\t"
+                f"{cid}\t{number}\t{query}\t{status}\t{classes[path_index, immediate]}\t{steps}\t{version.pk}\t"
+                f"{limit if accepted else NULL}\t{received_at}\t{handler.staff_id}\t"
+                f"{intake_deadline if status == 'RECEIVED' else NULL}\t{intake}\t{accepted_at}\t"
+                f"{handler_id}\t{handler_id}\t{'t' if immediate else 'f'}\t{dates}\t{warning}\t"
+                f"{(stamp(decided_at) or ts(decided_at)) if decided_on is not None else NULL}\t"
                 f"{'GRANTED' if decided_on is not None else ''}\t{delivered}\t"
-                f"{'PICKUP' if len(stamps) > 4 else ''}\t{name if len(stamps) > 4 else ''}\t{closed}\t"
+                f"{method}\t{name if delivered_path else ''}\t{closed}\t"
                 f"{applicant}{case_end}")
-            for step, moment in zip(handler_events(handler, path_index), stamps, strict=True):
-                add_event(f"{eid}\t{cid}\t{ts(moment)}\t{step}{event_end}")
+            for step, moment in zip(handler.event_lines(path_index, event_end), stamps, strict=True):
+                add_event(f"{eid}{ids}{stamp(moment) or ts(moment)}{step}")
                 eid += 1
-            for material in version.materials:
-                add_material(f"{mid}\t{cid}\t{material}{material_end}")
+            for line in material_lines[version.pk]:
+                add_material(f"{mid}{ids}{line}")
                 mid += 1
-            if final == "SUPPLEMENT" or (accepted and r() < 0.08):  # one 补正 on the way
-                served = ts(received + 60)
-                add_notice(f"{nid}\t{cid}\tSUPPLEMENT\tBZ-V-{number}\t{served}\t{served}\t{served}\t{handler.user_id}\t"
-                           f'{{"title": "补正材料通知书", "case_number": "{number}"}}{notice_end}')
+            if path_index == SUPPLEMENT_PATH or (accepted and r() < 0.08):  # one 补正 on the way
+                served = stamp(received + 60) or ts(received + 60)
+                add_notice(f"{nid}{ids}SUPPLEMENT\tBZ-V-{number}\t{served}\t{served}\t{served}\t{handler.user_id}\t"
+                           f'{{"title": "{W_SUPPLEMENT}", "case_number": "{number}"}}{notice_end}')
                 nid += 1
             if accepted:
-                add_notice(f"{nid}\t{cid}\tACCEPTANCE\tSL-V-{number}\t{accepted_at}\t{NULL}\t{accepted_at}\t"
-                           f'{handler.user_id}\t{{"title": "受理通知书", "case_number": "{number}"}}{notice_end}')
+                add_notice(f"{nid}{ids}ACCEPTANCE\tSL-V-{number}\t{accepted_at}\t{NULL}\t{accepted_at}\t"
+                           f'{handler.user_id}\t{{"title": "{W_ACCEPTANCE}", "case_number": "{number}"}}{notice_end}')
                 nid += 1
             if pause is not None:
                 began, length = pause
-                ended = ctx.add_workdays(cal, began, length) if length else None
+                ended_on = add_workdays(cal, began, length) if length else None
                 pauses.append(
-                    f"{cid}\t{version.special}\t依法需检验检测\t5\t{day_text[began]}\t{ts(began * 1440 + 600)}\t"
-                    f"{handler.user_id}\t{day_text[ended] if ended is not None else NULL}\t"
-                    f"{handler.user_id if length else NULL}\t{ts(ended * 1440 + 960) if ended is not None else NULL}\t"
-                    f"{'合格' if length else ''}\t{length or 0}{ends['pause']}")
+                    f"{cid}\t{version.special}\t{W_PAUSE_BASIS}\t5\t{day_text[began]}\t{ts(began * 1440 + 600)}\t"
+                    f"{handler.user_id}\t{day_text[ended_on] if ended_on is not None else NULL}\t"
+                    f"{handler.user_id if length else NULL}\t"
+                    f"{ts(ended_on * 1440 + 960) if ended_on is not None else NULL}\t"
+                    f"{W_PAUSE_RESULT if length else ''}\t{length or 0}{ends['pause']}")
             if extension is not None:
                 asked = received + 10 + 3 * 1440
                 extensions.append(
-                    f"{cid}\t情况复杂，需进一步核查\t{handler.user_id}\t{ts(asked)}\t"
+                    f"{cid}\t{W_EXTENSION_REASON}\t{handler.user_id}\t{ts(asked)}\t"
                     f"{'APPROVED' if extension else 'PENDING'}\t{version.extension_days}\t"
                     f"{ctx.approver if extension else NULL}\t{ts(asked + 240) if extension else NULL}{ends['extension']}")
             if warning == "RED":
                 deadline = day_text[committed]
                 violations.append(
                     f"{cid}\tOVERDUE_CASE\t{handler.staff_id}\t{day_text[committed + 1]}\t"
-                    f"办件{number}承诺办结日期为{deadline}，超期\tSYSTEM\t"
-                    f'[{{"label": "办件 {number}", "url": "/staff/cases/{number}/"}}]\t'
+                    f"{W_CASE}{number}{W_DEADLINE_WAS}{deadline}{W_OVERDUE}\tSYSTEM\t"
+                    f'[{{"label": "{W_CASE} {number}", "url": "/staff/cases/{number}/"}}]\t'
                     f"OVERDUE:case:{cid}\t{now_text}\tOPEN{ends['violation']}")
             if r() < 0.0005:  # recorded by a supervisor
                 violations.append(
-                    f"{cid}\t{SUPERVISOR_KINDS[int(r() * 3)]}\t{handler.staff_id}\t{day_text[day]}\t群众反映\t"
+                    f"{cid}\t{SUPERVISOR_KINDS[int(r() * 3)]}\t{handler.staff_id}\t{day_text[day]}\t{W_REPORTED}\t"
                     f"SUPERVISOR\t[]\t{NULL}\t{now_text}\tOPEN{ends['violation']}")
             cid += 1
     cases_made = cid - batch.first_id
     for name, used in (("event", eid), ("material", mid), ("notice", nid)):
         if used - batch.first_ids[name] > cases_made * IDS_PER_CASE[name]:  # beyond the batch's ids
             raise RuntimeError(f"{name}: more rows than IDS_PER_CASE allows")
-    return {name: "".join(lines).encode() for name, lines in out.items()}
+    return {name: "".join(lines).encode("latin-1") for name, lines in out.items()}  # wire text: see ``wire``
 
 
 WORKER_CONTEXT: Context | None = None  # set by the parent before forking its workers

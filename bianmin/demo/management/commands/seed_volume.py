@@ -24,6 +24,7 @@ and written with the rows. SQLite gets plain inserts of the same rows.
 """
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import time
@@ -109,15 +110,33 @@ class Command(BaseCommand):
             loader.finish()
             if rebuild:
                 self.stdout.write(f"重建用时 {time.monotonic() - t0:.1f} 秒")
-            CaseCounter.objects.bulk_create(
-                [CaseCounter(unit_id=unit_id, day=day, last=last) for (unit_id, day), last in new_last.items()],
-                update_conflicts=True, unique_fields=["unit", "day"], update_fields=["last"], batch_size=2000)
+            self._write_counters(new_last)
         advance_sequences(CaseCounter)  # live numbering continues after the seeded cases
         seconds = time.monotonic() - start
         self.stdout.write(self.style.SUCCESS(
             f"完成：{cases:,} 件，用时 {seconds:.0f} 秒（{cases / max(seconds, 1e-6):,.0f} 件/秒，含准备"
             f"{'和重建索引' if rebuild else ''}；"
             f"生成进程 {workers} 个；{(timezone.localdate() - ctx.first_day).days} 天）"))
+
+    @staticmethod
+    def _write_counters(new_last: dict[tuple[int, dt.date], int]) -> None:
+        """Write each (unit, day)'s last case number (a row per unit and working day: ~100,000 a year over a
+        province). On PostgreSQL one statement from arrays (bulk_create of the model instances took ~3 s of Python
+        for 100,000 rows); SQLite gets the ORM's upsert."""
+        if connection.vendor != "postgresql":
+            CaseCounter.objects.bulk_create(
+                [CaseCounter(unit_id=unit_id, day=day, last=last) for (unit_id, day), last in new_last.items()],
+                update_conflicts=True, unique_fields=["unit", "day"], update_fields=["last"], batch_size=2000)
+            return
+        quote = connection.ops.quote_name
+        fields = {f.name: quote(f.column) for f in CaseCounter._meta.concrete_fields}
+        unit, day, last = fields["unit"], fields["day"], fields["last"]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(CaseCounter._meta.db_table)} ({unit}, {day}, {last}) "  # noqa: S608 (model's names)
+                f"SELECT * FROM unnest(%s::bigint[], %s::date[], %s::integer[]) "
+                f"ON CONFLICT ({unit}, {day}) DO UPDATE SET {last} = EXCLUDED.{last}",
+                [[key[0] for key in new_last], [key[1] for key in new_last], list(new_last.values())])
 
     @staticmethod
     def _seal(specs: list[tuple[int, str, int]], workers: int) -> list[list[tuple[str, str]]]:
