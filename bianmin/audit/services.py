@@ -12,6 +12,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from bianmin.core.errors import DomainError
+from bianmin.core.inserts import insert_rows
+from bianmin.core.prepared import Prepared
 
 from .anchors import write_purge_anchor
 from .chain import GENESIS, entry_digest
@@ -57,9 +59,14 @@ def record(*, action: AuditAction | str, summary: str, now: dt.datetime, actor: 
     return entry
 
 
+# The chain head locked: a prepared read (bianmin/core/prepared.py), as ``first()`` read it.
+_HEAD = Prepared(AuditHead, lambda: AuditHead.objects.select_for_update().filter(pk=1).order_by("pk")[:1])
+
+
 def _append(entries: list[AuditEntry]) -> None:
     """Lock the chain head, number and hash ``entries`` in order, insert them, move the head."""
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    found = _HEAD.objects()
+    head = found[0] if found else None
     if head is None:
         AuditHead.objects.get_or_create(pk=1)
         head = AuditHead.objects.select_for_update().get(pk=1)
@@ -74,7 +81,7 @@ def _append(entries: list[AuditEntry]) -> None:
     if len(entries) == 1:
         entries[0].save(force_insert=True)
     else:
-        AuditEntry.objects.bulk_create(entries)
+        insert_rows(entries)  # AuditEntry.objects.bulk_create(entries), its statement prepared once
     head.seq, head.last_hash = seq, prev
     head.save(update_fields=["seq", "last_hash"])
 

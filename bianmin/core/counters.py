@@ -13,6 +13,8 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
+from .prepared import _cursor
+
 
 def next_value(model, **lookup: Any) -> int:
     """Return the next number of the scope ``lookup`` of counter ``model``.
@@ -89,7 +91,7 @@ def _draw(model, lookups: list[dict[str, Any]]) -> dict[tuple, tuple[int, int, i
         f"SELECT id, last, CASE WHEN to_regclass('{prefix}' || id) IS NULL THEN NULL "  # noqa: S608
         f"ELSE nextval(to_regclass('{prefix}' || id)) END, {', '.join(quote(f) for f in fields)} "
         f"FROM {quote(model._meta.db_table)} WHERE {' OR '.join(scopes)}")
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:  # prepared: parsed and planned once per connection and shape
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {tuple(row[3:]): (row[0], row[1], row[2]) for row in rows}

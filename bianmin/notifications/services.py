@@ -14,6 +14,7 @@ from django.utils import timezone
 from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.core.errors import NotFound
+from bianmin.core.inserts import insert_row
 from bianmin.org.models import Region, StaffProfile
 from bianmin.workdays.engine import CalendarRangeError
 from bianmin.workdays.selectors import get_calendar
@@ -46,8 +47,10 @@ def enqueue_sms(*, phone: str, kind: str, text: str, cause: str, now: dt.datetim
     """
     if not MOBILE.match(phone or ""):
         return None
-    return Message.objects.create(channel=Channel.SMS, kind=kind, phone=phone, body=text, cause=cause[:64],
-                                  created_at=now, next_attempt_at=_daytime(now))
+    message = Message(channel=Channel.SMS, kind=kind, phone=phone, body=text, cause=cause[:64], created_at=now,
+                      next_attempt_at=_daytime(now))
+    insert_row(message)  # Message.objects.create(…), its statement prepared once (bianmin/core/inserts.py)
+    return message
 
 
 def enqueue_inapp(*, recipient: User, kind: str, subject: str, text: str, now: dt.datetime, link: str = "",

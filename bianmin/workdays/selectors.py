@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from bianmin.core.prepared import Prepared
 from bianmin.org.models import Region
 
 from .engine import SpecialDay, WorkCalendar
@@ -20,6 +21,11 @@ _cache: dict[int | None, tuple[int, WorkCalendar]] = {}
 _lock = threading.Lock()
 READ_REVISION_SECONDS = 2.0
 _read_revision: dict[str, tuple[float, int]] = {}  # alias -> (when read, revision), for reads outside transactions
+
+
+# The revision counter's row: a prepared read (bianmin/core/prepared.py), as ``first()`` read it.
+_REVISION = Prepared(CalendarRevision, lambda: CalendarRevision.objects.filter(pk=1).order_by("pk")
+                     .values_list("revision")[:1])
 
 
 def current_revision() -> int:
@@ -40,7 +46,8 @@ def current_revision() -> int:
         seen = _read_revision.get(conn.alias)
         if seen is not None and time.monotonic() - seen[0] < READ_REVISION_SECONDS:
             return seen[1]
-    revision = CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+    found = _REVISION.rows()
+    revision = (found[0][0] if found else None) or 0
     if not conn.in_atomic_block:
         _read_revision[conn.alias] = (time.monotonic(), revision)
     if conn.in_atomic_block:

@@ -13,6 +13,7 @@ from bianmin.audit.models import AuditAction
 from bianmin.audit.services import record
 from bianmin.core.counters import next_value, next_values, retire_sequences
 from bianmin.core.errors import Conflict, Forbidden
+from bianmin.core.inserts import insert_row, insert_rows
 from bianmin.notifications.services import enqueue_sms
 from bianmin.org.models import Post
 from bianmin.org.policies import staff_profile_of
@@ -126,7 +127,7 @@ def add_event(case: Case, *, actor: User | None, now: dt.datetime, action: str, 
     Refuses nothing: it records a step the calling service has allowed."""
     event = new_event(case, actor=actor, now=now, action=action, from_status=from_status, to_status=to_status,
                       opinion=opinion, data=data)
-    event.save(force_insert=True)
+    insert_row(event)
     return event
 
 
@@ -249,7 +250,7 @@ def transition(case: Case, *, actor: User | None, action: Action, now: dt.dateti
     event = new_event(case, actor=actor, now=now, action=action.value, from_status=before, to_status=target,
                       opinion=opinion, data=data)
     if events is None:
-        event.save(force_insert=True)
+        insert_row(event)
     else:
         events.append(event)
     if sms and action in SMS_ACTIONS:  # the outbox row commits (or rolls back) with the transition
@@ -285,7 +286,7 @@ def issue_notice(case: Case, *, kind: str, actor: User, now: dt.datetime, conten
     if notice is None:
         notice = Notice(case=case, county_id=case.county_id, kind=kind, created_at=now, created_by=actor)
     _numbered(notice, kind, now, content, serve).save()
-    _issued_event(case, notice, actor, now).save(force_insert=True)
+    insert_row(_issued_event(case, notice, actor, now))
     return notice
 
 
@@ -299,7 +300,7 @@ def issue_notices(case: Case, *, contents: Sequence[tuple[str, dict[str, Any]]],
     notices = [_numbered(Notice(case=case, county_id=case.county_id, kind=kind, created_at=now, created_by=actor), kind,
                          now, content, False, number)
                for (kind, content), number in zip(contents, numbers, strict=True)]
-    Notice.objects.bulk_create(notices)
+    insert_rows(notices)
     issued = [_issued_event(case, notice, actor, now) for notice in notices]
     if events is None:
         save_events(issued)
@@ -313,4 +314,4 @@ def save_events(events: Sequence[CaseEvent]) -> None:
     statement for them all.
 
     Refuses nothing: it records steps the calling services have allowed."""
-    CaseEvent.objects.bulk_create(events)
+    insert_rows(events)

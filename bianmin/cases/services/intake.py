@@ -18,6 +18,7 @@ from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
 from bianmin.catalog.selectors import kind_rule, pinned_version, receive_refusal
 from bianmin.core import validators as v
 from bianmin.core.errors import Conflict, DomainError, FieldErrors
+from bianmin.core.inserts import insert_row, insert_rows
 from bianmin.core.prepared import Arg, Prepared
 from bianmin.workdays.selectors import get_calendar
 
@@ -317,7 +318,7 @@ class Received:
 def write_received(app: Received, *, actor: User, now: dt.datetime) -> Case:
     """Write a checked application as a received case (in the caller's audited transaction); return it."""
     case = new_received_case(app, now=now)
-    case.save()
+    insert_row(case)
     return finish_received(case, app, actor=actor, now=now)
 
 
@@ -341,12 +342,12 @@ def finish_received(case: Case, app: Received, *, actor: User, now: dt.datetime,
     version, override = app.version, app.override
     for line in app.lines:
         line.case, line.county_id = case, case.county_id
-    CaseMaterial.objects.bulk_create(app.lines)
+    insert_rows(app.lines)
     event = new_event(case, actor=actor, now=now, action=Action.RECEIVE.value, to_status=Status.RECEIVED,
                       data={"item": app.item_code, "version": version.number,
                             **({"credit_code_override": override} if override else {})})
     if events is None:
-        event.save(force_insert=True)
+        insert_row(event)
     else:
         events.append(event)
     record(action=AuditAction.CASE_TRANSITION, summary=f"收件：{case.number} {version.name}", actor=actor,

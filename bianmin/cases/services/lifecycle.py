@@ -13,6 +13,7 @@ from bianmin.catalog.models import CaseClass as ItemClass
 from bianmin.catalog.models import LimitUnit, Necessity, limit_text
 from bianmin.catalog.selectors import kind_rule
 from bianmin.core.errors import Conflict, DomainError, bounded
+from bianmin.core.inserts import insert_row
 from bianmin.org.selectors import higher_organs
 from bianmin.workdays.engine import CalendarRangeError, DayAnswer, WorkCalendar
 from bianmin.workdays.selectors import get_calendar
@@ -282,7 +283,7 @@ def receive_and_accept(*, actor: User, item_code: str, applicant: ApplicantData,
         events: list[CaseEvent] = []
 
         def insert(accepted: Case) -> None:
-            accepted.save(force_insert=True)
+            insert_row(accepted)
             finish_received(accepted, app, actor=actor, now=now, events=events)
 
         _accept(case, actor=actor, profile=app.profile, now=now, urgent=urgent, urgent_days=urgent_days,

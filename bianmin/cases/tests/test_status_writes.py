@@ -137,6 +137,7 @@ DYNAMIC_WRITES: dict[tuple[str, str], str] = {
     ("ratings/sweep.py", "sweep_rating_follow_ups.record_late"): "marks the late step's flag on a 差评 follow-up",
     ("core/distribution.py", "_install"): "puts the county-keyed relation descriptors on model classes (no row)",
     ("core/prepared.py", "Prepared.objects"): "a read's annotations on the instances it loads, as the ORM's own",
+    ("core/inserts.py", "_insert"): "the columns the database returns for new rows (the primary key), as bulk_create",
 }
 
 # Raw SQL that updates the case table and names a guarded field.
