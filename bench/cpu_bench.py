@@ -58,7 +58,11 @@ def start(env: dict, port: int, settings: str, workers: list[str]) -> subprocess
 
 def stop(server: subprocess.Popen) -> None:
     server.terminate()
-    server.wait(10)
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(10)
 
 
 def run(*, env: dict, manage: Callable[..., str], client_class, port: int, workers: list[str],
@@ -79,12 +83,13 @@ def run(*, env: dict, manage: Callable[..., str], client_class, port: int, worke
     # The floor runs on its own server beside the product's, and is measured before and after each page: each page's
     # ratio is to the mean of the floors around it, so a drift of the machine during the run (the floor alone moved
     # between 4.4 and 6.6 ms over four runs in session 14) does not decide the ratio.
-    floor_server = start(env, port + 1, "config.settings.floor", workers)
-    own = server_pid is None
-    server = start(env, port, env.get("DJANGO_SETTINGS_MODULE", "config.settings.bench"), workers) if own else None
-    pid = server.pid if server else server_pid
-    floor_up = True
+    floor_server: subprocess.Popen | None = None
+    server: subprocess.Popen | None = None
     try:
+        floor_server = start(env, port + 1, "config.settings.floor", workers)
+        if server_pid is None:
+            server = start(env, port, env.get("DJANGO_SETTINGS_MODULE", "config.settings.bench"), workers)
+        pid = server.pid if server else server_pid
         floor_clients = [client_class(port=port + 1) for _ in range(8)]
         floors: list[float] = []
         floor_requests = floor_failures = 0
@@ -122,7 +127,7 @@ def run(*, env: dict, manage: Callable[..., str], client_class, port: int, worke
                 f"≤ {FLOOR_RATIO}×): {'OK' if ratio <= FLOOR_RATIO and not bad else 'MISSED'}; {n:,} requests, "
                 f"{bad} failed")
         stop(floor_server)
-        floor_up = False
+        floor_server = None
 
         # The cases are written by the unit's other clerk: window1's pages (rows 13) then measure the same desk in
         # every run on the same database, instead of one that grows by the cases the last run accepted.
@@ -157,10 +162,9 @@ def run(*, env: dict, manage: Callable[..., str], client_class, port: int, worke
         out["receive_then_accept"] = ms
         say(f"[14] receive, then accept (two requests): {ms:.2f} CPU ms per case (reported); {n:,} cases, {bad} failed")
     finally:
-        if floor_up:
-            stop(floor_server)
-        if server:
-            stop(server)
+        for running in (floor_server, server):
+            if running is not None:
+                stop(running)
     return out
 
 

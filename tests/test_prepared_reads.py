@@ -11,7 +11,16 @@ from django.db import connection
 from django.db.models import CharField, Count, F
 from django.test.utils import CaptureQueriesContext
 
-from bianmin.core.prepared import Arg, ArgList, Prepared, _inline_constants, _literal, _Slot, starts_with
+from bianmin.core.prepared import (
+    PREPARED_MAX,
+    Arg,
+    ArgList,
+    Prepared,
+    _inline_constants,
+    _literal,
+    _Slot,
+    starts_with,
+)
 from bianmin.org.models import Region, RegionLevel, Unit
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +169,13 @@ def test_plain_values_become_literals_and_anything_else_stays_a_parameter():
     assert _literal(True) == "true" and _literal(False) == "false"
     assert _literal(7) == "7" and _literal(-7) is None  # a sign could join an operator before it
     assert _literal("a\0b") is None
+    assert _literal("a\\b") is None  # a backslash's meaning depends on standard_conforming_strings: a parameter
+
+    class Sly(str):
+        def replace(self, *args):
+            return str(self)
+
+    assert _literal(Sly("a'b")) == "'a''b'"
     assert _literal(dt.date(2026, 1, 1)) is None and _literal(None) is None and _literal(1.5) is None
     assert _literal(RegionLevel.COUNTY) == "'COUNTY'"  # choices: their value, not their name
 
@@ -170,6 +186,22 @@ def test_inlining_keeps_the_percent_signs_and_the_order_of_the_arguments():
                                     [slot_a, "K'1", "50%", slot_b, dt.date(2026, 1, 1)])
     assert sql == "x LIKE '100%%' AND a = %s AND k IN ('K''1', '50%%') AND b = %s AND d = %s"
     assert params == (slot_a, slot_b, dt.date(2026, 1, 1))
+    with pytest.raises(ValueError, match="fewer placeholders"):
+        _inline_constants("a = %s", [1, 2])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_is_declared_and_runs_in_a_transaction(org):
+    from django.db import transaction
+
+    build = lambda: Region.objects.select_for_update().filter(code=Arg("code")).values_list("name")  # noqa: E731
+    with pytest.raises(TypeError, match="write=True"):
+        Prepared(Region, build).rows(code="101")
+    locking = Prepared(Region, build, write=True)
+    with pytest.raises(TypeError, match="inside a transaction"):
+        locking.rows(code="101")
+    with transaction.atomic():
+        assert locking.rows(code="101") == [("测试县",)]
 
 
 def test_fixed_values_give_the_same_rows_as_the_queryset(org):
@@ -180,8 +212,14 @@ def test_fixed_values_give_the_same_rows_as_the_queryset(org):
     assert read.rows(code="101") == [("10101",)]
     assert read.rows(code="9") == []
     if connection.vendor == "postgresql":
-        assert "'测''试%%_\\镇'" in read.sql() or "'测''试%_\\镇'" in read.sql()
+        assert "'测''试" not in read.sql()  # a backslash in it: sent as a parameter
         assert "'TOWN'" in read.sql()
+    plain = Prepared(Region, lambda: Region.objects.filter(name="测'试%_镇", code__startswith=Arg("code"))
+                     .values_list("code"))
+    Region.objects.filter(code="10101").update(name="测'试%_镇")
+    assert plain.rows(code="101") == [("10101",)]
+    if connection.vendor == "postgresql":
+        assert "'测''试%%_镇'" in plain.sql()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepared statements are PostgreSQL's")
@@ -189,6 +227,8 @@ def test_on_postgresql_a_prepared_read_is_planned_once_for_all_its_arguments(org
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone()[0] == "force_generic_plan"
+    Prepared(Region, lambda: Region.objects.filter(code=Arg("code")).values_list("name")).rows(code="101")
+    assert connection.connection.prepared_max == PREPARED_MAX >= 512  # not psycopg's 100: the hot reads stay
     read = Prepared(Unit, lambda: Unit.objects.filter(starts_with("path", Arg("path")), kind__in=["DEPARTMENT"])
                     .values_list("code"))
     for _ in range(3):

@@ -60,7 +60,8 @@ def record(*, action: AuditAction | str, summary: str, now: dt.datetime, actor: 
 
 
 # The chain head locked: a prepared read (bianmin/core/prepared.py), as ``first()`` read it.
-_HEAD = Prepared(AuditHead, lambda: AuditHead.objects.select_for_update().filter(pk=1).order_by("pk")[:1])
+_HEAD = Prepared(AuditHead, lambda: AuditHead.objects.select_for_update().filter(pk=1).order_by("pk")[:1],
+                 write=True)
 
 
 def _append(entries: list[AuditEntry]) -> None:

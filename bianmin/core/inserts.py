@@ -33,7 +33,7 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 
-from .prepared import _ONLY_WHEN_ASKED
+from .prepared import _ONLY_WHEN_ASKED, PREPARED_MAX
 from .prepared import _cursor as _preparing_cursor
 
 _CACHE_ATTR = "_bianmin_inserts"  # on each connection wrapper (one per thread): {(model, rows): _Insert}
@@ -78,6 +78,7 @@ def _cursor(connection: Any) -> Any:
     raw = connection.connection
     if raw.prepare_threshold is None:  # as core.prepared: psycopg prepares exactly what is run with prepare=True
         raw.prepare_threshold = _ONLY_WHEN_ASKED
+        raw.prepared_max = PREPARED_MAX
     with connection.wrap_database_errors:
         return connection._prepare_cursor(_InsertCursor(raw))
 

@@ -42,6 +42,10 @@ except ImportError:  # pragma: no cover
 # Django's cursors bind on the client and never prepare; with this threshold psycopg prepares exactly the
 # statements run with prepare=True (these reads).
 _ONLY_WHEN_ASKED = 2**31 - 1
+# How many prepared statements psycopg keeps per connection (its default: 100). A statement is prepared per text
+# and per types of its values (an int's size, None), so an insert of one model may take a few; past the limit psycopg
+# deallocates the oldest, which would push out the hot reads.
+PREPARED_MAX = 512
 _CACHE_ATTR = "_bianmin_prepared"  # on each connection wrapper (one per thread): its compiled reads
 
 
@@ -140,8 +144,11 @@ def _literal(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int) and value >= 0:  # choices (IntegerChoices) included: their value
         return str(int(value))
-    if isinstance(value, str) and "\0" not in value:  # TextChoices included: replace() gives their value
-        return "'" + value.replace("'", "''") + "'"  # standard_conforming_strings: a backslash is itself
+    if isinstance(value, str):
+        text = str.__str__(value)  # a plain copy (a choice's value), whatever the subclass defines
+        if "\0" in text or "\\" in text:  # a backslash's meaning depends on standard_conforming_strings
+            return None
+        return "'" + text.replace("'", "''") + "'"
     return None
 
 
@@ -162,7 +169,13 @@ def _inline_constants(sql: str, params: list[Any]) -> tuple[str, tuple[Any, ...]
             return "%s"
         return literal.replace("%", "%%")
 
-    return _PLACEHOLDER.sub(place, sql), tuple(kept)
+    written = _PLACEHOLDER.sub(place, sql)
+    if next(values, _END) is not _END:
+        raise ValueError("a prepared read's statement has fewer placeholders than values")
+    return written, tuple(kept)
+
+
+_END = object()
 
 
 def forget_prepared(alias: str = "default") -> None:
@@ -184,6 +197,7 @@ def _cursor(connection: Any) -> Any:
     raw = connection.connection
     if raw.prepare_threshold is None:  # Django's "never": psycopg then ignores prepare=True as well
         raw.prepare_threshold = _ONLY_WHEN_ASKED
+        raw.prepared_max = PREPARED_MAX
     with connection.wrap_database_errors:
         return connection._prepare_cursor(_PreparingCursor(raw))
 
@@ -191,8 +205,9 @@ def _cursor(connection: Any) -> Any:
 class Prepared:
     """A read of ``model`` built by ``build(*shape)`` as a ``values_list`` queryset with ``Arg`` placeholders."""
 
-    def __init__(self, model: type[Model], build: Callable[..., QuerySet[Any, Any]]) -> None:
-        self.model, self.build = model, build
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet[Any, Any]], *, write: bool = False) -> None:
+        """``write``: the read locks rows (``select_for_update``) and goes to the database writes go to."""
+        self.model, self.build, self.write = model, build, write
 
     def rows(self, *shape: Hashable, **args: Any) -> list[tuple[Any, ...]]:
         """Run the read of this ``shape`` with ``args`` (one value per ``Arg`` name) and return its rows (a
@@ -224,7 +239,9 @@ class Prepared:
         return out
 
     def _run(self, shape: tuple[Hashable, ...], args: dict[str, Any]) -> tuple[_Compiled, Any]:
-        connection = connections[router.db_for_read(self.model)]
+        connection = connections[(router.db_for_write if self.write else router.db_for_read)(self.model)]
+        if self.write and not connection.in_atomic_block:
+            raise TypeError("a locking read runs inside a transaction")
         cache: dict[tuple[Prepared, tuple[Hashable, ...]], _Compiled] = connection.__dict__.setdefault(_CACHE_ATTR, {})
         compiled = cache.get((self, shape))
         if compiled is None:
@@ -250,6 +267,8 @@ class Prepared:
             raise TypeError("a prepared read does not prefetch or keep related objects")
         if queryset.query.distinct or queryset.query.extra_select:
             raise TypeError("a prepared read does not select DISTINCT or extra columns")
+        if queryset.query.select_for_update and not self.write:
+            raise TypeError("a locking read is declared with write=True")
         query = queryset.query
         compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
