@@ -134,7 +134,7 @@ def test_the_page_draws_a_form_for_each_allowed_action_and_no_other(client, cast
         if step:
             client.post(url, {"action": step})
         page = client.get(url).content.decode()
-        ctx = case_context(case_detail_for(cast["window_a"], case.number), FROZEN.date())
+        ctx = case_context(case_detail_for(cast["window_a"], case.number, FROZEN.date()), FROZEN.date())
         allowed = {spec.name for spec in CASE_ACTIONS.available(cast["window_a"], ctx)}
         drawn = {spec.name for spec in CASE_ACTIONS if f'name="action" value="{spec.name}"' in page}
         assert drawn == allowed and allowed

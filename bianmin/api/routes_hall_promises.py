@@ -8,7 +8,7 @@ from typing import Any, Literal, Optional
 
 from ninja import Field, Query, Router, Schema
 
-from bianmin.cases.selectors import case_detail_for
+from bianmin.cases.policies import get_case_for
 from bianmin.core.actions import ActionSpec, Catalogue
 from bianmin.core.errors import NotFound
 from bianmin.hall.models import (
@@ -197,7 +197,7 @@ def get_outreach(request, visit_id: int):
             summary="办件的预约办结（约定日期、原因、状态：待办结、按约办结、逾期未办结）",
             description="办件不存在或不在可见范围，或没有预约办结，返回 404。")
 def get_completion(request, number: str):
-    appointment = completion_of(case_detail_for(request.auth, number))
+    appointment = completion_of(get_case_for(request.auth, number))
     if appointment is None:
         raise NotFound("该办件没有预约办结")
     return completion_out(appointment)

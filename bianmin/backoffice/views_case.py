@@ -26,7 +26,7 @@ class CaseDetailView(StaffView):
     def get(self, request, number: str, revealed: dict[str, str] | None = None, posted=None, error=None,
             hospital: dict | None = None):
         try:
-            case = with_warning(case_detail_for(request.user, number), today())
+            case = with_warning(case_detail_for(request.user, number, today()), today())
         except NotFound:
             raise Http404 from None
         ctx = case_context(case, today())

@@ -1,4 +1,6 @@
 """办件: cases pinned to an item version, their materials, events, notices, transfers, fees and files."""
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -98,6 +100,9 @@ class Case(Applicant, InCounty):
 
     # Not a column: the live deadline warning, attached for the pages by ``selectors.with_warning(s)``.
     warning: DeadlineWarning
+    # Not a column: whether the first handler is away on a day, read with the case by ``selectors.case_detail_for``
+    # (``services.core.acting_ids_for`` asks the database for any other day).
+    first_handler_away_on: dict[datetime.date, bool]
 
     number = models.CharField("办件编号", max_length=32, unique=True)
     query_code = models.CharField("查询码", max_length=16)

@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, DateField, Exists, Expression, F, Field, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bianmin.core.errors import NotFound
 from bianmin.core.prepared import Arg, ArgList, Prepared
 from bianmin.org.models import Post, StaffProfile
 from bianmin.org.policies import staff_profile_of
-from bianmin.org.selectors import absent_staff_ids
+from bianmin.org.selectors import absences_on, absent_staff_ids
 
 from .models import Case, CaseEvent, CaseMaterial, Notice, Transfer, TransferStatus
 from .policies import case_scope, scoped_cases, visible_cases
@@ -269,8 +269,9 @@ def case_detail(case: Case) -> Case:
     return _with_staff(_load_related(_DETAIL_RELATED(Case.objects.filter(county_id=case.county_id, pk=case.pk)).get()))
 
 
-def case_detail_for(user: AnyUser, number: str) -> Case:
-    """Return the case ``number`` as ``case_detail`` does, read once through the user's scope, for reading.
+def case_detail_for(user: AnyUser, number: str, today: dt.date) -> Case:
+    """Return the case ``number`` as ``case_detail`` does, read once through the user's scope, for reading, and
+    whether its first handler is away ``today`` (what ``services.core.acting_ids_for`` asks for that day).
 
     Its pinned item version (with item and fees) comes from the per-process cache of ``pinned_version``.
     Raises NotFound for a missing and for a forbidden case alike (as ``get_case_for``).
@@ -278,11 +279,12 @@ def case_detail_for(user: AnyUser, number: str) -> Case:
     from bianmin.catalog.selectors import pinned_version
 
     scope = case_scope(user)
-    found = _CASE_BY_NUMBER.objects(county=scope[0], path=scope[1], number=number) if scope else []
+    found = _CASE_BY_NUMBER.objects(county=scope[0], path=scope[1], number=number, on=today) if scope else []
     if not found:
         raise NotFound("办件不存在")
     case = found[0]
     case.item_version = pinned_version(case.item_version_id)
+    case.first_handler_away_on = {today: case.__dict__.pop("_first_handler_away")}
     return _load_related(case)
 
 
@@ -290,8 +292,12 @@ def case_detail_for(user: AnyUser, number: str) -> Case:
 # lists it has, its unit and its staff), its lists. A prepared read is planned once per connection (decision 0036),
 # so joining the three staff profiles costs no planning per request (``case_detail``'s ORM read is planned each time
 # and reads them apart: ``_with_staff``).
+# Whether the first handler is away on the given day comes with it (``org_absence``: a reference table,
+# docs/scaling.md).
 _CASE_BY_NUMBER = Prepared(Case, lambda: _with_presence(
     scoped_cases(Arg("county"), Arg("path")).filter(number=Arg("number"))
+    .annotate(_first_handler_away=Exists(absences_on(Arg("on", DateField())).filter(
+        staff_id=OuterRef("first_handler_id"))))
     .select_related("unit__region", "first_handler", "received_by", "accepted_by").order_by("pk")[:1]))
 _STAFF = Prepared(StaffProfile, lambda n: StaffProfile.objects.filter(pk__in=ArgList("ids", n)).order_by())
 
@@ -303,9 +309,79 @@ def _case_rows(model: Any, *order: str) -> Prepared:
     return Prepared(model, build)
 
 
-# The lists the detail page always shows (materials, events, notices), each one prepared read.
+# The lists the detail page always shows (materials, events, notices): on PostgreSQL read with the case itself
+# (``_RowsJson``); elsewhere, or for a case read without them, one prepared read each.
 _LISTS = {"materials": _case_rows(CaseMaterial), "events": _case_rows(CaseEvent, "at", "id"),
           "notices": _case_rows(Notice)}
+_LIST_MODELS: dict[str, Any] = {"materials": CaseMaterial, "events": CaseEvent, "notices": Notice}
+
+
+def _from_iso_datetime(value: Any) -> Any:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def _from_iso_date(value: Any) -> Any:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+# How a column comes out of ``json_build_array`` (PostgreSQL's JSON of the value: a timestamptz as ISO 8601 in the
+# connection's time zone, UTC), by the field's type; a list model with a field of another type fails at import.
+_FROM_JSON: dict[str, Any] = {
+    "DateTimeField": _from_iso_datetime, "DateField": _from_iso_date, "JSONField": None,
+    "BigAutoField": None, "AutoField": None, "ForeignKey": None, "CharField": None, "TextField": None,
+    "PositiveSmallIntegerField": None, "SmallIntegerField": None, "IntegerField": None, "BigIntegerField": None,
+    "BooleanField": None}
+
+
+class _RowsJson(Expression):
+    """The rows of ``model`` that belong to the outer case, in the model's order, as one JSON array of rows (each an
+    array of the concrete columns in field order), or NULL on a database other than PostgreSQL (the page then reads
+    the list on its own). The rows are in the case's county: the subquery names it, so it stays on the case's shard
+    (docs/scaling.md)."""
+
+    def __init__(self, model: Any) -> None:
+        super().__init__(output_field=Field())
+        self.model = model
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "NULL", []
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        qn, meta = compiler.quote_name_unless_alias, self.model._meta
+        if compiler.query.model is not Case:
+            raise TypeError("the lists of a case are read with the case")
+        outer = qn(compiler.query.base_table)
+        columns = ", ".join(f"r.{qn(f.column)}" for f in meta.concrete_fields)
+        order = ", ".join(f"r.{qn(meta.get_field(name.lstrip('-')).column)}{' DESC' if name[0] == '-' else ''}"
+                          for name in meta.ordering)
+        # Names from the model's metadata, quoted; no value is written into the text.
+        return (f"COALESCE((SELECT json_agg(json_build_array({columns}) ORDER BY {order}) FROM {qn(meta.db_table)} r "  # noqa: S608
+                f"WHERE r.{qn('county_id')} = {outer}.{qn('county_id')} AND r.{qn('case_id')} = {outer}.{qn('id')}), "
+                "'[]')", [])
+
+
+def _json_loader(model: Any) -> tuple[list[str], list[tuple[int, Any]]]:
+    """The attribute names of ``model``'s concrete fields and the converters of the columns that need one."""
+    fields = model._meta.concrete_fields
+    unknown = {f.get_internal_type() for f in fields} - set(_FROM_JSON)
+    if unknown:
+        raise TypeError(f"{model.__name__}: no JSON reading for {sorted(unknown)}")
+    return ([f.attname for f in fields],
+            [(i, _FROM_JSON[f.get_internal_type()]) for i, f in enumerate(fields)
+             if _FROM_JSON[f.get_internal_type()] is not None])
+
+
+_JSON_LOADERS = {name: _json_loader(model) for name, model in _LIST_MODELS.items()}
+
+
+def _rows_from_json(name: str, found: list[list[Any]] | None, db: str) -> list[Any]:
+    model, (attnames, converters) = _LIST_MODELS[name], _JSON_LOADERS[name]
+    out = []
+    for values in found or ():
+        for i, convert in converters:
+            values[i] = convert(values[i])
+        out.append(model.from_db(db, attnames, values))
+    return out
 
 
 def _DETAIL_RELATED(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -335,7 +411,8 @@ def _with_presence(qs: QuerySet[Case]) -> QuerySet[Case]:
     models = {name: model for name, (model, _qs) in _optional_lists().items()} | {"extension": Extension}
     return qs.annotate(**{f"_has_{name}": Exists(model.objects.filter(county_id=OuterRef("county_id"),
                                                                       case_id=OuterRef("pk")))
-                          for name, model in models.items()})
+                          for name, model in models.items()},
+                       **{f"_json_{name}": _RowsJson(model) for name, model in _LIST_MODELS.items()})
 
 
 def _attach(case: Case, name: str, rows: list[Any]) -> None:
@@ -355,7 +432,9 @@ def _load_related(case: Case) -> Case:
 
     key = {"county_id": case.county_id, "case_id": case.pk}  # the county routes each read (docs/scaling.md)
     for name, read in _LISTS.items():
-        _attach(case, name, read.objects(county=case.county_id, case=case.pk))
+        found = case.__dict__.pop(f"_json_{name}", None)  # read with the case on PostgreSQL ([] for none: COALESCE)
+        _attach(case, name, _rows_from_json(name, found, case._state.db or "default") if found is not None
+                else read.objects(county=case.county_id, case=case.pk))
     for name, (_model, queryset) in _optional_lists().items():  # present or not: read with the case (_with_presence)
         _attach(case, name, list(queryset().filter(**key)) if getattr(case, f"_has_{name}") else [])
     # The reverse one-to-one's cache: ``case.extension`` then reads no row (or raises DoesNotExist for None).

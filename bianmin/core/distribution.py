@@ -53,6 +53,10 @@ DISTRIBUTED_TABLES: tuple[str, ...] = (
     "cases_refusedsupplement",
 )
 _DISTRIBUTED = frozenset(DISTRIBUTED_TABLES)
+# Tables no distributed table points to that a distributed statement reads inside itself, so they must be reference
+# tables too: the case page's read asks whether the first handler is away today (``org_absence``, small, changed
+# when a leave is registered).
+JOINED_REFERENCE_TABLES: tuple[str, ...] = ("org_absence",)
 
 
 # ---- The model side -------------------------------------------------------------------------------------------------
@@ -171,15 +175,16 @@ class_prepared.connect(_key_relations, dispatch_uid="bianmin.core.distribution.k
 # ---- The placement of every table ------------------------------------------------------------------------------------
 
 def reference_tables(models_: Iterable[type[models.Model]] | None = None) -> list[str]:
-    """Return the tables that must be reference tables: every table a distributed table points to, and what those
-    point to in turn (a reference table may point only to reference tables), sorted.
+    """Return the tables that must be reference tables: every table a distributed table points to, the tables a
+    distributed statement reads inside itself (``JOINED_REFERENCE_TABLES``), and what those point to in turn (a
+    reference table may point only to reference tables), sorted.
 
     Raises ValueError naming a reference table that points back into a distributed one (Citus refuses it)."""
     from django.apps import apps
 
     by_table = {m._meta.db_table: m for m in (models_ or apps.get_models(include_auto_created=True))}
-    found: set[str] = set()
-    todo = [by_table[t] for t in DISTRIBUTED_TABLES if t in by_table]
+    found: set[str] = {t for t in JOINED_REFERENCE_TABLES if t in by_table}
+    todo = [by_table[t] for t in (*DISTRIBUTED_TABLES, *JOINED_REFERENCE_TABLES) if t in by_table]
     while todo:
         model = todo.pop()
         for field in model._meta.concrete_fields:

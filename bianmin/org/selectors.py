@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import DateField, Model, Q, QuerySet
 
@@ -63,9 +63,14 @@ def absent_staff_ids(staff_ids: Iterable[int], on_date: dt.date) -> set[int]:
     return {staff for (staff,) in _ABSENT.rows(len(ids), staff=ids, on=on_date)}
 
 
-_ABSENT = Prepared(Absence, lambda n: Absence.objects.filter(
-    staff_id__in=ArgList("staff", n), start_date__lte=Arg("on", DateField()), end_date__gte=Arg("on", DateField()))
-    .order_by().values_list("staff_id"))
+def absences_on(on_date: Any) -> QuerySet[Absence]:
+    """The absences that cover ``on_date`` (a date, or an ``Arg`` of a prepared read): the one definition of "away
+    that day", also read inside the case page's read (``cases.selectors``)."""
+    return Absence.objects.filter(start_date__lte=on_date, end_date__gte=on_date)
+
+
+_ABSENT = Prepared(Absence, lambda n: absences_on(Arg("on", DateField())).filter(staff_id__in=ArgList("staff", n))
+                   .order_by().values_list("staff_id"))
 
 
 def acting_for(post: Post, on_date: dt.date, *, away: set[int] | None = None) -> Acting:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def allowed(user, case, day=MON) -> set[str]:
-    ctx = case_context(case_detail_for(user, case.number), day)
+    ctx = case_context(case_detail_for(user, case.number, day), day)
     return {spec.name for spec in CASE_ACTIONS.available(user, ctx)}
 
 

@@ -67,7 +67,7 @@ def test_pages_and_lists_decrypt_nothing_a_reveal_decrypts_one_value(cast, item)
     case = receive(cast)
     svc.accept_case(actor=cast["window_a"], number=case.number, now=MONDAY)  # the SMS read the phone
     with mock.patch.object(Ciphertext, "plaintext", autospec=True, side_effect=Ciphertext.plaintext) as opened:
-        detail = case_detail_for(cast["window_a"], case.number)
+        detail = case_detail_for(cast["window_a"], case.number, MONDAY.date())
         assert (detail.applicant_id_masked, detail.applicant_phone_masked) == ("110***********002X", "138****8000")
         assert base_content(detail, cast["window_a"], MONDAY)["applicant_id"] == "110***********002X"
         assert [c.number for c in search_cases(cast["window_a"], q="张三")] == [case.number]

@@ -44,7 +44,7 @@ def test_rows_match_the_model_queryset(cast, item, today):
     assert {r.number: r.warning for r in rows}[numbers[1]] == Warning.PAUSED
     if today == dt.date(2026, 3, 20):
         assert {r.warning for r in rows} == {Warning.RED, Warning.PAUSED}
-    detail = with_warning(case_detail_for(user, numbers[1]), today)
+    detail = with_warning(case_detail_for(user, numbers[1], today), today)
     assert detail.warning == Warning.PAUSED
 
 
@@ -72,7 +72,7 @@ def test_detail_lists_are_all_loaded_in_order_and_read_without_queries(cast, ite
                 ("materials", "events", "notices", "pauses", "transfers")}
     expected["payments"] = list(case.payments.order_by("id").values_list("pk", flat=True))
     expected["files"] = list(case.files.order_by("id").values_list("pk", flat=True))
-    detail, fee = case_detail_for(actor, number), item.fees.get()
+    detail, fee = case_detail_for(actor, number, MONDAY.date()), item.fees.get()
     with django_assert_num_queries(0):
         loaded = {name: [o.pk for o in getattr(detail, name).all()] for name in expected}
         assert detail.transfers.all()[0].to_handler.name and detail.payments.all()[0].fee.name
@@ -83,17 +83,19 @@ def test_detail_lists_are_all_loaded_in_order_and_read_without_queries(cast, ite
 def test_a_case_without_optional_lists_is_read_in_four_statements(cast, item, django_assert_num_queries):
     """The case (with which optional lists and extension it has, and its staff), its materials, events and notices:
     nothing read for the lists it lacks, no statement of its own to ask which it has. The API's ``case_detail``
-    reads the staff apart (five statements: its read is planned each time, decision 0036)."""
+    reads the staff apart (five statements: its read is planned each time, decision 0036). On PostgreSQL the three
+    lists come with the case's own read (one statement; two for ``case_detail``)."""
     from bianmin.cases.models import Case, Extension
     from bianmin.cases.selectors import case_detail
     from bianmin.catalog.selectors import pinned_version
 
     number = _accepted(cast, 1)[0]
     pinned_version(Case.objects.get(number=number).item_version_id)  # the version: per process, read before
-    with django_assert_num_queries(4):
-        detail = case_detail_for(cast["window_a"], number)
+    lists = 0 if connection.vendor == "postgresql" else 3
+    with django_assert_num_queries(1 + lists):
+        detail = case_detail_for(cast["window_a"], number, MONDAY.date())
     case = Case.objects.get(number=number)
-    with django_assert_num_queries(5):  # the API's read: the same lists, the item version joined
+    with django_assert_num_queries(2 + lists):  # the API's read: the same lists, the item version joined
         again = case_detail(case)
     staff = {name: getattr(case, name) for name in ("first_handler", "received_by", "accepted_by")}
     with django_assert_num_queries(0):
@@ -116,3 +118,68 @@ def test_search_finds_a_phone_however_it_is_typed(cast, item, q):
     case = svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
                             now=MONDAY)
     assert [c.number for c in search_cases(cast["window_a"], q=q)] == [case.number]
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the lists are read with the case on PostgreSQL only")
+@pytest.mark.parametrize("reader", ["case_detail_for", "case_detail"])
+def test_lists_read_with_the_case_equal_their_own_reads(cast, item, reader):
+    """Materials, events and notices decoded from the case read's JSON (``_RowsJson``) equal, field for field and in
+    order, the rows the separate prepared reads give: text with quotes, backslashes and every script, JSON content,
+    timestamps with microseconds and NULLs, an empty list."""
+    from bianmin.cases.models import Case, CaseEvent, CaseMaterial, Notice
+    from bianmin.cases.selectors import _LISTS, case_detail
+
+    number = _accepted(cast, 2)[0]
+    case = Case.objects.get(number=number)
+    odd = 'a"b\\c\'d \\x00 \u00e9 𠀀 ' + "\u200b<>&"
+    CaseMaterial.objects.filter(case=case).update(problem=odd, standard=odd * 3)
+    at = dt.datetime(2026, 3, 2, 1, 2, 3, 456789, tzinfo=dt.UTC)
+    for _ in range(3):  # equal times: the id orders them
+        CaseEvent.objects.create(case=case, county_id=case.county_id, at=at, actor_name=odd, action="NOTE",
+                                 opinion=odd, data={"k": [1, 2.5, None, True, odd], "嵌套": {"x": odd}})
+    Notice.objects.create(case=case, county_id=case.county_id, kind="SUPPLEMENT", created_at=at,
+                          created_by=cast["window_a"], content={"lines": [odd]}, justification=odd, issued_at=None,
+                          served_at=at)
+    def read_of(case):
+        return case_detail_for(cast["window_a"], case.number, MONDAY.date()) if reader == "case_detail_for" \
+            else case_detail(case)
+
+    read = read_of(case)
+    for name, prepared in _LISTS.items():
+        expected = prepared.objects(county=case.county_id, case=case.pk)
+        got = list(getattr(read, name).all())
+        assert [type(o) for o in got] == [type(o) for o in expected] and expected
+        assert [_fields(o) for o in got] == [_fields(o) for o in expected], name
+        assert all(o._state.db == e._state.db and not o._state.adding for o, e in zip(got, expected, strict=True))
+    other = Case.objects.exclude(number=number).get()
+    CaseEvent.objects.filter(case=other).delete()
+    empty = read_of(other)
+    assert list(empty.events.all()) == [] and list(empty.materials.all())
+
+
+@pytest.mark.parametrize("away", [False, True])
+def test_the_first_handlers_absence_comes_with_the_case_for_its_day(cast, item, away, django_assert_num_queries):
+    """``case_detail_for`` reads whether the first handler is away on the given day with the case (the rule of
+    ``org.selectors.absences_on``); ``acting_ids_for`` then asks the database only for the posts of an absent A, and
+    for any other day it asks as before."""
+    from bianmin.cases.services.core import acting_ids_for
+    from bianmin.org.models import Absence
+
+    number = _accepted(cast, 1)[0]
+    day = MONDAY.date() + dt.timedelta(days=1)
+    handler = cast["window_a"].staff_profile
+    if away:  # from Monday to that Tuesday inclusive: the last day of an absence still counts
+        Absence.objects.create(staff=handler, kind="LEAVE", start_date=MONDAY.date(), end_date=day)
+    Absence.objects.create(staff=handler, kind="LEAVE", start_date=day + dt.timedelta(days=1),
+                           end_date=day + dt.timedelta(days=3))  # not that day
+    detail = case_detail_for(cast["window_a"], number, day)
+    assert detail.first_handler_id == handler.pk and detail.first_handler_away_on == {day: away}
+    with django_assert_num_queries(1 if away else 0):  # the B's of the absent A's posts
+        acting = acting_ids_for(detail, day)
+    assert acting == ({cast["window_b"].staff_profile.pk} if away else set())
+    with django_assert_num_queries(2):  # another day: its absence, then the posts (away then)
+        assert acting_ids_for(detail, day + dt.timedelta(days=2)) == {cast["window_b"].staff_profile.pk}
