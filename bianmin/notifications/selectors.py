@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Func, IntegerField, QuerySet
+
+from bianmin.core.prepared import Arg, Prepared
 
 from .models import Channel, Message, MessageStatus
 
@@ -17,14 +18,13 @@ def inbox(user: User) -> QuerySet[Message]:
     return Message.objects.filter(recipient=user, channel=Channel.INAPP, status=MessageStatus.SENT)
 
 
-def unread_count(user: User) -> int:
-    """Return how many of the user's in-app messages are unread (shown on every staff page).
+# Shown on every staff page: a prepared read (bianmin/core/prepared.py), planned once per connection.
+_UNREAD = Prepared(Message, lambda: Message.objects.filter(
+    recipient_id=Arg("me"), channel=Channel.INAPP, status=MessageStatus.SENT, read_at__isnull=True)
+    .order_by().values_list(Func(template="COUNT(*)", output_field=IntegerField())))
 
-    One statement written out: building it through the ORM cost more than running it.
-    """
-    table = connection.ops.quote_name(Message._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE recipient_id = %s AND channel = %s AND status = %s"  # noqa: S608
-                       " AND read_at IS NULL", [user.pk, Channel.INAPP.value, MessageStatus.SENT.value])
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+
+def unread_count(user: User) -> int:
+    """Return how many of the user's in-app messages are unread (shown on every staff page)."""
+    rows = _UNREAD.rows(me=user.pk)
+    return int(rows[0][0]) if rows else 0
