@@ -106,9 +106,13 @@ def run(*, env: dict, manage: Callable[..., str], client_class, port: int, worke
         for c in clients:
             c.login("window1", "Bianmin-Demo-2026")
         picks = itertools.cycle(sample)
+        # The least staff page (reported, not a target): the staff bar, the session, the permission check and the
+        # unread count over an empty inbox, which every staff page pays before its own content.
         rows = [("workbench /staff/work/", "workbench", lambda i: clients[i].request("GET", "/staff/work/")[0]),
                 ("case page /staff/cases/N/", "case",
-                 lambda i: clients[i].request("GET", f"/staff/cases/{next(picks)}/")[0])]
+                 lambda i: clients[i].request("GET", f"/staff/cases/{next(picks)}/")[0]),
+                ("least staff page /staff/messages/ (an empty inbox; reported)", "least",
+                 lambda i: clients[i].request("GET", "/staff/messages/")[0])]
         before = floor_once()
         pages = []
         for label, key, step in rows:
@@ -123,9 +127,10 @@ def run(*, env: dict, manage: Callable[..., str], client_class, port: int, worke
         for label, key, ms, floor, n, bad in pages:
             out[key] = ms
             ratio = ms / floor
-            say(f"[13] {label}: {ms:.2f} CPU ms per request, {ratio:.2f}× the floor around it ({floor:.2f} ms; target "
-                f"≤ {FLOOR_RATIO}×): {'OK' if ratio <= FLOOR_RATIO and not bad else 'MISSED'}; {n:,} requests, "
-                f"{bad} failed")
+            verdict = (f"target ≤ {FLOOR_RATIO}×): {'OK' if ratio <= FLOOR_RATIO and not bad else 'MISSED'}"
+                       if key != "least" else "not a target)")
+            say(f"[13] {label}: {ms:.2f} CPU ms per request, {ratio:.2f}× the floor around it ({floor:.2f} ms; "
+                f"{verdict}; {n:,} requests, {bad} failed")
         stop(floor_server)
         floor_server = None
 
