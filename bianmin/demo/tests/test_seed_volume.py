@@ -139,6 +139,25 @@ def test_worker_processes_load_every_case_once():
     assert CaseEvent.objects.values("case_id").distinct().count() == 1500
 
 
+def test_batches_made_in_worker_processes_arrive_byte_for_byte_and_leave_no_file(tmp_path, monkeypatch):
+    """The workers hand each batch over as a file (``generate.generate_to_file``): the parent gets, table by table,
+    exactly the COPY text the same batch has when made in its own process, and the files are gone afterwards."""
+    from bianmin.demo.management.commands.seed_volume import Command
+    from bianmin.demo.volume.context import build_context, plan_batches
+
+    seed_demo(NOW)
+    ctx = build_context(seed=3, days=30, cases=600)
+    first_ids = dict.fromkeys(generate.IDS_PER_CASE, 1)
+    batches, _last = plan_batches(ctx, cases=600, days=30, batch=100, first_ids=first_ids, last_numbers={})
+    monkeypatch.setattr("bianmin.demo.management.commands.seed_volume.SHARED_MEMORY", str(tmp_path))
+    in_process = [(n, dict(parts)) for n, parts in Command._produce(ctx, batches, workers=0)]
+    handed = [(n, {name: bytes(data) for name, data in parts.items()})
+              for n, parts in Command._produce(ctx, batches, workers=2)]
+    assert handed == in_process and len(handed) == len(batches) > 2
+    assert list(in_process[0][1]) == list(generate.TABLES) and in_process[0][1]["event"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_ids_written_with_the_rows_are_unique_and_live_rows_get_fresh_ones(django_user_model):
     """Cases, events, materials and notices get their ids from blocks reserved up front (``IDS_PER_CASE`` a case,
     a block a batch); rows written afterwards take ids after them."""

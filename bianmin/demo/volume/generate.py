@@ -8,6 +8,7 @@ indexes from the first day of the range; the calendar answers of each (item vers
 from __future__ import annotations
 
 import datetime as dt
+import os
 from bisect import bisect
 from dataclasses import dataclass, field
 from random import Random
@@ -420,3 +421,17 @@ def generate_in_worker(batch: Batch) -> dict[str, bytes]:
     """``generate`` with the context the worker inherited."""
     assert WORKER_CONTEXT is not None
     return generate(WORKER_CONTEXT, batch)
+
+
+def generate_to_file(batch: Batch, directory: str) -> tuple[str, list[tuple[str, int]]]:
+    """``generate_in_worker``, with the batch's COPY text written to one file in ``directory`` (a tmpfs where there
+    is one), table after table in ``TABLES`` order; return its path and each table's name and length in bytes.
+
+    The parent reads the file in one call. Returned through the pool, a batch (≈ 1.6 kB a case) is pickled, pushed
+    through a 64 kB pipe in hundreds of writes and reads, and unpickled: ≈ 2 µs a case of the parent's CPU, which
+    also feeds the COPY."""
+    parts = generate_in_worker(batch)
+    path = os.path.join(directory, f"batch-{batch.index}")
+    with open(path, "wb") as out:
+        out.writelines(parts.values())
+    return path, [(name, len(data)) for name, data in parts.items()]

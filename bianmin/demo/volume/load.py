@@ -14,7 +14,7 @@ lines.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .rows import TableFormat
@@ -79,8 +79,8 @@ class Loader:
         """Return the first of ``n`` consecutive ids of table ``name`` (a ``formats`` key) nobody else will use."""
         raise NotImplementedError
 
-    def write(self, parts: dict[str, bytes]) -> None:
-        """Load one batch: COPY text per table name (``formats``' keys)."""
+    def write(self, parts: Mapping[str, bytes | memoryview]) -> None:
+        """Load one batch: COPY text (UTF-8) per table name (``formats``' keys)."""
         raise NotImplementedError
 
 
@@ -141,7 +141,7 @@ class PostgresLoader(Loader):
                 cursor.execute("SELECT setval(%s, %s)", [sequence, first + n - 1])
         return first
 
-    def write(self, parts: dict[str, bytes]) -> None:
+    def write(self, parts: Mapping[str, bytes | memoryview]) -> None:
         quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
             for name, data in parts.items():
@@ -177,12 +177,12 @@ class SqliteLoader(Loader):
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {quote(self.formats[name].table)}")  # noqa: S608
             return cursor.fetchone()[0]
 
-    def write(self, parts: dict[str, bytes]) -> None:
+    def write(self, parts: Mapping[str, bytes | memoryview]) -> None:
         quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
             for name, data in parts.items():
                 fmt = self.formats[name]
-                rows = fmt.db_rows(self.connection, data.decode())
+                rows = fmt.db_rows(self.connection, bytes(data).decode())
                 if rows:
                     columns = fmt.db_columns()
                     sql = (f"INSERT INTO {quote(fmt.table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
