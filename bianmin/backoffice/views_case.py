@@ -25,11 +25,12 @@ from .views_promises import completion_panel
 class CaseDetailView(StaffView):
     def get(self, request, number: str, revealed: dict[str, str] | None = None, posted=None, error=None,
             hospital: dict | None = None):
+        day = today()
         try:
-            case = with_warning(case_detail_for(request.user, number, today()), today())
+            case = with_warning(case_detail_for(request.user, number, day), day)
         except NotFound:
             raise Http404 from None
-        ctx = case_context(case, today())
+        ctx = case_context(case, day)
         giving = posted is not None and posted.get("action") == "give"  # a refused 预约办结: its panel shows it
         acting_names = list(StaffProfile.objects.filter(pk__in=ctx.acting_ids).order_by("pk")
                             .values_list("name", flat=True)) if ctx.acting_ids else []

@@ -100,9 +100,9 @@ class Case(Applicant, InCounty):
 
     # Not a column: the live deadline warning, attached for the pages by ``selectors.with_warning(s)``.
     warning: DeadlineWarning
-    # Not a column: whether the first handler is away on a day, read with the case by ``selectors.case_detail_for``
-    # (``services.core.acting_ids_for`` asks the database for any other day).
-    first_handler_away_on: dict[datetime.date, bool]
+    # Not a column: whether the first handler (by id) is away on a day, read with the case by
+    # ``selectors.case_detail_for`` (``services.core.acting_ids_for`` asks the database for any other day or handler).
+    first_handler_away_on: dict[tuple[datetime.date, int | None], bool]
 
     number = models.CharField("办件编号", max_length=32, unique=True)
     query_code = models.CharField("查询码", max_length=16)

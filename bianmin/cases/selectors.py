@@ -284,7 +284,7 @@ def case_detail_for(user: AnyUser, number: str, today: dt.date) -> Case:
         raise NotFound("办件不存在")
     case = found[0]
     case.item_version = pinned_version(case.item_version_id)
-    case.first_handler_away_on = {today: case.__dict__.pop("_first_handler_away")}
+    case.first_handler_away_on = {(today, case.first_handler_id): case.__dict__.pop("_first_handler_away")}
     return _load_related(case)
 
 
@@ -317,7 +317,8 @@ _LIST_MODELS: dict[str, Any] = {"materials": CaseMaterial, "events": CaseEvent, 
 
 
 def _from_iso_datetime(value: Any) -> Any:
-    return None if value is None else dt.datetime.fromisoformat(value)
+    # In UTC, as Django's own reads give it, whatever time zone the database session wrote the JSON in.
+    return None if value is None else dt.datetime.fromisoformat(value).astimezone(dt.UTC)
 
 
 def _from_iso_date(value: Any) -> Any:
@@ -325,10 +326,11 @@ def _from_iso_date(value: Any) -> Any:
 
 
 # How a column comes out of ``json_build_array`` (PostgreSQL's JSON of the value: a timestamptz as ISO 8601 in the
-# connection's time zone, UTC), by the field's type; a list model with a field of another type fails at import.
+# connection's time zone), by the field's type (a key: its target's); a list model with a field of another type, or
+# with a conversion of its own (``from_db_value``, but a plain JSONField's), fails at import.
 _FROM_JSON: dict[str, Any] = {
     "DateTimeField": _from_iso_datetime, "DateField": _from_iso_date, "JSONField": None,
-    "BigAutoField": None, "AutoField": None, "ForeignKey": None, "CharField": None, "TextField": None,
+    "BigAutoField": None, "AutoField": None, "CharField": None, "TextField": None,
     "PositiveSmallIntegerField": None, "SmallIntegerField": None, "IntegerField": None, "BigIntegerField": None,
     "BooleanField": None}
 
@@ -343,14 +345,17 @@ class _RowsJson(Expression):
         super().__init__(output_field=Field())
         self.model = model
 
+    def get_group_by_cols(self) -> list[Any]:
+        return []  # a subquery of the row's own key (json has no equality to group by)
+
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         return "NULL", []
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        qn, meta = compiler.quote_name_unless_alias, self.model._meta
+        qn, meta = connection.ops.quote_name, self.model._meta
         if compiler.query.model is not Case:
             raise TypeError("the lists of a case are read with the case")
-        outer = qn(compiler.query.base_table)
+        outer = compiler.quote_name_unless_alias(compiler.query.base_table)
         columns = ", ".join(f"r.{qn(f.column)}" for f in meta.concrete_fields)
         order = ", ".join(f"r.{qn(meta.get_field(name.lstrip('-')).column)}{' DESC' if name[0] == '-' else ''}"
                           for name in meta.ordering)
@@ -363,12 +368,14 @@ class _RowsJson(Expression):
 def _json_loader(model: Any) -> tuple[list[str], list[tuple[int, Any]]]:
     """The attribute names of ``model``'s concrete fields and the converters of the columns that need one."""
     fields = model._meta.concrete_fields
-    unknown = {f.get_internal_type() for f in fields} - set(_FROM_JSON)
+    kinds = [(f.target_field if f.is_relation else f).get_internal_type() for f in fields]
+    unknown = {kind for kind in kinds if kind not in _FROM_JSON}
+    unknown |= {f.name for f in fields if hasattr(f, "from_db_value")
+                and not (f.get_internal_type() == "JSONField" and getattr(f, "decoder", None) is None)}
     if unknown:
         raise TypeError(f"{model.__name__}: no JSON reading for {sorted(unknown)}")
     return ([f.attname for f in fields],
-            [(i, _FROM_JSON[f.get_internal_type()]) for i, f in enumerate(fields)
-             if _FROM_JSON[f.get_internal_type()] is not None])
+            [(i, _FROM_JSON[kind]) for i, kind in enumerate(kinds) if _FROM_JSON[kind] is not None])
 
 
 _JSON_LOADERS = {name: _json_loader(model) for name, model in _LIST_MODELS.items()}

@@ -93,9 +93,8 @@ def acting_ids_for(case: Case, on_date: dt.date) -> set[int]:
     Refuses nothing: a query."""
     if case.first_handler_id is None:
         return set()
-    known = getattr(case, "first_handler_away_on", {})  # read with the case page's case (``case_detail_for``)
-    away = known[on_date] if on_date in known else case.first_handler_id in absent_staff_ids([case.first_handler_id],
-                                                                                              on_date)
+    known = getattr(case, "first_handler_away_on", {}).get((on_date, case.first_handler_id))  # ``case_detail_for``
+    away = known if known is not None else case.first_handler_id in absent_staff_ids([case.first_handler_id], on_date)
     if not away:
         return set()
     return set(Post.objects.filter(a_staff_id=case.first_handler_id, b_staff__isnull=False)

@@ -138,12 +138,20 @@ def test_lists_read_with_the_case_equal_their_own_reads(cast, item, reader):
     odd = 'a"b\\c\'d \\x00 \u00e9 𠀀 ' + "\u200b<>&"
     CaseMaterial.objects.filter(case=case).update(problem=odd, standard=odd * 3)
     at = dt.datetime(2026, 3, 2, 1, 2, 3, 456789, tzinfo=dt.UTC)
-    for _ in range(3):  # equal times: the id orders them
-        CaseEvent.objects.create(case=case, county_id=case.county_id, at=at, actor_name=odd, action="NOTE",
-                                 opinion=odd, data={"k": [1, 2.5, None, True, odd], "嵌套": {"x": odd}})
-    Notice.objects.create(case=case, county_id=case.county_id, kind="SUPPLEMENT", created_at=at,
+    tied = [CaseEvent.objects.create(case=case, county_id=case.county_id, at=at, actor_name=odd, action="NOTE",
+                                     opinion=odd, data={"k": [1, 2.5, None, True, odd], "嵌套": {"x": odd}})
+            for _ in range(3)]  # equal times: the id orders them
+    # Made last but earlier than every other step (the model's order is the time, not the id), and the first tied
+    # row rewritten (on PostgreSQL it moves to the end of the table): neither the id nor the storage order is the
+    # order asked for.
+    CaseEvent.objects.create(case=case, county_id=case.county_id, at=at - dt.timedelta(days=1), action="NOTE",
+                             data=[odd, 7, False])
+    CaseEvent.objects.filter(pk=tied[0].pk).update(opinion=odd + "!")
+    Notice.objects.create(case=case, county_id=case.county_id, kind="SUPPLEMENT", created_at=at - dt.timedelta(days=1),
                           created_by=cast["window_a"], content={"lines": [odd]}, justification=odd, issued_at=None,
                           served_at=at)
+    CaseMaterial.objects.filter(pk=CaseMaterial.objects.filter(case=case).order_by("pk")[0].pk).update(problem="!")
+
     def read_of(case):
         return case_detail_for(cast["window_a"], case.number, MONDAY.date()) if reader == "case_detail_for" \
             else case_detail(case)
@@ -154,6 +162,8 @@ def test_lists_read_with_the_case_equal_their_own_reads(cast, item, reader):
         got = list(getattr(read, name).all())
         assert [type(o) for o in got] == [type(o) for o in expected] and expected
         assert [_fields(o) for o in got] == [_fields(o) for o in expected], name
+        order = [tuple(getattr(o, f) for f in o._meta.ordering) for o in got]
+        assert order == sorted(order) and len(got) > 1, name  # the model's order, whatever the ids and storage
         assert all(o._state.db == e._state.db and not o._state.adding for o, e in zip(got, expected, strict=True))
     other = Case.objects.exclude(number=number).get()
     CaseEvent.objects.filter(case=other).delete()
@@ -177,9 +187,12 @@ def test_the_first_handlers_absence_comes_with_the_case_for_its_day(cast, item, 
     Absence.objects.create(staff=handler, kind="LEAVE", start_date=day + dt.timedelta(days=1),
                            end_date=day + dt.timedelta(days=3))  # not that day
     detail = case_detail_for(cast["window_a"], number, day)
-    assert detail.first_handler_id == handler.pk and detail.first_handler_away_on == {day: away}
+    assert detail.first_handler_id == handler.pk and detail.first_handler_away_on == {(day, handler.pk): away}
     with django_assert_num_queries(1 if away else 0):  # the B's of the absent A's posts
         acting = acting_ids_for(detail, day)
     assert acting == ({cast["window_b"].staff_profile.pk} if away else set())
     with django_assert_num_queries(2):  # another day: its absence, then the posts (away then)
         assert acting_ids_for(detail, day + dt.timedelta(days=2)) == {cast["window_b"].staff_profile.pk}
+    detail.first_handler_id = cast["window_b"].staff_profile.pk  # another handler: what was read does not answer
+    with django_assert_num_queries(1):  # the new handler's absence (not away: no posts to read)
+        assert acting_ids_for(detail, day) == set()

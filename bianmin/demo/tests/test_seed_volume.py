@@ -296,3 +296,13 @@ def test_seed_volume_refuses_outside_demo_mode(settings):
     settings.BIANMIN = {**settings.BIANMIN, "DEMO_MODE": False}
     with pytest.raises(CommandError, match="演示模式"):
         call_command("seed_volume", "--cases", "10")
+
+
+def test_batches_go_to_the_tmpfs_only_when_it_has_room_for_them(tmp_path):
+    """A container's small /dev/shm is passed over for the system's temporary directory (the batches in flight would
+    not fit)."""
+    from bianmin.demo.management.commands.seed_volume import _room_for
+
+    assert _room_for(str(tmp_path), 1)
+    assert not _room_for(str(tmp_path / "absent"), 1)
+    assert not _room_for(str(tmp_path), 10**15)  # more than any disk

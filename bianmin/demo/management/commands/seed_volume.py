@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import shutil
 import tempfile
 import time
 from collections import deque
@@ -49,6 +50,16 @@ SEAL_CHUNK = 500
 # Where the workers leave their batches, in a private directory made by ``tempfile`` (mode 0700, random name): a
 # tmpfs, or the system's temporary directory where there is none.
 SHARED_MEMORY = "/dev/shm"  # noqa: S108
+
+
+# A generous bound of one case's COPY text with its history (≈ 1.6 kB measured), for the room the batches in flight
+# need; a tmpfs with less (a container's 64 MB /dev/shm) is passed over for the system's temporary directory.
+BYTES_PER_CASE = 4096
+
+
+def _room_for(directory: str, cases: int) -> bool:
+    """Whether ``directory`` exists and has room for the COPY text of ``cases`` cases."""
+    return os.path.isdir(directory) and shutil.disk_usage(directory).free >= cases * BYTES_PER_CASE
 
 
 class Command(BaseCommand):
@@ -171,7 +182,7 @@ class Command(BaseCommand):
                 yield batch.cases, gen.generate(ctx, batch)
             return
         gen.WORKER_CONTEXT = ctx  # inherited by the forked workers (never pickled)
-        shared = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
+        shared = SHARED_MEMORY if _room_for(SHARED_MEMORY, 2 * workers * max((b.cases for b in batches), default=0)) else None
         try:
             with (tempfile.TemporaryDirectory(prefix="seed_volume-", dir=shared) as directory,
                   multiprocessing.get_context("fork").Pool(workers) as pool):
