@@ -16,7 +16,7 @@ _SESSION = Prepared(Session, lambda: Session.objects.filter(
 
 
 class SessionStore(db.SessionStore):
-    """Django's database sessions, read with one plain statement; a refresh skips BEGIN/COMMIT.
+    """Django's database sessions, read with one prepared statement; a refresh skips BEGIN/COMMIT.
 
     Outside a transaction a single UPDATE is atomic by itself, so the savepoint-free path only drops two round
     trips. Creation, and any save inside an open transaction, keep Django's behaviour.

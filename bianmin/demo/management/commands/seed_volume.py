@@ -182,7 +182,8 @@ class Command(BaseCommand):
                 yield batch.cases, gen.generate(ctx, batch)
             return
         gen.WORKER_CONTEXT = ctx  # inherited by the forked workers (never pickled)
-        shared = SHARED_MEMORY if _room_for(SHARED_MEMORY, 2 * workers * max((b.cases for b in batches), default=0)) else None
+        in_flight = 2 * workers * max((b.cases for b in batches), default=0)  # cases of the batches waiting at once
+        shared = SHARED_MEMORY if _room_for(SHARED_MEMORY, in_flight) else None
         try:
             with (tempfile.TemporaryDirectory(prefix="seed_volume-", dir=shared) as directory,
                   multiprocessing.get_context("fork").Pool(workers) as pool):
