@@ -70,8 +70,11 @@ class ThrowawayPostgres:
     def start(self) -> str:
         data = self.dir / "data"
         self._as_postgres(f"'{self.bin}/initdb' -D '{data}' -U postgres -A trust -E UTF8 --locale=C.UTF-8")
+        # wal_level=minimal (no replica reads this cluster): index builds, such as seed_volume's after a large load,
+        # write no WAL (decision 0031, session 16). CI's cluster keeps wal_level=replica: it tests a replica.
         opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB")
+                "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB "
+                "-c wal_level=minimal -c max_wal_senders=0")
         self._as_postgres(f"'{self.bin}/pg_ctl' -D '{data}' -o \"{opts}\" -l '{self.dir}/log' -w start")
         subprocess.run([f"{self.bin}/psql", "-h", HOST, "-p", str(self.port), "-U", "postgres", "-c",
                         "CREATE DATABASE bianmin_bench"], check=True, stdout=subprocess.DEVNULL)

@@ -13,7 +13,8 @@ with ``config.settings.bench``, and prints the wall time and the CPU of:
   WAL writer and the checkpointer all count;
 
 at the end of the load phase (the command's "载入用时" line) and at the end, so the load and rebuild phases are
-reported apart. The load average is printed before and after. The database is dropped afterwards unless ``--keep``.
+reported apart. The load average (with the hypervisor's steal time) is printed before and after, and the WAL the
+cluster wrote. The database is dropped afterwards unless ``--keep``.
 """
 from __future__ import annotations
 
@@ -66,7 +67,9 @@ def tree_cpu(root: int) -> float:
 
 
 def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    """The load average, and the CPU time the hypervisor gave others so far (steal, s; a VM's noisy neighbours)."""
+    steal = int(Path("/proc/stat").read_text().split()[8]) / HZ
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) + f" (steal {steal:.1f} s)"
 
 
 def main() -> None:
@@ -88,6 +91,8 @@ def main() -> None:
     postmaster = int(Path(datadir, "postmaster.pid").read_text().split()[0])
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench",
            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{args.port}/{args.db}"}
+    wal = [*psql, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"]
+    lsn0 = int(float(subprocess.run(wal, check=True, capture_output=True, text=True).stdout))
     print(f"load before: {loadavg()}", flush=True)
     db0, t0 = tree_cpu(postmaster), time.monotonic()
     proc = subprocess.Popen([f"{args.code}/.venv/bin/python", "manage.py", "seed_volume", *rest], cwd=args.code,
@@ -113,7 +118,8 @@ def main() -> None:
     py_total = py.ru_utime + py.ru_stime  # this runner's children: the command and (reaped by it) its workers
     wall = time.monotonic() - t0
     db = tree_cpu(postmaster) - db0
-    print(f"load after: {loadavg()}; exit {rc}")
+    lsn = int(float(subprocess.run(wal, check=True, capture_output=True, text=True).stdout))
+    print(f"load after: {loadavg()}; exit {rc}; WAL written {(lsn - lsn0) / 2**20:,.0f} MiB")
     prev = ("start", 0.0, 0.0, 0.0, 0.0)
     for mark in [*marks, ("end", wall, py_total, float("nan"), db)]:
         name, w, p, m, d = mark

@@ -1,21 +1,27 @@
 """Load generated COPY text into the database, inside the caller's transaction.
 
 PostgreSQL: the tables are locked against other writers (so the ids reserved up front stay ours), lines are
-streamed with COPY, and for a large load the tables' foreign keys and full indexes (unique ones and the primary keys
-no loaded table refers to included, see ``INDEXES_SQL``) are dropped first and recreated at the end from the
-definitions the catalogue gave (``pg_get_indexdef``, the text ``pg_indexes.indexdef`` shows, and
-``pg_get_constraintdef``). Checking a foreign key row by row costs ~7 µs a
+streamed with COPY, and for a large load the tables' full indexes (unique ones and the primary keys no loaded table
+refers to included, see ``INDEXES_SQL``, with the other tables' foreign keys that rely on those) and, without the
+right to skip their checks, their foreign keys are dropped first. Checking a foreign key row by row costs ~7 µs a
 check; validating it afterwards is one join. Partial indexes stay: they hold few rows (the sweep's, the open
 cases'), so keeping them up costs a predicate test a row, while rebuilding each would read the whole table again.
-All of it runs in one transaction: DDL is transactional in PostgreSQL, so an error, an interrupt or a killed process
-rolls back the rows and the drops alike, and the indexes are never left missing. SQLite: plain inserts of the same
-lines.
+
+What is dropped is written, in the same transaction as the drops and the rows, into a ledger (``PendingRebuild``:
+the definitions the catalogue gave, ``pg_get_indexdef`` and ``pg_get_constraintdef``), so an error, an interrupt
+or a killed process before the commit rolls back the rows, the drops and the ledger alike. Before the commit the
+primary-key and unique constraints are built again and the foreign keys re-added ``NOT VALID`` (``finish``): from
+the commit on, every constraint holds for every new row. After it ``bianmin.demo.volume.rebuild`` builds the plain
+indexes and validates the foreign keys from the ledger on two connections, each item in its own transaction, so
+nothing dropped is ever forgotten (decision 0031, session 16). SQLite: plain inserts of the same lines.
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from bianmin.demo.models import PendingRebuild
 
 from .rows import TableFormat
 
@@ -55,8 +61,11 @@ class Dropped:
 
     table: str
     name: str
-    kind: str  # "index", "constraint" (unique, exclusion) or "foreign key"
+    kind: str  # "index", "constraint" (unique, exclusion) or "foreign key": ``PendingRebuild.Kind``'s values
     definition: str  # CREATE INDEX statement, or the constraint's definition
+
+    def ledger_row(self) -> PendingRebuild:
+        return PendingRebuild(table=self.table, name=self.name, kind=self.kind, definition=self.definition)
 
 
 class Loader:
@@ -73,7 +82,7 @@ class Loader:
         """Lock the tables; for a large load (``rebuild``) also drop their indexes and foreign keys."""
 
     def finish(self) -> None:
-        """Put back what ``start`` dropped (call it once the rows are in, inside the same transaction)."""
+        """End the load (call it once the rows are in, inside the same transaction)."""
 
     def reserve_ids(self, name: str, n: int) -> int:
         """Return the first of ``n`` consecutive ids of table ``name`` (a ``formats`` key) nobody else will use."""
@@ -120,6 +129,7 @@ class PostgresLoader(Loader):
                                          if (other, name) not in {(d.table, d.name) for d in self.dropped}]
             # Foreign keys first: a primary key cannot go while a foreign key relies on it.
             self.dropped.sort(key=lambda d: d.kind != "foreign key")
+            PendingRebuild.objects.bulk_create([d.ledger_row() for d in self.dropped])  # with the drops, or neither
             for item in self.dropped:
                 if item.kind == "index":
                     cursor.execute(f"DROP INDEX {quote(item.name)}")
@@ -127,7 +137,7 @@ class PostgresLoader(Loader):
                     cursor.execute(f"ALTER TABLE {quote(item.table)} DROP CONSTRAINT {quote(item.name)}")
         keys = sum(d.kind == "foreign key" for d in self.dropped)
         self.say(f"已暂时删除 {len(self.dropped) - keys} 个索引" + (f"和 {keys} 个外键约束" if keys else "")
-                 + "（载入后按数据库原定义重建；部分索引保留）"
+                 + "（已记入待重建清单，按数据库原定义重建：唯一约束和外键在提交前，其余索引在提交后；部分索引保留）"
                  + ("；外键保留，本事务不逐行检查（同 pg_restore --disable-triggers）" if self.unchecked else ""))
 
     def reserve_ids(self, name: str, n: int) -> int:
@@ -150,24 +160,30 @@ class PostgresLoader(Loader):
                         copy.write(data)
 
     def finish(self) -> None:
+        """Before the commit, put back what keeps the data right while others use the tables: the primary-key and
+        unique constraints (built from their definitions), then the foreign keys, ``NOT VALID`` (checked for every
+        new row at once; the rows already there are validated after the commit, their ledger rows kept for that).
+        Plain indexes stay in the ledger, to be built after the commit (``bianmin.demo.volume.rebuild``)."""
         quote = self.connection.ops.quote_name
-        order = {"index": 0, "constraint": 0, "foreign key": 1}  # foreign keys last: their checks use the indexes
         spent: dict[tuple[str, str], list[float]] = {}
         with self.connection.cursor() as cursor:
             if self.unchecked:
                 cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-            for item in sorted(self.dropped, key=lambda d: order[d.kind]):
+                self.unchecked = False
+            done = []
+            for item in sorted((d for d in self.dropped if d.kind != "index"), key=lambda d: d.kind == "foreign key"):
                 t0 = time.monotonic()
-                if item.kind == "index":
-                    cursor.execute(item.definition)
-                else:
-                    cursor.execute(f"ALTER TABLE {quote(item.table)} ADD CONSTRAINT {quote(item.name)} "
-                                   f"{item.definition}")
-                spent.setdefault((item.table, "外键" if item.kind == "foreign key" else "索引"), []).append(
-                    time.monotonic() - t0)
+                cursor.execute(f"ALTER TABLE {quote(item.table)} ADD CONSTRAINT {quote(item.name)} {item.definition}"
+                               + (" NOT VALID" if item.kind == "foreign key" else ""))
+                if item.kind != "foreign key":
+                    done.append((item.table, item.name))
+                spent.setdefault((item.table, "外键（暂不验证）" if item.kind == "foreign key" else "唯一约束"),
+                                 []).append(time.monotonic() - t0)
+        for table, name in done:
+            PendingRebuild.objects.filter(table=table, name=name).delete()
         for (table, kind), times in spent.items():
             self.say(f"  {table}：{len(times)} 个{kind}，{sum(times):.1f} 秒（最长 {max(times):.1f} 秒）")
-        self.dropped = []
+        self.dropped = [d for d in self.dropped if d.kind == "index"]
 
 
 class SqliteLoader(Loader):

@@ -18,7 +18,12 @@ county center, three town centers and twenty window staff, so the cases spread l
 
 On PostgreSQL the rows are generated in ``--workers`` processes and streamed with COPY in one transaction; a load
 of at least ``--rebuild-from`` cases (and at least as many as there are) drops the tables' indexes and foreign keys
-first and recreates them from the database's own definitions before committing (see ``bianmin.demo.volume.load``).
+first, writing their definitions into a ledger in the same transaction (see ``bianmin.demo.volume.load``); the
+primary-key and unique constraints are built again before the commit and the foreign keys re-added ``NOT VALID``,
+and after the commit the plain indexes are built and the keys validated from the ledger on
+``--rebuild-connections`` connections at once, each item in its own transaction (``bianmin.demo.volume.rebuild``).
+A run that stopped before the ledger was done is completed by the next one, first, or by ``seed_volume --finish``
+alone; ``manage.py check --database default`` warns until then.
 The ids of cases, events, materials and notices are reserved up front, a block a batch (``generate.IDS_PER_CASE``),
 and written with the rows. SQLite gets plain inserts of the same rows.
 """
@@ -42,6 +47,7 @@ from django.utils import timezone
 from bianmin.cases.models import Case, CaseCounter
 from bianmin.core.counters import advance_sequences, settle_counters
 from bianmin.demo.volume import generate as gen
+from bianmin.demo.volume import rebuild as ledger
 from bianmin.demo.volume.context import NoDemoData, build_context, plan_batches, seal_applicants
 from bianmin.demo.volume.load import loader_for
 from bianmin.demo.volume.rows import MissingColumn
@@ -69,7 +75,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--cases", type=int, required=True)
+        parser.add_argument("--cases", type=int, default=None, help="生成的办件数（--finish 时不需要）")
         parser.add_argument("--days", type=int, default=730)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch", type=int, default=10_000, help="每批办件数")
@@ -78,12 +84,28 @@ class Command(BaseCommand):
         parser.add_argument("--counties", type=int, default=0, help="先把县（市、区）补足到此数（默认不增加）")
         parser.add_argument("--rebuild-from", type=int, default=100_000,
                             help="载入至少这么多办件（且不少于已有办件）时先删除索引和外键、载入后重建")
+        parser.add_argument("--rebuild-connections", type=int, default=None,
+                            help="提交后同时重建索引的数据库连接数（默认 2，单核为 1）")
+        parser.add_argument("--finish", action="store_true",
+                            help="只完成上次中断后待重建的索引和约束，不生成办件")
 
-    def handle(self, *args, cases: int, days: int, seed: int, batch: int, workers: int | None, counties: int,
-               rebuild_from: int, **options):
+    def handle(self, *args, cases: int | None, days: int, seed: int, batch: int, workers: int | None, counties: int,
+               rebuild_from: int, rebuild_connections: int | None, finish: bool, **options):
         if not settings.BIANMIN.get("DEMO_MODE"):  # as seed_demo: never against a real county's database
             raise CommandError("seed_volume 只能在演示模式（BIANMIN['DEMO_MODE']）下运行：它会写入演示账号和合成办件")
+        if cases is None and not finish:
+            raise CommandError("请用 --cases 指定办件数，或用 --finish 只完成待重建的索引和约束")
         start = time.monotonic()
+        builders = rebuild_connections if rebuild_connections is not None else min(2, os.cpu_count() or 1)
+        left = ledger.pending()
+        if left:  # a load that committed and stopped before its indexes were all back: finish it first
+            self.stdout.write(f"上次载入后尚有 {left} 项索引或约束待重建，先完成……")
+            ledger.complete(builders, self.stdout.write)
+            self.stdout.write(f"已完成，用时 {time.monotonic() - start:.1f} 秒")
+        if finish or cases is None:  # (None only with --finish)
+            if not left:
+                self.stdout.write("没有待重建的索引或约束")
+            return
         postgres = connection.vendor == "postgresql"
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if postgres and cases >= 50_000 else 0
@@ -122,14 +144,14 @@ class Command(BaseCommand):
                 self.stdout.flush()
             seconds = time.monotonic() - load_start
             self.stdout.write(f"\n载入用时 {seconds:.1f} 秒（{done / max(seconds, 1e-6):,.0f} 件/秒）")
-            t0 = time.monotonic()
-            if rebuild:
-                self.stdout.write("重建索引和外键……")
             loader.finish()
-            if rebuild:
-                self.stdout.write(f"重建用时 {time.monotonic() - t0:.1f} 秒")
             self._write_counters(new_last)
         advance_sequences(CaseCounter)  # live numbering continues after the seeded cases
+        if rebuild:
+            t0 = time.monotonic()
+            self.stdout.write(f"重建索引和外键（{builders} 个连接）……")
+            ledger.complete(builders, self.stdout.write)
+            self.stdout.write(f"重建用时 {time.monotonic() - t0:.1f} 秒")
         seconds = time.monotonic() - start
         self.stdout.write(self.style.SUCCESS(
             f"完成：{cases:,} 件，用时 {seconds:.0f} 秒（{cases / max(seconds, 1e-6):,.0f} 件/秒，含准备"
