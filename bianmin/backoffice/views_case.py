@@ -49,7 +49,7 @@ class CaseDetailView(StaffView):
             "id_masked": (revealed or {}).get("id_number") or case.applicant_id_masked,
             "phone_masked": (revealed or {}).get("phone") or case.applicant_phone_masked,
             "revealed": bool(revealed), "can_reveal": can(request.user, Perm.VIEW_FULL_PERSONAL_DATA),
-            "relay": relay_of_case(case.pk),
+            "relay": relay_of_case(case),
             "completion": completion_panel(request, ctx, *((posted, error) if giving else (None, None))),
             # A hospital desk's case: the patient (never the health fields) and its coordination requests.
             "hospital": case_panel(request, case, **(hospital or {})) if case.unit.is_hospital_desk else None})

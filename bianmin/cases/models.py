@@ -191,6 +191,11 @@ class Case(Applicant, InCounty):
     delivered_to = models.CharField("签收人", max_length=64, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
+    # What the case page would otherwise ask other tables on every view (decision 0038): whether the case came
+    # through 全程代理 (set when the relay's deciding organ receives it: ``receive_case(via_relay=True)``) and
+    # whether it was given a 预约办结 (set with the appointment, ``hall.promises``). Most cases have neither.
+    via_relay = models.BooleanField("全程代理件", default=False, editable=False)
+    completion_promised = models.BooleanField("已预约办结", default=False, editable=False)
 
     class Meta:
         verbose_name = "办件"

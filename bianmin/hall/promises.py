@@ -110,8 +110,9 @@ _COMPLETION = Prepared(CompletionAppointment, lambda: CompletionAppointment.obje
 
 
 def completion_of(case: Case) -> CompletionAppointment | None:
-    """Return the case's completion appointment, or None (without a query for a case never accepted)."""
-    if case.accepted_at is None:
+    """Return the case's completion appointment, or None (without a query for a case never given one: the case
+    says so, ``Case.completion_promised``)."""
+    if not case.completion_promised:
         return None
     found = _COMPLETION.objects(case=case.pk)
     return found[0] if found else None
@@ -180,6 +181,8 @@ def give_completion_appointment(*, actor: User, case_number: str, promised_on: d
         except IntegrityError:
             raise Conflict("该办件已经预约办结：每个办件只能预约一次，约定日期不能更改",
                            code="already_promised") from None
+        case.completion_promised = True  # what the case page asks before reading the appointment (decision 0038)
+        case.save(update_fields=["completion_promised"])
         enqueue_sms(phone=case.applicant_phone, kind="CASE_COMPLETION_APPOINTMENT",
                     text=f"您申请的“{case.item_version.name}”（办件编号{case.number}）因{text}不能即日办结，"
                          f"已为您预约于{_cn_date(promised_on)}前办结，届时请留意办理结果通知。",

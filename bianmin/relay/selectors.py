@@ -15,6 +15,7 @@ from .models import Direction, HandOver, HandOverStatus, RelayRequest, RelayStat
 from .policies import visible_relays
 
 if TYPE_CHECKING:
+    from bianmin.cases.models import Case
     from bianmin.users.types import AnyUser
 
 
@@ -95,10 +96,13 @@ class CaseRelay:
     review_opinion: str
 
 
-def relay_of_case(case_id: int) -> CaseRelay | None:
-    """Return the relay that brought case ``case_id``, or None (one indexed query; the caller checked the case's
-    scope, and the relay's number and station are no more than the case page shows)."""
-    rows = _RELAY_OF_CASE.rows(case=case_id)
+def relay_of_case(case: Case) -> CaseRelay | None:
+    """Return the relay that brought ``case``, or None: no query for a case not received through 全程代理 (the case
+    says so, ``Case.via_relay``), one indexed query otherwise (the caller checked the case's scope, and the relay's
+    number and station are no more than the case page shows)."""
+    if not case.via_relay:
+        return None
+    rows = _RELAY_OF_CASE.rows(case=case.pk)
     if not rows:
         return None
     pk, number, status, station = rows[0]

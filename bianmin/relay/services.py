@@ -513,7 +513,8 @@ def _open_case(actor: User, relay: RelayRequest, counted: dict[str, int], now: d
         how = line.received_as if copies else ("SHARED" if line.received_as == "SHARED" else "MISSING")
         rows.append({"material": line.material_id, "received_as": how, "copies": copies})
     case = receive_case(actor=actor, item_code=relay.item_version.item.code, applicant=applicant, materials=rows,
-                        now=now, version_id=relay.item_version_id)  # the version the receipt promised
+                        now=now, version_id=relay.item_version_id,  # the version the receipt promised
+                        via_relay=True)
     hand_files_to_case(relay, case, actor=actor, now=now)  # the agent's photos of the materials go with them
     return case
 

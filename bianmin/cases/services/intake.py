@@ -247,11 +247,12 @@ def _checklist(version: ItemVersion, given: Sequence[MaterialRow], errors: _Erro
 
 def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
                  materials: Sequence[MaterialRow] | None = None, agent: AgentData | None = None,
-                 now: dt.datetime, version_id: int | None = None) -> Case:
+                 now: dt.datetime, version_id: int | None = None, via_relay: bool = False) -> Case:
     """Receive an application: pin the item's current version, number it, build the checklist.
 
     ``version_id`` pins a given published version of the item instead: a relayed request (全程代理) is received on
-    the version its 代办受理回执 promised, even when a newer one was published while it travelled.
+    the version its 代办受理回执 promised, even when a newer one was published while it travelled. ``via_relay``:
+    the deciding organ receives a relayed request (the case is marked ``via_relay``; its page then shows the relay).
 
     Raises Forbidden without HANDLE_CASES or a staff profile; DomainError naming every bad field at once, nothing
     written: ``item`` (unknown or unpublished), ``applicant.kind``, ``applicant.name``, ``applicant.phone``,
@@ -262,6 +263,8 @@ def receive_case(*, actor: User, item_code: str, applicant: ApplicantData,
     """
     app = check_application(actor=actor, item_code=item_code, applicant=applicant, materials=materials, agent=agent,
                             now=now, version_id=version_id)
+    if via_relay:
+        app.fields["via_relay"] = True
     with audited_atomic():
         return write_received(app, actor=actor, now=now)
 

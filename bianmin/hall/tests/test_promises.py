@@ -70,6 +70,8 @@ def test_a_completion_appointment_is_given_told_by_sms_and_audited(cast, item):
     assert case.number in sms.body and ID not in sms.body and ID[:6] not in sms.body
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry.object_type == "hall.CompletionAppointment" and entry.actor_username == "window_a"
+    case.refresh_from_db()
+    assert case.completion_promised  # marked with the appointment, in its transaction
     assert svc.completion_of(case) == appointment
     # the deadline itself is a valid promise; today too
     other = accepted_case(cast)
@@ -341,3 +343,31 @@ def test_an_outreach_visit_is_closed_after_it_starts_or_cancelled(cast, org):
     assert svc.published_outreach(org["center"], at(MON, 12)) == []
     _refused(Conflict, lambda: svc.record_outreach_intake(actor=cast["window_a"], visit_id=other.pk,
                                                           case_number="x", place="x", now=at(MON, 12)))
+
+
+def test_a_case_never_promised_is_asked_nothing_and_the_migration_marks_the_promised(cast, item):
+    """The case page reads an appointment only for a case marked ``completion_promised`` (decision 0038); the
+    migration that added the mark set it from the appointments already given."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case, other = accepted_case(cast), accepted_case(cast)
+    with CaptureQueriesContext(connection) as queries:
+        assert svc.completion_of(case) is None
+    assert len(queries) == 0
+    _give(cast, case)
+    Case.objects.filter(pk=case.pk).update(completion_promised=False)  # as before the migration
+    importlib.import_module("bianmin.hall.migrations.0002_mark_promised_cases").mark(apps, None)
+    assert set(Case.objects.filter(completion_promised=True).values_list("pk", flat=True)) == {case.pk}
+    assert not Case.objects.get(pk=other.pk).completion_promised
+
+
+def test_a_refused_promise_leaves_the_case_unmarked(cast, item):
+    case = accepted_case(cast)
+    with pytest.raises(DomainError):
+        _give(cast, case, reason="")
+    case.refresh_from_db()
+    assert not case.completion_promised and svc.completion_of(case) is None

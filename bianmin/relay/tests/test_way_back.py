@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bianmin.audit.models import AuditEntry
 from bianmin.cases import services as cases
-from bianmin.cases.models import NoticeKind
+from bianmin.cases.models import Case, NoticeKind
 from bianmin.cases.workflow import Action
 from bianmin.catalog.models import ItemVersion
 from bianmin.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -222,9 +224,25 @@ def test_the_case_page_names_the_relay_and_the_review_opinion(cast, item, dept_w
     from bianmin.relay.selectors import relay_of_case
 
     relay = _opened(cast, dept_window)
-    found = relay_of_case(relay.case.pk)
+    case = Case.objects.get(pk=relay.case.pk)
+    assert case.via_relay  # marked when the deciding organ received it
+    found = relay_of_case(case)
     assert found is not None and found.number == relay.number and found.station == "测试村便民服务站"
-    assert relay_of_case(relay.case.pk + 999) is None
+    case.via_relay = False  # a case not received through 全程代理: no relay, and no query asked
+    with CaptureQueriesContext(connection) as queries:
+        assert relay_of_case(case) is None
+    assert len(queries) == 0
+
+
+def test_the_migration_marks_the_cases_relays_opened(cast, item, dept_window):
+    import importlib
+
+    from django.apps import apps
+
+    relay = _opened(cast, dept_window)
+    Case.objects.update(via_relay=False)  # as before the migration
+    importlib.import_module("bianmin.relay.migrations.0004_mark_relayed_cases").mark(apps, None)
+    assert list(Case.objects.filter(via_relay=True).values_list("pk", flat=True)) == [relay.case_id]
 
 
 # ---- review fixes: the relay never gets stuck, the clock stops with the result sent, notices served ----
