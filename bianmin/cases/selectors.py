@@ -285,20 +285,26 @@ def case_detail_for(user: AnyUser, number: str, today: dt.date) -> Case:
     case = found[0]
     case.item_version = pinned_version(case.item_version_id)
     case.first_handler_away_on = {(today, case.first_handler_id): case.__dict__.pop("_first_handler_away")}
+    staff = case.__dict__.pop("_json_staff")
+    if staff is None:  # not PostgreSQL: one more read
+        _with_staff(case)
+    else:
+        _set_staff(case, {p.pk: p for p in _rows_from_json("staff", staff, case._state.db or "default")})
     return _load_related(case)
 
 
 # The case page's reads, prepared (bianmin/core/prepared.py): the case in the user's scope (with which optional
-# lists it has, its unit and its staff), its lists. A prepared read is planned once per connection (decision 0036),
-# so joining the three staff profiles costs no planning per request (``case_detail``'s ORM read is planned each time
-# and reads them apart: ``_with_staff``).
+# lists it has, its unit and its staff), its lists. A prepared read is planned once per connection (decision 0036).
+# Its first handler, receiver and acceptor come as one JSON column, each row found by its primary key
+# (``_StaffJson``): joined, PostgreSQL's plan hashed the whole staff table three times on every read of a small
+# county (decision 0038). ``case_detail``'s ORM read reads them apart (``_with_staff``).
 # Whether the first handler is away on the given day comes with it (``org_absence``: a reference table,
 # docs/scaling.md).
 _CASE_BY_NUMBER = Prepared(Case, lambda: _with_presence(
     scoped_cases(Arg("county"), Arg("path")).filter(number=Arg("number"))
     .annotate(_first_handler_away=Exists(absences_on(Arg("on", DateField())).filter(
-        staff_id=OuterRef("first_handler_id"))))
-    .select_related("unit__region", "first_handler", "received_by", "accepted_by").order_by("pk")[:1]))
+        staff_id=OuterRef("first_handler_id"))), _json_staff=_StaffJson())
+    .select_related("unit__region").order_by("pk")[:1]))
 _STAFF = Prepared(StaffProfile, lambda n: StaffProfile.objects.filter(pk__in=ArgList("ids", n)).order_by())
 
 
@@ -332,7 +338,7 @@ _FROM_JSON: dict[str, Any] = {
     "DateTimeField": _from_iso_datetime, "DateField": _from_iso_date, "JSONField": None,
     "BigAutoField": None, "AutoField": None, "CharField": None, "TextField": None,
     "PositiveSmallIntegerField": None, "SmallIntegerField": None, "IntegerField": None, "BigIntegerField": None,
-    "BooleanField": None}
+    "BooleanField": None, "FileField": None}  # a file's name: the field's descriptor makes it a FieldFile
 
 
 class _RowsJson(Expression):
@@ -365,6 +371,35 @@ class _RowsJson(Expression):
                 "'[]')", [])
 
 
+class _StaffJson(Expression):
+    """The outer case's first handler, receiver and acceptor (those it has; one row each, however many roles one
+    person holds) as one JSON array of rows, each an array of ``StaffProfile``'s concrete columns in field order, or
+    NULL on a database other than PostgreSQL (the caller then reads them, ``_with_staff``). Each row is found by its
+    primary key, an index probe whatever the table's size; staff profiles are a reference table (docs/scaling.md)."""
+
+    keys = ("first_handler_id", "received_by_id", "accepted_by_id")
+
+    def __init__(self) -> None:
+        super().__init__(output_field=Field())
+
+    def get_group_by_cols(self) -> list[Any]:
+        return []
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "NULL", []
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        qn, meta = connection.ops.quote_name, StaffProfile._meta
+        if compiler.query.model is not Case:
+            raise TypeError("a case's staff are read with the case")
+        outer = compiler.quote_name_unless_alias(compiler.query.base_table)
+        columns = ", ".join(f"s.{qn(f.column)}" for f in meta.concrete_fields)
+        keys = ", ".join(f"{outer}.{qn(Case._meta.get_field(k.removesuffix('_id')).column)}" for k in self.keys)
+        # Names from the models' metadata, quoted; no value is written into the text.
+        return (f"COALESCE((SELECT json_agg(json_build_array({columns})) FROM {qn(meta.db_table)} s "  # noqa: S608
+                f"WHERE s.{qn(meta.pk.column)} IN ({keys})), '[]')", [])
+
+
 def _json_loader(model: Any) -> tuple[list[str], list[tuple[int, Any]]]:
     """The attribute names of ``model``'s concrete fields and the converters of the columns that need one."""
     fields = model._meta.concrete_fields
@@ -378,11 +413,12 @@ def _json_loader(model: Any) -> tuple[list[str], list[tuple[int, Any]]]:
             [(i, _FROM_JSON[kind]) for i, kind in enumerate(kinds) if _FROM_JSON[kind] is not None])
 
 
-_JSON_LOADERS = {name: _json_loader(model) for name, model in _LIST_MODELS.items()}
+_JSON_MODELS: dict[str, Any] = {**_LIST_MODELS, "staff": StaffProfile}
+_JSON_LOADERS = {name: _json_loader(model) for name, model in _JSON_MODELS.items()}
 
 
 def _rows_from_json(name: str, found: list[list[Any]] | None, db: str) -> list[Any]:
-    model, (attnames, converters) = _LIST_MODELS[name], _JSON_LOADERS[name]
+    model, (attnames, converters) = _JSON_MODELS[name], _JSON_LOADERS[name]
     out = []
     for values in found or ():
         for i, convert in converters:
@@ -453,7 +489,11 @@ def _load_related(case: Case) -> Case:
 def _with_staff(case: Case) -> Case:
     """Attach the first handler, receiver and acceptor to ``case`` from one query."""
     ids = sorted(pk for pk in {case.first_handler_id, case.received_by_id, case.accepted_by_id} if pk is not None)
-    staff = {p.pk: p for p in _STAFF.objects(len(ids), ids=ids)} if ids else {}
+    return _set_staff(case, {p.pk: p for p in _STAFF.objects(len(ids), ids=ids)} if ids else {})
+
+
+def _set_staff(case: Case, staff: dict[int, Any]) -> Case:
+    """Attach the first handler, receiver and acceptor to ``case`` from ``staff`` (by primary key)."""
     for name in ("first_handler", "received_by", "accepted_by"):
         pk = getattr(case, f"{name}_id")
         if pk is not None:

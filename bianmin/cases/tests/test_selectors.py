@@ -171,6 +171,40 @@ def test_lists_read_with_the_case_equal_their_own_reads(cast, item, reader):
     assert list(empty.events.all()) == [] and list(empty.materials.all())
 
 
+@pytest.mark.parametrize("acceptor", ["none", "same", "other"])
+def test_the_staff_read_with_the_case_equal_their_own_read(cast, item, acceptor):
+    """The first handler, receiver and acceptor that come with the case page's read (as JSON on PostgreSQL,
+    ``_StaffJson``; read apart elsewhere) equal, field for field, the staff profiles read on their own: a case not yet
+    accepted, one person in two roles, three people; text with quotes and every script; and no join of the staff
+    table in the statement (decision 0038)."""
+    from bianmin.cases.models import Case
+    from bianmin.cases.selectors import _CASE_BY_NUMBER
+    from bianmin.org.models import StaffProfile
+
+    number = _accepted(cast, 1)[0]
+    odd = 'a"b\\c\'d é 𠀀 <>&'
+    other = cast["window_b"].staff_profile
+    StaffProfile.objects.filter(pk=other.pk).update(name=odd, title=odd)
+    if acceptor == "none":
+        Case.objects.filter(number=number).update(accepted_by=None, first_handler=None)
+    elif acceptor == "other":
+        Case.objects.filter(number=number).update(first_handler=other)
+    case = case_detail_for(cast["window_a"], number, MONDAY.date())
+    stored = Case.objects.get(number=number)
+    for name in ("first_handler", "received_by", "accepted_by"):
+        pk = getattr(stored, f"{name}_id")
+        assert getattr(case, f"{name}_id") == pk
+        if pk is None:
+            assert getattr(case, name) is None
+            continue
+        got, expected = getattr(case, name), StaffProfile.objects.get(pk=pk)
+        assert Case._meta.get_field(name).is_cached(case)  # came with the read: no query when shown
+        assert type(got) is StaffProfile and _fields(got) == _fields(expected) and not got._state.adding
+    if connection.vendor == "postgresql":
+        sql = _CASE_BY_NUMBER.sql()
+        assert "JOIN \"org_staffprofile\"" not in sql and "FROM \"org_staffprofile\" s WHERE" in sql
+
+
 @pytest.mark.parametrize("away", [False, True])
 def test_the_first_handlers_absence_comes_with_the_case_for_its_day(cast, item, away, django_assert_num_queries):
     """``case_detail_for`` reads whether the first handler is away on the given day with the case (the rule of
