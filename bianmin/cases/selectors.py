@@ -394,7 +394,8 @@ class _StaffJson(Expression):
             raise TypeError("a case's staff are read with the case")
         outer = compiler.quote_name_unless_alias(compiler.query.base_table)
         columns = ", ".join(f"s.{qn(f.column)}" for f in meta.concrete_fields)
-        keys = ", ".join(f"{outer}.{qn(Case._meta.get_field(k.removesuffix('_id')).column)}" for k in self.keys)
+        columns_of = {f.attname: f.column for f in Case._meta.concrete_fields}
+        keys = ", ".join(f"{outer}.{qn(columns_of[k])}" for k in self.keys)
         # Names from the models' metadata, quoted; no value is written into the text.
         return (f"COALESCE((SELECT json_agg(json_build_array({columns})) FROM {qn(meta.db_table)} s "  # noqa: S608
                 f"WHERE s.{qn(meta.pk.column)} IN ({keys})), '[]')", [])
