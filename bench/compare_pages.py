@@ -8,6 +8,8 @@ on its own gunicorn (2 sync workers) against the same database, and measures the
 new, old, floor — for ``--rounds`` rounds, with `cpu_bench.py`'s accounting (CPU of the gunicorn master and workers
 and of the benchmark's PostgreSQL cluster, from /proc; 8 clients, ``--seconds`` a row). The database must carry the
 newer checkout's migrations (an older checkout ignores columns it does not know). Each checkout needs its .venv.
+The case pages are 500 random cases of unit C01 (a new sample each run), taken in turn by both checkouts' rows, so
+each row sees other cases: the interleaving (and more rounds) is what evens that out.
 """
 from __future__ import annotations
 

@@ -10,7 +10,9 @@ app only: the database, the kernel's work (a statement's send and receive, the c
 are not in it — which is what comparing it with `cpu_bench.py`'s CPU time shows (a page at 1.2× the floor's
 instructions measured 1.6–2.0× its CPU time). The time-based caches (the signed-in user's 5 s, the session's
 refresh) are what a normal-speed run would see; under valgrind a request takes ~50× longer, so a handful of
-requests may refresh them. Needs valgrind (Debian's package); slow: a few minutes.
+requests may refresh them (runs of the same code differ by up to ~2 %). The floor and the least staff page repeat
+their few paths; each counted case page is a case not shown before by that worker. Needs valgrind (Debian's
+package); slow: a few minutes.
 """
 from __future__ import annotations
 
@@ -57,15 +59,17 @@ def count(server: subprocess.Popen, port: int, paths: list[str], requests: int, 
     for path in paths[:WARM_UP]:
         assert client.request("GET", path)[0] == 200, path
     workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    if len(workers) != 1:
+        raise SystemExit(f"expected one gunicorn worker under valgrind, found {workers}")
     for pid in workers:
-        subprocess.run(["callgrind_control", "-z", pid], capture_output=True)
-        subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True)
+        subprocess.run(["callgrind_control", "-z", pid], capture_output=True, check=True)
+        subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=True)
     for i in range(requests):
         assert client.request("GET", paths[WARM_UP + i % (len(paths) - WARM_UP)])[0] == 200
     before = set(glob.glob(out + ".*"))
     for pid in workers:
-        subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True)
-        subprocess.run(["callgrind_control", "-d", pid], capture_output=True)
+        subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=True)
+        subprocess.run(["callgrind_control", "-d", pid], capture_output=True, check=True)
     for _ in range(60):
         dumped = set(glob.glob(out + ".*")) - before
         if len(dumped) >= len(workers):
@@ -76,6 +80,8 @@ def count(server: subprocess.Popen, port: int, paths: list[str], requests: int, 
         for line in Path(name).read_text().splitlines():
             if line.startswith(("summary:", "totals:")):
                 total = max(total, int(line.split()[1]))
+    if not total:
+        raise SystemExit(f"callgrind dumped nothing for {paths[0]} (files: {sorted(dumped)})")
     return total / requests
 
 

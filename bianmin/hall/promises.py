@@ -31,6 +31,7 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.cases.actions import case_context
 from bianmin.cases.models import Case
 from bianmin.cases.policies import get_case_for, may_work_on
+from bianmin.cases.services import mark_completion_promised
 from bianmin.cases.workflow import RUNNING
 from bianmin.core.counters import next_value
 from bianmin.core.errors import Conflict, DomainError, FieldErrors, Forbidden, NotFound
@@ -181,8 +182,7 @@ def give_completion_appointment(*, actor: User, case_number: str, promised_on: d
         except IntegrityError:
             raise Conflict("该办件已经预约办结：每个办件只能预约一次，约定日期不能更改",
                            code="already_promised") from None
-        case.completion_promised = True  # what the case page asks before reading the appointment (decision 0038)
-        case.save(update_fields=["completion_promised"])
+        mark_completion_promised(case)  # what the case page asks before reading the appointment (decision 0038)
         enqueue_sms(phone=case.applicant_phone, kind="CASE_COMPLETION_APPOINTMENT",
                     text=f"您申请的“{case.item_version.name}”（办件编号{case.number}）因{text}不能即日办结，"
                          f"已为您预约于{_cn_date(promised_on)}前办结，届时请留意办理结果通知。",

@@ -4,7 +4,7 @@ from .clock import approve_extension, end_pause, has_open_pause, reject_extensio
 from .core import QUERY_ALPHABET, rating_link, retire_case_counters, stamp_warning
 from .deferred import allow_delivery_before_deferred, supply_deferred_materials
 from .documents import delivered_document
-from .extras import add_comment, find_cases, record_fee, reveal_personal_data, upload_file
+from .extras import add_comment, find_cases, mark_completion_promised, record_fee, reveal_personal_data, upload_file
 from .handlers import approve_transfer, reject_transfer, request_transfer
 from .intake import (
                     AgentData,
@@ -44,7 +44,8 @@ __all__ = [
     "retire_case_counters", "stamp_warning", "intake_deadline_for", "allow_delivery_before_deferred",
     "deliver_relayed_case", "delivered_document", "relay_took_result", "serve_notice_by_relay",
     "supply_deferred_materials", "approve_return", "reject_return", "request_return", "approver_ids",
-    "clean_applicant", "find_cases", "reveal_personal_data", "draft_supplement_from_checklist", "approve_extension",
+    "clean_applicant", "find_cases", "mark_completion_promised", "reveal_personal_data",
+    "draft_supplement_from_checklist", "approve_extension",
     "end_pause", "has_open_pause", "reject_extension", "request_extension", "start_pause", "accept_case",
     "accept_immediately", "add_comment", "add_supplement_line", "apply_deemed_acceptance", "approve_transfer",
     "archive_case", "decide_case", "deliver_case", "fix_on_spot", "receive_case", "receive_and_accept", "record_fee",

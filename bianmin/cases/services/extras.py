@@ -170,3 +170,12 @@ def find_cases(*, actor: User, q: str, now: dt.datetime, status: str = "", case_
                actor=actor, object_type=Case._meta.label, now=now,
                data={"search": "cases", "field": field, "value": masked, "found": qs.count()})
     return qs
+
+
+def mark_completion_promised(case: Case) -> None:
+    """Mark ``case`` as given a 预约办结 (``Case.completion_promised``: the case page then reads the appointment;
+    decision 0038). Called by ``hall.promises.give_completion_appointment`` in the appointment's own transaction,
+    with the case locked; the appointment's audit row covers it. The case's ``version`` is not changed (a form open
+    on the case stays valid)."""
+    case.completion_promised = True
+    case.save(update_fields=["completion_promised"])

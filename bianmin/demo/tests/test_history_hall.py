@@ -38,6 +38,16 @@ def test_the_history_builds_the_hall_around_now():
     statuses = set(Ticket.objects.filter(unit__code="C01").values_list("status", flat=True))
     assert {TicketStatus.DONE, TicketStatus.WAITING} <= statuses
     assert any("服务大厅：已开放预约时段" in line and "/screen/activate/" in line for line in lines)
+    # The marks the case page reads before asking for a relay or a 预约办结 (decision 0038) say exactly what exists,
+    # after a history that made both through the services.
+    from bianmin.cases.models import Case
+    from bianmin.relay.models import RelayRequest
+
+    promised = set(CompletionAppointment.objects.values_list("case_id", flat=True))
+    relayed = set(RelayRequest.objects.filter(case__isnull=False).values_list("case_id", flat=True))
+    assert promised and relayed
+    assert set(Case.objects.filter(completion_promised=True).values_list("pk", flat=True)) == promised
+    assert set(Case.objects.filter(via_relay=True).values_list("pk", flat=True)) == relayed
     assert not [line for line in lines if "未执行" in line or "未开放" in line]
     # The board: rules, a bulletin in its period and one in the archive, each with an objection handled.
     assert BoardRules.objects.filter(unit__code="C01").exists()

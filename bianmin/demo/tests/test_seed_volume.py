@@ -404,3 +404,13 @@ def test_batches_go_to_the_tmpfs_only_when_it_has_room_for_them(tmp_path):
     assert _room_for(str(tmp_path), 1)
     assert not _room_for(str(tmp_path / "absent"), 1)
     assert not _room_for(str(tmp_path), 10**15)  # more than any disk
+
+
+def test_finish_takes_no_cases_and_cases_or_finish_is_needed(settings):
+    from django.core.management.base import CommandError
+
+    settings.BIANMIN = {**settings.BIANMIN, "DEMO_MODE": True}
+    with pytest.raises(CommandError, match="--finish"):
+        call_command("seed_volume", "--finish", "--cases", "10")
+    with pytest.raises(CommandError, match="--cases"):
+        call_command("seed_volume")

@@ -41,7 +41,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bianmin.cases.models import Case, CaseCounter
@@ -95,12 +95,14 @@ class Command(BaseCommand):
             raise CommandError("seed_volume 只能在演示模式（BIANMIN['DEMO_MODE']）下运行：它会写入演示账号和合成办件")
         if cases is None and not finish:
             raise CommandError("请用 --cases 指定办件数，或用 --finish 只完成待重建的索引和约束")
+        if cases is not None and finish:
+            raise CommandError("--finish 只完成待重建的索引和约束，不生成办件：请去掉 --cases，或去掉 --finish")
         start = time.monotonic()
         builders = rebuild_connections if rebuild_connections is not None else min(2, os.cpu_count() or 1)
         left = ledger.pending()
         if left:  # a load that committed and stopped before its indexes were all back: finish it first
             self.stdout.write(f"上次载入后尚有 {left} 项索引或约束待重建，先完成……")
-            ledger.complete(builders, self.stdout.write)
+            self._complete(builders)
             self.stdout.write(f"已完成，用时 {time.monotonic() - start:.1f} 秒")
         if finish or cases is None:  # (None only with --finish)
             if not left:
@@ -150,13 +152,22 @@ class Command(BaseCommand):
         if rebuild:
             t0 = time.monotonic()
             self.stdout.write(f"重建索引和外键（{builders} 个连接）……")
-            ledger.complete(builders, self.stdout.write)
+            self._complete(builders)
             self.stdout.write(f"重建用时 {time.monotonic() - t0:.1f} 秒")
         seconds = time.monotonic() - start
         self.stdout.write(self.style.SUCCESS(
             f"完成：{cases:,} 件，用时 {seconds:.0f} 秒（{cases / max(seconds, 1e-6):,.0f} 件/秒，含准备"
             f"{'和重建索引' if rebuild else ''}；"
             f"生成进程 {workers} 个；{(timezone.localdate() - ctx.first_day).days} 天）"))
+
+    def _complete(self, builders: int) -> None:
+        """Put back what the ledger holds; a foreign key that fails its validation cannot be finished later."""
+        try:
+            ledger.complete(builders, self.stdout.write)
+        except IntegrityError as exc:
+            raise CommandError(
+                f"外键验证失败：{exc}。已提交的办件中有引用不存在的行，再运行 --finish 也无法完成："
+                "请重新建库（migrate、seed_demo 后再运行 seed_volume）") from exc
 
     @staticmethod
     def _write_counters(new_last: dict[tuple[int, dt.date], int]) -> None:
