@@ -45,6 +45,10 @@ def main() -> None:
     ap.add_argument("--datadir", required=True)
     ap.add_argument("variants", nargs="+")
     args = ap.parse_args()
+    from django.conf import settings
+
+    if not settings.BIANMIN.get("DEMO_MODE"):  # as seed_volume: it drops and rebuilds the case tables' indexes
+        raise SystemExit("rebuild_variants.py 只能在演示模式（BIANMIN['DEMO_MODE']）的数据库上运行")
     postmaster = int(Path(args.datadir, "postmaster.pid").read_text().split()[0])
     for variant in args.variants:
         conns, workers = (int(x) for x in variant.split(":"))
