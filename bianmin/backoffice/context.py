@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.html import escape
@@ -90,8 +90,8 @@ class _NavHtml:
     """The navigation bar's HTML, built on first use (pages that do not show it pay nothing, not even the unread
     count's query) and then kept for the request."""
 
-    def __init__(self, user: User, items: list[tuple[str, str]], messages_url: str) -> None:
-        self._user, self._items, self._messages_url = user, items, messages_url
+    def __init__(self, request: Any, user: User, items: list[tuple[str, str]], messages_url: str) -> None:
+        self._request, self._user, self._items, self._messages_url = request, user, items, messages_url
         self._html: SafeString | None = None
 
     def __html__(self) -> SafeString:
@@ -105,7 +105,7 @@ class _NavHtml:
             before, after = halves
             badge = ""
             if after:  # the bar has the messages link: its unread count goes after the label
-                unread = unread_count(self._user)
+                unread = unread_count(self._user, self._request)  # read with the session on a GET
                 if unread:
                     badge = f' <span class="badge warn-red" title="{escape(_("未读消息"))}">{unread}</span>'
             self._html = mark_safe(before + badge + after)  # noqa: S308 - labels and URLs are escaped in _bar
@@ -134,5 +134,5 @@ def navigation(request):
         if len(_kept_items) > 256:  # one entry per set of permissions and language: a handful
             _kept_items.clear()
         _kept_items[key] = items
-    return {"staff_nav": list(items), "staff_nav_html": _NavHtml(user, items, urls["backoffice:messages"]),
+    return {"staff_nav": list(items), "staff_nav_html": _NavHtml(request, user, items, urls["backoffice:messages"]),
             "terms": terms_for(unit)}

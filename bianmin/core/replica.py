@@ -49,13 +49,14 @@ STICKY_COOKIE = "bianmin_wrote"
 STICKY_SALT = "bianmin.core.replica.sticky"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HEALTH_SECONDS = 2.0  # the lag is asked at most this often per process
-# Always read from the primary: the session (read, then saved with a new expiry), Django's database cache, and what
+# Always read from the primary: the session (read, then saved with a new expiry; ``accounts``: the staff session, the
+# sign-in throttles and the API tokens, whose revocation must hold at once), Django's database cache, and what
 # processes keep for later writes — the working-day calendar (cached per revision; a calendar built from a replica
 # behind a change would be kept under the new revision and used by acceptances) and the organisation (the staff
 # identity cache: a profile read before a move would receive the next case under the old unit).
 # ``notifications``: the unread badge on every page (a prepared read routed like any other since session 15) stays
 # as current as it was when it was read on the primary's connection.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "django_cache", "workdays", "org", "notifications"})
+PRIMARY_ONLY_APPS = frozenset({"sessions", "accounts", "django_cache", "workdays", "org", "notifications"})
 REQUEST_ATTR = "_bianmin_read_place"
 
 # The lag is measured against the primary, not against what the replica itself has received: with the network

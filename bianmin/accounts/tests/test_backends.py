@@ -80,9 +80,8 @@ def test_a_password_changed_in_another_process_keeps_this_session(client, cast, 
 
 
 def test_an_api_request_after_the_absolute_limit_leaves_no_session_behind(client, cast):
-    from django.contrib.sessions.models import Session
-
     from bianmin.accounts.middleware import SESSION_STARTED_KEY
+    from bianmin.accounts.models import StaffSession as Session
 
     _sign_in(client, cast["window_a"])
     session = client.session

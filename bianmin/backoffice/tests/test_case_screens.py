@@ -441,10 +441,10 @@ def test_receive_and_accept_on_the_receive_page(client, cast, item):
 @pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'",
                     reason="the case's lists and staff come with its read on PostgreSQL only")
 @time_machine.travel(FROZEN, tick=False)
-def test_a_case_page_makes_three_statements(client, cast, item):
-    """A case with neither a relay nor a 预约办结, shown again: the session, the case (with its lists, its staff and
-    which optional lists it has) and the unread count; the relay and the appointment are not asked for (decision
-    0038)."""
+def test_a_case_page_makes_two_statements(client, cast, item):
+    """A case with neither a relay nor a 预约办结, shown again: the session with the unread count (decision 0039) and
+    the case (with its lists, its staff and which optional lists it has); the relay and the appointment are not
+    asked for (decision 0038)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -457,7 +457,8 @@ def test_a_case_page_makes_three_statements(client, cast, item):
         page = client.get(f"/staff/cases/{case.number}/")
     assert page.status_code == 200 and "window_a姓名" in page.content.decode()
     statements = [q["sql"] for q in queries.captured_queries]
-    assert len(statements) == 3, statements
-    for sql, table in zip(statements, ("django_session", "cases_case", "notifications_message"), strict=True):
+    assert len(statements) == 2, statements
+    for sql, table in zip(statements, ("accounts_staffsession", "cases_case"), strict=True):
         assert f'FROM "{table}"' in sql, sql
+    assert 'FROM "notifications_message"' in statements[0]  # the badge's count, in the session's statement
     assert 'FROM "relay_relayrequest"' not in statements[1] and "hall_completionappointment" not in statements[1]

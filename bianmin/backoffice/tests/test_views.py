@@ -159,9 +159,8 @@ def test_idle_timeout_is_30_minutes(settings):
 
 
 def test_activity_pushes_the_idle_expiry_at_most_once_a_minute(client, cast):
-    from django.contrib.sessions.models import Session
-
     from bianmin.accounts.middleware import SESSION_SEEN_KEY
+    from bianmin.accounts.models import StaffSession as Session
 
     login(client, cast["window_a"])
     client.get("/staff/")
@@ -270,7 +269,7 @@ def test_navigation_markup_is_built_once_escaped_and_counts_unread_only_when_sho
     assert [label for label, _url in context["staff_nav"]][:2] == ["工作台", "我的办件"]
     with django_assert_num_queries(0):
         assert str(context["staff_nav_html"]) is html  # kept for the rest of the request
-    markup = _NavHtml(cast["window_a"], [("<b>x</b>", '/a"b/')], "/staff/messages/").__html__()
+    markup = _NavHtml(request, cast["window_a"], [("<b>x</b>", '/a"b/')], "/staff/messages/").__html__()
     assert markup == '<a href="/a&quot;b/" accesskey="h">&lt;b&gt;x&lt;/b&gt;</a>'
     request.user = AnonymousUser()
     assert navigation(request) == {}
