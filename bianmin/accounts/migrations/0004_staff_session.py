@@ -1,5 +1,6 @@
 """The staff session table, which names each session's signed-in user (decision 0039). The unexpired sessions of
-Django's table move over with their user, so nobody signed in is signed out by the upgrade."""
+Django's table move over with their user, so nobody signed in is signed out by the upgrade; Django's table is left
+empty (``clearsessions`` now clears the new one)."""
 from django.db import migrations, models
 
 _BATCH = 2000
@@ -27,6 +28,7 @@ def move_sessions(apps, schema_editor):
             new.objects.using(db).bulk_create(batch)
             batch = []
     new.objects.using(db).bulk_create(batch)
+    old.objects.using(db).all().delete()  # no session data left behind in a table nothing clears any more
 
 
 def move_sessions_back(apps, schema_editor):

@@ -48,4 +48,5 @@ def test_the_migration_moves_unexpired_sessions_with_their_user(cast):
     migration.move_sessions(apps, SimpleNamespace(connection=connection))
     moved = dict(StaffSession.objects.values_list("session_key", "user_id"))
     assert moved == {"a" * 32: cast["window_a"].pk, "b" * 32: None, "c" * 32: None}
+    assert not Session.objects.exists()  # nothing left behind in the table nothing clears
     assert SessionStore("a" * 32).load() == {SESSION_KEY: str(cast["window_a"].pk)}
