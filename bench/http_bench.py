@@ -210,13 +210,22 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(len(values) * p))] * 1000
 
 
-def report_latency(prefix: str, results: list, target_ms: int) -> None:
-    """Print p50/p95 of (status, seconds) results against a p95 target; non-200 answers count as failures."""
+# Closed-loop req/s and p95 with the load generator, PostgreSQL and the app on the same two shared cores measure the
+# box, not the code: the product owner replaced those targets of the window issue by CPU per request beside the floor
+# (rows 12–14, issue 16 item 1). They are still printed, as figures.
+REPLACED = "reported; its target is replaced by CPU per request, rows 12–14"
+
+
+def report_latency(prefix: str, results: list, target_ms: int | None) -> None:
+    """Print p50/p95 of (status, seconds) results against a p95 target (None: reported only); non-200 answers count
+    as failures."""
     times = [t for s, t in results if s == 200]
     bad = len(results) - len(times)
     p95 = pct(times, 0.95)
+    verdict = (f"target p95 ≤ {target_ms} ms): {'OK' if p95 <= target_ms and not bad else 'MISSED'}"
+               if target_ms is not None else f"{REPLACED}){': FAILED' if bad else ''}")
     say(f"{prefix}: p50 {statistics.median(times) * 1000:.0f} ms, p95 {p95:.0f} ms over {len(times)} requests, "
-        f"{bad} non-200 (target p95 ≤ {target_ms} ms): {'OK' if p95 <= target_ms and not bad else 'MISSED'}")
+        f"{bad} non-200 ({verdict}")
 
 
 def open_load(rate: float, seconds: float, paths: dict) -> dict[str, list[float]]:
@@ -305,10 +314,11 @@ def main() -> int:
         after = case_count(env)
         numbers = [r[1] for r in ok]
         rate = len(ok) / elapsed
+        sound = not errors and after - before == len(ok) and len(numbers) == len(set(numbers))
         say(f"[2] receive + accept over HTTP, 8 clients, gunicorn {' '.join(workers)}, PostgreSQL: {rate:.0f} cases/s "
               f"(p95 pair {pct([r[2] for r in ok], 0.95):.0f} ms), {len(errors)} errors, "
               f"{after - before - len(ok)} lost/extra, {len(numbers) - len(set(numbers))} duplicate numbers "
-              f"(target ≥ 100/s): {'OK' if rate >= 100 and not errors and after - before == len(ok) else 'MISSED'}")
+              f"({REPLACED}){'' if sound else ': FAILED'}")
         if errors:
             say("      first error:", errors[0][:3])
         # 2/3. workbench and case detail with the volume in place
@@ -331,7 +341,7 @@ def main() -> int:
         for label, path_for, index in (("first handler's workbench /staff/work/", lambda rng: "/staff/work/", 3),
                                        ("case detail /staff/cases/N/",
                                         lambda rng: f"/staff/cases/{rng.choice(sample)}/", 4)):
-            report_latency(f"[{index}] {label} with {after:,} cases, 8 clients", run_clients(pages(path_for), 15), 50)
+            report_latency(f"[{index}] {label} with {after:,} cases, 8 clients", run_clients(pages(path_for), 15), None)
         rate = float(os.environ.get("BENCH_OPEN_RATE", "25"))
         found = open_load(rate, 20, {"workbench": lambda rng: "/staff/work/",
                                      "detail": lambda rng: f"/staff/cases/{rng.choice(sample)}/"})

@@ -78,6 +78,9 @@ class StaffView(View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('backoffice:login')}?{urlencode({'next': request.get_full_path()})}")
+        # The signed-in user itself from here on, not the middleware's lazy proxy: a page asks it a few hundred
+        # times (policies, scope, the template), each through the proxy's attribute checks.
+        request.user = getattr(request.user, "_wrapped", request.user)
         needed = self.permission if isinstance(self.permission, tuple) else (self.permission,)
         if not any(can(request.user, perm) for perm in needed):
             raise PermissionDenied
