@@ -108,15 +108,14 @@ class SessionStore(db.SessionStore):
         self.__dict__.pop(_RIDERS_ATTR, None)
 
 
-def session_figure(request: Any, name: str) -> Any | None:
-    """The figure ``name`` read with this request's session for its signed-in user, or None when the caller must
-    read it afresh: a request that may have changed it (not GET or HEAD), a session saved before it named its user,
-    a session read for another user than the request's, no figure of that name."""
+def session_figure(request: Any, name: str, user: Any) -> Any | None:
+    """The figure ``name`` of ``user`` as read with this request's session, or None when the caller must read it
+    afresh: a request that may have changed it (not GET or HEAD), a session that is not ``user``'s (another user's,
+    or one saved before it named its user), a session whose key changed in this request, no figure of that name."""
     if request.method not in _SAFE_METHODS:
         return None
     riders = getattr(getattr(request, "session", None), _RIDERS_ATTR, None)
-    user = getattr(request, "user", None)
-    if riders is None or user is None or not user.is_authenticated:
+    if riders is None or user is None or user.pk is None:
         return None
     user_id, figures = riders
     if user_id != user.pk:

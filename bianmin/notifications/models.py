@@ -58,6 +58,10 @@ class Message(models.Model):
             # The worker reads only what is due.
             models.Index(fields=["next_attempt_at"], name="message_due_idx", condition=Q(status="PENDING")),
             models.Index(fields=["recipient", "channel", "created_at"], name="message_inbox_idx"),
+            # The unread badge on every staff page (read with the session, decision 0039): only the unread messages,
+            # so the count does not grow with the inbox's history.
+            models.Index(fields=["recipient"], name="message_unread_idx",
+                         condition=Q(channel="INAPP", status="SENT", read_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

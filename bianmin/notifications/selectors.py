@@ -36,9 +36,9 @@ _UNREAD = Prepared(Message, lambda: unread_of(Arg("me")))
 
 def unread_count(user: User, request: Any = None) -> int:
     """Return how many of the user's in-app messages are unread (shown on every staff page). With ``request``, the
-    count its session's read carried when that holds for this user and request (``session_figure``), else read."""
+    count its session's read carried when that holds for ``user`` and this request (``session_figure``), else read."""
     if request is not None:
-        known = session_figure(request, UNREAD_FIGURE)
+        known = session_figure(request, UNREAD_FIGURE, user)
         if known is not None:
             return int(known)
     rows = _UNREAD.rows(me=user.pk)

@@ -34,9 +34,13 @@ def move_sessions(apps, schema_editor):
 def move_sessions_back(apps, schema_editor):
     old, new = apps.get_model("sessions", "Session"), apps.get_model("accounts", "StaffSession")
     db = schema_editor.connection.alias
-    old.objects.using(db).bulk_create(
-        [old(session_key=row.session_key, session_data=row.session_data, expire_date=row.expire_date)
-         for row in new.objects.using(db).iterator(chunk_size=_BATCH)], batch_size=_BATCH, ignore_conflicts=True)
+    batch = []
+    for row in new.objects.using(db).order_by("session_key").iterator(chunk_size=_BATCH):
+        batch.append(old(session_key=row.session_key, session_data=row.session_data, expire_date=row.expire_date))
+        if len(batch) == _BATCH:
+            old.objects.using(db).bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    old.objects.using(db).bulk_create(batch, ignore_conflicts=True)
 
 
 class Migration(migrations.Migration):

@@ -14,6 +14,7 @@ from bianmin.core import replica
 from bianmin.core.replica import DEFAULT, REPLICA, ReplicaRouter, replica_reads
 from bianmin.core.timeutils import now
 from bianmin.notifications.models import Message
+from bianmin.notifications.selectors import unread_count
 from bianmin.notifications.services import deliver_due, enqueue_inapp
 
 pytestmark = pytest.mark.django_db
@@ -78,28 +79,39 @@ def test_a_session_that_does_not_name_its_user_counts_apart(client, cast):
 
 
 def test_the_figure_holds_only_for_a_safe_request_of_the_sessions_own_user(cast, rf):
-    """A POST may have changed the count before its page is drawn; a session read for another user (a sign-in in
-    between) is not this user's count."""
-    store = SessionStore()
-    store[SESSION_KEY] = str(cast["window_a"].pk)
-    store.save()
-    _message_to(cast["window_a"])
-    loaded = SessionStore(store.session_key)
-    loaded.load()
+    """A POST may have changed the count before its page is drawn; the session's figure is its own user's only (a
+    sign-in in between, or a page asking about someone else, reads afresh)."""
+    a, b = cast["window_a"], cast["window_b"]
 
-    def request(method, user):
+    def loaded_session():
+        store = SessionStore()
+        store[SESSION_KEY] = str(a.pk)
+        store.save()
+        loaded = SessionStore(store.session_key)
+        loaded.load()
+        return loaded
+
+    _message_to(a)
+    loaded = loaded_session()
+
+    def request(method, user=a):
         made = getattr(rf, method)("/staff/")
         made.session, made.user = loaded, user
         return made
 
-    assert session_figure(request("get", cast["window_a"]), "unread") == 1
-    assert session_figure(request("head", cast["window_a"]), "unread") == 1
-    assert session_figure(request("post", cast["window_a"]), "unread") is None
-    assert session_figure(request("get", cast["window_b"]), "unread") is None
-    assert session_figure(request("get", cast["window_a"]), "no such figure") is None
+    assert session_figure(request("get"), "unread", a) == 1
+    assert session_figure(request("head"), "unread", a) == 1
+    assert session_figure(request("post"), "unread", a) is None
+    assert session_figure(request("get"), "unread", b) is None  # another user's figure is never a's
+    assert session_figure(request("get", b), "unread", b) is None
+    assert session_figure(request("get"), "no such figure", a) is None
+    assert unread_count(b, request("get")) == 0 and unread_count(a, request("get")) == 1
     loaded.cycle_key()
-    assert session_figure(request("get", cast["window_a"]), "unread") is None
-    assert session_figure(SimpleNamespace(method="GET", user=cast["window_a"]), "unread") is None  # no session
+    assert session_figure(request("get"), "unread", a) is None
+    loaded = loaded_session()
+    loaded.flush()  # a sign-out
+    assert session_figure(request("get"), "unread", a) is None
+    assert session_figure(SimpleNamespace(method="GET", user=a), "unread", a) is None  # no session
 
 
 def test_the_session_is_read_from_the_primary(monkeypatch):
