@@ -28,11 +28,13 @@ def test_a_saved_session_names_the_user_its_data_holds(cast):
     store.save()
     assert StaffSession.objects.get(session_key=store.session_key).user_id is None
 
+
 def test_signing_in_writes_the_user_on_the_session_row(client, cast):
     _sign_in(client, cast["window_a"])
     row = StaffSession.objects.get(session_key=client.cookies["sessionid"].value)
     assert row.user_id == cast["window_a"].pk
     assert not Session.objects.exists()  # Django's own table is no longer written
+
 
 def test_the_migration_moves_unexpired_sessions_with_their_user(cast):
     """Nobody signed in is signed out by the upgrade."""
@@ -50,3 +52,13 @@ def test_the_migration_moves_unexpired_sessions_with_their_user(cast):
     assert moved == {"a" * 32: cast["window_a"].pk, "b" * 32: None, "c" * 32: None}
     assert not Session.objects.exists()  # nothing left behind in the table nothing clears
     assert SessionStore("a" * 32).load() == {SESSION_KEY: str(cast["window_a"].pk)}
+
+
+def test_the_migration_moves_sessions_back_when_reversed(cast):
+    store = SessionStore()
+    store[SESSION_KEY] = str(cast["window_a"].pk)
+    store.save()
+    migration = importlib.import_module("bianmin.accounts.migrations.0004_staff_session")
+    migration.move_sessions_back(apps, SimpleNamespace(connection=connection))
+    back = Session.objects.get(session_key=store.session_key)
+    assert back.session_data == StaffSession.objects.get(session_key=store.session_key).session_data
