@@ -414,3 +414,31 @@ def test_finish_takes_no_cases_and_cases_or_finish_is_needed(settings):
         call_command("seed_volume", "--finish", "--cases", "10")
     with pytest.raises(CommandError, match="--cases"):
         call_command("seed_volume")
+
+
+
+def _sigterm_handler(_task: object) -> str:
+    import signal
+
+    return str(signal.getsignal(signal.SIGTERM))  # in the worker
+
+
+def test_the_workers_end_on_the_pools_sigterm_whatever_this_process_does_with_it():
+    """A consumer that stops early ends the pool with SIGTERM (``Pool.terminate``). A forked worker inherits this
+    process's handlers, and one that only took note of SIGTERM kept the pool waiting forever (seen once in CI, after
+    another command had left its handler behind): the workers start with the default handler."""
+    import signal
+
+    from bianmin.demo.management.commands.seed_volume import _workers
+
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        pool = _workers(2)
+        try:
+            found = set(pool.map(_sigterm_handler, [0, 1], chunksize=1))
+        finally:
+            pool.close()  # ended by their queue, not by a signal: no wait on a regression
+            pool.join()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert found == {str(signal.SIG_DFL)}

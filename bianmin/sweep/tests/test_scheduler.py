@@ -83,3 +83,13 @@ def test_the_command_reports_the_failed_job_and_finishes_the_round(monkeypatch, 
     assert "巡检" in out.getvalue() and "审计锚点" in out.getvalue()  # the round went on after the outbox
     assert SweepRun.objects.count() == 1 and read_anchors(anchor_file).anchors
     assert not Message.objects.filter(status=MessageStatus.SENT).exists()
+
+
+def test_the_command_puts_back_the_signal_handlers_it_found(anchor_file):
+    """Its Ctrl-C/SIGTERM handlers last only while it runs: left behind, they outlived the command in its process
+    (a test run's), and a worker forked from that process later ignored its pool's SIGTERM."""
+    import signal
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    call_command("scheduler", once=True, stdout=io.StringIO(), stderr=io.StringIO())
+    assert {sig: signal.getsignal(sig) for sig in before} == before

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import multiprocessing.pool
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections import deque
@@ -61,6 +63,17 @@ SHARED_MEMORY = "/dev/shm"  # noqa: S108
 # A generous bound of one case's COPY text with its history (≈ 1.6 kB measured), for the room the batches in flight
 # need; a tmpfs with less (a container's 64 MB /dev/shm) is passed over for the system's temporary directory.
 BYTES_PER_CASE = 4096
+
+
+def _workers(count: int) -> multiprocessing.pool.Pool:
+    """A pool of ``count`` forked workers that end on the pool's SIGTERM whatever handlers this process installed
+    (a forked child inherits them: one that only takes note of SIGTERM would keep ``terminate`` waiting forever)."""
+    return multiprocessing.get_context("fork").Pool(count, initializer=_default_signals)
+
+
+def _default_signals() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _room_for(directory: str, cases: int) -> bool:
@@ -196,7 +209,7 @@ class Command(BaseCommand):
             return seal_applicants(specs)
         pieces = [(county, (seed * 1000 + n, area, min(SEAL_CHUNK, size - n)))
                   for county, (seed, area, size) in enumerate(specs) for n in range(0, size, SEAL_CHUNK)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _workers(workers) as pool:
             sealed = pool.map(seal_applicants, [[spec] for _c, spec in pieces])
         pools: list[list[tuple[str, str]]] = [[] for _ in specs]
         for (county, _spec), (part,) in zip(pieces, sealed, strict=True):
@@ -219,7 +232,7 @@ class Command(BaseCommand):
         shared = SHARED_MEMORY if _room_for(SHARED_MEMORY, in_flight) else None
         try:
             with (tempfile.TemporaryDirectory(prefix="seed_volume-", dir=shared) as directory,
-                  multiprocessing.get_context("fork").Pool(workers) as pool):
+                  _workers(workers) as pool):
                 todo = iter(batches)
                 pending = deque((b, pool.apply_async(gen.generate_to_file, (b, directory)))
                                 for b in islice(todo, 2 * workers))

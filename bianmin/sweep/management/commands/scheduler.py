@@ -89,8 +89,16 @@ class Command(BaseCommand):
         outbox_interval = min(interval, outbox_interval or settings.BIANMIN.get("OUTBOX_INTERVAL_SECONDS",
                                                                                  DEFAULT_OUTBOX_INTERVAL))
         stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
+        # Put back on the way out: a handler left behind would outlive the command in its process (a caller's, a
+        # test run's), and a process forked from it later could no longer be stopped by SIGTERM.
+        previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self._run(stop, interval, outbox_interval, once)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _run(self, stop: threading.Event, interval: int, outbox_interval: int, once: bool) -> None:
         self.stdout.write(f"调度进程已启动，每 {interval} 秒一轮，每 {outbox_interval} 秒发送到期消息（Ctrl-C 停止）")
         next_full = time.monotonic()
         while not stop.is_set():
