@@ -81,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bianmin.backoffice.context.navigation",
             ],
+            # ``{% extends %}`` finding the root template's blocks once (bianmin/core/templatetags/inheritance.py).
+            "builtins": ["bianmin.core.templatetags.inheritance"],
         },
     },
 ]

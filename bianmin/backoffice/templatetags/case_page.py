@@ -14,15 +14,17 @@ import functools
 from collections.abc import Iterable
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.conf import settings
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -78,8 +80,9 @@ def _v(value: Any) -> str:
 @register.simple_tag
 def case_history_rows(events: Iterable[Any]) -> SafeString:
     """The history table's rows: time, step, who, the status it led to, the opinion."""
+    zone = timezone.get_current_timezone()
     return mark_safe("".join(  # noqa: S308 - every value is escaped
-        f"<tr><td>{_minute(e.at)}</td><td>{escape(str(e.action_label()))}</td><td>{escape(e.actor_name)}</td>"
+        f"<tr><td>{_minute(e.at, zone)}</td><td>{escape(str(e.action_label()))}</td><td>{escape(e.actor_name)}</td>"
         f"<td>{escape(str(e.to_status_label()))}</td><td>{escape(e.opinion)}</td></tr>" for e in events))
 
 
@@ -90,7 +93,7 @@ def case_material_rows(materials: Iterable[Any]) -> SafeString:
     after = f' <span class="badge">{escape(gettext("补正后提交"))}</span>'
     return mark_safe("".join(  # noqa: S308 - every value is escaped
         f"<tr><td>{escape(m.name)}{after if m.supplied_after_notice else ''}</td>"
-        f"<td>{escape(str(m.get_necessity_display()))}</td><td>{escape(str(m.get_received_as_display()))}</td>"
+        f"<td>{escape(str(_display(m, 'necessity')))}</td><td>{escape(str(_display(m, 'received_as')))}</td>"
         f"<td>{escape(str(m.copies))}</td><td>{'✓' if m.acceptable else '✗'}</td><td>{escape(m.problem)}</td></tr>"
         for m in materials))
 
@@ -101,12 +104,33 @@ def case_notice_items(notices: Iterable[Any]) -> SafeString:
     notices = list(notices)
     if not notices:
         return mark_safe(f'<li class="muted">{escape(gettext("暂无"))}</li>')  # noqa: S308 - escaped
-    printing = escape(gettext("打印"))
+    printing, zone = escape(gettext("打印")), timezone.get_current_timezone()
     return mark_safe("".join(  # noqa: S308 - every value is escaped
-        f"<li>{escape(str(n.get_kind_display()))} {escape(n.number)} {_minute(n.issued_at)}\n"
-        f' <a href="{escape(reverse("backoffice:notice", args=[n.number]))}" target="_blank">{printing}</a> · '
-        f'<a href="{escape(reverse("backoffice:notice_pdf", args=[n.number]))}">PDF</a></li>'
+        f"<li>{escape(str(_display(n, 'kind')))} {escape(n.number)} {_minute(n.issued_at, zone)}\n"
+        f' <a href="{escape(_url("backoffice:notice", n.number))}" target="_blank">{printing}</a> · '
+        f'<a href="{escape(_url("backoffice:notice_pdf", n.number))}">PDF</a></li>'
         for n in notices if n.issued_at))
+
+
+_SLOT = "0slot0"  # a path segment no quoting changes
+
+
+@functools.cache
+def _url_pattern(name: str, prefix: str, urlconf: Any) -> tuple[str, str]:
+    """``reverse(name, args=[…])`` split around its one argument, for the script prefix and URL configuration it was
+    reversed under."""
+    before, _slot, after = reverse(name, args=[_SLOT], urlconf=urlconf).partition(_SLOT)
+    return before, after
+
+
+def _url(name: str, arg: str) -> str:
+    """``reverse(name, args=[arg])`` for a URL with one path-segment argument, without resolving the pattern again
+    for every row: the argument is quoted as ``reverse`` quotes it. An argument that is not one plain segment goes
+    through ``reverse`` itself (which refuses a "/")."""
+    if "/" in arg or not arg:
+        return reverse(name, args=[arg])
+    before, after = _url_pattern(name, get_script_prefix(), get_urlconf())
+    return f"{before}{quote(arg, safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
 
 
 def _words() -> dict[str, str]:

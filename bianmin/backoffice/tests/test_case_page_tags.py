@@ -62,3 +62,24 @@ def test_a_template_namespace_object_works_too():
     row = SimpleNamespace(at=None, action_label=lambda: "受理", actor_name="甲", to_status_label=lambda: "", opinion="")
     assert NEW.render({"materials": [], "notices": [], "events": [row]}).endswith(
         "<tr><td></td><td>受理</td><td>甲</td><td></td><td></td></tr>")
+
+
+def test_a_notice_url_is_what_reverse_gives():
+    """``_url`` (the pattern reversed once) quotes each argument as ``reverse`` does, under another script prefix too;
+    what ``reverse`` refuses it refuses."""
+    import pytest
+    from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+    from bianmin.backoffice.templatetags.case_page import _url
+
+    numbers = ["TZ2026-000123", "TZ<1>&", "中文 号", "a%b?c#d", "~:@!$&'()*+,;=", "0slot0"]
+    for prefix in ("/", "/hall/"):
+        set_script_prefix(prefix)
+        try:
+            for name in ("backoffice:notice", "backoffice:notice_pdf"):
+                assert [_url(name, n) for n in numbers] == [reverse(name, args=[n]) for n in numbers]
+                for refused in ("a/b", ""):
+                    with pytest.raises(NoReverseMatch):
+                        _url(name, refused)
+        finally:
+            set_script_prefix("/")

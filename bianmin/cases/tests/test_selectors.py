@@ -231,3 +231,62 @@ def test_the_first_handlers_absence_comes_with_the_case_for_its_day(cast, item, 
     detail.first_handler_id = cast["window_b"].staff_profile.pk  # another handler: what was read does not answer
     with django_assert_num_queries(1):  # the new handler's absence (not away: no posts to read)
         assert acting_ids_for(detail, day) == set()
+
+
+def test_an_attached_list_is_the_related_managers_queryset(cast, item):
+    """The lists ``case_detail_for`` attaches behave as ``case.<name>.all()`` would: filtered further, each reads
+    the same statement (the relation and the case's county) and finds that case's rows only; the rows know their case.
+    """
+    from bianmin.cases.models import Case, CaseMaterial
+    from bianmin.cases.selectors import _LISTS, _optional_lists
+
+    numbers = _accepted(cast, 2)
+    detail = case_detail_for(cast["window_a"], numbers[0], MONDAY.date())
+    fresh = Case.objects.get(number=numbers[0])
+    for name in [*_LISTS, *_optional_lists()]:
+        attached, managed = getattr(detail, name).all(), getattr(fresh, name).all()
+        assert type(attached) is type(managed) and attached._hints == managed._hints, name
+        assert str(attached.filter(pk__gte=0).query) == str(managed.filter(pk__gte=0).query), name
+        assert "county_id" in str(attached.filter(pk__gte=0).query), name
+        assert [(f, list(known)) for f, known in attached._known_related_objects.items()] == [
+            (f, list(known)) for f, known in managed._known_related_objects.items()], name
+    mine = list(CaseMaterial.objects.filter(case__number=numbers[0]).order_by("pk").values_list("pk", flat=True))
+    assert list(detail.materials.order_by("pk").values_list("pk", flat=True)) == mine and mine
+    assert all(m.case is detail for m in detail.materials.filter(pk__in=mine))  # the known parent, no query
+
+
+def test_row_loader_makes_what_from_db_makes_and_gives_way_to_init_receivers(cast, item):
+    """``row_loader`` stores a row's values as ``Model.from_db`` would (fields, state, the parent by its key); a
+    ``post_init`` receiver connected after the loader was made sends the row through ``from_db``, for a list model
+    and for the case (whose encrypted fields' descriptor is not one that only stores)."""
+    from django.db.models.signals import post_init
+
+    from bianmin.cases.models import Case, CaseMaterial
+    from bianmin.core.prepared import row_loader
+
+    number = _accepted(cast, 1)[0]
+    material = CaseMaterial.objects.filter(case__number=number).first()
+    values = [getattr(material, f.attname) for f in CaseMaterial._meta.concrete_fields]
+    made, expected = row_loader(CaseMaterial)("default", list(values)), CaseMaterial.from_db(
+        "default", [f.attname for f in CaseMaterial._meta.concrete_fields], list(values))
+    assert _fields(made) == _fields(expected) == _fields(material) and made == material
+    assert (made._state.db, made._state.adding) == ("default", False) and made.case.number == number
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=CaseMaterial)
+    try:
+        again = row_loader(CaseMaterial)("default", list(values))
+    finally:
+        post_init.disconnect(receiver, sender=CaseMaterial)
+    assert seen == [again] and _fields(again) == _fields(material)
+    case = Case.objects.get(number=number)
+    seen.clear()
+    post_init.connect(receiver, sender=Case)
+    try:
+        loaded = row_loader(Case)("default", [getattr(case, f.attname) for f in Case._meta.concrete_fields])
+    finally:
+        post_init.disconnect(receiver, sender=Case)
+    assert seen == [loaded] and _fields(loaded) == _fields(case)
