@@ -24,6 +24,18 @@ class DomainError(Exception):
         return cls(message, fields={field: [message]}, **kwargs)
 
 
+class PartlyDone(Exception):
+    """A system step over many items did what it could: ``done`` went through, ``failed`` (item: error) did not and is
+    left for the next run. Raised after every item was tried, so one item's bad data never holds back the others
+    (each item is its own transaction)."""
+
+    def __init__(self, done: list[str], failed: dict[str, str]):
+        shown = "；".join(f"{item}：{error}" for item, error in list(failed.items())[:5])
+        more = f" 等 {len(failed)} 项" if len(failed) > 5 else ""
+        super().__init__(f"{len(failed)} 项未能处理（已处理 {len(done)} 项，下次运行重试）：{shown}{more}")
+        self.done, self.failed = done, failed
+
+
 class NotFound(DomainError):
     """The object does not exist or the user may not see it (the two are never told apart)."""
 

@@ -33,6 +33,7 @@ from bianmin.cases.models import Case, CaseEvent, CasePause, RefusedSupplement
 from bianmin.cases.services import apply_deemed_acceptance, stamp_warning
 from bianmin.cases.workflow import RUNNING, Status
 from bianmin.core.batches import locked_batches, locked_county_batches
+from bianmin.core.errors import PartlyDone
 from bianmin.inquiries.models import EscortVisit, Inquiry
 from bianmin.notifications.services import add_digest_items, enqueue_sms
 from bianmin.org.models import StaffProfile
@@ -561,7 +562,8 @@ def run_sweep(*, now: dt.datetime, batch: int = BATCH) -> dict[str, int]:
     """Run every step once; return what changed. Idempotent and safe to run on several nodes at once.
 
     A failing step does not stop the others (each batch is its own transaction); its error is kept in the run log
-    and the next run retries it.
+    and the next run retries it. A step whose items are each their own transaction (deemed acceptance) goes on past
+    an item that fails and reports it (``PartlyDone``): its count is what it did, its error names what it could not.
 
     Refuses nothing: the system's sweep, run by ``manage.py sweep`` and the scheduler.
     """
@@ -571,6 +573,10 @@ def run_sweep(*, now: dt.datetime, batch: int = BATCH) -> dict[str, int]:
     for name, step in STEPS:
         try:
             counts[name] = step(now, batch)
+        except PartlyDone as exc:  # the step went through its other items; the failed ones are retried next run
+            counts[name] = len(exc.done)
+            errors[name] = str(exc)[:500]
+            logger.warning("sweep step %s: %s", name, exc)
         except Exception as exc:
             counts[name] = 0
             errors[name] = repr(exc)[:500]

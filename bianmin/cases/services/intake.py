@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import CharField, IntegerField
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ from bianmin.audit.services import audited_atomic, record
 from bianmin.catalog.models import ItemVersion, MaterialSource, Necessity
 from bianmin.catalog.selectors import kind_rule, pinned_version, receive_refusal
 from bianmin.core import validators as v
-from bianmin.core.errors import Conflict, DomainError, FieldErrors
+from bianmin.core.errors import Conflict, DomainError, FieldErrors, PartlyDone
 from bianmin.core.inserts import insert_row, insert_rows
 from bianmin.core.prepared import Arg, Prepared
 from bianmin.workdays.selectors import get_calendar
@@ -55,6 +57,8 @@ from .documents import supplement_content
 if TYPE_CHECKING:
     from bianmin.org.models import StaffProfile
     from bianmin.users.types import User
+
+logger = logging.getLogger("bianmin.cases")
 
 
 # ---- the inputs of a receipt, as the window's form and the API send them (``cases.actions.ApplicantIn``,
@@ -611,33 +615,52 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
     ``on_deemed(case, intake_deadline)`` runs inside each case's transaction (the sweep records the violation
     there). Every statement names the county (the distribution key, docs/scaling.md): one lists the due
     applications of every county, then each is accepted in its own county's transaction.
-    A system step: refuses nothing. Returns the numbers of the cases accepted."""
+    A system step: refuses nothing. Returns the numbers of the cases accepted. A case that fails (its data: a
+    phone no key decrypts) is rolled back alone and the others are still accepted; ``PartlyDone`` then says which
+    failed and why, after all were tried (the next run tries them again). A lost database connection stops the run.
+    """
     from bianmin.org.selectors import counties
-
-    from .lifecycle import acceptance_changes
 
     today = timezone.localtime(now).date()
     due = list(Case.objects.filter(county_id__in=counties(), status=Status.RECEIVED, intake_deadline__lt=today)
                .order_by("id").values_list("county_id", "number")[:limit])
-    done = []
+    done: list[str] = []
+    failed: dict[str, str] = {}
     for county, number in due:
-        with audited_atomic():
-            # Checked again under the lock: a resubmission meanwhile restarted the intake timer.
-            case = (Case.objects.select_for_update().select_related("item_version", "unit__region", "received_by")
-                    .filter(county_id=county, number=number, status=Status.RECEIVED, intake_deadline__lt=today)
-                    .first())
-            if case is None:
-                continue
-            started_at = case.intake_started_at or case.received_at
-            intake_deadline = case.intake_deadline
-            assert intake_deadline is not None  # the query above excludes a case without one
-            changes = acceptance_changes(case, start_at=started_at, today=today,
-                                         profile=case.received_by, urgent_days=None, deferred=[])
-            transition(case, actor=None, action=Action.DEEM_ACCEPTED, now=now, system=True,
-                       opinion="审查期限内未受理也未出具补正通知，依法自收到申请材料之日起视为受理",
-                       changes={**changes, "accepted_at": started_at, "intake_outcome": IntakeOutcome.DEEMED},
-                       data={"intake_deadline": str(intake_deadline)})
-            if on_deemed is not None:
-                on_deemed(case, intake_deadline)
-            done.append(number)
+        try:
+            if _deem_accepted(county, number, now=now, today=today, on_deemed=on_deemed):
+                done.append(number)
+        except (OperationalError, InterfaceError):  # the database itself: stop here, the next run starts again
+            raise
+        except Exception as exc:  # one case's data (a phone no key decrypts): rolled back, the others go on
+            logger.exception("deemed acceptance of %s failed", number)
+            failed[number] = repr(exc)[:200]
+    if failed:
+        raise PartlyDone(done, failed)
     return done
+
+
+def _deem_accepted(county: int, number: str, *, now: dt.datetime, today: dt.date,
+                   on_deemed: Callable[[Case, dt.date], None] | None) -> bool:
+    """Accept case ``number`` by law in its own transaction if it is still due; whether it was."""
+    from .lifecycle import acceptance_changes
+
+    with audited_atomic():
+        # Checked again under the lock: a resubmission meanwhile restarted the intake timer.
+        case = (Case.objects.select_for_update().select_related("item_version", "unit__region", "received_by")
+                .filter(county_id=county, number=number, status=Status.RECEIVED, intake_deadline__lt=today)
+                .first())
+        if case is None:
+            return False
+        started_at = case.intake_started_at or case.received_at
+        intake_deadline = case.intake_deadline
+        assert intake_deadline is not None  # the query above excludes a case without one
+        changes = acceptance_changes(case, start_at=started_at, today=today,
+                                     profile=case.received_by, urgent_days=None, deferred=[])
+        transition(case, actor=None, action=Action.DEEM_ACCEPTED, now=now, system=True,
+                   opinion="审查期限内未受理也未出具补正通知，依法自收到申请材料之日起视为受理",
+                   changes={**changes, "accepted_at": started_at, "intake_outcome": IntakeOutcome.DEEMED},
+                   data={"intake_deadline": str(intake_deadline)})
+        if on_deemed is not None:
+            on_deemed(case, intake_deadline)
+    return True

@@ -1,0 +1,69 @@
+"""Deemed acceptance goes on past a case it cannot accept: one case's bad data (a phone written under a key this
+site does not hold) is rolled back alone, reported by name, and retried; the county's other due applications are
+accepted by law on time (a review found one such row stopping every deemed acceptance, run after run)."""
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from cryptography.fernet import Fernet
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from bianmin.accountability.models import Violation, ViolationKind
+from bianmin.cases import services as svc
+from bianmin.cases.models import Case, CaseEvent
+from bianmin.cases.workflow import Status
+from bianmin.core.crypto import encrypt
+from bianmin.sweep.models import SweepRun
+from bianmin.sweep.services import run_sweep
+from bianmin.testing.factories import ALL_GOOD, applicant
+
+pytestmark = pytest.mark.django_db
+
+FRIDAY = dt.datetime(2026, 9, 25, 1, 0, tzinfo=dt.UTC)
+LATER = dt.datetime(2026, 10, 14, 1, 0, tzinfo=dt.UTC)  # the intake limit of all three has passed
+
+
+def _three(cast) -> list[str]:
+    return [svc.receive_case(actor=cast["window_a"], item_code="SP-01", applicant=applicant(), materials=ALL_GOOD,
+                             now=FRIDAY).number for _ in range(3)]
+
+
+def _set_phone(number: str, token: str) -> None:
+    with connection.cursor() as cursor:  # the column as another site's key wrote it: no model code would
+        cursor.execute("UPDATE cases_case SET applicant_phone = %s WHERE number = %s", [token, number])
+
+
+def test_one_undecryptable_case_does_not_hold_back_the_others(cast, item):
+    numbers = _three(cast)
+    _set_phone(numbers[1], Fernet(Fernet.generate_key()).encrypt(b"13800138000").decode())
+    counts = run_sweep(now=LATER)
+    assert counts["deemed_accepted"] == 2
+    status = dict(Case.objects.values_list("number", "status"))
+    assert [status[n] for n in numbers] == [Status.ACCEPTED, Status.RECEIVED, Status.ACCEPTED]
+    bad = Case.objects.get(number=numbers[1])  # rolled back whole: no event, no violation, no half-written field
+    assert bad.accepted_at is None and bad.intake_outcome in ("", None)
+    assert not CaseEvent.objects.filter(case=bad, action="DEEM_ACCEPTED").exists()
+    assert not Violation.objects.filter(case_id=bad.pk).exists()
+    assert Violation.objects.filter(kind=ViolationKind.LATE_SUPPLEMENT_NOTICE).count() == 2
+    error = SweepRun.objects.latest("id").counts["errors"]["deemed_accepted"]
+    assert numbers[1] in error and "InvalidToken" in error and "1 项未能处理" in error
+    assert numbers[0] not in error
+
+    assert run_sweep(now=LATER)["deemed_accepted"] == 0  # retried, still failing; the others are not touched again
+    assert numbers[1] in SweepRun.objects.latest("id").counts["errors"]["deemed_accepted"]
+    _set_phone(numbers[1], encrypt("13800138000"))  # the data put right: the next run accepts it
+    assert run_sweep(now=LATER)["deemed_accepted"] == 1
+    assert Case.objects.get(number=numbers[1]).status == Status.ACCEPTED
+    assert "errors" not in SweepRun.objects.latest("id").counts
+
+
+def test_the_command_accepts_the_others_and_fails_naming_the_case(cast, item):
+    numbers = _three(cast)
+    _set_phone(numbers[0], Fernet(Fernet.generate_key()).encrypt(b"13800138000").decode())
+    out = StringIO()
+    with time_machine.travel(LATER, tick=False), pytest.raises(CommandError, match=numbers[0]):
+        call_command("apply_deemed_acceptance", stdout=out)
+    assert "视为受理 2 件" in out.getvalue() and numbers[1] in out.getvalue() and numbers[2] in out.getvalue()
+    assert Case.objects.get(number=numbers[0]).status == Status.RECEIVED
