@@ -108,6 +108,13 @@ class SessionStore(db.SessionStore):
         self.__dict__.pop(_RIDERS_ATTR, None)
 
 
+def clear_expired_sessions(now: Any) -> int:
+    """Delete the sessions that expired before ``now`` (what ``manage.py clearsessions`` does, with the time passed
+    in); return how many. The scheduler runs it every round, so the table holds live sessions only."""
+    deleted, _by_model = StaffSession.objects.filter(expire_date__lt=now).delete()
+    return deleted
+
+
 def session_figure(request: Any, name: str, user: Any) -> Any | None:
     """The figure ``name`` of ``user`` as read with this request's session, or None when the caller must read it
     afresh: a request that may have changed it (not GET or HEAD), a session that is not ``user``'s (another user's,

@@ -17,8 +17,9 @@ from bianmin.sweep.models import SweepRun
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Beijing: SMS may go out
+# result name → the function the scheduler calls
 JOBS = {"sweep": "run_sweep", "digests": "build_digests", "sent": "deliver_due", "retired": "retire_case_counters",
-        "anchor": "anchor_audit_head"}  # result name → the function the scheduler calls
+        "sessions": "clear_expired_sessions", "anchor": "anchor_audit_head"}
 
 
 @pytest.fixture
@@ -93,3 +94,12 @@ def test_the_command_puts_back_the_signal_handlers_it_found(anchor_file):
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     call_command("scheduler", once=True, stdout=io.StringIO(), stderr=io.StringIO())
     assert {sig: signal.getsignal(sig) for sig in before} == before
+
+
+def test_a_round_deletes_the_expired_sessions_only(anchor_file):
+    from bianmin.accounts.models import StaffSession
+
+    for key, expires in (("gone", NOW - dt.timedelta(seconds=1)), ("live", NOW + dt.timedelta(hours=1))):
+        StaffSession.objects.create(session_key=key, session_data="", expire_date=expires)
+    assert scheduler.run_round(now=NOW, only={"sessions"}) == {"sessions": 1, "errors": {}}
+    assert list(StaffSession.objects.values_list("session_key", flat=True)) == ["live"]

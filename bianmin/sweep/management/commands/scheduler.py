@@ -1,5 +1,5 @@
-"""The long-running scheduler: sweep, staff digests, the outbox, retiring past days' number sequences and anchoring
-the audit chain's head, every few minutes until stopped.
+"""The long-running scheduler: sweep, staff digests, the outbox, retiring past days' number sequences, deleting expired
+sessions and anchoring the audit chain's head, every few minutes until stopped.
 
     manage.py scheduler [--interval SECONDS] [--outbox-interval SECONDS] [--once]
 
@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from bianmin.accounts.sessions import clear_expired_sessions
 from bianmin.audit.anchors import anchor_audit_head
 from bianmin.cases.services import retire_case_counters
 from bianmin.core.timeutils import now
@@ -46,13 +47,15 @@ def _jobs(*, now: dt.datetime, batch: int | None, backend: SmsBackend | None) ->
         ("digests", lambda: build_digests(now=now)),
         ("sent", lambda: deliver_due(now=now, backend=backend, **sizes)),
         ("retired", lambda: retire_case_counters(now) + retire_request_counters(now)),
+        ("sessions", lambda: clear_expired_sessions(now)),
         ("anchor", lambda: anchor_audit_head(now=now)),
     ]
 
 
 def run_round(*, now: dt.datetime, batch: int | None = None, backend: SmsBackend | None = None,
               only: Collection[str] | None = None) -> dict[str, Any]:
-    """Run one round: the sweep, staff digests, due messages, retiring old number sequences, then a signed anchor
+    """Run one round: the sweep, staff digests, due messages, retiring old number sequences, deleting expired
+    sessions, then a signed anchor
     of the audit chain's head (decision 0017); with ``only``, just the jobs of those names (``OUTBOX_JOBS``: a short
     round). Safe on several nodes at once (tested in sweep/tests).
 
