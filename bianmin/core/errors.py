@@ -1,7 +1,7 @@
 """Domain errors raised by services and policies; interfaces translate them to HTTP."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -25,15 +25,16 @@ class DomainError(Exception):
 
 
 class PartlyDone(Exception):
-    """A system step over many items did what it could: ``done`` went through, ``failed`` (item: error) did not and is
-    left for the next run. Raised after every item was tried, so one item's bad data never holds back the others
-    (each item is its own transaction)."""
+    """A system step over many items did what it could: ``count`` items went through (``done`` names them when the
+    caller needs them), ``failed`` (item: error) did not. Raised after every item was tried, so one item's bad data
+    never holds back the others. ``retry``: the next run tries the failed items again (else they need a person)."""
 
-    def __init__(self, done: list[str], failed: dict[str, str]):
+    def __init__(self, count: int, failed: dict[str, str], *, done: Sequence[str] = (), retry: bool = True):
         shown = "；".join(f"{item}：{error}" for item, error in list(failed.items())[:5])
         more = f" 等 {len(failed)} 项" if len(failed) > 5 else ""
-        super().__init__(f"{len(failed)} 项未能处理（已处理 {len(done)} 项，下次运行重试）：{shown}{more}")
-        self.done, self.failed = done, failed
+        then = "下次运行重试" if retry else "不会自动重试，请核对数据"
+        super().__init__(f"{len(failed)} 项未能处理（已处理 {count} 项，{then}）：{shown}{more}")
+        self.count, self.failed, self.done, self.retry = count, failed, list(done), retry
 
 
 class NotFound(DomainError):

@@ -636,7 +636,7 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
             logger.exception("deemed acceptance of %s failed", number)
             failed[number] = repr(exc)[:200]
     if failed:
-        raise PartlyDone(done, failed)
+        raise PartlyDone(len(done), failed, done=done)
     return done
 
 

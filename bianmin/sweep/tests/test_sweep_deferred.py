@@ -38,3 +38,23 @@ def test_a_held_result_is_not_blamed_on_the_handler(cast, deferred_case):
                                   now=at(dt.date(2026, 3, 25), 10))
     # 10 working days from 3/25: 3/26, 3/27, 3/30, 3/31, 4/1–4/3, (清明 4/4–4/6), 4/7, 4/8, 4/9.
     assert Case.objects.get(pk=deferred_case.pk).result_due_on == dt.date(2026, 4, 9)
+
+
+def test_an_undecryptable_phone_loses_only_its_own_reminder(cast, deferred_case):
+    """A phone sealed under a key this site lacks: the case is still marked, warned about and recorded (the rest of
+    its batch too); only its applicant's SMS is missing, and the run log names it (decision 0041)."""
+    from cryptography.fernet import Fernet
+    from django.db import connection
+
+    from bianmin.sweep.models import SweepRun
+
+    svc.start_case(actor=cast["window_a"], number=deferred_case.number, now=at(MON))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_case SET applicant_phone = %s WHERE id = %s",
+                       [Fernet(Fernet.generate_key()).encrypt(b"13800138000").decode(), deferred_case.pk])
+    assert run_sweep(now=at(dt.date(2026, 3, 6)))["deferred_overdue"] == 1
+    assert Case.objects.get(pk=deferred_case.pk).deferred_overdue
+    assert Violation.objects.filter(kind=ViolationKind.DEFERRED_OVERDUE, case_id=deferred_case.pk).exists()
+    assert not Message.objects.filter(kind="CASE_DEFERRED_OVERDUE").exists()
+    error = SweepRun.objects.latest("id").counts["errors"]["deferred_overdue"]
+    assert deferred_case.number in error and "InvalidToken" in error and "不会自动重试" in error
