@@ -195,11 +195,14 @@ def row_loader(model: type[Model]) -> Callable[[str, Any], Any]:
     all its concrete fields in field order (a list read with the case, bianmin/cases/selectors.py).
 
     ``Model.__init__`` sets each value through its field's descriptor and sends ``pre_init``/``post_init``, about
-    15 µs a row; when every field's descriptor only stores the value (``_STORING``) and nothing listens to those
-    signals, this stores the values directly (≈ 3 µs). Otherwise it is ``from_db`` itself, checked on every call:
-    a receiver connected later is honoured."""
+    15 µs a row; when every field's descriptor only stores the value (``_STORING``), the model overrides neither
+    ``__init__`` nor ``from_db``, and nothing listens to those signals, this stores the values directly (≈ 3 µs).
+    Otherwise it is ``from_db`` itself; the signals are checked on every call, so a receiver connected later is
+    honoured."""
     attnames = [f.attname for f in model._meta.concrete_fields]
-    storing = all(type(inspect.getattr_static(model, a, None)) in _STORING for a in attnames)
+    own_from_db: Any = model.__dict__.get("from_db") or getattr(model.from_db, "__func__", None)
+    storing = (all(type(inspect.getattr_static(model, a, None)) in _STORING for a in attnames)
+               and model.__init__ is Model.__init__ and own_from_db is Model.from_db.__func__)  # type: ignore[attr-defined]
 
     def load(db: str, values: Any) -> Any:
         if not storing or pre_init.receivers or post_init.receivers:

@@ -358,8 +358,9 @@ def sweep_refused_supplements(*, now: dt.datetime, batch: int = BATCH) -> int:
 
 def deem_accepted(*, now: dt.datetime) -> list[str]:
     """Accept by law the applications not reviewed in time (Art. 32) and record each 未一次性告知 violation in the
-    same transaction; return their numbers. The sweep's step and ``manage.py apply_deemed_acceptance`` both call it,
-    so no acceptance is made without its record.
+    same transaction; return their numbers (``PartlyDone``, after all were tried, when some could not be accepted:
+    ``cases.services.apply_deemed_acceptance``). The sweep's step and ``manage.py apply_deemed_acceptance`` both call
+    it, so no acceptance is made without its record.
 
     Refuses nothing: a system step run by the sweep (or that command)."""
     return apply_deemed_acceptance(now=now, on_deemed=_deemed_violation(now))

@@ -116,9 +116,9 @@ _SLOT = "0slot0"  # a path segment no quoting changes
 
 
 @functools.cache
-def _url_pattern(name: str, prefix: str, urlconf: Any) -> tuple[str, str]:
-    """``reverse(name, args=[…])`` split around its one argument, for the script prefix and URL configuration it was
-    reversed under."""
+def _url_pattern(name: str, prefix: str, urlconf: Any, _language: str | None) -> tuple[str, str]:
+    """``reverse(name, args=[…])`` split around its one argument, for the script prefix, URL configuration and
+    language it was reversed under (a language prefix, were the URLs ever put under ``i18n_patterns``)."""
     before, _slot, after = reverse(name, args=[_SLOT], urlconf=urlconf).partition(_SLOT)
     return before, after
 
@@ -129,7 +129,7 @@ def _url(name: str, arg: str) -> str:
     through ``reverse`` itself (which refuses a "/")."""
     if "/" in arg or not arg:
         return reverse(name, args=[arg])
-    before, after = _url_pattern(name, get_script_prefix(), get_urlconf())
+    before, after = _url_pattern(name, get_script_prefix(), get_urlconf(), get_language())
     return f"{before}{quote(arg, safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import CharField, IntegerField
 from django.utils import timezone
 
@@ -616,8 +616,10 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
     there). Every statement names the county (the distribution key, docs/scaling.md): one lists the due
     applications of every county, then each is accepted in its own county's transaction.
     A system step: refuses nothing. Returns the numbers of the cases accepted. A case that fails (its data: a
-    phone no key decrypts) is rolled back alone and the others are still accepted; ``PartlyDone`` then says which
-    failed and why, after all were tried (the next run tries them again). A lost database connection stops the run.
+    phone no key decrypts; a lock held past the timeout) is rolled back alone and the others are still accepted;
+    ``PartlyDone`` then says which failed and why, after all were tried (the next run tries them again). A lost
+    database connection stops the run. Call it outside a transaction: each case commits on its own, and the
+    ``PartlyDone`` raised at the end would otherwise roll back a caller's transaction with the accepted cases in it.
     """
     from bianmin.org.selectors import counties
 
@@ -630,11 +632,16 @@ def apply_deemed_acceptance(*, now: dt.datetime, limit: int | None = None,
         try:
             if _deem_accepted(county, number, now=now, today=today, on_deemed=on_deemed):
                 done.append(number)
-        except (OperationalError, InterfaceError):  # the database itself: stop here, the next run starts again
-            raise
-        except Exception as exc:  # one case's data (a phone no key decrypts): rolled back, the others go on
-            logger.exception("deemed acceptance of %s failed", number)
-            failed[number] = repr(exc)[:200]
+        except Exception as exc:  # this case alone (its data; a lock held too long): rolled back, the others go on
+            if isinstance(exc, InterfaceError) or (isinstance(exc, OperationalError)
+                                                   and not transaction.get_connection().is_usable()):
+                raise  # the connection itself is gone: every later case would fail alike; the next run starts again
+            if len(failed) < 5:
+                logger.exception("deemed acceptance of %s failed", number)
+            else:
+                logger.error("deemed acceptance of %s failed: %s", number, type(exc).__name__)
+            # A database error's text may quote column values (personal data): the run log keeps its kind only.
+            failed[number] = type(exc).__name__ if isinstance(exc, DatabaseError) else repr(exc)[:200]
     if failed:
         raise PartlyDone(len(done), failed, done=done)
     return done

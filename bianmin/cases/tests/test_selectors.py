@@ -246,6 +246,13 @@ def test_an_attached_list_is_the_related_managers_queryset(cast, item):
     for name in [*_LISTS, *_optional_lists()]:
         attached, managed = getattr(detail, name).all(), getattr(fresh, name).all()
         assert type(attached) is type(managed) and attached._hints == managed._hints, name
+        # What the manager leaves for later, compared before either queryset's filter is applied.
+        for attribute in ("_db", "_sticky_filter", "_for_write", "_fields", "_iterable_class"):
+            assert getattr(attached, attribute) == getattr(managed, attribute), (name, attribute)
+        assert attached._query.filter_is_sticky == managed._query.filter_is_sticky, name
+        (negate, args, kwargs), (m_negate, m_args, m_kwargs) = attached._deferred_filter, managed._deferred_filter
+        assert (negate, args, sorted(kwargs)) == (m_negate, m_args, sorted(m_kwargs)), name
+        assert kwargs["county_id"] == m_kwargs["county_id"] and kwargs["case"].pk == m_kwargs["case"].pk, name
         assert str(attached.filter(pk__gte=0).query) == str(managed.filter(pk__gte=0).query), name
         assert "county_id" in str(attached.filter(pk__gte=0).query), name
         assert [(f, list(known)) for f, known in attached._known_related_objects.items()] == [
@@ -290,3 +297,28 @@ def test_row_loader_makes_what_from_db_makes_and_gives_way_to_init_receivers(cas
     finally:
         post_init.disconnect(receiver, sender=Case)
     assert seen == [loaded] and _fields(loaded) == _fields(case)
+
+
+def test_row_loader_gives_way_to_a_model_that_makes_its_own_instances(cast, item, monkeypatch):
+    """A model that overrides ``__init__`` or ``from_db`` gets its rows through them."""
+    from django.db.models import Model
+
+    from bianmin.cases.models import CaseMaterial
+    from bianmin.core.prepared import row_loader
+
+    number = _accepted(cast, 1)[0]
+    material = CaseMaterial.objects.filter(case__number=number).first()
+    values = [getattr(material, f.attname) for f in CaseMaterial._meta.concrete_fields]
+    made = []
+
+    def init(self, *args, **kwargs):
+        Model.__init__(self, *args, **kwargs)
+        made.append(self)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(CaseMaterial, "__init__", init)
+        loaded = row_loader(CaseMaterial)("default", list(values))
+    assert made == [loaded] and _fields(loaded) == _fields(material)
+    with monkeypatch.context() as patch:
+        patch.setattr(CaseMaterial, "from_db", classmethod(lambda cls, db, names, row: ("own", db, len(row))))
+        assert row_loader(CaseMaterial)("default", list(values)) == ("own", "default", len(values))

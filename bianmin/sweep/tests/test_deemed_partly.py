@@ -35,6 +35,7 @@ def _set_phone(number: str, token: str) -> None:
         cursor.execute("UPDATE cases_case SET applicant_phone = %s WHERE number = %s", [token, number])
 
 
+@pytest.mark.django_db(transaction=True)  # each case commits on its own, as in production: no test transaction
 def test_one_undecryptable_case_does_not_hold_back_the_others(cast, item):
     numbers = _three(cast)
     _set_phone(numbers[1], Fernet(Fernet.generate_key()).encrypt(b"13800138000").decode())
@@ -67,3 +68,43 @@ def test_the_command_accepts_the_others_and_fails_naming_the_case(cast, item):
         call_command("apply_deemed_acceptance", stdout=out)
     assert "视为受理 2 件" in out.getvalue() and numbers[1] in out.getvalue() and numbers[2] in out.getvalue()
     assert Case.objects.get(number=numbers[0]).status == Status.RECEIVED
+
+
+def test_a_case_locked_elsewhere_is_skipped_and_named_without_its_values(cast, item, monkeypatch):
+    """An error of the database that leaves the connection usable (a lock or statement timeout) fails that case
+    only; the run log keeps the error's kind, never its text (which may quote the row's values)."""
+    from django.db import OperationalError
+
+    from bianmin.cases.services import intake
+
+    numbers = _three(cast)
+    real = intake._deem_accepted
+
+    def locked(county, number, **kwargs):
+        if number == numbers[0]:
+            raise OperationalError("canceling statement due to lock timeout DETAIL: Key (phone)=(13800138000)")
+        return real(county, number, **kwargs)
+
+    monkeypatch.setattr(intake, "_deem_accepted", locked)
+    assert run_sweep(now=LATER)["deemed_accepted"] == 2
+    error = SweepRun.objects.latest("id").counts["errors"]["deemed_accepted"]
+    assert numbers[0] in error and "OperationalError" in error and "13800138000" not in error
+
+
+def test_a_lost_connection_stops_the_step(cast, item, monkeypatch):
+    """When the connection itself is gone every later case would fail alike: the step stops and says why."""
+    from django.db import OperationalError, transaction
+
+    from bianmin.cases.services import intake
+
+    numbers = _three(cast)
+
+    def lost(county, number, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(intake, "_deem_accepted", lost)
+    monkeypatch.setattr(type(transaction.get_connection()), "is_usable", lambda self: False)
+    with pytest.raises(OperationalError):
+        intake.apply_deemed_acceptance(now=LATER)
+    monkeypatch.undo()
+    assert set(Case.objects.filter(number__in=numbers).values_list("status", flat=True)) == {Status.RECEIVED}

@@ -10,7 +10,7 @@ from bianmin.cases.models import Case
 from bianmin.notifications.models import Message
 from bianmin.sweep.services import run_sweep
 from bianmin.testing.cases import GRANT
-from bianmin.testing.factories import MON, at
+from bianmin.testing.factories import ALL_GOOD, MON, at
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +47,20 @@ def test_an_undecryptable_phone_loses_only_its_own_reminder(cast, deferred_case)
     from django.db import connection
 
     from bianmin.sweep.models import SweepRun
+    from bianmin.testing.cases import receive
 
-    svc.start_case(actor=cast["window_a"], number=deferred_case.number, now=at(MON))
+    other = svc.accept_case(actor=cast["window_a"], number=receive(cast, code="RQ-01", materials=ALL_GOOD[:1]).number,
+                            now=at(MON))  # the same batch, its phone readable
+    for case in (deferred_case, other):
+        svc.start_case(actor=cast["window_a"], number=case.number, now=at(MON))
     with connection.cursor() as cursor:
         cursor.execute("UPDATE cases_case SET applicant_phone = %s WHERE id = %s",
                        [Fernet(Fernet.generate_key()).encrypt(b"13800138000").decode(), deferred_case.pk])
-    assert run_sweep(now=at(dt.date(2026, 3, 6)))["deferred_overdue"] == 1
-    assert Case.objects.get(pk=deferred_case.pk).deferred_overdue
-    assert Violation.objects.filter(kind=ViolationKind.DEFERRED_OVERDUE, case_id=deferred_case.pk).exists()
-    assert not Message.objects.filter(kind="CASE_DEFERRED_OVERDUE").exists()
+    assert run_sweep(now=at(dt.date(2026, 3, 6)))["deferred_overdue"] == 2
+    for case in (deferred_case, other):
+        assert Case.objects.get(pk=case.pk).deferred_overdue
+        assert Violation.objects.filter(kind=ViolationKind.DEFERRED_OVERDUE, case_id=case.pk).exists()
+    assert [m.cause for m in Message.objects.filter(kind="CASE_DEFERRED_OVERDUE")] == [f"case:{other.number}"]
     error = SweepRun.objects.latest("id").counts["errors"]["deferred_overdue"]
     assert deferred_case.number in error and "InvalidToken" in error and "不会自动重试" in error
+    assert other.number not in error
