@@ -70,41 +70,41 @@ def test_the_command_accepts_the_others_and_fails_naming_the_case(cast, item):
     assert Case.objects.get(number=numbers[0]).status == Status.RECEIVED
 
 
-def test_a_case_locked_elsewhere_is_skipped_and_named_without_its_values(cast, item, monkeypatch):
+
+def _failing_on(number: str, error: Exception):
+    def on_deemed(case, _deadline):  # runs inside the case's own transaction, after its acceptance was written
+        if case.number == number:
+            raise error
+    return on_deemed
+
+
+def test_a_case_locked_elsewhere_is_skipped_and_named_without_its_values(cast, item):
     """An error of the database that leaves the connection usable (a lock or statement timeout) fails that case
-    only; the run log keeps the error's kind, never its text (which may quote the row's values)."""
+    only, rolled back whole; the error kept for the run log is its kind, never its text (which may quote the row's
+    values)."""
     from django.db import OperationalError
 
-    from bianmin.cases.services import intake
+    from bianmin.core.errors import PartlyDone
 
     numbers = _three(cast)
-    real = intake._deem_accepted
-
-    def locked(county, number, **kwargs):
-        if number == numbers[0]:
-            raise OperationalError("canceling statement due to lock timeout DETAIL: Key (phone)=(13800138000)")
-        return real(county, number, **kwargs)
-
-    monkeypatch.setattr(intake, "_deem_accepted", locked)
-    assert run_sweep(now=LATER)["deemed_accepted"] == 2
-    error = SweepRun.objects.latest("id").counts["errors"]["deemed_accepted"]
-    assert numbers[0] in error and "OperationalError" in error and "13800138000" not in error
+    timeout = OperationalError("canceling statement due to lock timeout DETAIL: Key (phone)=(13800138000)")
+    with pytest.raises(PartlyDone) as raised:
+        svc.apply_deemed_acceptance(now=LATER, on_deemed=_failing_on(numbers[0], timeout))
+    assert raised.value.failed == {numbers[0]: "OperationalError"} and raised.value.done == numbers[1:]
+    assert raised.value.count == 2 and "13800138000" not in str(raised.value) and numbers[0] in str(raised.value)
+    status = dict(Case.objects.values_list("number", "status"))
+    assert [status[n] for n in numbers] == [Status.RECEIVED, Status.ACCEPTED, Status.ACCEPTED]
+    assert not CaseEvent.objects.filter(case__number=numbers[0], action="DEEM_ACCEPTED").exists()
 
 
 def test_a_lost_connection_stops_the_step(cast, item, monkeypatch):
-    """When the connection itself is gone every later case would fail alike: the step stops and says why."""
+    """When the connection itself is gone every later case would fail alike: the step stops at once and says why."""
     from django.db import OperationalError, transaction
 
-    from bianmin.cases.services import intake
-
     numbers = _three(cast)
-
-    def lost(county, number, **kwargs):
-        raise OperationalError("server closed the connection unexpectedly")
-
-    monkeypatch.setattr(intake, "_deem_accepted", lost)
     monkeypatch.setattr(type(transaction.get_connection()), "is_usable", lambda self: False)
-    with pytest.raises(OperationalError):
-        intake.apply_deemed_acceptance(now=LATER)
+    with pytest.raises(OperationalError, match="closed"):
+        svc.apply_deemed_acceptance(now=LATER,
+                                    on_deemed=_failing_on(numbers[0], OperationalError("server closed the connection")))
     monkeypatch.undo()
     assert set(Case.objects.filter(number__in=numbers).values_list("status", flat=True)) == {Status.RECEIVED}
