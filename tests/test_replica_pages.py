@@ -87,6 +87,25 @@ def test_the_statistics_api_names_the_lag_in_a_header(fake_replica, cast):
     assert LAG_HEADER not in api.get("/api/v1/cases", headers=headers)
 
 
+@pytest.mark.endpoint("POST", "/api/v1/messages/{pk}/read")
+@time_machine.travel(NOON, tick=False)
+def test_an_api_clients_own_change_keeps_its_api_reads_on_the_primary_without_cookies(fake_replica, cast):
+    from bianmin.notifications.services import enqueue_inapp
+    from conftest import api_token_headers
+
+    message = enqueue_inapp(recipient=cast["leader"], kind="TEST", subject="通知", text="请查看", now=NOON)
+    headers = api_token_headers(Client(), "leader")
+    api = Client()
+    assert api.get("/api/v1/stats", STATS, headers=headers)[LAG_HEADER] == "3.2"  # signing in changed nothing
+    r = Client().post(f"/api/v1/messages/{message.pk}/read", headers=headers)  # a client that keeps no cookies
+    assert r.status_code == 200
+    assert LAG_HEADER not in Client().get("/api/v1/stats", STATS, headers=headers)  # read on the primary
+    other = api_token_headers(Client(), "supervisor")
+    assert Client().get("/api/v1/stats", STATS, headers=other)[LAG_HEADER] == "3.2"
+    with time_machine.travel(NOON + dt.timedelta(seconds=6), tick=False):
+        assert Client().get("/api/v1/stats", STATS, headers=headers)[LAG_HEADER] == "3.2"
+
+
 @time_machine.travel(NOON, tick=False)
 def test_the_public_catalogue_reads_the_replica(fake_replica, item):
     public = Client()

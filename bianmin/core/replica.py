@@ -8,7 +8,9 @@ its reads go to the replica only when all of these hold:
 - the replica is configured;
 - the browser did not change anything in the last ``BIANMIN["REPLICA_STICKY_SECONDS"]`` (read-your-writes: a
   POST/PUT/PATCH/DELETE answered below 400 sets a signed cookie, :class:`ReplicaMiddleware`; a cookie costs no
-  query and works on any app node);
+  query and works on any app node), and neither did the user through the API with a bearer token (an API client
+  need not keep cookies: such a write marks the user in the shared database cache instead, and an API read in a
+  replica scope asks it — one statement each, only with a replica configured);
 - the replica is healthy: reachable, in recovery with its WAL receiver running, and no more than
   ``BIANMIN["REPLICA_MAX_LAG_SECONDS"]`` behind the primary. The lag is asked at most once every
   ``HEALTH_SECONDS`` per process (:func:`replica_health`), against the primary's position read just before (a
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
@@ -47,6 +50,7 @@ REPLICA = "replica"
 LAG_HEADER = "X-Replica-Lag"  # seconds the data may be behind, on answers read from the replica
 STICKY_COOKIE = "bianmin_wrote"
 STICKY_SALT = "bianmin.core.replica.sticky"
+STICKY_CACHE = "default"  # where an API client's writes are marked (the database cache, shared by the nodes)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HEALTH_SECONDS = 2.0  # the lag is asked at most this often per process
 # Always read from the primary: the session (read, then saved with a new expiry; ``accounts``: the staff session, the
@@ -133,10 +137,36 @@ def recent_writer(request: HttpRequest | None) -> bool:
 
 
 def mark_writer(request: HttpRequest, response: HttpResponseBase) -> None:
-    """Keep this browser's reads on the primary for ``REPLICA_STICKY_SECONDS``."""
+    """Keep this browser's reads on the primary for ``REPLICA_STICKY_SECONDS``; for a request authenticated by an
+    API bearer token, keep that user's API reads there (:func:`api_writer`)."""
     response.set_signed_cookie(STICKY_COOKIE, "1", salt=STICKY_SALT, max_age=sticky_seconds(), path="/",
                                httponly=True, samesite="Lax",
                                secure=request.is_secure() or settings.SESSION_COOKIE_SECURE)
+    user_id = _api_user_id(request)
+    if user_id is not None:
+        caches[STICKY_CACHE].set(_api_key(user_id), 1, timeout=sticky_seconds())
+
+
+def api_writer(request: HttpRequest | None) -> bool:
+    """Whether the user of this bearer-token API request changed something through the API in the last
+    ``REPLICA_STICKY_SECONDS``. The mark lives in the database cache, shared by every app node and always read on
+    the primary (``django_cache`` is a primary-only app); it is asked only for a token request in a replica scope.
+    A cull of a full cache may drop a mark early: that user's next read may then be a replica's, a few seconds old."""
+    user_id = _api_user_id(request)
+    return user_id is not None and caches[STICKY_CACHE].get(_api_key(user_id)) is not None
+
+
+def _api_user_id(request: HttpRequest | None) -> int | None:
+    """The user of a request that a bearer token authenticated (``api.auth.StaffToken`` sets ``api_token``), else
+    None (a browser's request: its cookie says it)."""
+    if request is None or not getattr(request, "api_token", None):
+        return None
+    pk = getattr(getattr(request, "user", None), "pk", None)
+    return pk if isinstance(pk, int) else None
+
+
+def _api_key(user_id: int) -> str:
+    return f"replica-wrote:{user_id}"
 
 
 # --- health ------------------------------------------------------------------------------------------------------
@@ -220,8 +250,10 @@ def decide(*, is_configured: bool, recent_write: bool, health: Callable[[], Heal
 
 def choose(request: HttpRequest | None) -> ReadPlace:
     """Where the reads of a scope opened for ``request`` go (None: no browser to keep read-your-writes for)."""
-    return decide(is_configured=configured(), recent_write=recent_writer(request), health=replica_health,
-                  max_lag=max_lag_seconds())
+    is_configured = configured()
+    return decide(is_configured=is_configured,
+                  recent_write=is_configured and (recent_writer(request) or api_writer(request)),
+                  health=replica_health, max_lag=max_lag_seconds())
 
 
 @contextmanager

@@ -192,6 +192,49 @@ def test_reads_refused_writes_and_forged_cookies_do_not_stick(fake):
     assert replica.recent_writer(forged) is False
 
 
+class _User:
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def _api(request, user_id: int, token: str = "raw-token"):  # noqa: S107 - not a secret
+    """``request`` as ``api.auth.StaffToken`` leaves it once a bearer token is accepted."""
+    request.api_token, request.user = token, _User(user_id)
+    return request
+
+
+def test_an_api_clients_change_keeps_its_users_api_reads_on_the_primary_without_cookies(fake):
+    rf = RequestFactory()
+    with time_machine.travel(1_800_000_000, tick=False):
+        _through_middleware(_api(rf.post("/api/v1/cases"), 7), status=201)  # the client drops the cookie
+        with replica_reads(_api(rf.get("/api/v1/stats"), 7, token="another-token-of-the-same-user")) as place:
+            assert place == ReadPlace(DEFAULT, "recent_write")  # the user's, not the token's
+        with replica_reads(_api(rf.get("/api/v1/stats"), 8)) as place:
+            assert place.on_replica  # another user is not held back
+        with replica_reads(rf.get("/api/v1/stats")) as place:
+            assert place.on_replica  # nor a request without a token
+    with time_machine.travel(1_800_000_000 + 6, tick=False), \
+            replica_reads(_api(rf.get("/api/v1/stats"), 7)) as place:  # past the 5 s
+        assert place.on_replica
+
+
+def test_refused_api_writes_and_browser_writes_leave_no_api_mark(fake):
+    rf = RequestFactory()
+    with time_machine.travel(1_800_000_000, tick=False):
+        _through_middleware(_api(rf.post("/api/v1/cases"), 7), status=400)
+        _through_middleware(_api(rf.get("/api/v1/cases"), 7), status=200)
+        browser = rf.post("/staff/cases/")
+        browser.user = _User(7)  # signed in by session, no token: its cookie carries the mark
+        _through_middleware(browser)
+        assert replica.api_writer(_api(rf.get("/api/v1/stats"), 7)) is False
+
+
+def test_without_a_replica_an_api_write_marks_nothing(monkeypatch):
+    monkeypatch.setattr(replica, "configured", lambda: False)
+    _through_middleware(_api(RequestFactory().post("/api/v1/cases"), 7))
+    assert replica.api_writer(_api(RequestFactory().get("/api/v1/stats"), 7)) is False
+
+
 def test_without_a_replica_no_cookie_is_set(monkeypatch):
     monkeypatch.setattr(replica, "configured", lambda: False)
     assert STICKY_COOKIE not in _through_middleware(RequestFactory().post("/")).cookies
