@@ -16,6 +16,7 @@ from bianmin.accountability.actions import CREATE_ACTIONS as ACCOUNTABILITY_CREA
 from bianmin.accountability.actions import VIOLATION_ACTIONS
 from bianmin.cases.actions import CASE_ACTIONS, EXTENSION_ACTIONS, RETURN_ACTIONS, TRANSFER_ACTIONS
 from bianmin.cases.models import Case
+from bianmin.hospital.actions import EVENT_ACTIONS, EVENT_CREATE_ACTIONS, REQUEST_ACTIONS, SEND_ACTIONS
 from bianmin.inquiries.actions import INQUIRY_ACTIONS
 from bianmin.meetings.actions import ACTION_ITEM_ACTIONS, MEETING_ACTIONS
 from bianmin.meetings.actions import CREATE_ACTIONS as MEETING_CREATE_ACTIONS
@@ -295,3 +296,155 @@ def test_a_date_field_is_a_date_input_on_the_screen():
 
     form = form_view(CREATE_ACTIONS.actions["record_violation"], None)
     assert {f.name: f.widget for f in form.fields}["occurred_on"] == "date"
+
+
+# ---- the hospital desk (decision 0026): 发起科室协调, the coordination request's steps, 便民活动 ----
+
+HOSPITAL_CATALOGUES = {"/cases/{number}": SEND_ACTIONS, "/hospital/requests/{request_id}": REQUEST_ACTIONS,
+                       "": EVENT_CREATE_ACTIONS, "/hospital/events/{event_id}": EVENT_ACTIONS}
+# For each action: who takes it, an input refused by the schema or by the service, and what only the screen posts
+# (``confirmed``: past the confirmation page).
+REQUEST_REFUSALS = {
+    "answer": ("k1_staff", {"answer": " "}, {}),
+    "refuse": ("k1_staff", {"reason": ""}, {}),
+    "escalate": ("k1_staff", {"to_department": "YY2K9", "note": "转骨伤科"}, {}),
+    "tell": ("desk_a", {}, {}),
+    "withdraw": ("desk_a", {"reason": " "}, {"confirmed": "1"}),
+}
+EVENT_REFUSALS = {
+    "publish": {},  # published already: 409 on both doors
+    "attend": {"attendance": "-1"},
+    "cancel": {"reason": ""},
+}
+TEN = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Beijing
+
+
+@pytest.fixture
+def desk(org, cast, calendar, django_user_model):
+    from bianmin.testing.hospital import hospital_cast, transfer_case, transfer_item
+    from conftest import make_user
+
+    h = hospital_cast(org, django_user_model, make_user)
+    h["item"] = transfer_item(cast["sysadmin"], h)
+    h["case"] = transfer_case(h)
+    return h
+
+
+def _same_refusal_and_status(api, screen, name: str) -> dict[str, list[str]]:
+    """Assert that the screen refused what the API refused, with the same status and every message the API gave
+    shown on the page; return the API's fields."""
+    assert api.status_code in (400, 403, 409), (name, api.status_code, api.content)
+    assert screen.status_code == api.status_code, (name, screen.status_code, api.status_code)
+    body, page = api.json()["error"], html.unescape(screen.content.decode())
+    for message in [m for ms in body["fields"].values() for m in ms] or [body["message"]]:
+        assert message in page, (name, message)
+    return body["fields"]
+
+
+def test_every_hospital_action_has_its_endpoint_in_the_openapi_document(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    for prefix, catalogue in HOSPITAL_CATALOGUES.items():
+        for spec in catalogue:
+            op = doc["paths"][f"/api/v1{prefix}/{spec.path}"]["post"]
+            assert op["summary"] == spec.label and op["operationId"] == f"{catalogue.subject}_{spec.name}"
+            assert spec.description and op["description"] == spec.description
+            body = op.get("requestBody", {}).get("content", {})
+            assert bool(body) == bool(spec.schema.model_fields), spec.name
+            if body:  # the body is the action's own schema, as the screen parses it
+                ref = body["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+                assert ref == spec.schema.__name__
+                assert set(doc["components"]["schemas"][ref]["properties"]) == set(spec.schema.model_fields)
+
+
+@time_machine.travel(TEN, tick=False)
+def test_screen_and_api_give_the_same_errors_for_every_coordination_request_action(client, desk):
+    from bianmin.hospital.models import CoordinationRequest, RequestStatus
+
+    assert set(REQUEST_REFUSALS) == {spec.name for spec in REQUEST_ACTIONS}  # a new action is added here too
+    h = desk
+    send = SEND_ACTIONS.get("send")
+    bad = {"department": "YY1K1", "topic": "TRANSFER", "question": "评估转院", "reply_hours": "abc"}
+    api = client.post(f"/api/v1/cases/{h['case'].number}/{send.path}", bad, content_type="application/json",
+                      headers=api_token_headers(client, "desk_a"))
+    screen = _signed_in(h["desk_a"]).post(f"/staff/hospital/cases/{h['case'].number}/coordination/",
+                                          {"action": "send", **bad})
+    assert _same_refusal_and_status(api, screen, "send") == {"reply_hours": ["应为整数"]}
+    assert not CoordinationRequest.objects.exists()
+
+    sent = client.post(f"/api/v1/cases/{h['case'].number}/{send.path}", bad | {"reply_hours": 4},
+                       content_type="application/json", headers=api_token_headers(client, "desk_a"))
+    assert sent.status_code == 201, sent.content
+    request_id = sent.json()["id"]
+    fields = {}
+    for spec in REQUEST_ACTIONS:
+        who, data, screen_only = REQUEST_REFUSALS[spec.name]
+        api = client.post(f"/api/v1/hospital/requests/{request_id}/{spec.path}", data,
+                          content_type="application/json", headers=api_token_headers(client, who))
+        screen = _signed_in(h[who]).post(f"/staff/hospital/requests/{request_id}/",
+                                         {"action": spec.name, **data, **screen_only})
+        fields[spec.name] = _same_refusal_and_status(api, screen, spec.name)
+    assert fields["answer"] == {"answer": ["请填写答复内容"]} and set(fields["refuse"]) == {"reason"}
+    assert set(fields["escalate"]) == {"to_department"} and fields["tell"] == {"note": ["此项为必填项"]}
+    assert set(fields["withdraw"]) == {"reason"}
+    assert CoordinationRequest.objects.get().status == RequestStatus.OPEN  # nothing written by either door
+
+
+@time_machine.travel(TEN, tick=False)
+def test_screen_and_api_give_the_same_errors_for_every_care_event_action(client, desk):
+    from bianmin.hospital import services
+    from bianmin.hospital.models import CareEvent
+
+    assert set(EVENT_REFUSALS) == {spec.name for spec in EVENT_ACTIONS}
+    h = desk
+    plan = EVENT_CREATE_ACTIONS.get("plan")
+    bad = {"kind": "FREE_CLINIC", "title": "义诊", "place": "门诊大厅", "starts_at": "2026-03-03T09:00",
+           "ends_at": "2026-03-03T11:00", "capacity": "八十"}
+    api = client.post(f"/api/v1/{plan.path}", bad, content_type="application/json",
+                      headers=api_token_headers(client, "desk_a"))
+    screen = _signed_in(h["desk_a"]).post("/staff/hospital/events/new/", {"action": "plan", **bad})
+    assert _same_refusal_and_status(api, screen, "plan") == {"capacity": ["应为整数"]}
+    assert not CareEvent.objects.exists()
+
+    event = services.plan_event(actor=h["desk_a"], kind="FREE_CLINIC", title="义诊", place="门诊大厅",
+                                starts_at=TEN + dt.timedelta(hours=3), ends_at=TEN + dt.timedelta(hours=5), now=TEN)
+    services.publish_event(actor=h["desk_a"], event_id=event.pk, now=TEN)
+    fields = {}
+    with time_machine.travel(TEN + dt.timedelta(hours=4), tick=False):  # under way: 登记参加人数 is allowed
+        for spec in EVENT_ACTIONS:
+            data = EVENT_REFUSALS[spec.name]
+            api = client.post(f"/api/v1/hospital/events/{event.pk}/{spec.path}", data,
+                              content_type="application/json", headers=api_token_headers(client, "desk_a"))
+            screen = _signed_in(h["desk_a"]).post(f"/staff/hospital/events/{event.pk}/",
+                                                  {"action": spec.name, **data, "confirmed": "1"})
+            fields[spec.name] = _same_refusal_and_status(api, screen, spec.name)
+    assert fields["publish"] == {} and fields["attend"] == {"attendance": ["不能小于 0"]}
+    assert set(fields["cancel"]) == {"reason"}
+
+
+@time_machine.travel(TEN, tick=False)
+def test_the_hospital_pages_draw_a_form_for_each_allowed_action_and_no_other(client, desk):
+    from bianmin.hospital.selectors import request_for
+
+    h = desk
+    case_page = _signed_in(h["desk_a"]).get(f"/staff/cases/{h['case'].number}/").content.decode()
+    assert 'name="action" value="send"' in case_page and 'id="send-form"' in case_page
+    assert f'<option value="{h["k1"].code}"' in case_page  # the 科室 by code, as the API names it
+    sent = client.post(f"/api/v1/cases/{h['case'].number}/coordination-requests",
+                       {"department": "YY1K1", "topic": "BED", "question": "有无床位"},
+                       content_type="application/json", headers=api_token_headers(client, "desk_a")).json()
+    url = f"/staff/hospital/requests/{sent['id']}/"
+    seen = set()
+    for step in ("open", "answered"):
+        if step == "answered":
+            assert client.post(f"/api/v1/hospital/requests/{sent['id']}/answer", {"answer": "有床"},
+                               content_type="application/json",
+                               headers=api_token_headers(client, "k1_staff")).status_code == 200
+        for who in ("desk_a", "k1_staff"):
+            page = _signed_in(h[who]).get(url).content.decode()
+            allowed = {s.name for s in REQUEST_ACTIONS.available(h[who], request_for(h[who], sent["id"]))}
+            drawn = {s.name for s in REQUEST_ACTIONS if f'name="action" value="{s.name}"' in page}
+            assert drawn == allowed, (step, who)
+            seen |= drawn
+    assert seen == {s.name for s in REQUEST_ACTIONS}
+    # 撤回 asks on a page of its own (no dialog): the button carries no data-confirm.
+    assert REQUEST_ACTIONS.get("withdraw").confirm_page

@@ -193,6 +193,16 @@ def register(target: Router, catalogue: Catalogue[Any], answers: dict[str, Answe
                     operation_id=f"{catalogue.subject}_{spec.name}")(_endpoint(catalogue, spec, answer))
 
 
+def register_at(target: Router, prefix: str, catalogue: Catalogue[Any], answers: dict[str, Answer]) -> None:
+    """Add one ``POST prefix/<path>`` per action of ``catalogue`` to ``target``, each with its answer (``register``
+    for a subject whose prefix and answers are its router's own rather than this module's)."""
+    for spec in catalogue:
+        status, out, _build = answers[spec.name]
+        target.post(f"{prefix}/{spec.path}", response={status: out, **ERRORS}, summary=spec.label,
+                    description=spec.description, operation_id=f"{catalogue.subject}_{spec.name}")(
+            _endpoint(catalogue, spec, answers[spec.name]))
+
+
 for _catalogue in (CASE_ACTIONS, TRANSFER_ACTIONS, RETURN_ACTIONS, EXTENSION_ACTIONS):
     register(router, _catalogue)
 inquiry_router = Router(tags=["首问"], auth=StaffToken())

@@ -9,7 +9,6 @@ from typing import Any, Literal, Optional
 from ninja import Field, Query, Router, Schema
 
 from bianmin.cases.policies import get_case_for
-from bianmin.core.actions import ActionSpec, Catalogue
 from bianmin.core.errors import NotFound
 from bianmin.hall.models import (
     CompletionAppointment,
@@ -31,7 +30,7 @@ from bianmin.hall.promises import completion_of, get_joint_for, get_outreach_for
 
 from .auth import StaffToken
 from .bounds import Page, PageSize, page_rows
-from .routes_actions import Answer, _endpoint, register
+from .routes_actions import register, register_at
 from .routes_cases import ERRORS
 
 router = Router(tags=["预约办结、预约联动和组团服务"], auth=StaffToken())
@@ -157,17 +156,6 @@ def _intake_out(i: OutreachIntake) -> dict[str, Any]:
     return {"case": i.case.number, "place": i.place, "recorded_at": i.recorded_at}
 
 
-def _under(target: Router, prefix: str, catalogue: Catalogue[Any], answers: dict[str, Answer]) -> None:
-    """One ``POST prefix/<path>`` per action of ``catalogue`` (the generator of ``routes_actions`` for subjects it has
-    no prefix of), each with its answer."""
-    spec: ActionSpec[Any]
-    for spec in catalogue:
-        status, out, _build = answers[spec.name]
-        target.post(f"{prefix}/{spec.path}", response={status: out, **ERRORS}, summary=spec.label,
-                    description=spec.description, operation_id=f"{catalogue.subject}_{spec.name}")(
-            _endpoint(catalogue, spec, answers[spec.name]))
-
-
 @router.get("/hall/joint-appointments", response={200: list[JointRowOut], **ERRORS},
             summary="预约联动列表（本中心范围和本部门参加的，时间最新在前）")
 def list_joints(request, q: Query[JointQuery]):
@@ -203,12 +191,12 @@ def get_completion(request, number: str):
     return completion_out(appointment)
 
 
-_under(router, "/cases/{number}", COMPLETION_ACTIONS,
+register_at(router, "/cases/{number}", COMPLETION_ACTIONS,
        {"give": (201, CompletionAppointmentOut, completion_out)})
 register(router, JOINT_CREATE_ACTIONS, {"plan": (201, JointOut, _fresh_joint)})
-_under(router, "/hall/joint-appointments/{joint_id}", JOINT_ACTIONS,
+register_at(router, "/hall/joint-appointments/{joint_id}", JOINT_ACTIONS,
        dict.fromkeys(("confirm", "close", "cancel"), (200, JointOut, _fresh_joint)))
 register(router, OUTREACH_CREATE_ACTIONS, {"plan": (201, OutreachOut, _fresh_visit)})
-_under(router, "/hall/outreach/{visit_id}", OUTREACH_ACTIONS,
+register_at(router, "/hall/outreach/{visit_id}", OUTREACH_ACTIONS,
        {"intake": (201, OutreachIntakeOut, _intake_out), "close": (200, OutreachOut, _fresh_visit),
         "cancel": (200, OutreachOut, _fresh_visit)})

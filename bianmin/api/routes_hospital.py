@@ -8,35 +8,42 @@ Health information (个人信息保护法 Art. 28): diagnosis and ward are in no
 from the ``Idempotency-Key`` replay, so each read runs (and is audited) and no diagnosis is kept for a replay.
 
 A 科室 is named by its unit code (e.g. ``YY1K1``) in every body and filter here. Every rule is in
-``bianmin.hospital`` (policies, services, selectors); these views parse, call and serialise.
+``bianmin.hospital`` (policies, services, selectors); these views parse, call and serialise. The writes other than
+the patient's (send, the request's steps, 便民活动) are generated from the catalogues of ``hospital.actions``
+(``routes_actions.register``/``register_at``), the declarations the staff screens are drawn from too.
 
 No ``from __future__ import annotations`` (as in ``routes_actions``): the schemas' annotations stay objects."""
 import datetime as dt
 from typing import Annotated, Any, Literal, Optional
 
-from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.responses import Status
 from pydantic import WithJsonSchema
 
 from bianmin.accountability.policies import oversees
 from bianmin.core.errors import Forbidden, NotFound
-from bianmin.core.timeutils import now, require_plausible_dates
+from bianmin.core.timeutils import now
 from bianmin.hospital import policies, selectors, services
+from bianmin.hospital.actions import (
+    DEPARTMENT_CODE,
+    EVENT_ACTIONS,
+    EVENT_CREATE_ACTIONS,
+    REQUEST_ACTIONS,
+    SEND_ACTIONS,
+    EventKindCode,
+    TopicCode,
+)
 from bianmin.hospital.models import (
     CareEvent,
     CoordinationRequest,
-    EventKind,
     EventStatus,
     PatientRecord,
     Relation,
     ReplyWarning,
     RequestStatus,
     RequestStepKind,
-    Topic,
 )
 from bianmin.org.models import Unit, UnitKind
 from bianmin.org.policies import scope_path, staff_profile_of
@@ -44,6 +51,7 @@ from bianmin.org.selectors import hospital_departments_under
 
 from .auth import StaffToken
 from .bounds import Page, PageSize, page_rows
+from .routes_actions import register, register_at
 from .routes_cases import ERRORS
 
 router = Router(tags=["医院便民服务中心"], auth=StaffToken())
@@ -53,9 +61,6 @@ router = Router(tags=["医院便民服务中心"], auth=StaffToken())
 RelationCode = Annotated[Relation, WithJsonSchema({
     "type": "string", "enum": list(Relation.values),
     "description": "申请人与患者关系：" + "，".join(f"{v} {lbl}" for v, lbl in Relation.choices)})]
-TopicCode = Annotated[Topic, WithJsonSchema({
-    "type": "string", "enum": list(Topic.values),
-    "description": "协调事项：" + "，".join(f"{v} {lbl}" for v, lbl in Topic.choices)})]
 RequestStatusCode = Annotated[RequestStatus, WithJsonSchema({
     "type": "string", "enum": list(RequestStatus.values),
     "description": "协调单状态：" + "，".join(f"{v} {lbl}" for v, lbl in RequestStatus.choices)})]
@@ -65,34 +70,9 @@ StepKindCode = Annotated[RequestStepKind, WithJsonSchema({
 WarningCode = Annotated[ReplyWarning, WithJsonSchema({
     "type": "string", "enum": list(ReplyWarning.values),
     "description": "已发出的提醒：空为无，YELLOW 即将到期，RED 已超时"})]
-EventKindCode = Annotated[EventKind, WithJsonSchema({
-    "type": "string", "enum": list(EventKind.values),
-    "description": "活动类型：" + "，".join(f"{v} {lbl}" for v, lbl in EventKind.choices)})]
 EventStatusCode = Annotated[EventStatus, WithJsonSchema({
     "type": "string", "enum": list(EventStatus.values),
     "description": "活动状态：" + "，".join(f"{v} {lbl}" for v, lbl in EventStatus.choices)})]
-
-DEPARTMENT_CODE = "科室的单位代码（如 YY1K1，见 GET /api/v1/hospital/departments）"
-REPLY_HOURS_MAX = int(settings.BIANMIN["HOSPITAL"]["REPLY_HOURS_MAX"])
-REPLY_HOURS_DEFAULT = int(settings.BIANMIN["HOSPITAL"]["REPLY_HOURS_DEFAULT"])
-NO_UNIT = 0  # an id no unit has: an unknown 科室 code reaches the service as a unit that does not exist
-
-
-def _unit_id(code: str) -> Optional[int]:  # noqa: UP045
-    """The id of the unit with ``code``, NO_UNIT for an unknown code, None for an empty one (the service refuses
-    both, naming the field)."""
-    text = code.strip()
-    if not text:
-        return None
-    return Unit.objects.filter(code=text).values_list("pk", flat=True).first() or NO_UNIT
-
-
-def _moment(field: str, value: dt.datetime) -> dt.datetime:
-    """``value`` as an aware datetime (a time without offset is Beijing time); a date outside this century is a 400
-    naming ``field``."""
-    require_plausible_dates(field, value.date())
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
 
 # --- the patient ---------------------------------------------------------------------------------------------------
 
@@ -191,37 +171,6 @@ def list_departments(request):
 
 
 # --- coordination requests -------------------------------------------------------------------------------------------
-
-class CoordinationRequestIn(Schema):
-    department: str = Field(..., max_length=16, description=DEPARTMENT_CODE + "；须为本医院的科室")
-    topic: TopicCode
-    question: str = Field(..., max_length=4000, description="协调内容（不超过2000字）")
-    reply_hours: Optional[int] = Field(  # noqa: UP045
-        None, ge=1, le=REPLY_HOURS_MAX,
-        description=f"答复时限（小时，1–{REPLY_HOURS_MAX}；不填为{REPLY_HOURS_DEFAULT}）")
-
-
-class CoordinationAnswerIn(Schema):
-    answer: str = Field(..., max_length=4000, description="答复内容（不超过2000字）")
-
-
-class CoordinationRefuseIn(Schema):
-    reason: str = Field(..., max_length=4000, description="不能办理的原因（不超过2000字）")
-
-
-class CoordinationEscalateIn(Schema):
-    to_department: str = Field(..., max_length=16, description=DEPARTMENT_CODE + "；本医院的另一个科室")
-    note: str = Field(..., max_length=2000, description="上报或转其他科室的原因（不超过1000字）")
-
-
-class CoordinationTellIn(Schema):
-    note: str = Field(..., max_length=2000, description="告知患者或家属的内容和方式（不超过1000字）")
-    send_sms: bool = Field(False, description="同时给申请人发短信（不含任何诊疗信息）")
-
-
-class CoordinationWithdrawIn(Schema):
-    reason: str = Field(..., max_length=500, description="撤回原因（不超过255字）")
-
 
 class CoordinationRowOut(Schema):
     id: int
@@ -329,18 +278,6 @@ def list_requests(request, q: Query[CoordinationQuery]):
             "results": [_row(r) for r in qs[page_rows(q.page, q.size)]]}
 
 
-@router.post("/cases/{number}/coordination-requests", response={201: CoordinationOut, **ERRORS},
-             summary="发起科室协调（医院便民服务中心向本医院的科室发出，限时答复）",
-             description="拒绝：不是医院便民服务中心受理的办件（400，case）；科室不是本医院的科室或不是科室（400，"
-                         "department）；协调事项、内容或答复时限无效（400，topic、question、reply_hours）；不是本中心"
-                         "办理办件的工作人员（403）；办件不存在或不在可见范围（404）；办件未受理或已办结（409）。")
-def send_request(request, number: str, payload: CoordinationRequestIn):
-    created = services.send_request(actor=request.auth, number=number, department_id=_unit_id(payload.department),
-                                    topic=payload.topic.value, question=payload.question,
-                                    reply_hours=payload.reply_hours, now=now())
-    return Status(201, _fresh(created))
-
-
 @router.get("/hospital/requests/{request_id}", response={200: CoordinationOut, **ERRORS},
             summary="协调单详情（含每一步：发出、答复、上报、不能办理、告知、撤回、超时记录）",
             description="发出的医院便民服务中心及其上级单位（管辖范围）和收到协调单的科室可查看；其他人 404。"
@@ -349,73 +286,7 @@ def get_request(request, request_id: int):
     return _detail(selectors.request_for(request.auth, request_id))
 
 
-@router.post("/hospital/requests/{request_id}/answer", response={200: CoordinationOut, **ERRORS},
-             summary="科室答复协调单（超时答复同时记录）",
-             description="仅收到协调单的科室的工作人员（其他人 404）。拒绝：答复为空或过长（400，answer）；"
-                         "协调单已答复、不能办理、已告知或已撤回（409）。")
-def answer_request(request, request_id: int, payload: CoordinationAnswerIn):
-    return _fresh(services.answer_request(actor=request.auth, request_id=request_id, answer=payload.answer,
-                                          now=now()))
-
-
-@router.post("/hospital/requests/{request_id}/refuse", response={200: CoordinationOut, **ERRORS},
-             summary="科室回复不能办理（须写明原因）",
-             description="仅收到协调单的科室的工作人员（其他人 404）。拒绝：原因为空或过长（400，reason）；"
-                         "协调单已答复、不能办理、已告知或已撤回（409）。")
-def refuse_request(request, request_id: int, payload: CoordinationRefuseIn):
-    return _fresh(services.refuse_request(actor=request.auth, request_id=request_id, reason=payload.reason,
-                                          now=now()))
-
-
-@router.post("/hospital/requests/{request_id}/escalate", response={200: CoordinationOut, **ERRORS},
-             summary="科室上报或转本医院的其他科室（新科室的答复时限从此刻重新计算）",
-             description="仅收到协调单的科室的工作人员（其他人 404）。拒绝：目标不是本医院的其他科室，或已达上报次数"
-                         "上限（400，to_department）；说明为空（400，note）；协调单已不在待答复状态（409）。")
-def escalate_request(request, request_id: int, payload: CoordinationEscalateIn):
-    return _fresh(services.escalate_request(actor=request.auth, request_id=request_id,
-                                            to_department_id=_unit_id(payload.to_department), note=payload.note,
-                                            now=now()))
-
-
-@router.post("/hospital/requests/{request_id}/tell", response={200: CoordinationOut, **ERRORS},
-             summary="告知患者或家属科室的答复（告知后协调单办结）",
-             description="仅发出协调单的医院便民服务中心办理办件的工作人员（其他人 404）。拒绝：告知情况为空（400，"
-                         "note）；科室尚未答复或已告知、已撤回（409）。短信不含诊疗信息。")
-def tell_family(request, request_id: int, payload: CoordinationTellIn):
-    return _fresh(services.tell_family(actor=request.auth, request_id=request_id, note=payload.note,
-                                       send_sms=payload.send_sms, now=now()))
-
-
-@router.post("/hospital/requests/{request_id}/withdraw", response={200: CoordinationOut, **ERRORS},
-             summary="撤回协调单（须写明原因）",
-             description="仅发出协调单的医院便民服务中心办理办件的工作人员（其他人 404）。拒绝：原因为空（400，"
-                         "reason）；协调单已告知或已撤回（409）。")
-def withdraw_request(request, request_id: int, payload: CoordinationWithdrawIn):
-    return _fresh(services.withdraw_request(actor=request.auth, request_id=request_id, reason=payload.reason,
-                                            now=now()))
-
-
 # --- 便民活动 --------------------------------------------------------------------------------------------------------
-
-class CareEventIn(Schema):
-    kind: EventKindCode
-    title: str = Field(..., max_length=200, description="活动名称（不超过128字）")
-    place: str = Field(..., max_length=200, description="地点（不超过128字）")
-    starts_at: dt.datetime = Field(..., description="开始时间（晚于现在；不带时区按北京时间）")
-    ends_at: dt.datetime = Field(..., description="结束时间（晚于开始时间）")
-    description: str = Field("", max_length=4000, description="活动内容（不超过2000字）")
-    capacity: Optional[int] = Field(None, ge=1, le=1_000_000, description="计划人数")  # noqa: UP045
-    departments: list[str] = Field([], max_length=50, description="参与科室（" + DEPARTMENT_CODE + "；本医院的科室）")
-
-
-class CareAttendanceIn(Schema):
-    attendance: int = Field(..., ge=0, le=1_000_000, description="参加人数")
-    summary: str = Field("", max_length=4000, description="活动小结（不超过2000字）")
-
-
-class CareCancelIn(Schema):
-    reason: str = Field(..., max_length=500, description="取消原因（不超过255字，在公示栏显示）")
-
 
 class CareEventDepartmentOut(Schema):
     code: str
@@ -484,50 +355,19 @@ def list_events(request, q: Query[CareEventQuery]):
             "results": [_event_row(e) for e in qs[page_rows(q.page, q.size)]]}
 
 
-@router.post("/hospital/events", response={201: CareEventOut, **ERRORS},
-             summary="登记便民活动（义诊、健康讲座等；登记后发布才在公示栏显示）",
-             description="本中心办理办件的工作人员登记本中心的活动（其他人 403）。拒绝：类型、名称、地点无效"
-                         "（400，kind、title、place）；开始时间不晚于现在（400，starts_at）；结束不晚于开始（400，ends_at）；"
-                         "参与科室不是本医院的科室（400，departments）。")
-def plan_event(request, payload: CareEventIn):
-    starts_at, ends_at = _moment("starts_at", payload.starts_at), _moment("ends_at", payload.ends_at)
-    event = services.plan_event(actor=request.auth, kind=payload.kind.value, title=payload.title,
-                                place=payload.place, starts_at=starts_at, ends_at=ends_at,
-                                description=payload.description, capacity=payload.capacity,
-                                department_ids=[_unit_id(c) or NO_UNIT for c in payload.departments], now=now())
-    return Status(201, _fresh_event(event))
-
-
 @router.get("/hospital/events/{event_id}", response={200: CareEventOut, **ERRORS}, summary="便民活动详情",
             description="管辖范围外的活动返回 404。")
 def get_event(request, event_id: int):
     return _fresh_event(selectors.event_for(request.auth, event_id))
 
 
-@router.post("/hospital/events/{event_id}/publish", response={200: CareEventOut, **ERRORS},
-             summary="发布便民活动（在本中心公示栏显示）",
-             description="本中心办理办件的工作人员（其他人 404）。拒绝：活动不在计划中，或已开始（409）。")
-def publish_event(request, event_id: int):
-    return _fresh_event(services.publish_event(actor=request.auth, event_id=event_id, now=now()))
-
-
-@router.post("/hospital/events/{event_id}/attendance", response={200: CareEventOut, **ERRORS},
-             summary="登记便民活动的参加人数（活动举办后）",
-             description="本中心办理办件的工作人员（其他人 404）。拒绝：人数为负（400，attendance）；活动未发布、"
-                         "已取消或尚未开始（409）。可再次登记以更正。")
-def record_attendance(request, event_id: int, payload: CareAttendanceIn):
-    return _fresh_event(services.record_attendance(actor=request.auth, event_id=event_id,
-                                                   attendance=payload.attendance, summary=payload.summary,
-                                                   now=now()))
-
-
-@router.post("/hospital/events/{event_id}/cancel", response={200: CareEventOut, **ERRORS},
-             summary="取消便民活动（须写明原因，在公示栏显示到活动日期）",
-             description="本中心办理办件的工作人员（其他人 404）。拒绝：原因为空（400，reason）；活动已举办或已取消"
-                         "（409）。")
-def cancel_event(request, event_id: int, payload: CareCancelIn):
-    return _fresh_event(services.cancel_event(actor=request.auth, event_id=event_id, reason=payload.reason,
-                                              now=now()))
+# The actions, generated from ``hospital.actions`` (the screens draw and parse the same declarations).
+register_at(router, "/cases/{number}", SEND_ACTIONS, {"send": (201, CoordinationOut, _fresh)})
+register_at(router, "/hospital/requests/{request_id}", REQUEST_ACTIONS,
+            dict.fromkeys(("answer", "refuse", "escalate", "tell", "withdraw"), (200, CoordinationOut, _fresh)))
+register(router, EVENT_CREATE_ACTIONS, {"plan": (201, CareEventOut, _fresh_event)})
+register_at(router, "/hospital/events/{event_id}", EVENT_ACTIONS,
+            dict.fromkeys(("publish", "attend", "cancel"), (200, CareEventOut, _fresh_event)))
 
 
 # --- figures per 科室 -------------------------------------------------------------------------------------------------

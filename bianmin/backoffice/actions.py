@@ -26,7 +26,7 @@ class FieldView:
 
     name: str
     label: str
-    widget: str  # text | textarea | number | date | checkbox | checkboxes | select | file
+    widget: str  # text | textarea | number | date | datetime | checkbox | checkboxes | select | file
     required: bool = False
     value: Any = ""
     choices: list[tuple[str, str]] = field(default_factory=list)
@@ -52,7 +52,8 @@ class FormView:
 
 
 def _shape(annotation: Any) -> tuple[str, Any]:
-    """Return (kind, inner type) of a schema field: bool, int, list, choice (enum/Literal) or text."""
+    """Return (kind, inner type) of a schema field: bool, int, date, datetime, list, choice (enum/Literal) or
+    text."""
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Annotated:
         return _shape(args[0])
@@ -69,6 +70,8 @@ def _shape(annotation: Any) -> tuple[str, Any]:
         return "choice", [(m.value, getattr(m, "label", m.value)) for m in annotation]
     if annotation is bool:
         return "bool", None
+    if annotation is dt.datetime:
+        return "datetime", None
     if annotation is dt.date:
         return "date", None
     if annotation is int:
@@ -126,6 +129,8 @@ def form_view(spec: ActionSpec[Any], subject: Any, posted: QueryDict | None = No
                 view.widget = "number"
             elif kind == "date":
                 view.widget = "date"
+            elif kind == "datetime" and extra.get("widget") == "datetime-local":
+                view.widget = "datetime"
             elif extra.get("widget") == "textarea":
                 view.widget = "textarea"
         fields.append(view)
@@ -180,12 +185,14 @@ def forms_for(request: Any, catalogue: Catalogue[Any], subject: Any, posted: Que
 
 
 def perform_post(request: Any, catalogue: Any, key: Any, *, refused: Callable[[DomainError], HttpResponse],
-                 done: Callable[[Any], HttpResponse], only: str = "") -> HttpResponse:
+                 done: Callable[[Any], HttpResponse], only: str = "",
+                 confirming: Callable[[ActionSpec[Any]], HttpResponse] | None = None) -> HttpResponse:
     """Run the posted ``action`` of ``catalogue`` on ``key`` — the one path of every catalogued screen post.
 
     Success: the action's message, then ``done(result)`` (a redirect). Refusal: ``refused(error)`` (the page again,
     as typed, status 400). An unknown action, or one other than ``only`` when given, and a subject the user may
-    not see are a 404, like a missing page.
+    not see are a 404, like a missing page. An action asking on a page of its own (``confirm_page``) is first
+    answered with ``confirming(spec)``, the question and the final button, until it comes back ``confirmed=1``.
     """
     from django.contrib import messages
     from django.http import Http404
@@ -198,6 +205,8 @@ def perform_post(request: Any, catalogue: Any, key: Any, *, refused: Callable[[D
     spec = catalogue.get(name) if not only or name == only else None
     if spec is None:
         raise Http404
+    if spec.confirm_page and confirming is not None and request.POST.get("confirmed") != "1":
+        return confirming(spec)
     extra = {"upload": request.FILES.get(spec.upload)} if spec.upload else {}
     try:
         result = run(spec, actor=request.user, key=key, data=data_from_post(spec, request.POST), now=now(), **extra)

@@ -47,6 +47,9 @@ class ActionSpec(Generic[Subject]):
     path: str  # API path below the subject, e.g. "accept" -> /cases/{number}/accept
     button: str = ""  # the button's text (default: the label)
     confirm: str = ""  # a confirmation question before a step that cannot be undone
+    # Ask ``confirm`` on a page of its own (the post comes back with ``confirmed=1``) rather than in a dialog: it
+    # works without script and by keyboard, and the page can show the input once more before the final button.
+    confirm_page: bool = False
     done: str | Callable[[Any], str] = "已保存"  # the screen's message after success
     help: str = ""  # one line under the title
     accesskey: str = ""

@@ -48,7 +48,7 @@ def test_window_journey(demo_server, page):
     number = page.locator("h1 small").inner_text().strip()
 
     # 补正: one notice listing the missing form, served and printed.
-    page.select_option("select[name=material]", index=0)
+    page.select_option("select[name=material]", index=1)  # the first material (a required choice starts blank)
     page.fill("input[name=problem]", "未提交申请书")
     page.click("form:has(input[value=supplement_line]) button")
     page.once("dialog", lambda d: d.accept())

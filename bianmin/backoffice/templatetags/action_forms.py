@@ -44,7 +44,7 @@ def _value_key(value: Any) -> tuple[str, str]:
     return type(value).__name__, str(value)
 
 
-def form_key(form: Any, key_name: str, key_value: Any) -> tuple[Any, ...] | None:
+def form_key(form: Any, key_name: str, key_value: Any, url: str = "", dom_id: str = "") -> tuple[Any, ...] | None:
     """Everything ``_action_form.html`` reads of ``form``, as a hashable key; None when the form must not be kept."""
     if getattr(form, "typed", False) or form.errors:
         return None
@@ -57,15 +57,17 @@ def form_key(form: Any, key_name: str, key_value: Any) -> tuple[Any, ...] | None
                        tuple((str(v), str(label)) for v, label in f.choices), tuple(sorted(map(str, f.selected))),
                        f.min, f.max, f.max_length))
     spec = form.spec
-    return (get_language(), spec.name, spec.label, spec.help, spec.button_text, spec.confirm, spec.accesskey,
-            spec.secondary, spec.upload, tuple(fields), key_name, _value_key(key_value))
+    return (get_language(), spec.name, spec.label, spec.help, spec.button_text, spec.confirm, spec.confirm_page,
+            spec.accesskey, spec.secondary, spec.upload, tuple(fields), key_name, _value_key(key_value), url, dom_id)
 
 
 @register.simple_tag(takes_context=True)
-def action_form(context: Context, form: Any, key_name: str = "", key_value: Any = "") -> SafeString:
+def action_form(context: Context, form: Any, key_name: str = "", key_value: Any = "", url: str = "",
+                dom_id: str = "") -> SafeString:
     """Render ``form`` as ``{% include "backoffice/_action_form.html" %}`` would, from the kept text when the
-    same content was rendered before in this process."""
-    key = form_key(form, key_name, key_value)
+    same content was rendered before in this process. ``url``: where it posts when not to its own page (a panel of
+    another page); ``dom_id``: the form's ``id``."""
+    key = form_key(form, key_name, key_value, url, dom_id)
     html = None
     if key is not None:
         with _lock:
@@ -73,7 +75,7 @@ def action_form(context: Context, form: Any, key_name: str = "", key_value: Any 
             if html is not None:
                 _kept.move_to_end(key)
     if html is None:
-        values = {"form": form, "key_name": key_name, "key_value": key_value}
+        values = {"form": form, "key_name": key_name, "key_value": key_value, "url": url, "dom_id": dom_id}
         if key is None:  # rendered for this request only, with its own token
             return mark_safe(get_template(TEMPLATE).render({**values, "csrf_token": context.get("csrf_token")}))  # noqa: S308
         html = get_template(TEMPLATE).render({**values, "csrf_token": _PLACEHOLDER})

@@ -121,3 +121,32 @@ def test_a_form_pre_filled_with_a_long_text_is_drawn_but_not_kept():
     html = PAGE.render({"forms": forms}, _request())
     assert "会议纪要" * 60 in html
     assert action_forms._kept == {}
+
+
+def _drawn(field) -> str:
+    """The markup of one field, as ``_action_form.html`` draws it in a form of its own."""
+    from bianmin.backoffice.actions import FieldView, FormView
+
+    spec = _plain()[0]
+    return get_template(action_forms.TEMPLATE).render(
+        {"form": FormView(spec=spec, fields=[FieldView(**field)])}, _request())
+
+
+def test_a_required_choice_with_nothing_chosen_starts_blank_so_the_user_must_choose():
+    choices = [("YY1K1", "心内科"), ("YY1K2", "骨科")]
+    html = _drawn({"name": "department", "label": "科室", "widget": "select", "required": True, "choices": choices})
+    assert '<select name="department" required><option value="">请选择</option><option value="YY1K1">' in html
+    # A choice already made (an initial value, or what a refused post typed) and a single choice need no blank.
+    chosen = _drawn({"name": "department", "label": "科室", "widget": "select", "required": True,
+                     "choices": choices, "value": "YY1K2"})
+    assert "请选择" not in chosen and '<option value="YY1K2" selected>' in chosen
+    assert "请选择" not in _drawn({"name": "d", "label": "科室", "widget": "select", "required": True,
+                                   "choices": choices[:1]})
+    assert "请选择" not in _drawn({"name": "d", "label": "科室", "widget": "select", "choices": choices})
+
+
+def test_text_inputs_carry_the_schemas_length_limit():
+    assert 'maxlength="255"' in _drawn({"name": "reason", "label": "原因", "widget": "textarea", "max_length": 255})
+    assert '<input name="note" value="" maxlength="64">' in _drawn(
+        {"name": "note", "label": "备注", "widget": "text", "max_length": 64})
+    assert "maxlength" not in _drawn({"name": "note", "label": "备注", "widget": "text"})

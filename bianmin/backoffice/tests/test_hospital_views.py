@@ -131,18 +131,18 @@ def test_the_send_form_refuses_a_department_of_another_hospital(client, h):
     sign_in(client, h["desk_a"])
     body = client.get(f"/staff/cases/{h['case'].number}/").content.decode()
     assert h["k1"].name in body and h["k2"].name in body and h["k9"].name not in body
-    form = {"action": "send", "department": str(h["k9"].pk), "topic": "TRANSFER", "question": "评估转院",
+    form = {"action": "send", "department": h["k9"].code, "topic": "TRANSFER", "question": "评估转院",
             "reply_hours": "24"}
     r = client.post(url, form)
     body = r.content.decode()
     assert r.status_code == 400 and body.count("所选科室不属于本医院") == 1 and "评估转院</textarea>" in body
     assert 'id="send-form"' in body and not CoordinationRequest.objects.exists()
-    r = client.post(url, form | {"department": str(h["k1"].pk), "reply_hours": "500"})
-    assert r.status_code == 400 and "答复时限应为1至168小时" in r.content.decode()
-    r = client.post(url, form | {"department": str(h["k1"].pk), "reply_hours": "abc"})
-    assert r.status_code == 400 and "答复时限应为整数" in r.content.decode()
+    r = client.post(url, form | {"department": h["k1"].code, "reply_hours": "500"})
+    assert r.status_code == 400 and "不能大于 168" in r.content.decode()  # the schema's words, as from the API
+    r = client.post(url, form | {"department": h["k1"].code, "reply_hours": "abc"})
+    assert r.status_code == 400 and "应为整数" in r.content.decode()
     assert not CoordinationRequest.objects.exists()
-    r = client.post(url, form | {"department": str(h["k1"].pk), "reply_hours": ""})
+    r = client.post(url, form | {"department": h["k1"].code, "reply_hours": ""})
     assert r.status_code == 302
     sent = CoordinationRequest.objects.get()
     assert sent.department == h["k1"] and sent.reply_hours == 24
@@ -232,9 +232,9 @@ def test_the_department_raises_or_refuses(client, h):
     r = send(h)
     url = f"/staff/hospital/requests/{r.pk}/"
     sign_in(client, h["k1_staff"])
-    resp = client.post(url, {"action": "escalate", "to_department": str(h["k9"].pk), "note": "需医务科协调"})
+    resp = client.post(url, {"action": "escalate", "to_department": h["k9"].code, "note": "需医务科协调"})
     assert resp.status_code == 400 and "不属于本医院" in resp.content.decode()
-    resp = client.post(url, {"action": "escalate", "to_department": str(h["k2"].pk), "note": "需医务科协调"})
+    resp = client.post(url, {"action": "escalate", "to_department": h["k2"].code, "note": "需医务科协调"})
     assert resp.status_code == 302
     r.refresh_from_db()
     assert r.department == h["k2"]
@@ -279,17 +279,17 @@ def test_an_event_through_the_pages(client, h):
     assert h["k1"].name in body and h["k9"].name not in body
     form = {"action": "plan", "kind": "FREE_CLINIC", "title": "心血管义诊", "place": "门诊大厅",
             "starts_at": "2026-03-04T09:00", "ends_at": "2026-03-04T11:30", "capacity": "80",
-            "description": "测量血压、血脂咨询", "departments": [str(h["k1"].pk), str(h["k9"].pk)]}
+            "description": "测量血压、血脂咨询", "departments": [h["k1"].code, h["k9"].code]}
     resp = client.post("/staff/hospital/events/new/", form)
     assert resp.status_code == 400 and "参与科室应为本医院的科室" in resp.content.decode()
-    resp = client.post("/staff/hospital/events/new/", form | {"departments": [str(h["k1"].pk)],
+    resp = client.post("/staff/hospital/events/new/", form | {"departments": [h["k1"].code],
                                                               "ends_at": "2026-03-04T08:00"})
     assert resp.status_code == 400 and "结束时间应晚于开始时间" in resp.content.decode()
     assert "心血管义诊" in resp.content.decode()  # kept as typed
-    resp = client.post("/staff/hospital/events/new/", form | {"departments": [str(h["k1"].pk)], "capacity": "x"})
-    assert resp.status_code == 400 and "计划人数应为整数" in resp.content.decode()
+    resp = client.post("/staff/hospital/events/new/", form | {"departments": [h["k1"].code], "capacity": "x"})
+    assert resp.status_code == 400 and "应为整数" in resp.content.decode()
     assert not CareEvent.objects.exists()
-    resp = client.post("/staff/hospital/events/new/", form | {"departments": [str(h["k1"].pk)]})
+    resp = client.post("/staff/hospital/events/new/", form | {"departments": [h["k1"].code]})
     event = CareEvent.objects.get()
     url = f"/staff/hospital/events/{event.pk}/"
     assert resp.status_code == 302 and resp["Location"] == url
@@ -304,7 +304,7 @@ def test_an_event_through_the_pages(client, h):
     with time_machine.travel(at(MON + dt.timedelta(days=2), 12), tick=False):
         sign_in(client, h["desk_a"])
         resp = client.post(url, {"action": "attend", "attendance": "-1"})
-        assert resp.status_code == 400 and "请填写参加人数" in resp.content.decode()
+        assert resp.status_code == 400 and "不能小于 0" in resp.content.decode()
         assert client.post(url, {"action": "attend", "attendance": "35", "summary": "测血压35人"}).status_code == 302
     sign_in(client, h["desk_a"])
     event.refresh_from_db()
