@@ -164,8 +164,8 @@ SEED_TARGET = 20_000  # issue 16 item 4: cases with their history per second, en
 def seeding_line(n: int, label: str, seconds: float, out: str) -> str:
     """The seeding row: the rate end to end beside the rate of the same run's COPY phase (the rows going in, with no
     index but the partial ones and the cases' key to keep up: what "COPY from generated rows" costs by itself).
-    The ratio is steady across hosts where the rates are not (decision 0042: the same code measured 9,765 to
-    20,853 cases/s on this project's machines)."""
+    The ratio moves less between hosts than the rates do (decision 0042: 1.65–1.92× in one session, while nearly
+    the same code measured 9,765 to 20,853 cases/s on this project's machines)."""
     line = f"      seed_volume: {n:,} {label} in {seconds:.0f} s = {n / max(seconds, 1e-6):,.0f}/s end to end"
     load = re.search(r"载入用时 ([0-9.]+) 秒", out)
     if load and float(load.group(1)) > 0:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, QueryDict
 
 from bianmin.core.actions import ActionSpec, Catalogue
@@ -205,7 +206,9 @@ def perform_post(request: Any, catalogue: Any, key: Any, *, refused: Callable[[D
     spec = catalogue.get(name) if not only or name == only else None
     if spec is None:
         raise Http404
-    if spec.confirm_page and confirming is not None and request.POST.get("confirmed") != "1":
+    if spec.confirm_page and request.POST.get("confirmed") != "1":
+        if confirming is None:  # fail closed: the page's dialog is left out for these actions (_action_form.html)
+            raise ImproperlyConfigured(f"{spec.name} asks on a page of its own: pass perform_post(confirming=…)")
         return confirming(spec)
     extra = {"upload": request.FILES.get(spec.upload)} if spec.upload else {}
     try:

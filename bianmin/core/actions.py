@@ -142,7 +142,9 @@ def error_message(err: Mapping[str, Any]) -> str:
         return "应为整数"
     if kind.startswith("bool"):
         return "应为是或否"
-    if kind.startswith(("date", "datetime")):
+    if kind.startswith("datetime"):
+        return "时间格式应为 YYYY-MM-DD HH:MM"
+    if kind.startswith("date"):
         return "日期格式应为 YYYY-MM-DD"
     if kind in ("literal_error", "enum"):
         expected = str((err.get("ctx") or {}).get("expected", ""))

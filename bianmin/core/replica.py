@@ -10,7 +10,8 @@ its reads go to the replica only when all of these hold:
   POST/PUT/PATCH/DELETE answered below 400 sets a signed cookie, :class:`ReplicaMiddleware`; a cookie costs no
   query and works on any app node), and neither did the user through the API with a bearer token (an API client
   need not keep cookies: such a write marks the user in the shared database cache instead, and an API read in a
-  replica scope asks it — one statement each, only with a replica configured);
+  replica scope asks it — a cache write per API write and a cache read per such read, only with a replica
+  configured);
 - the replica is healthy: reachable, in recovery with its WAL receiver running, and no more than
   ``BIANMIN["REPLICA_MAX_LAG_SECONDS"]`` behind the primary. The lag is asked at most once every
   ``HEALTH_SECONDS`` per process (:func:`replica_health`), against the primary's position read just before (a
@@ -34,7 +35,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.utils.translation import gettext
@@ -144,7 +145,11 @@ def mark_writer(request: HttpRequest, response: HttpResponseBase) -> None:
                                secure=request.is_secure() or settings.SESSION_COOKIE_SECURE)
     user_id = _api_user_id(request)
     if user_id is not None:
-        caches[STICKY_CACHE].set(_api_key(user_id), 1, timeout=sticky_seconds())
+        try:  # the change is committed: a failing mark must not turn its answer into a 500 (a retry would repeat it)
+            # + 1: the database cache keeps whole seconds, so the mark lasts at least as long as the cookie.
+            caches[STICKY_CACHE].set(_api_key(user_id), 1, timeout=sticky_seconds() + 1)
+        except DatabaseError:
+            logger.warning("replica: could not mark an API writer; their reads may come from the replica")
 
 
 def api_writer(request: HttpRequest | None) -> bool:

@@ -71,7 +71,7 @@ def _moment(field: str, value: dt.datetime) -> dt.datetime:
 class CoordinationRequestIn(ActionInput):
     department: str = Field(..., max_length=16, title="科室", description=DEPARTMENT_CODE + "；须为本医院的科室")
     topic: TopicCode = Field(..., title="协调事项")
-    question: str = Field(..., max_length=4000, title="协调内容", description="协调内容（不超过2000字）",
+    question: str = Field(..., max_length=2000, title="协调内容", description="协调内容（不超过2000字）",
                           json_schema_extra=TEXTAREA)
     reply_hours: int | None = Field(
         None, ge=1, le=REPLY_HOURS_MAX, title="答复时限（小时）",
@@ -79,43 +79,43 @@ class CoordinationRequestIn(ActionInput):
 
 
 class CoordinationAnswerIn(ActionInput):
-    answer: str = Field(..., max_length=4000, title="答复内容", description="答复内容（不超过2000字）",
+    answer: str = Field(..., max_length=2000, title="答复内容", description="答复内容（不超过2000字）",
                         json_schema_extra=TEXTAREA)
 
 
 class CoordinationRefuseIn(ActionInput):
-    reason: str = Field(..., max_length=4000, title="原因", description="不能办理的原因（不超过2000字）",
+    reason: str = Field(..., max_length=2000, title="原因", description="不能办理的原因（不超过2000字）",
                         json_schema_extra=TEXTAREA)
 
 
 class CoordinationEscalateIn(ActionInput):
     to_department: str = Field(..., max_length=16, title="转交科室",
                                description=DEPARTMENT_CODE + "；本医院的另一个科室")
-    note: str = Field(..., max_length=2000, title="说明", description="上报或转其他科室的原因（不超过1000字）",
+    note: str = Field(..., max_length=1000, title="说明", description="上报或转其他科室的原因（不超过1000字）",
                       json_schema_extra=TEXTAREA)
 
 
 class CoordinationTellIn(ActionInput):
-    note: str = Field(..., max_length=2000, title="告知的方式和内容",
+    note: str = Field(..., max_length=1000, title="告知的方式和内容",
                       description="告知患者或家属的内容和方式（不超过1000字）", json_schema_extra=TEXTAREA)
     send_sms: bool = Field(False, title="发送短信（只提示科室已答复，不含诊断等健康信息；未登记手机号时不发送）",
                            description="同时给申请人发短信（不含任何诊疗信息）")
 
 
 class CoordinationWithdrawIn(ActionInput):
-    reason: str = Field(..., max_length=500, title="撤回原因", description="撤回原因（不超过255字）",
+    reason: str = Field(..., max_length=255, title="撤回原因", description="撤回原因（不超过255字）",
                         json_schema_extra=TEXTAREA)
 
 
 class CareEventIn(ActionInput):
     kind: EventKindCode = Field(..., title="活动类型")
-    title: str = Field(..., max_length=200, title="活动名称", description="活动名称（不超过128字）")
-    place: str = Field(..., max_length=200, title="地点", description="地点（不超过128字）")
+    title: str = Field(..., max_length=128, title="活动名称", description="活动名称（不超过128字）")
+    place: str = Field(..., max_length=128, title="地点", description="地点（不超过128字）")
     starts_at: dt.datetime = Field(..., title="开始时间", description="开始时间（晚于现在；不带时区按北京时间）",
                                    json_schema_extra=MOMENT)
     ends_at: dt.datetime = Field(..., title="结束时间", description="结束时间（晚于开始时间）",
                                  json_schema_extra=MOMENT)
-    description: str = Field("", max_length=4000, title="活动内容", description="活动内容（不超过2000字）",
+    description: str = Field("", max_length=2000, title="活动内容", description="活动内容（不超过2000字）",
                              json_schema_extra=TEXTAREA)
     capacity: int | None = Field(None, ge=1, le=1_000_000, title="计划人数（可不填）", description="计划人数")
     departments: list[str] = Field([], max_length=50, title="参与科室",
@@ -124,12 +124,12 @@ class CareEventIn(ActionInput):
 
 class CareAttendanceIn(ActionInput):
     attendance: int = Field(..., ge=0, le=1_000_000, title="参加人数", description="参加人数")
-    summary: str = Field("", max_length=4000, title="活动小结（可不填）", description="活动小结（不超过2000字）",
+    summary: str = Field("", max_length=2000, title="活动小结（可不填）", description="活动小结（不超过2000字）",
                          json_schema_extra=TEXTAREA)
 
 
 class CareCancelIn(ActionInput):
-    reason: str = Field(..., max_length=500, title="取消原因", description="取消原因（不超过255字，在公示栏显示）",
+    reason: str = Field(..., max_length=255, title="取消原因", description="取消原因（不超过255字，在公示栏显示）",
                         json_schema_extra=TEXTAREA)
 
 
@@ -267,7 +267,8 @@ SEND_ACTIONS.add(ActionSpec(
     help="协调内容会发给科室，请只写办理所需的信息；诊断和病区由科室在协调单页面按需查看。",
     initial={"topic": lambda case: Topic.TRANSFER, "reply_hours": lambda case: REPLY_HOURS_DEFAULT},
     choices={"department": _case_departments}, done=_sent, result="result",
-    description="拒绝：不是医院便民服务中心受理的办件（400，case）；科室不是本医院的科室或不是科室（400，"
+    description="医院便民服务中心向本医院的科室发出，限时答复。"
+                "拒绝：不是医院便民服务中心受理的办件（400，case）；科室不是本医院的科室或不是科室（400，"
                 "department）；协调事项、内容或答复时限无效（400，topic、question、reply_hours）；不是本中心"
                 "办理办件的工作人员（403）；办件不存在或不在可见范围（404）；办件未受理或已办结（409）。"))
 
@@ -276,29 +277,34 @@ REQUEST_ACTIONS: Catalogue[CoordinationRequest] = Catalogue(subject="coordinatio
 REQUEST_ACTIONS.add(ActionSpec(
     "answer", "答复", CoordinationAnswerIn, _answer, _may_reply, "answer", button="提交答复", accesskey="s",
     confirm="确认提交答复？提交后不能修改。", done="已答复，服务中心将告知患者或家属",
-    description="仅收到协调单的科室的工作人员（其他人 404）。拒绝：答复为空或过长（400，answer）；"
+    description="科室答复协调单；超过答复时限的答复照常接收，同时记录超时。"
+                "仅收到协调单的科室的工作人员（其他人 404）。拒绝：答复为空或过长（400，answer）；"
                 "协调单已答复、不能办理、已告知或已撤回（409）。"))
 REQUEST_ACTIONS.add(ActionSpec(
     "refuse", "不能办理", CoordinationRefuseIn, _refuse, _may_reply, "refuse", button="回复不能办理",
     secondary=True, confirm="确认回复不能办理？提交后不能修改。", done="已回复不能办理",
-    description="仅收到协调单的科室的工作人员（其他人 404）。拒绝：原因为空或过长（400，reason）；"
+    description="科室回复不能办理，须写明原因。"
+                "仅收到协调单的科室的工作人员（其他人 404）。拒绝：原因为空或过长（400，reason）；"
                 "协调单已答复、不能办理、已告知或已撤回（409）。"))
 REQUEST_ACTIONS.add(ActionSpec(
     "escalate", "上报或转其他科室", CoordinationEscalateIn, _escalate, _may_reply, "escalate", button="上报/转交",
     secondary=True, help="转交后，新科室的答复时限从转交时起重新计算。", confirm="确认上报或转交所选科室？",
     choices={"to_department": _escalation_targets}, done="已上报/转其他科室办理",
-    description="仅收到协调单的科室的工作人员（其他人 404）。拒绝：目标不是本医院的其他科室，或已达上报次数"
+    description="科室上报或转本医院的其他科室；新科室的答复时限从此刻重新计算。"
+                "仅收到协调单的科室的工作人员（其他人 404）。拒绝：目标不是本医院的其他科室，或已达上报次数"
                 "上限（400，to_department）；说明为空（400，note）；协调单已不在待答复状态（409）。"))
 REQUEST_ACTIONS.add(ActionSpec(
     "tell", "告知患者/家属", CoordinationTellIn, _tell, _may_tell, "tell", button="记录告知并办结", accesskey="s",
     confirm="确认已告知患者或家属并办结本协调单？", done="已记录告知患者或家属，协调单办结",
-    description="仅发出协调单的医院便民服务中心办理办件的工作人员（其他人 404）。拒绝：告知情况为空（400，"
+    description="告知患者或家属科室的答复；告知后协调单办结。"
+                "仅发出协调单的医院便民服务中心办理办件的工作人员（其他人 404）。拒绝：告知情况为空（400，"
                 "note）；科室尚未答复或已告知、已撤回（409）。短信不含诊疗信息。"))
 REQUEST_ACTIONS.add(ActionSpec(
     "withdraw", "撤回", CoordinationWithdrawIn, _withdraw, _may_withdraw, "withdraw", button="撤回协调单",
     secondary=True, confirm="撤回后科室不再答复，协调单不能恢复。确定撤回吗？", confirm_page=True,
     done="协调单已撤回",
-    description="仅发出协调单的医院便民服务中心办理办件的工作人员（其他人 404）。拒绝：原因为空（400，"
+    description="撤回协调单，须写明原因。"
+                "仅发出协调单的医院便民服务中心办理办件的工作人员（其他人 404）。拒绝：原因为空（400，"
                 "reason）；协调单已告知或已撤回（409）。"))
 
 EVENT_CREATE_ACTIONS: Catalogue[EventPlanContext] = Catalogue(subject="care_event_create", key="")
@@ -306,7 +312,8 @@ EVENT_CREATE_ACTIONS.add(ActionSpec(
     "plan", "登记便民活动", CareEventIn, _plan, _may_plan, "hospital/events", button="登记活动", accesskey="s",
     initial={"kind": lambda ctx: EventKind.FREE_CLINIC}, choices={"departments": _event_departments},
     show_if={"departments": _at_hospital}, done="便民活动已登记，发布后将在公示栏显示",
-    description="本中心办理办件的工作人员登记本中心的活动（其他人 403）。拒绝：类型、名称、地点无效"
+    description="登记义诊、健康讲座等便民活动；登记后发布才在公示栏显示。"
+                "本中心办理办件的工作人员登记本中心的活动（其他人 403）。拒绝：类型、名称、地点无效"
                 "（400，kind、title、place）；开始时间不晚于现在（400，starts_at）；结束不晚于开始（400，ends_at）；"
                 "参与科室不是本医院的科室（400，departments）。"))
 
@@ -315,15 +322,18 @@ EVENT_ACTIONS.add(ActionSpec(
     "publish", "发布到公示栏", NoInput, _publish, _step_allowed("publish"), "publish", button="发布", accesskey="s",
     help="发布后群众可在公示栏看到活动时间和地点。", confirm="确认发布？活动将在公示栏显示。",
     done="已发布，活动将在公示栏显示",
-    description="本中心办理办件的工作人员（其他人 404）。拒绝：活动不在计划中，或已开始（409）。"))
+    description="发布便民活动，在本中心公示栏显示。"
+                "本中心办理办件的工作人员（其他人 404）。拒绝：活动不在计划中，或已开始（409）。"))
 EVENT_ACTIONS.add(ActionSpec(
     "attend", "登记参加人数", CareAttendanceIn, _attend, _step_allowed("attend"), "attendance", button="保存",
     initial={"attendance": _attendance, "summary": _summary}, done="已登记参加人数",
-    description="本中心办理办件的工作人员（其他人 404）。拒绝：人数为负（400，attendance）；活动未发布、"
+    description="活动举办后登记参加人数。"
+                "本中心办理办件的工作人员（其他人 404）。拒绝：人数为负（400，attendance）；活动未发布、"
                 "已取消或尚未开始（409）。可再次登记以更正。"))
 EVENT_ACTIONS.add(ActionSpec(
     "cancel", "取消活动", CareCancelIn, _cancel, _step_allowed("cancel"), "cancel", button="取消活动",
     secondary=True, confirm="取消后公示栏将显示取消原因，活动不能恢复。确定取消吗？", confirm_page=True,
     done="活动已取消，公示栏将显示取消原因",
-    description="本中心办理办件的工作人员（其他人 404）。拒绝：原因为空（400，reason）；活动已举办或已取消"
+    description="取消便民活动，须写明原因，在公示栏显示到活动日期。"
+                "本中心办理办件的工作人员（其他人 404）。拒绝：原因为空（400，reason）；活动已举办或已取消"
                 "（409）。"))

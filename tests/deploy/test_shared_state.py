@@ -90,3 +90,29 @@ def _keys() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT cache_key FROM {connection.ops.quote_name(TABLE)}")  # noqa: S608 - a setting
         return [r[0] for r in cursor.fetchall()]
+
+
+def test_an_api_writers_mark_is_seen_by_every_node_for_the_sticky_seconds(shared_cache, monkeypatch):
+    """Read-your-writes for a bearer-token client (decision 0027, session 19): the node that answered the write marks
+    the user in the table; another node's cache object sees the mark for at least the cookie's 5 s, then not."""
+    from types import SimpleNamespace
+
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from bianmin.core import replica
+
+    monkeypatch.setattr(replica, "configured", lambda: True)
+    write = RequestFactory().post("/api/v1/cases")
+    write.api_token, write.user = "raw", SimpleNamespace(pk=41)
+    start = dt.datetime(2026, 3, 2, 2, 0, 0, 900_000, tzinfo=dt.UTC)  # late in a second: the table keeps whole ones
+    with time_machine.travel(start, tick=False):
+        replica.ReplicaMiddleware(lambda r: HttpResponse(status=201))(write)
+        assert rows() == 1
+    read = RequestFactory().get("/api/v1/stats")
+    read.api_token, read.user = "raw", SimpleNamespace(pk=41)
+    monkeypatch.setattr(replica, "caches", {replica.STICKY_CACHE: other_node()})  # the next request, on node B
+    with time_machine.travel(start + dt.timedelta(seconds=5), tick=False):
+        assert replica.api_writer(read)
+    with time_machine.travel(start + dt.timedelta(seconds=7), tick=False):
+        assert not replica.api_writer(read)

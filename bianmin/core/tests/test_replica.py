@@ -229,6 +229,16 @@ def test_refused_api_writes_and_browser_writes_leave_no_api_mark(fake):
         assert replica.api_writer(_api(rf.get("/api/v1/stats"), 7)) is False
 
 
+def test_a_mark_that_cannot_be_written_does_not_turn_a_committed_change_into_an_error(fake, monkeypatch, caplog):
+    class Broken:
+        def set(self, *args, **kwargs):
+            raise OperationalError("the cache table is locked")
+
+    monkeypatch.setattr(replica, "caches", {replica.STICKY_CACHE: Broken()})
+    response = _through_middleware(_api(RequestFactory().post("/api/v1/cases"), 7), status=201)
+    assert response.status_code == 201 and "could not mark an API writer" in caplog.text
+
+
 def test_without_a_replica_an_api_write_marks_nothing(monkeypatch):
     monkeypatch.setattr(replica, "configured", lambda: False)
     _through_middleware(_api(RequestFactory().post("/api/v1/cases"), 7))
