@@ -501,9 +501,14 @@ class FeePayment(InCounty):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="payments")
     fee = models.ForeignKey("catalog.Fee", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
-    receipt_number = models.CharField("票据号", max_length=40, unique=True)
+    # Unique within the county (decision 0044): each county's finance bureau issues its own receipts, so another
+    # county's same 票据号 is no mistake, while the same number twice in one county is a receipt recorded twice.
+    receipt_number = models.CharField("票据号", max_length=40)
     paid_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["county", "receipt_number"], name="fee_receipt_in_county_uniq")]
 
 
 def case_file_path(instance, filename: str) -> str:

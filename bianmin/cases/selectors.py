@@ -18,6 +18,7 @@ from bianmin.org.models import Post, StaffProfile
 from bianmin.org.policies import staff_profile_of
 from bianmin.org.selectors import absences_on, absent_staff_ids
 
+from .lookup_chars import HasChars
 from .models import Case, CaseEvent, CaseMaterial, Notice, Transfer, TransferStatus
 from .policies import case_scope, scoped_cases, visible_cases
 from .warnings import Warning
@@ -216,7 +217,8 @@ def search_cases(user: AnyUser, q: str = "", status: str = "", case_class: str =
     credit code; filter by status and class.
 
     Every branch of the match has an index: the name's pg_trgm index on PostgreSQL (queries of three characters
-    or more; shorter ones scan the user's scope), the last-4 column, the blind indexes, the number; the credit
+    or more), the index of its characters for two (``lookup_chars``; one character scans the user's scope), the
+    last-4 column, the blind indexes, the number; the credit
     code (not indexed) is only asked for an 18-character query. A search by a full ID or phone is audited by the
     service that runs it (``services.find_cases``); the last four digits are what every list shows already."""
     from bianmin.core.crypto import blind_index
@@ -224,7 +226,10 @@ def search_cases(user: AnyUser, q: str = "", status: str = "", case_class: str =
     qs = visible_cases(user).select_related(*LIST_FIELDS)
     q = unicodedata.normalize("NFKC", q).strip()  # full-width digits typed through a Chinese input method
     if q:
-        match = Q(number=q.upper()) | Q(applicant_name__contains=q)
+        name = Q(applicant_name__contains=q)
+        if len(q) == 2:  # below what pg_trgm indexes: the characters' index finds the rows, the LIKE checks them
+            name &= Q(HasChars("applicant_name", q))
+        match = Q(number=q.upper()) | name
         if _LAST4.fullmatch(q):
             match |= Q(applicant_phone_last4=q)
         if _CREDIT_CODE.fullmatch(q.upper()):

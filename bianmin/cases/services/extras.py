@@ -39,7 +39,8 @@ def record_fee(*, actor: User, number: str, fee_id: int, amount: str | Decimal, 
     """Record a payment; only a fee of the pinned version at its listed amount (0 when waivable) is accepted.
 
     Raises Forbidden without HANDLE_CASES or unless the actor may work on the case; DomainError naming ``amount``
-    (not yuan with at most two decimals, or not the standard's amount), ``receipt_number`` (empty or used) or
+    (not yuan with at most two decimals, or not the standard's amount), ``receipt_number`` (empty, or recorded
+    already in the case's county) or
     ``fee`` (not in the item's fee standard); NotFound for a case out of sight; Conflict once delivered or ended,
     for an item without a fee standard, or for a fee already paid."""
     require(actor, Perm.HANDLE_CASES)
@@ -70,7 +71,7 @@ def record_fee(*, actor: User, number: str, fee_id: int, amount: str | Decimal, 
                                                     receipt_number=receipt_number.strip()[:40], paid_at=now,
                                                     recorded_by=actor)
         except IntegrityError:
-            raise DomainError.for_field("receipt_number", "票据号已被使用") from None
+            raise DomainError.for_field("receipt_number", "本县（市、区）已登记过此票据号，请核对票据") from None
         add_event(case, actor=actor, now=now, action="FEE_PAID",
                   data={"fee": fee.name, "amount": str(value), "receipt": payment.receipt_number})
         record(action=AuditAction.CASE_CHANGE, summary=f"办件{case.number}收费{fee.name}{value}元", actor=actor,

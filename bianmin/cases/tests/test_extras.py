@@ -57,3 +57,32 @@ def test_a_decompression_bomb_is_refused_naming_the_file(cast, item):
     with pytest.raises(DomainError) as exc:
         svc.upload_file(actor=cast["window_a"], number=case.number, upload=upload, now=MONDAY)
     assert "file" in exc.value.fields and "像素" in exc.value.message
+
+
+def test_a_receipt_number_is_recorded_once_in_a_county_and_may_recur_in_another(cast, item):
+    """Decision 0044: each county's finance bureau issues its own receipts; within one county the same 票据号 twice is
+    a receipt recorded twice, refused naming the field with nothing written."""
+    from django.db import IntegrityError, transaction
+
+    from bianmin.cases.models import Case, CaseEvent, FeePayment
+    from bianmin.org.models import Region, RegionLevel
+    from bianmin.org.services import save_region
+
+    first = svc.accept_case(actor=cast["window_a"], number=receive(cast).number, now=MONDAY)
+    second = svc.accept_case(actor=cast["window_a"], number=receive(cast).number, now=MONDAY)
+    fee = item.fees.get()
+    svc.record_fee(actor=cast["window_a"], number=first.number, fee_id=fee.pk, amount="10", receipt_number="PJ 001",
+                   now=MONDAY)
+    events = CaseEvent.objects.filter(case=second).count()
+    with pytest.raises(DomainError) as exc:
+        svc.record_fee(actor=cast["window_a"], number=second.number, fee_id=fee.pk, amount="10",
+                       receipt_number=" PJ 001 ", now=MONDAY)  # as stored: stripped
+    assert "receipt_number" in exc.value.fields and "本县" in exc.value.message
+    assert not second.payments.exists() and CaseEvent.objects.filter(case=second).count() == events
+    # The same number in another county's books is no conflict; the database's constraint is the county's.
+    other = save_region(Region(code="102", name="邻县", level=RegionLevel.COUNTY))
+    FeePayment.objects.create(case=second, county_id=other.pk, fee=fee, amount=10, receipt_number="PJ 001",
+                              paid_at=MONDAY, recorded_by=cast["window_a"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FeePayment.objects.create(case=Case.objects.get(pk=second.pk), county_id=other.pk, fee=fee, amount=10,
+                                  receipt_number="PJ 001", paid_at=MONDAY, recorded_by=cast["window_a"])

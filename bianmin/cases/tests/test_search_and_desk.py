@@ -56,6 +56,30 @@ def test_a_name_is_found_by_any_part(cast, applicants):
     assert numbers(search_cases(user, q="ＹＸ")) == set()  # full-width typed, normalised; matches nothing here
 
 
+def test_two_characters_find_them_side_by_side_in_that_order(cast, applicants):
+    """A two-character query is served from the characters' index on PostgreSQL (decision 0044), which finds names
+    holding both characters anywhere: the result is still exactly the names that contain the two, in order."""
+    user = cast["window_a"]
+    side_by_side = receive(cast, name="陈明刚", phone="13600000001")
+    whole = receive(cast, name="明刚", phone="13600000002")
+    receive(cast, name="刚明", phone="13600000003")  # both characters, the other way round
+    receive(cast, name="明大刚", phone="13600000004")  # both, not side by side
+    receive(cast, name="明明", phone="13600000005")  # one of them, twice
+    assert numbers(search_cases(user, q="明刚")) == {side_by_side.number, whole.number}
+    assert numbers(search_cases(user, q="明明")) == {Case.objects.get(applicant_name="明明").number}
+    assert numbers(search_cases(user, q=" 刚明 ")) == {Case.objects.get(applicant_name="刚明").number}
+    assert numbers(search_cases(user, q="来宾")) == {applicants["hotel"].number}
+    assert numbers(search_cases(user, q="明", status="")) >= {side_by_side.number, whole.number}  # one: a scan
+    # A two-character query that is also a case number's form still finds by number (the OR keeps every branch).
+    assert numbers(search_cases(user, q="Z9")) == set()
+
+
+def test_the_migration_names_the_index_the_search_reads():
+    from bianmin.cases.lookup_chars import CHARS_INDEX
+
+    assert importlib.import_module("bianmin.cases.migrations.0026_name_chars_index").CHARS_INDEX == CHARS_INDEX
+
+
 def test_four_digits_find_the_phone_ending_or_the_name(cast, applicants):
     user = cast["window_a"]
     assert numbers(search_cases(user, q="5678")) == {applicants["hotel"].number, applicants["person"].number,

@@ -1,11 +1,13 @@
 """On PostgreSQL the staff search by a name part and by the last four phone digits is served by indexes (issue 12
-item 5): the pg_trgm GIN index of migration 0016 for ``applicant_name LIKE '%…%'`` and the B-tree of the last-4
+item 5): the pg_trgm GIN index of migration 0016 for ``applicant_name LIKE '%…%'`` (three characters or more), the
+GIN index of the name's characters of migration 0026 for two characters (decision 0044) and the B-tree of the last-4
 column. The figures at 200,000 cases come from ``bench/search_bench.py`` (docs/performance.md)."""
 import copy
 
 import pytest
 from django.db import connection
 
+from bianmin.cases.lookup_chars import CHARS_INDEX
 from bianmin.cases.models import Case
 from bianmin.cases.selectors import search_cases
 from bianmin.testing.cases import receive
@@ -72,3 +74,27 @@ def test_four_digits_use_the_last4_index_and_the_name_index(postgres_only, cast,
     assert qs.count() == 1
     text = plan(qs.values("pk"))
     assert "applicant_phone_last4" in text and "case_applicant_name_trgm_idx" in text, text
+
+
+def test_the_characters_index_exists_and_splits_chinese_by_character(postgres_only, db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [CHARS_INDEX])
+        assert "gin (string_to_array((applicant_name)::text, NULL::text))" in cursor.fetchone()[0]
+        cursor.execute("SELECT string_to_array('悦来宾馆', NULL)")
+        assert cursor.fetchone()[0] == ["悦", "来", "宾", "馆"]  # as Python's list() of the query
+
+
+def test_two_characters_use_the_characters_index(postgres_only, cast, crowd):
+    for n in range(20):
+        receive(cast, name=f"陈明刚{n}", phone=f"1391234{n:04d}")
+    receive(cast, name="刚明", phone="13912349999")
+    qs = search_cases(cast["window_a"], q="明刚")
+    assert qs.count() == 20
+    text = plan(qs.values("pk"))
+    assert CHARS_INDEX in text and "~~ '%明刚%'" in text, text  # the index finds, the LIKE decides
+
+
+def test_one_character_or_three_do_not_ask_the_characters_index(postgres_only, cast, crowd):
+    for q in ("明", "陈明刚"):
+        sql, _params = search_cases(cast["window_a"], q=q).query.sql_with_params()
+        assert "string_to_array" not in sql, q
