@@ -4,7 +4,7 @@ The load commits its rows, its drops and the ledger together, with its primary-k
 again and its foreign keys re-added ``NOT VALID`` (``load.PostgresLoader.finish``); what is left is plain indexes
 and the foreign keys' validation. This runs after the commit, on ``connections_wanted`` connections at once (two by
 default: the index builds are the part of a large load that a second core can share; decision 0031, session 16).
-Each takes the next item, the largest table's first (a trigram index, the costliest build, first of its table), and
+Each takes the next item, the largest table's first (its GIN indexes, never built in parallel, first of a table), and
 puts it back in its own transaction, which also deletes its ledger row: an interruption leaves the ledger exactly as
 long as what is still missing, and the next ``seed_volume`` (or ``seed_volume --finish``) completes it first. Rows
 are claimed with ``FOR UPDATE SKIP LOCKED``, so two runs finishing the same ledger never build an item twice.
@@ -99,8 +99,8 @@ def _in_threads(n: int, which: Q, label: str, spent: list[tuple[str, str, float]
 def _drain(which: Q, label: str, spent: list[tuple[str, str, float]], stop: threading.Event, *,
            shared: bool) -> None:
     """Put back the items ``which`` selects one at a time, each in its own transaction, until none is left to
-    claim: the largest table's first (what takes longest starts first, so the connections end together), a GIN
-    index (the trigram one: the costliest build, never parallel) first within its table."""
+    claim: the largest table's first (what takes longest starts first, so the connections end together), the GIN
+    indexes (the name's trigrams and characters: never built in parallel) first within their table."""
     conn = connections["default"]  # this thread's
     quote = conn.ops.quote_name
     if not conn.in_atomic_block:  # inside the load's transaction its settings hold
